@@ -1,0 +1,40 @@
+# Every spec file is one ctest test; C tests live in tests/.
+enable_testing()
+find_program(LUA54 NAMES lua5.4 REQUIRED)
+find_program(BUSTED NAMES busted REQUIRED)
+
+set(LMIGRATE_TEST_ENV
+  "LMIGRATE_BIN=$<TARGET_FILE:lmigrate>"
+  "LMIGRATE_BUILD=${CMAKE_BINARY_DIR}"
+  "LMIGRATE_SOURCE=${PROJECT_SOURCE_DIR}")
+if(LMIGRATE_SANITIZE)
+  # lua5.4 itself is not instrumented: the runtime must be loaded first, and
+  # the interpreter's own exit-time allocations are not ours to report
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
+                  OUTPUT_VARIABLE ASAN_LIB OUTPUT_STRIP_TRAILING_WHITESPACE)
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libubsan.so
+                  OUTPUT_VARIABLE UBSAN_LIB OUTPUT_STRIP_TRAILING_WHITESPACE)
+  list(APPEND LMIGRATE_TEST_ENV
+    "LMIGRATE_SPEC_PRELOAD=${ASAN_LIB}:${UBSAN_LIB}"
+    "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+endif()
+
+file(GLOB_RECURSE LMIGRATE_SPECS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/spec/*_spec.lua)
+list(SORT LMIGRATE_SPECS)
+foreach(spec ${LMIGRATE_SPECS})
+  file(RELATIVE_PATH name ${PROJECT_SOURCE_DIR} ${spec})
+  add_test(NAME ${name}
+    COMMAND ${PROJECT_SOURCE_DIR}/spec/run-spec ${LUA54} ${BUSTED} ${spec}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "${LMIGRATE_TEST_ENV}"
+                                          TIMEOUT 600)
+endforeach()
+
+file(GLOB LMIGRATE_CTESTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/test_*.c)
+foreach(src ${LMIGRATE_CTESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src} $<TARGET_OBJECTS:lm_core_obj>)
+  target_include_directories(${name} PRIVATE ${LUA_INCLUDE_DIRS} ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PRIVATE PkgConfig::LUA PkgConfig::SQLITE3 PkgConfig::LIBPQ m)
+  add_test(NAME ${name} COMMAND ${name})
+endforeach()

@@ -1,0 +1,19 @@
+/*
+** lm_core.c
+** luaopen_lmigrate_core: builds every metatable and returns the module
+** table shared by the executable and the busted specs.
+*/
+#include "lmigrate.h"
+
+LM_API int luaopen_lmigrate_core (lua_State *L) {
+  lua_newtable(L);
+  lm_pushnull(L);
+  lua_setfield(L, -2, "null");
+  lua_pushliteral(L, LM_VERSION);
+  lua_setfield(L, -2, "version");
+  lm_open_util(L);
+  lm_open_schema(L);
+  lm_open_grammar(L);
+  lm_open_driver(L);
+  return 1;
+}

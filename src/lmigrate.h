@@ -1,0 +1,150 @@
+/*
+** lmigrate.h
+** Shared declarations of the lmigrate C core: metatable names, the
+** schema structures a Blueprint collects, and the helpers every part uses.
+*/
+#ifndef lmigrate_h
+#define lmigrate_h
+
+#include <stddef.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#define LM_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define LM_API __attribute__((visibility("default")))
+#else
+#define LM_API
+#endif
+
+/* metatable names; luaL_newmetatable sets __name so type errors show them */
+#define LM_CONNECTION "lmigrate.Connection"
+#define LM_BLUEPRINT  "lmigrate.Blueprint"
+#define LM_COLUMN     "lmigrate.Column"
+#define LM_FOREIGN    "lmigrate.Foreign"
+#define LM_GRAMMAR    "lmigrate.Grammar"
+
+/*
+** {======================================================
+** Schema: what a Blueprint collects, what a grammar compiles
+** =======================================================
+*/
+
+/* column types of the product contract; a grammar maps each to its SQL */
+typedef enum lm_ColType {
+  LM_T_INCREMENTS, LM_T_BIG_INCREMENTS, LM_T_TINY_INCREMENTS,
+  LM_T_INTEGER, LM_T_BIG_INTEGER, LM_T_SMALL_INTEGER, LM_T_TINY_INTEGER,
+  LM_T_MEDIUM_INTEGER,
+  LM_T_STRING, LM_T_CHAR,
+  LM_T_TEXT, LM_T_TINY_TEXT, LM_T_MEDIUM_TEXT, LM_T_LONG_TEXT,
+  LM_T_BOOLEAN, LM_T_DECIMAL, LM_T_FLOAT, LM_T_DOUBLE,
+  LM_T_DATE, LM_T_DATETIME, LM_T_TIME, LM_T_TIMESTAMP, LM_T_YEAR,
+  LM_T_JSON, LM_T_JSONB, LM_T_UUID, LM_T_BINARY, LM_T_ENUM,
+  LM_T_INET, LM_T_CIDR, LM_T_MACADDR,
+  LM_T_FOREIGN_ID,
+  LM_T__COUNT
+} lm_ColType;
+
+/* column flags */
+#define LM_F_NULLABLE     (1u << 0)
+#define LM_F_UNSIGNED     (1u << 1)
+#define LM_F_AUTOINC      (1u << 2)   /* the increments family */
+#define LM_F_PRIMARY      (1u << 3)
+#define LM_F_UNIQUE       (1u << 4)
+#define LM_F_INDEX        (1u << 5)
+#define LM_F_USE_CURRENT  (1u << 6)
+#define LM_F_CHANGE       (1u << 7)   /* change(): alter an existing column */
+
+/* kinds of default value */
+typedef enum lm_DefaultKind {
+  LM_D_NONE, LM_D_STRING, LM_D_NUMBER, LM_D_BOOLEAN, LM_D_RAW, LM_D_NULL
+} lm_DefaultKind;
+
+typedef struct lm_Column {
+  const char *name;
+  lm_ColType type;
+  unsigned flags;
+  int length;              /* string/char; 0 = not set */
+  int precision, scale;    /* decimal */
+  lm_DefaultKind dkind;
+  const char *dvalue;      /* string text, number text, "1"/"0", raw SQL */
+  const char *comment;     /* NULL = none */
+  const char *after;       /* MySQL AFTER; NULL = none */
+  const char *unique_name; /* name given to unique(name); NULL = default */
+  const char *index_name;  /* name given to index(name); NULL = default */
+  const char **enum_values;
+  int nenum;
+} lm_Column;
+
+/* table-level commands, in the order the user gave them */
+typedef enum lm_CmdKind {
+  LM_C_PRIMARY, LM_C_UNIQUE, LM_C_INDEX, LM_C_FULLTEXT, LM_C_FOREIGN,
+  LM_C_CHECK,
+  /* alter-only */
+  LM_C_DROP_COLUMN, LM_C_RENAME_COLUMN, LM_C_DROP_INDEX, LM_C_DROP_UNIQUE,
+  LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY
+} lm_CmdKind;
+
+typedef struct lm_Command {
+  lm_CmdKind kind;
+  const char *name;        /* constraint/index name; NULL = default */
+  const char **columns;    /* the columns it covers */
+  int ncolumns;
+  const char *expr;        /* CHECK expression, partial index WHERE */
+  const char *to;          /* rename_column target */
+  /* foreign keys */
+  const char *ref_table;
+  const char **ref_columns;
+  int nref_columns;
+  const char *on_delete, *on_update;
+} lm_Command;
+
+typedef enum lm_BpMode { LM_CREATE, LM_CREATE_IF_NOT_EXISTS, LM_ALTER } lm_BpMode;
+
+typedef struct lm_Arena lm_Arena;   /* blocks freed with the blueprint */
+
+typedef struct lm_Blueprint {
+  const char *table;
+  lm_BpMode mode;
+  lm_Column *cols;
+  int ncols, capcols;
+  lm_Command *cmds;
+  int ncmds, capcmds;
+  const char *comment;     /* table_comment(); NULL = none */
+  lm_Arena *arena;
+  int built;               /* 1 once to_sql or <close> consumed it */
+} lm_Blueprint;
+
+/* }====================================================== */
+
+/* SQL NULL as a Lua value: a light userdata NULL */
+#define lm_pushnull(L)   lua_pushlightuserdata(L, NULL)
+#define lm_isnull(L,i)   (lua_islightuserdata(L, (i)) && lua_touserdata(L, (i)) == NULL)
+
+/* lm_aux.c: the environment/database error channel: pushes nil, msg, code */
+int lm_fail (lua_State *L, const char *msg, const char *code);
+/* raises unless the string at 'arg' is free of NUL bytes; returns it */
+const char *lm_checkname (lua_State *L, int arg);
+
+/* lm_aux.c: SQL text is only ever built through these */
+void lm_quote_ident (luaL_Buffer *b, const char *name, char q);
+void lm_quote_lit (luaL_Buffer *b, const char *s);
+
+/* lm_util.c: file system, clocks and hashing for the runtime */
+int lm_open_util (lua_State *L);
+
+/* lm_schema.c */
+int lm_open_schema (lua_State *L);
+lm_Blueprint *lm_checkblueprint (lua_State *L, int arg);
+
+/* grammar/grammar.c */
+int lm_open_grammar (lua_State *L);
+
+/* driver/driver.c */
+int lm_open_driver (lua_State *L);
+
+LM_API int luaopen_lmigrate_core (lua_State *L);
+
+#endif
