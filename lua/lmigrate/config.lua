@@ -1,0 +1,162 @@
+-- Configuration: lmigrate.lua, DATABASE_URL and the command line decide
+-- which connections a command works on and where the migrations are.
+local errors = require("lmigrate.errors")
+
+local M = {}
+
+M.DEFAULT_DATABASE = "databases/database.sqlite"
+M.DEFAULT_MIGRATIONS = "databases/migrations"
+M.DEFAULT_SEEDS = "databases/seeds"
+M.DEFAULT_TABLE = "migrations"
+
+local function usage(msg)
+  errors.raise("usage", msg)
+end
+
+-- parse_url("sqlite:path" | "postgres://...") -> { driver, database | conninfo }
+function M.parse_url(url)
+  if type(url) ~= "string" or url == "" then
+    usage("empty database URL (expected sqlite:PATH or postgres://user:pass@host:port/db)")
+  end
+  local path = url:match("^sqlite://(.*)$") or url:match("^sqlite:(.*)$")
+  if path then
+    if path == "" then
+      usage(("malformed database URL '%s': no path after 'sqlite:' (expected sqlite:PATH)"):format(url))
+    end
+    return { driver = "sqlite", database = path }
+  end
+  if url:match("^postgres://") or url:match("^postgresql://") then
+    if not url:match("^postgres[ql]*://[^%s]*$") then
+      usage(("malformed database URL '%s': spaces are not allowed"):format(url))
+    end
+    return { driver = "postgres", conninfo = url }
+  end
+  usage(("malformed database URL '%s' (expected sqlite:PATH or postgres://user:pass@host:port/db)")
+    :format(url))
+end
+
+local function conninfo_of(name, c)
+  if c.url then return M.parse_url(c.url).conninfo end
+  local parts = {}
+  local keys = { host = "host", port = "port", user = "user", password = "password",
+                 database = "dbname", sslmode = "sslmode" }
+  for _, k in ipairs({ "host", "port", "user", "password", "database", "sslmode" }) do
+    local v = c[k]
+    if v ~= nil then
+      if type(v) ~= "string" and type(v) ~= "number" then
+        errors.raise("config", ("lmigrate.lua: connection '%s': %s must be a string"):format(name, k))
+      end
+      v = tostring(v):gsub("\\", "\\\\"):gsub("'", "\\'")
+      parts[#parts + 1] = keys[k] .. "='" .. v .. "'"
+    end
+  end
+  return table.concat(parts, " ")
+end
+
+-- a connection of lmigrate.lua -> { name, driver, database | conninfo }
+local function from_config(name, c)
+  if type(c) ~= "table" then
+    errors.raise("config", ("lmigrate.lua: connection '%s' must be a table"):format(name))
+  end
+  if c.driver == "sqlite" then
+    if c.url then
+      local t = M.parse_url(c.url)
+      t.name = name
+      return t
+    end
+    if type(c.database) ~= "string" or c.database == "" then
+      errors.raise("config", ("lmigrate.lua: connection '%s' (sqlite) needs database = \"path\"")
+        :format(name))
+    end
+    return { name = name, driver = "sqlite", database = c.database }
+  elseif c.driver == "postgres" or c.driver == "postgresql" then
+    return { name = name, driver = "postgres", conninfo = conninfo_of(name, c) }
+  end
+  errors.raise("config", ("lmigrate.lua: connection '%s' has driver %s (expected \"sqlite\" or \"postgres\")")
+    :format(name, c.driver == nil and "missing" or ("'" .. tostring(c.driver) .. "'")))
+end
+
+-- the user's lmigrate.lua, or an empty config
+function M.load_file(path)
+  local f = io.open(path, "r")
+  if not f then return {} end
+  f:close()
+  local chunk, err = loadfile(path, "t")
+  if not chunk then errors.raise("config", err) end
+  local ok, cfg = pcall(chunk)
+  if not ok then
+    errors.raise("config", errors.is(cfg) and cfg.message or tostring(cfg))
+  end
+  if type(cfg) ~= "table" then
+    errors.raise("config", path .. ": must return a table, got " .. type(cfg))
+  end
+  return cfg
+end
+
+local function section(cfg, key)
+  local s = cfg[key]
+  if s == nil then return {} end
+  if type(s) ~= "table" then
+    errors.raise("config", ("lmigrate.lua: '%s' must be a table, got %s"):format(key, type(s)))
+  end
+  return s
+end
+
+local function split(list)
+  local out = {}
+  for item in list:gmatch("[^,]+") do
+    item = item:match("^%s*(.-)%s*$")
+    if item ~= "" then out[#out + 1] = item end
+  end
+  return out
+end
+
+-- resolve(opts, env) -> { connections = { ... }, migrations = path, table = name, seeds = path }
+function M.resolve(opts, getenv)
+  getenv = getenv or os.getenv
+  local cfg = M.load_file(opts.config or "lmigrate.lua")
+  local migrations = section(cfg, "migrations")
+  local conns = section(cfg, "connections")
+  local r = {
+    migrations = opts.path or migrations.path or M.DEFAULT_MIGRATIONS,
+    table = migrations.table or M.DEFAULT_TABLE,
+    seeds = section(cfg, "seeds").path or M.DEFAULT_SEEDS,
+    connections = {},
+  }
+  if type(r.table) ~= "string" or r.table == "" then
+    errors.raise("config", "lmigrate.lua: migrations.table must be a table name (string)")
+  end
+  local url = opts.database or getenv("DATABASE_URL")
+  if opts.database == nil and opts.connection then url = nil end
+  if url and url ~= "" then
+    local t = M.parse_url(url)
+    t.name = "default"
+    r.connections[1] = t
+    return r
+  end
+  local names
+  if opts.connection then
+    names = split(opts.connection)
+    if #names == 0 then usage("--connection needs a connection name") end
+  elseif cfg.default ~= nil then
+    names = { cfg.default }
+  elseif next(conns) == nil then
+    r.connections[1] = { name = "default", driver = "sqlite", database = M.DEFAULT_DATABASE }
+    return r
+  elseif conns.default ~= nil then
+    names = { "default" }
+  else
+    errors.raise("config", "lmigrate.lua defines connections but no default"
+      .. " (set default = \"name\" or pass --connection NAME)")
+  end
+  for _, name in ipairs(names) do
+    if conns[name] == nil then
+      errors.raise("config", ("unknown connection '%s'%s"):format(tostring(name),
+        next(conns) and "" or " (lmigrate.lua defines no connections)"))
+    end
+    r.connections[#r.connections + 1] = from_config(name, conns[name])
+  end
+  return r
+end
+
+return M

@@ -1,0 +1,92 @@
+-- What lmigrate prints: one line per migration with its time, colour
+-- only on a terminal, nothing but errors with --quiet.
+local core = require("lmigrate.core")
+
+local Out = {}
+Out.__index = Out
+
+local M = {}
+
+local WIDTH = 78
+local COLORS = { green = "32", red = "31", yellow = "33", gray = "90", bold = "1" }
+
+function M.new(opts)
+  opts = opts or {}
+  return setmetatable({
+    quiet = opts.quiet or false,
+    color = opts.color == nil and core.isatty(1) or opts.color,
+    ecolor = opts.color == nil and core.isatty(2) or opts.color,
+    prefix = opts.prefix,
+    stdout = opts.stdout or io.stdout,
+    stderr = opts.stderr or io.stderr,
+  }, Out)
+end
+
+function Out:with_prefix(prefix)
+  local o = setmetatable({}, { __index = self })
+  o.prefix = prefix
+  return o
+end
+
+local function paint(on, color, s)
+  if not on then return s end
+  return "\27[" .. COLORS[color] .. "m" .. s .. "\27[0m"
+end
+
+function Out:write(s)
+  if self.quiet then return end
+  self.stdout:write(s, "\n")
+end
+
+function Out:info(msg)
+  local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
+  self:write("  " .. p .. msg)
+end
+
+-- "  name ........................ detail STATUS"
+function Out:row(name, detail, status, color)
+  local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
+  local left = "  " .. p .. name .. " "
+  local right = " " .. (detail ~= "" and (detail .. " ") or "") .. status
+  local dots = math.max(3, WIDTH - #left - #right)
+  self:write(left .. paint(self.color, "gray", string.rep(".", dots))
+    .. (detail ~= "" and (" " .. paint(self.color, "gray", detail)) or "")
+    .. " " .. paint(self.color, color, status))
+end
+
+local function ms(seconds)
+  local v = seconds * 1000
+  if v >= 100 then return ("%.0fms"):format(v) end
+  return ("%.2fms"):format(v)
+end
+
+function Out:start() end
+
+function Out:finish(name, seconds, ok)
+  self:row(name, ms(seconds), ok and "DONE" or "FAIL", ok and "green" or "red")
+end
+
+-- an lmigrate error (or any error value) on stderr
+function Out:error(err)
+  local lines = {}
+  local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
+  local head = paint(self.ecolor, "red", "lmigrate: ")
+  if type(err) == "table" and err.kind then
+    if err.migration then
+      lines[#lines + 1] = head .. p .. "migration " .. err.migration .. " failed"
+      if err.file then
+        lines[#lines + 1] = "  in " .. err.file .. (err.line and (":" .. err.line) or "")
+      end
+      if err.sql then lines[#lines + 1] = "  SQL: " .. err.sql end
+      lines[#lines + 1] = "  error: " .. tostring(err.message)
+    else
+      lines[#lines + 1] = head .. p .. tostring(err.message)
+      if err.sql then lines[#lines + 1] = "  SQL: " .. err.sql end
+    end
+  else
+    lines[#lines + 1] = head .. p .. "internal error: " .. tostring(err)
+  end
+  self.stderr:write(table.concat(lines, "\n"), "\n")
+end
+
+return M

@@ -1,0 +1,95 @@
+-- A command's work on its connections: open each one, hold the lock that
+-- keeps two lmigrate processes from migrating one database at once, and
+-- run the work on all of them at once when there are several.
+local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
+local DB = require("lmigrate.db")
+local Schema = require("lmigrate.schema")
+local Repository = require("lmigrate.repository")
+local Migrator = require("lmigrate.migrator")
+local scheduler = require("lmigrate.scheduler")
+
+local M = {}
+
+local function describe(c)
+  return c.driver == "sqlite" and c.database or "postgres"
+end
+
+local function connect(c)
+  local conn, msg = core.connect(c.driver, c.driver == "sqlite" and c.database or c.conninfo)
+  if not conn then
+    errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c), msg))
+  end
+  return conn
+end
+
+-- the lock held for the whole run: a flock on the SQLite file, or a
+-- PostgreSQL advisory lock (released when the connection closes)
+local function lock(c, db)
+  if c.driver == "sqlite" then
+    if c.database == ":memory:" or c.database:match("^file:") then return nil end
+    local lk, msg = core.lock(c.database)
+    if not lk then errors.raise("connect", "cannot lock " .. c.database .. ": " .. msg) end
+    return lk
+  end
+  db:query("SELECT pg_advisory_lock(hashtext(current_database() || ':lmigrate'))")
+  return nil
+end
+
+-- open(c, cfg, out) -> migrator, close function
+function M.open(c, cfg, out, opts)
+  local conn = connect(c)
+  local grammar = core.grammar(c.driver)
+  local db = DB.new(conn, grammar)
+  local schema = Schema.new(db, grammar)
+  local ok, lk = true, nil
+  if opts and opts.lock then ok, lk = pcall(lock, c, db) end
+  if not ok then
+    conn:close()
+    error(lk, 0)
+  end
+  local m = Migrator.new({
+    db = db, schema = schema, path = cfg.migrations, out = out,
+    repo = Repository.new(db, schema, cfg.table), connection = c,
+  })
+  return m, function()
+    conn:close()
+    if lk then lk:release() end
+  end
+end
+
+-- each(cfg, out, opts, fn): fn(migrator, connection) on every connection;
+-- with several, all at once, each reporting under its name. Raises the
+-- first failure after all have finished.
+function M.each(cfg, out, opts, fn)
+  local conns = cfg.connections
+  local function job(c, o)
+    return function()
+      local m, close = M.open(c, cfg, o, opts)
+      local ok, err = pcall(fn, m, c)
+      close()
+      if not ok then error(err, 0) end
+    end
+  end
+  if #conns == 1 then
+    local ok, err = scheduler.run(coroutine.create(job(conns[1], out)))
+    if not ok then error(err, 0) end
+    return
+  end
+  local jobs = {}
+  for i, c in ipairs(conns) do jobs[i] = job(c, out:with_prefix(c.name)) end
+  local failed
+  for i, r in ipairs(scheduler.all(jobs)) do
+    if not r.ok then
+      local err = r.err
+      if errors.is(err) then err.connection = conns[i].name end
+      out:with_prefix(conns[i].name):error(err)
+      failed = failed or err
+    end
+  end
+  if failed then
+    errors.raise("migration", "failed on one or more connections", { reported = true })
+  end
+end
+
+return M

@@ -1,0 +1,229 @@
+/*
+** lm_util.c
+** What the Lua runtime needs from the operating system and plain Lua
+** lacks: directory listing, a monotonic clock, terminals, file locks,
+** and a checksum of migration files.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lmigrate.h"
+
+#define LM_LOCK "lmigrate.Lock"
+
+typedef struct lm_Lock {
+  int fd;  /* -1 once released */
+} lm_Lock;
+
+/*
+** core.listdir(path) -> { name, ... } (unsorted, no "." or "..") | nil, msg
+*/
+static int util_listdir (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct dirent *e;
+  lua_Integer n = 0;
+  DIR *d = opendir(path);
+  if (d == NULL)
+    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+  lua_newtable(L);
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    lua_pushstring(L, e->d_name);  /* cannot fail short of memory */
+    lua_rawseti(L, -2, ++n);
+  }
+  closedir(d);
+  return 1;
+}
+
+/*
+** core.isdir(path) -> boolean
+*/
+static int util_isdir (lua_State *L) {
+  struct stat st;
+  lua_pushboolean(L, stat(luaL_checkstring(L, 1), &st) == 0 && S_ISDIR(st.st_mode));
+  return 1;
+}
+
+/*
+** core.mkdir(path) -> true | nil, msg  (an existing directory is fine)
+*/
+static int util_mkdir (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (mkdir(path, 0777) != 0 && errno != EEXIST)
+    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/*
+** core.clock() -> seconds of a monotonic clock, as a float
+*/
+static int util_clock (lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+  return 1;
+}
+
+/*
+** core.isatty(fd) -> boolean
+*/
+static int util_isatty (lua_State *L) {
+  lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
+/*
+** core.checksum(s) -> 16 hex digits of the 64-bit FNV-1a hash of s:
+** enough to tell that a migration file changed since it ran
+*/
+static int util_checksum (lua_State *L) {
+  size_t len, i;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+  uint64_t h = UINT64_C(14695981039346656037);
+  char hex[17];
+  for (i = 0; i < len; i++) {
+    h ^= s[i];
+    h *= UINT64_C(1099511628211);
+  }
+  snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+  lua_pushstring(L, hex);
+  return 1;
+}
+
+/*
+** core.sleep(seconds)
+*/
+static int util_sleep (lua_State *L) {
+  lua_Number s = luaL_checknumber(L, 1);
+  struct timespec ts;
+  luaL_argcheck(L, s >= 0 && s < 86400, 1, "seconds out of range");
+  ts.tv_sec = (time_t)s;
+  ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
+  nanosleep(&ts, NULL);
+  return 0;
+}
+
+/*
+** core.wait({ [fd] = "read"|"write", ... }, timeout?) -> { fd, ... } ready
+** Waits until at least one descriptor is ready (or timeout seconds pass:
+** then the list is empty). The scheduler's only blocking call.
+*/
+#define LM_MAXWAIT 256
+
+static int util_wait (lua_State *L) {
+  struct pollfd fds[LM_MAXWAIT];
+  nfds_t n = 0, i;
+  int ms = -1, rc;
+  lua_Integer k = 0;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (!lua_isnoneornil(L, 2)) ms = (int)(luaL_checknumber(L, 2) * 1000);
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) {
+    const char *mode = luaL_checkstring(L, -1);
+    luaL_argcheck(L, n < LM_MAXWAIT, 1, "too many descriptors");
+    fds[n].fd = (int)luaL_checkinteger(L, -2);
+    fds[n].events = strcmp(mode, "write") == 0 ? POLLOUT : POLLIN;
+    fds[n].revents = 0;
+    n++;
+    lua_pop(L, 1);
+  }
+  do rc = poll(fds, n, ms); while (rc < 0 && errno == EINTR);
+  if (rc < 0) return lm_fail(L, strerror(errno), NULL);
+  lua_newtable(L);
+  for (i = 0; i < n; i++) {
+    if (fds[i].revents != 0) {
+      lua_pushinteger(L, fds[i].fd);
+      lua_rawseti(L, -2, ++k);
+    }
+  }
+  return 1;
+}
+
+/*
+** {======================================================
+** File locks: the whole run of one process against a SQLite file
+** =======================================================
+*/
+
+/*
+** core.lock(path) -> Lock | nil, msg
+** Waits for an exclusive flock(2) on 'path'. flock locks do not interact
+** with the fcntl locks SQLite takes, and the descriptor stays open until
+** the lock is released, so closing it cannot drop SQLite's own locks
+** while the connection is open (release after closing the connection).
+*/
+static int util_lock (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lm_Lock *lk = (lm_Lock *)lua_newuserdatauv(L, sizeof(lm_Lock), 0);
+  lk->fd = -1;  /* a consistent handle before anything can fail */
+  luaL_setmetatable(L, LM_LOCK);
+  lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (lk->fd < 0)
+    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+  while (flock(lk->fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      int err = errno;
+      close(lk->fd);
+      lk->fd = -1;
+      return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(err)), NULL);
+    }
+  }
+  return 1;
+}
+
+static int lock_gc (lua_State *L) {
+  lm_Lock *lk = (lm_Lock *)luaL_checkudata(L, 1, LM_LOCK);
+  if (lk->fd >= 0) {
+    flock(lk->fd, LOCK_UN);
+    close(lk->fd);
+    lk->fd = -1;
+  }
+  return 0;
+}
+
+/* }====================================================== */
+
+static const luaL_Reg util_funcs[] = {
+  {"listdir", util_listdir},
+  {"isdir", util_isdir},
+  {"mkdir", util_mkdir},
+  {"clock", util_clock},
+  {"isatty", util_isatty},
+  {"checksum", util_checksum},
+  {"sleep", util_sleep},
+  {"wait", util_wait},
+  {"lock", util_lock},
+  {NULL, NULL}
+};
+
+static const luaL_Reg lock_meth[] = {
+  {"release", lock_gc},
+  {NULL, NULL}
+};
+
+static const luaL_Reg lock_metameth[] = {
+  {"__index", NULL},  /* placeholder */
+  {"__gc", lock_gc},
+  {"__close", lock_gc},
+  {NULL, NULL}
+};
+
+int lm_open_util (lua_State *L) {
+  luaL_newmetatable(L, LM_LOCK);
+  luaL_setfuncs(L, lock_metameth, 0);
+  luaL_newlib(L, lock_meth);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_setfuncs(L, util_funcs, 0);
+  return 0;
+}
