@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs, as root, the Debian 12 packages lmigrate needs to build and
+# test; does nothing when all of them are present.
+set -euo pipefail
+PACKAGES="lua5.4 liblua5.4-dev lua-busted libsqlite3-dev sqlite3 libpq-dev postgresql cmake gcc pkg-config"
+missing=""
+for p in $PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "missing packages:$missing (run as root, or install them with apt-get)" >&2
+  exit 1
+fi
+echo "installing:$missing"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command of README.md: installs what a fresh Debian 12 machine
+# lacks, builds lmigrate twice (plain, and with ASan+UBSan), starts a
+# throwaway PostgreSQL cluster unless DATABASE_URL names a server, and
+# runs every C test and busted spec of both builds through ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+cmake -S . -B build-asan -DLMIGRATE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j"$jobs"
+
+run_ctest() {
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" &&
+  ctest --test-dir build --output-on-failure -j"$jobs"
+}
+
+if [ -n "${DATABASE_URL:-}" ] || [ -n "${PGHOST:-}" ]; then
+  run_ctest
+else
+  export -f run_ctest
+  export jobs
+  pg_virtualenv bash -c run_ctest
+fi
