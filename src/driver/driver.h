@@ -1,44 +1,77 @@
 /*
 ** driver.h
-** The connection drivers. A Connection userdata starts with lm_Conn, the
-** way luaL_Stream is extended: each driver's own struct puts it first.
+** The connection drivers. A Connection userdata starts with lm_Conn and a
+** Statement userdata with lm_Stmt, the way luaL_Stream is extended: each
+** driver's own struct puts the header first. driver.c owns the Lua-facing
+** methods, the argument checks and the metatables; a driver only talks to
+** its database.
 */
 #ifndef lm_driver_h
 #define lm_driver_h
 
 #include "../lmigrate.h"
 
+#define LM_STATEMENT  "lmigrate.Statement"
+
 typedef struct lm_Driver lm_Driver;
 
 typedef struct lm_Conn {
   const lm_Driver *drv;
-  int closed;
+  int closed;    /* 1 until open succeeds, and again after close */
+  int pending;   /* 1 between send() and result() */
 } lm_Conn;
 
+typedef struct lm_Stmt {
+  const lm_Driver *drv;
+  int closed;
+  int nparams;   /* placeholders the statement takes */
+} lm_Stmt;
+
+/* what 'run' pushes */
+#define LM_AFFECTED  0   /* affected */
+#define LM_ROWS      1   /* rows, columns, affected */
+
 /*
-** Every operation takes the Connection at stack index 1 and follows the
-** two error channels: misuse raises, database failures return
-** nil, message, code.
+** Every function reads its arguments from the Lua stack: 1 is the
+** Connection (or Statement), 2 the SQL, 3.. the parameters, already
+** checked by lm_checkparams. Each follows the two error channels: misuse
+** raises, database failures push nil, message, code. Each returns the
+** number of values it pushed.
 */
 struct lm_Driver {
   const char *name;                  /* "sqlite", "postgres" */
-  size_t size;                       /* size of the driver's struct */
-  int (*open) (lua_State *L, lm_Conn *c, const char *target);  /* 1 or lm_fail */
-  int (*exec) (lua_State *L);        /* conn:exec(sql, ...) -> affected */
-  int (*query) (lua_State *L);       /* conn:query(sql, ...) -> rows */
-  int (*send) (lua_State *L);        /* conn:send(sql, ...) -> true */
-  int (*poll) (lua_State *L);        /* conn:poll() -> "read"|"write"|"done", fd */
-  int (*result) (lua_State *L);      /* conn:result() -> rows, affected */
-  void (*close) (lm_Conn *c);        /* idempotent */
+  size_t size;                       /* its Connection struct */
+  size_t stmtsize;                   /* its Statement struct */
+  /* 0 when open (c->closed cleared), else pushes nil, msg, code */
+  int (*open) (lua_State *L, lm_Conn *c, const char *target, int opts,
+               int async);
+  int (*run) (lua_State *L, lm_Conn *c, int what);   /* exec or query */
+  int (*send) (lua_State *L, lm_Conn *c);            /* -> true */
+  int (*poll) (lua_State *L, lm_Conn *c);  /* -> "read"|"write"|"done", fd */
+  int (*result) (lua_State *L, lm_Conn *c);  /* -> rows, columns, affected */
+  int (*last_insert_id) (lua_State *L, lm_Conn *c);
+  void (*describe) (lua_State *L, lm_Conn *c);       /* pushes a string */
+  /* idempotent, and safe on a half-opened (zeroed) struct */
+  void (*close) (lm_Conn *c);
+  /* statement at stack top, 'c' its connection: 0 or pushes a failure */
+  int (*prepare) (lua_State *L, lm_Conn *c, lm_Stmt *s, const char *sql,
+                  size_t len);
+  int (*stmt_exec) (lua_State *L, lm_Conn *c, lm_Stmt *s);  /* -> affected */
+  /* idempotent; c is NULL when the server must not be asked (in __gc) */
+  void (*stmt_close) (lm_Conn *c, lm_Stmt *s);
 };
 
 extern const lm_Driver lm_driver_sqlite;
 extern const lm_Driver lm_driver_postgres;
 
+/* driver.c: shared by the drivers */
 lm_Conn *lm_checkconn (lua_State *L, int arg);   /* raises if closed */
 lm_Conn *lm_toconn (lua_State *L, int arg);      /* type check only */
-
-/* binds and pushes values the same way on every driver */
-void lm_pushrow_key (lua_State *L, const char *name);
+/* raises unless every value from 'first' to the top is an SQL value */
+int lm_checkparams (lua_State *L, int first);
+/* the SQL string at 'arg': raises if it holds a NUL byte */
+const char *lm_checksql (lua_State *L, int arg, size_t *len);
+/* pushes nil, "wrong number of parameters ..." */
+int lm_failparams (lua_State *L, int expected, int got);
 
 #endif

@@ -1,0 +1,373 @@
+/*
+** driver.c
+** The Connection and Statement userdata: argument checks, lifetime and
+** dispatch to the driver named at connect time (sqlite.c, postgres.c).
+*/
+#include <string.h>
+
+#include "driver.h"
+
+static const lm_Driver *const drivers[] = {
+  &lm_driver_sqlite, &lm_driver_postgres, NULL
+};
+
+/*
+** {======================================================
+** Helpers shared by the drivers
+** =======================================================
+*/
+
+lm_Conn *lm_toconn (lua_State *L, int arg) {
+  return (lm_Conn *)luaL_checkudata(L, arg, LM_CONNECTION);
+}
+
+lm_Conn *lm_checkconn (lua_State *L, int arg) {
+  lm_Conn *c = lm_toconn(L, arg);
+  if (c->closed)
+    luaL_error(L, "attempt to use a closed connection");
+  return c;
+}
+
+/* a usable connection with no query in flight */
+static lm_Conn *checkidle (lua_State *L) {
+  lm_Conn *c = lm_checkconn(L, 1);
+  if (c->pending)
+    luaL_error(L, "a sent query is pending: call result() first");
+  return c;
+}
+
+int lm_checkparams (lua_State *L, int first) {
+  int i, top = lua_gettop(L);
+  for (i = first; i <= top; i++) {
+    switch (lua_type(L, i)) {
+      case LUA_TNIL: case LUA_TBOOLEAN: case LUA_TNUMBER: case LUA_TSTRING:
+        break;
+      case LUA_TLIGHTUSERDATA:
+        if (lm_isnull(L, i)) break;
+        /* FALLTHROUGH */
+      default:
+        return luaL_typeerror(L, i, "SQL value");
+    }
+  }
+  return top - first + 1;
+}
+
+const char *lm_checksql (lua_State *L, int arg, size_t *len) {
+  size_t l;
+  const char *sql = luaL_checklstring(L, arg, &l);
+  luaL_argcheck(L, strlen(sql) == l, arg, "SQL must not contain a NUL byte");
+  if (len != NULL) *len = l;
+  return sql;
+}
+
+int lm_failparams (lua_State *L, int expected, int got) {
+  luaL_pushfail(L);
+  lua_pushfstring(L, "wrong number of parameters: the SQL takes %d, got %d",
+                  expected, got);
+  return 2;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Connection
+** =======================================================
+*/
+
+static const lm_Driver *checkdriver (lua_State *L, int arg) {
+  const char *name = luaL_checkstring(L, arg);
+  int i;
+  for (i = 0; drivers[i] != NULL; i++)
+    if (strcmp(drivers[i]->name, name) == 0) return drivers[i];
+  luaL_argerror(L, arg, lua_pushfstring(L,
+                "unknown driver '%s' (expected sqlite or postgres)", name));
+  return NULL;
+}
+
+/*
+** The userdata is made closed first, so that a failed or interrupted
+** open still leaves a handle __gc can release.
+*/
+static int connect_aux (lua_State *L, int async) {
+  const lm_Driver *drv = checkdriver(L, 1);
+  size_t len;
+  const char *target = luaL_checklstring(L, 2, &len);
+  lm_Conn *c;
+  int n;
+  luaL_argcheck(L, strlen(target) == len, 2, "must not contain a NUL byte");
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 3);
+  c = (lm_Conn *)lua_newuserdatauv(L, drv->size, 1);
+  memset(c, 0, drv->size);
+  c->drv = drv;
+  c->closed = 1;
+  luaL_setmetatable(L, LM_CONNECTION);
+  n = drv->open(L, c, target, 3, async);
+  if (n > 0) return n;
+  c->closed = 0;
+  lua_settop(L, 4);
+  return 1;
+}
+
+/*
+** core.connect(driver, target [, options]) -> Connection | nil, msg, code
+*/
+static int core_connect (lua_State *L) {
+  return connect_aux(L, 0);
+}
+
+/*
+** core.connect_start(driver, target [, options]) -> Connection | nil, msg
+** poll() until "done" before the first query
+*/
+static int core_connect_start (lua_State *L) {
+  return connect_aux(L, 1);
+}
+
+/*
+** conn:exec(sql, ...) -> affected | nil, msg, code
+*/
+static int conn_exec (lua_State *L) {
+  lm_Conn *c = checkidle(L);
+  lm_checksql(L, 2, NULL);
+  lm_checkparams(L, 3);
+  return c->drv->run(L, c, LM_AFFECTED);
+}
+
+/*
+** conn:query(sql, ...) -> rows, columns, affected | nil, msg, code
+*/
+static int conn_query (lua_State *L) {
+  lm_Conn *c = checkidle(L);
+  lm_checksql(L, 2, NULL);
+  lm_checkparams(L, 3);
+  return c->drv->run(L, c, LM_ROWS);
+}
+
+/*
+** conn:send(sql, ...) -> true | nil, msg, code
+*/
+static int conn_send (lua_State *L) {
+  lm_Conn *c = checkidle(L);
+  lm_checksql(L, 2, NULL);
+  lm_checkparams(L, 3);
+  return c->drv->send(L, c);
+}
+
+/*
+** conn:poll() -> "read"|"write"|"done", fd | nil, msg, code
+*/
+static int conn_poll (lua_State *L) {
+  lm_Conn *c = lm_checkconn(L, 1);
+  return c->drv->poll(L, c);
+}
+
+/*
+** conn:result() -> rows, columns, affected | nil, msg, code
+*/
+static int conn_result (lua_State *L) {
+  lm_Conn *c = lm_checkconn(L, 1);
+  if (!c->pending)
+    return luaL_error(L, "no query was sent: call send() first");
+  return c->drv->result(L, c);
+}
+
+/*
+** conn:last_insert_id() -> integer | nil
+*/
+static int conn_last_insert_id (lua_State *L) {
+  lm_Conn *c = lm_checkconn(L, 1);
+  return c->drv->last_insert_id(L, c);
+}
+
+/*
+** conn:driver() -> "sqlite" | "postgres"
+*/
+static int conn_driver (lua_State *L) {
+  lm_Conn *c = lm_toconn(L, 1);
+  lua_pushstring(L, c->drv->name);
+  return 1;
+}
+
+/*
+** conn:close(); also __gc and __close, so it must be idempotent
+*/
+static int conn_gc (lua_State *L) {
+  lm_Conn *c = lm_toconn(L, 1);
+  c->drv->close(c);
+  c->closed = 1;
+  c->pending = 0;
+  return 0;
+}
+
+static int conn_tostring (lua_State *L) {
+  lm_Conn *c = lm_toconn(L, 1);
+  if (c->closed)
+    lua_pushliteral(L, LM_CONNECTION " (closed)");
+  else {
+    lua_pushliteral(L, LM_CONNECTION " (");
+    c->drv->describe(L, c);
+    lua_pushliteral(L, ")");
+    lua_concat(L, 3);
+  }
+  return 1;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Statement: a prepared statement; keeps its Connection alive
+** =======================================================
+*/
+
+/*
+** conn:prepare(sql) -> Statement | nil, msg, code
+*/
+static int conn_prepare (lua_State *L) {
+  lm_Conn *c = checkidle(L);
+  size_t len;
+  const char *sql = lm_checksql(L, 2, &len);
+  lm_Stmt *s;
+  int n;
+  lua_settop(L, 2);
+  s = (lm_Stmt *)lua_newuserdatauv(L, c->drv->stmtsize, 1);
+  memset(s, 0, c->drv->stmtsize);
+  s->drv = c->drv;
+  s->closed = 1;
+  luaL_setmetatable(L, LM_STATEMENT);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, 3, 1);  /* the statement keeps its connection */
+  n = c->drv->prepare(L, c, s, sql, len);
+  if (n > 0) return n;
+  s->closed = 0;
+  lua_settop(L, 3);
+  return 1;
+}
+
+static lm_Stmt *tostmt (lua_State *L) {
+  return (lm_Stmt *)luaL_checkudata(L, 1, LM_STATEMENT);
+}
+
+/* the statement's connection, or NULL once it is closed */
+static lm_Conn *stmtconn (lua_State *L) {
+  lm_Conn *c;
+  lua_getiuservalue(L, 1, 1);
+  c = (lm_Conn *)lua_touserdata(L, -1);
+  lua_pop(L, 1);  /* the statement still holds it */
+  return (c == NULL || c->closed) ? NULL : c;
+}
+
+/*
+** stmt:exec(...) -> affected | nil, msg, code
+*/
+static int stmt_exec (lua_State *L) {
+  lm_Stmt *s = tostmt(L);
+  lm_Conn *c;
+  if (s->closed)
+    return luaL_error(L, "attempt to use a closed statement");
+  lm_checkparams(L, 2);
+  c = stmtconn(L);
+  if (c == NULL)
+    return luaL_error(L, "attempt to use a closed connection");
+  if (c->pending)
+    return luaL_error(L, "a sent query is pending: call result() first");
+  if (lua_gettop(L) - 1 != s->nparams)
+    return lm_failparams(L, s->nparams, lua_gettop(L) - 1);
+  return s->drv->stmt_exec(L, c, s);
+}
+
+/*
+** stmt:close(), also __close; __gc only releases the client side, as it
+** may run while the connection is busy
+*/
+static int stmt_close (lua_State *L) {
+  lm_Stmt *s = tostmt(L);
+  lm_Conn *c = stmtconn(L);
+  if (s->closed || (c != NULL && c->pending)) c = NULL;
+  s->closed = 1;
+  s->drv->stmt_close(c, s);
+  return 0;
+}
+
+static int stmt_gc (lua_State *L) {
+  lm_Stmt *s = tostmt(L);
+  s->closed = 1;
+  s->drv->stmt_close(NULL, s);  /* idempotent; frees a half-made one too */
+  return 0;
+}
+
+static int stmt_tostring (lua_State *L) {
+  lm_Stmt *s = tostmt(L);
+  lua_pushfstring(L, LM_STATEMENT " (%s%s)", s->drv->name,
+                  s->closed ? ", closed" : "");
+  return 1;
+}
+
+/* }====================================================== */
+
+
+static const luaL_Reg core_funcs[] = {
+  {"connect", core_connect},
+  {"connect_start", core_connect_start},
+  {NULL, NULL}
+};
+
+static const luaL_Reg conn_meth[] = {
+  {"exec", conn_exec},
+  {"query", conn_query},
+  {"send", conn_send},
+  {"poll", conn_poll},
+  {"result", conn_result},
+  {"prepare", conn_prepare},
+  {"last_insert_id", conn_last_insert_id},
+  {"driver", conn_driver},
+  {"close", conn_gc},
+  {NULL, NULL}
+};
+
+static const luaL_Reg conn_metameth[] = {
+  {"__index", NULL},  /* placeholder */
+  {"__gc", conn_gc},
+  {"__close", conn_gc},
+  {"__tostring", conn_tostring},
+  {NULL, NULL}
+};
+
+static const luaL_Reg stmt_meth[] = {
+  {"exec", stmt_exec},
+  {"close", stmt_close},
+  {NULL, NULL}
+};
+
+static const luaL_Reg stmt_metameth[] = {
+  {"__index", NULL},  /* placeholder */
+  {"__gc", stmt_gc},
+  {"__close", stmt_close},
+  {"__tostring", stmt_tostring},
+  {NULL, NULL}
+};
+
+static void createmeta (lua_State *L, const char *name,
+                        const luaL_Reg *meta, const luaL_Reg *meth) {
+  luaL_newmetatable(L, name);
+  luaL_setfuncs(L, meta, 0);
+  lua_newtable(L);  /* method table */
+  luaL_setfuncs(L, meth, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}
+
+/*
+** Registers the metatables and adds connect/connect_start to the module
+** table at the top of the stack.
+*/
+int lm_open_driver (lua_State *L) {
+  createmeta(L, LM_CONNECTION, conn_metameth, conn_meth);
+  createmeta(L, LM_STATEMENT, stmt_metameth, stmt_meth);
+  luaL_setfuncs(L, core_funcs, 0);
+  return 0;
+}
