@@ -75,10 +75,10 @@ local function create_sql(i)
 end
 
 -- the history table as lua/lmigrate/repository.lua declares it
-local HISTORY = [[
-CREATE TABLE "migrations" ("id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "migration" VARCHAR(255) NOT NULL, "batch" INTEGER NOT NULL, "checksum" VARCHAR(64) NULL, "ran_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP);
-CREATE UNIQUE INDEX "migrations_migration_unique" ON "migrations" ("migration");
-]]
+local HISTORY = 'CREATE TABLE "migrations" ("id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+  .. '"migration" VARCHAR(255) NOT NULL, "batch" INTEGER NOT NULL, "checksum" VARCHAR(64) NULL, '
+  .. '"ran_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP);\n'
+  .. 'CREATE UNIQUE INDEX "migrations_migration_unique" ON "migrations" ("migration");\n'
 
 local CHECKSUM = ("0123456789abcdef"):rep(4)
 

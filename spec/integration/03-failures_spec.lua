@@ -129,7 +129,7 @@ for _, dialect in helpers.each_dialect() do
         }, "\n"))
         project:write(THREE, helpers.create_table_migration("three"))
         local r = helpers.assert_status(1, project:run("migrate"))
-        assert.truthy(r.stderr:find(BAD .. ".lua:5:", 1, true), helpers.describe_run(r))
+        assert.is_true(helpers.has_file_line(r.stderr, BAD .. ".lua", 5), helpers.describe_run(r))
         assert.truthy(r.stderr:find("boom at five", 1, true), helpers.describe_run(r))
         assert.is_false(project:has_table("bad_table"))
         assert.is_false(project:has_table("three"))
@@ -151,7 +151,7 @@ for _, dialect in helpers.each_dialect() do
           "",
         }, "\n"))
         local r = helpers.assert_status(1, project:run("migrate"))
-        assert.truthy(r.stderr:find(BAD .. ".lua:7:", 1, true), helpers.describe_run(r))
+        assert.is_true(helpers.has_file_line(r.stderr, BAD .. ".lua", 7), helpers.describe_run(r))
         assert.matches("attempt to index", r.stderr)
         assert.is_false(project:has_table("bad_table"))
       end)

@@ -70,9 +70,11 @@ for _, dialect in helpers.each_dialect() do
   describe("hostile names [#" .. dialect .. "]", function()
     local project
 
+    -- users is batch 1, the hostile tables batch 2
     before_each(function()
       project = helpers.project(dialect)
       project:write(USERS, users_migration())
+      project:ok("migrate")
       project:write(HOSTILE, hostile_migration())
     end)
 

@@ -160,6 +160,7 @@ return {
 
       it("rename keeps the rows", function()
         project:write("2026_01_01_000001_first", helpers.create_table_migration("before"))
+        project:ok("migrate")
         project:write("2026_01_01_000002_rename", helpers.migration {
           name = "Rename",
           up = [[
@@ -206,6 +207,7 @@ return {
 
       it("table() alters an existing table", function()
         project:write("2026_01_01_000001_first", helpers.create_table_migration("thing"))
+        project:ok("migrate")
         project:write("2026_01_01_000002_alter", helpers.migration {
           name = "Alter",
           up = [[
