@@ -3,7 +3,8 @@
 # same SQL. N migrations (default 1000); medians of BENCH_RUNS runs (default
 # 5, at least 5). Uses hyperfine when installed, else a date +%s%N loop;
 # peak RSS from /usr/bin/time -f %M (or /proc when GNU time is missing).
-# Env: LMIGRATE_BIN (default build/lmigrate), BENCH_RUNS, BENCH_KEEP=1.
+# Env: LMIGRATE_BIN (default build/lmigrate), BENCH_RUNS, BENCH_KEEP=1,
+# BENCH_NO_HYPERFINE=1, BENCH_NO_TIME=1.
 set -euo pipefail
 
 N=${1:-1000}
@@ -31,9 +32,13 @@ FLOOR_DB=$WORK/floor.sqlite
 unset DATABASE_URL LMIGRATE_DEV
 LM=$BIN
 
-HYPERFINE=$(command -v hyperfine || true)
+# BENCH_NO_HYPERFINE=1 / BENCH_NO_TIME=1 force the fallbacks
+HYPERFINE=
+[ "${BENCH_NO_HYPERFINE:-0}" = 1 ] || HYPERFINE=$(command -v hyperfine || true)
 GNU_TIME=
-if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then GNU_TIME=/usr/bin/time; fi
+if [ "${BENCH_NO_TIME:-0}" != 1 ] && [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
+  GNU_TIME=/usr/bin/time
+fi
 
 # ms from seconds (hyperfine JSON)
 s_to_ms() { awk -v s="$1" 'BEGIN { printf "%.2f", s * 1000 }'; }
