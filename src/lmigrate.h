@@ -25,6 +25,7 @@
 #define LM_COLUMN     "lmigrate.Column"
 #define LM_FOREIGN    "lmigrate.Foreign"
 #define LM_GRAMMAR    "lmigrate.Grammar"
+#define LM_RAW        "lmigrate.Raw"
 
 /*
 ** {======================================================
@@ -56,6 +57,7 @@ typedef enum lm_ColType {
 #define LM_F_INDEX        (1u << 5)
 #define LM_F_USE_CURRENT  (1u << 6)
 #define LM_F_CHANGE       (1u << 7)   /* change(): alter an existing column */
+#define LM_F_FOREIGN      (1u << 8)   /* foreign_id/foreign_uuid: constrained() */
 
 /* kinds of default value */
 typedef enum lm_DefaultKind {
@@ -72,10 +74,11 @@ typedef struct lm_Column {
   const char *dvalue;      /* string text, number text, "1"/"0", raw SQL */
   const char *comment;     /* NULL = none */
   const char *after;       /* MySQL AFTER; NULL = none */
-  const char *unique_name; /* name given to unique(name); NULL = default */
-  const char *index_name;  /* name given to index(name); NULL = default */
+  const char *unique_name; /* unique(name?): the name, or the default one */
+  const char *index_name;  /* index(name?): the name, or the default one */
   const char **enum_values;
   int nenum;
+  int seq;                 /* position among columns and commands */
 } lm_Column;
 
 /* table-level commands, in the order the user gave them */
@@ -84,12 +87,13 @@ typedef enum lm_CmdKind {
   LM_C_CHECK,
   /* alter-only */
   LM_C_DROP_COLUMN, LM_C_RENAME_COLUMN, LM_C_DROP_INDEX, LM_C_DROP_UNIQUE,
-  LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY
+  LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY,
+  LM_C__COUNT
 } lm_CmdKind;
 
 typedef struct lm_Command {
   lm_CmdKind kind;
-  const char *name;        /* constraint/index name; NULL = default */
+  const char *name;        /* given or default; NULL: primary, check unnamed */
   const char **columns;    /* the columns it covers */
   int ncolumns;
   const char *expr;        /* CHECK expression, partial index WHERE */
@@ -98,7 +102,8 @@ typedef struct lm_Command {
   const char *ref_table;
   const char **ref_columns;
   int nref_columns;
-  const char *on_delete, *on_update;
+  const char *on_delete, *on_update;  /* SQL text: "CASCADE", ... */
+  int seq;                 /* position among columns and commands */
 } lm_Command;
 
 typedef enum lm_BpMode { LM_CREATE, LM_CREATE_IF_NOT_EXISTS, LM_ALTER } lm_BpMode;
@@ -115,6 +120,8 @@ typedef struct lm_Blueprint {
   const char *comment;     /* table_comment(); NULL = none */
   lm_Arena *arena;
   int built;               /* 1 once to_sql or <close> consumed it */
+  int nseq;                /* next seq number */
+  int closed;              /* __close already ran */
 } lm_Blueprint;
 
 /* }====================================================== */

@@ -1,0 +1,534 @@
+/*
+** grammar.c
+** What every dialect shares: a small SQL formatter, the pieces of column
+** definitions and constraints, the compile loop that walks a Blueprint,
+** and the Grammar userdata seen from Lua.
+*/
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "grammar.h"
+
+/* the Lua method of each column type, for error messages */
+static const char *const typenames[LM_T__COUNT] = {
+  "increments", "big_increments", "tiny_increments",
+  "integer", "big_integer", "small_integer", "tiny_integer",
+  "medium_integer", "string", "char",
+  "text", "tiny_text", "medium_text", "long_text",
+  "boolean", "decimal", "float", "double",
+  "date", "datetime", "time", "timestamp", "year",
+  "json", "jsonb", "uuid", "binary", "enum",
+  "inet", "cidr", "macaddr", "foreign_id"
+};
+
+static const char *const cmdnames[LM_C__COUNT] = {
+  "primary", "unique", "index", "fulltext", "foreign", "check",
+  "drop_column", "rename_column", "drop_index", "drop_unique",
+  "drop_foreign", "drop_primary"
+};
+
+const char *lm_cmdname (lm_CmdKind kind) {
+  return cmdnames[kind];
+}
+
+
+/*
+** {======================================================
+** Writing SQL
+** =======================================================
+*/
+
+static void addcolumns (lm_Ctx *c, const char *const *cols, int n) {
+  int i;
+  for (i = 0; i < n; i++) {
+    if (i > 0) luaL_addstring(&c->b, ", ");
+    lm_quote_ident(&c->b, cols[i], c->g->quote);
+  }
+}
+
+static void vaddf (lm_Ctx *c, const char *fmt, va_list ap) {
+  const char *p;
+  for (p = fmt; *p; p++) {
+    if (*p != '%') { luaL_addchar(&c->b, *p); continue; }
+    switch (*++p) {
+      case 'I': lm_quote_ident(&c->b, va_arg(ap, const char *), c->g->quote); break;
+      case 'L': c->g->literal(&c->b, va_arg(ap, const char *)); break;
+      case 'T': lm_quote_ident(&c->b, c->bp->table, c->g->quote); break;
+      case 's': luaL_addstring(&c->b, va_arg(ap, const char *)); break;
+      case 'd': {
+        char num[32];
+        snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+        luaL_addstring(&c->b, num);
+        break;
+      }
+      case 'C': {
+        const char *const *cols = va_arg(ap, const char *const *);
+        addcolumns(c, cols, va_arg(ap, int));
+        break;
+      }
+      case '%': luaL_addchar(&c->b, '%'); break;
+      default: lua_assert(0); return;   /* a bug in a grammar */
+    }
+  }
+}
+
+void lm_addf (lm_Ctx *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vaddf(c, fmt, ap);
+  va_end(ap);
+}
+
+void lm_begin (lm_Ctx *c) {
+  luaL_buffinit(c->L, &c->b);
+}
+
+void lm_end (lm_Ctx *c) {
+  luaL_pushresult(&c->b);
+  lua_rawseti(c->L, c->list, ++c->n);
+}
+
+void lm_stmt (lm_Ctx *c, const char *fmt, ...) {
+  va_list ap;
+  lm_begin(c);
+  va_start(ap, fmt);
+  vaddf(c, fmt, ap);
+  va_end(ap);
+  lm_end(c);
+}
+
+int lm_unsupported (lm_Ctx *c, const char *what) {
+  return luaL_error(c->L, "%s is not supported on %s", what, c->g->name);
+}
+
+int lm_rebuild (lm_Ctx *c, const char *what) {
+  return luaL_error(c->L, "%s on %s needs a table rebuild, "
+                    "which lmigrate does not do yet", what, c->g->name);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Column definitions and constraints
+** =======================================================
+*/
+
+static void addenum (lm_Ctx *c, const lm_Column *col, const char *sep) {
+  int i;
+  for (i = 0; i < col->nenum; i++) {
+    if (i > 0) luaL_addstring(&c->b, sep);
+    c->g->literal(&c->b, col->enum_values[i]);
+  }
+}
+
+/*
+** Writes the type_ entry of the column's type, expanding $n (length),
+** $p (precision), $s (scale) and $e (enum values)
+*/
+void lm_addtype (lm_Ctx *c, const lm_Column *col) {
+  const char *p = c->g->type[col->type];
+  if (p == NULL) {
+    lua_pushfstring(c->L, "%s()", typenames[col->type]);
+    lm_unsupported(c, lua_tostring(c->L, -1));
+  }
+  for (; *p; p++) {
+    if (*p != '$') { luaL_addchar(&c->b, *p); continue; }
+    switch (*++p) {
+      case 'n': lm_addf(c, "%d", col->length); break;
+      case 'p': lm_addf(c, "%d", col->precision); break;
+      case 's': lm_addf(c, "%d", col->scale); break;
+      case 'e': addenum(c, col, ","); break;
+      default: lua_assert(0); return;
+    }
+  }
+}
+
+int lm_hasdefault (const lm_Column *col) {
+  return (col->flags & LM_F_USE_CURRENT) ||
+         (col->dkind != LM_D_NONE && col->dkind != LM_D_NULL);
+}
+
+void lm_adddefault (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_USE_CURRENT) {
+    luaL_addstring(&c->b, "CURRENT_TIMESTAMP");
+    return;
+  }
+  switch (col->dkind) {
+    case LM_D_STRING: c->g->literal(&c->b, col->dvalue); break;
+    case LM_D_BOOLEAN:
+      luaL_addstring(&c->b, *col->dvalue == '1' ? c->g->true_ : c->g->false_);
+      break;
+    case LM_D_NULL: luaL_addstring(&c->b, "NULL"); break;
+    default: luaL_addstring(&c->b, col->dvalue); break;  /* number, raw */
+  }
+}
+
+void lm_modify_nullable (lm_Ctx *c, const lm_Column *col) {
+  luaL_addstring(&c->b, (col->flags & LM_F_NULLABLE) ? " NULL" : " NOT NULL");
+}
+
+void lm_modify_default (lm_Ctx *c, const lm_Column *col) {
+  if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT)) return;
+  luaL_addstring(&c->b, " DEFAULT ");
+  lm_adddefault(c, col);
+}
+
+/*
+** unsigned() and enum() as CHECK constraints, for the dialects without
+** UNSIGNED or ENUM
+*/
+void lm_modify_checks (lm_Ctx *c, const lm_Column *col) {
+  if ((col->flags & LM_F_UNSIGNED) && !(col->flags & LM_F_AUTOINC))
+    lm_addf(c, " CHECK (%I >= 0)", col->name);
+  if (col->type == LM_T_ENUM) {
+    lm_addf(c, " CHECK (%I IN (", col->name);
+    addenum(c, col, ", ");
+    luaL_addstring(&c->b, "))");
+  }
+}
+
+void lm_addcolumn (lm_Ctx *c, const lm_Column *col) {
+  const lm_ColFn *m;
+  lm_addf(c, "%I ", col->name);
+  lm_addtype(c, col);
+  for (m = c->g->modify; *m != NULL; m++)
+    (*m)(c, col);
+}
+
+void lm_addreferences (lm_Ctx *c, const lm_Command *cmd) {
+  lm_addf(c, "REFERENCES %I (%C)", cmd->ref_table, cmd->ref_columns,
+          cmd->nref_columns);
+  if (cmd->on_delete) lm_addf(c, " ON DELETE %s", cmd->on_delete);
+  if (cmd->on_update) lm_addf(c, " ON UPDATE %s", cmd->on_update);
+}
+
+void lm_addforeign (lm_Ctx *c, const lm_Command *cmd) {
+  lm_addf(c, "CONSTRAINT %I FOREIGN KEY (%C) ", cmd->name, cmd->columns,
+          cmd->ncolumns);
+  lm_addreferences(c, cmd);
+}
+
+void lm_addcheck (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
+  lm_addf(c, "CHECK (%s)", cmd->expr);
+}
+
+/*
+** CREATE [UNIQUE ]INDEX "name" ON "table" ("a", "b")[ WHERE expr]
+*/
+void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind) {
+  lm_addf(c, "CREATE %sINDEX %I ON %T (%C)", kind, cmd->name, cmd->columns,
+          cmd->ncolumns);
+  if (cmd->expr) lm_addf(c, " WHERE %s", cmd->expr);
+}
+
+lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind) {
+  lm_Command cmd;
+  memset(&cmd, 0, sizeof(cmd));
+  cmd.kind = kind;
+  cmd.name = kind == LM_C_UNIQUE ? col->unique_name : col->index_name;
+  cmd.columns = (const char **)&col->name;   /* only read */
+  cmd.ncolumns = 1;
+  cmd.seq = col->seq;
+  return cmd;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** The compile loop
+** =======================================================
+*/
+
+static void compilecmd (lm_Ctx *c, const lm_Command *cmd) {
+  lm_CmdFn f = c->g->compile[cmd->kind];
+  if (f == NULL) {
+    lua_pushfstring(c->L, "%s()", cmdnames[cmd->kind]);
+    lm_unsupported(c, lua_tostring(c->L, -1));
+  }
+  f(c, cmd);
+}
+
+/* a column's unique() and index(): inline in a CREATE or after it */
+static void colcommands (lm_Ctx *c, const lm_Column *col, int inl) {
+  static const struct { unsigned flag; lm_CmdKind kind; } fl[] = {
+    {LM_F_UNIQUE, LM_C_UNIQUE}, {LM_F_INDEX, LM_C_INDEX}
+  };
+  size_t i;
+  for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+    lm_Command cmd;
+    int isinl;
+    if (!(col->flags & fl[i].flag)) continue;
+    cmd = lm_colcommand(col, fl[i].kind);
+    isinl = c->bp->mode != LM_ALTER && c->g->inline_[cmd.kind] != NULL;
+    if (inl && isinl) {
+      luaL_addstring(&c->b, ", ");
+      c->g->inline_[cmd.kind](c, &cmd);
+    }
+    else if (!inl && !isinl)
+      compilecmd(c, &cmd);
+  }
+}
+
+static void checkforeign (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->ref_table == NULL || cmd->nref_columns == 0)
+    luaL_error(c->L, "foreign key on %s.%s needs references() and on()",
+               c->bp->table, cmd->columns[0]);
+  if (cmd->nref_columns != cmd->ncolumns)
+    luaL_error(c->L, "foreign key on %s.%s covers %d column(s) but "
+               "references %d", c->bp->table, cmd->columns[0],
+               cmd->ncolumns, cmd->nref_columns);
+}
+
+/*
+** CREATE TABLE "t" (columns, inline constraints)[ options]
+*/
+static void compilecreate (lm_Ctx *c) {
+  const lm_Blueprint *bp = c->bp;
+  int i;
+  if (bp->ncols == 0)
+    luaL_error(c->L, "create blueprint for '%s' has no columns", bp->table);
+  lm_begin(c);
+  lm_addf(c, "CREATE TABLE %s%T (",
+          bp->mode == LM_CREATE_IF_NOT_EXISTS ? "IF NOT EXISTS " : "");
+  for (i = 0; i < bp->ncols; i++) {
+    if (i > 0) luaL_addstring(&c->b, ", ");
+    lm_addcolumn(c, &bp->cols[i]);
+  }
+  for (i = 0; i < bp->ncols; i++)
+    colcommands(c, &bp->cols[i], 1);
+  for (i = 0; i < bp->ncmds; i++) {
+    lm_CmdFn f = c->g->inline_[bp->cmds[i].kind];
+    if (f == NULL) continue;
+    luaL_addstring(&c->b, ", ");
+    f(c, &bp->cmds[i]);
+  }
+  luaL_addchar(&c->b, ')');
+  if (c->g->compile_table_options) c->g->compile_table_options(c);
+  lm_end(c);
+}
+
+static void aftercreate (lm_Ctx *c) {
+  const lm_Blueprint *bp = c->bp;
+  int i;
+  for (i = 0; i < bp->ncols; i++)
+    colcommands(c, &bp->cols[i], 0);
+  for (i = 0; i < bp->ncmds; i++) {
+    if (c->g->inline_[bp->cmds[i].kind] == NULL)
+      compilecmd(c, &bp->cmds[i]);
+  }
+  for (i = 0; i < bp->ncols; i++) {
+    if (bp->cols[i].comment && c->g->compile_comment)
+      c->g->compile_comment(c, &bp->cols[i]);
+  }
+}
+
+static void altercolumn (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_CHANGE) c->g->compile_change(c, col);
+  else c->g->compile_add(c, col);
+  colcommands(c, col, 0);
+  if (col->comment && c->g->compile_comment)
+    c->g->compile_comment(c, col);
+}
+
+/* columns and commands in the order the user gave them */
+static void compilealter (lm_Ctx *c) {
+  const lm_Blueprint *bp = c->bp;
+  int i = 0, j = 0;
+  while (i < bp->ncols || j < bp->ncmds) {
+    if (j >= bp->ncmds || (i < bp->ncols && bp->cols[i].seq < bp->cmds[j].seq))
+      altercolumn(c, &bp->cols[i++]);
+    else
+      compilecmd(c, &bp->cmds[j++]);
+  }
+}
+
+void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g) {
+  lm_Ctx c;
+  int i;
+  c.L = L; c.g = g; c.bp = bp; c.n = 0;
+  lua_newtable(L);
+  c.list = lua_gettop(L);
+  for (i = 0; i < bp->ncmds; i++) {
+    if (bp->cmds[i].kind == LM_C_FOREIGN) checkforeign(&c, &bp->cmds[i]);
+  }
+  if (bp->mode == LM_ALTER)
+    compilealter(&c);
+  else {
+    compilecreate(&c);
+    aftercreate(&c);
+  }
+  if (bp->comment && g->compile_table_comment)
+    g->compile_table_comment(&c);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** The Grammar userdata
+** =======================================================
+*/
+
+static const lm_Grammar *const grammars[] = {
+  &lm_grammar_sqlite
+};
+
+const lm_Grammar *lm_checkgrammar (lua_State *L, int arg) {
+  return *(const lm_Grammar **)luaL_checkudata(L, arg, LM_GRAMMAR);
+}
+
+/* a context for statements outside a blueprint; pushes the list */
+static lm_Ctx *newctx (lua_State *L, lm_Ctx *c) {
+  c->L = L;
+  c->g = lm_checkgrammar(L, 1);
+  c->bp = NULL;
+  c->n = 0;
+  lua_newtable(L);
+  c->list = lua_gettop(L);
+  return c;
+}
+
+/*
+** core.grammar(name) -> Grammar
+*/
+static int g_new (lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  size_t i;
+  for (i = 0; i < sizeof(grammars) / sizeof(grammars[0]); i++) {
+    if (strcmp(name, grammars[i]->name) == 0) {
+      const lm_Grammar **p = (const lm_Grammar **)lua_newuserdatauv(L, sizeof(*p), 0);
+      *p = grammars[i];
+      luaL_setmetatable(L, LM_GRAMMAR);
+      return 1;
+    }
+  }
+  return luaL_error(L, "unknown dialect '%s' (expected sqlite, postgres or mysql)",
+                    name);
+}
+
+/*
+** g:name() -> "sqlite" | "postgres" | "mysql"
+*/
+static int g_name (lua_State *L) {
+  lua_pushstring(L, lm_checkgrammar(L, 1)->name);
+  return 1;
+}
+
+/*
+** g:quote(ident) -> the identifier quoted for the dialect
+*/
+static int g_quote (lua_State *L) {
+  const lm_Grammar *g = lm_checkgrammar(L, 1);
+  const char *name = lm_checkname(L, 2);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  lm_quote_ident(&b, name, g->quote);
+  luaL_pushresult(&b);
+  return 1;
+}
+
+/*
+** g:drop(table, if_exists) -> sql
+*/
+static int g_drop (lua_State *L) {
+  lm_Ctx c;
+  const char *table = lm_checkname(L, 2);
+  int if_exists = lua_toboolean(L, 3);
+  lua_settop(L, 3);
+  newctx(L, &c)->g->compile_drop(&c, table, if_exists);
+  lua_rawgeti(L, c.list, 1);
+  return 1;
+}
+
+/*
+** g:rename(from, to) -> sql
+*/
+static int g_rename (lua_State *L) {
+  lm_Ctx c;
+  const char *from = lm_checkname(L, 2);
+  const char *to = lm_checkname(L, 3);
+  newctx(L, &c)->g->compile_rename(&c, from, to);
+  lua_rawgeti(L, c.list, 1);
+  return 1;
+}
+
+/*
+** g:truncate(table) -> { sql, ... }
+*/
+static int g_truncate (lua_State *L) {
+  lm_Ctx c;
+  const char *table = lm_checkname(L, 2);
+  newctx(L, &c)->g->compile_truncate(&c, table);
+  return 1;
+}
+
+/*
+** g:has_table() -> sql with one ? (the table); a row when it exists
+*/
+static int g_has_table (lua_State *L) {
+  lua_pushstring(L, lm_checkgrammar(L, 1)->has_table);
+  return 1;
+}
+
+/*
+** g:has_column() -> sql with two ? (table, column)
+*/
+static int g_has_column (lua_State *L) {
+  lua_pushstring(L, lm_checkgrammar(L, 1)->has_column);
+  return 1;
+}
+
+/*
+** g:list_tables() -> sql whose rows have a column 'name'
+*/
+static int g_list_tables (lua_State *L) {
+  lua_pushstring(L, lm_checkgrammar(L, 1)->list_tables);
+  return 1;
+}
+
+static int g_tostring (lua_State *L) {
+  lua_pushfstring(L, LM_GRAMMAR " (%s)", lm_checkgrammar(L, 1)->name);
+  return 1;
+}
+
+static int g_index (lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
+    return luaL_error(L, "unknown grammar method '%s'", luaL_tolstring(L, 2, NULL));
+  return 1;
+}
+
+static const luaL_Reg g_meth[] = {
+  {"name", g_name},
+  {"quote", g_quote},
+  {"drop", g_drop},
+  {"rename", g_rename},
+  {"truncate", g_truncate},
+  {"has_table", g_has_table},
+  {"has_column", g_has_column},
+  {"list_tables", g_list_tables},
+  {NULL, NULL}
+};
+
+int lm_open_grammar (lua_State *L) {
+  luaL_newmetatable(L, LM_GRAMMAR);
+  lua_pushcfunction(L, g_tostring);
+  lua_setfield(L, -2, "__tostring");
+  luaL_newlib(L, g_meth);
+  lua_pushcclosure(L, g_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  lua_pushcfunction(L, g_new);
+  lua_setfield(L, -2, "grammar");
+  return 0;
+}
+
+/* }====================================================== */

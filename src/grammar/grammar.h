@@ -1,0 +1,102 @@
+/*
+** grammar.h
+** One SQL grammar per dialect, after Laravel's schema grammars: three
+** families of entries, compile_* (statements), type_* (a column's type)
+** and modify_* (a column's suffixes). A NULL entry means the dialect
+** does not support it; the shared loop in grammar.c raises for it.
+*/
+#ifndef lm_grammar_h
+#define lm_grammar_h
+
+#include "../lmigrate.h"
+
+typedef struct lm_Grammar lm_Grammar;
+
+/*
+** The state of one compilation: the statements go into the Lua list at
+** stack index 'list'; 'b' is the statement being written.
+*/
+typedef struct lm_Ctx {
+  lua_State *L;
+  const lm_Grammar *g;
+  const lm_Blueprint *bp;  /* NULL outside a blueprint */
+  int list;                /* stack index of the result list */
+  int n;                   /* statements pushed so far */
+  luaL_Buffer b;
+} lm_Ctx;
+
+typedef void (*lm_ColFn) (lm_Ctx *c, const lm_Column *col);
+typedef void (*lm_CmdFn) (lm_Ctx *c, const lm_Command *cmd);
+
+struct lm_Grammar {
+  const char *name;        /* "sqlite", "postgres", "mysql" */
+  char quote;              /* identifier quote */
+  void (*literal) (luaL_Buffer *b, const char *s);  /* %L */
+  const char *true_, *false_;   /* boolean defaults */
+  /*
+  ** type_: a column's type, indexed by lm_ColType. The text may hold
+  ** $n (length), $p (precision), $s (scale), $e (enum values as literals).
+  */
+  const char *type[LM_T__COUNT];
+  /* modify_: appended after the type, in this order; NULL-terminated */
+  const lm_ColFn *modify;
+  /* inline_: a table constraint inside CREATE TABLE; NULL = compile_ after it */
+  lm_CmdFn inline_[LM_C__COUNT];
+  void (*compile_table_options) (lm_Ctx *c);  /* after CREATE TABLE's ')' */
+  /* compile_: statement(s) */
+  lm_CmdFn compile[LM_C__COUNT];
+  lm_ColFn compile_add;        /* alter: a new column */
+  lm_ColFn compile_change;     /* alter: change() */
+  lm_ColFn compile_comment;    /* a column comment; NULL: none or inline */
+  void (*compile_table_comment) (lm_Ctx *c);  /* NULL: comments ignored */
+  /* statements outside a blueprint */
+  void (*compile_drop) (lm_Ctx *c, const char *table, int if_exists);
+  void (*compile_rename) (lm_Ctx *c, const char *from, const char *to);
+  void (*compile_truncate) (lm_Ctx *c, const char *table);
+  const char *has_table;       /* one ? : the table */
+  const char *has_column;      /* two ? : table, column */
+  const char *list_tables;     /* rows with a column 'name' */
+};
+
+extern const lm_Grammar lm_grammar_sqlite;
+extern const lm_Grammar lm_grammar_postgres;
+extern const lm_Grammar lm_grammar_mysql;
+
+/* grammar.c: the Lua side */
+const lm_Grammar *lm_checkgrammar (lua_State *L, int arg);
+/* compiles 'bp' with 'g'; pushes the list of statements */
+void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g);
+
+/*
+** grammar.c: writing SQL. lm_addf is a small printf:
+**   %I identifier (const char *)    quoted for the dialect
+**   %L literal (const char *)       quoted for the dialect
+**   %T the blueprint's table, quoted
+**   %C column list (const char **, int): "a", "b"
+**   %s trusted text (const char *)  %d int  %% a percent sign
+*/
+void lm_addf (lm_Ctx *c, const char *fmt, ...);
+void lm_begin (lm_Ctx *c);     /* starts a statement */
+void lm_end (lm_Ctx *c);       /* adds it to the list */
+void lm_stmt (lm_Ctx *c, const char *fmt, ...);  /* begin, addf, end */
+/* raise "<what> is not supported on <dialect>" and the SQLite rebuild error */
+int lm_unsupported (lm_Ctx *c, const char *what);
+int lm_rebuild (lm_Ctx *c, const char *what);
+
+/* shared pieces of column definitions and constraints */
+void lm_addcolumn (lm_Ctx *c, const lm_Column *col);   /* name type mods */
+void lm_modify_nullable (lm_Ctx *c, const lm_Column *col);  /* [NOT] NULL */
+void lm_modify_default (lm_Ctx *c, const lm_Column *col);   /* DEFAULT x */
+void lm_modify_checks (lm_Ctx *c, const lm_Column *col);    /* CHECK (...) */
+void lm_addtype (lm_Ctx *c, const lm_Column *col);
+void lm_adddefault (lm_Ctx *c, const lm_Column *col);  /* the value only */
+void lm_addreferences (lm_Ctx *c, const lm_Command *cmd);  /* REFERENCES ... */
+void lm_addforeign (lm_Ctx *c, const lm_Command *cmd);  /* CONSTRAINT FOREIGN KEY */
+void lm_addcheck (lm_Ctx *c, const lm_Command *cmd);    /* [CONSTRAINT n] CHECK */
+void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind);
+int lm_hasdefault (const lm_Column *col);
+/* a column's unique()/index() as a command, for the compile_ entries */
+lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind);
+const char *lm_cmdname (lm_CmdKind kind);   /* "unique", ... for errors */
+
+#endif

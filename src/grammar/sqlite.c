@@ -1,0 +1,246 @@
+/*
+** sqlite.c
+** The SQLite grammar. Foreign keys, CHECKs and a composite primary key
+** go inside CREATE TABLE; unique and plain indexes are separate
+** CREATE INDEX statements. In an alter blueprint only what ALTER TABLE
+** does in place is compiled; the rest raises the table rebuild error.
+*/
+#include <string.h>
+
+#include "grammar.h"
+
+
+/*
+** {======================================================
+** modify_
+** =======================================================
+*/
+
+static void sqlite_modify_primary (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_AUTOINC)
+    luaL_addstring(&c->b, " PRIMARY KEY AUTOINCREMENT");
+  else if (col->flags & LM_F_PRIMARY)
+    luaL_addstring(&c->b, " PRIMARY KEY");
+}
+
+static const lm_ColFn sqlite_modify[] = {
+  sqlite_modify_primary, lm_modify_nullable, lm_modify_default,
+  lm_modify_checks, NULL
+};
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** compile_
+** =======================================================
+*/
+
+static void sqlite_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
+  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
+}
+
+static void sqlite_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
+  lm_begin(c);
+  lm_addindex(c, cmd, "UNIQUE ");
+  lm_end(c);
+}
+
+static void sqlite_compile_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_begin(c);
+  lm_addindex(c, cmd, "");
+  lm_end(c);
+}
+
+/*
+** The column a foreign key can be declared on in place: a nullable
+** column without a default added by this same alter blueprint, the only
+** kind ALTER TABLE ADD COLUMN takes a REFERENCES clause for.
+*/
+static const lm_Column *sqlite_fkcolumn (const lm_Blueprint *bp,
+                                         const lm_Command *cmd) {
+  int i;
+  if (cmd->ncolumns != 1) return NULL;
+  for (i = 0; i < bp->ncols; i++) {
+    const lm_Column *col = &bp->cols[i];
+    if (strcmp(col->name, cmd->columns[0]) == 0 && !(col->flags & LM_F_CHANGE)
+        && (col->flags & LM_F_NULLABLE) && !lm_hasdefault(col))
+      return col;
+  }
+  return NULL;
+}
+
+static const lm_Command *sqlite_columnfk (const lm_Blueprint *bp,
+                                          const lm_Column *col) {
+  int i;
+  for (i = 0; i < bp->ncmds; i++) {
+    const lm_Command *cmd = &bp->cmds[i];
+    if (cmd->kind == LM_C_FOREIGN && sqlite_fkcolumn(bp, cmd) == col)
+      return cmd;
+  }
+  return NULL;
+}
+
+/* alter only: inside a CREATE, foreign keys are inline */
+static void sqlite_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
+  if (sqlite_fkcolumn(c->bp, cmd) == NULL)
+    lm_rebuild(c, "adding a foreign key");
+  /* else declared by sqlite_compile_add */
+}
+
+static void sqlite_compile_check (lm_Ctx *c, const lm_Command *cmd) {
+  (void)cmd;
+  lm_rebuild(c, "adding a check constraint");
+}
+
+static void sqlite_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
+  (void)cmd;
+  lm_rebuild(c, "adding a primary key");
+}
+
+static void sqlite_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
+  int i;
+  for (i = 0; i < cmd->ncolumns; i++)
+    lm_stmt(c, "ALTER TABLE %T DROP COLUMN %I", cmd->columns[i]);
+}
+
+static void sqlite_compile_rename_column (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
+}
+
+/* drop_index and drop_unique: a unique constraint is an index here */
+static void sqlite_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "DROP INDEX %I", cmd->name);
+}
+
+static void sqlite_compile_drop_foreign (lm_Ctx *c, const lm_Command *cmd) {
+  (void)cmd;
+  lm_rebuild(c, "dropping a foreign key");
+}
+
+static void sqlite_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
+  (void)cmd;
+  lm_rebuild(c, "dropping the primary key");
+}
+
+/*
+** ALTER TABLE "t" ADD COLUMN <definition>[ REFERENCES ...]
+*/
+static void sqlite_compile_add (lm_Ctx *c, const lm_Column *col) {
+  const lm_Command *fk;
+  if (col->flags & (LM_F_PRIMARY | LM_F_AUTOINC)) {
+    lua_pushfstring(c->L, "adding primary key column %s.%s", c->bp->table,
+                    col->name);
+    lm_rebuild(c, lua_tostring(c->L, -1));
+  }
+  if (col->flags & LM_F_USE_CURRENT) {
+    lua_pushfstring(c->L, "adding column %s.%s with use_current()",
+                    c->bp->table, col->name);
+    lm_rebuild(c, lua_tostring(c->L, -1));
+  }
+  if (!(col->flags & LM_F_NULLABLE) && !lm_hasdefault(col))
+    luaL_error(c->L, "column %s.%s added on sqlite must be nullable() or "
+               "have a default()", c->bp->table, col->name);
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  lm_addcolumn(c, col);
+  fk = sqlite_columnfk(c->bp, col);
+  if (fk != NULL) {
+    lm_addf(c, " CONSTRAINT %I ", fk->name);
+    lm_addreferences(c, fk);
+  }
+  lm_end(c);
+}
+
+static void sqlite_compile_change (lm_Ctx *c, const lm_Column *col) {
+  lua_pushfstring(c->L, "change() of %s.%s", c->bp->table, col->name);
+  lm_rebuild(c, lua_tostring(c->L, -1));
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Statements outside a blueprint
+** =======================================================
+*/
+
+static void sqlite_compile_drop (lm_Ctx *c, const char *table, int if_exists) {
+  lm_stmt(c, "DROP TABLE %s%I", if_exists ? "IF EXISTS " : "", table);
+}
+
+static void sqlite_compile_rename (lm_Ctx *c, const char *from, const char *to) {
+  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
+}
+
+/* DELETE, then reset the AUTOINCREMENT counter */
+static void sqlite_compile_truncate (lm_Ctx *c, const char *table) {
+  lm_stmt(c, "DELETE FROM %I", table);
+  lm_stmt(c, "DELETE FROM \"sqlite_sequence\" WHERE \"name\" = %L", table);
+}
+
+/* }====================================================== */
+
+
+const lm_Grammar lm_grammar_sqlite = {
+  .name = "sqlite",
+  .quote = '"',
+  .literal = lm_quote_lit,
+  .true_ = "1", .false_ = "0",
+  .type = {
+    [LM_T_INCREMENTS] = "INTEGER", [LM_T_BIG_INCREMENTS] = "INTEGER",
+    [LM_T_TINY_INCREMENTS] = "INTEGER",
+    [LM_T_INTEGER] = "INTEGER", [LM_T_BIG_INTEGER] = "BIGINT",
+    [LM_T_SMALL_INTEGER] = "SMALLINT", [LM_T_TINY_INTEGER] = "TINYINT",
+    [LM_T_MEDIUM_INTEGER] = "MEDIUMINT",
+    [LM_T_STRING] = "VARCHAR($n)", [LM_T_CHAR] = "CHAR($n)",
+    [LM_T_TEXT] = "TEXT", [LM_T_TINY_TEXT] = "TEXT",
+    [LM_T_MEDIUM_TEXT] = "TEXT", [LM_T_LONG_TEXT] = "TEXT",
+    [LM_T_BOOLEAN] = "BOOLEAN", [LM_T_DECIMAL] = "DECIMAL($p, $s)",
+    [LM_T_FLOAT] = "FLOAT", [LM_T_DOUBLE] = "DOUBLE",
+    [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "DATETIME", [LM_T_TIME] = "TIME",
+    [LM_T_TIMESTAMP] = "TIMESTAMP", [LM_T_YEAR] = "INTEGER",
+    [LM_T_JSON] = "TEXT", [LM_T_JSONB] = "TEXT",
+    [LM_T_UUID] = "CHAR(36)", [LM_T_BINARY] = "BLOB",
+    [LM_T_ENUM] = "VARCHAR(255)",
+    [LM_T_INET] = "VARCHAR(45)", [LM_T_CIDR] = "VARCHAR(45)",
+    [LM_T_MACADDR] = "VARCHAR(17)",
+    [LM_T_FOREIGN_ID] = "INTEGER"
+  },
+  .modify = sqlite_modify,
+  .inline_ = {
+    [LM_C_PRIMARY] = sqlite_inline_primary,
+    [LM_C_FOREIGN] = lm_addforeign,
+    [LM_C_CHECK] = lm_addcheck
+  },
+  .compile_table_options = NULL,
+  .compile = {
+    [LM_C_PRIMARY] = sqlite_compile_primary,
+    [LM_C_UNIQUE] = sqlite_compile_unique,
+    [LM_C_INDEX] = sqlite_compile_index,
+    [LM_C_FULLTEXT] = NULL,
+    [LM_C_FOREIGN] = sqlite_compile_foreign,
+    [LM_C_CHECK] = sqlite_compile_check,
+    [LM_C_DROP_COLUMN] = sqlite_compile_drop_column,
+    [LM_C_RENAME_COLUMN] = sqlite_compile_rename_column,
+    [LM_C_DROP_INDEX] = sqlite_compile_drop_index,
+    [LM_C_DROP_UNIQUE] = sqlite_compile_drop_index,
+    [LM_C_DROP_FOREIGN] = sqlite_compile_drop_foreign,
+    [LM_C_DROP_PRIMARY] = sqlite_compile_drop_primary
+  },
+  .compile_add = sqlite_compile_add,
+  .compile_change = sqlite_compile_change,
+  .compile_comment = NULL,         /* comments are ignored, as Laravel does */
+  .compile_table_comment = NULL,
+  .compile_drop = sqlite_compile_drop,
+  .compile_rename = sqlite_compile_rename,
+  .compile_truncate = sqlite_compile_truncate,
+  .has_table = "SELECT 1 FROM \"sqlite_master\" WHERE \"type\" = 'table' "
+               "AND \"name\" = ?",
+  .has_column = "SELECT 1 FROM pragma_table_info(?) WHERE \"name\" = ?",
+  .list_tables = "SELECT \"name\" FROM \"sqlite_master\" WHERE \"type\" = 'table' "
+                 "AND \"name\" NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY \"name\""
+};
