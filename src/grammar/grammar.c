@@ -378,7 +378,7 @@ void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g) {
 */
 
 static const lm_Grammar *const grammars[] = {
-  &lm_grammar_sqlite
+  &lm_grammar_sqlite, &lm_grammar_postgres
 };
 
 const lm_Grammar *lm_checkgrammar (lua_State *L, int arg) {
@@ -436,14 +436,15 @@ static int g_quote (lua_State *L) {
 }
 
 /*
-** g:drop(table, if_exists) -> sql
+** g:drop(table, if_exists, cascade) -> sql
 */
 static int g_drop (lua_State *L) {
   lm_Ctx c;
   const char *table = lm_checkname(L, 2);
-  int if_exists = lua_toboolean(L, 3);
-  lua_settop(L, 3);
-  newctx(L, &c)->g->compile_drop(&c, table, if_exists);
+  int flags = (lua_toboolean(L, 3) ? LM_DROP_IF_EXISTS : 0) |
+              (lua_toboolean(L, 4) ? LM_DROP_CASCADE : 0);
+  lua_settop(L, 4);
+  newctx(L, &c)->g->compile_drop(&c, table, flags);
   lua_rawgeti(L, c.list, 1);
   return 1;
 }

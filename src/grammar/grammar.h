@@ -12,6 +12,10 @@
 
 typedef struct lm_Grammar lm_Grammar;
 
+/* flags of compile_drop */
+#define LM_DROP_IF_EXISTS  1
+#define LM_DROP_CASCADE    2   /* also drop what depends on it, where possible */
+
 /*
 ** The state of one compilation: the statements go into the Lua list at
 ** stack index 'list'; 'b' is the statement being written.
@@ -50,7 +54,7 @@ struct lm_Grammar {
   lm_ColFn compile_comment;    /* a column comment; NULL: none or inline */
   void (*compile_table_comment) (lm_Ctx *c);  /* NULL: comments ignored */
   /* statements outside a blueprint */
-  void (*compile_drop) (lm_Ctx *c, const char *table, int if_exists);
+  void (*compile_drop) (lm_Ctx *c, const char *table, int flags);  /* LM_DROP_* */
   void (*compile_rename) (lm_Ctx *c, const char *from, const char *to);
   void (*compile_truncate) (lm_Ctx *c, const char *table);
   const char *has_table;       /* one ? : the table */

@@ -168,8 +168,10 @@ static void sqlite_compile_change (lm_Ctx *c, const lm_Column *col) {
 ** =======================================================
 */
 
-static void sqlite_compile_drop (lm_Ctx *c, const char *table, int if_exists) {
-  lm_stmt(c, "DROP TABLE %s%I", if_exists ? "IF EXISTS " : "", table);
+/* no CASCADE: SQLite drops a referenced table anyway */
+static void sqlite_compile_drop (lm_Ctx *c, const char *table, int flags) {
+  lm_stmt(c, "DROP TABLE %s%I", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
+          table);
 }
 
 static void sqlite_compile_rename (lm_Ctx *c, const char *from, const char *to) {

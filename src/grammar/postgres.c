@@ -1,0 +1,230 @@
+/*
+** postgres.c
+** The PostgreSQL grammar. Primary, unique, foreign and check constraints
+** are named constraints inside CREATE TABLE (ALTER TABLE ... ADD in an
+** alter blueprint); indexes and comments are separate statements.
+** unsigned() and enum() become CHECKs, after() is ignored.
+*/
+#include "grammar.h"
+
+
+/*
+** {======================================================
+** modify_ and inline_
+** =======================================================
+*/
+
+static void pg_modify_primary (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & (LM_F_AUTOINC | LM_F_PRIMARY))
+    luaL_addstring(&c->b, " PRIMARY KEY");
+}
+
+static const lm_ColFn pg_modify[] = {
+  pg_modify_primary, lm_modify_nullable, lm_modify_default, lm_modify_checks,
+  NULL
+};
+
+/* unnamed, PostgreSQL names it <table>_pkey, which drop_primary() drops */
+static void pg_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
+  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
+}
+
+static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
+  lm_addf(c, "CONSTRAINT %I UNIQUE (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** compile_
+** =======================================================
+*/
+
+/* ALTER TABLE "t" ADD <the inline_ form> */
+static void pg_addconstraint (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  f(c, cmd);
+  lm_end(c);
+}
+
+static void pg_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
+  pg_addconstraint(c, cmd, pg_inline_primary);
+}
+
+static void pg_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
+  pg_addconstraint(c, cmd, pg_inline_unique);
+}
+
+static void pg_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
+  pg_addconstraint(c, cmd, lm_addforeign);
+}
+
+static void pg_compile_check (lm_Ctx *c, const lm_Command *cmd) {
+  pg_addconstraint(c, cmd, lm_addcheck);
+}
+
+static void pg_compile_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_begin(c);
+  lm_addindex(c, cmd, "");
+  lm_end(c);
+}
+
+static void pg_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
+  int i;
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ");
+  for (i = 0; i < cmd->ncolumns; i++)
+    lm_addf(c, "%sDROP COLUMN %I", i > 0 ? ", " : "", cmd->columns[i]);
+  lm_end(c);
+}
+
+static void pg_compile_rename_column (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
+}
+
+static void pg_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "DROP INDEX %I", cmd->name);
+}
+
+/* drop_unique and drop_foreign */
+static void pg_compile_drop_constraint (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", cmd->name);
+}
+
+static void pg_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
+  const char *name = cmd->name;
+  if (name == NULL)   /* pushed before the statement's buffer, popped after */
+    name = lua_pushfstring(c->L, "%s_pkey", c->bp->table);
+  lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", name);
+  if (cmd->name == NULL) lua_pop(c->L, 1);
+}
+
+static void pg_compile_add (lm_Ctx *c, const lm_Column *col) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  lm_addcolumn(c, col);
+  lm_end(c);
+}
+
+/*
+** change(): the column gets exactly the new definition: type (cast with
+** USING), nullability, default, and a primary key when asked
+*/
+static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_AUTOINC) lm_unsupported(c, "change() of an increments column");
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ALTER COLUMN %I TYPE ", col->name);
+  lm_addtype(c, col);
+  lm_addf(c, " USING %I::", col->name);
+  lm_addtype(c, col);
+  lm_addf(c, ", ALTER COLUMN %I %s NOT NULL", col->name,
+          (col->flags & LM_F_NULLABLE) ? "DROP" : "SET");
+  lm_addf(c, ", ALTER COLUMN %I ", col->name);
+  if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT))
+    luaL_addstring(&c->b, "DROP DEFAULT");
+  else {
+    luaL_addstring(&c->b, "SET DEFAULT ");
+    lm_adddefault(c, col);
+  }
+  if (col->flags & LM_F_PRIMARY) lm_addf(c, ", ADD PRIMARY KEY (%I)", col->name);
+  lm_end(c);
+}
+
+static void pg_compile_comment (lm_Ctx *c, const lm_Column *col) {
+  lm_stmt(c, "COMMENT ON COLUMN %T.%I IS %L", col->name, col->comment);
+}
+
+static void pg_compile_table_comment (lm_Ctx *c) {
+  lm_stmt(c, "COMMENT ON TABLE %T IS %L", c->bp->comment);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Statements outside a blueprint
+** =======================================================
+*/
+
+static void pg_compile_drop (lm_Ctx *c, const char *table, int flags) {
+  lm_stmt(c, "DROP TABLE %s%I%s", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
+          table, (flags & LM_DROP_CASCADE) ? " CASCADE" : "");
+}
+
+static void pg_compile_rename (lm_Ctx *c, const char *from, const char *to) {
+  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
+}
+
+static void pg_compile_truncate (lm_Ctx *c, const char *table) {
+  lm_stmt(c, "TRUNCATE TABLE %I RESTART IDENTITY CASCADE", table);
+}
+
+/* }====================================================== */
+
+
+const lm_Grammar lm_grammar_postgres = {
+  .name = "postgres",
+  .quote = '"',
+  .literal = lm_quote_lit,
+  .true_ = "TRUE", .false_ = "FALSE",
+  .type = {
+    [LM_T_INCREMENTS] = "SERIAL", [LM_T_BIG_INCREMENTS] = "BIGSERIAL",
+    [LM_T_TINY_INCREMENTS] = "SMALLSERIAL",
+    [LM_T_INTEGER] = "INTEGER", [LM_T_BIG_INTEGER] = "BIGINT",
+    [LM_T_SMALL_INTEGER] = "SMALLINT", [LM_T_TINY_INTEGER] = "SMALLINT",
+    [LM_T_MEDIUM_INTEGER] = "INTEGER",
+    [LM_T_STRING] = "VARCHAR($n)", [LM_T_CHAR] = "CHAR($n)",
+    [LM_T_TEXT] = "TEXT", [LM_T_TINY_TEXT] = "TEXT",
+    [LM_T_MEDIUM_TEXT] = "TEXT", [LM_T_LONG_TEXT] = "TEXT",
+    [LM_T_BOOLEAN] = "BOOLEAN", [LM_T_DECIMAL] = "DECIMAL($p, $s)",
+    [LM_T_FLOAT] = "REAL", [LM_T_DOUBLE] = "DOUBLE PRECISION",
+    [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "TIMESTAMPTZ", [LM_T_TIME] = "TIME",
+    [LM_T_TIMESTAMP] = "TIMESTAMP", [LM_T_YEAR] = "SMALLINT",
+    [LM_T_JSON] = "JSON", [LM_T_JSONB] = "JSONB",
+    [LM_T_UUID] = "UUID", [LM_T_BINARY] = "BYTEA",
+    [LM_T_ENUM] = "VARCHAR(255)",
+    [LM_T_INET] = "INET", [LM_T_CIDR] = "CIDR", [LM_T_MACADDR] = "MACADDR",
+    [LM_T_FOREIGN_ID] = "BIGINT"
+  },
+  .modify = pg_modify,
+  .inline_ = {
+    [LM_C_PRIMARY] = pg_inline_primary,
+    [LM_C_UNIQUE] = pg_inline_unique,
+    [LM_C_FOREIGN] = lm_addforeign,
+    [LM_C_CHECK] = lm_addcheck
+  },
+  .compile_table_options = NULL,
+  .compile = {
+    [LM_C_PRIMARY] = pg_compile_primary,
+    [LM_C_UNIQUE] = pg_compile_unique,
+    [LM_C_INDEX] = pg_compile_index,
+    [LM_C_FULLTEXT] = NULL,
+    [LM_C_FOREIGN] = pg_compile_foreign,
+    [LM_C_CHECK] = pg_compile_check,
+    [LM_C_DROP_COLUMN] = pg_compile_drop_column,
+    [LM_C_RENAME_COLUMN] = pg_compile_rename_column,
+    [LM_C_DROP_INDEX] = pg_compile_drop_index,
+    [LM_C_DROP_UNIQUE] = pg_compile_drop_constraint,
+    [LM_C_DROP_FOREIGN] = pg_compile_drop_constraint,
+    [LM_C_DROP_PRIMARY] = pg_compile_drop_primary
+  },
+  .compile_add = pg_compile_add,
+  .compile_change = pg_compile_change,
+  .compile_comment = pg_compile_comment,
+  .compile_table_comment = pg_compile_table_comment,
+  .compile_drop = pg_compile_drop,
+  .compile_rename = pg_compile_rename,
+  .compile_truncate = pg_compile_truncate,
+  .has_table = "SELECT 1 FROM information_schema.tables WHERE "
+               "table_schema = current_schema() AND table_name = ?",
+  .has_column = "SELECT 1 FROM information_schema.columns WHERE "
+                "table_schema = current_schema() AND table_name = ? "
+                "AND column_name = ?",
+  .list_tables = "SELECT tablename AS name FROM pg_catalog.pg_tables "
+                 "WHERE schemaname = current_schema() ORDER BY tablename"
+};
