@@ -378,7 +378,7 @@ void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g) {
 */
 
 static const lm_Grammar *const grammars[] = {
-  &lm_grammar_sqlite, &lm_grammar_postgres
+  &lm_grammar_sqlite, &lm_grammar_postgres, &lm_grammar_mysql
 };
 
 const lm_Grammar *lm_checkgrammar (lua_State *L, int arg) {

@@ -1,0 +1,275 @@
+/*
+** mysql.c
+** The MySQL/MariaDB grammar: backticks, UNSIGNED and ENUM as the server
+** has them, every index and constraint inside CREATE TABLE, comments
+** inline, AFTER when altering. String literals double backslashes too,
+** so the server's default sql_mode (backslash escapes on) reads them
+** back as written.
+*/
+#include "grammar.h"
+
+
+/*
+** %L for MySQL: 'it''s a \\ backslash'
+*/
+static void mysql_literal (luaL_Buffer *b, const char *s) {
+  const char *p;
+  luaL_addchar(b, '\'');
+  for (p = s; *p; p++) {
+    if (*p == '\'' || *p == '\\') luaL_addchar(b, *p);
+    luaL_addchar(b, *p);
+  }
+  luaL_addchar(b, '\'');
+}
+
+
+/*
+** {======================================================
+** modify_
+** =======================================================
+*/
+
+static void mysql_modify_unsigned (lm_Ctx *c, const lm_Column *col) {
+  if ((col->flags & LM_F_UNSIGNED) && !(col->flags & LM_F_AUTOINC))
+    luaL_addstring(&c->b, " UNSIGNED");   /* increments types have it */
+}
+
+/* types whose literal defaults must be written as expressions: (value) */
+static int mysql_isblob (lm_ColType t) {
+  return t == LM_T_TEXT || t == LM_T_TINY_TEXT || t == LM_T_MEDIUM_TEXT ||
+         t == LM_T_LONG_TEXT || t == LM_T_JSON || t == LM_T_JSONB ||
+         t == LM_T_BINARY;
+}
+
+static void mysql_modify_default (lm_Ctx *c, const lm_Column *col) {
+  int expr = mysql_isblob(col->type) && col->dkind != LM_D_RAW &&
+             col->dkind != LM_D_NULL && !(col->flags & LM_F_USE_CURRENT);
+  if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT)) return;
+  luaL_addstring(&c->b, expr ? " DEFAULT (" : " DEFAULT ");
+  lm_adddefault(c, col);
+  if (expr) luaL_addchar(&c->b, ')');
+}
+
+/* a changed column keeps its primary key: MODIFY must not add another */
+static void mysql_modify_increment (lm_Ctx *c, const lm_Column *col) {
+  int change = (col->flags & LM_F_CHANGE) != 0;
+  if (col->flags & LM_F_AUTOINC)
+    luaL_addstring(&c->b, change ? " AUTO_INCREMENT" : " AUTO_INCREMENT PRIMARY KEY");
+  else if ((col->flags & LM_F_PRIMARY) && !change)
+    luaL_addstring(&c->b, " PRIMARY KEY");
+}
+
+static void mysql_modify_comment (lm_Ctx *c, const lm_Column *col) {
+  if (col->comment) lm_addf(c, " COMMENT %L", col->comment);
+}
+
+static void mysql_modify_after (lm_Ctx *c, const lm_Column *col) {
+  if (col->after && c->bp->mode == LM_ALTER) lm_addf(c, " AFTER %I", col->after);
+}
+
+static const lm_ColFn mysql_modify[] = {
+  mysql_modify_unsigned, lm_modify_nullable, mysql_modify_default,
+  mysql_modify_increment, mysql_modify_comment, mysql_modify_after, NULL
+};
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** inline_ and compile_
+** =======================================================
+*/
+
+/* the server names its primary key PRIMARY, whatever is asked */
+static void mysql_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
+  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
+}
+
+static void mysql_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
+  lm_addf(c, "UNIQUE KEY %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+}
+
+static void mysql_inline_index (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->expr) lm_unsupported(c, "a partial index (index() with where)");
+  lm_addf(c, "INDEX %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+}
+
+static void mysql_inline_fulltext (lm_Ctx *c, const lm_Command *cmd) {
+  lm_addf(c, "FULLTEXT %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+}
+
+/* ALTER TABLE `t` ADD <the inline_ form> */
+static void mysql_add (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  f(c, cmd);
+  lm_end(c);
+}
+
+static void mysql_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
+  mysql_add(c, cmd, mysql_inline_primary);
+}
+
+static void mysql_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
+  mysql_add(c, cmd, mysql_inline_unique);
+}
+
+static void mysql_compile_index (lm_Ctx *c, const lm_Command *cmd) {
+  mysql_add(c, cmd, mysql_inline_index);
+}
+
+static void mysql_compile_fulltext (lm_Ctx *c, const lm_Command *cmd) {
+  mysql_add(c, cmd, mysql_inline_fulltext);
+}
+
+static void mysql_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
+  mysql_add(c, cmd, lm_addforeign);
+}
+
+static void mysql_compile_check (lm_Ctx *c, const lm_Command *cmd) {
+  mysql_add(c, cmd, lm_addcheck);
+}
+
+static void mysql_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
+  int i;
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ");
+  for (i = 0; i < cmd->ncolumns; i++)
+    lm_addf(c, "%sDROP COLUMN %I", i > 0 ? ", " : "", cmd->columns[i]);
+  lm_end(c);
+}
+
+static void mysql_compile_rename_column (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
+}
+
+/* drop_index and drop_unique */
+static void mysql_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T DROP INDEX %I", cmd->name);
+}
+
+static void mysql_compile_drop_foreign (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T DROP FOREIGN KEY %I", cmd->name);
+}
+
+static void mysql_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
+  (void)cmd;
+  lm_stmt(c, "ALTER TABLE %T DROP PRIMARY KEY");
+}
+
+static void mysql_compile_add (lm_Ctx *c, const lm_Column *col) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  lm_addcolumn(c, col);
+  lm_end(c);
+}
+
+/* change(): MODIFY gives the column exactly the new definition */
+static void mysql_compile_change (lm_Ctx *c, const lm_Column *col) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T MODIFY COLUMN ");
+  lm_addcolumn(c, col);
+  lm_end(c);
+}
+
+static void mysql_compile_table_options (lm_Ctx *c) {
+  if (c->bp->comment) lm_addf(c, " COMMENT=%L", c->bp->comment);
+}
+
+/* alter only: a CREATE has it among its table options */
+static void mysql_compile_table_comment (lm_Ctx *c) {
+  if (c->bp->mode == LM_ALTER)
+    lm_stmt(c, "ALTER TABLE %T COMMENT=%L", c->bp->comment);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Statements outside a blueprint
+** =======================================================
+*/
+
+/* no CASCADE: MySQL accepts the word and does nothing with it */
+static void mysql_compile_drop (lm_Ctx *c, const char *table, int flags) {
+  lm_stmt(c, "DROP TABLE %s%I", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
+          table);
+}
+
+static void mysql_compile_rename (lm_Ctx *c, const char *from, const char *to) {
+  lm_stmt(c, "RENAME TABLE %I TO %I", from, to);
+}
+
+static void mysql_compile_truncate (lm_Ctx *c, const char *table) {
+  lm_stmt(c, "TRUNCATE TABLE %I", table);
+}
+
+/* }====================================================== */
+
+
+const lm_Grammar lm_grammar_mysql = {
+  .name = "mysql",
+  .quote = '`',
+  .literal = mysql_literal,
+  .true_ = "1", .false_ = "0",
+  .type = {
+    [LM_T_INCREMENTS] = "INT UNSIGNED", [LM_T_BIG_INCREMENTS] = "BIGINT UNSIGNED",
+    [LM_T_TINY_INCREMENTS] = "TINYINT UNSIGNED",
+    [LM_T_INTEGER] = "INT", [LM_T_BIG_INTEGER] = "BIGINT",
+    [LM_T_SMALL_INTEGER] = "SMALLINT", [LM_T_TINY_INTEGER] = "TINYINT",
+    [LM_T_MEDIUM_INTEGER] = "MEDIUMINT",
+    [LM_T_STRING] = "VARCHAR($n)", [LM_T_CHAR] = "CHAR($n)",
+    [LM_T_TEXT] = "TEXT", [LM_T_TINY_TEXT] = "TINYTEXT",
+    [LM_T_MEDIUM_TEXT] = "MEDIUMTEXT", [LM_T_LONG_TEXT] = "LONGTEXT",
+    [LM_T_BOOLEAN] = "TINYINT(1)", [LM_T_DECIMAL] = "DECIMAL($p, $s)",
+    [LM_T_FLOAT] = "FLOAT", [LM_T_DOUBLE] = "DOUBLE",
+    [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "DATETIME", [LM_T_TIME] = "TIME",
+    [LM_T_TIMESTAMP] = "TIMESTAMP", [LM_T_YEAR] = "YEAR",
+    [LM_T_JSON] = "JSON", [LM_T_JSONB] = "JSON",
+    [LM_T_UUID] = "CHAR(36)", [LM_T_BINARY] = "BLOB",
+    [LM_T_ENUM] = "ENUM($e)",
+    [LM_T_INET] = "VARCHAR(45)", [LM_T_CIDR] = "VARCHAR(45)",
+    [LM_T_MACADDR] = "VARCHAR(17)",
+    [LM_T_FOREIGN_ID] = "BIGINT UNSIGNED"
+  },
+  .modify = mysql_modify,
+  .inline_ = {
+    [LM_C_PRIMARY] = mysql_inline_primary,
+    [LM_C_UNIQUE] = mysql_inline_unique,
+    [LM_C_INDEX] = mysql_inline_index,
+    [LM_C_FULLTEXT] = mysql_inline_fulltext,
+    [LM_C_FOREIGN] = lm_addforeign,
+    [LM_C_CHECK] = lm_addcheck
+  },
+  .compile_table_options = mysql_compile_table_options,
+  .compile = {
+    [LM_C_PRIMARY] = mysql_compile_primary,
+    [LM_C_UNIQUE] = mysql_compile_unique,
+    [LM_C_INDEX] = mysql_compile_index,
+    [LM_C_FULLTEXT] = mysql_compile_fulltext,
+    [LM_C_FOREIGN] = mysql_compile_foreign,
+    [LM_C_CHECK] = mysql_compile_check,
+    [LM_C_DROP_COLUMN] = mysql_compile_drop_column,
+    [LM_C_RENAME_COLUMN] = mysql_compile_rename_column,
+    [LM_C_DROP_INDEX] = mysql_compile_drop_index,
+    [LM_C_DROP_UNIQUE] = mysql_compile_drop_index,
+    [LM_C_DROP_FOREIGN] = mysql_compile_drop_foreign,
+    [LM_C_DROP_PRIMARY] = mysql_compile_drop_primary
+  },
+  .compile_add = mysql_compile_add,
+  .compile_change = mysql_compile_change,
+  .compile_comment = NULL,          /* inline: COMMENT '...' */
+  .compile_table_comment = mysql_compile_table_comment,
+  .compile_drop = mysql_compile_drop,
+  .compile_rename = mysql_compile_rename,
+  .compile_truncate = mysql_compile_truncate,
+  .has_table = "SELECT 1 FROM information_schema.tables WHERE "
+               "table_schema = DATABASE() AND table_name = ?",
+  .has_column = "SELECT 1 FROM information_schema.columns WHERE "
+                "table_schema = DATABASE() AND table_name = ? AND column_name = ?",
+  .list_tables = "SELECT table_name AS name FROM information_schema.tables "
+                 "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' "
+                 "ORDER BY table_name"
+};
