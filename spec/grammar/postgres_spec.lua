@@ -65,9 +65,13 @@ local CREATE = {
   { function(t) t:text("a"); t:tiny_text("b"); t:medium_text("c"); t:long_text("d") end,
     'CREATE TABLE "users" ("a" TEXT NOT NULL, "b" TEXT NOT NULL, "c" TEXT NOT NULL, '
       .. '"d" TEXT NOT NULL)' },
-  { function(t) t:boolean("a"):default(true); t:boolean("b"):default(false) end,
+  { function(t)
+      t:boolean("a"):default(true); t:boolean("b"):default(false)
+      t:boolean("c"):default(1); t:boolean("d"):default(0)
+    end,
     'CREATE TABLE "users" ("a" BOOLEAN NOT NULL DEFAULT TRUE, '
-      .. '"b" BOOLEAN NOT NULL DEFAULT FALSE)' },
+      .. '"b" BOOLEAN NOT NULL DEFAULT FALSE, "c" BOOLEAN NOT NULL DEFAULT TRUE, '
+      .. '"d" BOOLEAN NOT NULL DEFAULT FALSE)' },
   { function(t) t:decimal("a"); t:decimal("b", 5, 0); t:float("c"); t:double("d") end,
     'CREATE TABLE "users" ("a" DECIMAL(8, 2) NOT NULL, "b" DECIMAL(5, 0) NOT NULL, '
       .. '"c" REAL NOT NULL, "d" DOUBLE PRECISION NOT NULL)' },

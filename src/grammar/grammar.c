@@ -159,7 +159,13 @@ void lm_adddefault (lm_Ctx *c, const lm_Column *col) {
   }
   switch (col->dkind) {
     case LM_D_STRING: c->g->literal(&c->b, col->dvalue); break;
-    case LM_D_BOOLEAN:
+    case LM_D_NUMBER:   /* boolean("a"):default(0), as Laravel users write it */
+      if (col->type == LM_T_BOOLEAN && (strcmp(col->dvalue, "0") == 0 ||
+                                        strcmp(col->dvalue, "1") == 0))
+        goto boolean;
+      luaL_addstring(&c->b, col->dvalue);
+      break;
+    case LM_D_BOOLEAN: boolean:
       luaL_addstring(&c->b, *col->dvalue == '1' ? c->g->true_ : c->g->false_);
       break;
     case LM_D_NULL: luaL_addstring(&c->b, "NULL"); break;
