@@ -24,6 +24,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/lmigrate-bench.XXXXXX")
 cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] && echo "kept $WORK" || rm -rf "$WORK"; }
 trap cleanup EXIT
 mkdir -p "$OUT"
+: >"$OUT/hyperfine.log"
 
 "$LUA" "$ROOT/bench/gen.lua" "$N" "$WORK"
 PROJ=$WORK/project
@@ -56,7 +57,8 @@ measure() {
     local json=$OUT/$name.json
     local args=(--runs "$RUNS" --export-json "$json" --style none -N)
     if [ -n "$prepare" ]; then args+=(--prepare "$prepare"); else args+=(--warmup 2); fi
-    (cd "$PROJ" && hyperfine "${args[@]}" "$cmd" >/dev/null) || die "$name failed: $cmd"
+    (cd "$PROJ" && hyperfine "${args[@]}" "$cmd" >/dev/null 2>>"$OUT/hyperfine.log") \
+      || die "$name failed: $cmd (see $OUT/hyperfine.log)"
     s_to_ms "$(sed -n 's/.*"median": *\([0-9.eE+-]*\).*/\1/p' "$json" | head -n1)"
   else
     local i t0 t1
@@ -103,6 +105,8 @@ A_LM=$(measure a_lmigrate "rm -f '$DB' '$DB-journal'" "$LM migrate")
 A_FLOOR=$(measure a_floor "rm -f '$FLOOR_DB' '$FLOOR_DB-journal'" \
           "sqlite3 '$FLOOR_DB' -init /dev/null '.read $WORK/floor_up.sql'")
 A_RSS=$(peak_rss "rm -f '$DB' '$DB-journal'" "$LM migrate")
+A_FRSS=$(peak_rss "rm -f '$FLOOR_DB' '$FLOOR_DB-journal'" \
+         "sqlite3 '$FLOOR_DB' -init /dev/null '.read $WORK/floor_up.sql'")
 # keep the migrated databases for (b)-(e)
 cp "$DB" "$WORK/applied.sqlite"
 cp "$FLOOR_DB" "$WORK/floor_applied.sqlite"
@@ -122,26 +126,31 @@ B_RSS=$(peak_rss "" "$LM migrate")
 C_LM=$(measure c_status "" "$LM status")
 C_RSS=$(peak_rss "" "$LM status")
 D_FLOOR=$(measure d_floor "" "sqlite3 '$DB' 'SELECT migration, batch FROM migrations ORDER BY id'")
+D_FRSS=$(peak_rss "" "sqlite3 '$DB' 'SELECT migration, batch FROM migrations ORDER BY id'")
+V_RSS=$(peak_rss "" "$LM --version")
 
 # (e) rollback all (one batch)
 E_LM=$(measure e_lmigrate "cp '$WORK/applied.sqlite' '$DB'" "$LM rollback")
 E_FLOOR=$(measure e_floor "cp '$WORK/floor_applied.sqlite' '$FLOOR_DB'" \
           "sqlite3 '$FLOOR_DB' -init /dev/null '.read $WORK/floor_down.sql'")
 E_RSS=$(peak_rss "cp '$WORK/applied.sqlite' '$DB'" "$LM rollback")
+E_FRSS=$(peak_rss "cp '$WORK/floor_applied.sqlite' '$FLOOR_DB'" \
+         "sqlite3 '$FLOOR_DB' -init /dev/null '.read $WORK/floor_down.sql'")
 
-row() { printf "%-28s %12s %12s %8s %9s   %s\n" "$@"; }
-row "scenario" "lmigrate ms" "floor ms" "ratio" "RSS MB" "targets"
-row "(a) migrate all" "$A_LM" "$A_FLOOR" "$(ratio "$A_LM" "$A_FLOOR")" "$A_RSS" \
+row() { printf "%-27s %11s %9s %7s %8s %9s   %s\n" "$@"; }
+row "scenario" "lmigrate ms" "floor ms" "ratio" "RSS MB" "floor RSS" "targets"
+row "(a) migrate all" "$A_LM" "$A_FLOOR" "$(ratio "$A_LM" "$A_FLOOR")" "$A_RSS" "$A_FRSS" \
     "ratio <= 1.10x: $(ok "$(ratio "$A_LM" "$A_FLOOR" | tr -d x)" "<=" 1.10), RSS < 10 MB: $(ok "$A_RSS" "<" 10)"
-row "(b) no-op migrate" "$B_LM" "$D_FLOOR" "$(ratio "$B_LM" "$D_FLOOR")" "$B_RSS" \
+row "(b) no-op migrate" "$B_LM" "$D_FLOOR" "$(ratio "$B_LM" "$D_FLOOR")" "$B_RSS" "$D_FRSS" \
     "< 15 ms: $(ok "$B_LM" "<" 15), < 3x: $(ok "$(ratio "$B_LM" "$D_FLOOR" | tr -d x)" "<" 3), RSS: $(ok "$B_RSS" "<" 10)"
-row "(c) status" "$C_LM" "$D_FLOOR" "$(ratio "$C_LM" "$D_FLOOR")" "$C_RSS" \
+row "(c) status" "$C_LM" "$D_FLOOR" "$(ratio "$C_LM" "$D_FLOOR")" "$C_RSS" "$D_FRSS" \
     "< 15 ms: $(ok "$C_LM" "<" 15), < 3x: $(ok "$(ratio "$C_LM" "$D_FLOOR" | tr -d x)" "<" 3), RSS: $(ok "$C_RSS" "<" 10)"
-row "(d) floor: 1 sqlite3 query" "-" "$D_FLOOR" "-" "-" "floor of (b) and (c)"
-row "(e) rollback all" "$E_LM" "$E_FLOOR" "$(ratio "$E_LM" "$E_FLOOR")" "$E_RSS" \
-    "ratio (no target), RSS < 10 MB: $(ok "$E_RSS" "<" 10)"
+row "(d) floor: 1 sqlite3 query" "-" "$D_FLOOR" "-" "-" "$D_FRSS" "the floor of (b) and (c)"
+row "(e) rollback all" "$E_LM" "$E_FLOOR" "$(ratio "$E_LM" "$E_FLOOR")" "$E_RSS" "$E_FRSS" \
+    "no ratio target, RSS < 10 MB: $(ok "$E_RSS" "<" 10)"
 echo
+echo "peak RSS of 'lmigrate --version' (runtime + shared libraries, no database): $V_RSS MB"
 echo "history after (a): $HIST"
 echo "schema of (a) vs the floor's: $PARITY"
 [ "$PARITY" = identical ] || head -n 6 "$WORK/schema.diff"
-[ -z "$HYPERFINE" ] || echo "hyperfine JSON: $OUT/*.json"
+[ -z "$HYPERFINE" ] || echo "hyperfine JSON: $OUT/*.json (warnings: $OUT/hyperfine.log)"
