@@ -164,7 +164,7 @@ local function need_core()
 end
 
 -- A database connection for checks: conn:query/exec/first/scalar/close.
--- Placeholders are '?' on every dialect.
+-- Placeholders are '?' on every dialect (lmigrate.core's drivers bind them).
 local Db = {}
 Db.__index = Db
 
@@ -389,10 +389,9 @@ function Postgres:admin()
   return setmetatable({ conn = conn, dialect = self }, Db)
 end
 
-local pg_seq = 0
+-- the database is named after the project's temp folder, unique on this host
 function Postgres:setup(project)
-  pg_seq = pg_seq + 1
-  project.pg_db = ("lmigrate_spec_%d_%d_%d"):format(os.time(), math.random(1e6), pg_seq)
+  project.pg_db = "lmigrate_spec_" .. assert(project.dir:match("([%w]+)$"))
   local admin = self:admin()
   admin:run("CREATE DATABASE " .. self:ident(project.pg_db))
   admin:close()
@@ -408,12 +407,6 @@ end
 function Postgres:url(project) return pg_url_with_db(self.base, project.pg_db) end
 function Postgres:target(project) return self:url(project) end
 function Postgres:env(project) return { DATABASE_URL = self:url(project) } end
-
--- '?' placeholders become $1, $2, ... (no '?' inside string literals in specs)
-function Postgres:sql(sql)
-  local n = 0
-  return (sql:gsub("%?", function() n = n + 1 return "$" .. n end))
-end
 
 function Postgres:tables(db)
   local t = {}

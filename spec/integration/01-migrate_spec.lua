@@ -15,7 +15,8 @@ for _, dialect in helpers.each_dialect() do
     end)
 
     after_each(function()
-      project:cleanup()
+      if project then project:cleanup() end
+      project = nil
     end)
 
     describe("the run", function()

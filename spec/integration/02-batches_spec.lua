@@ -70,7 +70,8 @@ for _, dialect in helpers.each_dialect() do
     end)
 
     after_each(function()
-      project:cleanup()
+      if project then project:cleanup() end
+      project = nil
     end)
 
     -- batch 1: the log; batch 2: a, b, c

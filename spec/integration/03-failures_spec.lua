@@ -47,7 +47,8 @@ for _, dialect in helpers.each_dialect() do
     end)
 
     after_each(function()
-      project:cleanup()
+      if project then project:cleanup() end
+      project = nil
     end)
 
     describe("a migration that fails half-way", function()

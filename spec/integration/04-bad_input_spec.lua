@@ -117,7 +117,8 @@ for _, dialect in helpers.each_dialect() do
     end)
 
     after_each(function()
-      project:cleanup()
+      if project then project:cleanup() end
+      project = nil
     end)
 
     local function assert_says(r, case)

@@ -79,7 +79,8 @@ for _, dialect in helpers.each_dialect() do
     end)
 
     after_each(function()
-      project:cleanup()
+      if project then project:cleanup() end
+      project = nil
     end)
 
     it("creates every table with exactly its name, and drops nothing", function()
