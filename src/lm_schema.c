@@ -18,7 +18,7 @@
 /* blocks freed with the blueprint; 'data' is aligned for any field */
 struct lm_Arena {
   lm_Arena *next;
-  union { void *p; double d; long long l; } data[1];
+  union { void *p; double d; long long l; } data[];  /* C99 flexible member */
 };
 
 typedef struct Handle { int idx; } Handle;   /* Column and Foreign */
@@ -470,12 +470,10 @@ static int bp_foreign (lua_State *L) {
 
 /* the next '.'-separated part of 's' at 'arg', copied into the blueprint */
 static const char *dotpart (lua_State *L, lm_Blueprint *bp, const char **s) {
-  const char *dot = strchr(*s, '.');
-  size_t n = dot ? (size_t)(dot - *s) : strlen(*s);
-  char *part = (char *)bp_alloc(L, bp, n + 1);
-  memcpy(part, *s, n);
+  size_t n = strcspn(*s, ".");
+  char *part = (char *)bp_strdup(L, bp, *s);  /* then cut at the dot */
   part[n] = '\0';
-  *s += dot ? n + 1 : n;
+  *s += (*s)[n] == '.' ? n + 1 : n;
   return part;
 }
 
