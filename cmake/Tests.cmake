@@ -27,7 +27,7 @@ foreach(spec ${LMIGRATE_SPECS})
     COMMAND ${PROJECT_SOURCE_DIR}/spec/run-spec ${LUA54} ${BUSTED} ${spec}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "${LMIGRATE_TEST_ENV}"
-                                          TIMEOUT 600)
+                                          TIMEOUT 300)
 endforeach()
 
 file(GLOB LMIGRATE_CTESTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/test_*.c)
@@ -35,6 +35,7 @@ foreach(src ${LMIGRATE_CTESTS})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src} $<TARGET_OBJECTS:lm_core_obj>)
   target_include_directories(${name} PRIVATE ${LUA_INCLUDE_DIRS} ${PROJECT_SOURCE_DIR}/src)
-  target_link_libraries(${name} PRIVATE PkgConfig::LUA PkgConfig::SQLITE3 PkgConfig::LIBPQ m)
+  target_link_libraries(${name} PRIVATE PkgConfig::LUA PkgConfig::SQLITE3 m
+                                        ${CMAKE_DL_LIBS})
   add_test(NAME ${name} COMMAND ${name})
 endforeach()

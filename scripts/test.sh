@@ -9,8 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$jobs"
+scripts/build.sh
 cmake -S . -B build-asan -DLMIGRATE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
 
@@ -24,5 +23,5 @@ if [ -n "${DATABASE_URL:-}" ] || [ -n "${PGHOST:-}" ]; then
 else
   export -f run_ctest
   export jobs
-  pg_virtualenv bash -c run_ctest
+  pg_virtualenv -t bash -c run_ctest
 fi

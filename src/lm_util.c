@@ -54,6 +54,18 @@ static int util_isdir (lua_State *L) {
 }
 
 /*
+** core.mtime(path) -> seconds since the epoch of the last change | nil, msg
+*/
+static int util_mtime (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+  lua_pushinteger(L, (lua_Integer)st.st_mtime);
+  return 1;
+}
+
+/*
 ** core.mkdir(path) -> true | nil, msg  (an existing directory is fine)
 */
 static int util_mkdir (lua_State *L) {
@@ -196,6 +208,7 @@ static int lock_gc (lua_State *L) {
 static const luaL_Reg util_funcs[] = {
   {"listdir", util_listdir},
   {"isdir", util_isdir},
+  {"mtime", util_mtime},
   {"mkdir", util_mkdir},
   {"clock", util_clock},
   {"isatty", util_isatty},
