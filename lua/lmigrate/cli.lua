@@ -59,6 +59,13 @@ local function bind_options(cmd, raw, args)
     else
       value = value or nextword
       if value == nil or value == "" then usage(("option '--%s' needs a value"):format(key)) end
+      if kind == "count" then
+        local n = tonumber(value)
+        if not value:match("^%d+$") or not n or n < 1 then
+          usage(("option '--%s' needs a whole number of at least 1, got '%s'"):format(key, value))
+        end
+        value = math.tointeger(n)
+      end
       opts[norm] = value
     end
   end
@@ -76,7 +83,8 @@ local function run(argv)
   if not cmd then usage(("unknown command '%s' (see lmigrate help)"):format(name)) end
   local opts = bind_options(cmd, raw, args)
   local ctx = { opts = opts, args = args, out = output.new({ quiet = opts.quiet }) }
-  if cmd.name ~= "help" then
+  if cmd.guarded then require("lmigrate.guard").check(cmd.name, opts) end
+  if not cmd.module:match("make_") and cmd.name ~= "help" then
     if #args > 0 then
       usage(("unexpected argument '%s' for '%s' (see lmigrate help %s)"):format(args[1], cmd.name,
         cmd.name))

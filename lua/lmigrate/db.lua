@@ -8,7 +8,7 @@ local core = require("lmigrate.core")
 local DB = {}
 DB.__index = DB
 
-local M = {}
+local M = { class = DB }
 
 function M.new(conn, grammar)
   local driver = conn:driver()

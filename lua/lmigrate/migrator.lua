@@ -1,10 +1,12 @@
--- Runs migrations on one connection: migrate, rollback, status. Each
--- migration and its history row commit together; up/down run in a
--- coroutine so a driver can wait without blocking (see scheduler.lua).
+-- Runs migrations on one connection: migrate, rollback, reset, status.
+-- Each migration and its history row commit together (or the whole batch
+-- with --atomic); up/down run in coroutines (see invoke.lua).
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
+local invoke = require("lmigrate.invoke")
 local loader = require("lmigrate.loader")
-local scheduler = require("lmigrate.scheduler")
+local Pretend = require("lmigrate.pretend")
+local Schema = require("lmigrate.schema")
 
 local Migrator = {}
 Migrator.__index = Migrator
@@ -16,111 +18,135 @@ function M.new(ctx)
   return setmetatable(ctx, Migrator)
 end
 
--- the line of 'file' that was running when co failed, if any
-local function failing_line(co, file)
-  local source = "@" .. file
-  local level = 0
-  while true do
-    local info = debug.getinfo(co, level, "Sl")
-    if not info then return nil end
-    if info.source == source and info.currentline and info.currentline > 0 then
-      return info.currentline
-    end
-    level = level + 1
-  end
+local function instantiate(entry, db, schema)
+  return setmetatable({ schema = schema, db = db }, { __index = entry.class })
 end
 
--- runs instance:method() in a coroutine; raises a migration error
-local function invoke(entry, instance, method)
-  local co = coroutine.create(function() return instance[method](instance) end)
-  local ok, err = scheduler.run(co)
-  if ok then return end
-  local fields = { migration = entry.name, file = entry.file, line = failing_line(co, entry.file) }
-  if errors.is(err) then
-    fields.sql, fields.code = err.sql, err.code
-    errors.raise("migration", err.message, fields)
-  end
-  errors.raise("migration", tostring(err), fields)
-end
-
-local function instantiate(self, entry)
-  return setmetatable({ schema = self.schema, db = self.db }, { __index = entry.class })
-end
-
--- runs one step (up or down) with its history change, in one transaction
--- unless the migration opts out
-function Migrator:step(entry, method, record)
-  local instance = instantiate(self, entry)
+-- runs one step (up or down) and its history change; in a transaction of
+-- its own unless the migration opts out or the caller holds one (atomic)
+function Migrator:step(entry, method, record, atomic)
+  local instance = instantiate(entry, self.db, self.schema)
   local db = self.db
+  local own = not atomic and instance.transaction ~= false
   local t0 = core.clock()
-  self.out:start(entry.name)
   local ok, err = pcall(function()
-    if instance.transaction == false then
-      invoke(entry, instance, method)
-      record()
-    else
-      db:begin()
-      invoke(entry, instance, method)
-      record()
-      db:commit()
-    end
+    if own then db:begin() end
+    invoke(entry, instance, method, "migration")
+    record()
+    if own then db:commit() end
   end)
   if not ok then
-    db:rollback()
+    if own then db:rollback() end
     self.out:finish(entry.name, core.clock() - t0, false)
-    if errors.is(err) and err.migration == nil then
-      err.migration, err.file = entry.name, entry.file
-    end
     error(err, 0)
   end
   self.out:finish(entry.name, core.clock() - t0, true)
 end
 
--- the history as a map name -> row, and the highest batch
-local function history(self)
-  local rows = self.repo:ran()
-  local by_name, last = {}, 0
-  for _, r in ipairs(rows) do
-    by_name[r.migration] = r
-    if r.batch > last then last = r.batch end
+-- prints the SQL each entry's method would run, changing nothing
+function Migrator:pretend(list, method)
+  local db = Pretend.new(self.db.grammar, self.db)
+  local schema = Schema.new(db, self.db.grammar)
+  for _, e in ipairs(list) do
+    invoke(e, instantiate(e, db, schema), method, "migration")
+    self.out:write("-- " .. e.name .. " (" .. method .. ")")
+    for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
   end
-  return rows, by_name, last
+  return 0
 end
 
--- migrate(): the pending migrations, as one new batch -> count run
-function Migrator:migrate()
-  local files = loader.discover(self.path)
-  local _, ran, last = history(self)
-  local pending = {}
-  for _, e in ipairs(files) do
-    if not ran[e.name] then pending[#pending + 1] = e end
+-- the history, oldest first, and the highest batch
+function Migrator:history()
+  local rows = self.repo:ran()
+  local last = 0
+  for _, r in ipairs(rows) do
+    if r.batch > last then last = r.batch end
   end
+  return rows, last
+end
+
+-- the migration files not in the history yet, and the last batch
+function Migrator:pending()
+  local rows, last = self:history()
+  local ran = {}
+  for _, r in ipairs(rows) do ran[r.migration] = true end
+  local list = {}
+  for _, e in ipairs(loader.discover(self.path)) do
+    if not ran[e.name] then list[#list + 1] = e end
+  end
+  return list, last
+end
+
+-- runs 'fn' in one transaction; on failure says that nothing stayed
+function Migrator:atomically(fn)
+  local db = self.db
+  db:begin()
+  local ok, err = pcall(fn)
+  if not ok then
+    db:rollback()
+    self.out:info("Rolled back the whole batch: nothing was applied.")
+    error(err, 0)
+  end
+  db:commit()
+end
+
+-- migrate{ step, atomic, pretend }: the pending migrations as one new
+-- batch (--step: one batch each) -> count run
+function Migrator:migrate(opts)
+  opts = opts or {}
+  local pending, last = self:pending()
   if #pending == 0 then
     self.out:info("Nothing to migrate.")
     return 0
   end
   -- every file must load before any runs: one bad file changes nothing
   for _, e in ipairs(pending) do loader.load(e) end
-  self.repo:create()
-  local batch = last + 1
-  self.out:info("Running migrations.")
-  for _, e in ipairs(pending) do
-    self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end)
+  if opts.pretend then return self:pretend(pending, "up") end
+  if opts.atomic then
+    for _, e in ipairs(pending) do
+      if e.class.transaction == false then
+        errors.raise("usage", ("migrate --atomic cannot run %s: it sets transaction = false,"
+          .. " so it cannot run inside the batch's transaction"):format(e.name))
+      end
+    end
   end
+  local function run()
+    self.repo:create()
+    self.out:info("Running migrations.")
+    for i, e in ipairs(pending) do
+      local batch = opts.step and last + i or last + 1
+      self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end, opts.atomic)
+    end
+  end
+  if opts.atomic then self:atomically(run) else run() end
   return #pending
 end
 
--- rollback(): the last batch, newest first -> count rolled back
-function Migrator:rollback()
-  local rows, _, last = history(self)
+-- the history rows to undo, newest first: the last batch, the last
+-- 'step' migrations, one 'batch', or every one ('all')
+function Migrator:select(opts)
+  local rows, last = self:history()
+  local order = {}
+  for i, r in ipairs(rows) do order[i] = { row = r, i = i } end
+  table.sort(order, function(a, b)
+    if a.row.batch ~= b.row.batch then return a.row.batch > b.row.batch end
+    return a.i > b.i
+  end)
   local todo = {}
-  for i = #rows, 1, -1 do
-    if rows[i].batch == last then todo[#todo + 1] = { name = rows[i].migration } end
+  for _, o in ipairs(order) do
+    local r = o.row
+    local take
+    if opts.all then take = true
+    elseif opts.step then take = #todo < opts.step
+    elseif opts.batch then take = r.batch == opts.batch
+    else take = r.batch == last end
+    if take then todo[#todo + 1] = { name = r.migration } end
   end
-  if #todo == 0 then
-    self.out:info("Nothing to rollback.")
-    return 0
-  end
+  return todo
+end
+
+-- every file must be there, load, and have a down before any runs
+function Migrator:check_undo(todo)
   local files = {}
   for _, e in ipairs(loader.discover(self.path)) do files[e.name] = e.file end
   for _, e in ipairs(todo) do
@@ -135,11 +161,30 @@ function Migrator:rollback()
         { migration = e.name, file = e.file })
     end
   end
-  self.out:info("Rolling back migrations.")
+end
+
+-- rollback{ step, batch, all, pretend } -> count rolled back
+function Migrator:rollback(opts)
+  opts = opts or {}
+  local todo = self:select(opts)
+  if #todo == 0 then
+    self.out:info("Nothing to rollback.")
+    return 0
+  end
+  self:check_undo(todo)
+  if opts.pretend then return self:pretend(todo, "down") end
+  self.out:info(opts.all and "Resetting migrations." or "Rolling back migrations.")
   for _, e in ipairs(todo) do
     self:step(e, "down", function() self.repo:delete(e.name) end)
   end
   return #todo
+end
+
+-- drops every table, view and sequence, whatever depends on what
+function Migrator:wipe()
+  local t0 = core.clock()
+  self.schema:drop_all_tables()
+  self.out:row("Dropping all tables", ("%.2fms"):format((core.clock() - t0) * 1000), "DONE", "green")
 end
 
 -- days from 1970-01-01 to a civil date (Howard Hinnant's algorithm)
@@ -181,7 +226,9 @@ end
 -- status() -> { { migration, ran, batch, ran_at, modified, missing }, ... } in name order
 function Migrator:status()
   local files = loader.discover(self.path)
-  local rows, ran = history(self)
+  local rows = self:history()
+  local ran = {}
+  for _, r in ipairs(rows) do ran[r.migration] = r end
   local list, seen = {}, {}
   for _, e in ipairs(files) do
     local r = ran[e.name]

@@ -72,8 +72,9 @@ function Out:error(err)
   local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
   local head = paint(self.ecolor, "red", "lmigrate: ")
   if type(err) == "table" and err.kind then
-    if err.migration then
-      lines[#lines + 1] = head .. p .. "migration " .. err.migration .. " failed"
+    if err.migration or err.seeder then
+      lines[#lines + 1] = head .. p .. (err.migration and ("migration " .. err.migration)
+        or ("seeder " .. err.seeder)) .. " failed"
       if err.file then
         lines[#lines + 1] = "  in " .. err.file .. (err.line and (":" .. err.line) or "")
       end

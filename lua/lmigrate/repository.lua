@@ -21,15 +21,18 @@ function Repo:exists()
   return self.schema:has_table(self.name)
 end
 
+-- the history table's columns, for create and for `lmigrate sql`
+function M.define(t)
+  t:increments("id")
+  t:string("migration"):unique()
+  t:integer("batch")
+  t:string("checksum", 64):nullable()
+  t:datetime("ran_at"):use_current()
+end
+
 function Repo:create()
   if self:exists() then return end
-  self.schema:create(self.name, function(t)
-    t:increments("id")
-    t:string("migration"):unique()
-    t:integer("batch")
-    t:string("checksum", 64):nullable()
-    t:datetime("ran_at"):use_current()
-  end)
+  self.schema:create(self.name, M.define)
 end
 
 -- every row, oldest first; none when the table does not exist yet

@@ -87,12 +87,20 @@ function Schema:truncate(name)
   end
 end
 
--- every table of the connection's schema, whatever the foreign keys between them
+-- every table, view and sequence of the connection's schema, whatever
+-- the foreign keys between them: with the checks off where the dialect
+-- has the switch (SQLite, MySQL), with CASCADE where it has that (PostgreSQL)
 function Schema:drop_all_tables()
-  local g = self.grammar
-  for _, row in ipairs(self.db:query(g:list_tables())) do
-    self.db:execute(g:drop(row.name, true))
-  end
+  local g, db = self.grammar, self.db
+  local off = g:foreign_key_checks(false)
+  if off then db:execute(off) end
+  local ok, err = pcall(function()
+    for _, row in ipairs(db:query(g:list_objects())) do
+      db:execute(g:drop_object(row.kind, row.name))
+    end
+  end)
+  if off then db:execute(g:foreign_key_checks(true)) end
+  if not ok then error(err, 0) end
 end
 
 return M

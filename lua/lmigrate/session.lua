@@ -66,7 +66,7 @@ function M.each(cfg, out, opts, fn)
   local function job(c, o)
     return function()
       local m, close = M.open(c, cfg, o, opts)
-      local ok, err = pcall(fn, m, c)
+      local ok, err = pcall(fn, m, c, o)
       close()
       if not ok then error(err, 0) end
     end

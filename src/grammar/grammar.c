@@ -501,6 +501,87 @@ static int g_list_tables (lua_State *L) {
   return 1;
 }
 
+/*
+** g:list_objects() -> sql whose rows have 'name' and 'kind' (view,
+** table, sequence): everything fresh drops, views first
+*/
+static int g_list_objects (lua_State *L) {
+  lua_pushstring(L, lm_checkgrammar(L, 1)->list_objects);
+  return 1;
+}
+
+/*
+** g:drop_object(kind, name) -> sql dropping it if it exists, with what
+** depends on it where the dialect can
+*/
+static int g_drop_object (lua_State *L) {
+  static const char *const kinds[] = {"table", "view", "sequence", NULL};
+  static const char *const words[] = {"TABLE", "VIEW", "SEQUENCE"};
+  lm_Ctx c;
+  int kind = luaL_checkoption(L, 2, NULL, kinds);
+  const char *name = lm_checkname(L, 3);
+  newctx(L, &c);
+  if (kind == 0)
+    c.g->compile_drop(&c, name, LM_DROP_IF_EXISTS | LM_DROP_CASCADE);
+  else
+    lm_stmt(&c, "DROP %s IF EXISTS %I%s", words[kind], name,
+            c.g->cascade ? " CASCADE" : "");
+  lua_rawgeti(L, c.list, 1);
+  return 1;
+}
+
+/*
+** g:foreign_key_checks(on) -> sql turning them on or off | nil where
+** the dialect has no such switch (drops use CASCADE there)
+*/
+static int g_foreign_key_checks (lua_State *L) {
+  const lm_Grammar *g = lm_checkgrammar(L, 1);
+  const char *sql = lua_toboolean(L, 2) ? g->fk_on : g->fk_off;
+  if (sql == NULL) luaL_pushfail(L);
+  else lua_pushstring(L, sql);
+  return 1;
+}
+
+/*
+** g:literal(v) -> v as a SQL literal of the dialect (strings, numbers,
+** booleans, lmigrate.null or nil); for scripts printed, never for
+** statements run, which bind their values
+*/
+static int g_literal (lua_State *L) {
+  const lm_Grammar *g = lm_checkgrammar(L, 1);
+  luaL_Buffer b;
+  switch (lua_type(L, 2)) {
+    case LUA_TNONE: case LUA_TNIL:
+      lua_pushliteral(L, "NULL");
+      return 1;
+    case LUA_TLIGHTUSERDATA:
+      luaL_argexpected(L, lm_isnull(L, 2), 2, "SQL value");
+      lua_pushliteral(L, "NULL");
+      return 1;
+    case LUA_TBOOLEAN:
+      lua_pushstring(L, lua_toboolean(L, 2) ? g->true_ : g->false_);
+      return 1;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, 2))
+        lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, 2));
+      else {
+        char num[64];
+        snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, 2));
+        lua_pushstring(L, num);
+      }
+      return 1;
+    case LUA_TSTRING:
+      luaL_argcheck(L, strlen(lua_tostring(L, 2)) == lua_rawlen(L, 2), 2,
+                    "a string with a NUL byte has no SQL literal");
+      luaL_buffinit(L, &b);
+      g->literal(&b, lua_tostring(L, 2));
+      luaL_pushresult(&b);
+      return 1;
+    default:
+      return luaL_typeerror(L, 2, "SQL value");
+  }
+}
+
 static int g_tostring (lua_State *L) {
   lua_pushfstring(L, LM_GRAMMAR " (%s)", lm_checkgrammar(L, 1)->name);
   return 1;
@@ -522,6 +603,10 @@ static const luaL_Reg g_meth[] = {
   {"has_table", g_has_table},
   {"has_column", g_has_column},
   {"list_tables", g_list_tables},
+  {"list_objects", g_list_objects},
+  {"drop_object", g_drop_object},
+  {"foreign_key_checks", g_foreign_key_checks},
+  {"literal", g_literal},
   {NULL, NULL}
 };
 

@@ -60,6 +60,10 @@ struct lm_Grammar {
   const char *has_table;       /* one ? : the table */
   const char *has_column;      /* two ? : table, column */
   const char *list_tables;     /* rows with a column 'name' */
+  /* what fresh drops: rows (name, kind), kind 'view', 'table' or 'sequence' */
+  const char *list_objects;
+  const char *fk_off, *fk_on;  /* foreign key checks off/on; NULL: use CASCADE */
+  int cascade;                 /* 1: DROP ... CASCADE exists */
 };
 
 extern const lm_Grammar lm_grammar_sqlite;

@@ -271,5 +271,12 @@ const lm_Grammar lm_grammar_mysql = {
                 "table_schema = DATABASE() AND table_name = ? AND column_name = ?",
   .list_tables = "SELECT table_name AS name FROM information_schema.tables "
                  "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' "
-                 "ORDER BY table_name"
+                 "ORDER BY table_name",
+  .list_objects = "SELECT table_name AS name, CASE table_type WHEN 'VIEW' THEN 'view' "
+                  "WHEN 'SEQUENCE' THEN 'sequence' ELSE 'table' END AS kind "
+                  "FROM information_schema.tables WHERE table_schema = DATABASE() "
+                  "ORDER BY 2 DESC, 1",
+  .fk_off = "SET FOREIGN_KEY_CHECKS = 0",
+  .fk_on = "SET FOREIGN_KEY_CHECKS = 1",
+  .cascade = 0
 };

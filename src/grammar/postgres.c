@@ -226,5 +226,15 @@ const lm_Grammar lm_grammar_postgres = {
                 "table_schema = current_schema() AND table_name = ? "
                 "AND column_name = ?",
   .list_tables = "SELECT tablename AS name FROM pg_catalog.pg_tables "
-                 "WHERE schemaname = current_schema() ORDER BY tablename"
+                 "WHERE schemaname = current_schema() ORDER BY tablename",
+  .list_objects = "SELECT c.relname AS name, CASE c.relkind WHEN 'v' THEN 'view' "
+                  "WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'table' END AS kind "
+                  "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                  "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                  "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') "
+                  "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+                  "WHERE d.objid = c.oid AND d.deptype IN ('e', 'i', 'a')) "
+                  "ORDER BY 2 DESC, 1",
+  .fk_off = NULL, .fk_on = NULL,
+  .cascade = 1
 };

@@ -244,5 +244,13 @@ const lm_Grammar lm_grammar_sqlite = {
                "AND \"name\" = ?",
   .has_column = "SELECT 1 FROM pragma_table_info(?) WHERE \"name\" = ?",
   .list_tables = "SELECT \"name\" FROM \"sqlite_master\" WHERE \"type\" = 'table' "
-                 "AND \"name\" NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY \"name\""
+                 "AND \"name\" NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY \"name\"",
+  .list_objects = "SELECT \"name\", \"type\" AS \"kind\" FROM \"sqlite_master\" "
+                  "WHERE \"type\" IN ('table', 'view') "
+                  "AND \"name\" NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                  "ORDER BY \"type\" DESC, \"name\"",
+  /* a pragma, so fresh runs it outside any transaction */
+  .fk_off = "PRAGMA foreign_keys = OFF",
+  .fk_on = "PRAGMA foreign_keys = ON",
+  .cascade = 0
 };

@@ -1,13 +1,6 @@
 -- lmigrate help [command]
 local commands = require("lmigrate.commands")
 
-local OPTION_HELP = {
-  connection = "--connection NAME[,NAME...]  the connection(s) of lmigrate.lua to use",
-  database = "--database URL               sqlite:PATH or postgres://user:pass@host:port/db",
-  path = "--path DIR                   the migrations folder (default databases/migrations)",
-  quiet = "--quiet                      print nothing but errors",
-}
-
 return function(ctx)
   local name = ctx.args[1]
   local w = function(s) io.stdout:write(s, "\n") end
@@ -26,7 +19,7 @@ return function(ctx)
     if #opts > 0 then
       w("")
       w("Options:")
-      for _, k in ipairs(opts) do w("  " .. (OPTION_HELP[k] or ("--" .. k))) end
+      for _, k in ipairs(opts) do w("  " .. (commands.option_help[k] or ("--" .. k))) end
     end
     return 0
   end

@@ -1,5 +1,6 @@
 -- The command table: what each command accepts and where it lives.
--- Option kinds: "flag" (no value) or "value" (--opt VALUE or --opt=VALUE).
+-- Option kinds: "flag" (no value), "value" (--opt VALUE or --opt=VALUE),
+-- "count" (a positive whole number).
 local M = {}
 
 local COMMON = { connection = "value", database = "value", path = "value", quiet = "flag" }
@@ -12,15 +13,47 @@ local function options(extra)
 end
 
 M.list = {
-  { name = "migrate", module = "lmigrate.commands.migrate", options = options(),
-    usage = "lmigrate migrate [options]",
+  { name = "migrate", module = "lmigrate.commands.migrate", guarded = true,
+    options = options({ step = "flag", atomic = "flag", pretend = "flag", seed = "flag",
+                        force = "flag" }),
+    usage = "lmigrate migrate [--step] [--atomic] [--pretend] [--seed] [--force] [options]",
     summary = "run the pending migrations as one new batch" },
-  { name = "rollback", module = "lmigrate.commands.rollback", options = options(),
-    usage = "lmigrate rollback [options]",
+  { name = "rollback", module = "lmigrate.commands.rollback", guarded = true,
+    options = options({ step = "count", batch = "count", pretend = "flag", force = "flag" }),
+    usage = "lmigrate rollback [--step N | --batch N] [--pretend] [--force] [options]",
     summary = "undo the last batch of migrations" },
-  { name = "status", module = "lmigrate.commands.status", options = options(),
-    usage = "lmigrate status [options]",
-    summary = "list every migration: ran or pending, and its batch" },
+  { name = "reset", module = "lmigrate.commands.reset", guarded = true,
+    options = options({ pretend = "flag", force = "flag" }),
+    usage = "lmigrate reset [--pretend] [--force] [options]",
+    summary = "undo every migration, newest first" },
+  { name = "refresh", module = "lmigrate.commands.refresh", guarded = true,
+    options = options({ seed = "flag", force = "flag" }),
+    usage = "lmigrate refresh [--seed] [--force] [options]",
+    summary = "undo every migration, then migrate again" },
+  { name = "fresh", module = "lmigrate.commands.fresh", guarded = true,
+    options = options({ seed = "flag", force = "flag" }),
+    usage = "lmigrate fresh [--seed] [--force] [options]",
+    summary = "drop every table, view and sequence, then migrate" },
+  { name = "status", module = "lmigrate.commands.status",
+    options = options({ json = "flag" }),
+    usage = "lmigrate status [--json] [options]",
+    summary = "list every migration: ran or pending, batch, modified since it ran" },
+  { name = "sql", module = "lmigrate.commands.sql",
+    options = options({ dialect = "value", down = "flag" }),
+    usage = "lmigrate sql [--dialect sqlite|postgres|mysql] [--down] [options]",
+    summary = "print the whole migration script offline, with its history statements" },
+  { name = "seed", module = "lmigrate.commands.seed", guarded = true,
+    options = options({ class = "value", force = "flag" }),
+    usage = "lmigrate seed [--class Name] [--force] [options]",
+    summary = "run the seeders of databases/seeds (DatabaseSeeder by default)" },
+  { name = "make:migration", module = "lmigrate.commands.make_migration",
+    options = { path = "value", create = "value", table = "value", quiet = "flag" },
+    usage = "lmigrate make:migration NAME [--create TABLE | --table TABLE] [--path DIR]",
+    summary = "write a new timestamped migration from a stub" },
+  { name = "make:seed", module = "lmigrate.commands.make_seed",
+    options = { quiet = "flag" },
+    usage = "lmigrate make:seed NAME",
+    summary = "write a new seeder into databases/seeds" },
   { name = "help", module = "lmigrate.commands.help", options = {},
     usage = "lmigrate help [command]", summary = "show help for lmigrate or a command" },
 }
@@ -28,6 +61,31 @@ M.list = {
 M.aliases = {
   ["migrate:rollback"] = "rollback",
   ["migrate:status"] = "status",
+  ["migrate:reset"] = "reset",
+  ["migrate:refresh"] = "refresh",
+  ["migrate:fresh"] = "fresh",
+  ["db:seed"] = "seed",
+}
+
+-- what each option means, for help
+M.option_help = {
+  connection = "--connection NAME[,NAME...]  the connection(s) of lmigrate.lua to use",
+  database = "--database URL               sqlite:PATH or postgres://user:pass@host:port/db",
+  path = "--path DIR                   the migrations folder (default databases/migrations)",
+  quiet = "--quiet                      print nothing but errors",
+  force = "--force                      run in production without asking",
+  step = "--step                       migrate: each migration its own batch; rollback: --step N,"
+    .. " the last N migrations",
+  batch = "--batch N                    roll back only batch N",
+  atomic = "--atomic                     the whole batch in one transaction: all or nothing",
+  pretend = "--pretend                    print the SQL that would run, change nothing",
+  seed = "--seed                       run the DatabaseSeeder afterwards",
+  json = "--json                       a JSON list of {migration, ran, batch, ran_at, modified}",
+  dialect = "--dialect NAME               sqlite, postgres or mysql (default: the connection's)",
+  down = "--down                       every down, newest first, instead of every up",
+  class = "--class Name                 the seeder to run (default DatabaseSeeder)",
+  create = "--create TABLE               the stub creates TABLE",
+  table = "--table TABLE                the stub alters TABLE",
 }
 
 M.by_name = {}

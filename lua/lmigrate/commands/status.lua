@@ -1,25 +1,52 @@
--- lmigrate status: every migration, ran or pending, with its batch.
+-- lmigrate status [--json]: every migration, ran or pending, its batch,
+-- and whether its file changed since it ran.
+local json = require("lmigrate.json")
 local session = require("lmigrate.session")
 
-return function(ctx)
-  local out = ctx.out
-  session.each(ctx.config, out, { lock = false }, function(m)
-    local list = m:status()
-    if #list == 0 then
-      out:info("No migrations found.")
-      return
+local KEYS = { "migration", "ran", "batch", "ran_at", "modified" }
+
+local function print_json(list, several, name)
+  local items = {}
+  for i, s in ipairs(list) do
+    local item = { migration = s.migration, ran = s.ran, batch = s.batch, ran_at = s.ran_at,
+                   modified = s.modified, missing = s.missing, connection = several and name or nil }
+    local keys = { table.unpack(KEYS) }
+    if s.missing then keys[#keys + 1] = "missing" end
+    if several then keys[#keys + 1] = "connection" end
+    items[i] = json.encode(item, keys)
+  end
+  return items
+end
+
+local function print_rows(out, list)
+  if #list == 0 then
+    out:info("No migrations found.")
+    return
+  end
+  out:row("Migration name", "", "Batch / Status", "bold")
+  for _, s in ipairs(list) do
+    if s.missing then
+      out:row(s.migration, "[" .. s.batch .. "]", "Ran, file missing", "red")
+    elseif s.ran then
+      out:row(s.migration, "[" .. s.batch .. "]", s.modified and "Ran, modified" or "Ran",
+        s.modified and "yellow" or "green")
+    else
+      out:row(s.migration, "", "Pending", "yellow")
     end
-    out:row("Migration name", "", "Batch / Status", "bold")
-    for _, s in ipairs(list) do
-      if s.missing then
-        out:row(s.migration, "[" .. s.batch .. "]", "Ran, file missing", "red")
-      elseif s.ran then
-        out:row(s.migration, "[" .. s.batch .. "]", s.modified and "Ran, modified" or "Ran",
-          s.modified and "yellow" or "green")
-      else
-        out:row(s.migration, "", "Pending", "yellow")
-      end
+  end
+end
+
+return function(ctx)
+  local several = #ctx.config.connections > 1
+  local items = {}
+  session.each(ctx.config, ctx.out, { lock = false }, function(m, c, out)
+    local list = m:status()
+    if ctx.opts.json then
+      for _, item in ipairs(print_json(list, several, c.name)) do items[#items + 1] = item end
+    else
+      print_rows(out, list)
     end
   end)
+  if ctx.opts.json then io.stdout:write("[", table.concat(items, ",\n "), "]\n") end
   return 0
 end

@@ -1,0 +1,9 @@
+-- lmigrate reset: undo every migration, newest batch first.
+local session = require("lmigrate.session")
+
+return function(ctx)
+  session.each(ctx.config, ctx.out, { lock = not ctx.opts.pretend }, function(m)
+    m:rollback({ all = true, pretend = ctx.opts.pretend })
+  end)
+  return 0
+end

@@ -1,0 +1,10 @@
+-- lmigrate seed [--class Name]: DatabaseSeeder, or the named seeder.
+local session = require("lmigrate.session")
+local migrate = require("lmigrate.commands.migrate")
+
+return function(ctx)
+  session.each(ctx.config, ctx.out, { lock = false }, function(m, _, out)
+    migrate.seed(m, ctx.config, out, ctx.opts.class)
+  end)
+  return 0
+end

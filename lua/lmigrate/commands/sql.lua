@@ -1,0 +1,67 @@
+-- lmigrate sql [--dialect D] [--down]: the whole migration script,
+-- offline. Every up in order (--down: every down, newest first), each in
+-- a transaction with the statement that records it in the history table,
+-- after the statement creating that table: applied by hand, lmigrate
+-- then sees those migrations as applied.
+local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
+local invoke = require("lmigrate.invoke")
+local loader = require("lmigrate.loader")
+local Pretend = require("lmigrate.pretend")
+local Repository = require("lmigrate.repository")
+local Schema = require("lmigrate.schema")
+
+local DIALECTS = { sqlite = true, postgres = true, mysql = true }
+
+local function statements(w, list)
+  for _, sql in ipairs(list) do w(sql .. ";") end
+end
+
+return function(ctx)
+  local cfg = ctx.config
+  local dialect = ctx.opts.dialect or cfg.connections[1].driver
+  if not DIALECTS[dialect] then
+    errors.raise("usage", ("unknown dialect '%s' (expected sqlite, postgres or mysql)"):format(dialect))
+  end
+  local g = core.grammar(dialect)
+  local db = Pretend.new(g)
+  local schema = Schema.new(db, g)
+  local files = loader.discover(cfg.migrations)
+  for _, e in ipairs(files) do loader.load(e) end
+  local down = ctx.opts.down
+  local out = {}
+  local function w(s) out[#out + 1] = s end
+  local history = g:quote(cfg.table)
+  w(("-- lmigrate %s: %s script for %s, %d migration(s)"):format(core.version,
+    down and "rollback" or "migration", dialect, #files))
+  if not down then
+    schema:create_if_not_exists(cfg.table, Repository.define)
+    statements(w, db:take())
+  end
+  local first, last, dir = 1, #files, 1
+  if down then first, last, dir = #files, 1, -1 end
+  for i = first, last, dir do
+    local e = files[i]
+    local instance = setmetatable({ db = db, schema = schema }, { __index = e.class })
+    local method = down and "down" or "up"
+    if type(e.class[method]) ~= "function" then
+      errors.raise("migration", e.file .. ": the migration has no " .. method .. " function",
+        { migration = e.name, file = e.file })
+    end
+    invoke(e, instance, method, "migration")
+    w("")
+    w("-- " .. e.name)
+    local tx = instance.transaction ~= false
+    if tx then w("BEGIN;") end
+    statements(w, db:take())
+    if down then
+      w(("DELETE FROM %s WHERE migration = %s;"):format(history, g:literal(e.name)))
+    else
+      w(("INSERT INTO %s (migration, batch, checksum) VALUES (%s, 1, %s);")
+        :format(history, g:literal(e.name), g:literal(e.checksum)))
+    end
+    if tx then w("COMMIT;") end
+  end
+  io.stdout:write(table.concat(out, "\n"), "\n")
+  return 0
+end

@@ -1,0 +1,35 @@
+-- Runs a migration's up/down or a seeder's run in a coroutine, so that a
+-- driver can wait without blocking, and turns any failure into an
+-- lmigrate error naming the file and the line that was running.
+local errors = require("lmigrate.errors")
+local scheduler = require("lmigrate.scheduler")
+
+-- the line of 'file' that was running when co failed, if any
+local function failing_line(co, file)
+  local source = "@" .. file
+  local level = 0
+  while true do
+    local info = debug.getinfo(co, level, "Sl")
+    if not info then return nil end
+    if info.source == source and info.currentline and info.currentline > 0 then
+      return info.currentline
+    end
+    level = level + 1
+  end
+end
+
+-- invoke(entry, instance, method, what) where entry = { name, file } and
+-- what is "migration" or "seeder"; raises a migration error on failure
+return function(entry, instance, method, what)
+  local co = coroutine.create(function() return instance[method](instance) end)
+  local ok, err = scheduler.run(co)
+  if ok then return end
+  local fields = { file = entry.file, line = failing_line(co, entry.file) }
+  fields[what or "migration"] = entry.name
+  if errors.is(err) then
+    if err.migration or err.seeder then error(err, 0) end  -- already placed
+    fields.sql, fields.code = err.sql, err.code
+    errors.raise("migration", err.message, fields)
+  end
+  errors.raise("migration", tostring(err), fields)
+end
