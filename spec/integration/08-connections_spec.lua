@@ -1,0 +1,429 @@
+-- Named connections of lmigrate.lua: `--connection NAME` picks one, the
+-- default is used without it, migrations.path and migrations.table are
+-- honoured, and `--connection a,b,c` migrates all of them in one run, at
+-- once: a failure on one is reported with its name while the others
+-- finish, and the exit status is then 1. A bad lmigrate.lua exits 2.
+local helpers = require("spec.helpers")
+
+local ONE = "2026_01_01_000001_create_one"
+local TWO = "2026_01_01_000002_create_two"
+local THREE = "2026_01_01_000003_create_three"
+local ALL = { ONE, TWO, THREE }
+
+-- a Lua literal of a config value (keys sorted, so the file is stable)
+local function lua_value(v)
+  if type(v) == "table" then
+    local keys = {}
+    for k in pairs(v) do keys[#keys + 1] = k end
+    table.sort(keys)
+    local parts = {}
+    for _, k in ipairs(keys) do parts[#parts + 1] = ("[%q] = %s"):format(k, lua_value(v[k])) end
+    return "{ " .. table.concat(parts, ", ") .. " }"
+  elseif type(v) == "string" then
+    return ("%q"):format(v)
+  end
+  return tostring(v)
+end
+
+local function write_config(project, cfg)
+  helpers.write_file(project:path("lmigrate.lua"), "return " .. lua_value(cfg) .. "\n")
+end
+
+-- the parts of a postgres:// URL
+local function url_parts(url)
+  local user, pass, host, port = url:match("^postgres%w*://([^:@/]*):?([^@/]*)@([^:/]*):?(%d*)/")
+  return { user = user, password = pass ~= "" and pass or nil, host = host,
+           port = port ~= "" and tonumber(port) or nil }
+end
+
+-- Targets: a database a connection of lmigrate.lua points at, with its
+-- config entry and a way to check it. On PostgreSQL each is a database of
+-- its own, created here and dropped by drop_targets().
+local function sqlite_target(project, name, opts)
+  local rel = (opts and opts.missing) and ("missing/dir/" .. name .. ".db") or (name .. ".db")
+  return { name = name, config = { driver = "sqlite", database = rel },
+           check = { db_path = project.dir .. "/" .. rel }, dialect = helpers.dialects.sqlite }
+end
+
+local function pg_target(project, name, opts)
+  local pg = helpers.dialects.postgres
+  local db = project.pg_db .. "_" .. name .. ((opts and opts.missing) and "_absent" or "")
+  if not (opts and opts.missing) then
+    local admin = pg:admin()
+    admin:run("CREATE DATABASE " .. pg:ident(db))
+    admin:close()
+    project.extra_dbs = project.extra_dbs or {}
+    project.extra_dbs[#project.extra_dbs + 1] = db
+  end
+  local url = pg:url({ pg_db = db })
+  local config
+  if opts and opts.fields then
+    local p = url_parts(url)
+    config = { driver = "postgres", host = p.host, port = p.port, user = p.user,
+               password = p.password, database = db }
+  else
+    config = { driver = "postgres", url = url }
+  end
+  return { name = name, config = config, check = { pg_db = db }, dialect = pg }
+end
+
+local function make_target(dialect, project, name, opts)
+  if dialect.name == "sqlite" then return sqlite_target(project, name, opts) end
+  return pg_target(project, name, opts)
+end
+
+local function drop_targets(project)
+  if not project.extra_dbs then return end
+  local pg = helpers.dialects.postgres
+  local admin = pg:admin()
+  for _, db in ipairs(project.extra_dbs) do
+    admin:exec("DROP DATABASE IF EXISTS " .. pg:ident(db) .. " WITH (FORCE)")
+  end
+  admin:close()
+end
+
+local function with_target(t, fn)
+  local db = t.dialect:connect(t.check)
+  local ok, a = pcall(fn, db)
+  db:close()
+  if not ok then error(a, 0) end
+  return a
+end
+
+local function tables_of(t)
+  return with_target(t, function(db) return db:tables() end)
+end
+
+-- the migrations recorded in history table 'tbl' of target t, by id
+local function history_of(t, tbl)
+  tbl = tbl or "migrations"
+  return with_target(t, function(db)
+    if not db:has_table(tbl) then return {} end
+    local out = {}
+    for _, r in ipairs(db:query("SELECT migration FROM " .. t.dialect:ident(tbl) .. " ORDER BY id")) do
+      out[#out + 1] = tostring(r.migration):gsub("%.lua$", "")
+    end
+    return out
+  end)
+end
+
+-- nothing of the PG* variables reaches the server: a connection works only
+-- through what lmigrate.lua says
+local POISON = { PGHOST = "/nonexistent", PGPORT = "1", PGUSER = "lmigrate_nobody",
+                 PGPASSWORD = "lmigrate-wrong", PGDATABASE = "lmigrate_nowhere" }
+
+-- true if a line of 's' contains every plain string of 'words'
+local function line_with(s, words)
+  for _, line in ipairs(helpers.lines(s)) do
+    local all = true
+    for _, w in ipairs(words) do
+      if not line:find(w, 1, true) then all = false break end
+    end
+    if all then return true end
+  end
+  return false
+end
+
+for _, dialect in helpers.each_dialect() do
+  local postgres_only = dialect.name == "postgres" and it or pending
+  local env = dialect.name == "postgres" and POISON or {}
+
+  describe("connections of lmigrate.lua [#" .. dialect .. "]", function()
+    local project, targets
+
+    -- writes lmigrate.lua with the targets (and 'extra' merged in)
+    local function configure(list, extra)
+      local conns = {}
+      for _, t in ipairs(list) do conns[t.name] = t.config end
+      local cfg = { connections = conns }
+      for k, v in pairs(extra or {}) do cfg[k] = v end
+      write_config(project, cfg)
+    end
+
+    local function run(...)
+      return project:run({ ... }, { env = env })
+    end
+
+    before_each(function()
+      project = helpers.project(dialect)
+      for _, name in ipairs(ALL) do
+        project:write(name, helpers.create_table_migration(name:match("create_(%a+)$")))
+      end
+      targets = {}
+      for _, name in ipairs { "alpha", "bravo", "charlie" } do
+        targets[name] = make_target(dialect, project, name)
+      end
+    end)
+
+    after_each(function()
+      if project then
+        pcall(drop_targets, project)
+        project:cleanup()
+      end
+      project = nil
+    end)
+
+    local function all_targets()
+      return { targets.alpha, targets.bravo, targets.charlie }
+    end
+
+    describe("--connection NAME", function()
+      it("migrates that connection only", function()
+        configure(all_targets(), { default = "alpha" })
+        helpers.assert_status(0, run("migrate", "--connection", "bravo"))
+        assert.same(ALL, history_of(targets.bravo))
+        assert.same({ "migrations", "one", "three", "two" }, tables_of(targets.bravo))
+        assert.same({}, tables_of(targets.alpha))
+        assert.same({}, tables_of(targets.charlie))
+      end)
+
+      it("works for status and rollback too", function()
+        configure(all_targets(), { default = "alpha" })
+        helpers.assert_status(0, run("migrate", "--connection", "bravo"))
+        local r = helpers.assert_status(0, run("status", "--connection", "bravo"))
+        assert.truthy(r.stdout:find(THREE, 1, true), helpers.describe_run(r))
+        helpers.assert_status(0, run("rollback", "--connection", "bravo"))
+        assert.same({}, history_of(targets.bravo))
+        assert.same({ "migrations" }, tables_of(targets.bravo))
+      end)
+    end)
+
+    describe("without --connection", function()
+      it("uses the default connection", function()
+        configure(all_targets(), { default = "charlie" })
+        helpers.assert_status(0, run("migrate"))
+        assert.same(ALL, history_of(targets.charlie))
+        assert.same({}, tables_of(targets.alpha))
+        assert.same({}, tables_of(targets.bravo))
+      end)
+
+      it("uses the connection named default when no default is set", function()
+        local t = make_target(dialect, project, "default")
+        configure({ targets.alpha, t })
+        helpers.assert_status(0, run("migrate"))
+        assert.same(ALL, history_of(t))
+        assert.same({}, tables_of(targets.alpha))
+      end)
+    end)
+
+    describe("migrations.path and migrations.table", function()
+      before_each(function()
+        assert.equals(0, helpers.sh("mkdir -p " .. helpers.quote(project:path("db/m"))))
+        helpers.write_file(project:path("db/m/2026_02_01_000000_create_elsewhere.lua"),
+                           helpers.create_table_migration("elsewhere"))
+        configure(all_targets(), { default = "alpha",
+                                   migrations = { path = "db/m", table = "schema_history" } })
+      end)
+
+      it("runs the migrations of that folder, recorded in that table", function()
+        helpers.assert_status(0, run("migrate"))
+        assert.same({ "elsewhere", "schema_history" }, tables_of(targets.alpha))
+        assert.same({ "2026_02_01_000000_create_elsewhere" },
+                    history_of(targets.alpha, "schema_history"))
+      end)
+
+      it("are honoured by status and rollback", function()
+        helpers.assert_status(0, run("migrate"))
+        local r = helpers.assert_status(0, run("status"))
+        assert.truthy(r.stdout:find("2026_02_01_000000_create_elsewhere", 1, true),
+                      helpers.describe_run(r))
+        assert.is_nil(r.stdout:find(ONE, 1, true), helpers.describe_run(r))
+        helpers.assert_status(0, run("rollback"))
+        assert.same({ "schema_history" }, tables_of(targets.alpha))
+        assert.same({}, history_of(targets.alpha, "schema_history"))
+      end)
+
+      it("--path overrides migrations.path", function()
+        helpers.assert_status(0, run("migrate", "--path", "databases/migrations"))
+        assert.same(ALL, history_of(targets.alpha, "schema_history"))
+      end)
+    end)
+
+    postgres_only("takes host, port, user, password and database fields", function()
+      local t = make_target(dialect, project, "fields", { fields = true })
+      configure({ t }, { default = "fields" })
+      local r = helpers.assert_status(0, run("migrate"))
+      assert.same(ALL, history_of(t), helpers.describe_run(r))
+    end)
+
+    describe("--connection a,b,c", function()
+      it("migrates every one of them in one run", function()
+        configure(all_targets(), { default = "alpha" })
+        local r = helpers.assert_status(0, run("migrate", "--connection", "alpha,bravo,charlie"))
+        for _, t in ipairs(all_targets()) do
+          assert.same(ALL, history_of(t))
+          assert.same({ "migrations", "one", "three", "two" }, tables_of(t))
+          for _, name in ipairs(ALL) do
+            assert.is_true(line_with(r.stdout, { t.name, name, "DONE" }),
+                           t.name .. " " .. name .. " not DONE\n" .. helpers.describe_run(r))
+          end
+        end
+      end)
+
+      it("then finds nothing to migrate on any of them", function()
+        configure(all_targets(), { default = "alpha" })
+        helpers.assert_status(0, run("migrate", "--connection", "alpha,bravo,charlie"))
+        local r = helpers.assert_status(0, run("migrate", "--connection", "alpha, bravo ,charlie"))
+        assert.is_nil(r.stdout:find("DONE", 1, true), helpers.describe_run(r))
+      end)
+
+      it("reports a connection that cannot be opened by name; the others finish; exit 1", function()
+        local broken = make_target(dialect, project, "bravo", { missing = true })
+        configure({ targets.alpha, broken, targets.charlie }, { default = "alpha" })
+        local r = helpers.assert_status(1, run("migrate", "--connection", "alpha,bravo,charlie"))
+        assert.is_true(line_with(r.stderr, { "bravo" }), helpers.describe_run(r))
+        assert.is_false(line_with(r.stderr, { "alpha" }), helpers.describe_run(r))
+        assert.is_false(line_with(r.stderr, { "charlie" }), helpers.describe_run(r))
+        assert.is_nil(r.stderr:find("stack traceback", 1, true), helpers.describe_run(r))
+        assert.same(ALL, history_of(targets.alpha))
+        assert.same(ALL, history_of(targets.charlie))
+        if dialect.name == "sqlite" then
+          assert.is_false(helpers.exists(project:path("missing/dir/bravo.db")))
+        else
+          assert.truthy(r.stderr:find("does not exist", 1, true), helpers.describe_run(r))
+        end
+      end)
+
+      it("reports a migration that fails on one connection by name; the others finish; exit 1",
+         function()
+        with_target(targets.bravo, function(db) db:run("CREATE TABLE two (id INTEGER)") end)
+        configure(all_targets(), { default = "alpha" })
+        local r = helpers.assert_status(1, run("migrate", "--connection", "alpha,bravo,charlie"))
+        assert.is_true(line_with(r.stderr, { "bravo", TWO }), helpers.describe_run(r))
+        assert.truthy(r.stderr:find("already exists", 1, true), helpers.describe_run(r))
+        assert.is_false(line_with(r.stderr, { "alpha" }), helpers.describe_run(r))
+        assert.is_false(line_with(r.stderr, { "charlie" }), helpers.describe_run(r))
+        -- the others: complete
+        for _, t in ipairs { targets.alpha, targets.charlie } do
+          assert.same(ALL, history_of(t))
+          assert.same({ "migrations", "one", "three", "two" }, tables_of(t))
+          assert.is_true(line_with(r.stdout, { t.name, THREE, "DONE" }), helpers.describe_run(r))
+        end
+        -- bravo: what ran before the failure stays, nothing after it runs
+        assert.same({ ONE }, history_of(targets.bravo))
+        assert.same({ "migrations", "one", "two" }, tables_of(targets.bravo))
+        assert.is_false(line_with(r.stdout, { "bravo", THREE, "DONE" }), helpers.describe_run(r))
+      end)
+
+      it("finishes the others when the first one fails", function()
+        with_target(targets.alpha, function(db) db:run("CREATE TABLE one (id INTEGER)") end)
+        configure(all_targets(), { default = "alpha" })
+        local r = helpers.assert_status(1, run("migrate", "--connection", "alpha,bravo,charlie"))
+        assert.is_true(line_with(r.stderr, { "alpha", ONE }), helpers.describe_run(r))
+        assert.same({}, history_of(targets.alpha))
+        assert.same(ALL, history_of(targets.bravo))
+        assert.same(ALL, history_of(targets.charlie))
+      end)
+
+      postgres_only("runs the connections at once, not one after the other", function()
+        project:write("2026_01_01_000004_sleep", helpers.migration {
+          up = '  self.db:query("SELECT pg_sleep(0.6)")',
+        })
+        configure(all_targets(), { default = "alpha" })
+        local t0 = helpers.core.clock()
+        helpers.assert_status(0, run("migrate", "--connection", "alpha,bravo,charlie"))
+        local elapsed = helpers.core.clock() - t0
+        -- one after the other: >= 1.8 s of sleeping alone
+        assert.is_true(elapsed < 1.4, ("3 connections took %.2f s"):format(elapsed))
+        for _, t in ipairs(all_targets()) do
+          assert.equals(4, #history_of(t))
+        end
+      end)
+
+      postgres_only("mixes SQLite and PostgreSQL connections in one run", function()
+        local lite = sqlite_target(project, "lite")
+        configure({ targets.alpha, lite }, { default = "alpha" })
+        helpers.assert_status(0, run("migrate", "--connection", "lite,alpha"))
+        assert.same(ALL, history_of(targets.alpha))
+        assert.same(ALL, history_of(lite))
+      end)
+    end)
+  end)
+end
+
+describe("a bad lmigrate.lua exits 2", function()
+  local project
+
+  before_each(function()
+    project = helpers.project("sqlite")
+    project:write(ONE, helpers.create_table_migration("one"))
+  end)
+
+  after_each(function()
+    if project then project:cleanup() end
+    project = nil
+  end)
+
+  local function config_source(src)
+    helpers.write_file(project:path("lmigrate.lua"), src)
+  end
+
+  -- exit 2, stderr matches one of 'patterns', nothing migrated anywhere
+  local function assert_refused(r, patterns)
+    helpers.assert_status(2, r)
+    assert(helpers.matches_any(r.stderr, patterns),
+           ("stderr does not say what is wrong (%s)\n%s"):format(table.concat(patterns, " | "),
+                                                                helpers.describe_run(r)))
+    assert.is_nil(r.stderr:find("stack traceback", 1, true), helpers.describe_run(r))
+    assert.is_false(helpers.exists(project:path("a.db")))
+    assert.is_false(helpers.exists(project:path("databases/database.sqlite")))
+  end
+
+  local GOOD = '  connections = { a = { driver = "sqlite", database = "a.db" } },\n'
+
+  it("a syntax error, with lmigrate.lua:line", function()
+    config_source("return {\n" .. GOOD .. "  default = = \"a\",\n}\n")
+    local r = project:run("migrate")
+    assert_refused(r, { "lmigrate%.lua:3:" })
+  end)
+
+  it("an error raised while it runs, with lmigrate.lua:line", function()
+    config_source("local x = nil\nreturn { default = x.name }\n")
+    assert_refused(project:run("migrate"), { "lmigrate%.lua:2:" })
+  end)
+
+  it("a file that returns no table", function()
+    config_source("return 42\n")
+    assert_refused(project:run("migrate"), { "table" })
+  end)
+
+  it("an unknown connection name in --connection", function()
+    config_source("return {\n" .. GOOD .. "  default = \"a\",\n}\n")
+    assert_refused(project:run("migrate", "--connection", "nope"), { "nope" })
+  end)
+
+  it("an unknown name in a list: none of the list is migrated", function()
+    config_source("return {\n" .. GOOD .. "  default = \"a\",\n}\n")
+    assert_refused(project:run("migrate", "--connection", "a,nope"), { "nope" })
+  end)
+
+  it("a default that names no connection", function()
+    config_source("return {\n" .. GOOD .. "  default = \"nope\",\n}\n")
+    assert_refused(project:run("migrate"), { "nope" })
+  end)
+
+  it("connections but no default and no --connection", function()
+    config_source("return {\n" .. GOOD .. "}\n")
+    assert_refused(project:run("migrate"), { "default" })
+  end)
+
+  it("a connection without a driver", function()
+    config_source('return { default = "a", connections = { a = { database = "a.db" } } }\n')
+    assert_refused(project:run("migrate"), { "driver" })
+  end)
+
+  it("a connection with an unknown driver", function()
+    config_source('return { default = "a", connections = { a = { driver = "mongo", database = "a.db" } } }\n')
+    assert_refused(project:run("migrate"), { "mongo" })
+  end)
+
+  it("a sqlite connection without a database", function()
+    config_source('return { default = "a", connections = { a = { driver = "sqlite" } } }\n')
+    assert_refused(project:run("migrate"), { "database" })
+  end)
+
+  it("a connection that is not a table", function()
+    config_source('return { default = "a", connections = { a = "sqlite:a.db" } }\n')
+    assert_refused(project:run("migrate"), { "table" })
+  end)
+end)
