@@ -199,8 +199,11 @@ end
 
 -- "2026-11-26 01:30:00[.123][+01[:00]]" (UTC unless an offset says
 -- otherwise) -> seconds since the epoch, or nil
+local epochs = {}  -- a batch's rows share their few distinct timestamps
+
 local function epoch(ran_at)
   if type(ran_at) ~= "string" then return nil end
+  if epochs[ran_at] then return epochs[ran_at] end
   local y, mo, d, h, mi, s, rest = ran_at:match("^(%d+)-(%d+)-(%d+)[ T](%d+):(%d+):(%d+)(.*)$")
   if not y then return nil end
   local t = days_from_civil(tonumber(y), tonumber(mo), tonumber(d)) * 86400
@@ -210,6 +213,7 @@ local function epoch(ran_at)
     local off = tonumber(oh) * 3600 + (tonumber(om) or 0) * 60
     t = sign == "+" and t - off or t + off
   end
+  epochs[ran_at] = t
   return t
 end
 
@@ -240,13 +244,16 @@ function Migrator:status()
     end
     list[#list + 1] = item
   end
+  local missing = false
   for _, r in ipairs(rows) do
     if not seen[r.migration] then
+      missing = true
       list[#list + 1] = { migration = r.migration, ran = true, batch = r.batch,
                           ran_at = r.ran_at, modified = false, missing = true }
     end
   end
-  table.sort(list, function(a, b) return a.migration < b.migration end)
+  -- the files come sorted; only rows without a file need placing
+  if missing then table.sort(list, function(a, b) return a.migration < b.migration end) end
   return list
 end
 
