@@ -54,18 +54,6 @@ static int util_isdir (lua_State *L) {
 }
 
 /*
-** core.mtime(path) -> seconds since the epoch of the last change | nil, msg
-*/
-static int util_mtime (lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  struct stat st;
-  if (stat(path, &st) != 0)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
-  lua_pushinteger(L, (lua_Integer)st.st_mtime);
-  return 1;
-}
-
-/*
 ** core.mkdir(path) -> true | nil, msg  (an existing directory is fine)
 */
 static int util_mkdir (lua_State *L) {
@@ -94,21 +82,57 @@ static int util_isatty (lua_State *L) {
   return 1;
 }
 
+#define FNV_OFFSET UINT64_C(14695981039346656037)
+
+static uint64_t fnv1a (uint64_t h, const unsigned char *s, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++) {
+    h ^= s[i];
+    h *= UINT64_C(1099511628211);
+  }
+  return h;
+}
+
+static void pushhex (lua_State *L, uint64_t h) {
+  char hex[17];
+  snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+  lua_pushstring(L, hex);
+}
+
 /*
 ** core.checksum(s) -> 16 hex digits of the 64-bit FNV-1a hash of s:
 ** enough to tell that a migration file changed since it ran
 */
 static int util_checksum (lua_State *L) {
-  size_t len, i;
-  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
-  uint64_t h = UINT64_C(14695981039346656037);
-  char hex[17];
-  for (i = 0; i < len; i++) {
-    h ^= s[i];
-    h *= UINT64_C(1099511628211);
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  pushhex(L, fnv1a(FNV_OFFSET, (const unsigned char *)s, len));
+  return 1;
+}
+
+/*
+** core.checksum_file(path) -> the checksum of the file's bytes | nil, msg
+** (status checks every applied file: no Lua string per file)
+*/
+static int util_checksum_file (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  unsigned char buf[16384];
+  uint64_t h = FNV_OFFSET;
+  ssize_t n;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      int err = errno;
+      if (err == EINTR) continue;
+      close(fd);
+      return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(err)), NULL);
+    }
+    h = fnv1a(h, buf, (size_t)n);
   }
-  snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
-  lua_pushstring(L, hex);
+  close(fd);
+  pushhex(L, h);
   return 1;
 }
 
@@ -208,11 +232,11 @@ static int lock_gc (lua_State *L) {
 static const luaL_Reg util_funcs[] = {
   {"listdir", util_listdir},
   {"isdir", util_isdir},
-  {"mtime", util_mtime},
   {"mkdir", util_mkdir},
   {"clock", util_clock},
   {"isatty", util_isatty},
   {"checksum", util_checksum},
+  {"checksum_file", util_checksum_file},
   {"sleep", util_sleep},
   {"wait", util_wait},
   {"lock", util_lock},

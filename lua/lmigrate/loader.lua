@@ -64,8 +64,7 @@ end
 
 -- checksum(entry) -> the file's checksum, without running it
 function M.checksum(entry)
-  local src = read(entry.file)
-  return src and core.checksum(src)
+  return core.checksum_file(entry.file)
 end
 
 return M

@@ -187,43 +187,9 @@ function Migrator:wipe()
   self.out:row("Dropping all tables", ("%.2fms"):format((core.clock() - t0) * 1000), "DONE", "green")
 end
 
--- days from 1970-01-01 to a civil date (Howard Hinnant's algorithm)
-local function days_from_civil(y, m, d)
-  if m <= 2 then y = y - 1 end
-  local era = (y >= 0 and y or y - 399) // 400
-  local yoe = y - era * 400
-  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-
--- "2026-11-26 01:30:00[.123][+01[:00]]" (UTC unless an offset says
--- otherwise) -> seconds since the epoch, or nil
-local epochs = {}  -- a batch's rows share their few distinct timestamps
-
-local function epoch(ran_at)
-  if type(ran_at) ~= "string" then return nil end
-  if epochs[ran_at] then return epochs[ran_at] end
-  local y, mo, d, h, mi, s, rest = ran_at:match("^(%d+)-(%d+)-(%d+)[ T](%d+):(%d+):(%d+)(.*)$")
-  if not y then return nil end
-  local t = days_from_civil(tonumber(y), tonumber(mo), tonumber(d)) * 86400
-    + tonumber(h) * 3600 + tonumber(mi) * 60 + tonumber(s)
-  local sign, oh, om = rest:match("([+-])(%d%d):?(%d?%d?)$")
-  if sign then
-    local off = tonumber(oh) * 3600 + (tonumber(om) or 0) * 60
-    t = sign == "+" and t - off or t + off
-  end
-  epochs[ran_at] = t
-  return t
-end
-
--- whether an applied migration's file changed since it ran. A file last
--- written before the run cannot have changed since, so only newer files
--- are read: status stays one stat per file on a large history.
+-- whether an applied migration's file changed since it ran
 local function modified(entry, row)
   if type(row.checksum) ~= "string" then return false end
-  local ran, mtime = epoch(row.ran_at), core.mtime(entry.file)
-  if ran and mtime and mtime < ran then return false end
   return loader.checksum(entry) ~= row.checksum
 end
 

@@ -503,7 +503,8 @@ static int g_list_tables (lua_State *L) {
 
 /*
 ** g:list_objects() -> sql whose rows have 'name' and 'kind' (view,
-** table, sequence): everything fresh drops, views first
+** materialized view, table, foreign table, sequence): everything fresh
+** drops, views first
 */
 static int g_list_objects (lua_State *L) {
   lua_pushstring(L, lm_checkgrammar(L, 1)->list_objects);
@@ -515,8 +516,10 @@ static int g_list_objects (lua_State *L) {
 ** depends on it where the dialect can
 */
 static int g_drop_object (lua_State *L) {
-  static const char *const kinds[] = {"table", "view", "sequence", NULL};
-  static const char *const words[] = {"TABLE", "VIEW", "SEQUENCE"};
+  static const char *const kinds[] = {"table", "view", "sequence", "materialized view",
+                                      "foreign table", NULL};
+  static const char *const words[] = {"TABLE", "VIEW", "SEQUENCE", "MATERIALIZED VIEW",
+                                      "FOREIGN TABLE"};
   lm_Ctx c;
   int kind = luaL_checkoption(L, 2, NULL, kinds);
   const char *name = lm_checkname(L, 3);

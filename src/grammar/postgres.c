@@ -228,7 +228,8 @@ const lm_Grammar lm_grammar_postgres = {
   .list_tables = "SELECT tablename AS name FROM pg_catalog.pg_tables "
                  "WHERE schemaname = current_schema() ORDER BY tablename",
   .list_objects = "SELECT c.relname AS name, CASE c.relkind WHEN 'v' THEN 'view' "
-                  "WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'table' END AS kind "
+                  "WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' "
+                  "WHEN 'f' THEN 'foreign table' ELSE 'table' END AS kind "
                   "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
                   "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
                   "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') "
