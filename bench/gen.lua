@@ -1,10 +1,12 @@
 -- bench/gen.lua N DIR
 -- Writes N migrations into DIR/project/databases/migrations and the floor:
--- the same SQL as plain scripts for the sqlite3 CLI.
+-- the same SQL as plain scripts for the sqlite3 CLI and for psql.
 --   DIR/floor_up.sql    history table, then per migration one transaction:
 --                       CREATE TABLE, its indexes, the history row
 --   DIR/floor_down.sql  per migration, newest first, one transaction:
 --                       DROP TABLE, DELETE of the history row
+--   DIR/floor_pg_up.sql, DIR/floor_pg_down.sql  the same for PostgreSQL
+--                       (bench/run_pg.sh), in its grammar's DDL
 -- Migration i creates t_i: 7 columns, a unique, an index and a foreign key
 -- to t_{i-1}. The DDL is what the SQLite grammar emits for the blueprint
 -- (src/grammar/sqlite.c + grammar.c; bench/run.sh checks it against the
@@ -74,6 +76,32 @@ local function create_sql(i)
   }, "\n")
 end
 
+-- what lmigrate's PostgreSQL grammar emits for the same blueprint
+-- (src/grammar/postgres.c; spec/grammar/postgres_spec.lua): the unique is a
+-- table constraint, the plain index a CREATE INDEX; bench/run_pg.sh checks
+-- it against the schema lmigrate really created with pg_dump -s
+local function create_sql_pg(i)
+  local t, p = "t_" .. i, "t_" .. (i - 1) .. "_id"
+  local fk = ""
+  if i > 1 then
+    fk = (', CONSTRAINT "%s_%s_foreign" FOREIGN KEY ("%s") REFERENCES "t_%d" ("id")')
+           :format(t, p, p, i - 1)
+  end
+  return table.concat({
+    ('CREATE TABLE "%s" ("id" SERIAL PRIMARY KEY NOT NULL, '
+     .. '"%s" INTEGER NULL, "name" VARCHAR(255) NOT NULL, "code" VARCHAR(64) NOT NULL, '
+     .. '"score" INTEGER NOT NULL DEFAULT 0, "body" TEXT NULL, '
+     .. '"created_at" TIMESTAMPTZ NULL DEFAULT CURRENT_TIMESTAMP, '
+     .. 'CONSTRAINT "%s_code_unique" UNIQUE ("code")%s);'):format(t, p, t, fk),
+    ('CREATE INDEX "%s_name_index" ON "%s" ("name");'):format(t, t),
+  }, "\n")
+end
+
+local HISTORY_PG = 'CREATE TABLE "migrations" ("id" SERIAL PRIMARY KEY NOT NULL, '
+  .. '"migration" VARCHAR(255) NOT NULL, "batch" INTEGER NOT NULL, "checksum" VARCHAR(64) NULL, '
+  .. '"ran_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP, '
+  .. 'CONSTRAINT "migrations_migration_unique" UNIQUE ("migration"));\n'
+
 -- the history table as lua/lmigrate/repository.lua declares it
 local HISTORY = 'CREATE TABLE "migrations" ("id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
   .. '"migration" VARCHAR(255) NOT NULL, "batch" INTEGER NOT NULL, "checksum" VARCHAR(64) NULL, '
@@ -84,6 +112,8 @@ local CHECKSUM = ("0123456789abcdef"):rep(4)
 
 local up = { "PRAGMA foreign_keys = ON;", "BEGIN;", HISTORY .. "COMMIT;" }
 local down = { "PRAGMA foreign_keys = ON;" }
+local pg_up = { "BEGIN;", HISTORY_PG .. "COMMIT;" }
+local pg_down = {}
 for i = 1, n do
   local name, class = file_name(i), class_name(i)
   local fk = i > 1 and FOREIGN:format(i - 1, i - 1) or ""
@@ -93,10 +123,18 @@ for i = 1, n do
     .. ("INSERT INTO \"migrations\" (migration, batch, checksum) VALUES ('%s', 1, '%s');")
          :format(name, CHECKSUM)
     .. "\nCOMMIT;"
+  pg_up[#pg_up + 1] = "BEGIN;\n" .. create_sql_pg(i) .. "\n"
+    .. ("INSERT INTO \"migrations\" (migration, batch, checksum) VALUES ('%s', 1, '%s');")
+         :format(name, CHECKSUM)
+    .. "\nCOMMIT;"
 end
 for i = n, 1, -1 do
-  down[#down + 1] = ("BEGIN;\nDROP TABLE \"t_%d\";\n"
+  local step = ("BEGIN;\nDROP TABLE \"t_%d\";\n"
     .. "DELETE FROM \"migrations\" WHERE migration = '%s';\nCOMMIT;"):format(i, file_name(i))
+  down[#down + 1] = step
+  pg_down[#pg_down + 1] = step
 end
 write(dir .. "/floor_up.sql", table.concat(up, "\n") .. "\n")
 write(dir .. "/floor_down.sql", table.concat(down, "\n") .. "\n")
+write(dir .. "/floor_pg_up.sql", table.concat(pg_up, "\n") .. "\n")
+write(dir .. "/floor_pg_down.sql", table.concat(pg_down, "\n") .. "\n")
