@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs, as root, the Debian 12 packages lmigrate needs to build and
-# test; does nothing when all of them are present.
+# test (mariadb-server and its client: the MySQL scripts are run on a
+# throwaway MariaDB, see scripts/with-mariadb.sh); does nothing when all
+# of them are present.
 set -euo pipefail
-PACKAGES="lua5.4 liblua5.4-dev lua-busted libsqlite3-dev sqlite3 libpq-dev postgresql cmake gcc pkg-config"
+PACKAGES="lua5.4 liblua5.4-dev lua-busted libsqlite3-dev sqlite3 libpq-dev postgresql mariadb-server mariadb-client cmake gcc pkg-config"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

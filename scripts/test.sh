@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command of README.md: installs what a fresh Debian 12 machine
 # lacks, builds lmigrate twice (plain, and with ASan+UBSan), starts a
-# throwaway PostgreSQL cluster unless DATABASE_URL names a server, and
-# runs every C test and busted spec of both builds through ctest.
+# throwaway PostgreSQL cluster unless DATABASE_URL or PGHOST names a
+# server, and a throwaway MariaDB (scripts/with-mariadb.sh) unless
+# LMIGRATE_MYSQL_SOCKET names one, and runs every C test and busted spec
+# of both builds through ctest. A server that does not start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,11 +19,14 @@ run_ctest() {
   ctest --test-dir build-asan --output-on-failure -j"$jobs" &&
   ctest --test-dir build --output-on-failure -j"$jobs"
 }
+export -f run_ctest
+export jobs
 
-if [ -n "${DATABASE_URL:-}" ] || [ -n "${PGHOST:-}" ]; then
-  run_ctest
-else
-  export -f run_ctest
-  export jobs
-  pg_virtualenv -t bash -c run_ctest
+servers=()
+if [ -z "${LMIGRATE_MYSQL_SOCKET:-}" ]; then
+  servers+=(scripts/with-mariadb.sh)
 fi
+if [ -z "${DATABASE_URL:-}" ] && [ -z "${PGHOST:-}" ]; then
+  servers+=(pg_virtualenv -t)
+fi
+"${servers[@]}" bash -c run_ctest

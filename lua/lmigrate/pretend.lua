@@ -73,13 +73,18 @@ function Pretend:execute(sql, ...)
   return 0
 end
 
-local function offline(what, sql)
+-- what the migration called that reads: schema:has_table and
+-- schema:has_column run the grammar's own SQL through db:first
+local function offline(self, sql)
+  local what = "db:query"
+  if sql == self.grammar:has_table() then what = "schema:has_table"
+  elseif sql == self.grammar:has_column() then what = "schema:has_column" end
   errors.raise("database", ("the migration reads the database (%s), which `lmigrate sql` cannot do:"
     .. " it runs without a connection"):format(what), { sql = sql })
 end
 
 function Pretend:query(sql, ...)
-  if not self.reader then offline("query", sql) end
+  if not self.reader then offline(self, sql) end
   return self.reader:query(sql, ...)
 end
 

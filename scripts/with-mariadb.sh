@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Usage: scripts/with-mariadb.sh CMD [ARGS...]
+# Runs CMD with a throwaway MariaDB server of its own: a data folder made
+# by mariadb-install-db in a temp folder, mariadbd as root on a Unix socket
+# there (no TCP), and an empty database. CMD sees
+#   LMIGRATE_MYSQL_SOCKET    the server's socket (user root, no password)
+#   LMIGRATE_MYSQL_DATABASE  the database made for it
+# The server is stopped and the folder removed when CMD ends, whatever
+# its outcome; the exit status is CMD's. A server that does not start is
+# an error (exit 1, with its log), never a skip.
+set -euo pipefail
+
+if [ $# -eq 0 ]; then
+  echo "usage: $0 CMD [ARGS...]" >&2
+  exit 2
+fi
+
+for tool in mariadb-install-db mariadbd mariadb; do
+  if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
+    echo "with-mariadb: $tool not found (scripts/install-deps.sh installs mariadb-server)" >&2
+    exit 1
+  fi
+done
+mariadbd=$(command -v mariadbd 2>/dev/null || echo /usr/sbin/mariadbd)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lmigrate-mariadb.XXXXXX")
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    # a clean shutdown takes well under a second; never wait forever
+    for _ in $(seq 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fail() {
+  echo "with-mariadb: $1" >&2
+  [ -f "$tmp/$2" ] && sed 's/^/  | /' "$tmp/$2" >&2
+  exit 1
+}
+
+# --no-defaults first: nothing of /etc/mysql applies to this server
+mariadb-install-db --no-defaults --user=root --datadir="$tmp/data" \
+  --auth-root-authentication-method=normal --skip-test-db >"$tmp/install.log" 2>&1 ||
+  fail "mariadb-install-db failed" install.log
+
+"$mariadbd" --no-defaults --user=root --datadir="$tmp/data" --socket="$tmp/sock" \
+  --skip-networking --pid-file="$tmp/mariadbd.pid" --log-error="$tmp/error.log" \
+  --innodb-buffer-pool-size=32M --character-set-server=utf8mb4 \
+  --collation-server=utf8mb4_unicode_ci >"$tmp/mariadbd.out" 2>&1 &
+pid=$!
+
+client() {
+  mariadb --no-defaults --user=root --socket="$tmp/sock" "$@"
+}
+
+# up to 30 s for the socket to answer (about one second on an idle machine)
+for _ in $(seq 300); do
+  kill -0 "$pid" 2>/dev/null || { pid=""; cat "$tmp/mariadbd.out" >&2; fail "mariadbd exited at startup" error.log; }
+  [ -S "$tmp/sock" ] && client -e "SELECT 1" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+client -e "SELECT 1" >/dev/null 2>&1 || fail "mariadbd did not answer on $tmp/sock" error.log
+
+export LMIGRATE_MYSQL_SOCKET="$tmp/sock"
+export LMIGRATE_MYSQL_DATABASE=lmigrate_test
+client -e "CREATE DATABASE $LMIGRATE_MYSQL_DATABASE" ||
+  fail "cannot create the database $LMIGRATE_MYSQL_DATABASE" error.log
+
+# not exec: the trap must run when CMD ends
+status=0
+"$@" || status=$?
+exit "$status"
