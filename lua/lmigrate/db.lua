@@ -51,6 +51,7 @@ end
 -- db:execute(sql, ...) -> rows affected
 function DB:execute(sql, ...)
   check_sql(sql, "execute")
+  if self.copying then self:finish_copy() end
   if waits(self) then
     -- on failure the second and third values are the message and code
     local rows, cols_or_msg, affected_or_code = run_async(self.conn, sql, ...)
@@ -65,6 +66,7 @@ end
 -- db:query(sql, ...) -> { row, ... }, each row keyed by column name
 function DB:query(sql, ...)
   check_sql(sql, "query")
+  if self.copying then self:finish_copy() end
   local rows, msg, code
   if waits(self) then
     rows, msg, code = run_async(self.conn, sql, ...)
@@ -81,62 +83,243 @@ function DB:first(sql, ...)
   return self:query(sql, ...)[1]
 end
 
--- the columns of an insert: the first row's keys, in a stable order
-local function insert_columns(row)
-  local cols = {}
-  for k in pairs(row) do
-    if type(k) ~= "string" then
-      error("lmigrate: db:insert expects rows keyed by column name, got a " .. type(k) .. " key", 4)
-    end
-    cols[#cols + 1] = k
-  end
-  if #cols == 0 then error("lmigrate: db:insert expects a row with at least one column", 4) end
-  table.sort(cols)
-  return cols
+-- {======================================================
+-- db:insert: prepared and batched; COPY on PostgreSQL
+-- ======================================================
+
+-- rows per statement of a bulk insert: the size that measured fastest
+-- (bench/README.md, seeding), within SQLite's 32766 parameters
+local CHUNK = 200
+local MAX_PARAMS = 32766
+-- on PostgreSQL, an insert of at least this many rows goes through COPY
+-- (in a seeder, every one does: see DB:defer_copies)
+local COPY_MIN = 100
+-- rows encoded at a time for COPY, and bytes queued before waiting for
+-- the server to take them
+local COPY_ROWS = 10000
+local COPY_QUEUE = 1 << 20
+
+local function insert_error(level, msg)
+  error("lmigrate: db:insert " .. msg, level + 1)
 end
 
--- the most parameters one statement takes on SQLite (its default limit)
-local MAX_PARAMS = 32766
+-- waits for the socket the way the connection's queries do: through the
+-- scheduler inside a coroutine, else in core.wait
+local function wait(self, mode, fd)
+  if waits(self) then coroutine.yield(mode, fd) else core.wait({ [fd] = mode }) end
+end
 
--- db:insert(table, row | { row, ... }) -> rows inserted
-function DB:insert(tbl, rows)
-  if type(tbl) ~= "string" then
-    error("lmigrate: db:insert expects a table name (string), got " .. type(tbl), 2)
-  end
-  if type(rows) ~= "table" then
-    error("lmigrate: db:insert expects a row or a list of rows (table), got " .. type(rows), 2)
-  end
-  if rows[1] == nil then rows = { rows } end
-  local cols = insert_columns(rows[1])
+-- the statement as errors show it: the placeholders of one row, not of all
+local function shown(head, tuple, nrows)
+  if nrows == 1 then return head .. tuple end
+  return ("%s%s, ... (%d rows)"):format(head, tuple, nrows)
+end
+
+-- INSERT statements: one prepared for all the full chunks, the rest in one
+-- more statement; without a connection (pretend), every chunk through
+-- execute
+local function insert_rows(self, tbl, cols, rows, first, n)
   local g = self.grammar
   local quoted = {}
   for i, c in ipairs(cols) do quoted[i] = g:quote(c) end
   local head = "INSERT INTO " .. g:quote(tbl) .. " (" .. table.concat(quoted, ", ") .. ") VALUES "
   local tuple = "(" .. string.rep("?", #cols, ", ") .. ")"
-  local per = math.max(1, math.min(500, MAX_PARAMS // #cols))
-  local null, total = core.null, 0
-  local i = 1
-  while i <= #rows do
-    local last = math.min(#rows, i + per - 1)
-    local params, np = {}, 0
-    for r = i, last do
-      local row = rows[r]
-      if type(row) ~= "table" then
-        error("lmigrate: db:insert expects rows as tables, row " .. r .. " is a " .. type(row), 2)
-      end
-      for _, c in ipairs(cols) do
-        local v = row[c]
-        if v == nil then v = null end
-        np = np + 1
-        params[np] = v
-      end
+  local per = math.max(1, math.min(CHUNK, MAX_PARAMS // #cols))
+  local total, i = 0, first
+  if self.conn and n - first + 1 >= per then
+    local sql = head .. string.rep(tuple, per, ", ")
+    local stmt <close>, msg, code = self.conn:prepare(sql)
+    if not stmt then fail(shown(head, tuple, per), msg, code) end
+    while i + per - 1 <= n do
+      local k
+      k, msg, code = stmt:exec_rows(cols, rows, i, i + per - 1)
+      if not k then fail(shown(head, tuple, per), msg, code) end
+      total = total + k
+      i = i + per
     end
+  end
+  while i <= n do
+    local last = math.min(n, i + per - 1)
     local sql = head .. string.rep(tuple, last - i + 1, ", ")
-    total = total + self:execute(sql, table.unpack(params, 1, np))
+    local ok, k = pcall(self.execute, self, sql, core.row_values(cols, rows, i, last))
+    if not ok then
+      if errors.is(k) then k.sql = shown(head, tuple, last - i + 1) end
+      error(k, 0)
+    end
+    total = total + k
     i = last + 1
   end
   return total
 end
+
+-- the insert that sent line 'line' of the open COPY -> site, row in it
+local function copy_origin(cp, line)
+  local before = 0
+  for _, site in ipairs(cp.sites) do
+    if line <= before + site.rows then return site, line - before end
+    before = before + site.rows
+  end
+  return nil
+end
+
+-- ends the open COPY ('why': aborts it) -> rows copied | nil, msg, code
+local function copy_end(self, why)
+  local conn = self.conn
+  local res, a, b = conn:copy_end(why)
+  while type(res) == "string" do
+    wait(self, res, a)
+    res, a, b = conn:copy_end()
+  end
+  return res, a, b
+end
+
+-- Sends what the open COPY queued; waits while the server is behind.
+local function copy_drain(self)
+  local cp, conn = self.copying, self.conn
+  local ok, fd = conn:copy_flush()
+  while ok == "write" do
+    wait(self, ok, fd)
+    ok, fd = conn:copy_flush()
+  end
+  if not ok then
+    self.copying = nil
+    fail(cp.sql, fd)
+  end
+  cp.queued = 0
+end
+
+-- db:finish_copy(): ends the COPY that inserts left open, raising its
+-- failure (named after the insert its rows came from) -> rows copied
+function DB:finish_copy()
+  local cp = self.copying
+  if not cp then return 0 end
+  self.copying = nil
+  local n, msg, code = copy_end(self)
+  if n then return n end
+  -- the server's context says "COPY t, line 12[, column c: ...]"
+  local line = tonumber(tostring(msg):match("COPY [^,%]]*, line (%d+)"))
+  local site, row
+  if line then site, row = copy_origin(cp, line) end
+  if not site and #cp.sites == 1 then site = cp.sites[1] end
+  if site then
+    msg = ("%s, in %sthe rows of db:insert at %s"):format(msg,
+      row and ("row " .. row .. " of ") or "", site.where)
+  end
+  errors.raise("database", msg, { sql = cp.sql, code = code,
+    insert_file = site and site.file, insert_line = site and site.line })
+end
+
+-- aborts the open COPY: its rows are dropped with the transaction
+local function copy_abort(self)
+  if not self.copying then return end
+  self.copying = nil
+  pcall(copy_end, self, "lmigrate: rolled back")
+end
+
+-- db:defer_copies(on) -> the previous setting. On, a COPY stays open after
+-- the insert that began it, for the next insert into the same table and
+-- columns to join; the server loads rows while the caller makes the next
+-- ones. Any other statement ends it first, so the order of statements
+-- holds; a failure in its rows is raised then (seeders turn it on).
+function DB:defer_copies(on)
+  local was = self.defer or false
+  self.defer = on and true or false
+  return was
+end
+
+-- the caller of db:insert, for errors raised after it returned
+local function call_site(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  if not info then return "?", nil, "?" end
+  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+  return file, info.currentline, file .. ":" .. tostring(info.currentline)
+end
+
+-- COPY rows[1..n] into tbl, leaving the COPY open -> n, or the rows
+-- copied and the first one not, when a value cannot go through text COPY
+-- (a string with a NUL byte: the rest goes through INSERT)
+local function copy_rows(self, tbl, cols, rows, n)
+  local conn = self.conn
+  local key = tbl .. "\0" .. table.concat(cols, "\0")
+  -- encoded before anything is sent: a value COPY cannot take means INSERT
+  local data = core.copy_encode(cols, rows, 1, math.min(n, COPY_ROWS))
+  if not data then return 0, 1 end
+  local cp = self.copying
+  if cp and cp.key ~= key then
+    self:finish_copy()
+    cp = nil
+  end
+  if not cp then
+    local g = self.grammar
+    local quoted = {}
+    for i, c in ipairs(cols) do quoted[i] = g:quote(c) end
+    local sql = "COPY " .. g:quote(tbl) .. " (" .. table.concat(quoted, ", ") .. ") FROM STDIN"
+    local ok, msg, code = conn:copy_begin(sql)
+    if not ok then fail(sql, msg, code) end
+    cp = { key = key, sql = sql, sites = {}, queued = 0 }
+    self.copying = cp
+  end
+  -- where the rows come from, for a failure raised after this returns;
+  -- single-row inserts from one line share an entry
+  local file, line, where = call_site(3)
+  local site = cp.sites[#cp.sites]
+  if not (site and site.where == where and n == 1 and site.single) then
+    site = { file = file, line = line, where = where, rows = 0, single = n == 1 }
+    cp.sites[#cp.sites + 1] = site
+  end
+  local i = 1
+  while true do
+    local last = math.min(n, i + COPY_ROWS - 1)
+    if i > 1 then
+      data = core.copy_encode(cols, rows, i, last)
+      if not data then return i - 1, i end
+    end
+    local ok, msg = conn:copy_put(data)
+    if not ok then
+      self.copying = nil
+      fail(cp.sql, msg)
+    end
+    site.rows = site.rows + (last - i + 1)
+    cp.queued = cp.queued + #data
+    if cp.queued >= COPY_QUEUE then copy_drain(self) end
+    if last >= n then return n end
+    i = last + 1
+  end
+end
+
+-- db:insert(table, row | { row, ... }) -> rows inserted. The columns are
+-- every key of every row; a column a row lacks is NULL (lmigrate.null).
+function DB:insert(tbl, rows)
+  if type(tbl) ~= "string" then
+    insert_error(2, "expects a table name (string), got " .. type(tbl))
+  end
+  if type(rows) ~= "table" then
+    insert_error(2, "expects a row or a list of rows (table), got " .. type(rows))
+  end
+  if rows[1] == nil then
+    if next(rows) == nil then
+      insert_error(2, "expects a row or a non-empty list of rows, got an empty table")
+    end
+    rows = { rows }
+  end
+  local cols = core.insert_columns(rows)
+  local n = #rows
+  if self.conn and self.driver == "postgres"
+      and (n >= COPY_MIN or self.defer or self.copying) then
+    local done, from = copy_rows(self, tbl, cols, rows, n)
+    if done == n then
+      if not self.defer then return self:finish_copy() end
+      return n
+    end
+    -- a value text COPY cannot carry: INSERT the rest after what was copied
+    self:finish_copy()
+    return done + insert_rows(self, tbl, cols, rows, from, n)
+  end
+  if self.copying then self:finish_copy() end
+  return insert_rows(self, tbl, cols, rows, 1, n)
+end
+
+-- }======================================================
 
 function DB:begin()
   if self.depth == 0 then
@@ -158,6 +341,7 @@ end
 
 -- rolls back what begin() opened; never raises over the first error
 function DB:rollback()
+  copy_abort(self)
   if self.depth == 0 then return end
   self.depth = self.depth - 1
   local sql = self.depth == 0 and "ROLLBACK"

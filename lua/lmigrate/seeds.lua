@@ -39,6 +39,29 @@ local function load(self, name)
   return entry
 end
 
+-- a failure of the rows a seeder's inserts left in a COPY (PostgreSQL),
+-- raised once it returned: named after the seeder and the insert's line
+local function placed(err, entry)
+  if not errors.is(err) or err.seeder or err.migration then return err end
+  return errors.new("migration", err.message, {
+    seeder = entry.name, file = entry.file, sql = err.sql, code = err.code,
+    line = err.insert_file == entry.file and err.insert_line or nil,
+  })
+end
+
+-- runs the seeder in a transaction (a savepoint when called by another);
+-- its inserts may leave a COPY open while it runs (see db:defer_copies)
+local function run_seeder(db, entry, instance)
+  local was = db:defer_copies(true)
+  local ok, err = pcall(invoke, entry, instance, "run", "seeder")
+  if ok then
+    ok, err = pcall(db.finish_copy, db)
+    if not ok then err = placed(err, entry) end
+  end
+  db:defer_copies(was)
+  return ok, err
+end
+
 -- run(name): the seeder and whatever it calls
 function Seeds:run(name)
   local entry = load(self, name)
@@ -46,7 +69,7 @@ function Seeds:run(name)
                                 { __index = entry.class })
   local t0 = core.clock()
   self.db:begin()
-  local ok, err = pcall(invoke, entry, instance, "run", "seeder")
+  local ok, err = run_seeder(self.db, entry, instance)
   if not ok then
     self.db:rollback()
     self.out:finish(name, core.clock() - t0, false)

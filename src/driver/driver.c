@@ -32,7 +32,9 @@ lm_Conn *lm_checkconn (lua_State *L, int arg) {
 static lm_Conn *checkidle (lua_State *L) {
   lm_Conn *c = lm_checkconn(L, 1);
   if (c->pending)
-    luaL_error(L, "a sent query is pending: call result() first");
+    luaL_error(L, (c->pending >= LM_COPYING)
+               ? "a COPY is in progress: call copy_end() first"
+               : "a sent query is pending: call result() first");
   return c;
 }
 
@@ -161,6 +163,8 @@ static int conn_send (lua_State *L) {
 */
 static int conn_poll (lua_State *L) {
   lm_Conn *c = lm_checkconn(L, 1);
+  if (c->pending >= LM_COPYING)
+    return luaL_error(L, "a COPY is in progress: call copy_end() first");
   return c->drv->poll(L, c);
 }
 
@@ -171,6 +175,8 @@ static int conn_result (lua_State *L) {
   lm_Conn *c = lm_checkconn(L, 1);
   if (!c->pending)
     return luaL_error(L, "no query was sent: call send() first");
+  if (c->pending >= LM_COPYING)
+    return luaL_error(L, "a COPY is in progress: call copy_end() first");
   return c->drv->result(L, c);
 }
 
@@ -274,7 +280,9 @@ static int stmt_exec (lua_State *L) {
   if (c == NULL)
     return luaL_error(L, "attempt to use a closed connection");
   if (c->pending)
-    return luaL_error(L, "a sent query is pending: call result() first");
+    return luaL_error(L, (c->pending >= LM_COPYING)
+                      ? "a COPY is in progress: call copy_end() first"
+                      : "a sent query is pending: call result() first");
   if (lua_gettop(L) - 1 != s->nparams)
     return lm_failparams(L, s->nparams, lua_gettop(L) - 1);
   return s->drv->stmt_exec(L, c, s);
@@ -369,5 +377,6 @@ int lm_open_driver (lua_State *L) {
   createmeta(L, LM_CONNECTION, conn_metameth, conn_meth);
   createmeta(L, LM_STATEMENT, stmt_metameth, stmt_meth);
   luaL_setfuncs(L, core_funcs, 0);
+  lm_open_bulk(L);
   return 0;
 }

@@ -18,8 +18,13 @@ typedef struct lm_Driver lm_Driver;
 typedef struct lm_Conn {
   const lm_Driver *drv;
   int closed;    /* 1 until open succeeds, and again after close */
-  int pending;   /* 1 between send() and result() */
+  int pending;   /* 1 between send() and result(); LM_COPYING, LM_COPYEND */
 } lm_Conn;
+
+/* 'pending' during a COPY FROM STDIN (pg_copy.c): from copy_begin() to
+   copy_end(), then until copy_end() has collected the outcome */
+#define LM_COPYING  2
+#define LM_COPYEND  3
 
 typedef struct lm_Stmt {
   const lm_Driver *drv;
@@ -73,5 +78,18 @@ int lm_checkparams (lua_State *L, int first);
 const char *lm_checksql (lua_State *L, int arg, size_t *len);
 /* pushes nil, "wrong number of parameters ..." */
 int lm_failparams (lua_State *L, int expected, int got);
+
+/* bulk.c: stmt:exec_rows, core.copy_encode and the copy_* methods */
+void lm_open_bulk (lua_State *L);
+
+/* pg_copy.c: conn:copy_begin/copy_put/copy_flush/copy_end */
+int lm_pg_copy_begin (lua_State *L);
+int lm_pg_copy_put (lua_State *L);
+int lm_pg_copy_flush (lua_State *L);
+int lm_pg_copy_end (lua_State *L);
+
+/* postgres.c: the libpq connection of an established PostgreSQL one
+   (NULL while connect_start's is still connecting); a PGconn * */
+void *lm_pg_handle (lm_Conn *c);
 
 #endif

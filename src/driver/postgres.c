@@ -764,6 +764,13 @@ static void pg_stmt_close (lm_Conn *h, lm_Stmt *hs) {
 /* }====================================================== */
 
 
+/* for pg_copy.c */
+void *lm_pg_handle (lm_Conn *h) {
+  PgConn *c = (PgConn *)h;
+  return c->connecting ? NULL : c->pg;
+}
+
+
 const lm_Driver lm_driver_postgres = {
   "postgres", sizeof(PgConn), sizeof(PgStmt),
   pg_open, pg_run, pg_send, pg_poll, pg_result, pg_last_insert_id,

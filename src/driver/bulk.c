@@ -1,0 +1,403 @@
+/*
+** bulk.c
+** Bulk loading for db:insert. Rows go from their Lua tables straight to
+** the driver, with no list of parameters built in Lua:
+**   core.insert_columns(rows)          the columns: every key of every row
+**   core.row_values(cols, rows, i, j)  the values of rows[i..j], flat
+**   stmt:exec_rows(cols, rows, i, j)   binds them to a prepared multi-row
+**                                      INSERT and runs it
+**   core.copy_encode(cols, rows, i, j) rows[i..j] as COPY text data
+** A column a row lacks is SQL NULL.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+
+
+/*
+** {======================================================
+** Reading rows
+** =======================================================
+*/
+
+/*
+** Pushes the names of the list at 'arg' and returns how many: the
+** columns, from stack index 'top + 1' on.
+*/
+static int pushcolumns (lua_State *L, int arg) {
+  int i, n;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  n = (int)luaL_len(L, arg);
+  luaL_argcheck(L, n > 0, arg, "no columns");
+  luaL_checkstack(L, n + 8, "too many columns");
+  for (i = 1; i <= n; i++) {
+    if (lua_geti(L, arg, i) != LUA_TSTRING)
+      luaL_argerror(L, arg, "column names must be strings");
+  }
+  return n;
+}
+
+/* the range rows[first..last] of the list at 'arg', checked */
+static void checkrange (lua_State *L, int arg, lua_Integer *first,
+                        lua_Integer *last) {
+  luaL_checktype(L, arg, LUA_TTABLE);
+  *first = luaL_checkinteger(L, arg + 1);
+  *last = luaL_checkinteger(L, arg + 2);
+  luaL_argcheck(L, *first >= 1 && *first <= *last, arg + 1,
+                "empty or invalid range");
+}
+
+/* pushes rows[r], raising unless it is a table */
+static void pushrow (lua_State *L, int rows, lua_Integer r) {
+  int t = lua_geti(L, rows, r);
+  if (t != LUA_TTABLE)
+    luaL_error(L, "lmigrate: db:insert expects rows as tables, row %I is %s%s",
+               (LUAI_UACINT)r, t == LUA_TNIL ? "" : "a ",
+               t == LUA_TNIL ? "missing (nil)" : luaL_typename(L, -1));
+}
+
+static int bycolumn (const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+** core.insert_columns(rows) -> { column, ... }: every key of rows[1..#rows],
+** sorted. Raises for a row that is not a table, a key that is not a
+** string, and an empty list or row.
+*/
+static int core_insert_columns (lua_State *L) {
+  lua_Integer n, r;
+  int ncols = 0, i, set;
+  const char **names;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = luaL_len(L, 1);
+  if (n < 1)
+    return luaL_error(L, "lmigrate: db:insert expects a non-empty list "
+                      "of rows");
+  lua_settop(L, 1);
+  lua_newtable(L);  /* the set of names seen: name -> true */
+  set = 2;
+  for (r = 1; r <= n; r++) {
+    pushrow(L, 1, r);
+    lua_pushnil(L);
+    while (lua_next(L, 3) != 0) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "lmigrate: db:insert expects rows keyed by column "
+                   "name, row %I has a %s key", (LUAI_UACINT)r,
+                   luaL_typename(L, -1));
+      lua_pushvalue(L, -1);
+      if (lua_rawget(L, set) == LUA_TNIL) {
+        lua_pushvalue(L, -2);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, set);
+        ncols++;
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  if (ncols == 0)
+    return luaL_error(L, "lmigrate: db:insert expects a row with at least "
+                      "one column");
+  names = (const char **)lua_newuserdatauv(L, sizeof(char *) * (size_t)ncols,
+                                          0);
+  i = 0;
+  lua_pushnil(L);
+  while (lua_next(L, set) != 0) {
+    lua_pop(L, 1);
+    names[i++] = lua_tostring(L, -1);  /* kept alive by the set */
+  }
+  qsort(names, (size_t)ncols, sizeof(char *), bycolumn);
+  lua_createtable(L, ncols, 0);
+  for (i = 0; i < ncols; i++) {
+    lua_pushstring(L, names[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/*
+** Pushes the value of column 'col' (a stack index holding its name) of
+** the row at 'row'; nil becomes SQL NULL. Raises unless it is an SQL value.
+*/
+static void pushfield (lua_State *L, int row, int col, lua_Integer r) {
+  lua_pushvalue(L, col);
+  switch (lua_gettable(L, row)) {
+    case LUA_TNIL:
+      lua_pop(L, 1);
+      lm_pushnull(L);
+      return;
+    case LUA_TBOOLEAN: case LUA_TNUMBER: case LUA_TSTRING:
+      return;
+    case LUA_TLIGHTUSERDATA:
+      if (lm_isnull(L, -1)) return;
+      /* FALLTHROUGH */
+    default:
+      luaL_error(L, "lmigrate: db:insert: row %I, column '%s': a %s is not "
+                 "an SQL value", (LUAI_UACINT)r, lua_tostring(L, col),
+                 luaL_typename(L, -1));
+  }
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Prepared multi-row INSERT
+** =======================================================
+*/
+
+/*
+** Pushes the values of rows[first..last] (the list at 'rows'), each row's
+** in the order of the columns at 'col'..; returns how many.
+*/
+static int pushvalues (lua_State *L, int rows, lua_Integer first,
+                       lua_Integer last, int col, int ncols) {
+  lua_Integer r;
+  int i, row;
+  if ((last - first + 1) > (lua_Integer)(LUAI_MAXSTACK / 2) / ncols)
+    luaL_error(L, "lmigrate: db:insert: too many rows for one statement");
+  luaL_checkstack(L, (int)(last - first + 1) * ncols + 8,
+                  "too many rows for one statement");
+  for (r = first; r <= last; r++) {
+    pushrow(L, rows, r);
+    row = lua_gettop(L);
+    for (i = 0; i < ncols; i++)
+      pushfield(L, row, col + i, r);
+    lua_remove(L, row);  /* the values move down into its slot */
+  }
+  return (int)(last - first + 1) * ncols;
+}
+
+/*
+** core.row_values(cols, rows, first, last) -> v1, v2, ...
+*/
+static int core_row_values (lua_State *L) {
+  lua_Integer first, last;
+  int ncols;
+  checkrange(L, 2, &first, &last);
+  lua_settop(L, 4);
+  ncols = pushcolumns(L, 1);
+  return pushvalues(L, 2, first, last, 5, ncols);
+}
+
+/*
+** stmt:exec_rows(cols, rows, first, last) -> affected | nil, msg, code
+** Runs the statement with the values of rows[first..last], row after
+** row, each in the order of cols: as stmt:exec(v1, v2, ...) would.
+*/
+static int stmt_exec_rows (lua_State *L) {
+  lua_Integer first, last;
+  int ncols, nargs;
+  luaL_checkudata(L, 1, LM_STATEMENT);
+  checkrange(L, 3, &first, &last);
+  lua_settop(L, 5);
+  ncols = pushcolumns(L, 2);
+  lua_getfield(L, 1, "exec");  /* the method of stmt:exec */
+  lua_pushvalue(L, 1);
+  nargs = pushvalues(L, 3, first, last, 6, ncols);
+  lua_call(L, nargs + 1, LUA_MULTRET);
+  return lua_gettop(L) - 5 - ncols;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** COPY text format (PostgreSQL)
+** =======================================================
+*/
+
+/* a buffer in a userdata at a fixed stack index: no leak on errors */
+typedef struct CopyBuf {
+  int idx;       /* stack index of the userdata */
+  char *p;
+  size_t len, cap;
+} CopyBuf;
+
+static void cb_grow (lua_State *L, CopyBuf *b, size_t need) {
+  size_t cap = b->cap;
+  char *p;
+  if (b->len + need <= cap) return;
+  while (cap < b->len + need) cap = (cap < 4096) ? 4096 : cap * 2;
+  p = (char *)lua_newuserdatauv(L, cap, 0);
+  if (b->len > 0) memcpy(p, b->p, b->len);
+  lua_replace(L, b->idx);
+  b->p = p;
+  b->cap = cap;
+}
+
+static void cb_add (lua_State *L, CopyBuf *b, const char *s, size_t n) {
+  if (b->len + n > b->cap) cb_grow(L, b, n);
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+/* the decimal digits of 'v' (printf's %lld is several times slower) */
+static void addinteger (lua_State *L, CopyBuf *b, lua_Integer v) {
+  char num[24], *p = num + sizeof num;
+  lua_Unsigned u = (v < 0) ? 0u - (lua_Unsigned)v : (lua_Unsigned)v;
+  do {
+    *--p = (char)('0' + (int)(u % 10));
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) *--p = '-';
+  cb_add(L, b, p, (size_t)(num + sizeof num - p));
+}
+
+/* the shortest text that reads back as 'x', as postgres.c binds it */
+static size_t fmtfloat (char *buf, size_t size, lua_Number x) {
+  int prec;
+  char *p;
+  if (x != x) return (size_t)snprintf(buf, size, "NaN");
+  if (isinf(x))
+    return (size_t)snprintf(buf, size, x > 0 ? "Infinity" : "-Infinity");
+  for (prec = 15; prec <= 17; prec++) {
+    snprintf(buf, size, "%.*g", prec, (double)x);
+    if ((lua_Number)strtod(buf, NULL) == x) break;
+  }
+  for (p = buf; *p; p++)
+    if (*p == ',') *p = '.';  /* a locale's decimal comma */
+  return strlen(buf);
+}
+
+/*
+** Adds the string 's' escaped for COPY's text format: backslash, tab,
+** newline and carriage return. 0 when it holds a NUL byte, which text
+** COPY cannot carry (postgres.c binds such a string as binary). Lua
+** strings end with a '\0', so strcspn stops at the end, or at a NUL
+** inside the string.
+*/
+static int addescaped (lua_State *L, CopyBuf *b, const char *s, size_t len) {
+  const char *end = s + len;
+  for (;;) {
+    size_t run = strcspn(s, "\\\t\n\r");
+    char esc[2];
+    cb_add(L, b, s, run);
+    s += run;
+    if (s >= end) return 1;
+    switch (*s) {
+      case '\\': esc[1] = '\\'; break;
+      case '\t': esc[1] = 't'; break;
+      case '\n': esc[1] = 'n'; break;
+      case '\r': esc[1] = 'r'; break;
+      default: return 0;  /* a NUL byte inside */
+    }
+    esc[0] = '\\';
+    cb_add(L, b, esc, 2);
+    s++;
+  }
+}
+
+/* adds the value at the top as a COPY field; 0 for a string with NUL */
+static int addfield (lua_State *L, CopyBuf *b) {
+  char num[64];
+  size_t len;
+  const char *s;
+  switch (lua_type(L, -1)) {
+    case LUA_TBOOLEAN:
+      if (lua_toboolean(L, -1)) cb_add(L, b, "true", 4);
+      else cb_add(L, b, "false", 5);
+      return 1;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, -1))
+        addinteger(L, b, lua_tointeger(L, -1));
+      else {
+        len = fmtfloat(num, sizeof num, lua_tonumber(L, -1));
+        cb_add(L, b, num, len);
+      }
+      return 1;
+    case LUA_TSTRING:
+      s = lua_tolstring(L, -1, &len);
+      return addescaped(L, b, s, len);
+    default:  /* SQL NULL */
+      cb_add(L, b, "\\N", 2);
+      return 1;
+  }
+}
+
+/*
+** core.copy_encode(cols, rows, first, last) -> data | nil, why
+** rows[first..last] in COPY's text format (tab-separated, \N for NULL,
+** one line each), for COPY table (cols) FROM STDIN. nil, why when a
+** value cannot go as text: a string holding a NUL byte.
+*/
+static int core_copy_encode (lua_State *L) {
+  lua_Integer first, last, r;
+  int ncols, col, i, row;
+  CopyBuf b;
+  checkrange(L, 2, &first, &last);
+  lua_settop(L, 4);
+  ncols = pushcolumns(L, 1);
+  col = 5;
+  lua_pushnil(L);  /* the buffer's slot */
+  b.idx = lua_gettop(L);
+  b.p = NULL;
+  b.len = b.cap = 0;
+  cb_grow(L, &b, (size_t)(last - first + 1) * (size_t)ncols * 16);
+  for (r = first; r <= last; r++) {
+    pushrow(L, 2, r);
+    row = lua_gettop(L);
+    for (i = 0; i < ncols; i++) {
+      pushfield(L, row, col + i, r);
+      if (i > 0) cb_add(L, &b, "\t", 1);
+      if (!addfield(L, &b)) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "row %I, column '%s': a string with a NUL byte",
+                        (LUAI_UACINT)r, lua_tostring(L, col + i));
+        return 2;
+      }
+      lua_pop(L, 1);
+    }
+    cb_add(L, &b, "\n", 1);
+    lua_pop(L, 1);
+  }
+  lua_pushlstring(L, b.p, b.len);
+  return 1;
+}
+
+/* }====================================================== */
+
+
+static const luaL_Reg stmt_bulk[] = {
+  {"exec_rows", stmt_exec_rows},
+  {NULL, NULL}
+};
+
+static const luaL_Reg conn_bulk[] = {
+  {"copy_begin", lm_pg_copy_begin},
+  {"copy_put", lm_pg_copy_put},
+  {"copy_flush", lm_pg_copy_flush},
+  {"copy_end", lm_pg_copy_end},
+  {NULL, NULL}
+};
+
+static const luaL_Reg core_bulk[] = {
+  {"insert_columns", core_insert_columns},
+  {"row_values", core_row_values},
+  {"copy_encode", core_copy_encode},
+  {NULL, NULL}
+};
+
+static void addmethods (lua_State *L, const char *tname, const luaL_Reg *l) {
+  luaL_getmetatable(L, tname);
+  lua_getfield(L, -1, "__index");
+  luaL_setfuncs(L, l, 0);
+  lua_pop(L, 2);
+}
+
+/*
+** Adds the bulk methods to the Connection and Statement metatables (made
+** already) and copy_encode to the module table at the top of the stack.
+*/
+void lm_open_bulk (lua_State *L) {
+  addmethods(L, LM_STATEMENT, stmt_bulk);
+  addmethods(L, LM_CONNECTION, conn_bulk);
+  luaL_setfuncs(L, core_bulk, 0);
+}
