@@ -25,6 +25,7 @@ end
 -- runs one step (up or down) and its history change; in a transaction of
 -- its own unless the migration opts out or the caller holds one (atomic)
 function Migrator:step(entry, method, record, atomic)
+  if not entry.class then loader.load(entry) end
   local instance = instantiate(entry, self.db, self.schema)
   local db = self.db
   local own = not atomic and instance.transaction ~= false
@@ -40,6 +41,7 @@ function Migrator:step(entry, method, record, atomic)
     self.out:finish(entry.name, core.clock() - t0, false)
     error(err, 0)
   end
+  entry.class = nil
   self.out:finish(entry.name, core.clock() - t0, true)
 end
 
@@ -48,7 +50,9 @@ function Migrator:pretend(list, method)
   local db = Pretend.new(self.db.grammar, self.db)
   local schema = Schema.new(db, self.db.grammar)
   for _, e in ipairs(list) do
+    if not e.class then loader.load(e) end
     invoke(e, instantiate(e, db, schema), method, "migration")
+    e.class = nil
     self.out:write("-- " .. e.name .. " (" .. method .. ")")
     for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
   end
@@ -99,12 +103,17 @@ function Migrator:migrate(opts)
     self.out:info("Nothing to migrate.")
     return 0
   end
-  -- every file must load before any runs: one bad file changes nothing
-  for _, e in ipairs(pending) do loader.load(e) end
+  -- every file must load before any runs: one bad file changes nothing.
+  -- Each is loaded again just before it runs, so a long batch does not
+  -- hold every migration in memory at once.
+  for _, e in ipairs(pending) do
+    local class = loader.load(e)
+    e.class, e.transaction = nil, class.transaction
+  end
   if opts.pretend then return self:pretend(pending, "up") end
   if opts.atomic then
     for _, e in ipairs(pending) do
-      if e.class.transaction == false then
+      if e.transaction == false then
         errors.raise("usage", ("migrate --atomic cannot run %s: it sets transaction = false,"
           .. " so it cannot run inside the batch's transaction"):format(e.name))
       end
@@ -155,11 +164,12 @@ function Migrator:check_undo(todo)
       errors.raise("migration", ("the file of applied migration %s is missing from %s")
         :format(e.name, self.path), { migration = e.name })
     end
-    loader.load(e)
-    if type(e.class.down) ~= "function" then
+    local class = loader.load(e)
+    if type(class.down) ~= "function" then
       errors.raise("migration", e.file .. ": the migration has no down function",
         { migration = e.name, file = e.file })
     end
+    e.class = nil  -- loaded again when it runs, as in migrate
   end
 end
 
