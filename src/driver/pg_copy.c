@@ -27,21 +27,10 @@
 
 #include "driver.h"
 
-/*
-** libpq: through the table of pq_load.h where the build loads it at run
-** time, else called directly (a build that links it)
-*/
-#if defined(__has_include)
-#if __has_include("pq_load.h")
 #include "pq_load.h"
-#endif
-#endif
-#ifdef LM_PQ_SONAME
+
+/* libpq is loaded at run time: every call goes through lm_pq */
 #define PQ(f)  lm_pq.f
-#else
-#include <libpq-fe.h>
-#define PQ(f)  f
-#endif
 
 #define COPY_CHUNK  (1 << 30)   /* PQputCopyData takes an int length */
 

@@ -4,6 +4,8 @@
 ** non-blocking connection; pg_advance moves it on as far as it can
 ** without waiting, so poll() can hand the socket to lmigrate's scheduler.
 ** exec() and query() are the same steps with a poll(2) loop in between.
+** libpq itself is loaded on the first connection (pq_load.c): every call
+** goes through the table lm_pq.
 */
 #include <errno.h>
 #include <math.h>
@@ -12,9 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "driver.h"
+#include "pq_load.h"
 
 /* type OIDs (catalog/pg_type.h), fixed since PostgreSQL 7 */
 #define BOOLOID     16
@@ -75,11 +76,11 @@ static int pg_fail (lua_State *L, const char *msg, const char *code) {
 
 /* the connection's own error (no SQLSTATE: it comes from libpq) */
 static int pg_connerror (lua_State *L, PgConn *c) {
-  return pg_fail(L, PQerrorMessage(c->pg), NULL);
+  return pg_fail(L, lm_pq.PQerrorMessage(c->pg), NULL);
 }
 
 static int pg_isfailure (const PGresult *r) {
-  switch (PQresultStatus(r)) {
+  switch (lm_pq.PQresultStatus(r)) {
     case PGRES_FATAL_ERROR: case PGRES_BAD_RESPONSE:
     case PGRES_NONFATAL_ERROR:
       return 1;
@@ -90,9 +91,9 @@ static int pg_isfailure (const PGresult *r) {
 
 /* pushes nil, the primary message, the SQLSTATE */
 static int pg_resultfail (lua_State *L, const PGresult *r) {
-  const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-  if (msg == NULL) msg = PQresultErrorMessage(r);
-  return pg_fail(L, msg, PQresultErrorField(r, PG_DIAG_SQLSTATE));
+  const char *msg = lm_pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  if (msg == NULL) msg = lm_pq.PQresultErrorMessage(r);
+  return pg_fail(L, msg, lm_pq.PQresultErrorField(r, PG_DIAG_SQLSTATE));
 }
 
 /* }====================================================== */
@@ -106,7 +107,7 @@ static int pg_resultfail (lua_State *L, const PGresult *r) {
 
 static void pg_clear (PgConn *c) {
   if (c->res != NULL) {
-    PQclear(c->res);
+    lm_pq.PQclear(c->res);
     c->res = NULL;
   }
 }
@@ -125,27 +126,27 @@ static int pg_broken (PgConn *c) {
 
 /* keeps the first error, else the last result with rows, else the last */
 static void pg_keep (PgConn *c, PGresult *r) {
-  ExecStatusType st = PQresultStatus(r);
+  ExecStatusType st = lm_pq.PQresultStatus(r);
   /* a SELECT counts its rows: not "affected", as on SQLite */
   if ((st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-      && strncmp(PQcmdStatus(r), "SELECT", 6) != 0)
-    c->affected += (lua_Integer)strtoll(PQcmdTuples(r), NULL, 10);
+      && strncmp(lm_pq.PQcmdStatus(r), "SELECT", 6) != 0)
+    c->affected += (lua_Integer)strtoll(lm_pq.PQcmdTuples(r), NULL, 10);
   if (c->res == NULL || pg_isfailure(r)
       || (!pg_isfailure(c->res) && (st == PGRES_TUPLES_OK
-          || PQresultStatus(c->res) != PGRES_TUPLES_OK))) {
+          || lm_pq.PQresultStatus(c->res) != PGRES_TUPLES_OK))) {
     pg_clear(c);
     c->res = r;
   }
   else
-    PQclear(r);
+    lm_pq.PQclear(r);
 }
 
 /* reads and drops COPY TO STDOUT data */
 static int pg_copyout (PgConn *c) {
   char *buf;
   int n;
-  while ((n = PQgetCopyData(c->pg, &buf, 1)) > 0)
-    PQfreemem(buf);
+  while ((n = lm_pq.PQgetCopyData(c->pg, &buf, 1)) > 0)
+    lm_pq.PQfreemem(buf);
   if (n == 0) return PG_READ;
   c->copyout = 0;  /* -1: finished; -2: PQgetResult reports the error */
   return PG_DONE;
@@ -157,25 +158,26 @@ static int pg_collect (PgConn *c) {
     PGresult *r;
     int st;
     if (c->copyout && (st = pg_copyout(c)) != PG_DONE) return st;
-    if (PQisBusy(c->pg)) return PG_READ;
-    if ((r = PQgetResult(c->pg)) == NULL) {
+    if (lm_pq.PQisBusy(c->pg)) return PG_READ;
+    if ((r = lm_pq.PQgetResult(c->pg)) == NULL) {
       c->done = 1;
       return PG_DONE;
     }
-    switch (PQresultStatus(r)) {
+    switch (lm_pq.PQresultStatus(r)) {
       case PGRES_COPY_IN:  /* there is no data to give it */
-        PQclear(r);
-        if (PQputCopyEnd(c->pg, "lmigrate: COPY FROM STDIN is not supported") < 0
-            || (st = PQflush(c->pg)) < 0)
+        lm_pq.PQclear(r);
+        if (lm_pq.PQputCopyEnd(c->pg,
+                "lmigrate: COPY FROM STDIN is not supported") < 0
+            || (st = lm_pq.PQflush(c->pg)) < 0)
           return pg_broken(c);
         if (st == 1) return PG_WRITE;
         break;
       case PGRES_COPY_OUT:
-        PQclear(r);
+        lm_pq.PQclear(r);
         c->copyout = 1;
         break;
       case PGRES_COPY_BOTH:  /* replication only: give up on it */
-        PQclear(r);
+        lm_pq.PQclear(r);
         return pg_broken(c);
       default:
         pg_keep(c, r);
@@ -187,7 +189,7 @@ static int pg_collect (PgConn *c) {
 /* true when the socket is ready for 'want', without waiting */
 static int pg_ready (PgConn *c, int want) {
   struct pollfd p;
-  p.fd = PQsocket(c->pg);
+  p.fd = lm_pq.PQsocket(c->pg);
   p.events = (want == PG_READ) ? POLLIN : POLLOUT;
   p.revents = 0;
   return p.fd < 0 || poll(&p, 1, 0) > 0;
@@ -199,14 +201,14 @@ static int pg_ready (PgConn *c, int want) {
 */
 static int pg_advance_connect (PgConn *c) {
   if (!pg_ready(c, c->want)) return c->want;
-  switch (PQconnectPoll(c->pg)) {
+  switch (lm_pq.PQconnectPoll(c->pg)) {
     case PGRES_POLLING_READING:
       return c->want = PG_READ;
     case PGRES_POLLING_WRITING:
       return c->want = PG_WRITE;
     case PGRES_POLLING_OK:
       c->connecting = 0;
-      return PQsetnonblocking(c->pg, 1) == 0 ? PG_DONE : PG_FAILED;
+      return lm_pq.PQsetnonblocking(c->pg, 1) == 0 ? PG_DONE : PG_FAILED;
     default:
       return PG_FAILED;
   }
@@ -221,7 +223,7 @@ static int pg_advance (PgConn *c) {
   int st;
   if (c->connecting) return pg_advance_connect(c);
   if (!c->h.pending || c->done) return PG_DONE;
-  if ((st = PQflush(c->pg)) < 0 || !PQconsumeInput(c->pg))
+  if ((st = lm_pq.PQflush(c->pg)) < 0 || !lm_pq.PQconsumeInput(c->pg))
     return pg_broken(c);
   if (st == 1) return PG_WRITE;
   return pg_collect(c);
@@ -232,7 +234,7 @@ static int pg_wait (PgConn *c) {
   int st;
   while ((st = pg_advance(c)) == PG_READ || st == PG_WRITE) {
     struct pollfd p;
-    p.fd = PQsocket(c->pg);
+    p.fd = lm_pq.PQsocket(c->pg);
     p.events = (st == PG_READ) ? POLLIN : POLLOUT;
     if (st == PG_WRITE && !c->connecting) p.events |= POLLIN;
     p.revents = 0;
@@ -259,13 +261,25 @@ static void pg_nonotice (void *arg, const char *message) {
 
 /* pushes nil, libpq's message, "08001"; closes the connection */
 static int pg_connfail (lua_State *L, PgConn *c) {
-  int n = pg_fail(L, c->pg ? PQerrorMessage(c->pg) : "out of memory",
+  int n = pg_fail(L, c->pg ? lm_pq.PQerrorMessage(c->pg) : "out of memory",
                   CONNECT_FAILED);
-  if (c->pg != NULL) PQfinish(c->pg);
+  if (c->pg != NULL) lm_pq.PQfinish(c->pg);
   c->pg = NULL;
   c->connecting = 0;
   c->h.closed = 1;
   return n;
+}
+
+/*
+** Without libpq no connection can be made: a connection failure, not a
+** crash nor an error raised, so callers handle it like a refused one.
+*/
+static int pg_loadfail (lua_State *L, const char *err) {
+  luaL_pushfail(L);
+  lua_pushfstring(L, "cannot load " LM_PQ_SONAME ": %s (install libpq5)",
+                  err);
+  lua_pushliteral(L, CONNECT_FAILED);
+  return 3;
 }
 
 /*
@@ -278,21 +292,24 @@ static int pg_open (lua_State *L, lm_Conn *h, const char *conninfo,
     "fallback_application_name", "dbname", NULL
   };
   const char *values[3];
+  const char *err;
   PgConn *c = (PgConn *)h;
   (void)opts;
+  if ((err = lm_pq_load()) != NULL)
+    return pg_loadfail(L, err);
   values[0] = "lmigrate";
   values[1] = conninfo;
   values[2] = NULL;
-  c->pg = async ? PQconnectStartParams(keys, values, 1)
-                : PQconnectdbParams(keys, values, 1);
-  if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD)
+  c->pg = async ? lm_pq.PQconnectStartParams(keys, values, 1)
+                : lm_pq.PQconnectdbParams(keys, values, 1);
+  if (c->pg == NULL || lm_pq.PQstatus(c->pg) == CONNECTION_BAD)
     return pg_connfail(L, c);
-  PQsetNoticeProcessor(c->pg, pg_nonotice, NULL);
+  lm_pq.PQsetNoticeProcessor(c->pg, pg_nonotice, NULL);
   if (async) {
     c->connecting = 1;
     c->want = PG_WRITE;  /* what PQconnectStart leaves it waiting for */
   }
-  else if (PQsetnonblocking(c->pg, 1) != 0)
+  else if (lm_pq.PQsetnonblocking(c->pg, 1) != 0)
     return pg_connfail(L, c);
   return 0;
 }
@@ -308,15 +325,15 @@ static void pg_close (lm_Conn *h) {
   PgConn *c = (PgConn *)h;
   pg_clear(c);
   if (c->pg != NULL) {
-    PQfinish(c->pg);
+    lm_pq.PQfinish(c->pg);
     c->pg = NULL;
   }
 }
 
 static void pg_describe (lua_State *L, lm_Conn *h) {
   PgConn *c = (PgConn *)h;
-  const char *host = PQhost(c->pg), *port = PQport(c->pg);
-  const char *user = PQuser(c->pg), *db = PQdb(c->pg);
+  const char *host = lm_pq.PQhost(c->pg), *port = lm_pq.PQport(c->pg);
+  const char *user = lm_pq.PQuser(c->pg), *db = lm_pq.PQdb(c->pg);
   lua_pushfstring(L, "postgres: %s@%s:%s/%s", user ? user : "",
                   host ? host : "", port ? port : "", db ? db : "");
 }
@@ -554,13 +571,13 @@ static void pg_pushbytea (lua_State *L, const char *v, size_t len) {
 }
 
 static void pg_pushvalue (lua_State *L, const PGresult *r, int row, int col) {
-  const char *v = PQgetvalue(r, row, col);
-  size_t len = (size_t)PQgetlength(r, row, col);
-  if (PQgetisnull(r, row, col)) {
+  const char *v = lm_pq.PQgetvalue(r, row, col);
+  size_t len = (size_t)lm_pq.PQgetlength(r, row, col);
+  if (lm_pq.PQgetisnull(r, row, col)) {
     lm_pushnull(L);
     return;
   }
-  switch (PQftype(r, col)) {
+  switch (lm_pq.PQftype(r, col)) {
     case INT2OID: case INT4OID: case INT8OID: case OIDOID: case NUMERICOID:
       if (lua_stringtonumber(L, v) == 0) lua_pushlstring(L, v, len);
       break;
@@ -581,20 +598,20 @@ static void pg_pushvalue (lua_State *L, const PGresult *r, int row, int col) {
 
 /* pushes the rows and the column names of 'r' */
 static void pg_pushrows (lua_State *L, const PGresult *r) {
-  int i, j, nrows = PQntuples(r), ncols = PQnfields(r);
+  int i, j, nrows = lm_pq.PQntuples(r), ncols = lm_pq.PQnfields(r);
   luaL_checkstack(L, 8, NULL);
   lua_createtable(L, nrows, 0);
   for (i = 0; i < nrows; i++) {
     lua_createtable(L, 0, ncols);
     for (j = 0; j < ncols; j++) {
       pg_pushvalue(L, r, i, j);
-      lua_setfield(L, -2, PQfname(r, j));
+      lua_setfield(L, -2, lm_pq.PQfname(r, j));
     }
     lua_rawseti(L, -2, i + 1);
   }
   lua_createtable(L, ncols, 0);
   for (j = 0; j < ncols; j++) {
-    lua_pushstring(L, PQfname(r, j));
+    lua_pushstring(L, lm_pq.PQfname(r, j));
     lua_rawseti(L, -2, j + 1);
   }
 }
@@ -638,14 +655,14 @@ static int pg_dispatch (lua_State *L, PgConn *c) {
   PgParams pp;
   pg_reset(c);
   if (nparams == 0)
-    ok = PQsendQuery(c->pg, lua_tostring(L, 2));
+    ok = lm_pq.PQsendQuery(c->pg, lua_tostring(L, 2));
   else {
     expected = pg_rewrite(L, lua_tostring(L, 2));
     if (expected != nparams) return lm_failparams(L, expected, nparams);
     sql = lua_tostring(L, -1);
     pg_params(L, 3, nparams, &pp);
-    ok = PQsendQueryParams(c->pg, sql, nparams, NULL, pp.values, pp.lengths,
-                           pp.formats, 0);
+    ok = lm_pq.PQsendQueryParams(c->pg, sql, nparams, NULL, pp.values,
+                                 pp.lengths, pp.formats, 0);
   }
   if (!ok) return pg_connerror(L, c);
   c->h.pending = 1;
@@ -680,7 +697,7 @@ static int pg_poll (lua_State *L, lm_Conn *h) {
   int st = pg_advance(c);
   if (st == PG_FAILED) return pg_connfail(L, c);
   lua_pushstring(L, names[st]);
-  lua_pushinteger(L, PQsocket(c->pg));
+  lua_pushinteger(L, lm_pq.PQsocket(c->pg));
   return 2;
 }
 
@@ -715,7 +732,8 @@ static int pg_prepare (lua_State *L, lm_Conn *h, lm_Stmt *hs,
   nparams = pg_rewrite(L, sql);
   snprintf(s->name, sizeof s->name, "lmigrate_%u", ++c->nstmt);
   pg_reset(c);
-  if (!PQsendPrepare(c->pg, s->name, lua_tostring(L, -1), nparams, NULL)) {
+  if (!lm_pq.PQsendPrepare(c->pg, s->name, lua_tostring(L, -1), nparams,
+                           NULL)) {
     s->name[0] = '\0';
     return pg_connerror(L, c);
   }
@@ -735,8 +753,8 @@ static int pg_stmt_exec (lua_State *L, lm_Conn *h, lm_Stmt *hs) {
   PgParams pp;
   pg_reset(c);
   pg_params(L, 2, s->h.nparams, &pp);
-  if (!PQsendQueryPrepared(c->pg, s->name, s->h.nparams, pp.values,
-                           pp.lengths, pp.formats, 0))
+  if (!lm_pq.PQsendQueryPrepared(c->pg, s->name, s->h.nparams, pp.values,
+                                 pp.lengths, pp.formats, 0))
     return pg_connerror(L, c);
   c->h.pending = 1;
   pg_wait(c);
@@ -751,7 +769,7 @@ static void pg_stmt_close (lm_Conn *h, lm_Stmt *hs) {
   if (c != NULL && c->pg != NULL && s->name[0] != '\0') {
     snprintf(sql, sizeof sql, "DEALLOCATE \"%s\"", s->name);
     pg_reset(c);
-    if (PQsendQuery(c->pg, sql)) {
+    if (lm_pq.PQsendQuery(c->pg, sql)) {
       c->h.pending = 1;
       pg_wait(c);
       c->h.pending = 0;
