@@ -232,6 +232,13 @@ void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind) {
   if (cmd->expr) lm_addf(c, " WHERE %s", cmd->expr);
 }
 
+void lm_alteradd (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  f(c, cmd);
+  lm_end(c);
+}
+
 lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind) {
   lm_Command cmd;
   memset(&cmd, 0, sizeof(cmd));

@@ -102,6 +102,8 @@ void lm_addreferences (lm_Ctx *c, const lm_Command *cmd);  /* REFERENCES ... */
 void lm_addforeign (lm_Ctx *c, const lm_Command *cmd);  /* CONSTRAINT FOREIGN KEY */
 void lm_addcheck (lm_Ctx *c, const lm_Command *cmd);    /* [CONSTRAINT n] CHECK */
 void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind);
+/* ALTER TABLE <t> ADD <what f writes>: a constraint added after the fact */
+void lm_alteradd (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f);
 int lm_hasdefault (const lm_Column *col);
 /* a column's unique()/index() as a command, for the compile_ entries */
 lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind);

@@ -99,36 +99,28 @@ static void mysql_inline_fulltext (lm_Ctx *c, const lm_Command *cmd) {
   lm_addf(c, "FULLTEXT %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
 }
 
-/* ALTER TABLE `t` ADD <the inline_ form> */
-static void mysql_add (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f) {
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD ");
-  f(c, cmd);
-  lm_end(c);
-}
-
 static void mysql_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
-  mysql_add(c, cmd, mysql_inline_primary);
+  lm_alteradd(c, cmd, mysql_inline_primary);
 }
 
 static void mysql_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
-  mysql_add(c, cmd, mysql_inline_unique);
+  lm_alteradd(c, cmd, mysql_inline_unique);
 }
 
 static void mysql_compile_index (lm_Ctx *c, const lm_Command *cmd) {
-  mysql_add(c, cmd, mysql_inline_index);
+  lm_alteradd(c, cmd, mysql_inline_index);
 }
 
 static void mysql_compile_fulltext (lm_Ctx *c, const lm_Command *cmd) {
-  mysql_add(c, cmd, mysql_inline_fulltext);
+  lm_alteradd(c, cmd, mysql_inline_fulltext);
 }
 
 static void mysql_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
-  mysql_add(c, cmd, lm_addforeign);
+  lm_alteradd(c, cmd, lm_addforeign);
 }
 
 static void mysql_compile_check (lm_Ctx *c, const lm_Command *cmd) {
-  mysql_add(c, cmd, lm_addcheck);
+  lm_alteradd(c, cmd, lm_addcheck);
 }
 
 static void mysql_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {

@@ -43,28 +43,20 @@ static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
 ** =======================================================
 */
 
-/* ALTER TABLE "t" ADD <the inline_ form> */
-static void pg_addconstraint (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f) {
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD ");
-  f(c, cmd);
-  lm_end(c);
-}
-
 static void pg_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
-  pg_addconstraint(c, cmd, pg_inline_primary);
+  lm_alteradd(c, cmd, pg_inline_primary);
 }
 
 static void pg_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
-  pg_addconstraint(c, cmd, pg_inline_unique);
+  lm_alteradd(c, cmd, pg_inline_unique);
 }
 
 static void pg_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
-  pg_addconstraint(c, cmd, lm_addforeign);
+  lm_alteradd(c, cmd, lm_addforeign);
 }
 
 static void pg_compile_check (lm_Ctx *c, const lm_Command *cmd) {
-  pg_addconstraint(c, cmd, lm_addcheck);
+  lm_alteradd(c, cmd, lm_addcheck);
 }
 
 static void pg_compile_index (lm_Ctx *c, const lm_Command *cmd) {
