@@ -141,24 +141,24 @@ function Migrator:select(opts)
     if a.row.batch ~= b.row.batch then return a.row.batch > b.row.batch end
     return a.i > b.i
   end)
-  local todo = {}
+  local undo = {}
   for _, o in ipairs(order) do
     local r = o.row
     local take
     if opts.all then take = true
-    elseif opts.step then take = #todo < opts.step
+    elseif opts.step then take = #undo < opts.step
     elseif opts.batch then take = r.batch == opts.batch
     else take = r.batch == last end
-    if take then todo[#todo + 1] = { name = r.migration } end
+    if take then undo[#undo + 1] = { name = r.migration } end
   end
-  return todo
+  return undo
 end
 
 -- every file must be there, load, and have a down before any runs
-function Migrator:check_undo(todo)
+function Migrator:check_undo(undo)
   local files = {}
   for _, e in ipairs(loader.discover(self.path)) do files[e.name] = e.file end
-  for _, e in ipairs(todo) do
+  for _, e in ipairs(undo) do
     e.file = files[e.name]
     if not e.file then
       errors.raise("migration", ("the file of applied migration %s is missing from %s")
@@ -176,18 +176,18 @@ end
 -- rollback{ step, batch, all, pretend } -> count rolled back
 function Migrator:rollback(opts)
   opts = opts or {}
-  local todo = self:select(opts)
-  if #todo == 0 then
+  local undo = self:select(opts)
+  if #undo == 0 then
     self.out:info("Nothing to rollback.")
     return 0
   end
-  self:check_undo(todo)
-  if opts.pretend then return self:pretend(todo, "down") end
+  self:check_undo(undo)
+  if opts.pretend then return self:pretend(undo, "down") end
   self.out:info(opts.all and "Resetting migrations." or "Rolling back migrations.")
-  for _, e in ipairs(todo) do
+  for _, e in ipairs(undo) do
     self:step(e, "down", function() self.repo:delete(e.name) end)
   end
-  return #todo
+  return #undo
 end
 
 -- drops every table, view and sequence, whatever depends on what
