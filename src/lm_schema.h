@@ -1,0 +1,38 @@
+/*
+** lm_schema.h
+** Private to the schema builder: what lm_schema.c (the Blueprint) and
+** lm_column.c (column types, Column and Foreign handles) share.
+*/
+#ifndef lm_schema_h
+#define lm_schema_h
+
+#include "lmigrate.h"
+
+/* lm_schema.c: memory owned by the blueprint, freed by its __gc */
+void *lm_bpalloc (lua_State *L, lm_Blueprint *bp, size_t n);
+const char *lm_bpstrdup (lua_State *L, lm_Blueprint *bp, const char *s);
+void *lm_bpgrow (lua_State *L, void *arr, int n, int *cap, size_t sz);
+
+/* lm_schema.c: argument checks */
+lm_Blueprint *lm_checkopen (lua_State *L, lm_Blueprint *bp);
+/* the blueprint at index 1, still open for changes */
+#define lm_checkbp(L)  lm_checkopen(L, lm_checkblueprint(L, 1))
+const char *lm_optname (lua_State *L, int arg);
+const char *lm_checktext (lua_State *L, int arg);
+const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
+                              int *n);
+const char *lm_defname (lua_State *L, lm_Blueprint *bp,
+                        const char *const *cols, int n, const char *suffix);
+
+/* lm_schema.c: a new table-level command */
+lm_Command *lm_addcmd (lua_State *L, lm_Blueprint *bp, lm_CmdKind kind);
+
+/* lm_column.c: a Column or Foreign handle to entry 'idx' */
+int lm_pushhandle (lua_State *L, const char *tname, int idx);
+
+/* lm_column.c: method tables, registered by lm_open_schema */
+extern const luaL_Reg lm_coltype_meth[];  /* column types of the Blueprint */
+extern const luaL_Reg lm_col_meth[];      /* Column */
+extern const luaL_Reg lm_fk_meth[];       /* Foreign */
+
+#endif
