@@ -11,8 +11,14 @@ local scheduler = require("lmigrate.scheduler")
 
 local M = {}
 
+-- where a connection points, for messages: never its password
 local function describe(c)
-  return c.driver == "sqlite" and c.database or "postgres"
+  if c.driver == "sqlite" then return c.database end
+  local info = c.conninfo or ""
+  if info:match("^postgres") then
+    return (info:gsub("^(postgres[ql]*://[^:@/]*):[^@/]*@", "%1@"):gsub("%?.*$", ""))
+  end
+  return "postgres"
 end
 
 local function connect(c)
