@@ -185,8 +185,7 @@ static int bp_enum (lua_State *L) {
   lm_Column *col;
   int i, n;
   luaL_checktype(L, 3, LUA_TTABLE);
-  n = (int)luaL_len(L, 3);
-  luaL_argcheck(L, n > 0, 3, "list of values must not be empty");
+  n = lm_checklistlen(L, 3, "values");
   vals = (const char **)lm_bpalloc(L, bp, (size_t)n * sizeof(char *));
   for (i = 0; i < n; i++) {
     lua_geti(L, 3, i + 1);

@@ -65,6 +65,7 @@ static int bp_gc (lua_State *L) {
   free(bp->cmds);
   bp->cols = NULL; bp->cmds = NULL;
   bp->ncols = bp->capcols = bp->ncmds = bp->capcmds = 0;
+  bp->table = bp->comment = NULL;   /* freed with the arena: no more use */
   return 0;
 }
 
@@ -77,11 +78,22 @@ static int bp_gc (lua_State *L) {
 ** =======================================================
 */
 
+/*
+** A blueprint whose __gc ran (called by hand, or resurrected by another
+** finalizer) has no table name: it must not be used any more
+*/
+static lm_Blueprint *checklive (lua_State *L, lm_Blueprint *bp) {
+  if (bp->table == NULL)
+    luaL_error(L, "attempt to use a freed blueprint");
+  return bp;
+}
+
 lm_Blueprint *lm_checkblueprint (lua_State *L, int arg) {
-  return (lm_Blueprint *)luaL_checkudata(L, arg, LM_BLUEPRINT);
+  return checklive(L, (lm_Blueprint *)luaL_checkudata(L, arg, LM_BLUEPRINT));
 }
 
 lm_Blueprint *lm_checkopen (lua_State *L, lm_Blueprint *bp) {
+  checklive(L, bp);
   if (bp->built)
     luaL_error(L, "blueprint for '%s' was already built", bp->table);
   return bp;
@@ -110,6 +122,21 @@ const char *lm_checktext (lua_State *L, int arg) {
 }
 
 /*
+** The length of the list at 'arg' (its __len counts), between 1 and
+** LM_MAXLIST: the blueprint allocates that many items before reading them
+*/
+int lm_checklistlen (lua_State *L, int arg, const char *what) {
+  lua_Integer len = luaL_len(L, arg);
+  if (len <= 0)
+    luaL_argerror(L, arg, lua_pushfstring(L, "list of %s must not be empty",
+                                          what));
+  if (len > LM_MAXLIST)
+    luaL_argerror(L, arg, lua_pushfstring(L, "list of %s is too long "
+                                          "(at most %d)", what, LM_MAXLIST));
+  return (int)len;
+}
+
+/*
 ** A column name or a non-empty list of them at 'arg', copied into the
 ** blueprint; sets '*n'
 */
@@ -125,8 +152,7 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
   }
   luaL_argexpected(L, lua_type(L, arg) == LUA_TTABLE, arg,
                    "column name or list of column names");
-  len = (int)luaL_len(L, arg);
-  luaL_argcheck(L, len > 0, arg, "list of columns must not be empty");
+  len = lm_checklistlen(L, arg, "columns");
   cols = (const char **)lm_bpalloc(L, bp, (size_t)len * sizeof(char *));
   for (i = 0; i < len; i++) {
     lua_geti(L, arg, i + 1);

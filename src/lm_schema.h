@@ -14,6 +14,8 @@ const char *lm_bpstrdup (lua_State *L, lm_Blueprint *bp, const char *s);
 void *lm_bpgrow (lua_State *L, void *arr, int n, int *cap, size_t sz);
 
 /* lm_schema.c: argument checks */
+#define LM_MAXLIST  65535   /* items in a list of columns or enum values */
+int lm_checklistlen (lua_State *L, int arg, const char *what);
 lm_Blueprint *lm_checkopen (lua_State *L, lm_Blueprint *bp);
 /* the blueprint at index 1, still open for changes */
 #define lm_checkbp(L)  lm_checkopen(L, lm_checkblueprint(L, 1))

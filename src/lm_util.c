@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,11 +25,19 @@ typedef struct lm_Lock {
   int fd;  /* -1 once released */
 } lm_Lock;
 
+/* the path at 'arg': a NUL byte inside would cut it short, so it raises */
+static const char *checkpath (lua_State *L, int arg) {
+  size_t len;
+  const char *path = luaL_checklstring(L, arg, &len);
+  luaL_argcheck(L, strlen(path) == len, arg, "path must not contain a NUL byte");
+  return path;
+}
+
 /*
 ** core.listdir(path) -> { name, ... } (unsorted, no "." or "..") | nil, msg
 */
 static int util_listdir (lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = checkpath(L, 1);
   struct dirent *e;
   lua_Integer n = 0;
   DIR *d = opendir(path);
@@ -49,7 +58,7 @@ static int util_listdir (lua_State *L) {
 */
 static int util_isdir (lua_State *L) {
   struct stat st;
-  lua_pushboolean(L, stat(luaL_checkstring(L, 1), &st) == 0 && S_ISDIR(st.st_mode));
+  lua_pushboolean(L, stat(checkpath(L, 1), &st) == 0 && S_ISDIR(st.st_mode));
   return 1;
 }
 
@@ -57,7 +66,7 @@ static int util_isdir (lua_State *L) {
 ** core.mkdir(path) -> true | nil, msg  (an existing directory is fine)
 */
 static int util_mkdir (lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = checkpath(L, 1);
   if (mkdir(path, 0777) != 0 && errno != EEXIST)
     return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
   lua_pushboolean(L, 1);
@@ -115,7 +124,7 @@ static int util_checksum (lua_State *L) {
 ** (status checks every applied file: no Lua string per file)
 */
 static int util_checksum_file (lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = checkpath(L, 1);
   unsigned char buf[16384];
   uint64_t h = FNV_OFFSET;
   ssize_t n;
@@ -162,17 +171,30 @@ static int util_wait (lua_State *L) {
   int ms = -1, rc;
   lua_Integer k = 0;
   luaL_checktype(L, 1, LUA_TTABLE);
-  if (!lua_isnoneornil(L, 2)) ms = (int)(luaL_checknumber(L, 2) * 1000);
+  if (!lua_isnoneornil(L, 2)) {
+    lua_Number s = luaL_checknumber(L, 2);
+    luaL_argcheck(L, s >= 0, 2, "timeout must be a non-negative number "
+                  "of seconds");  /* NaN too */
+    ms = (s < INT_MAX / 1000) ? (int)(s * 1000) : INT_MAX;
+  }
   lua_pushnil(L);
   while (lua_next(L, 1) != 0) {
-    const char *mode = luaL_checkstring(L, -1);
+    const char *mode = lua_tostring(L, -1);
+    lua_Integer fd = lua_isinteger(L, -2) ? lua_tointeger(L, -2) : -1;
     luaL_argcheck(L, n < LM_MAXWAIT, 1, "too many descriptors");
-    fds[n].fd = (int)luaL_checkinteger(L, -2);
+    if (fd < 0 || fd > INT_MAX)
+      luaL_argerror(L, 1, "keys must be file descriptors");
+    if (lua_type(L, -1) != LUA_TSTRING
+        || (strcmp(mode, "read") != 0 && strcmp(mode, "write") != 0))
+      luaL_argerror(L, 1, "values must be 'read' or 'write'");
+    fds[n].fd = (int)fd;
     fds[n].events = strcmp(mode, "write") == 0 ? POLLOUT : POLLIN;
     fds[n].revents = 0;
     n++;
     lua_pop(L, 1);
   }
+  luaL_argcheck(L, n > 0 || ms >= 0, 1, "no descriptor to wait for, "
+                "and no timeout");
   do rc = poll(fds, n, ms); while (rc < 0 && errno == EINTR);
   if (rc < 0) return lm_fail(L, strerror(errno), NULL);
   lua_newtable(L);
@@ -199,7 +221,7 @@ static int util_wait (lua_State *L) {
 ** while the connection is open (release after closing the connection).
 */
 static int util_lock (lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = checkpath(L, 1);
   lm_Lock *lk = (lm_Lock *)lua_newuserdatauv(L, sizeof(lm_Lock), 0);
   lk->fd = -1;  /* a consistent handle before anything can fail */
   luaL_setmetatable(L, LM_LOCK);

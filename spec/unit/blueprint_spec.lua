@@ -266,3 +266,36 @@ describe("defaults and names", function()
     assert.equals("CURRENT_DATE", tostring(core.raw("CURRENT_DATE")))
   end)
 end)
+
+describe("odd inputs found by fuzzing", function()
+  it("raises for a blueprint whose __gc already ran", function()
+    local t = bp()
+    local c = t:string("a")
+    local f = t:foreign("a")
+    getmetatable(t).__gc(t)
+    raises("freed blueprint", function() t:string("b") end)
+    raises("freed blueprint", function() t:to_sql(g) end)
+    raises("freed blueprint", function() t:table_name() end)
+    raises("freed blueprint", function() tostring(t) end)
+    raises("freed blueprint", function() c:nullable() end)
+    raises("freed blueprint", function() f:on("users") end)
+    raises("freed blueprint", function() getmetatable(t).__close(t) end)
+    getmetatable(t).__gc(t)  -- twice is fine
+  end)
+
+  it("refuses a list whose __len is too long before allocating it", function()
+    local function long(n)
+      return setmetatable({}, { __len = function() return n end,
+                                __index = function() return "a" end })
+    end
+    local t = bp()
+    t:string("a")
+    raises("list of columns is too long", function() t:index(long(math.maxinteger)) end)
+    raises("list of columns is too long", function() t:unique(long(2 ^ 31)) end)
+    raises("list of columns must not be empty", function() t:primary(long(-1)) end)
+    raises("list of values is too long", function() t:enum("e", long(2 ^ 32 + 1)) end)
+    t:index(long(2))  -- a __len within bounds is honoured
+    assert.matches('CREATE INDEX "users_a_a_index" ON "users" ("a", "a")',
+                   t:to_sql(g)[2], 1, true)
+  end)
+end)

@@ -34,6 +34,70 @@ describe("core.insert_columns", function()
     assert.error_matches(function() core.insert_columns({ { a = 1 }, { [1] = 2 } }) end,
                          "row 2 has a number key")
     assert.error_matches(function() core.insert_columns({ {} }) end, "at least one column")
+    -- sorted as C strings, "a\0b" would become "a"
+    assert.error_matches(function() core.insert_columns({ { ["a\0b"] = 1 } }) end,
+                         "row 1 has a column name with a NUL byte")
+  end)
+end)
+
+describe("odd inputs found by fuzzing", function()
+  local function long(n)
+    return setmetatable({}, { __len = function() return n end,
+                              __index = function() return "a" end })
+  end
+
+  it("refuses a list of columns whose __len is too long", function()
+    for _, f in ipairs({ core.row_values, core.copy_encode }) do
+      assert.error_matches(function() f(long(2147483647), { { a = 1 } }, 1, 1) end,
+                           "too many columns")
+      assert.error_matches(function() f(long(math.maxinteger), { { a = 1 } }, 1, 1) end,
+                           "too many columns")
+    end
+  end)
+
+  it("does not make room for a range far longer than the list", function()
+    assert.error_matches(function() core.copy_encode({ "a" }, { { a = 1 } }, 1, 2 ^ 40) end,
+                         "row 2 is missing")
+    assert.error_matches(function() core.copy_encode({ "a" }, { { a = 1 } }, 1, math.maxinteger) end,
+                         "row 2 is missing")
+  end)
+
+  it("ends a range at math.maxinteger", function()
+    local rows = { [math.maxinteger] = { a = 7 } }
+    local m = math.maxinteger
+    assert.same({ 7 }, { core.row_values({ "a" }, rows, m, m) })
+    assert.equals("7\n", core.copy_encode({ "a" }, rows, m, m))
+  end)
+end)
+
+describe("core paths", function()
+  it("raises for a path with a NUL byte, which would be cut short", function()
+    for _, f in ipairs({ core.listdir, core.isdir, core.mkdir, core.checksum_file, core.lock }) do
+      assert.error_matches(function() f("a\0b") end, "path must not contain a NUL byte")
+    end
+  end)
+end)
+
+describe("core.wait", function()
+  it("raises for a timeout that is not a non-negative number", function()
+    for _, t in ipairs({ 0 / 0, -1, -1 / 0 }) do
+      assert.error_matches(function() core.wait({}, t) end, "timeout must be a non%-negative")
+    end
+  end)
+
+  it("raises for keys that are not descriptors and values not read or write", function()
+    assert.error_matches(function() core.wait({ [-1] = "read" }, 0) end, "file descriptors")
+    assert.error_matches(function() core.wait({ [2 ^ 40] = "read" }, 0) end, "file descriptors")
+    assert.error_matches(function() core.wait({ [1.5] = "read" }, 0) end, "file descriptors")
+    assert.error_matches(function() core.wait({ x = "read" }, 0) end, "file descriptors")
+    assert.error_matches(function() core.wait({ [0] = "bogus" }, 0) end, "'read' or 'write'")
+    assert.error_matches(function() core.wait({ [0] = 1 }, 0) end, "'read' or 'write'")
+  end)
+
+  it("raises when it would wait forever on nothing", function()
+    assert.error_matches(function() core.wait({}) end, "no descriptor")
+    assert.same({}, core.wait({}, 0))
+    assert.same({}, core.wait({}, 1e-9))
   end)
 end)
 

@@ -28,10 +28,13 @@
 ** columns, from stack index 'top + 1' on.
 */
 static int pushcolumns (lua_State *L, int arg) {
+  lua_Integer len;
   int i, n;
   luaL_checktype(L, arg, LUA_TTABLE);
-  n = (int)luaL_len(L, arg);
-  luaL_argcheck(L, n > 0, arg, "no columns");
+  len = luaL_len(L, arg);   /* its __len counts: check before the cast */
+  luaL_argcheck(L, len > 0, arg, "no columns");
+  luaL_argcheck(L, len <= LUAI_MAXSTACK / 2, arg, "too many columns");
+  n = (int)len;
   luaL_checkstack(L, n + 8, "too many columns");
   for (i = 1; i <= n; i++) {
     if (lua_geti(L, arg, i) != LUA_TSTRING)
@@ -89,6 +92,9 @@ static int core_insert_columns (lua_State *L) {
         luaL_error(L, "lmigrate: db:insert expects rows keyed by column "
                    "name, row %I has a %s key", (LUAI_UACINT)r,
                    luaL_typename(L, -1));
+      if (strlen(lua_tostring(L, -1)) != lua_rawlen(L, -1))  /* sorted as C strings */
+        luaL_error(L, "lmigrate: db:insert: row %I has a column name with a "
+                   "NUL byte", (LUAI_UACINT)r);
       lua_pushvalue(L, -1);
       if (lua_rawget(L, set) == LUA_TNIL) {
         lua_pushvalue(L, -2);
@@ -164,12 +170,13 @@ static int pushvalues (lua_State *L, int rows, lua_Integer first,
     luaL_error(L, "lmigrate: db:insert: too many rows for one statement");
   luaL_checkstack(L, (int)(last - first + 1) * ncols + 8,
                   "too many rows for one statement");
-  for (r = first; r <= last; r++) {
+  for (r = first; ; r++) {  /* no r++ past 'last': it may be maxinteger */
     pushrow(L, rows, r);
     row = lua_gettop(L);
     for (i = 0; i < ncols; i++)
       pushfield(L, row, col + i, r);
     lua_remove(L, row);  /* the values move down into its slot */
+    if (r == last) break;
   }
   return (int)(last - first + 1) * ncols;
 }
@@ -213,6 +220,9 @@ static int stmt_exec_rows (lua_State *L) {
 ** COPY text format (PostgreSQL)
 ** =======================================================
 */
+
+/* bytes copy_encode makes room for at once; the buffer grows past that */
+#define COPY_RESERVE  (1 << 20)
 
 /* a buffer in a userdata at a fixed stack index: no leak on errors */
 typedef struct CopyBuf {
@@ -323,6 +333,16 @@ static int addfield (lua_State *L, CopyBuf *b) {
 }
 
 /*
+** The room to make at first for 'nrows' rows of 'ncols' fields, 16 bytes
+** a field: no more than COPY_RESERVE, as a range may be far longer than
+** its list (the rows past the end raise)
+*/
+static size_t reserve (lua_Integer nrows, int ncols) {
+  lua_Integer maxrows = COPY_RESERVE / 16 / ncols + 1;
+  return (size_t)(nrows < maxrows ? nrows : maxrows) * (size_t)ncols * 16;
+}
+
+/*
 ** core.copy_encode(cols, rows, first, last) -> data | nil, why
 ** rows[first..last] in COPY's text format (tab-separated, \N for NULL,
 ** one line each), for COPY table (cols) FROM STDIN. nil, why when a
@@ -340,8 +360,8 @@ static int core_copy_encode (lua_State *L) {
   b.idx = lua_gettop(L);
   b.p = NULL;
   b.len = b.cap = 0;
-  cb_grow(L, &b, (size_t)(last - first + 1) * (size_t)ncols * 16);
-  for (r = first; r <= last; r++) {
+  cb_grow(L, &b, reserve(last - first + 1, ncols));
+  for (r = first; ; r++) {  /* as in pushvalues */
     pushrow(L, 2, r);
     row = lua_gettop(L);
     for (i = 0; i < ncols; i++) {
@@ -357,6 +377,7 @@ static int core_copy_encode (lua_State *L) {
     }
     cb_add(L, &b, "\n", 1);
     lua_pop(L, 1);
+    if (r == last) break;
   }
   lua_pushlstring(L, b.p, b.len);
   return 1;
