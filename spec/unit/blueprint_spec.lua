@@ -298,4 +298,16 @@ describe("odd inputs found by fuzzing", function()
     assert.matches('CREATE INDEX "users_a_a_index" ON "users" ("a", "a")',
                    t:to_sql(g)[2], 1, true)
   end)
+
+  it("writes literals for scripts, and refuses NaN and infinity", function()
+    for _, d in ipairs({ "sqlite", "postgres", "mysql" }) do
+      local gd = core.grammar(d)
+      assert.equals("'it''s'", gd:literal("it's"))
+      assert.equals("42", gd:literal(42))
+      assert.equals("NULL", gd:literal(core.null))
+      raises("NaN and infinity have no SQL literal", function() gd:literal(0 / 0) end)
+      raises("NaN and infinity have no SQL literal", function() gd:literal(1 / 0) end)
+      raises("SQL value", function() gd:literal({}) end)
+    end
+  end)
 end)

@@ -576,6 +576,8 @@ static int g_literal (lua_State *L) {
         lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, 2));
       else {
         char num[64];
+        luaL_argcheck(L, isfinite((double)lua_tonumber(L, 2)), 2,
+                      "NaN and infinity have no SQL literal");
         snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, 2));
         lua_pushstring(L, num);
       }
