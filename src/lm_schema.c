@@ -481,7 +481,20 @@ static int bp_to_sql (lua_State *L) {
   lm_Blueprint *bp = lm_checkblueprint(L, 1);
   const lm_Grammar *g = lm_checkgrammar(L, 2);
   bp->built = 1;
-  lm_compile(L, bp, g);
+  lm_compile(L, bp, g, 0);
+  return 1;
+}
+
+/*
+** t:rebuild_plan(grammar) -> { sql | step, ... }: to_sql where what
+** needs a SQLite table rebuild is a step table (see sqlite.c) that
+** lmigrate.sqlite_rebuild carries out, reading the table
+*/
+static int bp_rebuild_plan (lua_State *L) {
+  lm_Blueprint *bp = lm_checkblueprint(L, 1);
+  const lm_Grammar *g = lm_checkgrammar(L, 2);
+  bp->built = 1;
+  lm_compile(L, bp, g, 1);
   return 1;
 }
 
@@ -550,7 +563,7 @@ static const luaL_Reg bp_meth[] = {
   {"drop_foreign", bp_drop_foreign}, {"drop_primary", bp_drop_primary},
   {"drop_timestamps", bp_drop_timestamps},
   {"drop_soft_deletes", bp_drop_soft_deletes},
-  {"to_sql", bp_to_sql}, {"table_name", bp_table_name}, {"mode", bp_mode},
+  {"to_sql", bp_to_sql}, {"rebuild_plan", bp_rebuild_plan}, {"table_name", bp_table_name}, {"mode", bp_mode},
   {NULL, NULL}
 };
 

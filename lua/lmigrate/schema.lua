@@ -19,6 +19,9 @@ local function check_name(name, method, what)
 end
 
 local function run(self, bp)
+  if self.grammar:name() == "sqlite" and bp:mode() == "alter" then
+    return require("lmigrate.sqlite_rebuild").run(self, bp)
+  end
   for _, sql in ipairs(bp:to_sql(self.grammar)) do
     self.db:execute(sql)
   end

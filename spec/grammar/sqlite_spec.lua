@@ -304,11 +304,64 @@ describe("sqlite grammar", function()
       { function(t) t:increments("n") end, "adding primary key column users.n" },
     }
     for _, case in ipairs(REBUILD) do
-      it("raises for " .. case[2], function()
+      it("to_sql raises for " .. case[2], function()
         assert.has_error(function() compile(case[1], "alter") end,
-          case[2] .. " on sqlite needs a table rebuild, which lmigrate does not do yet")
+          case[2] .. " on sqlite needs a table rebuild, which needs to read the table:"
+          .. " schema:table does it, to_sql cannot")
+      end)
+
+      it("rebuild_plan has a step for " .. case[2], function()
+        local t = core.blueprint("users", "alter")
+        case[1](t)
+        local found = false
+        for _, item in ipairs(t:rebuild_plan(g)) do
+          if type(item) == "table" and item.what == case[2] then found = true end
+        end
+        assert.is_true(found)
       end)
     end
+
+    local function plan(fn)
+      local t = core.blueprint("users", "alter")
+      fn(t)
+      return t:rebuild_plan(g)
+    end
+
+    it("rebuild_plan: the new definitions, in the blueprint's order", function()
+      assert.same({
+        { op = "change", what = "change() of users.name", column = "name",
+          def = '"name" VARCHAR(100) NULL' },
+        'CREATE UNIQUE INDEX "users_name_unique" ON "users" ("name")',
+        { op = "constraint", what = "adding a foreign key",
+          def = 'CONSTRAINT "users_team_id_foreign" FOREIGN KEY ("team_id") '
+            .. 'REFERENCES "teams" ("id") ON DELETE CASCADE' },
+        { op = "drop_foreign", what = "dropping a foreign key", name = "users_x_foreign" },
+        { op = "drop_primary", what = "dropping the primary key" },
+        { op = "constraint", what = "adding a primary key", primary = true,
+          def = 'PRIMARY KEY ("id", "name")' },
+        { op = "drop_column", what = "dropping column users.age", column = "age",
+          sql = 'ALTER TABLE "users" DROP COLUMN "age"' },
+        { op = "add", what = "adding column users.seen_at with use_current()", column = "seen_at",
+          def = '"seen_at" TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP' },
+      }, plan(function(t)
+        t:string("name", 100):nullable():unique():change()
+        t:foreign("team_id"):references("id"):on("teams"):on_delete("cascade")
+        t:drop_foreign("users_x_foreign")
+        t:drop_primary()
+        t:primary({ "id", "name" })
+        t:drop_column("age")
+        t:timestamp("seen_at"):nullable():use_current()
+      end))
+    end)
+
+    it("rebuild_plan: what ALTER TABLE does in place stays SQL", function()
+      assert.same({ 'ALTER TABLE "users" ADD COLUMN "nick" VARCHAR(255) NULL',
+                    'ALTER TABLE "users" RENAME COLUMN "a" TO "b"' },
+        plan(function(t)
+          t:string("nick"):nullable()
+          t:rename_column("a", "b")
+        end))
+    end)
 
     it("raises for a NOT NULL column without a default", function()
       assert.has_error(function() compile(function(t) t:string("x") end, "alter") end,

@@ -104,8 +104,23 @@ int lm_unsupported (lm_Ctx *c, const char *what) {
 }
 
 int lm_rebuild (lm_Ctx *c, const char *what) {
-  return luaL_error(c->L, "%s on %s needs a table rebuild, "
-                    "which lmigrate does not do yet", what, c->g->name);
+  return luaL_error(c->L, "%s on %s needs a table rebuild, which needs to "
+                    "read the table: schema:table does it, to_sql cannot",
+                    what, c->g->name);
+}
+
+int lm_step (lm_Ctx *c, const char *op, const char *what) {
+  if (!c->rebuild) lm_rebuild(c, what);
+  lua_createtable(c->L, 0, 4);
+  lua_pushstring(c->L, op);
+  lua_setfield(c->L, -2, "op");
+  lua_pushstring(c->L, what);
+  lua_setfield(c->L, -2, "what");
+  return 1;
+}
+
+void lm_endstep (lm_Ctx *c) {
+  lua_rawseti(c->L, c->list, ++c->n);
 }
 
 /* }====================================================== */
@@ -362,10 +377,11 @@ static void compilealter (lm_Ctx *c) {
   }
 }
 
-void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g) {
+void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g,
+                 int rebuild) {
   lm_Ctx c;
   int i;
-  c.L = L; c.g = g; c.bp = bp; c.n = 0;
+  c.L = L; c.g = g; c.bp = bp; c.n = 0; c.rebuild = rebuild;
   lua_newtable(L);
   c.list = lua_gettop(L);
   for (i = 0; i < bp->ncmds; i++) {
@@ -404,6 +420,7 @@ static lm_Ctx *newctx (lua_State *L, lm_Ctx *c) {
   c->g = lm_checkgrammar(L, 1);
   c->bp = NULL;
   c->n = 0;
+  c->rebuild = 0;
   lua_newtable(L);
   c->list = lua_gettop(L);
   return c;

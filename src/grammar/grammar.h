@@ -26,6 +26,7 @@ typedef struct lm_Ctx {
   const lm_Blueprint *bp;  /* NULL outside a blueprint */
   int list;                /* stack index of the result list */
   int n;                   /* statements pushed so far */
+  int rebuild;             /* 1: lm_rebuild pushes a step instead of raising */
   luaL_Buffer b;
 } lm_Ctx;
 
@@ -72,8 +73,13 @@ extern const lm_Grammar lm_grammar_mysql;
 
 /* grammar.c: the Lua side */
 const lm_Grammar *lm_checkgrammar (lua_State *L, int arg);
-/* compiles 'bp' with 'g'; pushes the list of statements */
-void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g);
+/*
+** compiles 'bp' with 'g'; pushes the list of statements. With 'rebuild'
+** (bp:rebuild_plan), what needs a table rebuild is a table in the list,
+** a step for lmigrate.sqlite_rebuild, instead of an error.
+*/
+void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g,
+                 int rebuild);
 
 /*
 ** grammar.c: writing SQL. lm_addf is a small printf:
@@ -90,6 +96,13 @@ void lm_stmt (lm_Ctx *c, const char *fmt, ...);  /* begin, addf, end */
 /* raise "<what> is not supported on <dialect>" and the SQLite rebuild error */
 int lm_unsupported (lm_Ctx *c, const char *what);
 int lm_rebuild (lm_Ctx *c, const char *what);
+/*
+** With c->rebuild: pushes a rebuild step { op = op, what = what } on the
+** stack for the caller to fill, and returns 1; the caller adds it with
+** lm_endstep. Without: raises the rebuild error.
+*/
+int lm_step (lm_Ctx *c, const char *op, const char *what);
+void lm_endstep (lm_Ctx *c);
 
 /* shared pieces of column definitions and constraints */
 void lm_addcolumn (lm_Ctx *c, const lm_Column *col);   /* name type mods */

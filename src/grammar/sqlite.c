@@ -3,7 +3,8 @@
 ** The SQLite grammar. Foreign keys, CHECKs and a composite primary key
 ** go inside CREATE TABLE; unique and plain indexes are separate
 ** CREATE INDEX statements. In an alter blueprint only what ALTER TABLE
-** does in place is compiled; the rest raises the table rebuild error.
+** does in place is compiled; the rest is a rebuild step of
+** bp:rebuild_plan (lmigrate.sqlite_rebuild), or the rebuild error in to_sql.
 */
 #include <string.h>
 
@@ -83,27 +84,70 @@ static const lm_Command *sqlite_columnfk (const lm_Blueprint *bp,
   return NULL;
 }
 
+/*
+** The rebuild steps (bp:rebuild_plan; lmigrate.sqlite_rebuild runs them):
+**   { op = "add", column = name, def = column definition }
+**   { op = "change", column = name, def = column definition }
+**   { op = "constraint", def = table constraint[, primary = true] }
+**   { op = "drop_foreign", name = constraint name }
+**   { op = "drop_primary" }
+**   { op = "drop_column", column = name, sql = ALTER TABLE DROP COLUMN }
+** each with 'what', the words of the error without a rebuild.
+*/
+static void setdef (lm_Ctx *c) {
+  luaL_pushresult(&c->b);
+  lua_setfield(c->L, -2, "def");
+}
+
+static void constraintstep (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f,
+                            const char *what) {
+  lm_step(c, "constraint", what);
+  if (cmd->kind == LM_C_PRIMARY) {
+    lua_pushboolean(c->L, 1);
+    lua_setfield(c->L, -2, "primary");
+  }
+  lm_begin(c);
+  f(c, cmd);
+  setdef(c);
+  lm_endstep(c);
+}
+
 /* alter only: inside a CREATE, foreign keys are inline */
 static void sqlite_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
   if (sqlite_fkcolumn(c->bp, cmd) == NULL)
-    lm_rebuild(c, "adding a foreign key");
+    constraintstep(c, cmd, lm_addforeign, "adding a foreign key");
   /* else declared by sqlite_compile_add */
 }
 
 static void sqlite_compile_check (lm_Ctx *c, const lm_Command *cmd) {
-  (void)cmd;
-  lm_rebuild(c, "adding a check constraint");
+  constraintstep(c, cmd, lm_addcheck, "adding a check constraint");
 }
+
+static void sqlite_inline_primary (lm_Ctx *c, const lm_Command *cmd);
 
 static void sqlite_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
-  (void)cmd;
-  lm_rebuild(c, "adding a primary key");
+  constraintstep(c, cmd, sqlite_inline_primary, "adding a primary key");
 }
 
+/* DROP COLUMN in place; a rebuild when SQLite refuses it (indexed, constrained) */
 static void sqlite_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
   int i;
-  for (i = 0; i < cmd->ncolumns; i++)
-    lm_stmt(c, "ALTER TABLE %T DROP COLUMN %I", cmd->columns[i]);
+  for (i = 0; i < cmd->ncolumns; i++) {
+    if (!c->rebuild) {
+      lm_stmt(c, "ALTER TABLE %T DROP COLUMN %I", cmd->columns[i]);
+      continue;
+    }
+    lua_pushfstring(c->L, "dropping column %s.%s", c->bp->table, cmd->columns[i]);
+    lm_step(c, "drop_column", lua_tostring(c->L, -1));
+    lua_remove(c->L, -2);
+    lua_pushstring(c->L, cmd->columns[i]);
+    lua_setfield(c->L, -2, "column");
+    lm_begin(c);
+    lm_addf(c, "ALTER TABLE %T DROP COLUMN %I", cmd->columns[i]);
+    luaL_pushresult(&c->b);
+    lua_setfield(c->L, -2, "sql");
+    lm_endstep(c);
+  }
 }
 
 static void sqlite_compile_rename_column (lm_Ctx *c, const lm_Command *cmd) {
@@ -116,47 +160,74 @@ static void sqlite_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
 }
 
 static void sqlite_compile_drop_foreign (lm_Ctx *c, const lm_Command *cmd) {
-  (void)cmd;
-  lm_rebuild(c, "dropping a foreign key");
+  lm_step(c, "drop_foreign", "dropping a foreign key");
+  lua_pushstring(c->L, cmd->name);
+  lua_setfield(c->L, -2, "name");
+  lm_endstep(c);
 }
 
 static void sqlite_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
   (void)cmd;
-  lm_rebuild(c, "dropping the primary key");
+  lm_step(c, "drop_primary", "dropping the primary key");
+  lm_endstep(c);
 }
 
-/*
-** ALTER TABLE "t" ADD COLUMN <definition>[ REFERENCES ...]
-*/
-static void sqlite_compile_add (lm_Ctx *c, const lm_Column *col) {
+/* the column's definition, with its foreign key when declared in place */
+static void adddef (lm_Ctx *c, const lm_Column *col) {
   const lm_Command *fk;
-  if (col->flags & (LM_F_PRIMARY | LM_F_AUTOINC)) {
-    lua_pushfstring(c->L, "adding primary key column %s.%s", c->bp->table,
-                    col->name);
-    lm_rebuild(c, lua_tostring(c->L, -1));
-  }
-  if (col->flags & LM_F_USE_CURRENT) {
-    lua_pushfstring(c->L, "adding column %s.%s with use_current()",
-                    c->bp->table, col->name);
-    lm_rebuild(c, lua_tostring(c->L, -1));
-  }
-  if (!(col->flags & LM_F_NULLABLE) && !lm_hasdefault(col))
-    luaL_error(c->L, "column %s.%s added on sqlite must be nullable() or "
-               "have a default()", c->bp->table, col->name);
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
   lm_addcolumn(c, col);
   fk = sqlite_columnfk(c->bp, col);
   if (fk != NULL) {
     lm_addf(c, " CONSTRAINT %I ", fk->name);
     lm_addreferences(c, fk);
   }
+}
+
+static void columnstep (lm_Ctx *c, const lm_Column *col, const char *op) {
+  lua_pushstring(c->L, col->name);
+  lua_setfield(c->L, -2, "column");
+  lm_begin(c);
+  if (strcmp(op, "add") == 0) adddef(c, col);
+  else lm_addcolumn(c, col);
+  setdef(c);
+  lm_endstep(c);
+  lua_pop(c->L, 1);   /* 'what' */
+}
+
+/*
+** ALTER TABLE "t" ADD COLUMN <definition>[ REFERENCES ...]; a rebuild
+** for a primary key or a non-constant default
+*/
+static void sqlite_compile_add (lm_Ctx *c, const lm_Column *col) {
+  if (!(col->flags & LM_F_NULLABLE) && !lm_hasdefault(col)
+      && !(col->flags & (LM_F_PRIMARY | LM_F_AUTOINC | LM_F_USE_CURRENT)))
+    luaL_error(c->L, "column %s.%s added on sqlite must be nullable() or "
+               "have a default()", c->bp->table, col->name);
+  if (col->flags & (LM_F_PRIMARY | LM_F_AUTOINC | LM_F_USE_CURRENT)
+      || col->dkind == LM_D_RAW) {
+    if (col->flags & (LM_F_PRIMARY | LM_F_AUTOINC))
+      lua_pushfstring(c->L, "adding primary key column %s.%s", c->bp->table,
+                      col->name);
+    else if (col->flags & LM_F_USE_CURRENT)
+      lua_pushfstring(c->L, "adding column %s.%s with use_current()",
+                      c->bp->table, col->name);
+    else
+      lua_pushfstring(c->L, "adding column %s.%s with a raw default",
+                      c->bp->table, col->name);
+    lm_step(c, "add", lua_tostring(c->L, -1));
+    columnstep(c, col, "add");
+    return;
+  }
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  adddef(c, col);
   lm_end(c);
 }
 
 static void sqlite_compile_change (lm_Ctx *c, const lm_Column *col) {
   lua_pushfstring(c->L, "change() of %s.%s", c->bp->table, col->name);
-  lm_rebuild(c, lua_tostring(c->L, -1));
+  lm_step(c, "change", lua_tostring(c->L, -1));
+  columnstep(c, col, "change");
 }
 
 /* }====================================================== */
