@@ -13,41 +13,12 @@
 set -euo pipefail
 
 N=${1:-200}
-RUNS=${BENCH_RUNS:-5}
-[ "$RUNS" -ge 5 ] || RUNS=5
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${LMIGRATE_BIN:-$ROOT/build/lmigrate}
-OUT=$ROOT/bench/out
-LUA=$(command -v lua5.4 || command -v lua || true)
 CONNS=8
-
-die() { echo "bench: $*" >&2; exit 1; }
-[ -x "$BIN" ] || die "no lmigrate binary at $BIN (scripts/build.sh)"
-[ -n "$LUA" ] || die "lua5.4 not found (needed by bench/gen.lua)"
-for tool in psql pg_dump hyperfine; do
-  command -v "$tool" >/dev/null || die "$tool not found"
-done
-# the floor's psql: the binary itself, not a wrapper script
-PSQL_BIN=${BENCH_PSQL:-}
-if [ -z "$PSQL_BIN" ]; then
-  for cfg in "${PG_CONFIG:-}" "$(command -v pg_config || true)"; do
-    if [ -n "$cfg" ] && [ -x "$("$cfg" --bindir 2>/dev/null)/psql" ]; then
-      PSQL_BIN=$("$cfg" --bindir)/psql
-      break
-    fi
-  done
-  PSQL_BIN=${PSQL_BIN:-$(command -v psql)}
-fi
-[ -n "${PGHOST:-}${PGPORT:-}" ] || die "no server: run under pg_virtualenv -t, or set PGHOST/PGPORT/..."
-
-PG_USER=${PGUSER:-$(id -un)}
-PG_HOST=${PGHOST:-localhost}
-PG_PORT=${PGPORT:-5432}
-PG_PASS=${PGPASSWORD:-}
-# the URL of database $1 on the server, as lmigrate and psql both get it (TCP,
-# password auth: the same connection cost on both sides). The password and
-# user are used as they are: URL-unsafe characters in them are not escaped.
-url_of() { echo "postgres://$PG_USER${PG_PASS:+:$PG_PASS}@$PG_HOST:$PG_PORT/$1"; }
+# RUNS, BIN, OUT, die, median, rounds, ratio, ok; PG, PSQL_BIN, url_of
+. "$ROOT/bench/lib.sh"
+[ "$PG" = 1 ] || die "no server: run under pg_virtualenv -t, or set PGHOST/PGPORT/..."
+command -v pg_dump >/dev/null || die "pg_dump not found"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lmigrate-bench-pg.XXXXXX")
 P=lmbench_$$
@@ -68,7 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$OUT"
-: >"$OUT/pg_hyperfine.log"
 
 "$LUA" "$ROOT/bench/gen.lua" "$N" "$WORK"
 PROJ=$WORK/project
@@ -108,45 +78,6 @@ export DATABASE_URL
 DATABASE_URL=$(url_of "${P}_lm")
 FLOOR_URL=$(url_of "${P}_floor")
 
-# median of the numbers on stdin
-median() {
-  sort -g | awk '{ v[NR] = $1 } END {
-    if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# rounds NAME DIR PREPARE1 COMMAND1 [PREPARE2 COMMAND2 ...] -> the median ms of
-# each command, space-separated. The commands take turns: each round is one
-# hyperfine call timing one run of each (after its PREPARE, untimed; "" for
-# none), so a change of load on the host weighs on all of them alike.
-# Runs in DIR; the times of every round go to bench/out/pg_NAME.times.
-rounds() {
-  local name=$1 dir=$2 k=0 r i
-  shift 2
-  local args=() cmds=()
-  while [ $# -gt 0 ]; do
-    args+=(--prepare "${1:-true}" "$2")
-    cmds+=("$2")
-    k=$((k + 1))
-    shift 2
-  done
-  local json=$OUT/pg_$name.json times=$OUT/pg_$name.times
-  : >"$times"
-  for ((r = 1; r <= RUNS; r++)); do
-    (cd "$dir" && hyperfine --runs 1 -N --style none --export-json "$json" "${args[@]}" \
-       >/dev/null 2>>"$OUT/pg_hyperfine.log") \
-      || die "$name failed: ${cmds[*]} (see $OUT/pg_hyperfine.log)"
-    sed -n 's/.*"mean": *\([0-9.eE+-]*\).*/\1/p' "$json" | paste -sd' ' >>"$times"
-  done
-  local out=()
-  for ((i = 1; i <= k; i++)); do
-    out+=("$(cut -d' ' -f"$i" "$times" | awk '{ print $1 * 1000 }' | median)")
-  done
-  echo "${out[*]}"
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
-ok() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
-  r = (op == "<=") ? v <= l : v < l; print r ? "ok" : "MISSED" }'; }
 q() { "${PSQL[@]}" -At -d "$1" -c "$2"; }
 
 SERVER=$(q "$(url_of postgres)" "SHOW server_version")
@@ -155,7 +86,7 @@ echo "binary: $BIN ($("$BIN" --version 2>/dev/null || echo '?')); floor: $PSQL_B
 echo
 
 # (a) migrate all into an empty database
-read -r A_LM A_FLOOR < <(rounds a_migrate_all "$PROJ" \
+read -r A_LM A_FLOOR < <(rounds pg_a_migrate_all "$PROJ" \
   "$RECREATE ${P}_lm" "$BIN migrate" \
   "$RECREATE ${P}_floor" "$PSQL_BIN -X -q -v ON_ERROR_STOP=1 -d $FLOOR_URL -f $WORK/floor_pg_up.sql")
 
@@ -178,10 +109,10 @@ HIST=$(q "$DATABASE_URL" "SELECT COUNT(*) || ' rows, batches ' || MIN(batch) || 
 # (b) no-op migrate, (c) status, (d) one psql query; a warm-up run of each first
 D_CMD="$PSQL_BIN -X -q -d $DATABASE_URL -c 'SELECT migration, batch FROM migrations ORDER BY id'"
 (cd "$PROJ" && "$BIN" migrate && "$BIN" status && eval "$D_CMD") >/dev/null
-read -r B_LM C_LM D_FLOOR < <(rounds bcd_noop "$PROJ" "" "$BIN migrate" "" "$BIN status" "" "$D_CMD")
+read -r B_LM C_LM D_FLOOR < <(rounds pg_bcd_noop "$PROJ" "" "$BIN migrate" "" "$BIN status" "" "$D_CMD")
 
 # (e) rollback all (one batch)
-read -r E_LM E_FLOOR < <(rounds e_rollback_all "$PROJ" \
+read -r E_LM E_FLOOR < <(rounds pg_e_rollback_all "$PROJ" \
   "$RECREATE ${P}_lm=${P}_lm_applied" "$BIN rollback" \
   "$RECREATE ${P}_floor=${P}_floor_applied" \
   "$PSQL_BIN -X -q -v ON_ERROR_STOP=1 -d $FLOOR_URL -f $WORK/floor_pg_down.sql")
@@ -190,7 +121,7 @@ E_LEFT=$(q "$DATABASE_URL" "SELECT COUNT(*) FROM migrations")
 # (f) 8 databases: one lmigrate run with --connection d1,...,d8 against 8
 # single-connection runs one after the other
 SEQ="for i in \$(seq 1 $CONNS); do $BIN migrate --connection d\$i || exit 1; done"
-read -r F_ONE F_SEQ < <(rounds f_eight_databases "$MULTI" \
+read -r F_ONE F_SEQ < <(rounds pg_f_eight_databases "$MULTI" \
   "$RECREATE ${ALL_D[*]}" "env -u DATABASE_URL $BIN migrate --connection $LIST" \
   "$RECREATE ${ALL_D[*]}" "env -u DATABASE_URL sh -c '$SEQ'")
 F_CHECK=ok
@@ -215,4 +146,4 @@ echo
 echo "history after (a): $HIST; the floor's history: $HPARITY; rows left after (e): $E_LEFT"
 echo "schema of (a) vs the floor's: $PARITY"
 [ "${PARITY#identical}" != "$PARITY" ] || head -n 12 "$WORK/schema.diff"
-echo "times of every round: $OUT/pg_*.times (ms: s x 1000; warnings: $OUT/pg_hyperfine.log)"
+echo "times of every round: $OUT/pg_*.times (seconds; hyperfine warnings: $OUT/pg_*.log)"
