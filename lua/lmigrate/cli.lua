@@ -75,7 +75,7 @@ end
 local function run(argv)
   local name, raw, args = M.parse(argv)
   if name == "--version" then
-    io.stdout:write("lmigrate ", require("lmigrate.core").version, "\n")
+    output.new({}):print("lmigrate " .. require("lmigrate.core").version)
     return 0
   end
   if name == nil then name = "help" end
@@ -83,7 +83,7 @@ local function run(argv)
   if not cmd then usage(("unknown command '%s' (see lmigrate help)"):format(name)) end
   local opts = bind_options(cmd, raw, args)
   local ctx = { opts = opts, args = args, out = output.new({ quiet = opts.quiet }) }
-  if cmd.guarded then require("lmigrate.guard").check(cmd.name, opts) end
+  if cmd.guarded then require("lmigrate.guard").check(cmd.name, opts, ctx.out) end
   if not cmd.module:match("make_") and cmd.name ~= "help" then
     if #args > 0 then
       usage(("unexpected argument '%s' for '%s' (see lmigrate help %s)"):format(args[1], cmd.name,

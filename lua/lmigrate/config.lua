@@ -114,7 +114,7 @@ end
 -- resolve(opts, env) -> { connections = { ... }, migrations = path, table = name, seeds = path }
 function M.resolve(opts, getenv)
   getenv = getenv or os.getenv
-  local cfg = M.load_file(opts.config or "lmigrate.lua")
+  local cfg = M.load_file("lmigrate.lua")
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
   local r = {

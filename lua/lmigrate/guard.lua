@@ -11,15 +11,13 @@ function M.environment(getenv)
   return getenv("LMIGRATE_ENV") or getenv("APP_ENV")
 end
 
--- check(command, opts): returns when the command may run; raises otherwise
-function M.check(command, opts, getenv)
+-- check(command, opts, out): returns when the command may run; raises otherwise
+function M.check(command, opts, out, getenv)
   if opts.force or opts.pretend or M.environment(getenv) ~= "production" then return end
   if not core.isatty(0) then
     errors.raise("usage", ("refusing to run '%s' in production without --force"):format(command))
   end
-  io.stderr:write(("The environment is production. Run '%s' anyway? [y/N] "):format(command))
-  io.stderr:flush()
-  local answer = io.stdin:read("l")
+  local answer = out:ask(("The environment is production. Run '%s' anyway? [y/N] "):format(command))
   if not answer or not answer:match("^%s*[yY]") then
     errors.raise("usage", ("'%s' cancelled: not confirmed"):format(command))
   end

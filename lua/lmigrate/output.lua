@@ -1,5 +1,7 @@
--- What lmigrate prints: one line per migration with its time, colour
--- only on a terminal, nothing but errors with --quiet.
+-- What lmigrate prints, all of it: one line per migration with its time,
+-- colour only on a terminal, nothing but errors with --quiet; a command's
+-- result (help, a script, JSON) through print, which --quiet keeps; the
+-- production guard's question.
 local core = require("lmigrate.core")
 
 local Out = {}
@@ -38,6 +40,19 @@ function Out:write(s)
   self.stdout:write(s, "\n")
 end
 
+-- print(s): a command's result (help, the sql script, status --json), which
+-- is what the user asked for: --quiet does not hold it back
+function Out:print(s)
+  self.stdout:write(s, "\n")
+end
+
+-- ask(question) -> the answer line, or nil at end of input
+function Out:ask(question)
+  self.stderr:write(question)
+  self.stderr:flush()
+  return io.stdin:read("l")
+end
+
 function Out:info(msg)
   local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
   self:write("  " .. p .. msg)
@@ -59,8 +74,6 @@ local function ms(seconds)
   if v >= 100 then return ("%.0fms"):format(v) end
   return ("%.2fms"):format(v)
 end
-
-function Out:start() end
 
 function Out:finish(name, seconds, ok)
   self:row(name, ms(seconds), ok and "DONE" or "FAIL", ok and "green" or "red")

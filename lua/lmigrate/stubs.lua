@@ -1,10 +1,9 @@
 -- What make:migration and make:seed write: the stub texts (a blank
 -- migration, one that creates a table, one that alters a table, a seeder, in
--- the style of the contract's examples), the names they are filled with, and
--- writing a new file without ever overwriting one.
+-- the style of the contract's examples), and writing a new file without ever
+-- overwriting one. The names they are filled with come from lmigrate.names.
 --
---   local snake, class = stubs.names("CreatePostsTable")  -- create_posts_table, CreatePostsTable
---   stubs.render("create", { class = class, table = "posts" })
+--   stubs.render("create", { class = "CreatePostsTable", table = "posts" })
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 
@@ -90,45 +89,6 @@ function M.render(kind, vars)
     return v
   end))
 end
-
--- {======================================================
--- Names
--- ======================================================
-
--- names(name, what) -> snake_name, ClassName. 'name' may be snake_case,
--- CamelCase or words separated by spaces or dashes: "CreatePostsTable",
--- "create posts table" and "create-posts-table" all give create_posts_table
--- and CreatePostsTable. Anything else is bad usage (exit 2): characters
--- outside [A-Za-z0-9_ -], no letter or digit at all, or a first character
--- that is a digit (the class name is a Lua local: it cannot start with one).
--- 'what' names the thing in messages ("migration", "seeder").
-function M.names(name, what)
-  what = what or "migration"
-  if type(name) ~= "string" or name == "" then
-    errors.raise("usage", ("the %s needs a name"):format(what))
-  end
-  local bad = name:match("[^A-Za-z0-9_ %-]")
-  if bad then
-    errors.raise("usage", ("invalid %s name %q: %s (use letters, digits, '_', '-' or spaces)")
-      :format(what, name, bad:match("^[%g]$") and ("'" .. bad .. "' is not allowed")
-        or ("byte " .. bad:byte() .. " is not allowed")))
-  end
-  local s = name:gsub("([A-Z])([A-Z][a-z])", "%1_%2")   -- HTTPRequest -> HTTP_Request
-  s = s:gsub("([a-z0-9])([A-Z])", "%1_%2")               -- postsTable -> posts_Table
-  s = s:gsub("[ %-]", "_"):lower():gsub("_+", "_"):gsub("^_", ""):gsub("_$", "")
-  if s == "" then
-    errors.raise("usage", ("invalid %s name %q: it has no letter or digit"):format(what, name))
-  end
-  if s:match("^%d") then
-    errors.raise("usage", ("invalid %s name %q: it must start with a letter"):format(what, name))
-  end
-  local class = s:gsub("_*([^_]+)", function(part)
-    return part:sub(1, 1):upper() .. part:sub(2)
-  end)
-  return s, class
-end
-
--- }======================================================
 
 -- {======================================================
 -- Files

@@ -1,6 +1,6 @@
 -- lmigrate fresh [--seed]: drop every table, view and sequence, then
 -- migrate (then seed). No down runs: files may be missing or broken.
-local session = require("lmigrate.session")
+local session = require("lmigrate.run.session")
 local migrate = require("lmigrate.commands.migrate")
 
 return function(ctx)

@@ -3,7 +3,7 @@ local commands = require("lmigrate.commands")
 
 return function(ctx)
   local name = ctx.args[1]
-  local w = function(s) io.stdout:write(s, "\n") end
+  local w = function(s) ctx.out:print(s) end
   if name then
     local c = commands.find(name)
     if not c then

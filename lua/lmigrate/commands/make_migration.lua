@@ -19,6 +19,7 @@
 local config = require("lmigrate.config")
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
+local names = require("lmigrate.names")
 local stubs = require("lmigrate.stubs")
 
 local TIMESTAMPED = "^%d%d%d%d_%d%d_%d%d_%d%d%d%d%d%d_(.+)%.lua$"
@@ -95,7 +96,7 @@ return function(ctx)
     usage(("make:migration takes one NAME, got %d words (quote a name with spaces)"):format(#args))
   end
   if opts.create and opts.table then usage("use --create or --table, not both") end
-  local snake, class = stubs.names(args[1], "migration")
+  local snake, class = names.parse(args[1], "migration")
 
   local kind, tbl
   if opts.create then

@@ -10,6 +10,7 @@
 -- exists (it is never overwritten) or cannot be written.
 local config = require("lmigrate.config")
 local errors = require("lmigrate.errors")
+local names = require("lmigrate.names")
 local stubs = require("lmigrate.stubs")
 
 local function usage(msg)
@@ -33,7 +34,7 @@ return function(ctx)
   if #args > 1 then
     usage(("make:seed takes one NAME, got %d words (quote a name with spaces)"):format(#args))
   end
-  local snake, class = stubs.names(args[1], "seeder")
+  local snake, class = names.parse(args[1], "seeder")
   local dir = folder()
   local path = stubs.join(dir, snake .. ".lua")
   if stubs.exists(path) then

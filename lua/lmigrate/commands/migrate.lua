@@ -1,6 +1,6 @@
 -- lmigrate migrate [--step] [--atomic] [--pretend] [--seed]
-local session = require("lmigrate.session")
-local Seeds = require("lmigrate.seeds")
+local session = require("lmigrate.run.session")
+local Seeds = require("lmigrate.run.seeding")
 
 local M = {}
 

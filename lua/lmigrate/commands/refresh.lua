@@ -1,5 +1,5 @@
 -- lmigrate refresh [--seed]: reset, then migrate (then seed).
-local session = require("lmigrate.session")
+local session = require("lmigrate.run.session")
 local migrate = require("lmigrate.commands.migrate")
 
 return function(ctx)

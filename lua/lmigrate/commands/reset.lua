@@ -1,5 +1,5 @@
 -- lmigrate reset: undo every migration, newest batch first.
-local session = require("lmigrate.session")
+local session = require("lmigrate.run.session")
 
 return function(ctx)
   session.each(ctx.config, ctx.out, { lock = not ctx.opts.pretend }, function(m)

@@ -1,6 +1,6 @@
 -- lmigrate rollback [--step N | --batch N] [--pretend]
 local errors = require("lmigrate.errors")
-local session = require("lmigrate.session")
+local session = require("lmigrate.run.session")
 
 return function(ctx)
   local o = ctx.opts

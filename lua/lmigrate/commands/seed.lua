@@ -1,5 +1,5 @@
 -- lmigrate seed [--class Name]: DatabaseSeeder, or the named seeder.
-local session = require("lmigrate.session")
+local session = require("lmigrate.run.session")
 local migrate = require("lmigrate.commands.migrate")
 
 return function(ctx)

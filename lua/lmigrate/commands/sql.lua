@@ -5,10 +5,10 @@
 -- then sees those migrations as applied.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
-local invoke = require("lmigrate.invoke")
-local loader = require("lmigrate.loader")
-local Pretend = require("lmigrate.pretend")
-local Repository = require("lmigrate.repository")
+local invoke = require("lmigrate.run.invoke")
+local loader = require("lmigrate.run.loader")
+local Pretend = require("lmigrate.db.pretend")
+local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
 
 local DIALECTS = { sqlite = true, postgres = true, mysql = true }
@@ -62,6 +62,6 @@ return function(ctx)
     end
     if tx then w("COMMIT;") end
   end
-  io.stdout:write(table.concat(out, "\n"), "\n")
+  ctx.out:print(table.concat(out, "\n"))
   return 0
 end

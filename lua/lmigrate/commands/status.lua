@@ -1,7 +1,7 @@
 -- lmigrate status [--json]: every migration, ran or pending, its batch,
 -- and whether its file changed since it ran.
 local json = require("lmigrate.json")
-local session = require("lmigrate.session")
+local session = require("lmigrate.run.session")
 
 local KEYS = { "migration", "ran", "batch", "ran_at", "modified" }
 
@@ -47,6 +47,6 @@ return function(ctx)
       print_rows(out, list)
     end
   end)
-  if ctx.opts.json then io.stdout:write("[", table.concat(items, ",\n "), "]\n") end
+  if ctx.opts.json then ctx.out:print("[" .. table.concat(items, ",\n ") .. "]") end
   return 0
 end

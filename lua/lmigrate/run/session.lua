@@ -5,9 +5,9 @@ local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local DB = require("lmigrate.db")
 local Schema = require("lmigrate.schema")
-local Repository = require("lmigrate.repository")
-local Migrator = require("lmigrate.migrator")
-local scheduler = require("lmigrate.scheduler")
+local Repository = require("lmigrate.run.repository")
+local Migrator = require("lmigrate.run.migrator")
+local scheduler = require("lmigrate.run.scheduler")
 
 local M = {}
 
@@ -21,8 +21,22 @@ local function describe(c)
   return "postgres"
 end
 
+-- Inside the scheduler the connection is started and polled, yielding its
+-- waits, so that several connections are established at once.
 local function connect(c)
-  local conn, msg = core.connect(c.driver, c.driver == "sqlite" and c.database or c.conninfo)
+  local target = c.driver == "sqlite" and c.database or c.conninfo
+  local conn, msg
+  if coroutine.isyieldable() then
+    conn, msg = core.connect_start(c.driver, target)
+    while conn do
+      local state, fd = conn:poll()
+      if state == "done" then break end
+      if state == nil then conn, msg = nil, fd break end
+      coroutine.yield(state, fd)
+    end
+  else
+    conn, msg = core.connect(c.driver, target)
+  end
   if not conn then
     errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c), msg))
   end

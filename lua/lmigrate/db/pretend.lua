@@ -9,12 +9,14 @@ Pretend.__index = Pretend
 
 local M = {}
 
--- new(grammar, reader?): reader is the real DB that answers queries
+-- new(grammar, reader?): reader is the real DB that answers queries; without
+-- one the stand-in is offline (`lmigrate sql`): nothing can be read
 function M.new(grammar, reader)
   return setmetatable({
     grammar = grammar,
     driver = grammar:name(),
     reader = reader,
+    offline = reader == nil,
     statements = {},
     depth = 0,
   }, Pretend)
@@ -75,7 +77,7 @@ end
 
 -- what the migration called that reads: schema:has_table and
 -- schema:has_column run the grammar's own SQL through db:first
-local function offline(self, sql)
+local function refuse_read(self, sql)
   local what = "db:query"
   if sql == self.grammar:has_table() then what = "schema:has_table"
   elseif sql == self.grammar:has_column() then what = "schema:has_column" end
@@ -84,7 +86,7 @@ local function offline(self, sql)
 end
 
 function Pretend:query(sql, ...)
-  if not self.reader then offline(self, sql) end
+  if self.offline then refuse_read(self, sql) end
   return self.reader:query(sql, ...)
 end
 

@@ -20,7 +20,7 @@ end
 
 local function run(self, bp)
   if self.grammar:name() == "sqlite" and bp:mode() == "alter" then
-    return require("lmigrate.sqlite_rebuild").run(self, bp)
+    return require("lmigrate.schema.dialect.sqlite.rebuild").run(self, bp)
   end
   for _, sql in ipairs(bp:to_sql(self.grammar)) do
     self.db:execute(sql)

@@ -2,7 +2,7 @@
 -- driver can wait without blocking, and turns any failure into an
 -- lmigrate error naming the file and the line that was running.
 local errors = require("lmigrate.errors")
-local scheduler = require("lmigrate.scheduler")
+local scheduler = require("lmigrate.run.scheduler")
 
 -- the line of 'file' that was running when co failed, if any
 local function failing_line(co, file)

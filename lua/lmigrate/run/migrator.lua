@@ -3,9 +3,9 @@
 -- with --atomic); up/down run in coroutines (see invoke.lua).
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
-local invoke = require("lmigrate.invoke")
-local loader = require("lmigrate.loader")
-local Pretend = require("lmigrate.pretend")
+local invoke = require("lmigrate.run.invoke")
+local loader = require("lmigrate.run.loader")
+local Pretend = require("lmigrate.db.pretend")
 local Schema = require("lmigrate.schema")
 
 local Migrator = {}

@@ -3,17 +3,13 @@
 -- fails leaves no rows behind.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
-local invoke = require("lmigrate.invoke")
+local invoke = require("lmigrate.run.invoke")
+local names = require("lmigrate.names")
 
 local Seeds = {}
 Seeds.__index = Seeds
 
 local M = {}
-
--- "PostSeeder" -> "post_seeder"
-function M.snake(name)
-  return (name:gsub("(%l)(%u)", "%1_%2"):gsub("(%u)(%u%l)", "%1_%2"):gsub("[%s%-]+", "_"):lower())
-end
 
 -- ctx: { db, schema, path, out }
 function M.new(ctx)
@@ -21,7 +17,7 @@ function M.new(ctx)
 end
 
 local function load(self, name)
-  local file = self.path .. "/" .. M.snake(name) .. ".lua"
+  local file = self.path .. "/" .. names.snake(name) .. ".lua"
   local entry = { name = name, file = file }
   local function bad(msg) errors.raise("migration", msg, { seeder = name, file = file }) end
   if not name:match("^[%w_]+$") then bad(("'%s' is not a seeder class name"):format(name)) end

@@ -1,0 +1,133 @@
+-- self.db: SQL on one connection. Failures raise lmigrate errors that
+-- carry the SQL and the database's own message. On a driver that can
+-- wait without blocking (PostgreSQL), a call made inside a coroutine
+-- yields ("read"|"write", fd) to the scheduler until the result is ready.
+local errors = require("lmigrate.errors")
+
+local DB = {}
+DB.__index = DB
+
+local M = { class = DB }
+
+function M.new(conn, grammar)
+  local driver = conn:driver()
+  return setmetatable({
+    conn = conn,
+    grammar = grammar,
+    driver = driver,
+    async = driver ~= "sqlite",
+    depth = 0,         -- open transactions and savepoints
+  }, DB)
+end
+
+local function fail(sql, msg, code)
+  errors.raise("database", msg, { sql = sql, code = code })
+end
+
+local function check_sql(sql, method)
+  if type(sql) ~= "string" then
+    error("lmigrate: db:" .. method .. " expects SQL text (string), got " .. type(sql), 3)
+  end
+end
+
+-- sends and waits through the scheduler: -> rows, columns, affected
+local function run_async(conn, sql, ...)
+  local ok, msg, code = conn:send(sql, ...)
+  if not ok then return nil, msg, code end
+  while true do
+    local state, fd = conn:poll()
+    if state == "done" then break end
+    if state == nil then return nil, fd end
+    coroutine.yield(state, fd)
+  end
+  return conn:result()
+end
+
+-- whether a call waits through the scheduler: an async driver, in a coroutine
+function DB:waits()
+  return self.async and coroutine.isyieldable()
+end
+
+-- db:execute(sql, ...) -> rows affected
+function DB:execute(sql, ...)
+  check_sql(sql, "execute")
+  if self.copying then self:finish_copy() end
+  if self:waits() then
+    -- on failure the second and third values are the message and code
+    local rows, cols_or_msg, affected_or_code = run_async(self.conn, sql, ...)
+    if not rows then fail(sql, cols_or_msg, affected_or_code) end
+    return affected_or_code or 0
+  end
+  local n, msg, code = self.conn:exec(sql, ...)
+  if not n then fail(sql, msg, code) end
+  return n
+end
+
+-- db:query(sql, ...) -> { row, ... }, each row keyed by column name
+function DB:query(sql, ...)
+  check_sql(sql, "query")
+  if self.copying then self:finish_copy() end
+  local rows, msg, code
+  if self:waits() then
+    rows, msg, code = run_async(self.conn, sql, ...)
+  else
+    rows, msg, code = self.conn:query(sql, ...)
+  end
+  if not rows then fail(sql, msg, code) end
+  return rows
+end
+
+-- db:first(sql, ...) -> the first row, or nil
+function DB:first(sql, ...)
+  check_sql(sql, "first")
+  return self:query(sql, ...)[1]
+end
+
+-- db:insert and the COPY it may leave open
+for name, fn in pairs(require("lmigrate.db.bulk")) do DB[name] = fn end
+
+function DB:begin()
+  if self.depth == 0 then
+    self:execute(self.driver == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
+  else
+    self:execute("SAVEPOINT lmigrate_" .. self.depth)
+  end
+  self.depth = self.depth + 1
+end
+
+function DB:commit()
+  self.depth = self.depth - 1
+  if self.depth == 0 then
+    self:execute("COMMIT")
+  else
+    self:execute("RELEASE SAVEPOINT lmigrate_" .. self.depth)
+  end
+end
+
+-- rolls back what begin() opened; never raises over the first error
+function DB:rollback()
+  self:abort_copy()
+  if self.depth == 0 then return end
+  self.depth = self.depth - 1
+  local sql = self.depth == 0 and "ROLLBACK"
+    or ("ROLLBACK TO SAVEPOINT lmigrate_" .. self.depth)
+  pcall(self.execute, self, sql)
+  if self.depth > 0 then pcall(self.execute, self, "RELEASE SAVEPOINT lmigrate_" .. self.depth) end
+end
+
+-- db:transaction(fn) -> what fn returns; nested calls use savepoints
+function DB:transaction(fn)
+  if type(fn) ~= "function" then
+    error("lmigrate: db:transaction expects a function, got " .. type(fn), 2)
+  end
+  self:begin()
+  local res = table.pack(pcall(fn, self))
+  if not res[1] then
+    self:rollback()
+    error(res[2], 0)
+  end
+  self:commit()
+  return table.unpack(res, 2, res.n)
+end
+
+return M

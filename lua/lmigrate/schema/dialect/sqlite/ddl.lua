@@ -1,0 +1,210 @@
+-- Editing SQLite's stored CREATE TABLE for the table rebuild: the
+-- statement split into its column definitions and table constraints,
+-- each edited by a step of bp:rebuild_plan(grammar) (see
+-- src/grammar/sqlite.c), and put back together.
+local errors = require("lmigrate.errors")
+
+local M = {}
+
+-- the tokens of SQL text: { text, s, e, kind } with kind "id" (a bare
+-- word or a quoted identifier, 'name' unquoted), "str", "punct"
+local function tokenize(sql)
+  local toks, pos, len = {}, 1, #sql
+  while pos <= len do
+    local c = sql:sub(pos, pos)
+    local stop, kind, name
+    if c:match("%s") then
+      stop = (sql:find("%S", pos) or len + 1) - 1
+    elseif c == "-" and sql:sub(pos + 1, pos + 1) == "-" then
+      stop = sql:find("\n", pos, true) or len
+    elseif c == "/" and sql:sub(pos + 1, pos + 1) == "*" then
+      local _, e = sql:find("*/", pos + 2, true)
+      stop = e or len
+    elseif c == "'" or c == '"' or c == "`" or c == "[" then
+      local q = c == "[" and "]" or c
+      local i = pos + 1
+      while true do
+        local j = sql:find(q, i, true)
+        if not j then stop = len break end
+        if q ~= "]" and sql:sub(j + 1, j + 1) == q then i = j + 2
+        else stop = j break end
+      end
+      if c == "'" then kind = "str"
+      else
+        kind = "id"
+        name = sql:sub(pos + 1, stop - 1):gsub(q .. q, q)
+      end
+    elseif c:match("[%w_\128-\255]") then
+      stop = (sql:find("[^%w_\128-\255$]", pos) or len + 1) - 1
+      kind, name = "id", sql:sub(pos, stop)
+    else
+      stop, kind = pos, "punct"
+    end
+    if kind then
+      toks[#toks + 1] = { text = sql:sub(pos, stop), s = pos, e = stop, kind = kind, name = name }
+    end
+    pos = stop + 1
+  end
+  return toks
+end
+
+local function word(tok, w)
+  return tok and tok.kind == "id" and tok.text:upper() == w
+end
+
+-- CREATE TABLE sql -> head ("CREATE TABLE x"), items (text list), tail
+local function split(sql)
+  local toks = tokenize(sql)
+  local open
+  for i, t in ipairs(toks) do
+    if t.text == "(" then open = i break end
+  end
+  if not open then return nil end
+  local items, depth, from = {}, 0, toks[open].e + 1
+  for i = open + 1, #toks do
+    local t = toks[i]
+    if t.text == "(" then depth = depth + 1
+    elseif t.text == ")" and depth > 0 then depth = depth - 1
+    elseif depth == 0 and (t.text == "," or t.text == ")") then
+      items[#items + 1] = sql:sub(from, t.s - 1):match("^%s*(.-)%s*$")
+      from = t.e + 1
+      if t.text == ")" then
+        return items, sql:sub(t.e + 1)
+      end
+    end
+  end
+  return nil
+end
+
+local CONSTRAINT_WORDS = { CONSTRAINT = true, PRIMARY = true, UNIQUE = true, CHECK = true,
+  FOREIGN = true }
+
+local function classify(text)
+  local toks = tokenize(text)
+  local first = toks[1]
+  if first and first.kind == "id" and not first.text:match("^[\"`%[]")
+      and CONSTRAINT_WORDS[first.text:upper()] then
+    return { text = text, constraint = true }
+  end
+  return { text = text, column = first and first.name }
+end
+
+local function mentions(text, column)
+  for _, t in ipairs(tokenize(text)) do
+    if t.kind == "id" and t.name:lower() == column:lower() then return true end
+  end
+  return false
+end
+
+local function find_column(items, column)
+  for i, it in ipairs(items) do
+    if it.column and it.column:lower() == column:lower() then return i end
+  end
+end
+
+-- the item text without the tokens from index a to b
+local function cut(text, toks, a, b)
+  return (text:sub(1, toks[a].s - 1) .. text:sub(toks[b].e + 1)):match("^%s*(.-)%s*$")
+end
+
+local function fail(table_name, msg)
+  errors.raise("database", ("rebuilding table %s: %s"):format(table_name, msg))
+end
+M.fail = fail
+
+local EDIT = {}
+
+function EDIT.add(items, step)
+  local last = 0
+  for i, it in ipairs(items) do if it.column then last = i end end
+  table.insert(items, last + 1, { text = step.def, column = step.column, added = true })
+end
+
+function EDIT.change(items, step, t)
+  local i = find_column(items, step.column)
+  if not i then fail(t, ("no column %s to change"):format(step.column)) end
+  items[i] = { text = step.def, column = items[i].column }
+end
+
+function EDIT.constraint(items, step)
+  items[#items + 1] = { text = step.def, constraint = true }
+end
+
+function EDIT.drop_column(items, step, t, ctx)
+  local i = find_column(items, step.column)
+  if not i then fail(t, ("no column %s to drop"):format(step.column)) end
+  table.remove(items, i)
+  for j = #items, 1, -1 do
+    if items[j].constraint and mentions(items[j].text, step.column) then table.remove(items, j) end
+  end
+  ctx.dropped[step.column:lower()] = true
+end
+
+function EDIT.drop_foreign(items, step, t)
+  for j, it in ipairs(items) do
+    local toks = tokenize(it.text)
+    for k = 1, #toks - 2 do
+      if word(toks[k], "CONSTRAINT") and toks[k + 1].name == step.name then
+        if it.constraint and k == 1 and word(toks[3], "FOREIGN") then
+          table.remove(items, j)
+          return
+        elseif it.column and word(toks[k + 2], "REFERENCES") then
+          -- the REFERENCES clause ends the definition lmigrate wrote
+          it.text = cut(it.text, toks, k, #toks)
+          return
+        end
+      end
+    end
+  end
+  fail(t, ("no foreign key named %s"):format(step.name))
+end
+
+function EDIT.drop_primary(items, _, t)
+  local found = false
+  for j = #items, 1, -1 do
+    local it = items[j]
+    local toks = tokenize(it.text)
+    if it.constraint then
+      local k = word(toks[1], "CONSTRAINT") and 3 or 1
+      if word(toks[k], "PRIMARY") then table.remove(items, j) found = true end
+    else
+      for k = 1, #toks - 1 do
+        if word(toks[k], "PRIMARY") and word(toks[k + 1], "KEY") then
+          local b = k + 1
+          while toks[b + 1] and (word(toks[b + 1], "ASC") or word(toks[b + 1], "DESC")
+              or word(toks[b + 1], "AUTOINCREMENT")) do
+            b = b + 1
+          end
+          it.text = cut(it.text, toks, k, b)
+          found = true
+          break
+        end
+      end
+    end
+  end
+  if not found then fail(t, "it has no primary key") end
+end
+
+-- edit(table_name, create_sql, steps) -> { body = column definitions and
+-- constraints, tail = what followed the closing parenthesis (WITHOUT
+-- ROWID, STRICT), kept = { lower column name = true } of the old columns
+-- still there, dropped = { lower column name = true } }. Raises for a step
+-- the table cannot take (no such column, no such foreign key).
+function M.edit(table_name, create_sql, steps)
+  local raw, tail = split(create_sql)
+  if not raw then fail(table_name, "its CREATE TABLE could not be read") end
+  local items = {}
+  for _, text in ipairs(raw) do items[#items + 1] = classify(text) end
+  local ctx = { dropped = {} }
+  for _, step in ipairs(steps) do EDIT[step.op](items, step, table_name, ctx) end
+  local kept, defs = {}, {}
+  for _, it in ipairs(items) do
+    if it.column and not it.added then kept[it.column:lower()] = true end
+    defs[#defs + 1] = it.text
+  end
+  return { body = table.concat(defs, ", "), tail = tail, kept = kept, dropped = ctx.dropped }
+end
+
+M.mentions = mentions
+
+return M
