@@ -104,7 +104,10 @@ end
 
 -- the item text without the tokens from index a to b
 local function cut(text, toks, a, b)
-  return (text:sub(1, toks[a].s - 1) .. text:sub(toks[b].e + 1)):match("^%s*(.-)%s*$")
+  local before = text:sub(1, toks[a].s - 1):match("^%s*(.-)%s*$")
+  local after = text:sub(toks[b].e + 1):match("^%s*(.-)%s*$")
+  if before == "" or after == "" then return before .. after end
+  return before .. " " .. after
 end
 
 local function fail(table_name, msg)
