@@ -1,8 +1,11 @@
 /*
 ** lm_aux.c
-** Helpers every part of the core shares: the database error channel,
-** name checks, and the only two ways SQL text gets user strings into it.
+** Helpers every part of the core shares: the two error channels, name
+** checks, the only two ways SQL text gets user strings into it, and the
+** metatables of the userdata.
 */
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lmigrate.h"
@@ -17,6 +20,20 @@ int lm_fail (lua_State *L, const char *msg, const char *code) {
   if (code == NULL) return 2;
   lua_pushstring(L, code);
   return 3;
+}
+
+/*
+** What luaL_error does, in a function the compiler knows never returns
+*/
+void lm_error (lua_State *L, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  luaL_where(L, 1);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 2);
+  lua_error(L);
+  abort();  /* not reached: lua_error does not return */
 }
 
 const char *lm_checkname (lua_State *L, int arg) {
@@ -53,3 +70,53 @@ void lm_quote_lit (luaL_Buffer *b, const char *s) {
   }
   luaL_addchar(b, '\'');
 }
+
+
+/*
+** {======================================================
+** Metatables
+** =======================================================
+*/
+
+/*
+** __index of a method table: the method was not found. Upvalue 1 names
+** the kind of object ("blueprint"); 2 is the key.
+*/
+static int unknownmethod (lua_State *L) {
+  return luaL_error(L, "unknown %s method '%s'",
+                    lua_tostring(L, lua_upvalueindex(1)),
+                    luaL_tolstring(L, 2, NULL));
+}
+
+/*
+** The methods are a plain table, __index of the metatable, so that
+** lm_addmethods finds them; an unknown one is caught by the method
+** table's own metatable.
+*/
+void lm_createmeta (lua_State *L, const char *tname, const luaL_Reg *meta,
+                    const luaL_Reg *meth, const char *what) {
+  luaL_newmetatable(L, tname);
+  if (meta != NULL) luaL_setfuncs(L, meta, 0);
+  if (meth != NULL) {
+    lua_newtable(L);
+    luaL_setfuncs(L, meth, 0);
+    if (what != NULL) {
+      lua_createtable(L, 0, 1);
+      lua_pushstring(L, what);
+      lua_pushcclosure(L, unknownmethod, 1);
+      lua_setfield(L, -2, "__index");
+      lua_setmetatable(L, -2);
+    }
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+}
+
+void lm_addmethods (lua_State *L, const char *tname, const luaL_Reg *meth) {
+  luaL_getmetatable(L, tname);
+  lua_getfield(L, -1, "__index");
+  luaL_setfuncs(L, meth, 0);
+  lua_pop(L, 2);
+}
+
+/* }====================================================== */

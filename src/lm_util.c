@@ -19,8 +19,6 @@
 
 #include "lmigrate.h"
 
-#define LM_LOCK "lmigrate.Lock"
-
 typedef struct lm_Lock {
   int fd;  /* -1 once released */
 } lm_Lock;
@@ -271,18 +269,13 @@ static const luaL_Reg lock_meth[] = {
 };
 
 static const luaL_Reg lock_metameth[] = {
-  {"__index", NULL},  /* placeholder */
   {"__gc", lock_gc},
   {"__close", lock_gc},
   {NULL, NULL}
 };
 
 int lm_open_util (lua_State *L) {
-  luaL_newmetatable(L, LM_LOCK);
-  luaL_setfuncs(L, lock_metameth, 0);
-  luaL_newlib(L, lock_meth);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  lm_createmeta(L, LM_LOCK, lock_metameth, lock_meth, NULL);
   luaL_setfuncs(L, util_funcs, 0);
   return 0;
 }

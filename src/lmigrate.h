@@ -19,13 +19,41 @@
 #define LM_API
 #endif
 
+/*
+** LM_NORETURN marks a function that raises a Lua error and so never
+** returns: the compiler and the static analysers then know that the code
+** after a call to it does not run (no "null dereference" after a check
+** that raised). lauxlib.h does not mark luaL_error that way (Lua's own
+** l_noret is not public API), so such a function raises through lm_error.
+*/
+#if defined(__GNUC__)
+#define LM_NORETURN __attribute__((noreturn))
+#else
+#define LM_NORETURN
+#endif
+
 /* metatable names; luaL_newmetatable sets __name so type errors show them */
 #define LM_CONNECTION "lmigrate.Connection"
+#define LM_STATEMENT  "lmigrate.Statement"
 #define LM_BLUEPRINT  "lmigrate.Blueprint"
 #define LM_COLUMN     "lmigrate.Column"
 #define LM_FOREIGN    "lmigrate.Foreign"
 #define LM_GRAMMAR    "lmigrate.Grammar"
 #define LM_RAW        "lmigrate.Raw"
+#define LM_LOCK       "lmigrate.Lock"
+
+/*
+** The lua/ tree inside the executable: lm_embedded.c, written by
+** cmake/EmbedLua.cmake, ends the list with a NULL name; lm_main.c puts
+** each entry into package.preload.
+*/
+struct lm_Embedded {
+  const char *name;    /* module name: "lmigrate.cli" */
+  const char *data;    /* the source */
+  size_t len;
+  const char *chunk;   /* chunk name: "@lua/lmigrate/cli.lua" */
+};
+extern const struct lm_Embedded lm_embedded[];
 
 /*
 ** {======================================================
@@ -132,6 +160,8 @@ typedef struct lm_Blueprint {
 
 /* lm_aux.c: the environment/database error channel: pushes nil, msg, code */
 int lm_fail (lua_State *L, const char *msg, const char *code);
+/* lm_aux.c: luaL_error, declared not to return */
+LM_NORETURN void lm_error (lua_State *L, const char *fmt, ...);
 /* raises unless the string at 'arg' is free of NUL bytes; returns it */
 const char *lm_checkname (lua_State *L, int arg);
 
@@ -139,12 +169,27 @@ const char *lm_checkname (lua_State *L, int arg);
 void lm_quote_ident (luaL_Buffer *b, const char *name, char q);
 void lm_quote_lit (luaL_Buffer *b, const char *s);
 
+/*
+** lm_aux.c: metatable 'tname' with the metamethods 'meta' (NULL: none)
+** and, unless 'meth' is NULL, an __index holding the methods 'meth'.
+** With 'what', reading a method that is not there raises "unknown <what>
+** method 'x'" instead of giving nil. Leaves the stack as it was.
+*/
+void lm_createmeta (lua_State *L, const char *tname, const luaL_Reg *meta,
+                    const luaL_Reg *meth, const char *what);
+/* lm_aux.c: adds 'meth' to the methods of the metatable 'tname' */
+void lm_addmethods (lua_State *L, const char *tname, const luaL_Reg *meth);
+
 /* lm_util.c: file system, clocks and hashing for the runtime */
 int lm_open_util (lua_State *L);
 
-/* lm_schema.c */
+/* lm_schema.c: the Blueprint, its table-level commands, Raw */
 int lm_open_schema (lua_State *L);
 lm_Blueprint *lm_checkblueprint (lua_State *L, int arg);
+
+/* lm_column.c: column types (Blueprint methods), Column and Foreign;
+   after lm_open_schema */
+int lm_open_column (lua_State *L);
 
 /* grammar/grammar.c */
 int lm_open_grammar (lua_State *L);

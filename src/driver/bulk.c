@@ -406,19 +406,12 @@ static const luaL_Reg core_bulk[] = {
   {NULL, NULL}
 };
 
-static void addmethods (lua_State *L, const char *tname, const luaL_Reg *l) {
-  luaL_getmetatable(L, tname);
-  lua_getfield(L, -1, "__index");
-  luaL_setfuncs(L, l, 0);
-  lua_pop(L, 2);
-}
-
 /*
 ** Adds the bulk methods to the Connection and Statement metatables (made
 ** already) and copy_encode to the module table at the top of the stack.
 */
 void lm_open_bulk (lua_State *L) {
-  addmethods(L, LM_STATEMENT, stmt_bulk);
-  addmethods(L, LM_CONNECTION, conn_bulk);
+  lm_addmethods(L, LM_STATEMENT, stmt_bulk);
+  lm_addmethods(L, LM_CONNECTION, conn_bulk);
   luaL_setfuncs(L, core_bulk, 0);
 }

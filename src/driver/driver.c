@@ -338,7 +338,6 @@ static const luaL_Reg conn_meth[] = {
 };
 
 static const luaL_Reg conn_metameth[] = {
-  {"__index", NULL},  /* placeholder */
   {"__gc", conn_gc},
   {"__close", conn_gc},
   {"__tostring", conn_tostring},
@@ -352,30 +351,20 @@ static const luaL_Reg stmt_meth[] = {
 };
 
 static const luaL_Reg stmt_metameth[] = {
-  {"__index", NULL},  /* placeholder */
   {"__gc", stmt_gc},
   {"__close", stmt_close},
   {"__tostring", stmt_tostring},
   {NULL, NULL}
 };
 
-static void createmeta (lua_State *L, const char *name,
-                        const luaL_Reg *meta, const luaL_Reg *meth) {
-  luaL_newmetatable(L, name);
-  luaL_setfuncs(L, meta, 0);
-  lua_newtable(L);  /* method table */
-  luaL_setfuncs(L, meth, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-}
-
 /*
 ** Registers the metatables and adds connect/connect_start to the module
 ** table at the top of the stack.
 */
 int lm_open_driver (lua_State *L) {
-  createmeta(L, LM_CONNECTION, conn_metameth, conn_meth);
-  createmeta(L, LM_STATEMENT, stmt_metameth, stmt_meth);
+  /* no 'what': an unknown method is nil, as on a file handle */
+  lm_createmeta(L, LM_CONNECTION, conn_metameth, conn_meth, NULL);
+  lm_createmeta(L, LM_STATEMENT, stmt_metameth, stmt_meth, NULL);
   luaL_setfuncs(L, core_funcs, 0);
   lm_open_bulk(L);
   return 0;

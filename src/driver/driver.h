@@ -11,8 +11,6 @@
 
 #include "../lmigrate.h"
 
-#define LM_STATEMENT  "lmigrate.Statement"
-
 typedef struct lm_Driver lm_Driver;
 
 typedef struct lm_Conn {

@@ -99,14 +99,14 @@ void lm_stmt (lm_Ctx *c, const char *fmt, ...) {
   lm_end(c);
 }
 
-int lm_unsupported (lm_Ctx *c, const char *what) {
-  return luaL_error(c->L, "%s is not supported on %s", what, c->g->name);
+void lm_unsupported (lm_Ctx *c, const char *what) {
+  lm_error(c->L, "%s is not supported on %s", what, c->g->name);
 }
 
-int lm_rebuild (lm_Ctx *c, const char *what) {
-  return luaL_error(c->L, "%s on %s needs a table rebuild, which needs to "
-                    "read the table: schema:table does it, to_sql cannot",
-                    what, c->g->name);
+void lm_rebuild (lm_Ctx *c, const char *what) {
+  lm_error(c->L, "%s on %s needs a table rebuild, which needs to "
+           "read the table: schema:table does it, to_sql cannot",
+           what, c->g->name);
 }
 
 int lm_step (lm_Ctx *c, const char *op, const char *what) {
@@ -616,13 +616,6 @@ static int g_tostring (lua_State *L) {
   return 1;
 }
 
-static int g_index (lua_State *L) {
-  lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
-    return luaL_error(L, "unknown grammar method '%s'", luaL_tolstring(L, 2, NULL));
-  return 1;
-}
-
 static const luaL_Reg g_meth[] = {
   {"name", g_name},
   {"quote", g_quote},
@@ -639,14 +632,13 @@ static const luaL_Reg g_meth[] = {
   {NULL, NULL}
 };
 
+static const luaL_Reg g_metameth[] = {
+  {"__tostring", g_tostring},
+  {NULL, NULL}
+};
+
 int lm_open_grammar (lua_State *L) {
-  luaL_newmetatable(L, LM_GRAMMAR);
-  lua_pushcfunction(L, g_tostring);
-  lua_setfield(L, -2, "__tostring");
-  luaL_newlib(L, g_meth);
-  lua_pushcclosure(L, g_index, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  lm_createmeta(L, LM_GRAMMAR, g_metameth, g_meth, "grammar");
   lua_pushcfunction(L, g_new);
   lua_setfield(L, -2, "grammar");
   return 0;

@@ -94,8 +94,8 @@ void lm_begin (lm_Ctx *c);     /* starts a statement */
 void lm_end (lm_Ctx *c);       /* adds it to the list */
 void lm_stmt (lm_Ctx *c, const char *fmt, ...);  /* begin, addf, end */
 /* raise "<what> is not supported on <dialect>" and the SQLite rebuild error */
-int lm_unsupported (lm_Ctx *c, const char *what);
-int lm_rebuild (lm_Ctx *c, const char *what);
+LM_NORETURN void lm_unsupported (lm_Ctx *c, const char *what);
+LM_NORETURN void lm_rebuild (lm_Ctx *c, const char *what);
 /*
 ** With c->rebuild: pushes a rebuild step { op = op, what = what } on the
 ** stack for the caller to fill, and returns 1; the caller adds it with
