@@ -32,7 +32,17 @@ static const char *checkpath (lua_State *L, int arg) {
 }
 
 /*
-** core.listdir(path) -> { name, ... } (unsorted, no "." or "..") | nil, msg
+** The failures of the file functions are luaL_fileresult's: nil,
+** "path: strerror", errno. A function that has to close a descriptor
+** first keeps errno across the close.
+*/
+static int fileerror (lua_State *L, const char *path, int err) {
+  errno = err;
+  return luaL_fileresult(L, 0, path);
+}
+
+/*
+** core.listdir(path) -> { name, ... } (unsorted, no "." or "..") | nil, msg, errno
 */
 static int util_listdir (lua_State *L) {
   const char *path = checkpath(L, 1);
@@ -40,7 +50,7 @@ static int util_listdir (lua_State *L) {
   lua_Integer n = 0;
   DIR *d = opendir(path);
   if (d == NULL)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+    return luaL_fileresult(L, 0, path);
   lua_newtable(L);
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
@@ -61,14 +71,11 @@ static int util_isdir (lua_State *L) {
 }
 
 /*
-** core.mkdir(path) -> true | nil, msg  (an existing directory is fine)
+** core.mkdir(path) -> true | nil, msg, errno  (an existing directory is fine)
 */
 static int util_mkdir (lua_State *L) {
   const char *path = checkpath(L, 1);
-  if (mkdir(path, 0777) != 0 && errno != EEXIST)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
-  lua_pushboolean(L, 1);
-  return 1;
+  return luaL_fileresult(L, mkdir(path, 0777) == 0 || errno == EEXIST, path);
 }
 
 /*
@@ -118,8 +125,8 @@ static int util_checksum (lua_State *L) {
 }
 
 /*
-** core.checksum_file(path) -> the checksum of the file's bytes | nil, msg
-** (status checks every applied file: no Lua string per file)
+** core.checksum_file(path) -> the checksum of the file's bytes | nil, msg,
+** errno (status checks every applied file: no Lua string per file)
 */
 static int util_checksum_file (lua_State *L) {
   const char *path = checkpath(L, 1);
@@ -128,13 +135,13 @@ static int util_checksum_file (lua_State *L) {
   ssize_t n;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+    return luaL_fileresult(L, 0, path);
   while ((n = read(fd, buf, sizeof buf)) != 0) {
     if (n < 0) {
       int err = errno;
       if (err == EINTR) continue;
       close(fd);
-      return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(err)), NULL);
+      return fileerror(L, path, err);
     }
     h = fnv1a(h, buf, (size_t)n);
   }
@@ -158,6 +165,7 @@ static int util_sleep (lua_State *L) {
 
 /*
 ** core.wait({ [fd] = "read"|"write", ... }, timeout?) -> { fd, ... } ready
+** | nil, msg, errno
 ** Waits until at least one descriptor is ready (or timeout seconds pass:
 ** then the list is empty). The scheduler's only blocking call.
 */
@@ -194,7 +202,7 @@ static int util_wait (lua_State *L) {
   luaL_argcheck(L, n > 0 || ms >= 0, 1, "no descriptor to wait for, "
                 "and no timeout");
   do rc = poll(fds, n, ms); while (rc < 0 && errno == EINTR);
-  if (rc < 0) return lm_fail(L, strerror(errno), NULL);
+  if (rc < 0) return luaL_fileresult(L, 0, NULL);
   lua_newtable(L);
   for (i = 0; i < n; i++) {
     if (fds[i].revents != 0) {
@@ -212,7 +220,7 @@ static int util_wait (lua_State *L) {
 */
 
 /*
-** core.lock(path) -> Lock | nil, msg
+** core.lock(path) -> Lock | nil, msg, errno
 ** Waits for an exclusive flock(2) on 'path'. flock locks do not interact
 ** with the fcntl locks SQLite takes, and the descriptor stays open until
 ** the lock is released, so closing it cannot drop SQLite's own locks
@@ -225,13 +233,13 @@ static int util_lock (lua_State *L) {
   luaL_setmetatable(L, LM_LOCK);
   lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (lk->fd < 0)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+    return luaL_fileresult(L, 0, path);
   while (flock(lk->fd, LOCK_EX) != 0) {
     if (errno != EINTR) {
       int err = errno;
       close(lk->fd);
       lk->fd = -1;
-      return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(err)), NULL);
+      return fileerror(L, path, err);
     }
   }
   return 1;

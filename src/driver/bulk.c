@@ -391,14 +391,6 @@ static const luaL_Reg stmt_bulk[] = {
   {NULL, NULL}
 };
 
-static const luaL_Reg conn_bulk[] = {
-  {"copy_begin", lm_pg_copy_begin},
-  {"copy_put", lm_pg_copy_put},
-  {"copy_flush", lm_pg_copy_flush},
-  {"copy_end", lm_pg_copy_end},
-  {NULL, NULL}
-};
-
 static const luaL_Reg core_bulk[] = {
   {"insert_columns", core_insert_columns},
   {"row_values", core_row_values},
@@ -407,11 +399,10 @@ static const luaL_Reg core_bulk[] = {
 };
 
 /*
-** Adds the bulk methods to the Connection and Statement metatables (made
-** already) and copy_encode to the module table at the top of the stack.
+** Adds exec_rows to the Statement metatable (made already) and the row
+** functions to the module table at the top of the stack.
 */
 void lm_open_bulk (lua_State *L) {
   lm_addmethods(L, LM_STATEMENT, stmt_bulk);
-  lm_addmethods(L, LM_CONNECTION, conn_bulk);
   luaL_setfuncs(L, core_bulk, 0);
 }

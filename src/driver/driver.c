@@ -198,6 +198,21 @@ static int conn_driver (lua_State *L) {
 }
 
 /*
+** conn:supports(feature) -> boolean: "copy", the copy_* methods;
+** "async", send() and poll() that wait on a socket (a scheduler can run
+** other connections meanwhile)
+*/
+static int conn_supports (lua_State *L) {
+  static const char *const features[] = {"copy", "async", NULL};
+  const lm_Driver *drv = lm_toconn(L, 1)->drv;
+  switch (luaL_checkoption(L, 2, NULL, features)) {
+    case 0: lua_pushboolean(L, drv->copy_begin != NULL); break;
+    default: lua_pushboolean(L, drv->async); break;
+  }
+  return 1;
+}
+
+/*
 ** conn:close(); also __gc and __close, so it must be idempotent
 */
 static int conn_gc (lua_State *L) {
@@ -219,6 +234,56 @@ static int conn_tostring (lua_State *L) {
     lua_concat(L, 3);
   }
   return 1;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** COPY ... FROM STDIN, on the drivers that have it (pg_copy.c)
+** =======================================================
+*/
+
+/* the open connection at 1, whose driver has the copy_* entries */
+static lm_Conn *checkcopy (lua_State *L) {
+  lm_Conn *c = lm_checkconn(L, 1);
+  if (c->drv->copy_begin == NULL)
+    lm_error(L, "COPY FROM STDIN is not supported by the %s driver",
+             c->drv->name);
+  return c;
+}
+
+/*
+** conn:copy_begin(sql) -> true | nil, msg, code
+*/
+static int conn_copy_begin (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_begin(L, c);
+}
+
+/*
+** conn:copy_put(data) -> true | nil, msg
+*/
+static int conn_copy_put (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_put(L, c);
+}
+
+/*
+** conn:copy_flush() -> true | "write", fd | nil, msg
+*/
+static int conn_copy_flush (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_flush(L, c);
+}
+
+/*
+** conn:copy_end([why]) -> rows copied | "read"|"write", fd | nil, msg, code
+*/
+static int conn_copy_end (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_end(L, c);
 }
 
 /* }====================================================== */
@@ -333,6 +398,11 @@ static const luaL_Reg conn_meth[] = {
   {"prepare", conn_prepare},
   {"last_insert_id", conn_last_insert_id},
   {"driver", conn_driver},
+  {"supports", conn_supports},
+  {"copy_begin", conn_copy_begin},
+  {"copy_put", conn_copy_put},
+  {"copy_flush", conn_copy_flush},
+  {"copy_end", conn_copy_end},
   {"close", conn_gc},
   {NULL, NULL}
 };

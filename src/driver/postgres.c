@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver.h"
-#include "pq_load.h"
+#include "pg.h"
 
 /* type OIDs (catalog/pg_type.h), fixed since PostgreSQL 7 */
 #define BOOLOID     16
@@ -32,20 +31,6 @@
 
 /* what pg_advance waits for */
 enum { PG_DONE, PG_READ, PG_WRITE, PG_FAILED };
-
-typedef struct PgConn {
-  lm_Conn h;
-  PGconn *pg;
-  PGresult *res;       /* the kept result: the first error, else the last
-                          one with rows, else the last one */
-  lua_Integer affected;  /* summed over the results of one query */
-  int connecting;      /* started by connect_start, not yet established */
-  int want;            /* PG_READ or PG_WRITE while connecting */
-  int done;            /* every result of the query is in */
-  int failed;          /* the connection broke during the query */
-  int copyout;         /* draining a COPY TO STDOUT nobody reads */
-  unsigned nstmt;      /* names the prepared statements */
-} PgConn;
 
 typedef struct PgStmt {
   lm_Stmt h;
@@ -782,15 +767,24 @@ static void pg_stmt_close (lm_Conn *h, lm_Stmt *hs) {
 /* }====================================================== */
 
 
-/* for pg_copy.c */
-void *lm_pg_handle (lm_Conn *h) {
-  PgConn *c = (PgConn *)h;
-  return c->connecting ? NULL : c->pg;
-}
-
-
 const lm_Driver lm_driver_postgres = {
-  "postgres", sizeof(PgConn), sizeof(PgStmt),
-  pg_open, pg_run, pg_send, pg_poll, pg_result, pg_last_insert_id,
-  pg_describe, pg_close, pg_prepare, pg_stmt_exec, pg_stmt_close
+  .name = "postgres",
+  .size = sizeof(PgConn),
+  .stmtsize = sizeof(PgStmt),
+  .async = 1,
+  .open = pg_open,
+  .run = pg_run,
+  .send = pg_send,
+  .poll = pg_poll,
+  .result = pg_result,
+  .last_insert_id = pg_last_insert_id,
+  .describe = pg_describe,
+  .close = pg_close,
+  .prepare = pg_prepare,
+  .stmt_exec = pg_stmt_exec,
+  .stmt_close = pg_stmt_close,
+  .copy_begin = lm_pg_copy_begin,
+  .copy_put = lm_pg_copy_put,
+  .copy_flush = lm_pg_copy_flush,
+  .copy_end = lm_pg_copy_end
 };
