@@ -501,15 +501,20 @@ static int bp_new (lua_State *L) {
   return 1;
 }
 
-/*
-** t:to_sql(grammar) -> { sql, ... }; the blueprint is built from then on
-*/
-static int bp_to_sql (lua_State *L) {
+/* compiles the blueprint with the grammar at 2; it is built from then on */
+static int compile (lua_State *L, int rebuild) {
   lm_Blueprint *bp = lm_checkblueprint(L, 1);
   const lm_Grammar *g = lm_checkgrammar(L, 2);
   bp->built = 1;
-  lm_compile(L, bp, g, 0);
+  lm_compile(L, bp, g, rebuild);
   return 1;
+}
+
+/*
+** t:to_sql(grammar) -> { sql, ... }
+*/
+static int bp_to_sql (lua_State *L) {
+  return compile(L, 0);
 }
 
 /*
@@ -518,11 +523,7 @@ static int bp_to_sql (lua_State *L) {
 ** lmigrate.sqlite_rebuild carries out, reading the table
 */
 static int bp_rebuild_plan (lua_State *L) {
-  lm_Blueprint *bp = lm_checkblueprint(L, 1);
-  const lm_Grammar *g = lm_checkgrammar(L, 2);
-  bp->built = 1;
-  lm_compile(L, bp, g, 1);
-  return 1;
+  return compile(L, 1);
 }
 
 static int bp_table_name (lua_State *L) {

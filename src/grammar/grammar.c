@@ -1,8 +1,9 @@
 /*
 ** grammar.c
 ** What every dialect shares: a small SQL formatter, the pieces of column
-** definitions and constraints, the compile loop that walks a Blueprint,
-** and the Grammar userdata seen from Lua.
+** definitions and constraints, the base grammar whose entries a dialect
+** leaves NULL, the compile loop that walks a Blueprint, and the Grammar
+** userdata seen from Lua.
 */
 #include <math.h>
 #include <stdarg.h>
@@ -247,13 +248,6 @@ void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind) {
   if (cmd->expr) lm_addf(c, " WHERE %s", cmd->expr);
 }
 
-void lm_alteradd (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f) {
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD ");
-  f(c, cmd);
-  lm_end(c);
-}
-
 lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind) {
   lm_Command cmd;
   memset(&cmd, 0, sizeof(cmd));
@@ -270,17 +264,132 @@ lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind) {
 
 /*
 ** {======================================================
+** The base grammar: the entries a dialect leaves NULL
+** =======================================================
+*/
+
+void lm_no_command (lm_Ctx *c, const lm_Command *cmd) {
+  lua_pushfstring(c->L, "%s()", cmdnames[cmd->kind]);
+  lm_unsupported(c, lua_tostring(c->L, -1));
+}
+
+/* [CONSTRAINT "name"] PRIMARY KEY ("a", "b") */
+static void base_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
+  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
+}
+
+/* a constraint added after the fact, written as inside CREATE TABLE */
+void lm_compile_alter_add (lm_Ctx *c, const lm_Command *cmd) {
+  lm_CmdFn f = lm_inline(c->g, cmd->kind);
+  if (f == NULL) lm_no_command(c, cmd);   /* a dialect that inlines none */
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  f(c, cmd);
+  lm_end(c);
+}
+
+void lm_compile_create_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_begin(c);
+  lm_addindex(c, cmd, cmd->kind == LM_C_UNIQUE ? "UNIQUE " : "");
+  lm_end(c);
+}
+
+void lm_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "DROP INDEX %I", cmd->name);
+}
+
+/* ALTER TABLE "t" DROP COLUMN "a", DROP COLUMN "b" */
+static void base_drop_column (lm_Ctx *c, const lm_Command *cmd) {
+  int i;
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ");
+  for (i = 0; i < cmd->ncolumns; i++)
+    lm_addf(c, "%sDROP COLUMN %I", i > 0 ? ", " : "", cmd->columns[i]);
+  lm_end(c);
+}
+
+static void base_rename_column (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
+}
+
+/* drop_unique and drop_foreign: constraints with a name */
+static void base_drop_constraint (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", cmd->name);
+}
+
+static void base_add (lm_Ctx *c, const lm_Column *col) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  lm_addcolumn(c, col);
+  lm_end(c);
+}
+
+static void base_change (lm_Ctx *c, const lm_Column *col) {
+  (void)col;
+  lm_unsupported(c, "change()");
+}
+
+/* CASCADE only where the dialect has it (g->cascade) */
+static void base_drop (lm_Ctx *c, const char *table, int flags) {
+  lm_stmt(c, "DROP TABLE %s%I%s", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
+          table, (flags & LM_DROP_CASCADE) && c->g->cascade ? " CASCADE" : "");
+}
+
+static void base_rename (lm_Ctx *c, const char *from, const char *to) {
+  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
+}
+
+static void base_truncate (lm_Ctx *c, const char *table) {
+  lm_stmt(c, "TRUNCATE TABLE %I", table);
+}
+
+static const lm_Grammar base = {
+  .name = "base",
+  .inline_ = {
+    [LM_C_PRIMARY] = base_inline_primary,
+    [LM_C_FOREIGN] = lm_addforeign,
+    [LM_C_CHECK] = lm_addcheck
+  },
+  .compile = {
+    [LM_C_PRIMARY] = lm_compile_alter_add,
+    [LM_C_UNIQUE] = lm_compile_alter_add,
+    [LM_C_INDEX] = lm_compile_create_index,
+    [LM_C_FULLTEXT] = lm_no_command,
+    [LM_C_FOREIGN] = lm_compile_alter_add,
+    [LM_C_CHECK] = lm_compile_alter_add,
+    [LM_C_DROP_COLUMN] = base_drop_column,
+    [LM_C_RENAME_COLUMN] = base_rename_column,
+    [LM_C_DROP_INDEX] = lm_compile_drop_index,
+    [LM_C_DROP_UNIQUE] = base_drop_constraint,
+    [LM_C_DROP_FOREIGN] = base_drop_constraint,
+    [LM_C_DROP_PRIMARY] = lm_no_command   /* each dialect names it its way */
+  },
+  .compile_add = base_add,
+  .compile_change = base_change,
+  .compile_drop = base_drop,
+  .compile_rename = base_rename,
+  .compile_truncate = base_truncate
+};
+
+/* the dialect's entry 'f', or the base grammar's when it leaves it NULL */
+#define entry(g, f)  ((g)->f != NULL ? (g)->f : base.f)
+
+lm_CmdFn lm_inline (const lm_Grammar *g, lm_CmdKind kind) {
+  return entry(g, inline_[kind]);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
 ** The compile loop
 ** =======================================================
 */
 
 static void compilecmd (lm_Ctx *c, const lm_Command *cmd) {
-  lm_CmdFn f = c->g->compile[cmd->kind];
-  if (f == NULL) {
-    lua_pushfstring(c->L, "%s()", cmdnames[cmd->kind]);
-    lm_unsupported(c, lua_tostring(c->L, -1));
-  }
-  f(c, cmd);
+  entry(c->g, compile[cmd->kind])(c, cmd);
 }
 
 /* a column's unique() and index(): inline in a CREATE or after it */
@@ -294,10 +403,10 @@ static void colcommands (lm_Ctx *c, const lm_Column *col, int inl) {
     int isinl;
     if (!(col->flags & fl[i].flag)) continue;
     cmd = lm_colcommand(col, fl[i].kind);
-    isinl = c->bp->mode != LM_ALTER && c->g->inline_[cmd.kind] != NULL;
+    isinl = c->bp->mode != LM_ALTER && lm_inline(c->g, cmd.kind) != NULL;
     if (inl && isinl) {
       luaL_addstring(&c->b, ", ");
-      c->g->inline_[cmd.kind](c, &cmd);
+      lm_inline(c->g, cmd.kind)(c, &cmd);
     }
     else if (!inl && !isinl)
       compilecmd(c, &cmd);
@@ -332,7 +441,7 @@ static void compilecreate (lm_Ctx *c) {
   for (i = 0; i < bp->ncols; i++)
     colcommands(c, &bp->cols[i], 1);
   for (i = 0; i < bp->ncmds; i++) {
-    lm_CmdFn f = c->g->inline_[bp->cmds[i].kind];
+    lm_CmdFn f = lm_inline(c->g, bp->cmds[i].kind);
     if (f == NULL) continue;
     luaL_addstring(&c->b, ", ");
     f(c, &bp->cmds[i]);
@@ -348,7 +457,7 @@ static void aftercreate (lm_Ctx *c) {
   for (i = 0; i < bp->ncols; i++)
     colcommands(c, &bp->cols[i], 0);
   for (i = 0; i < bp->ncmds; i++) {
-    if (c->g->inline_[bp->cmds[i].kind] == NULL)
+    if (lm_inline(c->g, bp->cmds[i].kind) == NULL)
       compilecmd(c, &bp->cmds[i]);
   }
   for (i = 0; i < bp->ncols; i++) {
@@ -358,8 +467,8 @@ static void aftercreate (lm_Ctx *c) {
 }
 
 static void altercolumn (lm_Ctx *c, const lm_Column *col) {
-  if (col->flags & LM_F_CHANGE) c->g->compile_change(c, col);
-  else c->g->compile_add(c, col);
+  if (col->flags & LM_F_CHANGE) entry(c->g, compile_change)(c, col);
+  else entry(c->g, compile_add)(c, col);
   colcommands(c, col, 0);
   if (col->comment && c->g->compile_comment)
     c->g->compile_comment(c, col);
@@ -415,7 +524,7 @@ const lm_Grammar *lm_checkgrammar (lua_State *L, int arg) {
 }
 
 /* a context for statements outside a blueprint; pushes the list */
-static lm_Ctx *newctx (lua_State *L, lm_Ctx *c) {
+static void newctx (lua_State *L, lm_Ctx *c) {
   c->L = L;
   c->g = lm_checkgrammar(L, 1);
   c->bp = NULL;
@@ -423,7 +532,6 @@ static lm_Ctx *newctx (lua_State *L, lm_Ctx *c) {
   c->rebuild = 0;
   lua_newtable(L);
   c->list = lua_gettop(L);
-  return c;
 }
 
 /*
@@ -474,7 +582,8 @@ static int g_drop (lua_State *L) {
   int flags = (lua_toboolean(L, 3) ? LM_DROP_IF_EXISTS : 0) |
               (lua_toboolean(L, 4) ? LM_DROP_CASCADE : 0);
   lua_settop(L, 4);
-  newctx(L, &c)->g->compile_drop(&c, table, flags);
+  newctx(L, &c);
+  entry(c.g, compile_drop)(&c, table, flags);
   lua_rawgeti(L, c.list, 1);
   return 1;
 }
@@ -486,7 +595,8 @@ static int g_rename (lua_State *L) {
   lm_Ctx c;
   const char *from = lm_checkname(L, 2);
   const char *to = lm_checkname(L, 3);
-  newctx(L, &c)->g->compile_rename(&c, from, to);
+  newctx(L, &c);
+  entry(c.g, compile_rename)(&c, from, to);
   lua_rawgeti(L, c.list, 1);
   return 1;
 }
@@ -497,7 +607,8 @@ static int g_rename (lua_State *L) {
 static int g_truncate (lua_State *L) {
   lm_Ctx c;
   const char *table = lm_checkname(L, 2);
-  newctx(L, &c)->g->compile_truncate(&c, table);
+  newctx(L, &c);
+  entry(c.g, compile_truncate)(&c, table);
   return 1;
 }
 
@@ -549,7 +660,7 @@ static int g_drop_object (lua_State *L) {
   const char *name = lm_checkname(L, 3);
   newctx(L, &c);
   if (kind == 0)
-    c.g->compile_drop(&c, name, LM_DROP_IF_EXISTS | LM_DROP_CASCADE);
+    entry(c.g, compile_drop)(&c, name, LM_DROP_IF_EXISTS | LM_DROP_CASCADE);
   else
     lm_stmt(&c, "DROP %s IF EXISTS %I%s", words[kind], name,
             c.g->cascade ? " CASCADE" : "");
