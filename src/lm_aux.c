@@ -36,6 +36,13 @@ void lm_error (lua_State *L, const char *fmt, ...) {
   abort();  /* not reached: lua_error does not return */
 }
 
+int lm_failparams (lua_State *L, int expected, int got) {
+  luaL_pushfail(L);
+  lua_pushfstring(L, "wrong number of parameters: the SQL takes %d, got %d",
+                  expected, got);
+  return 2;
+}
+
 const char *lm_checkname (lua_State *L, int arg) {
   size_t len;
   const char *s = luaL_checklstring(L, arg, &len);

@@ -162,6 +162,8 @@ typedef struct lm_Blueprint {
 int lm_fail (lua_State *L, const char *msg, const char *code);
 /* lm_aux.c: luaL_error, declared not to return */
 LM_NORETURN void lm_error (lua_State *L, const char *fmt, ...);
+/* lm_aux.c: pushes nil, "wrong number of parameters: the SQL takes N, got M" */
+int lm_failparams (lua_State *L, int expected, int got);
 /* raises unless the string at 'arg' is free of NUL bytes; returns it */
 const char *lm_checkname (lua_State *L, int arg);
 
@@ -179,6 +181,60 @@ void lm_createmeta (lua_State *L, const char *tname, const luaL_Reg *meta,
                     const luaL_Reg *meth, const char *what);
 /* lm_aux.c: adds 'meth' to the methods of the metatable 'tname' */
 void lm_addmethods (lua_State *L, const char *tname, const luaL_Reg *meth);
+
+/*
+** {======================================================
+** SQL text: one scanner for every dialect (lm_sql.c)
+** =======================================================
+*/
+
+/* how a dialect writes its SQL text */
+typedef struct lm_SqlRules {
+  const char *strquote;  /* the quotes of string literals: "'" */
+  const char *idquote;   /* of quoted identifiers; '[' is closed by ']' */
+  unsigned flags;        /* LM_SQL_* */
+} lm_SqlRules;
+
+#define LM_SQL_BACKSLASH  (1u << 0)  /* a backslash escapes in every string */
+#define LM_SQL_ESTRING    (1u << 1)  /* E'...': a string with escapes */
+#define LM_SQL_DOLLAR     (1u << 2)  /* $tag$ ... $tag$ */
+#define LM_SQL_NESTED     (1u << 3)  /* block comments nest */
+#define LM_SQL_HASH       (1u << 4)  /* '#' starts a line comment */
+#define LM_SQL_DASHBLANK  (1u << 5)  /* '--' is one only before a blank */
+#define LM_SQL_QQ         (1u << 6)  /* '??' is a literal '?' */
+
+extern const lm_SqlRules lm_sql_sqlite, lm_sql_postgres, lm_sql_mysql;
+
+typedef enum lm_TokKind {
+  LM_TK_SPACE, LM_TK_COMMENT,
+  LM_TK_WORD,      /* a bare word: keyword, identifier, number */
+  LM_TK_IDENT,     /* a quoted identifier */
+  LM_TK_STRING,    /* a string literal, dollar quotes included */
+  LM_TK_PARAM,     /* '?' */
+  LM_TK_QMARK,     /* '??' under LM_SQL_QQ */
+  LM_TK_PUNCT      /* any other byte */
+} lm_TokKind;
+
+/*
+** The token at 'p' of the text 'sql'..'end' (sql <= p < end): sets
+** '*kind' and returns where it ends. An unclosed quote or comment runs
+** to the end.
+*/
+const char *lm_sqltoken (const lm_SqlRules *r, const char *sql, const char *p,
+                         const char *end, lm_TokKind *kind);
+/* the number of '?' placeholders of 'sql' */
+int lm_sqlparams (const lm_SqlRules *r, const char *sql, size_t len);
+/*
+** Pushes 'sql' with its placeholders replaced, the n-th (from 1) by the
+** value 'f' pushes, a '??' (LM_SQL_QQ) by '?'; returns their number
+*/
+typedef void (*lm_ParamFn) (lua_State *L, int n, void *ud);
+int lm_sqlreplace (lua_State *L, const lm_SqlRules *r, const char *sql,
+                   size_t len, lm_ParamFn f, void *ud);
+/* core.tokenize */
+int lm_open_sql (lua_State *L);
+
+/* }====================================================== */
 
 /* lm_util.c: file system, clocks and hashing for the runtime */
 int lm_open_util (lua_State *L);

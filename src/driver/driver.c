@@ -62,13 +62,6 @@ const char *lm_checksql (lua_State *L, int arg, size_t *len) {
   return sql;
 }
 
-int lm_failparams (lua_State *L, int expected, int got) {
-  luaL_pushfail(L);
-  lua_pushfstring(L, "wrong number of parameters: the SQL takes %d, got %d",
-                  expected, got);
-  return 2;
-}
-
 /* }====================================================== */
 
 

@@ -84,8 +84,6 @@ lm_Conn *lm_toconn (lua_State *L, int arg);      /* type check only */
 int lm_checkparams (lua_State *L, int first);
 /* the SQL string at 'arg': raises if it holds a NUL byte */
 const char *lm_checksql (lua_State *L, int arg, size_t *len);
-/* pushes nil, "wrong number of parameters ..." */
-int lm_failparams (lua_State *L, int expected, int got);
 
 /* bulk.c: stmt:exec_rows, core.insert_columns, row_values, copy_encode */
 void lm_open_bulk (lua_State *L);

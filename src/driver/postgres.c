@@ -332,105 +332,20 @@ static void pg_describe (lua_State *L, lm_Conn *h) {
 ** =======================================================
 */
 
-static int pg_identchar (unsigned char ch) {
-  return ch == '_' || ch == '$' || ch >= 0x80 || (ch >= '0' && ch <= '9')
-      || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
-}
-
-/* past the string literal at 'p' ('e': backslash escapes, as in E'...') */
-static const char *pg_skipquoted (const char *p, char q, int e) {
-  for (p++; *p; p++) {
-    if (e && *p == '\\' && p[1] != '\0') p++;
-    else if (*p == q) {
-      if (p[1] != q) return p + 1;
-      p++;  /* a doubled quote */
-    }
-  }
-  return p;
-}
-
-/* past the (nested) block comment at 'p' */
-static const char *pg_skipcomment (const char *p) {
-  int depth = 0;
-  while (*p) {
-    if (p[0] == '/' && p[1] == '*') { depth++; p += 2; }
-    else if (p[0] == '*' && p[1] == '/') {
-      p += 2;
-      if (--depth == 0) break;
-    }
-    else p++;
-  }
-  return p;
-}
-
-/* past the $tag$...$tag$ at 'p', or 'p' when it starts none ($1) */
-static const char *pg_skipdollar (const char *p) {
-  const char *q = p + 1, *s;
-  size_t len;
-  if (*q != '$' && (!pg_identchar((unsigned char)*q) || (*q >= '0' && *q <= '9')))
-    return p;
-  while (*q != '$' && pg_identchar((unsigned char)*q)) q++;
-  if (*q != '$') return p;
-  len = (size_t)(q - p) + 1;
-  for (s = q + 1; *s; s++)
-    if (*s == '$' && strncmp(s, p, len) == 0) return s + len;
-  return s;
-}
-
-/* past the literal, quoted identifier or comment at 'p', or 'p' itself */
-static const char *pg_skip (const char *sql, const char *p) {
-  int afterword = (p > sql && pg_identchar((unsigned char)p[-1]));
-  switch (*p) {
-    case '\'': {
-      int e = (afterword && (p[-1] | 0x20) == 'e'
-               && (p - 1 == sql || !pg_identchar((unsigned char)p[-2])));
-      return pg_skipquoted(p, '\'', e);
-    }
-    case '"':
-      return pg_skipquoted(p, '"', 0);
-    case '-':
-      if (p[1] != '-') return p;
-      p += strcspn(p, "\n");
-      return (*p) ? p + 1 : p;
-    case '/':
-      return (p[1] == '*') ? pg_skipcomment(p) : p;
-    case '$':
-      return afterword ? p : pg_skipdollar(p);
-    default:
-      return p;
-  }
+static void pg_pushparam (lua_State *L, int n, void *ud) {
+  (void)ud;
+  lua_pushfstring(L, "$%d", n);
 }
 
 /*
 ** Pushes 'sql' with its '?' placeholders rewritten to $1..$n, and
 ** returns n. A '?' in a literal, quoted identifier, dollar quote or
-** comment stays; '??' is a literal '?' (the jsonb operators).
+** comment stays; '??' is a literal '?' (the jsonb operators). lm_sql.c
+** scans it, the same as g:interpolate does for a printed script.
 */
 static int pg_rewrite (lua_State *L, const char *sql) {
-  luaL_Buffer b;
-  const char *p = sql, *q;
-  char num[16];
-  int n = 0;
-  luaL_buffinit(L, &b);
-  while (*p) {
-    if ((q = pg_skip(sql, p)) != p) {
-      luaL_addlstring(&b, p, (size_t)(q - p));
-      p = q;
-    }
-    else if (*p == '?' && p[1] == '?') {
-      luaL_addchar(&b, '?');
-      p += 2;
-    }
-    else if (*p == '?') {
-      snprintf(num, sizeof num, "$%d", ++n);
-      luaL_addstring(&b, num);
-      p++;
-    }
-    else
-      luaL_addchar(&b, *p++);
-  }
-  luaL_pushresult(&b);
-  return n;
+  return lm_sqlreplace(L, &lm_sql_postgres, sql, strlen(sql), pg_pushparam,
+                       NULL);
 }
 
 /* pushes the shortest text that reads back as the float at 'arg' */

@@ -680,46 +680,76 @@ static int g_foreign_key_checks (lua_State *L) {
   return 1;
 }
 
+/* pushes the value at 'arg' as a SQL literal of the dialect */
+static void pushliteral (lua_State *L, const lm_Grammar *g, int arg) {
+  luaL_Buffer b;
+  switch (lua_type(L, arg)) {
+    case LUA_TNONE: case LUA_TNIL:
+      lua_pushliteral(L, "NULL");
+      break;
+    case LUA_TLIGHTUSERDATA:
+      luaL_argexpected(L, lm_isnull(L, arg), arg, "SQL value");
+      lua_pushliteral(L, "NULL");
+      break;
+    case LUA_TBOOLEAN:
+      lua_pushstring(L, lua_toboolean(L, arg) ? g->true_ : g->false_);
+      break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, arg))
+        lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, arg));
+      else {
+        char num[64];
+        luaL_argcheck(L, isfinite((double)lua_tonumber(L, arg)), arg,
+                      "NaN and infinity have no SQL literal");
+        snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, arg));
+        lua_pushstring(L, num);
+      }
+      break;
+    case LUA_TSTRING:
+      luaL_argcheck(L, strlen(lua_tostring(L, arg)) == lua_rawlen(L, arg), arg,
+                    "a string with a NUL byte has no SQL literal");
+      luaL_buffinit(L, &b);
+      g->literal(&b, lua_tostring(L, arg));
+      luaL_pushresult(&b);
+      break;
+    default:
+      luaL_typeerror(L, arg, "SQL value");
+  }
+}
+
 /*
 ** g:literal(v) -> v as a SQL literal of the dialect (strings, numbers,
 ** booleans, lmigrate.null or nil); for scripts printed, never for
 ** statements run, which bind their values
 */
 static int g_literal (lua_State *L) {
+  pushliteral(L, lm_checkgrammar(L, 1), 2);
+  return 1;
+}
+
+/* the value of the n-th placeholder: argument 2 + n of g:interpolate */
+static void pushvalue (lua_State *L, int n, void *g) {
+  pushliteral(L, (const lm_Grammar *)g, 2 + n);
+}
+
+/*
+** g:interpolate(sql, ...) -> sql with each '?' placeholder replaced by
+** the value as g:literal writes it | nil, "wrong number of parameters
+** ...". The placeholders are the driver's: a '?' in a string, quoted
+** identifier, comment or dollar quote stays, and on PostgreSQL '??' is a
+** literal '?'. With no values the SQL is returned as it is, as the
+** driver sends it then. For scripts printed, never for statements run.
+*/
+static int g_interpolate (lua_State *L) {
   const lm_Grammar *g = lm_checkgrammar(L, 1);
-  luaL_Buffer b;
-  switch (lua_type(L, 2)) {
-    case LUA_TNONE: case LUA_TNIL:
-      lua_pushliteral(L, "NULL");
-      return 1;
-    case LUA_TLIGHTUSERDATA:
-      luaL_argexpected(L, lm_isnull(L, 2), 2, "SQL value");
-      lua_pushliteral(L, "NULL");
-      return 1;
-    case LUA_TBOOLEAN:
-      lua_pushstring(L, lua_toboolean(L, 2) ? g->true_ : g->false_);
-      return 1;
-    case LUA_TNUMBER:
-      if (lua_isinteger(L, 2))
-        lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, 2));
-      else {
-        char num[64];
-        luaL_argcheck(L, isfinite((double)lua_tonumber(L, 2)), 2,
-                      "NaN and infinity have no SQL literal");
-        snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, 2));
-        lua_pushstring(L, num);
-      }
-      return 1;
-    case LUA_TSTRING:
-      luaL_argcheck(L, strlen(lua_tostring(L, 2)) == lua_rawlen(L, 2), 2,
-                    "a string with a NUL byte has no SQL literal");
-      luaL_buffinit(L, &b);
-      g->literal(&b, lua_tostring(L, 2));
-      luaL_pushresult(&b);
-      return 1;
-    default:
-      return luaL_typeerror(L, 2, "SQL value");
-  }
+  size_t len;
+  const char *sql = luaL_checklstring(L, 2, &len);
+  int n = lua_gettop(L) - 2, expected;
+  if (n == 0) return 1;
+  expected = lm_sqlparams(g->sql, sql, len);
+  if (expected != n) return lm_failparams(L, expected, n);
+  lm_sqlreplace(L, g->sql, sql, len, pushvalue, (void *)g);
+  return 1;
 }
 
 static int g_tostring (lua_State *L) {
@@ -740,6 +770,7 @@ static const luaL_Reg g_meth[] = {
   {"drop_object", g_drop_object},
   {"foreign_key_checks", g_foreign_key_checks},
   {"literal", g_literal},
+  {"interpolate", g_interpolate},
   {NULL, NULL}
 };
 

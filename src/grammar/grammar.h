@@ -41,6 +41,7 @@ typedef void (*lm_CmdFn) (lm_Ctx *c, const lm_Command *cmd);
 struct lm_Grammar {
   const char *name;        /* "sqlite", "postgres", "mysql" */
   char quote;              /* identifier quote */
+  const lm_SqlRules *sql;  /* how its SQL text is scanned (lm_sql.c) */
   void (*literal) (luaL_Buffer *b, const char *s);  /* %L */
   const char *true_, *false_;   /* boolean defaults */
   /*
