@@ -4,7 +4,9 @@
 ** checks, the only two ways SQL text gets user strings into it, and the
 ** metatables of the userdata.
 */
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +51,31 @@ const char *lm_checkname (lua_State *L, int arg) {
   luaL_argcheck(L, len > 0, arg, "name must not be empty");
   luaL_argcheck(L, strlen(s) == len, arg, "name must not contain a NUL byte");
   return s;
+}
+
+size_t lm_numtext (char *buf, lua_Number x) {
+  char *p;
+  int prec;
+  if (isnan(x)) return (size_t)snprintf(buf, LM_NUMBUF, "NaN");
+  if (isinf(x))
+    return (size_t)snprintf(buf, LM_NUMBUF, x > 0 ? "Infinity" : "-Infinity");
+  for (prec = 15; prec < 17; prec++) {
+    snprintf(buf, LM_NUMBUF, "%.*g", prec, (double)x);
+    if ((lua_Number)strtod(buf, NULL) == x) break;
+  }
+  if (prec == 17) snprintf(buf, LM_NUMBUF, "%.17g", (double)x);  /* always exact */
+  for (p = buf; *p; p++)
+    if (*p == ',') *p = '.';  /* a locale's decimal comma */
+  return (size_t)(p - buf);
+}
+
+const char *lm_pushnumtext (lua_State *L, int idx) {
+  char buf[LM_NUMBUF];
+  size_t len;
+  if (lua_isinteger(L, idx))
+    return lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, idx));
+  len = lm_numtext(buf, lua_tonumber(L, idx));
+  return lua_pushlstring(L, buf, len);
 }
 
 /*

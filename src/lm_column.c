@@ -5,8 +5,6 @@
 ** handles (lm_schema.c makes the handles). lm_open_column registers them.
 */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmigrate.h"
@@ -249,18 +247,22 @@ static int col_change (lua_State *L) {
   return 1;
 }
 
-/* a number as SQL text: integers as such, floats so they read back equal */
-static const char *numbertext (lua_State *L, char *buf, size_t sz) {
-  if (lua_isinteger(L, 2))
-    snprintf(buf, sz, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, 2));
-  else {
-    double d = (double)lua_tonumber(L, 2);
-    luaL_argcheck(L, isfinite(d), 2, "default must be a finite number");
-    snprintf(buf, sz, "%.15g", d);
-    if (strtod(buf, NULL) != d) snprintf(buf, sz, "%.17g", d);
-    if (strspn(buf, "-0123456789") == strlen(buf)) strcat(buf, ".0");
+/*
+** Pushes the number at 2 as SQL text (lm_numtext): a float that looks
+** like an integer gets a ".0", so that it stays a float default
+*/
+static const char *numbertext (lua_State *L) {
+  const char *s;
+  if (lua_isinteger(L, 2)) return lm_pushnumtext(L, 2);
+  luaL_argcheck(L, isfinite(lua_tonumber(L, 2)), 2,
+                "default must be a finite number");
+  s = lm_pushnumtext(L, 2);
+  if (strspn(s, "-0123456789") == strlen(s)) {
+    lua_pushliteral(L, ".0");
+    lua_concat(L, 2);
+    s = lua_tostring(L, -1);
   }
-  return buf;
+  return s;
 }
 
 /*
@@ -270,11 +272,10 @@ static const char *numbertext (lua_State *L, char *buf, size_t sz) {
 static int col_default (lua_State *L) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
-  char num[64];
   const char *v = NULL;
   lm_DefaultKind kind;
   switch (lua_type(L, 2)) {
-    case LUA_TNUMBER: kind = LM_D_NUMBER; v = numbertext(L, num, sizeof(num)); break;
+    case LUA_TNUMBER: kind = LM_D_NUMBER; v = numbertext(L); break;
     case LUA_TSTRING: kind = LM_D_STRING; v = lm_checktext(L, 2); break;
     case LUA_TBOOLEAN: kind = LM_D_BOOLEAN; v = lua_toboolean(L, 2) ? "1" : "0"; break;
     default:

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -151,6 +152,20 @@ static int util_checksum_file (lua_State *L) {
 }
 
 /*
+** core.numtext(x) -> x as text: an integer as such, a float the shortest
+** text that reads back equal ("0.1", not "0.10000000000000001"), as SQL
+** literals and COPY write it. NaN and infinity raise: JSON and SQL have
+** no text for them.
+*/
+static int util_numtext (lua_State *L) {
+  luaL_checktype(L, 1, LUA_TNUMBER);
+  luaL_argcheck(L, lua_isinteger(L, 1) || isfinite(lua_tonumber(L, 1)), 1,
+                "NaN and infinity have no number text");
+  lm_pushnumtext(L, 1);
+  return 1;
+}
+
+/*
 ** core.sleep(seconds)
 */
 static int util_sleep (lua_State *L) {
@@ -265,6 +280,7 @@ static const luaL_Reg util_funcs[] = {
   {"isatty", util_isatty},
   {"checksum", util_checksum},
   {"checksum_file", util_checksum_file},
+  {"numtext", util_numtext},
   {"sleep", util_sleep},
   {"wait", util_wait},
   {"lock", util_lock},

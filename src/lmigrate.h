@@ -167,6 +167,19 @@ int lm_failparams (lua_State *L, int expected, int got);
 /* raises unless the string at 'arg' is free of NUL bytes; returns it */
 const char *lm_checkname (lua_State *L, int arg);
 
+/*
+** lm_aux.c: the one way a number becomes text (SQL, COPY, JSON). A float
+** is the shortest of %.15g, %.16g, %.17g that reads back equal, with '.'
+** for a locale's decimal comma; NaN and the infinities are "NaN",
+** "Infinity", "-Infinity" (PostgreSQL's spelling), which SQL literals and
+** JSON refuse before asking. 'buf' holds LM_NUMBUF bytes; returns the
+** length. lm_pushnumtext pushes the text of the number at 'idx', an
+** integer as such.
+*/
+#define LM_NUMBUF 32
+size_t lm_numtext (char *buf, lua_Number x);
+const char *lm_pushnumtext (lua_State *L, int idx);
+
 /* lm_aux.c: SQL text is only ever built through these */
 void lm_quote_ident (luaL_Buffer *b, const char *name, char q);
 void lm_quote_lit (luaL_Buffer *b, const char *s);

@@ -348,21 +348,6 @@ static int pg_rewrite (lua_State *L, const char *sql) {
                        NULL);
 }
 
-/* pushes the shortest text that reads back as the float at 'arg' */
-static const char *pg_pushfloat (lua_State *L, lua_Number x) {
-  char buf[64], *p;
-  int prec;
-  if (x != x) return "NaN";
-  if (isinf(x)) return (x > 0) ? "Infinity" : "-Infinity";
-  for (prec = 15; prec <= 17; prec++) {
-    snprintf(buf, sizeof buf, "%.*g", prec, (double)x);
-    if ((lua_Number)strtod(buf, NULL) == x) break;
-  }
-  for (p = buf; *p; p++)
-    if (*p == ',') *p = '.';  /* a locale's decimal comma */
-  return lua_pushstring(L, buf);
-}
-
 typedef struct PgParams {
   const char **values;
   int *lengths, *formats;
@@ -388,10 +373,8 @@ static void pg_params (lua_State *L, int first, int n, PgParams *pp) {
       case LUA_TBOOLEAN:
         pp->values[i] = lua_toboolean(L, arg) ? "true" : "false";
         break;
-      case LUA_TNUMBER:
-        pp->values[i] = lua_isinteger(L, arg)
-          ? lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, arg))
-          : pg_pushfloat(L, lua_tonumber(L, arg));
+      case LUA_TNUMBER:  /* NaN and infinities too: float8 reads them */
+        pp->values[i] = lm_pushnumtext(L, arg);
         break;
       case LUA_TSTRING:
         pp->values[i] = lua_tolstring(L, arg, &len);

@@ -695,15 +695,9 @@ static void pushliteral (lua_State *L, const lm_Grammar *g, int arg) {
       lua_pushstring(L, lua_toboolean(L, arg) ? g->true_ : g->false_);
       break;
     case LUA_TNUMBER:
-      if (lua_isinteger(L, arg))
-        lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, arg));
-      else {
-        char num[64];
-        luaL_argcheck(L, isfinite((double)lua_tonumber(L, arg)), arg,
-                      "NaN and infinity have no SQL literal");
-        snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, arg));
-        lua_pushstring(L, num);
-      }
+      luaL_argcheck(L, lua_isinteger(L, arg) || isfinite(lua_tonumber(L, arg)),
+                    arg, "NaN and infinity have no SQL literal");
+      lm_pushnumtext(L, arg);
       break;
     case LUA_TSTRING:
       luaL_argcheck(L, strlen(lua_tostring(L, arg)) == lua_rawlen(L, arg), arg,
