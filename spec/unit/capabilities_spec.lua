@@ -36,3 +36,24 @@ describe("conn:supports", function()
     conn:close()
   end)
 end)
+
+describe("g:supports", function()
+  -- { dialect, rebuild, transactional_ddl, cascade }
+  for _, case in ipairs({
+    { "sqlite", true, true, false },
+    { "postgres", false, true, true },
+    { "mysql", false, false, false },
+  }) do
+    it("says what " .. case[1] .. " can do", function()
+      local g = core.grammar(case[1])
+      assert.equals(case[2], g:supports("rebuild"))
+      assert.equals(case[3], g:supports("transactional_ddl"))
+      assert.equals(case[4], g:supports("cascade"))
+    end)
+  end
+
+  it("refuses a feature it does not know", function()
+    assert.error_matches(function() core.grammar("sqlite"):supports("time_travel") end,
+      "invalid option 'time_travel'")
+  end)
+end)

@@ -669,6 +669,27 @@ static int g_drop_object (lua_State *L) {
 }
 
 /*
+** g:supports(feature) -> boolean: "rebuild", alters ALTER TABLE cannot
+** do in place go through a table rebuild (bp:rebuild_plan, SQLite);
+** "transactional_ddl", DDL rolls back with its transaction; "cascade",
+** DROP ... CASCADE exists
+*/
+static int g_supports (lua_State *L) {
+  static const char *const features[] = {
+    "rebuild", "transactional_ddl", "cascade", NULL
+  };
+  const lm_Grammar *g = lm_checkgrammar(L, 1);
+  int on;
+  switch (luaL_checkoption(L, 2, NULL, features)) {
+    case 0: on = g->rebuild; break;
+    case 1: on = g->transactional_ddl; break;
+    default: on = g->cascade; break;
+  }
+  lua_pushboolean(L, on);
+  return 1;
+}
+
+/*
 ** g:foreign_key_checks(on) -> sql turning them on or off | nil where
 ** the dialect has no such switch (drops use CASCADE there)
 */
@@ -763,6 +784,7 @@ static const luaL_Reg g_meth[] = {
   {"list_objects", g_list_objects},
   {"drop_object", g_drop_object},
   {"foreign_key_checks", g_foreign_key_checks},
+  {"supports", g_supports},
   {"literal", g_literal},
   {"interpolate", g_interpolate},
   {NULL, NULL}

@@ -74,7 +74,11 @@ struct lm_Grammar {
   /* what fresh drops: rows (name, kind), kind 'view', 'table' or 'sequence' */
   const char *list_objects;
   const char *fk_off, *fk_on;  /* foreign key checks off/on; NULL: use CASCADE */
+  /* what g:supports(feature) answers */
   int cascade;                 /* 1: DROP ... CASCADE exists */
+  int rebuild;                 /* 1: what ALTER TABLE cannot do in place is
+                                  a table rebuild (bp:rebuild_plan) */
+  int transactional_ddl;       /* 1: DDL rolls back with its transaction */
 };
 
 extern const lm_Grammar lm_grammar_sqlite;

@@ -209,5 +209,7 @@ const lm_Grammar lm_grammar_mysql = {
                   "ORDER BY 2 DESC, 1",
   .fk_off = "SET FOREIGN_KEY_CHECKS = 0",
   .fk_on = "SET FOREIGN_KEY_CHECKS = 1",
-  .cascade = 0    /* MySQL accepts DROP ... CASCADE and does nothing with it */
+  .cascade = 0,   /* MySQL accepts DROP ... CASCADE and does nothing with it */
+  .rebuild = 0,
+  .transactional_ddl = 0   /* each DDL statement commits */
 };

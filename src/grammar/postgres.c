@@ -148,5 +148,7 @@ const lm_Grammar lm_grammar_postgres = {
                   "WHERE d.objid = c.oid AND d.deptype IN ('e', 'i', 'a')) "
                   "ORDER BY 2 DESC, 1",
   .fk_off = NULL, .fk_on = NULL,
-  .cascade = 1
+  .cascade = 1,
+  .rebuild = 0,
+  .transactional_ddl = 1
 };

@@ -278,5 +278,7 @@ const lm_Grammar lm_grammar_sqlite = {
   /* a pragma, so fresh runs it outside any transaction */
   .fk_off = "PRAGMA foreign_keys = OFF",
   .fk_on = "PRAGMA foreign_keys = ON",
-  .cascade = 0    /* no DROP ... CASCADE: SQLite drops a referenced table anyway */
+  .cascade = 0,   /* no DROP ... CASCADE: SQLite drops a referenced table anyway */
+  .rebuild = 1,
+  .transactional_ddl = 1
 };
