@@ -166,23 +166,11 @@ static int util_numtext (lua_State *L) {
 }
 
 /*
-** core.sleep(seconds)
-*/
-static int util_sleep (lua_State *L) {
-  lua_Number s = luaL_checknumber(L, 1);
-  struct timespec ts;
-  luaL_argcheck(L, s >= 0 && s < 86400, 1, "seconds out of range");
-  ts.tv_sec = (time_t)s;
-  ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
-  nanosleep(&ts, NULL);
-  return 0;
-}
-
-/*
 ** core.wait({ [fd] = "read"|"write", ... }, timeout?) -> { fd, ... } ready
 ** | nil, msg, errno
 ** Waits until at least one descriptor is ready (or timeout seconds pass:
-** then the list is empty). The scheduler's only blocking call.
+** then the list is empty). The scheduler's only blocking call; with no
+** descriptors it sleeps.
 */
 #define LM_MAXWAIT 256
 
@@ -281,7 +269,6 @@ static const luaL_Reg util_funcs[] = {
   {"checksum", util_checksum},
   {"checksum_file", util_checksum_file},
   {"numtext", util_numtext},
-  {"sleep", util_sleep},
   {"wait", util_wait},
   {"lock", util_lock},
   {NULL, NULL}
