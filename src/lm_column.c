@@ -1,19 +1,14 @@
 /*
 ** lm_column.c
 ** Columns of the schema builder: the column types a Blueprint adds
-** (t:string, t:decimal, ...), and the Column and Foreign handles with
-** their modifiers. A handle holds its Blueprint as user value and refers
-** to its entry by index, so the arrays may grow under it.
+** (t:string, t:decimal, ...), and the modifiers of the Column and Foreign
+** handles (lm_schema.c makes the handles). lm_open_column registers them.
 */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmigrate.h"
 #include "lm_schema.h"
-
-typedef struct Handle { int idx; } Handle;   /* Column and Foreign */
 
 
 /*
@@ -22,41 +17,16 @@ typedef struct Handle { int idx; } Handle;   /* Column and Foreign */
 ** =======================================================
 */
 
-/*
-** Pushes a handle of 'tname' to entry 'idx' of the blueprint at index 1,
-** or, when index 1 is itself a handle, of its blueprint
-*/
-int lm_pushhandle (lua_State *L, const char *tname, int idx) {
-  Handle *h = (Handle *)lua_newuserdatauv(L, sizeof(Handle), 1);
-  h->idx = idx;
-  luaL_setmetatable(L, tname);
-  if (luaL_testudata(L, 1, LM_BLUEPRINT) != NULL)
-    lua_pushvalue(L, 1);
-  else
-    lua_getiuservalue(L, 1, 1);
-  lua_setiuservalue(L, -2, 1);
-  return 1;
-}
-
-/* the Column or Foreign handle at index 1 and its open blueprint */
-static int checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp) {
-  Handle *h = (Handle *)luaL_checkudata(L, 1, tname);
-  lua_getiuservalue(L, 1, 1);
-  *bp = lm_checkopen(L, (lm_Blueprint *)lua_touserdata(L, -1));
-  lua_pop(L, 1);   /* the handle at index 1 keeps it alive */
-  return h->idx;
-}
-
 static lm_Column *checkcol (lua_State *L, lm_Blueprint **pbp) {
   lm_Blueprint *bp;
-  int i = checkhandle(L, LM_COLUMN, &bp);
+  int i = lm_checkhandle(L, LM_COLUMN, &bp);
   if (pbp) *pbp = bp;
   return &bp->cols[i];
 }
 
 static lm_Command *checkfk (lua_State *L) {
   lm_Blueprint *bp;
-  int i = checkhandle(L, LM_FOREIGN, &bp);
+  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
   return &bp->cmds[i];
 }
 
@@ -277,18 +247,22 @@ static int col_change (lua_State *L) {
   return 1;
 }
 
-/* a number as SQL text: integers as such, floats so they read back equal */
-static const char *numbertext (lua_State *L, char *buf, size_t sz) {
-  if (lua_isinteger(L, 2))
-    snprintf(buf, sz, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, 2));
-  else {
-    double d = (double)lua_tonumber(L, 2);
-    luaL_argcheck(L, isfinite(d), 2, "default must be a finite number");
-    snprintf(buf, sz, "%.15g", d);
-    if (strtod(buf, NULL) != d) snprintf(buf, sz, "%.17g", d);
-    if (strspn(buf, "-0123456789") == strlen(buf)) strcat(buf, ".0");
+/*
+** Pushes the number at 2 as SQL text (lm_numtext): a float that looks
+** like an integer gets a ".0", so that it stays a float default
+*/
+static const char *numbertext (lua_State *L) {
+  const char *s;
+  if (lua_isinteger(L, 2)) return lm_pushnumtext(L, 2);
+  luaL_argcheck(L, isfinite(lua_tonumber(L, 2)), 2,
+                "default must be a finite number");
+  s = lm_pushnumtext(L, 2);
+  if (strspn(s, "-0123456789") == strlen(s)) {
+    lua_pushliteral(L, ".0");
+    lua_concat(L, 2);
+    s = lua_tostring(L, -1);
   }
-  return buf;
+  return s;
 }
 
 /*
@@ -298,11 +272,10 @@ static const char *numbertext (lua_State *L, char *buf, size_t sz) {
 static int col_default (lua_State *L) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
-  char num[64];
   const char *v = NULL;
   lm_DefaultKind kind;
   switch (lua_type(L, 2)) {
-    case LUA_TNUMBER: kind = LM_D_NUMBER; v = numbertext(L, num, sizeof(num)); break;
+    case LUA_TNUMBER: kind = LM_D_NUMBER; v = numbertext(L); break;
     case LUA_TSTRING: kind = LM_D_STRING; v = lm_checktext(L, 2); break;
     case LUA_TBOOLEAN: kind = LM_D_BOOLEAN; v = lua_toboolean(L, 2) ? "1" : "0"; break;
     default:
@@ -416,7 +389,7 @@ static int col_constrained (lua_State *L) {
 
 static int fk_references (lua_State *L) {
   lm_Blueprint *bp;
-  int i = checkhandle(L, LM_FOREIGN, &bp);
+  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
   int n;
   const char **cols = lm_checkcolumns(L, bp, 2, &n);
   lm_Command *cmd = &bp->cmds[i];
@@ -428,7 +401,7 @@ static int fk_references (lua_State *L) {
 
 static int fk_on (lua_State *L) {
   lm_Blueprint *bp;
-  int i = checkhandle(L, LM_FOREIGN, &bp);
+  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
   const char *table = lm_bpstrdup(L, bp, lm_checkname(L, 2));
   bp->cmds[i].ref_table = table;
   lua_settop(L, 1);
@@ -490,12 +463,12 @@ static int fk_cascade_on_update (lua_State *L) {
 
 /*
 ** {======================================================
-** Method tables, registered by lm_open_schema
+** Method tables and registration
 ** =======================================================
 */
 
 /* the column types, methods of the Blueprint */
-const luaL_Reg lm_coltype_meth[] = {
+static const luaL_Reg coltype_meth[] = {
   {"increments", bp_increments}, {"big_increments", bp_big_increments},
   {"tiny_increments", bp_tiny_increments}, {"id", bp_id},
   {"integer", bp_integer}, {"big_integer", bp_big_integer},
@@ -521,7 +494,7 @@ const luaL_Reg lm_coltype_meth[] = {
   {NULL, NULL}
 };
 
-const luaL_Reg lm_col_meth[] = {
+static const luaL_Reg col_meth[] = {
   {"nullable", col_nullable}, {"unsigned", col_unsigned},
   {"default", col_default}, {"use_current", col_use_current},
   {"unique", col_unique}, {"index", col_index}, {"primary", col_primary},
@@ -530,7 +503,7 @@ const luaL_Reg lm_col_meth[] = {
   {NULL, NULL}
 };
 
-const luaL_Reg lm_fk_meth[] = {
+static const luaL_Reg fk_meth[] = {
   {"references", fk_references}, {"on", fk_on},
   {"on_delete", fk_on_delete}, {"on_update", fk_on_update},
   {"cascade_on_delete", fk_cascade_on_delete},
@@ -538,5 +511,16 @@ const luaL_Reg lm_fk_meth[] = {
   {"cascade_on_update", fk_cascade_on_update},
   {NULL, NULL}
 };
+
+/*
+** Registers Column and Foreign, and adds the column types to the methods
+** of the Blueprint, which lm_open_schema registered
+*/
+int lm_open_column (lua_State *L) {
+  lm_createmeta(L, LM_COLUMN, NULL, col_meth, "column");
+  lm_createmeta(L, LM_FOREIGN, NULL, fk_meth, "foreign key");
+  lm_addmethods(L, LM_BLUEPRINT, coltype_meth);
+  return 0;
+}
 
 /* }====================================================== */

@@ -14,9 +14,6 @@
 
 #include "lmigrate.h"
 
-struct lm_Embedded { const char *name; const char *data; size_t len; const char *chunk; };
-extern const struct lm_Embedded lm_embedded[];
-
 /*
 ** package.preload loader: upvalue 1 is the index into lm_embedded
 */

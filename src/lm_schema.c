@@ -1,11 +1,10 @@
 /*
 ** lm_schema.c
 ** The schema builder's Blueprint: the memory it owns, the argument checks
-** its methods share, table-level commands (indexes, constraints, the
-** alter-only drops and renames), Raw, and registration of the Blueprint,
-** Column and Foreign metatables. Column types and the Column and Foreign
-** handles are in lm_column.c; a grammar (grammar/) compiles a Blueprint
-** to SQL.
+** its methods share, the handles to its entries, table-level commands
+** (indexes, constraints, the alter-only drops and renames), and Raw.
+** lm_column.c adds the column types and the Column and Foreign methods on
+** top of it; a grammar (grammar/) compiles a Blueprint to SQL.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,9 @@ struct lm_Arena {
   union { void *p; double d; long long l; } data[];  /* C99 flexible member */
 };
 
+/* a Column or Foreign: its blueprint is the user value, 'idx' its entry */
+typedef struct Handle { int idx; } Handle;
+
 static const char *const modes[] = {"create", "create_if_not_exists", "alter", NULL};
 
 
@@ -31,7 +33,7 @@ static const char *const modes[] = {"create", "create_if_not_exists", "alter", N
 
 void *lm_bpalloc (lua_State *L, lm_Blueprint *bp, size_t n) {
   lm_Arena *a = (lm_Arena *)malloc(offsetof(lm_Arena, data) + n);
-  if (a == NULL) luaL_error(L, "not enough memory");
+  if (a == NULL) lm_error(L, "not enough memory");
   a->next = bp->arena;
   bp->arena = a;
   return a->data;
@@ -49,7 +51,7 @@ void *lm_bpgrow (lua_State *L, void *arr, int n, int *cap, size_t sz) {
   if (n < *cap) return arr;
   ncap = *cap ? *cap * 2 : 8;
   p = realloc(arr, (size_t)ncap * sz);
-  if (p == NULL) luaL_error(L, "not enough memory");  /* 'arr' still owned */
+  if (p == NULL) lm_error(L, "not enough memory");  /* 'arr' still owned */
   *cap = ncap;
   return p;
 }
@@ -84,7 +86,7 @@ static int bp_gc (lua_State *L) {
 */
 static lm_Blueprint *checklive (lua_State *L, lm_Blueprint *bp) {
   if (bp->table == NULL)
-    luaL_error(L, "attempt to use a freed blueprint");
+    lm_error(L, "attempt to use a freed blueprint");
   return bp;
 }
 
@@ -95,8 +97,33 @@ lm_Blueprint *lm_checkblueprint (lua_State *L, int arg) {
 lm_Blueprint *lm_checkopen (lua_State *L, lm_Blueprint *bp) {
   checklive(L, bp);
   if (bp->built)
-    luaL_error(L, "blueprint for '%s' was already built", bp->table);
+    lm_error(L, "blueprint for '%s' was already built", bp->table);
   return bp;
+}
+
+/*
+** Pushes a handle of 'tname' to entry 'idx' of the blueprint at index 1,
+** or, when index 1 is itself a handle, of its blueprint. A handle refers
+** to its entry by index, so the arrays may grow under it.
+*/
+int lm_pushhandle (lua_State *L, const char *tname, int idx) {
+  Handle *h = (Handle *)lua_newuserdatauv(L, sizeof(Handle), 1);
+  h->idx = idx;
+  luaL_setmetatable(L, tname);
+  if (luaL_testudata(L, 1, LM_BLUEPRINT) != NULL)
+    lua_pushvalue(L, 1);
+  else
+    lua_getiuservalue(L, 1, 1);
+  lua_setiuservalue(L, -2, 1);
+  return 1;
+}
+
+int lm_checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp) {
+  Handle *h = (Handle *)luaL_checkudata(L, 1, tname);
+  lua_getiuservalue(L, 1, 1);
+  *bp = lm_checkopen(L, (lm_Blueprint *)lua_touserdata(L, -1));
+  lua_pop(L, 1);   /* the handle at index 1 keeps it alive */
+  return h->idx;
 }
 
 static lm_Blueprint *checkalter (lua_State *L, const char *method) {
@@ -474,15 +501,20 @@ static int bp_new (lua_State *L) {
   return 1;
 }
 
-/*
-** t:to_sql(grammar) -> { sql, ... }; the blueprint is built from then on
-*/
-static int bp_to_sql (lua_State *L) {
+/* compiles the blueprint with the grammar at 2; it is built from then on */
+static int compile (lua_State *L, int rebuild) {
   lm_Blueprint *bp = lm_checkblueprint(L, 1);
   const lm_Grammar *g = lm_checkgrammar(L, 2);
   bp->built = 1;
-  lm_compile(L, bp, g, 0);
+  lm_compile(L, bp, g, rebuild);
   return 1;
+}
+
+/*
+** t:to_sql(grammar) -> { sql, ... }
+*/
+static int bp_to_sql (lua_State *L) {
+  return compile(L, 0);
 }
 
 /*
@@ -491,11 +523,7 @@ static int bp_to_sql (lua_State *L) {
 ** lmigrate.sqlite_rebuild carries out, reading the table
 */
 static int bp_rebuild_plan (lua_State *L) {
-  lm_Blueprint *bp = lm_checkblueprint(L, 1);
-  const lm_Grammar *g = lm_checkgrammar(L, 2);
-  bp->built = 1;
-  lm_compile(L, bp, g, 1);
-  return 1;
+  return compile(L, 1);
 }
 
 static int bp_table_name (lua_State *L) {
@@ -545,14 +573,6 @@ static int raw_tostring (lua_State *L) {
   return 1;
 }
 
-/* __index: a method, or an error naming the unknown one */
-static int meth_index (lua_State *L) {
-  lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
-  return luaL_error(L, "unknown %s method '%s'",
-                    lua_tostring(L, lua_upvalueindex(2)), luaL_tolstring(L, 2, NULL));
-}
-
 static const luaL_Reg bp_meth[] = {
   {"foreign", bp_foreign}, {"add_foreign", bp_add_foreign},
   {"unique", bp_unique}, {"index", bp_index}, {"primary", bp_primary},
@@ -563,39 +583,29 @@ static const luaL_Reg bp_meth[] = {
   {"drop_foreign", bp_drop_foreign}, {"drop_primary", bp_drop_primary},
   {"drop_timestamps", bp_drop_timestamps},
   {"drop_soft_deletes", bp_drop_soft_deletes},
-  {"to_sql", bp_to_sql}, {"rebuild_plan", bp_rebuild_plan}, {"table_name", bp_table_name}, {"mode", bp_mode},
+  {"to_sql", bp_to_sql}, {"rebuild_plan", bp_rebuild_plan},
+  {"table_name", bp_table_name}, {"mode", bp_mode},
+  {NULL, NULL}
+};
+
+static const luaL_Reg bp_metameth[] = {
+  {"__gc", bp_gc}, {"__close", bp_close}, {"__tostring", bp_tostring},
+  {NULL, NULL}
+};
+
+static const luaL_Reg raw_metameth[] = {
+  {"__tostring", raw_tostring},
   {NULL, NULL}
 };
 
 /*
-** A metatable whose __index holds the functions of 'meth' and of 'more'
-** (unless NULL), and raises for unknown methods
+** Registers the Blueprint (lm_open_column adds the column types to its
+** methods) and Raw, and adds blueprint and raw to the module table at the
+** top of the stack.
 */
-static void createmeta (lua_State *L, const char *tname, const luaL_Reg *meth,
-                        const luaL_Reg *more, const char *what) {
-  luaL_newmetatable(L, tname);
-  lua_newtable(L);
-  luaL_setfuncs(L, meth, 0);
-  if (more != NULL) luaL_setfuncs(L, more, 0);
-  lua_pushstring(L, what);
-  lua_pushcclosure(L, meth_index, 2);
-  lua_setfield(L, -2, "__index");
-}
-
 int lm_open_schema (lua_State *L) {
-  createmeta(L, LM_BLUEPRINT, lm_coltype_meth, bp_meth, "blueprint");
-  lua_pushcfunction(L, bp_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, bp_close);
-  lua_setfield(L, -2, "__close");
-  lua_pushcfunction(L, bp_tostring);
-  lua_setfield(L, -2, "__tostring");
-  createmeta(L, LM_COLUMN, lm_col_meth, NULL, "column");
-  createmeta(L, LM_FOREIGN, lm_fk_meth, NULL, "foreign key");
-  luaL_newmetatable(L, LM_RAW);
-  lua_pushcfunction(L, raw_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_pop(L, 4);
+  lm_createmeta(L, LM_BLUEPRINT, bp_metameth, bp_meth, "blueprint");
+  lm_createmeta(L, LM_RAW, raw_metameth, NULL, NULL);
   lua_pushcfunction(L, bp_new);
   lua_setfield(L, -2, "blueprint");
   lua_pushcfunction(L, raw_new);

@@ -1,7 +1,9 @@
 /*
 ** lm_schema.h
-** Private to the schema builder: what lm_schema.c (the Blueprint) and
-** lm_column.c (column types, Column and Foreign handles) share.
+** Private to the schema builder: what lm_schema.c (the Blueprint and the
+** handles to its entries) gives lm_column.c (column types, the Column and
+** Foreign methods). The dependency runs one way: lm_schema.c knows
+** nothing of lm_column.c.
 */
 #ifndef lm_schema_h
 #define lm_schema_h
@@ -29,12 +31,13 @@ const char *lm_defname (lua_State *L, lm_Blueprint *bp,
 /* lm_schema.c: a new table-level command */
 lm_Command *lm_addcmd (lua_State *L, lm_Blueprint *bp, lm_CmdKind kind);
 
-/* lm_column.c: a Column or Foreign handle to entry 'idx' */
+/*
+** lm_schema.c: handles. lm_pushhandle pushes a Column or Foreign
+** ('tname') to entry 'idx' of the blueprint of the value at index 1 (a
+** blueprint or a handle); lm_checkhandle checks that index 1 is a 'tname'
+** of an open blueprint, sets '*bp' and returns the entry's index.
+*/
 int lm_pushhandle (lua_State *L, const char *tname, int idx);
-
-/* lm_column.c: method tables, registered by lm_open_schema */
-extern const luaL_Reg lm_coltype_meth[];  /* column types of the Blueprint */
-extern const luaL_Reg lm_col_meth[];      /* Column */
-extern const luaL_Reg lm_fk_meth[];       /* Foreign */
+int lm_checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp);
 
 #endif

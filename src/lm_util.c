@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,8 +19,6 @@
 #include <unistd.h>
 
 #include "lmigrate.h"
-
-#define LM_LOCK "lmigrate.Lock"
 
 typedef struct lm_Lock {
   int fd;  /* -1 once released */
@@ -34,7 +33,17 @@ static const char *checkpath (lua_State *L, int arg) {
 }
 
 /*
-** core.listdir(path) -> { name, ... } (unsorted, no "." or "..") | nil, msg
+** The failures of the file functions are luaL_fileresult's: nil,
+** "path: strerror", errno. A function that has to close a descriptor
+** first keeps errno across the close.
+*/
+static int fileerror (lua_State *L, const char *path, int err) {
+  errno = err;
+  return luaL_fileresult(L, 0, path);
+}
+
+/*
+** core.listdir(path) -> { name, ... } (unsorted, no "." or "..") | nil, msg, errno
 */
 static int util_listdir (lua_State *L) {
   const char *path = checkpath(L, 1);
@@ -42,7 +51,7 @@ static int util_listdir (lua_State *L) {
   lua_Integer n = 0;
   DIR *d = opendir(path);
   if (d == NULL)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+    return luaL_fileresult(L, 0, path);
   lua_newtable(L);
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
@@ -63,14 +72,11 @@ static int util_isdir (lua_State *L) {
 }
 
 /*
-** core.mkdir(path) -> true | nil, msg  (an existing directory is fine)
+** core.mkdir(path) -> true | nil, msg, errno  (an existing directory is fine)
 */
 static int util_mkdir (lua_State *L) {
   const char *path = checkpath(L, 1);
-  if (mkdir(path, 0777) != 0 && errno != EEXIST)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
-  lua_pushboolean(L, 1);
-  return 1;
+  return luaL_fileresult(L, mkdir(path, 0777) == 0 || errno == EEXIST, path);
 }
 
 /*
@@ -120,8 +126,8 @@ static int util_checksum (lua_State *L) {
 }
 
 /*
-** core.checksum_file(path) -> the checksum of the file's bytes | nil, msg
-** (status checks every applied file: no Lua string per file)
+** core.checksum_file(path) -> the checksum of the file's bytes | nil, msg,
+** errno (status checks every applied file: no Lua string per file)
 */
 static int util_checksum_file (lua_State *L) {
   const char *path = checkpath(L, 1);
@@ -130,13 +136,13 @@ static int util_checksum_file (lua_State *L) {
   ssize_t n;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+    return luaL_fileresult(L, 0, path);
   while ((n = read(fd, buf, sizeof buf)) != 0) {
     if (n < 0) {
       int err = errno;
       if (err == EINTR) continue;
       close(fd);
-      return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(err)), NULL);
+      return fileerror(L, path, err);
     }
     h = fnv1a(h, buf, (size_t)n);
   }
@@ -146,22 +152,25 @@ static int util_checksum_file (lua_State *L) {
 }
 
 /*
-** core.sleep(seconds)
+** core.numtext(x) -> x as text: an integer as such, a float the shortest
+** text that reads back equal ("0.1", not "0.10000000000000001"), as SQL
+** literals and COPY write it. NaN and infinity raise: JSON and SQL have
+** no text for them.
 */
-static int util_sleep (lua_State *L) {
-  lua_Number s = luaL_checknumber(L, 1);
-  struct timespec ts;
-  luaL_argcheck(L, s >= 0 && s < 86400, 1, "seconds out of range");
-  ts.tv_sec = (time_t)s;
-  ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
-  nanosleep(&ts, NULL);
-  return 0;
+static int util_numtext (lua_State *L) {
+  luaL_checktype(L, 1, LUA_TNUMBER);
+  luaL_argcheck(L, lua_isinteger(L, 1) || isfinite(lua_tonumber(L, 1)), 1,
+                "NaN and infinity have no number text");
+  lm_pushnumtext(L, 1);
+  return 1;
 }
 
 /*
 ** core.wait({ [fd] = "read"|"write", ... }, timeout?) -> { fd, ... } ready
+** | nil, msg, errno
 ** Waits until at least one descriptor is ready (or timeout seconds pass:
-** then the list is empty). The scheduler's only blocking call.
+** then the list is empty). The scheduler's only blocking call; with no
+** descriptors it sleeps.
 */
 #define LM_MAXWAIT 256
 
@@ -196,7 +205,7 @@ static int util_wait (lua_State *L) {
   luaL_argcheck(L, n > 0 || ms >= 0, 1, "no descriptor to wait for, "
                 "and no timeout");
   do rc = poll(fds, n, ms); while (rc < 0 && errno == EINTR);
-  if (rc < 0) return lm_fail(L, strerror(errno), NULL);
+  if (rc < 0) return luaL_fileresult(L, 0, NULL);
   lua_newtable(L);
   for (i = 0; i < n; i++) {
     if (fds[i].revents != 0) {
@@ -214,7 +223,7 @@ static int util_wait (lua_State *L) {
 */
 
 /*
-** core.lock(path) -> Lock | nil, msg
+** core.lock(path) -> Lock | nil, msg, errno
 ** Waits for an exclusive flock(2) on 'path'. flock locks do not interact
 ** with the fcntl locks SQLite takes, and the descriptor stays open until
 ** the lock is released, so closing it cannot drop SQLite's own locks
@@ -227,13 +236,13 @@ static int util_lock (lua_State *L) {
   luaL_setmetatable(L, LM_LOCK);
   lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (lk->fd < 0)
-    return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)), NULL);
+    return luaL_fileresult(L, 0, path);
   while (flock(lk->fd, LOCK_EX) != 0) {
     if (errno != EINTR) {
       int err = errno;
       close(lk->fd);
       lk->fd = -1;
-      return lm_fail(L, lua_pushfstring(L, "%s: %s", path, strerror(err)), NULL);
+      return fileerror(L, path, err);
     }
   }
   return 1;
@@ -259,7 +268,7 @@ static const luaL_Reg util_funcs[] = {
   {"isatty", util_isatty},
   {"checksum", util_checksum},
   {"checksum_file", util_checksum_file},
-  {"sleep", util_sleep},
+  {"numtext", util_numtext},
   {"wait", util_wait},
   {"lock", util_lock},
   {NULL, NULL}
@@ -271,18 +280,13 @@ static const luaL_Reg lock_meth[] = {
 };
 
 static const luaL_Reg lock_metameth[] = {
-  {"__index", NULL},  /* placeholder */
   {"__gc", lock_gc},
   {"__close", lock_gc},
   {NULL, NULL}
 };
 
 int lm_open_util (lua_State *L) {
-  luaL_newmetatable(L, LM_LOCK);
-  luaL_setfuncs(L, lock_metameth, 0);
-  luaL_newlib(L, lock_meth);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  lm_createmeta(L, LM_LOCK, lock_metameth, lock_meth, NULL);
   luaL_setfuncs(L, util_funcs, 0);
   return 0;
 }

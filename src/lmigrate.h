@@ -19,13 +19,41 @@
 #define LM_API
 #endif
 
+/*
+** LM_NORETURN marks a function that raises a Lua error and so never
+** returns: the compiler and the static analysers then know that the code
+** after a call to it does not run (no "null dereference" after a check
+** that raised). lauxlib.h does not mark luaL_error that way (Lua's own
+** l_noret is not public API), so such a function raises through lm_error.
+*/
+#if defined(__GNUC__)
+#define LM_NORETURN __attribute__((noreturn))
+#else
+#define LM_NORETURN
+#endif
+
 /* metatable names; luaL_newmetatable sets __name so type errors show them */
 #define LM_CONNECTION "lmigrate.Connection"
+#define LM_STATEMENT  "lmigrate.Statement"
 #define LM_BLUEPRINT  "lmigrate.Blueprint"
 #define LM_COLUMN     "lmigrate.Column"
 #define LM_FOREIGN    "lmigrate.Foreign"
 #define LM_GRAMMAR    "lmigrate.Grammar"
 #define LM_RAW        "lmigrate.Raw"
+#define LM_LOCK       "lmigrate.Lock"
+
+/*
+** The lua/ tree inside the executable: lm_embedded.c, written by
+** cmake/EmbedLua.cmake, ends the list with a NULL name; lm_main.c puts
+** each entry into package.preload.
+*/
+struct lm_Embedded {
+  const char *name;    /* module name: "lmigrate.cli" */
+  const char *data;    /* the source */
+  size_t len;
+  const char *chunk;   /* chunk name: "@lua/lmigrate/cli.lua" */
+};
+extern const struct lm_Embedded lm_embedded[];
 
 /*
 ** {======================================================
@@ -132,19 +160,105 @@ typedef struct lm_Blueprint {
 
 /* lm_aux.c: the environment/database error channel: pushes nil, msg, code */
 int lm_fail (lua_State *L, const char *msg, const char *code);
+/* lm_aux.c: luaL_error, declared not to return */
+LM_NORETURN void lm_error (lua_State *L, const char *fmt, ...);
+/* lm_aux.c: pushes nil, "wrong number of parameters: the SQL takes N, got M" */
+int lm_failparams (lua_State *L, int expected, int got);
 /* raises unless the string at 'arg' is free of NUL bytes; returns it */
 const char *lm_checkname (lua_State *L, int arg);
+
+/*
+** lm_aux.c: the one way a number becomes text (SQL, COPY, JSON). A float
+** is the shortest of %.15g, %.16g, %.17g that reads back equal, with '.'
+** for a locale's decimal comma; NaN and the infinities are "NaN",
+** "Infinity", "-Infinity" (PostgreSQL's spelling), which SQL literals and
+** JSON refuse before asking. 'buf' holds LM_NUMBUF bytes; returns the
+** length. lm_pushnumtext pushes the text of the number at 'idx', an
+** integer as such.
+*/
+#define LM_NUMBUF 32
+size_t lm_numtext (char *buf, lua_Number x);
+const char *lm_pushnumtext (lua_State *L, int idx);
 
 /* lm_aux.c: SQL text is only ever built through these */
 void lm_quote_ident (luaL_Buffer *b, const char *name, char q);
 void lm_quote_lit (luaL_Buffer *b, const char *s);
 
+/*
+** lm_aux.c: metatable 'tname' with the metamethods 'meta' (NULL: none)
+** and, unless 'meth' is NULL, an __index holding the methods 'meth'.
+** With 'what', reading a method that is not there raises "unknown <what>
+** method 'x'" instead of giving nil. Leaves the stack as it was.
+*/
+void lm_createmeta (lua_State *L, const char *tname, const luaL_Reg *meta,
+                    const luaL_Reg *meth, const char *what);
+/* lm_aux.c: adds 'meth' to the methods of the metatable 'tname' */
+void lm_addmethods (lua_State *L, const char *tname, const luaL_Reg *meth);
+
+/*
+** {======================================================
+** SQL text: one scanner for every dialect (lm_sql.c)
+** =======================================================
+*/
+
+/* how a dialect writes its SQL text */
+typedef struct lm_SqlRules {
+  const char *strquote;  /* the quotes of string literals: "'" */
+  const char *idquote;   /* of quoted identifiers; '[' is closed by ']' */
+  unsigned flags;        /* LM_SQL_* */
+} lm_SqlRules;
+
+#define LM_SQL_BACKSLASH  (1u << 0)  /* a backslash escapes in every string */
+#define LM_SQL_ESTRING    (1u << 1)  /* E'...': a string with escapes */
+#define LM_SQL_DOLLAR     (1u << 2)  /* $tag$ ... $tag$ */
+#define LM_SQL_NESTED     (1u << 3)  /* block comments nest */
+#define LM_SQL_HASH       (1u << 4)  /* '#' starts a line comment */
+#define LM_SQL_DASHBLANK  (1u << 5)  /* '--' is one only before a blank */
+#define LM_SQL_QQ         (1u << 6)  /* '??' is a literal '?' */
+
+extern const lm_SqlRules lm_sql_sqlite, lm_sql_postgres, lm_sql_mysql;
+
+typedef enum lm_TokKind {
+  LM_TK_SPACE, LM_TK_COMMENT,
+  LM_TK_WORD,      /* a bare word: keyword, identifier, number */
+  LM_TK_IDENT,     /* a quoted identifier */
+  LM_TK_STRING,    /* a string literal, dollar quotes included */
+  LM_TK_PARAM,     /* '?' */
+  LM_TK_QMARK,     /* '??' under LM_SQL_QQ */
+  LM_TK_PUNCT      /* any other byte */
+} lm_TokKind;
+
+/*
+** The token at 'p' of the text 'sql'..'end' (sql <= p < end): sets
+** '*kind' and returns where it ends. An unclosed quote or comment runs
+** to the end.
+*/
+const char *lm_sqltoken (const lm_SqlRules *r, const char *sql, const char *p,
+                         const char *end, lm_TokKind *kind);
+/* the number of '?' placeholders of 'sql' */
+int lm_sqlparams (const lm_SqlRules *r, const char *sql, size_t len);
+/*
+** Pushes 'sql' with its placeholders replaced, the n-th (from 1) by the
+** value 'f' pushes, a '??' (LM_SQL_QQ) by '?'; returns their number
+*/
+typedef void (*lm_ParamFn) (lua_State *L, int n, void *ud);
+int lm_sqlreplace (lua_State *L, const lm_SqlRules *r, const char *sql,
+                   size_t len, lm_ParamFn f, void *ud);
+/* core.tokenize */
+int lm_open_sql (lua_State *L);
+
+/* }====================================================== */
+
 /* lm_util.c: file system, clocks and hashing for the runtime */
 int lm_open_util (lua_State *L);
 
-/* lm_schema.c */
+/* lm_schema.c: the Blueprint, its table-level commands, Raw */
 int lm_open_schema (lua_State *L);
 lm_Blueprint *lm_checkblueprint (lua_State *L, int arg);
+
+/* lm_column.c: column types (Blueprint methods), Column and Foreign;
+   after lm_open_schema */
+int lm_open_column (lua_State *L);
 
 /* grammar/grammar.c */
 int lm_open_grammar (lua_State *L);

@@ -27,7 +27,7 @@ function encode(v, keys)
   if ty == "boolean" then return tostring(v) end
   if ty == "number" then
     if v ~= v or v == math.huge or v == -math.huge then return "null" end
-    return math.type(v) == "integer" and tostring(v) or ("%.17g"):format(v)
+    return math.type(v) == "integer" and tostring(v) or core.numtext(v)
   end
   if ty == "string" then return string_of(v) end
   if ty == "table" then

@@ -238,7 +238,7 @@ describe("defaults and names", function()
       t:integer("b"):default(math.mininteger)
       t:float("c"):default(1e300)
     end)
-    assert.matches('"a" FLOAT NOT NULL DEFAULT 0.33333333333333331', got[1], 1, true)
+    assert.matches('"a" FLOAT NOT NULL DEFAULT 0.3333333333333333,', got[1], 1, true)  -- the shortest
     assert.matches('"b" INTEGER NOT NULL DEFAULT -9223372036854775808', got[1], 1, true)
     assert.matches('"c" FLOAT NOT NULL DEFAULT 1e+300', got[1], 1, true)
   end)

@@ -9,8 +9,6 @@
 **   core.copy_encode(cols, rows, i, j) rows[i..j] as COPY text data
 ** A column a row lacks is SQL NULL.
 */
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,22 +259,6 @@ static void addinteger (lua_State *L, CopyBuf *b, lua_Integer v) {
   cb_add(L, b, p, (size_t)(num + sizeof num - p));
 }
 
-/* the shortest text that reads back as 'x', as postgres.c binds it */
-static size_t fmtfloat (char *buf, size_t size, lua_Number x) {
-  int prec;
-  char *p;
-  if (x != x) return (size_t)snprintf(buf, size, "NaN");
-  if (isinf(x))
-    return (size_t)snprintf(buf, size, x > 0 ? "Infinity" : "-Infinity");
-  for (prec = 15; prec <= 17; prec++) {
-    snprintf(buf, size, "%.*g", prec, (double)x);
-    if ((lua_Number)strtod(buf, NULL) == x) break;
-  }
-  for (p = buf; *p; p++)
-    if (*p == ',') *p = '.';  /* a locale's decimal comma */
-  return strlen(buf);
-}
-
 /*
 ** Adds the string 's' escaped for COPY's text format: backslash, tab,
 ** newline and carriage return. 0 when it holds a NUL byte, which text
@@ -307,7 +289,7 @@ static int addescaped (lua_State *L, CopyBuf *b, const char *s, size_t len) {
 
 /* adds the value at the top as a COPY field; 0 for a string with NUL */
 static int addfield (lua_State *L, CopyBuf *b) {
-  char num[64];
+  char num[LM_NUMBUF];
   size_t len;
   const char *s;
   switch (lua_type(L, -1)) {
@@ -319,7 +301,7 @@ static int addfield (lua_State *L, CopyBuf *b) {
       if (lua_isinteger(L, -1))
         addinteger(L, b, lua_tointeger(L, -1));
       else {
-        len = fmtfloat(num, sizeof num, lua_tonumber(L, -1));
+        len = lm_numtext(num, lua_tonumber(L, -1));  /* as postgres.c binds it */
         cb_add(L, b, num, len);
       }
       return 1;
@@ -391,14 +373,6 @@ static const luaL_Reg stmt_bulk[] = {
   {NULL, NULL}
 };
 
-static const luaL_Reg conn_bulk[] = {
-  {"copy_begin", lm_pg_copy_begin},
-  {"copy_put", lm_pg_copy_put},
-  {"copy_flush", lm_pg_copy_flush},
-  {"copy_end", lm_pg_copy_end},
-  {NULL, NULL}
-};
-
 static const luaL_Reg core_bulk[] = {
   {"insert_columns", core_insert_columns},
   {"row_values", core_row_values},
@@ -406,19 +380,11 @@ static const luaL_Reg core_bulk[] = {
   {NULL, NULL}
 };
 
-static void addmethods (lua_State *L, const char *tname, const luaL_Reg *l) {
-  luaL_getmetatable(L, tname);
-  lua_getfield(L, -1, "__index");
-  luaL_setfuncs(L, l, 0);
-  lua_pop(L, 2);
-}
-
 /*
-** Adds the bulk methods to the Connection and Statement metatables (made
-** already) and copy_encode to the module table at the top of the stack.
+** Adds exec_rows to the Statement metatable (made already) and the row
+** functions to the module table at the top of the stack.
 */
 void lm_open_bulk (lua_State *L) {
-  addmethods(L, LM_STATEMENT, stmt_bulk);
-  addmethods(L, LM_CONNECTION, conn_bulk);
+  lm_addmethods(L, LM_STATEMENT, stmt_bulk);
   luaL_setfuncs(L, core_bulk, 0);
 }

@@ -62,13 +62,6 @@ const char *lm_checksql (lua_State *L, int arg, size_t *len) {
   return sql;
 }
 
-int lm_failparams (lua_State *L, int expected, int got) {
-  luaL_pushfail(L);
-  lua_pushfstring(L, "wrong number of parameters: the SQL takes %d, got %d",
-                  expected, got);
-  return 2;
-}
-
 /* }====================================================== */
 
 
@@ -198,6 +191,21 @@ static int conn_driver (lua_State *L) {
 }
 
 /*
+** conn:supports(feature) -> boolean: "copy", the copy_* methods;
+** "async", send() and poll() that wait on a socket (a scheduler can run
+** other connections meanwhile)
+*/
+static int conn_supports (lua_State *L) {
+  static const char *const features[] = {"copy", "async", NULL};
+  const lm_Driver *drv = lm_toconn(L, 1)->drv;
+  switch (luaL_checkoption(L, 2, NULL, features)) {
+    case 0: lua_pushboolean(L, drv->copy_begin != NULL); break;
+    default: lua_pushboolean(L, drv->async); break;
+  }
+  return 1;
+}
+
+/*
 ** conn:close(); also __gc and __close, so it must be idempotent
 */
 static int conn_gc (lua_State *L) {
@@ -219,6 +227,56 @@ static int conn_tostring (lua_State *L) {
     lua_concat(L, 3);
   }
   return 1;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** COPY ... FROM STDIN, on the drivers that have it (pg_copy.c)
+** =======================================================
+*/
+
+/* the open connection at 1, whose driver has the copy_* entries */
+static lm_Conn *checkcopy (lua_State *L) {
+  lm_Conn *c = lm_checkconn(L, 1);
+  if (c->drv->copy_begin == NULL)
+    lm_error(L, "COPY FROM STDIN is not supported by the %s driver",
+             c->drv->name);
+  return c;
+}
+
+/*
+** conn:copy_begin(sql) -> true | nil, msg, code
+*/
+static int conn_copy_begin (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_begin(L, c);
+}
+
+/*
+** conn:copy_put(data) -> true | nil, msg
+*/
+static int conn_copy_put (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_put(L, c);
+}
+
+/*
+** conn:copy_flush() -> true | "write", fd | nil, msg
+*/
+static int conn_copy_flush (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_flush(L, c);
+}
+
+/*
+** conn:copy_end([why]) -> rows copied | "read"|"write", fd | nil, msg, code
+*/
+static int conn_copy_end (lua_State *L) {
+  lm_Conn *c = checkcopy(L);
+  return c->drv->copy_end(L, c);
 }
 
 /* }====================================================== */
@@ -333,12 +391,16 @@ static const luaL_Reg conn_meth[] = {
   {"prepare", conn_prepare},
   {"last_insert_id", conn_last_insert_id},
   {"driver", conn_driver},
+  {"supports", conn_supports},
+  {"copy_begin", conn_copy_begin},
+  {"copy_put", conn_copy_put},
+  {"copy_flush", conn_copy_flush},
+  {"copy_end", conn_copy_end},
   {"close", conn_gc},
   {NULL, NULL}
 };
 
 static const luaL_Reg conn_metameth[] = {
-  {"__index", NULL},  /* placeholder */
   {"__gc", conn_gc},
   {"__close", conn_gc},
   {"__tostring", conn_tostring},
@@ -352,30 +414,20 @@ static const luaL_Reg stmt_meth[] = {
 };
 
 static const luaL_Reg stmt_metameth[] = {
-  {"__index", NULL},  /* placeholder */
   {"__gc", stmt_gc},
   {"__close", stmt_close},
   {"__tostring", stmt_tostring},
   {NULL, NULL}
 };
 
-static void createmeta (lua_State *L, const char *name,
-                        const luaL_Reg *meta, const luaL_Reg *meth) {
-  luaL_newmetatable(L, name);
-  luaL_setfuncs(L, meta, 0);
-  lua_newtable(L);  /* method table */
-  luaL_setfuncs(L, meth, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-}
-
 /*
 ** Registers the metatables and adds connect/connect_start to the module
 ** table at the top of the stack.
 */
 int lm_open_driver (lua_State *L) {
-  createmeta(L, LM_CONNECTION, conn_metameth, conn_meth);
-  createmeta(L, LM_STATEMENT, stmt_metameth, stmt_meth);
+  /* no 'what': an unknown method is nil, as on a file handle */
+  lm_createmeta(L, LM_CONNECTION, conn_metameth, conn_meth, NULL);
+  lm_createmeta(L, LM_STATEMENT, stmt_metameth, stmt_meth, NULL);
   luaL_setfuncs(L, core_funcs, 0);
   lm_open_bulk(L);
   return 0;

@@ -11,8 +11,6 @@
 
 #include "../lmigrate.h"
 
-#define LM_STATEMENT  "lmigrate.Statement"
-
 typedef struct lm_Driver lm_Driver;
 
 typedef struct lm_Conn {
@@ -47,6 +45,7 @@ struct lm_Driver {
   const char *name;                  /* "sqlite", "postgres" */
   size_t size;                       /* its Connection struct */
   size_t stmtsize;                   /* its Statement struct */
+  int async;     /* 1: send() returns at once, poll() waits on a socket */
   /* 0 when open (c->closed cleared), else pushes nil, msg, code */
   int (*open) (lua_State *L, lm_Conn *c, const char *target, int opts,
                int async);
@@ -64,6 +63,15 @@ struct lm_Driver {
   int (*stmt_exec) (lua_State *L, lm_Conn *c, lm_Stmt *s);  /* -> affected */
   /* idempotent; c is NULL when the server must not be asked (in __gc) */
   void (*stmt_close) (lm_Conn *c, lm_Stmt *s);
+  /*
+  ** COPY ... FROM STDIN, conn:copy_begin(sql), copy_put(data),
+  ** copy_flush(), copy_end([why]) (see pg_copy.c): all four, or NULL on
+  ** a driver that has none. 'c' is open; its argument is at 2.
+  */
+  int (*copy_begin) (lua_State *L, lm_Conn *c);
+  int (*copy_put) (lua_State *L, lm_Conn *c);
+  int (*copy_flush) (lua_State *L, lm_Conn *c);
+  int (*copy_end) (lua_State *L, lm_Conn *c);
 };
 
 extern const lm_Driver lm_driver_sqlite;
@@ -76,20 +84,8 @@ lm_Conn *lm_toconn (lua_State *L, int arg);      /* type check only */
 int lm_checkparams (lua_State *L, int first);
 /* the SQL string at 'arg': raises if it holds a NUL byte */
 const char *lm_checksql (lua_State *L, int arg, size_t *len);
-/* pushes nil, "wrong number of parameters ..." */
-int lm_failparams (lua_State *L, int expected, int got);
 
-/* bulk.c: stmt:exec_rows, core.copy_encode and the copy_* methods */
+/* bulk.c: stmt:exec_rows, core.insert_columns, row_values, copy_encode */
 void lm_open_bulk (lua_State *L);
-
-/* pg_copy.c: conn:copy_begin/copy_put/copy_flush/copy_end */
-int lm_pg_copy_begin (lua_State *L);
-int lm_pg_copy_put (lua_State *L);
-int lm_pg_copy_flush (lua_State *L);
-int lm_pg_copy_end (lua_State *L);
-
-/* postgres.c: the libpq connection of an established PostgreSQL one
-   (NULL while connect_start's is still connecting); a PGconn * */
-void *lm_pg_handle (lm_Conn *c);
 
 #endif

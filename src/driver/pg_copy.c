@@ -17,7 +17,9 @@
 ** either: while it answers "read" or "write", call it again once fd is
 ** ready. Until copy_end has given the outcome the connection is busy
 ** (LM_COPYING, LM_COPYEND): any other query on it raises. copy_begin
-** waits for the server's answer (one round trip), like prepare.
+** waits for the server's answer (one round trip), like prepare. These are
+** the copy_* entries of lm_driver_postgres; driver.c has checked that the
+** connection is open.
 */
 #include <errno.h>
 #include <limits.h>
@@ -25,33 +27,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver.h"
-
-#include "pq_load.h"
+#include "pg.h"
 
 /* libpq is loaded at run time: every call goes through lm_pq */
 #define PQ(f)  lm_pq.f
 
 #define COPY_CHUNK  (1 << 30)   /* PQputCopyData takes an int length */
 
-/* 'c' is the connection at 1, checked to be an established PostgreSQL one */
-static PGconn *checkpg (lua_State *L, lm_Conn **pc) {
-  lm_Conn *c = lm_checkconn(L, 1);
-  PGconn *pg;
-  if (c->drv != &lm_driver_postgres)
-    luaL_error(L, "COPY FROM STDIN needs a PostgreSQL connection");
-  if ((pg = lm_pg_handle(c)) == NULL)
-    luaL_error(L, "the connection is still being established");
-  *pc = c;
-  return pg;
+/* the libpq connection of 'c', once connect_start's is established */
+static PGconn *checkpg (lua_State *L, lm_Conn *c) {
+  if (((PgConn *)c)->connecting)
+    lm_error(L, "the connection is still being established");
+  return ((PgConn *)c)->pg;
 }
 
-static PGconn *checkcopying (lua_State *L, lm_Conn **pc, int state) {
-  PGconn *pg = checkpg(L, pc);
-  if ((*pc)->pending != state)
-    luaL_error(L, (state == LM_COPYING)
-                  ? "no COPY in progress: call copy_begin() first"
-                  : "the COPY was not ended: call copy_end() first");
+static PGconn *checkcopying (lua_State *L, lm_Conn *c, int state) {
+  PGconn *pg = checkpg(L, c);
+  if (c->pending != state)
+    lm_error(L, (state == LM_COPYING)
+                ? "no COPY in progress: call copy_begin() first"
+                : "the COPY was not ended: call copy_end() first");
   return pg;
 }
 
@@ -136,9 +131,8 @@ static int isfailure (const PGresult *r) {
 ** conn:copy_begin(sql): sends the COPY ... FROM STDIN and waits until the
 ** server is ready for the data
 */
-int lm_pg_copy_begin (lua_State *L) {
-  lm_Conn *c;
-  PGconn *pg = checkpg(L, &c);
+int lm_pg_copy_begin (lua_State *L, lm_Conn *c) {
+  PGconn *pg = checkpg(L, c);
   const char *sql = lm_checksql(L, 2, NULL);
   PGresult *r, *err = NULL;
   if (c->pending)
@@ -197,9 +191,8 @@ int lm_pg_copy_begin (lua_State *L) {
 /*
 ** conn:copy_put(data): queues 'data' (whole lines of COPY text)
 */
-int lm_pg_copy_put (lua_State *L) {
-  lm_Conn *c;
-  PGconn *pg = checkcopying(L, &c, LM_COPYING);
+int lm_pg_copy_put (lua_State *L, lm_Conn *c) {
+  PGconn *pg = checkcopying(L, c, LM_COPYING);
   size_t len;
   const char *data = luaL_checklstring(L, 2, &len);
   while (len > 0) {
@@ -221,9 +214,8 @@ int lm_pg_copy_put (lua_State *L) {
 /*
 ** conn:copy_flush(): sends more of what copy_put queued
 */
-int lm_pg_copy_flush (lua_State *L) {
-  lm_Conn *c;
-  PGconn *pg = checkcopying(L, &c, LM_COPYING);
+int lm_pg_copy_flush (lua_State *L, lm_Conn *c) {
+  PGconn *pg = checkcopying(L, c, LM_COPYING);
   int n;
   if (!PQ(PQconsumeInput)(pg) || (n = flush(L, pg)) < 0)
     return connfail(L, c, pg);
@@ -291,9 +283,8 @@ static int finish (lua_State *L, lm_Conn *c, int t) {
 ** conn:copy_end([why]): the first call ends the COPY (aborts it when
 ** 'why' is given); each call collects what has arrived
 */
-int lm_pg_copy_end (lua_State *L) {
-  lm_Conn *c;
-  PGconn *pg = checkpg(L, &c);
+int lm_pg_copy_end (lua_State *L, lm_Conn *c) {
+  PGconn *pg = checkpg(L, c);
   const char *why = luaL_optstring(L, 2, NULL);
   int t, st;
   if (c->pending == LM_COPYING) {
@@ -307,7 +298,7 @@ int lm_pg_copy_end (lua_State *L) {
     c->pending = LM_COPYEND;
   }
   else
-    checkcopying(L, &c, LM_COPYEND);
+    checkcopying(L, c, LM_COPYEND);
   lua_settop(L, 1);
   t = outcome(L);
   if ((st = PQ(PQflush)(pg)) < 0) return connfail(L, c, pg);

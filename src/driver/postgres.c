@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver.h"
-#include "pq_load.h"
+#include "pg.h"
 
 /* type OIDs (catalog/pg_type.h), fixed since PostgreSQL 7 */
 #define BOOLOID     16
@@ -32,20 +31,6 @@
 
 /* what pg_advance waits for */
 enum { PG_DONE, PG_READ, PG_WRITE, PG_FAILED };
-
-typedef struct PgConn {
-  lm_Conn h;
-  PGconn *pg;
-  PGresult *res;       /* the kept result: the first error, else the last
-                          one with rows, else the last one */
-  lua_Integer affected;  /* summed over the results of one query */
-  int connecting;      /* started by connect_start, not yet established */
-  int want;            /* PG_READ or PG_WRITE while connecting */
-  int done;            /* every result of the query is in */
-  int failed;          /* the connection broke during the query */
-  int copyout;         /* draining a COPY TO STDOUT nobody reads */
-  unsigned nstmt;      /* names the prepared statements */
-} PgConn;
 
 typedef struct PgStmt {
   lm_Stmt h;
@@ -347,120 +332,20 @@ static void pg_describe (lua_State *L, lm_Conn *h) {
 ** =======================================================
 */
 
-static int pg_identchar (unsigned char ch) {
-  return ch == '_' || ch == '$' || ch >= 0x80 || (ch >= '0' && ch <= '9')
-      || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
-}
-
-/* past the string literal at 'p' ('e': backslash escapes, as in E'...') */
-static const char *pg_skipquoted (const char *p, char q, int e) {
-  for (p++; *p; p++) {
-    if (e && *p == '\\' && p[1] != '\0') p++;
-    else if (*p == q) {
-      if (p[1] != q) return p + 1;
-      p++;  /* a doubled quote */
-    }
-  }
-  return p;
-}
-
-/* past the (nested) block comment at 'p' */
-static const char *pg_skipcomment (const char *p) {
-  int depth = 0;
-  while (*p) {
-    if (p[0] == '/' && p[1] == '*') { depth++; p += 2; }
-    else if (p[0] == '*' && p[1] == '/') {
-      p += 2;
-      if (--depth == 0) break;
-    }
-    else p++;
-  }
-  return p;
-}
-
-/* past the $tag$...$tag$ at 'p', or 'p' when it starts none ($1) */
-static const char *pg_skipdollar (const char *p) {
-  const char *q = p + 1, *s;
-  size_t len;
-  if (*q != '$' && (!pg_identchar((unsigned char)*q) || (*q >= '0' && *q <= '9')))
-    return p;
-  while (*q != '$' && pg_identchar((unsigned char)*q)) q++;
-  if (*q != '$') return p;
-  len = (size_t)(q - p) + 1;
-  for (s = q + 1; *s; s++)
-    if (*s == '$' && strncmp(s, p, len) == 0) return s + len;
-  return s;
-}
-
-/* past the literal, quoted identifier or comment at 'p', or 'p' itself */
-static const char *pg_skip (const char *sql, const char *p) {
-  int afterword = (p > sql && pg_identchar((unsigned char)p[-1]));
-  switch (*p) {
-    case '\'': {
-      int e = (afterword && (p[-1] | 0x20) == 'e'
-               && (p - 1 == sql || !pg_identchar((unsigned char)p[-2])));
-      return pg_skipquoted(p, '\'', e);
-    }
-    case '"':
-      return pg_skipquoted(p, '"', 0);
-    case '-':
-      if (p[1] != '-') return p;
-      p += strcspn(p, "\n");
-      return (*p) ? p + 1 : p;
-    case '/':
-      return (p[1] == '*') ? pg_skipcomment(p) : p;
-    case '$':
-      return afterword ? p : pg_skipdollar(p);
-    default:
-      return p;
-  }
+static void pg_pushparam (lua_State *L, int n, void *ud) {
+  (void)ud;
+  lua_pushfstring(L, "$%d", n);
 }
 
 /*
 ** Pushes 'sql' with its '?' placeholders rewritten to $1..$n, and
 ** returns n. A '?' in a literal, quoted identifier, dollar quote or
-** comment stays; '??' is a literal '?' (the jsonb operators).
+** comment stays; '??' is a literal '?' (the jsonb operators). lm_sql.c
+** scans it, the same as g:interpolate does for a printed script.
 */
 static int pg_rewrite (lua_State *L, const char *sql) {
-  luaL_Buffer b;
-  const char *p = sql, *q;
-  char num[16];
-  int n = 0;
-  luaL_buffinit(L, &b);
-  while (*p) {
-    if ((q = pg_skip(sql, p)) != p) {
-      luaL_addlstring(&b, p, (size_t)(q - p));
-      p = q;
-    }
-    else if (*p == '?' && p[1] == '?') {
-      luaL_addchar(&b, '?');
-      p += 2;
-    }
-    else if (*p == '?') {
-      snprintf(num, sizeof num, "$%d", ++n);
-      luaL_addstring(&b, num);
-      p++;
-    }
-    else
-      luaL_addchar(&b, *p++);
-  }
-  luaL_pushresult(&b);
-  return n;
-}
-
-/* pushes the shortest text that reads back as the float at 'arg' */
-static const char *pg_pushfloat (lua_State *L, lua_Number x) {
-  char buf[64], *p;
-  int prec;
-  if (x != x) return "NaN";
-  if (isinf(x)) return (x > 0) ? "Infinity" : "-Infinity";
-  for (prec = 15; prec <= 17; prec++) {
-    snprintf(buf, sizeof buf, "%.*g", prec, (double)x);
-    if ((lua_Number)strtod(buf, NULL) == x) break;
-  }
-  for (p = buf; *p; p++)
-    if (*p == ',') *p = '.';  /* a locale's decimal comma */
-  return lua_pushstring(L, buf);
+  return lm_sqlreplace(L, &lm_sql_postgres, sql, strlen(sql), pg_pushparam,
+                       NULL);
 }
 
 typedef struct PgParams {
@@ -488,10 +373,8 @@ static void pg_params (lua_State *L, int first, int n, PgParams *pp) {
       case LUA_TBOOLEAN:
         pp->values[i] = lua_toboolean(L, arg) ? "true" : "false";
         break;
-      case LUA_TNUMBER:
-        pp->values[i] = lua_isinteger(L, arg)
-          ? lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, arg))
-          : pg_pushfloat(L, lua_tonumber(L, arg));
+      case LUA_TNUMBER:  /* NaN and infinities too: float8 reads them */
+        pp->values[i] = lm_pushnumtext(L, arg);
         break;
       case LUA_TSTRING:
         pp->values[i] = lua_tolstring(L, arg, &len);
@@ -782,15 +665,24 @@ static void pg_stmt_close (lm_Conn *h, lm_Stmt *hs) {
 /* }====================================================== */
 
 
-/* for pg_copy.c */
-void *lm_pg_handle (lm_Conn *h) {
-  PgConn *c = (PgConn *)h;
-  return c->connecting ? NULL : c->pg;
-}
-
-
 const lm_Driver lm_driver_postgres = {
-  "postgres", sizeof(PgConn), sizeof(PgStmt),
-  pg_open, pg_run, pg_send, pg_poll, pg_result, pg_last_insert_id,
-  pg_describe, pg_close, pg_prepare, pg_stmt_exec, pg_stmt_close
+  .name = "postgres",
+  .size = sizeof(PgConn),
+  .stmtsize = sizeof(PgStmt),
+  .async = 1,
+  .open = pg_open,
+  .run = pg_run,
+  .send = pg_send,
+  .poll = pg_poll,
+  .result = pg_result,
+  .last_insert_id = pg_last_insert_id,
+  .describe = pg_describe,
+  .close = pg_close,
+  .prepare = pg_prepare,
+  .stmt_exec = pg_stmt_exec,
+  .stmt_close = pg_stmt_close,
+  .copy_begin = lm_pg_copy_begin,
+  .copy_put = lm_pg_copy_put,
+  .copy_flush = lm_pg_copy_flush,
+  .copy_end = lm_pg_copy_end
 };

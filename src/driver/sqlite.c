@@ -408,7 +408,20 @@ static void sq_stmt_close (lm_Conn *h, lm_Stmt *hs) {
 
 
 const lm_Driver lm_driver_sqlite = {
-  "sqlite", sizeof(SqConn), sizeof(SqStmt),
-  sq_open, sq_run, sq_send, sq_poll, sq_result, sq_last_insert_id,
-  sq_describe, sq_close, sq_prepare, sq_stmt_exec, sq_stmt_close
+  .name = "sqlite",
+  .size = sizeof(SqConn),
+  .stmtsize = sizeof(SqStmt),
+  .async = 0,          /* send() runs the statement to its end */
+  .open = sq_open,
+  .run = sq_run,
+  .send = sq_send,
+  .poll = sq_poll,
+  .result = sq_result,
+  .last_insert_id = sq_last_insert_id,
+  .describe = sq_describe,
+  .close = sq_close,
+  .prepare = sq_prepare,
+  .stmt_exec = sq_stmt_exec,
+  .stmt_close = sq_stmt_close,
+  .copy_begin = NULL, .copy_put = NULL, .copy_flush = NULL, .copy_end = NULL
 };

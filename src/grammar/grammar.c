@@ -1,8 +1,9 @@
 /*
 ** grammar.c
 ** What every dialect shares: a small SQL formatter, the pieces of column
-** definitions and constraints, the compile loop that walks a Blueprint,
-** and the Grammar userdata seen from Lua.
+** definitions and constraints, the base grammar whose entries a dialect
+** leaves NULL, the compile loop that walks a Blueprint, and the Grammar
+** userdata seen from Lua.
 */
 #include <math.h>
 #include <stdarg.h>
@@ -99,14 +100,14 @@ void lm_stmt (lm_Ctx *c, const char *fmt, ...) {
   lm_end(c);
 }
 
-int lm_unsupported (lm_Ctx *c, const char *what) {
-  return luaL_error(c->L, "%s is not supported on %s", what, c->g->name);
+void lm_unsupported (lm_Ctx *c, const char *what) {
+  lm_error(c->L, "%s is not supported on %s", what, c->g->name);
 }
 
-int lm_rebuild (lm_Ctx *c, const char *what) {
-  return luaL_error(c->L, "%s on %s needs a table rebuild, which needs to "
-                    "read the table: schema:table does it, to_sql cannot",
-                    what, c->g->name);
+void lm_rebuild (lm_Ctx *c, const char *what) {
+  lm_error(c->L, "%s on %s needs a table rebuild, which needs to "
+           "read the table: schema:table does it, to_sql cannot",
+           what, c->g->name);
 }
 
 int lm_step (lm_Ctx *c, const char *op, const char *what) {
@@ -247,13 +248,6 @@ void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind) {
   if (cmd->expr) lm_addf(c, " WHERE %s", cmd->expr);
 }
 
-void lm_alteradd (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f) {
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD ");
-  f(c, cmd);
-  lm_end(c);
-}
-
 lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind) {
   lm_Command cmd;
   memset(&cmd, 0, sizeof(cmd));
@@ -270,17 +264,132 @@ lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind) {
 
 /*
 ** {======================================================
+** The base grammar: the entries a dialect leaves NULL
+** =======================================================
+*/
+
+void lm_no_command (lm_Ctx *c, const lm_Command *cmd) {
+  lua_pushfstring(c->L, "%s()", cmdnames[cmd->kind]);
+  lm_unsupported(c, lua_tostring(c->L, -1));
+}
+
+/* [CONSTRAINT "name"] PRIMARY KEY ("a", "b") */
+static void base_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
+  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
+}
+
+/* a constraint added after the fact, written as inside CREATE TABLE */
+void lm_compile_alter_add (lm_Ctx *c, const lm_Command *cmd) {
+  lm_CmdFn f = lm_inline(c->g, cmd->kind);
+  if (f == NULL) lm_no_command(c, cmd);   /* a dialect that inlines none */
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  f(c, cmd);
+  lm_end(c);
+}
+
+void lm_compile_create_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_begin(c);
+  lm_addindex(c, cmd, cmd->kind == LM_C_UNIQUE ? "UNIQUE " : "");
+  lm_end(c);
+}
+
+void lm_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "DROP INDEX %I", cmd->name);
+}
+
+/* ALTER TABLE "t" DROP COLUMN "a", DROP COLUMN "b" */
+static void base_drop_column (lm_Ctx *c, const lm_Command *cmd) {
+  int i;
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ");
+  for (i = 0; i < cmd->ncolumns; i++)
+    lm_addf(c, "%sDROP COLUMN %I", i > 0 ? ", " : "", cmd->columns[i]);
+  lm_end(c);
+}
+
+static void base_rename_column (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
+}
+
+/* drop_unique and drop_foreign: constraints with a name */
+static void base_drop_constraint (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", cmd->name);
+}
+
+static void base_add (lm_Ctx *c, const lm_Column *col) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  lm_addcolumn(c, col);
+  lm_end(c);
+}
+
+static void base_change (lm_Ctx *c, const lm_Column *col) {
+  (void)col;
+  lm_unsupported(c, "change()");
+}
+
+/* CASCADE only where the dialect has it (g->cascade) */
+static void base_drop (lm_Ctx *c, const char *table, int flags) {
+  lm_stmt(c, "DROP TABLE %s%I%s", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
+          table, (flags & LM_DROP_CASCADE) && c->g->cascade ? " CASCADE" : "");
+}
+
+static void base_rename (lm_Ctx *c, const char *from, const char *to) {
+  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
+}
+
+static void base_truncate (lm_Ctx *c, const char *table) {
+  lm_stmt(c, "TRUNCATE TABLE %I", table);
+}
+
+static const lm_Grammar base = {
+  .name = "base",
+  .inline_ = {
+    [LM_C_PRIMARY] = base_inline_primary,
+    [LM_C_FOREIGN] = lm_addforeign,
+    [LM_C_CHECK] = lm_addcheck
+  },
+  .compile = {
+    [LM_C_PRIMARY] = lm_compile_alter_add,
+    [LM_C_UNIQUE] = lm_compile_alter_add,
+    [LM_C_INDEX] = lm_compile_create_index,
+    [LM_C_FULLTEXT] = lm_no_command,
+    [LM_C_FOREIGN] = lm_compile_alter_add,
+    [LM_C_CHECK] = lm_compile_alter_add,
+    [LM_C_DROP_COLUMN] = base_drop_column,
+    [LM_C_RENAME_COLUMN] = base_rename_column,
+    [LM_C_DROP_INDEX] = lm_compile_drop_index,
+    [LM_C_DROP_UNIQUE] = base_drop_constraint,
+    [LM_C_DROP_FOREIGN] = base_drop_constraint,
+    [LM_C_DROP_PRIMARY] = lm_no_command   /* each dialect names it its way */
+  },
+  .compile_add = base_add,
+  .compile_change = base_change,
+  .compile_drop = base_drop,
+  .compile_rename = base_rename,
+  .compile_truncate = base_truncate
+};
+
+/* the dialect's entry 'f', or the base grammar's when it leaves it NULL */
+#define entry(g, f)  ((g)->f != NULL ? (g)->f : base.f)
+
+lm_CmdFn lm_inline (const lm_Grammar *g, lm_CmdKind kind) {
+  return entry(g, inline_[kind]);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
 ** The compile loop
 ** =======================================================
 */
 
 static void compilecmd (lm_Ctx *c, const lm_Command *cmd) {
-  lm_CmdFn f = c->g->compile[cmd->kind];
-  if (f == NULL) {
-    lua_pushfstring(c->L, "%s()", cmdnames[cmd->kind]);
-    lm_unsupported(c, lua_tostring(c->L, -1));
-  }
-  f(c, cmd);
+  entry(c->g, compile[cmd->kind])(c, cmd);
 }
 
 /* a column's unique() and index(): inline in a CREATE or after it */
@@ -294,10 +403,10 @@ static void colcommands (lm_Ctx *c, const lm_Column *col, int inl) {
     int isinl;
     if (!(col->flags & fl[i].flag)) continue;
     cmd = lm_colcommand(col, fl[i].kind);
-    isinl = c->bp->mode != LM_ALTER && c->g->inline_[cmd.kind] != NULL;
+    isinl = c->bp->mode != LM_ALTER && lm_inline(c->g, cmd.kind) != NULL;
     if (inl && isinl) {
       luaL_addstring(&c->b, ", ");
-      c->g->inline_[cmd.kind](c, &cmd);
+      lm_inline(c->g, cmd.kind)(c, &cmd);
     }
     else if (!inl && !isinl)
       compilecmd(c, &cmd);
@@ -332,7 +441,7 @@ static void compilecreate (lm_Ctx *c) {
   for (i = 0; i < bp->ncols; i++)
     colcommands(c, &bp->cols[i], 1);
   for (i = 0; i < bp->ncmds; i++) {
-    lm_CmdFn f = c->g->inline_[bp->cmds[i].kind];
+    lm_CmdFn f = lm_inline(c->g, bp->cmds[i].kind);
     if (f == NULL) continue;
     luaL_addstring(&c->b, ", ");
     f(c, &bp->cmds[i]);
@@ -348,7 +457,7 @@ static void aftercreate (lm_Ctx *c) {
   for (i = 0; i < bp->ncols; i++)
     colcommands(c, &bp->cols[i], 0);
   for (i = 0; i < bp->ncmds; i++) {
-    if (c->g->inline_[bp->cmds[i].kind] == NULL)
+    if (lm_inline(c->g, bp->cmds[i].kind) == NULL)
       compilecmd(c, &bp->cmds[i]);
   }
   for (i = 0; i < bp->ncols; i++) {
@@ -358,8 +467,8 @@ static void aftercreate (lm_Ctx *c) {
 }
 
 static void altercolumn (lm_Ctx *c, const lm_Column *col) {
-  if (col->flags & LM_F_CHANGE) c->g->compile_change(c, col);
-  else c->g->compile_add(c, col);
+  if (col->flags & LM_F_CHANGE) entry(c->g, compile_change)(c, col);
+  else entry(c->g, compile_add)(c, col);
   colcommands(c, col, 0);
   if (col->comment && c->g->compile_comment)
     c->g->compile_comment(c, col);
@@ -415,7 +524,7 @@ const lm_Grammar *lm_checkgrammar (lua_State *L, int arg) {
 }
 
 /* a context for statements outside a blueprint; pushes the list */
-static lm_Ctx *newctx (lua_State *L, lm_Ctx *c) {
+static void newctx (lua_State *L, lm_Ctx *c) {
   c->L = L;
   c->g = lm_checkgrammar(L, 1);
   c->bp = NULL;
@@ -423,7 +532,6 @@ static lm_Ctx *newctx (lua_State *L, lm_Ctx *c) {
   c->rebuild = 0;
   lua_newtable(L);
   c->list = lua_gettop(L);
-  return c;
 }
 
 /*
@@ -474,7 +582,8 @@ static int g_drop (lua_State *L) {
   int flags = (lua_toboolean(L, 3) ? LM_DROP_IF_EXISTS : 0) |
               (lua_toboolean(L, 4) ? LM_DROP_CASCADE : 0);
   lua_settop(L, 4);
-  newctx(L, &c)->g->compile_drop(&c, table, flags);
+  newctx(L, &c);
+  entry(c.g, compile_drop)(&c, table, flags);
   lua_rawgeti(L, c.list, 1);
   return 1;
 }
@@ -486,7 +595,8 @@ static int g_rename (lua_State *L) {
   lm_Ctx c;
   const char *from = lm_checkname(L, 2);
   const char *to = lm_checkname(L, 3);
-  newctx(L, &c)->g->compile_rename(&c, from, to);
+  newctx(L, &c);
+  entry(c.g, compile_rename)(&c, from, to);
   lua_rawgeti(L, c.list, 1);
   return 1;
 }
@@ -497,7 +607,8 @@ static int g_rename (lua_State *L) {
 static int g_truncate (lua_State *L) {
   lm_Ctx c;
   const char *table = lm_checkname(L, 2);
-  newctx(L, &c)->g->compile_truncate(&c, table);
+  newctx(L, &c);
+  entry(c.g, compile_truncate)(&c, table);
   return 1;
 }
 
@@ -549,11 +660,32 @@ static int g_drop_object (lua_State *L) {
   const char *name = lm_checkname(L, 3);
   newctx(L, &c);
   if (kind == 0)
-    c.g->compile_drop(&c, name, LM_DROP_IF_EXISTS | LM_DROP_CASCADE);
+    entry(c.g, compile_drop)(&c, name, LM_DROP_IF_EXISTS | LM_DROP_CASCADE);
   else
     lm_stmt(&c, "DROP %s IF EXISTS %I%s", words[kind], name,
             c.g->cascade ? " CASCADE" : "");
   lua_rawgeti(L, c.list, 1);
+  return 1;
+}
+
+/*
+** g:supports(feature) -> boolean: "rebuild", alters ALTER TABLE cannot
+** do in place go through a table rebuild (bp:rebuild_plan, SQLite);
+** "transactional_ddl", DDL rolls back with its transaction; "cascade",
+** DROP ... CASCADE exists
+*/
+static int g_supports (lua_State *L) {
+  static const char *const features[] = {
+    "rebuild", "transactional_ddl", "cascade", NULL
+  };
+  const lm_Grammar *g = lm_checkgrammar(L, 1);
+  int on;
+  switch (luaL_checkoption(L, 2, NULL, features)) {
+    case 0: on = g->rebuild; break;
+    case 1: on = g->transactional_ddl; break;
+    default: on = g->cascade; break;
+  }
+  lua_pushboolean(L, on);
   return 1;
 }
 
@@ -569,57 +701,74 @@ static int g_foreign_key_checks (lua_State *L) {
   return 1;
 }
 
+/* pushes the value at 'arg' as a SQL literal of the dialect */
+static void pushliteral (lua_State *L, const lm_Grammar *g, int arg) {
+  luaL_Buffer b;
+  switch (lua_type(L, arg)) {
+    case LUA_TNONE: case LUA_TNIL:
+      lua_pushliteral(L, "NULL");
+      break;
+    case LUA_TLIGHTUSERDATA:
+      luaL_argexpected(L, lm_isnull(L, arg), arg, "SQL value");
+      lua_pushliteral(L, "NULL");
+      break;
+    case LUA_TBOOLEAN:
+      lua_pushstring(L, lua_toboolean(L, arg) ? g->true_ : g->false_);
+      break;
+    case LUA_TNUMBER:
+      luaL_argcheck(L, lua_isinteger(L, arg) || isfinite(lua_tonumber(L, arg)),
+                    arg, "NaN and infinity have no SQL literal");
+      lm_pushnumtext(L, arg);
+      break;
+    case LUA_TSTRING:
+      luaL_argcheck(L, strlen(lua_tostring(L, arg)) == lua_rawlen(L, arg), arg,
+                    "a string with a NUL byte has no SQL literal");
+      luaL_buffinit(L, &b);
+      g->literal(&b, lua_tostring(L, arg));
+      luaL_pushresult(&b);
+      break;
+    default:
+      luaL_typeerror(L, arg, "SQL value");
+  }
+}
+
 /*
 ** g:literal(v) -> v as a SQL literal of the dialect (strings, numbers,
 ** booleans, lmigrate.null or nil); for scripts printed, never for
 ** statements run, which bind their values
 */
 static int g_literal (lua_State *L) {
+  pushliteral(L, lm_checkgrammar(L, 1), 2);
+  return 1;
+}
+
+/* the value of the n-th placeholder: argument 2 + n of g:interpolate */
+static void pushvalue (lua_State *L, int n, void *g) {
+  pushliteral(L, (const lm_Grammar *)g, 2 + n);
+}
+
+/*
+** g:interpolate(sql, ...) -> sql with each '?' placeholder replaced by
+** the value as g:literal writes it | nil, "wrong number of parameters
+** ...". The placeholders are the driver's: a '?' in a string, quoted
+** identifier, comment or dollar quote stays, and on PostgreSQL '??' is a
+** literal '?'. With no values the SQL is returned as it is, as the
+** driver sends it then. For scripts printed, never for statements run.
+*/
+static int g_interpolate (lua_State *L) {
   const lm_Grammar *g = lm_checkgrammar(L, 1);
-  luaL_Buffer b;
-  switch (lua_type(L, 2)) {
-    case LUA_TNONE: case LUA_TNIL:
-      lua_pushliteral(L, "NULL");
-      return 1;
-    case LUA_TLIGHTUSERDATA:
-      luaL_argexpected(L, lm_isnull(L, 2), 2, "SQL value");
-      lua_pushliteral(L, "NULL");
-      return 1;
-    case LUA_TBOOLEAN:
-      lua_pushstring(L, lua_toboolean(L, 2) ? g->true_ : g->false_);
-      return 1;
-    case LUA_TNUMBER:
-      if (lua_isinteger(L, 2))
-        lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, 2));
-      else {
-        char num[64];
-        luaL_argcheck(L, isfinite((double)lua_tonumber(L, 2)), 2,
-                      "NaN and infinity have no SQL literal");
-        snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, 2));
-        lua_pushstring(L, num);
-      }
-      return 1;
-    case LUA_TSTRING:
-      luaL_argcheck(L, strlen(lua_tostring(L, 2)) == lua_rawlen(L, 2), 2,
-                    "a string with a NUL byte has no SQL literal");
-      luaL_buffinit(L, &b);
-      g->literal(&b, lua_tostring(L, 2));
-      luaL_pushresult(&b);
-      return 1;
-    default:
-      return luaL_typeerror(L, 2, "SQL value");
-  }
+  size_t len;
+  const char *sql = luaL_checklstring(L, 2, &len);
+  int n = lua_gettop(L) - 2, expected;
+  if (n == 0) return 1;
+  expected = lm_sqlparams(g->sql, sql, len);
+  if (expected != n) return lm_failparams(L, expected, n);
+  lm_sqlreplace(L, g->sql, sql, len, pushvalue, (void *)g);
+  return 1;
 }
 
 static int g_tostring (lua_State *L) {
   lua_pushfstring(L, LM_GRAMMAR " (%s)", lm_checkgrammar(L, 1)->name);
-  return 1;
-}
-
-static int g_index (lua_State *L) {
-  lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
-    return luaL_error(L, "unknown grammar method '%s'", luaL_tolstring(L, 2, NULL));
   return 1;
 }
 
@@ -635,18 +784,19 @@ static const luaL_Reg g_meth[] = {
   {"list_objects", g_list_objects},
   {"drop_object", g_drop_object},
   {"foreign_key_checks", g_foreign_key_checks},
+  {"supports", g_supports},
   {"literal", g_literal},
+  {"interpolate", g_interpolate},
+  {NULL, NULL}
+};
+
+static const luaL_Reg g_metameth[] = {
+  {"__tostring", g_tostring},
   {NULL, NULL}
 };
 
 int lm_open_grammar (lua_State *L) {
-  luaL_newmetatable(L, LM_GRAMMAR);
-  lua_pushcfunction(L, g_tostring);
-  lua_setfield(L, -2, "__tostring");
-  luaL_newlib(L, g_meth);
-  lua_pushcclosure(L, g_index, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  lm_createmeta(L, LM_GRAMMAR, g_metameth, g_meth, "grammar");
   lua_pushcfunction(L, g_new);
   lua_setfield(L, -2, "grammar");
   return 0;

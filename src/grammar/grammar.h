@@ -2,8 +2,13 @@
 ** grammar.h
 ** One SQL grammar per dialect, after Laravel's schema grammars: three
 ** families of entries, compile_* (statements), type_* (a column's type)
-** and modify_* (a column's suffixes). A NULL entry means the dialect
-** does not support it; the shared loop in grammar.c raises for it.
+** and modify_* (a column's suffixes). As Laravel's base Grammar holds
+** what most dialects write alike, grammar.c holds the base grammar: a
+** NULL compile_ or inline_ entry (and a NULL compile_add, compile_change,
+** compile_drop, compile_rename, compile_truncate) is the base's, so a
+** dialect fills in only what it writes differently. What a dialect cannot
+** do is said by lm_no_command (or a NULL type_), which raise "<what> is
+** not supported on <dialect>".
 */
 #ifndef lm_grammar_h
 #define lm_grammar_h
@@ -36,6 +41,7 @@ typedef void (*lm_CmdFn) (lm_Ctx *c, const lm_Command *cmd);
 struct lm_Grammar {
   const char *name;        /* "sqlite", "postgres", "mysql" */
   char quote;              /* identifier quote */
+  const lm_SqlRules *sql;  /* how its SQL text is scanned (lm_sql.c) */
   void (*literal) (luaL_Buffer *b, const char *s);  /* %L */
   const char *true_, *false_;   /* boolean defaults */
   /*
@@ -45,7 +51,11 @@ struct lm_Grammar {
   const char *type[LM_T__COUNT];
   /* modify_: appended after the type, in this order; NULL-terminated */
   const lm_ColFn *modify;
-  /* inline_: a table constraint inside CREATE TABLE; NULL = compile_ after it */
+  /*
+  ** inline_: a table constraint inside CREATE TABLE. The base inlines
+  ** primary, foreign and check; the others, NULL there too, are
+  ** compile_d after the CREATE TABLE.
+  */
   lm_CmdFn inline_[LM_C__COUNT];
   void (*compile_table_options) (lm_Ctx *c);  /* after CREATE TABLE's ')' */
   /* compile_: statement(s) */
@@ -64,7 +74,11 @@ struct lm_Grammar {
   /* what fresh drops: rows (name, kind), kind 'view', 'table' or 'sequence' */
   const char *list_objects;
   const char *fk_off, *fk_on;  /* foreign key checks off/on; NULL: use CASCADE */
+  /* what g:supports(feature) answers */
   int cascade;                 /* 1: DROP ... CASCADE exists */
+  int rebuild;                 /* 1: what ALTER TABLE cannot do in place is
+                                  a table rebuild (bp:rebuild_plan) */
+  int transactional_ddl;       /* 1: DDL rolls back with its transaction */
 };
 
 extern const lm_Grammar lm_grammar_sqlite;
@@ -94,8 +108,8 @@ void lm_begin (lm_Ctx *c);     /* starts a statement */
 void lm_end (lm_Ctx *c);       /* adds it to the list */
 void lm_stmt (lm_Ctx *c, const char *fmt, ...);  /* begin, addf, end */
 /* raise "<what> is not supported on <dialect>" and the SQLite rebuild error */
-int lm_unsupported (lm_Ctx *c, const char *what);
-int lm_rebuild (lm_Ctx *c, const char *what);
+LM_NORETURN void lm_unsupported (lm_Ctx *c, const char *what);
+LM_NORETURN void lm_rebuild (lm_Ctx *c, const char *what);
 /*
 ** With c->rebuild: pushes a rebuild step { op = op, what = what } on the
 ** stack for the caller to fill, and returns 1; the caller adds it with
@@ -115,8 +129,19 @@ void lm_addreferences (lm_Ctx *c, const lm_Command *cmd);  /* REFERENCES ... */
 void lm_addforeign (lm_Ctx *c, const lm_Command *cmd);  /* CONSTRAINT FOREIGN KEY */
 void lm_addcheck (lm_Ctx *c, const lm_Command *cmd);    /* [CONSTRAINT n] CHECK */
 void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind);
-/* ALTER TABLE <t> ADD <what f writes>: a constraint added after the fact */
-void lm_alteradd (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f);
+
+/*
+** grammar.c: the base grammar's entries that a dialect also puts in
+** another slot than the base does
+*/
+lm_CmdFn lm_inline (const lm_Grammar *g, lm_CmdKind kind);  /* or the base's */
+/* ALTER TABLE t ADD <the constraint as inline_ writes it> */
+void lm_compile_alter_add (lm_Ctx *c, const lm_Command *cmd);
+/* CREATE [UNIQUE ]INDEX (unique() as an index), DROP INDEX */
+void lm_compile_create_index (lm_Ctx *c, const lm_Command *cmd);
+void lm_compile_drop_index (lm_Ctx *c, const lm_Command *cmd);
+/* the command is not supported: "<command>() is not supported on <dialect>" */
+LM_NORETURN void lm_no_command (lm_Ctx *c, const lm_Command *cmd);
 int lm_hasdefault (const lm_Column *col);
 /* a column's unique()/index() as a command, for the compile_ entries */
 lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind);

@@ -99,43 +99,6 @@ static void mysql_inline_fulltext (lm_Ctx *c, const lm_Command *cmd) {
   lm_addf(c, "FULLTEXT %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
 }
 
-static void mysql_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, mysql_inline_primary);
-}
-
-static void mysql_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, mysql_inline_unique);
-}
-
-static void mysql_compile_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, mysql_inline_index);
-}
-
-static void mysql_compile_fulltext (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, mysql_inline_fulltext);
-}
-
-static void mysql_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, lm_addforeign);
-}
-
-static void mysql_compile_check (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, lm_addcheck);
-}
-
-static void mysql_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
-  int i;
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ");
-  for (i = 0; i < cmd->ncolumns; i++)
-    lm_addf(c, "%sDROP COLUMN %I", i > 0 ? ", " : "", cmd->columns[i]);
-  lm_end(c);
-}
-
-static void mysql_compile_rename_column (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
-}
-
 /* drop_index and drop_unique */
 static void mysql_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
   lm_stmt(c, "ALTER TABLE %T DROP INDEX %I", cmd->name);
@@ -148,13 +111,6 @@ static void mysql_compile_drop_foreign (lm_Ctx *c, const lm_Command *cmd) {
 static void mysql_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
   (void)cmd;
   lm_stmt(c, "ALTER TABLE %T DROP PRIMARY KEY");
-}
-
-static void mysql_compile_add (lm_Ctx *c, const lm_Column *col) {
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
-  lm_addcolumn(c, col);
-  lm_end(c);
 }
 
 /* change(): MODIFY gives the column exactly the new definition */
@@ -184,18 +140,8 @@ static void mysql_compile_table_comment (lm_Ctx *c) {
 ** =======================================================
 */
 
-/* no CASCADE: MySQL accepts the word and does nothing with it */
-static void mysql_compile_drop (lm_Ctx *c, const char *table, int flags) {
-  lm_stmt(c, "DROP TABLE %s%I", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
-          table);
-}
-
 static void mysql_compile_rename (lm_Ctx *c, const char *from, const char *to) {
   lm_stmt(c, "RENAME TABLE %I TO %I", from, to);
-}
-
-static void mysql_compile_truncate (lm_Ctx *c, const char *table) {
-  lm_stmt(c, "TRUNCATE TABLE %I", table);
 }
 
 /* }====================================================== */
@@ -203,6 +149,7 @@ static void mysql_compile_truncate (lm_Ctx *c, const char *table) {
 
 const lm_Grammar lm_grammar_mysql = {
   .name = "mysql",
+  .sql = &lm_sql_mysql,
   .quote = '`',
   .literal = mysql_literal,
   .true_ = "1", .false_ = "0",
@@ -237,26 +184,18 @@ const lm_Grammar lm_grammar_mysql = {
   },
   .compile_table_options = mysql_compile_table_options,
   .compile = {
-    [LM_C_PRIMARY] = mysql_compile_primary,
-    [LM_C_UNIQUE] = mysql_compile_unique,
-    [LM_C_INDEX] = mysql_compile_index,
-    [LM_C_FULLTEXT] = mysql_compile_fulltext,
-    [LM_C_FOREIGN] = mysql_compile_foreign,
-    [LM_C_CHECK] = mysql_compile_check,
-    [LM_C_DROP_COLUMN] = mysql_compile_drop_column,
-    [LM_C_RENAME_COLUMN] = mysql_compile_rename_column,
+    /* ALTER TABLE ADD INDEX / FULLTEXT, as the other constraints */
+    [LM_C_INDEX] = lm_compile_alter_add,
+    [LM_C_FULLTEXT] = lm_compile_alter_add,
     [LM_C_DROP_INDEX] = mysql_compile_drop_index,
     [LM_C_DROP_UNIQUE] = mysql_compile_drop_index,
     [LM_C_DROP_FOREIGN] = mysql_compile_drop_foreign,
     [LM_C_DROP_PRIMARY] = mysql_compile_drop_primary
   },
-  .compile_add = mysql_compile_add,
   .compile_change = mysql_compile_change,
   .compile_comment = NULL,          /* inline: COMMENT '...' */
   .compile_table_comment = mysql_compile_table_comment,
-  .compile_drop = mysql_compile_drop,
   .compile_rename = mysql_compile_rename,
-  .compile_truncate = mysql_compile_truncate,
   .has_table = "SELECT 1 FROM information_schema.tables WHERE "
                "table_schema = DATABASE() AND table_name = ?",
   .has_column = "SELECT 1 FROM information_schema.columns WHERE "
@@ -270,5 +209,7 @@ const lm_Grammar lm_grammar_mysql = {
                   "ORDER BY 2 DESC, 1",
   .fk_off = "SET FOREIGN_KEY_CHECKS = 0",
   .fk_on = "SET FOREIGN_KEY_CHECKS = 1",
-  .cascade = 0
+  .cascade = 0,   /* MySQL accepts DROP ... CASCADE and does nothing with it */
+  .rebuild = 0,
+  .transactional_ddl = 0   /* each DDL statement commits */
 };

@@ -24,12 +24,6 @@ static const lm_ColFn pg_modify[] = {
   NULL
 };
 
-/* unnamed, PostgreSQL names it <table>_pkey, which drop_primary() drops */
-static void pg_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
-  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
-  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
-}
-
 static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
   lm_addf(c, "CONSTRAINT %I UNIQUE (%C)", cmd->name, cmd->columns, cmd->ncolumns);
 }
@@ -43,63 +37,13 @@ static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
 ** =======================================================
 */
 
-static void pg_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, pg_inline_primary);
-}
-
-static void pg_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, pg_inline_unique);
-}
-
-static void pg_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, lm_addforeign);
-}
-
-static void pg_compile_check (lm_Ctx *c, const lm_Command *cmd) {
-  lm_alteradd(c, cmd, lm_addcheck);
-}
-
-static void pg_compile_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_begin(c);
-  lm_addindex(c, cmd, "");
-  lm_end(c);
-}
-
-static void pg_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
-  int i;
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ");
-  for (i = 0; i < cmd->ncolumns; i++)
-    lm_addf(c, "%sDROP COLUMN %I", i > 0 ? ", " : "", cmd->columns[i]);
-  lm_end(c);
-}
-
-static void pg_compile_rename_column (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
-}
-
-static void pg_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "DROP INDEX %I", cmd->name);
-}
-
-/* drop_unique and drop_foreign */
-static void pg_compile_drop_constraint (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", cmd->name);
-}
-
+/* without a name: the one PostgreSQL gives an unnamed primary key, <table>_pkey */
 static void pg_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
   const char *name = cmd->name;
   if (name == NULL)   /* pushed before the statement's buffer, popped after */
     name = lua_pushfstring(c->L, "%s_pkey", c->bp->table);
   lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", name);
   if (cmd->name == NULL) lua_pop(c->L, 1);
-}
-
-static void pg_compile_add (lm_Ctx *c, const lm_Column *col) {
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
-  lm_addcolumn(c, col);
-  lm_end(c);
 }
 
 /*
@@ -143,15 +87,6 @@ static void pg_compile_table_comment (lm_Ctx *c) {
 ** =======================================================
 */
 
-static void pg_compile_drop (lm_Ctx *c, const char *table, int flags) {
-  lm_stmt(c, "DROP TABLE %s%I%s", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
-          table, (flags & LM_DROP_CASCADE) ? " CASCADE" : "");
-}
-
-static void pg_compile_rename (lm_Ctx *c, const char *from, const char *to) {
-  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
-}
-
 static void pg_compile_truncate (lm_Ctx *c, const char *table) {
   lm_stmt(c, "TRUNCATE TABLE %I RESTART IDENTITY CASCADE", table);
 }
@@ -161,6 +96,7 @@ static void pg_compile_truncate (lm_Ctx *c, const char *table) {
 
 const lm_Grammar lm_grammar_postgres = {
   .name = "postgres",
+  .sql = &lm_sql_postgres,
   .quote = '"',
   .literal = lm_quote_lit,
   .true_ = "TRUE", .false_ = "FALSE",
@@ -185,32 +121,15 @@ const lm_Grammar lm_grammar_postgres = {
   },
   .modify = pg_modify,
   .inline_ = {
-    [LM_C_PRIMARY] = pg_inline_primary,
-    [LM_C_UNIQUE] = pg_inline_unique,
-    [LM_C_FOREIGN] = lm_addforeign,
-    [LM_C_CHECK] = lm_addcheck
+    [LM_C_UNIQUE] = pg_inline_unique   /* and the base's primary, foreign, check */
   },
-  .compile_table_options = NULL,
   .compile = {
-    [LM_C_PRIMARY] = pg_compile_primary,
-    [LM_C_UNIQUE] = pg_compile_unique,
-    [LM_C_INDEX] = pg_compile_index,
-    [LM_C_FULLTEXT] = NULL,
-    [LM_C_FOREIGN] = pg_compile_foreign,
-    [LM_C_CHECK] = pg_compile_check,
-    [LM_C_DROP_COLUMN] = pg_compile_drop_column,
-    [LM_C_RENAME_COLUMN] = pg_compile_rename_column,
-    [LM_C_DROP_INDEX] = pg_compile_drop_index,
-    [LM_C_DROP_UNIQUE] = pg_compile_drop_constraint,
-    [LM_C_DROP_FOREIGN] = pg_compile_drop_constraint,
+    [LM_C_FULLTEXT] = lm_no_command,
     [LM_C_DROP_PRIMARY] = pg_compile_drop_primary
   },
-  .compile_add = pg_compile_add,
   .compile_change = pg_compile_change,
   .compile_comment = pg_compile_comment,
   .compile_table_comment = pg_compile_table_comment,
-  .compile_drop = pg_compile_drop,
-  .compile_rename = pg_compile_rename,
   .compile_truncate = pg_compile_truncate,
   .has_table = "SELECT 1 FROM information_schema.tables WHERE "
                "table_schema = current_schema() AND table_name = ?",
@@ -229,5 +148,7 @@ const lm_Grammar lm_grammar_postgres = {
                   "WHERE d.objid = c.oid AND d.deptype IN ('e', 'i', 'a')) "
                   "ORDER BY 2 DESC, 1",
   .fk_off = NULL, .fk_on = NULL,
-  .cascade = 1
+  .cascade = 1,
+  .rebuild = 0,
+  .transactional_ddl = 1
 };

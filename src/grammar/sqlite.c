@@ -38,23 +38,6 @@ static const lm_ColFn sqlite_modify[] = {
 ** =======================================================
 */
 
-static void sqlite_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
-  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
-  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
-}
-
-static void sqlite_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
-  lm_begin(c);
-  lm_addindex(c, cmd, "UNIQUE ");
-  lm_end(c);
-}
-
-static void sqlite_compile_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_begin(c);
-  lm_addindex(c, cmd, "");
-  lm_end(c);
-}
-
 /*
 ** The column a foreign key can be declared on in place: a nullable
 ** column without a default added by this same alter blueprint, the only
@@ -99,8 +82,10 @@ static void setdef (lm_Ctx *c) {
   lua_setfield(c->L, -2, "def");
 }
 
-static void constraintstep (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f,
-                            const char *what) {
+/* the constraint as CREATE TABLE has it inline, for the rebuild to add */
+static void constraintstep (lm_Ctx *c, const lm_Command *cmd, const char *what) {
+  lm_CmdFn f = lm_inline(c->g, cmd->kind);
+  if (f == NULL) lm_no_command(c, cmd);   /* primary, foreign, check: never */
   lm_step(c, "constraint", what);
   if (cmd->kind == LM_C_PRIMARY) {
     lua_pushboolean(c->L, 1);
@@ -115,18 +100,16 @@ static void constraintstep (lm_Ctx *c, const lm_Command *cmd, lm_CmdFn f,
 /* alter only: inside a CREATE, foreign keys are inline */
 static void sqlite_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
   if (sqlite_fkcolumn(c->bp, cmd) == NULL)
-    constraintstep(c, cmd, lm_addforeign, "adding a foreign key");
+    constraintstep(c, cmd, "adding a foreign key");
   /* else declared by sqlite_compile_add */
 }
 
 static void sqlite_compile_check (lm_Ctx *c, const lm_Command *cmd) {
-  constraintstep(c, cmd, lm_addcheck, "adding a check constraint");
+  constraintstep(c, cmd, "adding a check constraint");
 }
 
-static void sqlite_inline_primary (lm_Ctx *c, const lm_Command *cmd);
-
 static void sqlite_compile_primary (lm_Ctx *c, const lm_Command *cmd) {
-  constraintstep(c, cmd, sqlite_inline_primary, "adding a primary key");
+  constraintstep(c, cmd, "adding a primary key");
 }
 
 /* DROP COLUMN in place; a rebuild when SQLite refuses it (indexed, constrained) */
@@ -148,15 +131,6 @@ static void sqlite_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
     lua_setfield(c->L, -2, "sql");
     lm_endstep(c);
   }
-}
-
-static void sqlite_compile_rename_column (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
-}
-
-/* drop_index and drop_unique: a unique constraint is an index here */
-static void sqlite_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "DROP INDEX %I", cmd->name);
 }
 
 static void sqlite_compile_drop_foreign (lm_Ctx *c, const lm_Command *cmd) {
@@ -239,16 +213,6 @@ static void sqlite_compile_change (lm_Ctx *c, const lm_Column *col) {
 ** =======================================================
 */
 
-/* no CASCADE: SQLite drops a referenced table anyway */
-static void sqlite_compile_drop (lm_Ctx *c, const char *table, int flags) {
-  lm_stmt(c, "DROP TABLE %s%I", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
-          table);
-}
-
-static void sqlite_compile_rename (lm_Ctx *c, const char *from, const char *to) {
-  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
-}
-
 /* DELETE, then reset the AUTOINCREMENT counter */
 static void sqlite_compile_truncate (lm_Ctx *c, const char *table) {
   lm_stmt(c, "DELETE FROM %I", table);
@@ -260,6 +224,7 @@ static void sqlite_compile_truncate (lm_Ctx *c, const char *table) {
 
 const lm_Grammar lm_grammar_sqlite = {
   .name = "sqlite",
+  .sql = &lm_sql_sqlite,
   .quote = '"',
   .literal = lm_quote_lit,
   .true_ = "1", .false_ = "0",
@@ -284,23 +249,15 @@ const lm_Grammar lm_grammar_sqlite = {
     [LM_T_FOREIGN_ID] = "INTEGER"
   },
   .modify = sqlite_modify,
-  .inline_ = {
-    [LM_C_PRIMARY] = sqlite_inline_primary,
-    [LM_C_FOREIGN] = lm_addforeign,
-    [LM_C_CHECK] = lm_addcheck
-  },
-  .compile_table_options = NULL,
+  /* .inline_: the base's, primary, foreign and check keys */
   .compile = {
     [LM_C_PRIMARY] = sqlite_compile_primary,
-    [LM_C_UNIQUE] = sqlite_compile_unique,
-    [LM_C_INDEX] = sqlite_compile_index,
-    [LM_C_FULLTEXT] = NULL,
+    [LM_C_UNIQUE] = lm_compile_create_index,   /* a unique index */
+    [LM_C_FULLTEXT] = lm_no_command,
     [LM_C_FOREIGN] = sqlite_compile_foreign,
     [LM_C_CHECK] = sqlite_compile_check,
     [LM_C_DROP_COLUMN] = sqlite_compile_drop_column,
-    [LM_C_RENAME_COLUMN] = sqlite_compile_rename_column,
-    [LM_C_DROP_INDEX] = sqlite_compile_drop_index,
-    [LM_C_DROP_UNIQUE] = sqlite_compile_drop_index,
+    [LM_C_DROP_UNIQUE] = lm_compile_drop_index,
     [LM_C_DROP_FOREIGN] = sqlite_compile_drop_foreign,
     [LM_C_DROP_PRIMARY] = sqlite_compile_drop_primary
   },
@@ -308,8 +265,6 @@ const lm_Grammar lm_grammar_sqlite = {
   .compile_change = sqlite_compile_change,
   .compile_comment = NULL,         /* comments are ignored, as Laravel does */
   .compile_table_comment = NULL,
-  .compile_drop = sqlite_compile_drop,
-  .compile_rename = sqlite_compile_rename,
   .compile_truncate = sqlite_compile_truncate,
   .has_table = "SELECT 1 FROM \"sqlite_master\" WHERE \"type\" = 'table' "
                "AND \"name\" = ?",
@@ -323,5 +278,7 @@ const lm_Grammar lm_grammar_sqlite = {
   /* a pragma, so fresh runs it outside any transaction */
   .fk_off = "PRAGMA foreign_keys = OFF",
   .fk_on = "PRAGMA foreign_keys = ON",
-  .cascade = 0
+  .cascade = 0,   /* no DROP ... CASCADE: SQLite drops a referenced table anyway */
+  .rebuild = 1,
+  .transactional_ddl = 1
 };
