@@ -227,7 +227,7 @@ function DB:insert(tbl, rows)
   end
   local cols = core.insert_columns(rows)
   local n = #rows
-  if self.conn and self.driver == "postgres"
+  if self.conn and self.conn:supports("copy")
       and (n >= COPY_MIN or self.defer or self.copying) then
     local done, from = copy_rows(self, tbl, cols, rows, n)
     if done == n then

@@ -15,7 +15,7 @@ function M.new(conn, grammar)
     conn = conn,
     grammar = grammar,
     driver = driver,
-    async = driver ~= "sqlite",
+    async = conn:supports("async"),   -- waits on a socket: yields to the scheduler
     depth = 0,         -- open transactions and savepoints
   }, DB)
 end

@@ -22,56 +22,14 @@ function M.new(grammar, reader)
   }, Pretend)
 end
 
--- the index of the quote closing the one at 'pos' (a doubled quote is
--- part of the text), or the end of sql
-local function closing(sql, pos, q)
-  local i = pos + 1
-  while true do
-    local j = sql:find(q, i, true)
-    if not j then return #sql end
-    if sql:sub(j + 1, j + 1) ~= q then return j end
-    i = j + 2
-  end
-end
-
--- the values of '?' placeholders written in as literals of the dialect,
--- skipping '...' strings, "..." identifiers and comments
-function M.interpolate(grammar, sql, ...)
-  local n = select("#", ...)
-  if n == 0 then return sql end
-  local args, i = { ... }, 0
-  local out, pos, len = {}, 1, #sql
-  while pos <= len do
-    local c = sql:sub(pos, pos)
-    local stop
-    if c == "'" or c == '"' or c == "`" then
-      stop = closing(sql, pos, c)
-      out[#out + 1] = sql:sub(pos, stop)
-    elseif c == "-" and sql:sub(pos + 1, pos + 1) == "-" then
-      stop = sql:find("\n", pos, true) or len
-      out[#out + 1] = sql:sub(pos, stop)
-    elseif c == "?" then
-      i = i + 1
-      if i > n then
-        errors.raise("database", ("the SQL takes more parameters than the %d given"):format(n),
-          { sql = sql })
-      end
-      out[#out + 1] = grammar:literal(args[i])
-      stop = pos
-    else
-      stop = (sql:find("[%?'\"`%-]", pos + 1) or len + 1) - 1
-      out[#out + 1] = sql:sub(pos, stop)
-    end
-    pos = stop + 1
-  end
-  return table.concat(out)
-end
-
 function Pretend:execute(sql, ...)
   if type(sql) ~= "string" then
     error("lmigrate: db:execute expects SQL text (string), got " .. type(sql), 2)
   end
-  self.statements[#self.statements + 1] = M.interpolate(self.grammar, sql, ...)
+  -- the values written in as literals, by the driver's own placeholder rule
+  local text, err = self.grammar:interpolate(sql, ...)
+  if not text then errors.raise("database", err, { sql = sql }) end
+  self.statements[#self.statements + 1] = text
   return 0
 end
 

@@ -19,7 +19,7 @@ local function check_name(name, method, what)
 end
 
 local function run(self, bp)
-  if self.grammar:name() == "sqlite" and bp:mode() == "alter" then
+  if bp:mode() == "alter" and self.grammar:supports("rebuild") then
     return require("lmigrate.schema.dialect.sqlite.rebuild").run(self, bp)
   end
   for _, sql in ipairs(bp:to_sql(self.grammar)) do

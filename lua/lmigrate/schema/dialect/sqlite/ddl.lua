@@ -2,51 +2,15 @@
 -- statement split into its column definitions and table constraints,
 -- each edited by a step of bp:rebuild_plan(grammar) (see
 -- src/grammar/sqlite.c), and put back together.
+local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 
 local M = {}
 
 -- the tokens of SQL text: { text, s, e, kind } with kind "id" (a bare
--- word or a quoted identifier, 'name' unquoted), "str", "punct"
-local function tokenize(sql)
-  local toks, pos, len = {}, 1, #sql
-  while pos <= len do
-    local c = sql:sub(pos, pos)
-    local stop, kind, name
-    if c:match("%s") then
-      stop = (sql:find("%S", pos) or len + 1) - 1
-    elseif c == "-" and sql:sub(pos + 1, pos + 1) == "-" then
-      stop = sql:find("\n", pos, true) or len
-    elseif c == "/" and sql:sub(pos + 1, pos + 1) == "*" then
-      local _, e = sql:find("*/", pos + 2, true)
-      stop = e or len
-    elseif c == "'" or c == '"' or c == "`" or c == "[" then
-      local q = c == "[" and "]" or c
-      local i = pos + 1
-      while true do
-        local j = sql:find(q, i, true)
-        if not j then stop = len break end
-        if q ~= "]" and sql:sub(j + 1, j + 1) == q then i = j + 2
-        else stop = j break end
-      end
-      if c == "'" then kind = "str"
-      else
-        kind = "id"
-        name = sql:sub(pos + 1, stop - 1):gsub(q .. q, q)
-      end
-    elseif c:match("[%w_\128-\255]") then
-      stop = (sql:find("[^%w_\128-\255$]", pos) or len + 1) - 1
-      kind, name = "id", sql:sub(pos, stop)
-    else
-      stop, kind = pos, "punct"
-    end
-    if kind then
-      toks[#toks + 1] = { text = sql:sub(pos, stop), s = pos, e = stop, kind = kind, name = name }
-    end
-    pos = stop + 1
-  end
-  return toks
-end
+-- word or a quoted identifier, 'name' unquoted), "str", "punct"; the one
+-- SQL scanner of src/lm_sql.c, which the drivers use too
+local tokenize = core.tokenize
 
 local function word(tok, w)
   return tok and tok.kind == "id" and tok.text:upper() == w
