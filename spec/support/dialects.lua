@@ -57,8 +57,10 @@ function M.each_dialect()
       list[#list + 1] = M.dialects[name]
     else
       local d, reason, asked = table.unpack(absent[name])
-      servers.missing(d.server, "the [#" .. name .. "] specs of this file", reason,
-                      asked or narrowed ~= nil)
+      if narrowed then
+        reason, asked = ("LMIGRATE_SPEC_DIALECTS=%s asks for it, but %s"):format(narrowed, reason), true
+      end
+      servers.missing(d.server, "the [#" .. name .. "] specs of this file", reason, asked)
     end
   end
   return ipairs(list)

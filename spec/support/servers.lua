@@ -79,7 +79,10 @@ SERVERS.postgres = {
       return nil, ("%s is set, but the PostgreSQL server does not answer: %s"):format(var, msg), true
     end
     conn:close()
-    return { url = base, var = var, url_with_db = function(_, db) return pg_url_with_db(base, db) end }
+    -- conninfo: for lmigrate.core's driver, "" (libpq reads the PG* variables itself) when
+    -- PGHOST named the server, else the URL
+    return { url = base, var = var, conninfo = var == "PGHOST" and "" or base,
+             url_with_db = function(_, db) return pg_url_with_db(base, db) end }
   end,
   -- psql on 'target' (a URL), running the script file 'path'
   command = function(_, target, path)
@@ -148,23 +151,23 @@ end
 
 -- what a missing server means for this spec file: registers one test
 -- saying 'what' goes unchecked and why: failing under CI or when the
--- server was asked for ('asked'), pending elsewhere
+-- server was asked for ('asked'), pending elsewhere. (The tail calls here
+-- and in need/it_with let busted show the spec's line, not this file's.)
 function M.missing(name, what, reason, asked)
   local def = assert(SERVERS[name], name)
   if not reason then reason, asked = select(2, M.find(name)) end
   if M.CI or asked then
     local why = (asked and "" or "CI is set, but ") .. reason
-    busted.it(what .. " needs a " .. def.title .. " server", function() error(why, 0) end)
-  else
-    busted.pending(what .. ": no " .. def.title .. " server: " .. reason)
+    return busted.it(what .. " needs a " .. def.title .. " server", function() busted.fail(why, 0) end)
   end
+  return busted.pending(what .. ": no " .. def.title .. " server: " .. reason)
 end
 
 -- need(name, what [, opts]) -> server | nil: the server, or nil after
 -- registering what its absence means (missing)
 function M.need(name, what, opts)
   local server, reason, asked = M.find(name, opts)
-  if not server then M.missing(name, what, reason, asked) end
+  if not server then return M.missing(name, what, reason, asked) end
   return server
 end
 
@@ -172,7 +175,7 @@ end
 -- that registers each of its tests as missing
 function M.it_with(name)
   if M.find(name) then return busted.it end
-  return function(what) M.missing(name, what) end
+  return function(what) return M.missing(name, what) end
 end
 
 -- runs the script file 'path' with the client of server 'name' on

@@ -9,13 +9,9 @@ local null = core.null
 
 local server = servers.need("postgres", "postgres driver")
 
--- a postgres:// DATABASE_URL, else libpq's own PG* variables (conninfo
--- ""), else the URL spec.support.servers was given
-local url = os.getenv("DATABASE_URL")
-if url and not url:match("^postgres") then url = nil end
-local from_env = os.getenv("PGHOST") ~= nil or os.getenv("PGPORT") ~= nil
-if server and not url and not from_env then url = server.url end
-local CONNINFO = server and (url or "") or nil
+-- the server's URL, or "" when libpq's own PG* variables name it (url nil)
+local CONNINFO = server and server.conninfo
+local url = CONNINFO ~= "" and CONNINFO or nil
 
 -- the same server with a wrong password
 local function wrong_password()
