@@ -1,49 +1,13 @@
 -- spec/grammar/mysql_spec.lua: the SQL the MySQL grammar writes, exact,
 -- table-driven (Lapis style). With LMIGRATE_MYSQL_SOCKET set to a MySQL
--- or MariaDB server's socket (and the mysql/mariadb client installed),
--- every expected script also runs there, in a database of its own; with
--- CI=true and no socket, the spec fails instead of skipping that part.
+-- or MariaDB server's socket (and the mariadb client installed), every
+-- expected script also runs there, in a database of its own, unique to
+-- the run; without one that part is pending, or fails under CI
+-- (spec.support.servers).
 local core = require("lmigrate.core")
+local h = require("spec.support.grammar").harness("mysql")
 
-local g = core.grammar("mysql")
-
-local function compile(fn, mode, table)
-  local t = core.blueprint(table or "users", mode or "create")
-  fn(t)
-  return t:to_sql(g)
-end
-
-local socket = os.getenv("LMIGRATE_MYSQL_SOCKET")
-if socket == "" then socket = nil end
-
--- under CI the server part is required: a missing socket fails the spec
-if not socket and os.getenv("CI") == "true" then
-  describe("mysql grammar on a server", function()
-    it("has LMIGRATE_MYSQL_SOCKET under CI", function()
-      error("CI=true but LMIGRATE_MYSQL_SOCKET is unset: the SQL below would go unchecked "
-        .. "(scripts/with-mariadb.sh starts a MariaDB server and sets it)")
-    end)
-  end)
-end
-
--- true when the server runs 'setup' then 'sql' (a list); else false, output
-local function mysql_accepts(setup, sql)
-  if not socket then return true end
-  local path = os.tmpname()
-  local f = assert(io.open(path, "w"))
-  f:write("DROP DATABASE IF EXISTS lmigrate_spec; CREATE DATABASE lmigrate_spec; ",
-    "USE lmigrate_spec;\n", setup or "", "\n")
-  for _, s in ipairs(sql) do f:write(s, ";\n") end
-  f:write("DROP DATABASE lmigrate_spec;\n")
-  f:close()
-  -- the client is not ours to sanitize: without the ASan build's LD_PRELOAD
-  local p = assert(io.popen("env -u LD_PRELOAD mysql -u root --socket=" .. socket .. " < "
-    .. path .. " 2>&1"))
-  local out = p:read("a")
-  local ok = p:close()
-  os.remove(path)
-  return ok, out
-end
+local g, compile = h.g, h.compile
 
 local USERS = 'CREATE TABLE `users` (`id` BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY);'
 
@@ -224,25 +188,9 @@ local ALTER = {
     "ALTER TABLE `users` COMMENT='people'" },
 }
 
-local function check(case, mode)
-  local got = compile(case[1], mode, case.table)
-  local want = type(case[2]) == "string" and { case[2] } or case[2]
-  assert.same(want, got)
-  local setup = case.setup
-  if mode == "alter" then setup = case.setup_only or ALTER_SETUP end
-  local ok, out = mysql_accepts(setup, got)
-  assert(ok, "mysql rejected it: " .. tostring(out))
-end
-
-local function title(case)
-  return type(case[2]) == "string" and case[2] or case[2][1]
-end
-
 describe("mysql grammar", function()
   describe("create", function()
-    for i, case in ipairs(CREATE) do
-      it("#" .. i .. ": " .. title(case), function() check(case, "create") end)
-    end
+    h.cases(CREATE, "create")
 
     it("writes CREATE TABLE IF NOT EXISTS", function()
       local sql = compile(function(t) t:id() end, "create_if_not_exists")
@@ -252,9 +200,7 @@ describe("mysql grammar", function()
   end)
 
   describe("alter", function()
-    for i, case in ipairs(ALTER) do
-      it("#" .. i .. ": " .. title(case), function() check(case, "alter") end)
-    end
+    h.cases(ALTER, "alter", function(case) return case.setup_only or ALTER_SETUP end)
   end)
 
   describe("unsupported features", function()
@@ -276,13 +222,13 @@ describe("mysql grammar", function()
       assert.equals("DROP TABLE IF EXISTS `users`", g:drop("users", true, true))
       assert.equals("RENAME TABLE `users` TO `people`", g:rename("users", "people"))
       assert.same({ "TRUNCATE TABLE `users`" }, g:truncate("users"))
-      local ok, out = mysql_accepts(USERS, { g:truncate("users")[1], g:rename("users", "people"),
+      local ok, out = h.accepts(USERS, { g:truncate("users")[1], g:rename("users", "people"),
         g:drop("people", true) })
       assert(ok, out)
     end)
 
     it("asks about tables and columns with ? placeholders", function()
-      local ok, out = mysql_accepts(USERS, { (g:has_table():gsub("%?", "'users'")),
+      local ok, out = h.accepts(USERS, { (g:has_table():gsub("%?", "'users'")),
         (g:has_column():gsub("%?", "'x'")), g:list_tables() })
       assert(ok, out)
       assert.equals(1, select(2, g:has_table():gsub("%?", "")))

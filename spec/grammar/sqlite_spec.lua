@@ -2,28 +2,9 @@
 -- table-driven (Lapis style); every expected script also runs in
 -- `sqlite3 :memory:`, so it is SQL SQLite really accepts.
 local core = require("lmigrate.core")
+local h = require("spec.support.grammar").harness("sqlite")
 
-local g = core.grammar("sqlite")
-
-local function compile(fn, mode, table)
-  local t = core.blueprint(table or "users", mode or "create")
-  fn(t)
-  return t:to_sql(g)
-end
-
--- runs 'sql' (a list) after 'setup' in a fresh in-memory database
-local function sqlite_accepts(setup, sql)
-  local path = os.tmpname()
-  local f = assert(io.open(path, "w"))
-  f:write(".bail on\nPRAGMA foreign_keys = ON;\n", setup or "", "\n")
-  for _, s in ipairs(sql) do f:write(s, ";\n") end
-  f:close()
-  local p = assert(io.popen("sqlite3 :memory: < " .. path .. " 2>&1"))
-  local out = p:read("a")
-  local ok = p:close()
-  os.remove(path)
-  return ok and out == "", out
-end
+local g, compile = h.g, h.compile
 
 local USERS = 'CREATE TABLE "users" ("id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL);'
 
@@ -249,23 +230,9 @@ local ALTER = {
     'ALTER TABLE "users" DROP COLUMN "motto"' } },
 }
 
-local function check(case, mode)
-  local got = compile(case[1], mode, case.table)
-  local want = type(case[2]) == "string" and { case[2] } or case[2]
-  assert.same(want, got)
-  local setup = case.setup
-  if mode == "alter" then setup = ALTER_SETUP .. (setup or "") end
-  local ok, out = sqlite_accepts(setup, got)
-  assert(ok, "sqlite3 rejected it: " .. out)
-end
-
 describe("sqlite grammar", function()
   describe("create", function()
-    for i, case in ipairs(CREATE) do
-      it("#" .. i .. ": " .. (type(case[2]) == "string" and case[2] or case[2][1]), function()
-        check(case, "create")
-      end)
-    end
+    h.cases(CREATE, "create")
 
     it("writes CREATE TABLE IF NOT EXISTS", function()
       local sql = compile(function(t) t:id() end, "create_if_not_exists")
@@ -275,11 +242,7 @@ describe("sqlite grammar", function()
   end)
 
   describe("alter", function()
-    for i, case in ipairs(ALTER) do
-      it("#" .. i .. ": " .. (type(case[2]) == "string" and case[2] or case[2][1]), function()
-        check(case, "alter")
-      end)
-    end
+    h.cases(ALTER, "alter", function(case) return ALTER_SETUP .. (case.setup or "") end)
 
     it("compiles an empty alter blueprint to nothing", function()
       assert.same({}, compile(function() end, "alter"))
@@ -392,22 +355,14 @@ describe("sqlite grammar", function()
     it("truncates and resets the AUTOINCREMENT counter", function()
       assert.same({ 'DELETE FROM "users"',
         'DELETE FROM "sqlite_sequence" WHERE "name" = \'users\'' }, g:truncate("users"))
-      local ok, out = sqlite_accepts(USERS, g:truncate("users"))
+      local ok, out = h.accepts(USERS, g:truncate("users"))
       assert(ok, out)
     end)
 
     it("asks about tables and columns", function()
       local setup = USERS .. ";CREATE TABLE \"sqliteish\" (a);"
       local function run(sql)
-        local path = os.tmpname()
-        local f = assert(io.open(path, "w"))
-        f:write(setup, "\n", sql, ";\n")
-        f:close()
-        local p = io.popen("sqlite3 :memory: < " .. path .. " 2>&1")
-        local out = p:read("a")
-        p:close()
-        os.remove(path)
-        return out
+        return select(2, h.run(setup .. "\n" .. sql .. ";\n"))
       end
       assert.equals("1\n", run(g:has_table():gsub("%?", "'users'")))
       assert.equals("", run(g:has_table():gsub("%?", "'nope'")))

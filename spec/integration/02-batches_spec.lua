@@ -1,6 +1,7 @@
 -- Batches: each migrate run is one new batch; rollback undoes the last batch
 -- in reverse order; status shows Ran [batch] or Pending.
 local helpers = require("spec.helpers")
+local S = require("spec.support.commands")
 
 local LOG = "2026_01_01_000000_create_log"
 local A, B, C = "2026_01_02_000001_step_a", "2026_01_02_000002_step_b", "2026_01_02_000003_step_c"
@@ -33,19 +34,8 @@ local function step_migration(letter)
   }
 end
 
-local function log_of(project)
-  return project:with_db(function(db)
-    local t = {}
-    for _, r in ipairs(db:query("SELECT what FROM log ORDER BY id")) do t[#t + 1] = r.what end
-    return t
-  end)
-end
-
-local function batches(project)
-  local t = {}
-  for _, h in ipairs(project:history()) do t[h.migration] = h.batch end
-  return t
-end
+-- the log, in the order it was written; { [migration] = batch }
+local log_of, batches = S.log_of, S.batches
 
 -- asserts that the lines of 'out' name 'names' in this order
 local function assert_order(out, names)

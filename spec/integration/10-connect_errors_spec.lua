@@ -4,6 +4,7 @@
 -- the URL forms of the contract (postgres://, postgresql://, libpq URL
 -- parameters such as ?sslmode=disable) work.
 local helpers = require("spec.helpers")
+local servers = require("spec.support.servers")
 
 local ONE = "2026_01_01_000001_create_one"
 
@@ -104,7 +105,7 @@ describe("PostgreSQL connection errors [#postgres]", function()
   end)
 
   local pg = helpers.dialects.postgres
-  local with_server = pg and it or pending
+  local with_server = servers.it_with("postgres")
 
   with_server("a wrong password exits 3 with the server's message", function()
     local url = pg_url(pg.base, { password = "lmigrate-wrong-password", db = "postgres" })
@@ -135,7 +136,7 @@ describe("PostgreSQL connection errors [#postgres]", function()
   end)
 end)
 
-if helpers.dialects.postgres then
+if servers.need("postgres", "PostgreSQL URL forms [#postgres]") then
   describe("PostgreSQL URL forms [#postgres]", function()
     local pg = helpers.dialects.postgres
     local project

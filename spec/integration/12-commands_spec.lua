@@ -3,7 +3,7 @@
 -- refresh and fresh are in 15-fresh_spec.lua, status and help in
 -- 13-status_spec.lua, the production guard in 16-guard_spec.lua.
 local helpers = require("spec.helpers")
-local S = require("spec.commands_support")
+local S = require("spec.support.commands")
 
 local A, B, C, D, USERS = S.A, S.B, S.C, S.D, S.USERS
 local step, batches, log_of, assert_order = S.step, S.batches, S.log_of, S.assert_order

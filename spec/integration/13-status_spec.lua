@@ -2,7 +2,7 @@
 -- applied migration's file no longer matches the checksum recorded when it
 -- ran, "missing" when its file is gone. Then help and --version.
 local helpers = require("spec.helpers")
-local S = require("spec.commands_support")
+local S = require("spec.support.commands")
 
 local A, B, C = S.A, S.B, S.C
 

@@ -6,16 +6,18 @@
 -- there and lmigrate (SQLite, PostgreSQL) sees every migration as applied;
 -- the --down script then removes every table and history row.
 --
--- PostgreSQL joins when spec/helpers finds a server; MariaDB when
--- LMIGRATE_MYSQL_SOCKET names one (scripts/with-mariadb.sh starts one and
--- sets it). Under CI (CI=true) a missing server is a failure, not a skip.
+-- PostgreSQL and MariaDB join when spec.support.servers finds them (and
+-- their clients, psql and mariadb); a missing one is pending, or a
+-- failure under CI.
 local helpers = require("spec.helpers")
+local servers = require("spec.support.servers")
 
 local quote = helpers.quote
-local getenv = os.getenv
-local CI = getenv("CI") == "true"
-local SOCKET = getenv("LMIGRATE_MYSQL_SOCKET")
-if SOCKET == "" then SOCKET = nil end
+local capture = helpers.capture
+
+-- the servers this run has, beside SQLite (nil: missing, and registered so)
+local PG = servers.need("postgres", "lmigrate sql --dialect postgres", { client = true })
+local MARIADB = servers.need("mariadb", "lmigrate sql --dialect mysql")
 
 -- {======================================================
 -- The migrations
@@ -202,19 +204,8 @@ local KINDS_COLUMNS = {
 -- }======================================================
 
 -- {======================================================
--- Servers: run a script, ask questions
+-- Backends: per dialect, run a script on its server and ask questions
 -- ======================================================
-
--- runs a shell command line (sqlite3, psql, mariadb: without the ASan
--- build's LD_PRELOAD, under which psql hangs at exit); status and its
--- output (stdout and stderr)
-local function capture(cmd)
-  local out = os.tmpname()
-  local status = helpers.sh("unset LD_PRELOAD; " .. cmd .. " >" .. quote(out) .. " 2>&1")
-  local text = helpers.read_file(out) or ""
-  os.remove(out)
-  return status, text
-end
 
 local function plain(v)
   if v == nil or v == helpers.core.null then return nil end
@@ -232,9 +223,9 @@ local function driver_rows(project, sql)
   end)
 end
 
-local servers = {}
+local backends = {}
 
-servers.sqlite = {
+backends.sqlite = {
   dialect = "sqlite",
   prelude = "PRAGMA foreign_keys = ON;\n",   -- the sqlite3 shell leaves them off
   setup = function(project)
@@ -242,7 +233,7 @@ servers.sqlite = {
   end,
   teardown = function() end,
   apply = function(project, script)
-    return capture(("sqlite3 -bail %s < %s"):format(quote(project.db_path), quote(script)))
+    return servers.run_script("sqlite", nil, project.db_path, script)
   end,
   url = function(project) return "sqlite:" .. project.db_path end,
   rows = driver_rows,
@@ -269,13 +260,12 @@ servers.sqlite = {
   end,
 }
 
-servers.postgres = {
+backends.postgres = {
   dialect = "postgres",
   setup = function() end,
   teardown = function() end,
   apply = function(project, script)
-    return capture(("psql -X -q -v ON_ERROR_STOP=1 -d %s -f %s")
-      :format(quote(project:url()), quote(script)))
+    return servers.run_script("postgres", PG, project:url(), script)
   end,
   url = function(project) return project:url() end,
   rows = driver_rows,
@@ -305,10 +295,6 @@ servers.postgres = {
 }
 
 -- MariaDB: the mariadb client on the socket, one database per project
-local function mysql_client(db)
-  return ("mariadb --no-defaults --user=root --socket=%s --batch --skip-column-names %s")
-    :format(quote(SOCKET), db and quote(db) or "")
-end
 
 -- the client's --batch escapes: \\ \n \t \0; a lone NULL is SQL NULL
 local function mysql_field(s)
@@ -320,7 +306,7 @@ end
 local function mysql_rows(project, sql, cols)
   local file = os.tmpname()
   helpers.write_file(file, sql .. ";\n")
-  local status, out = capture(mysql_client(project.mysql_db) .. " < " .. quote(file))
+  local status, out = capture(MARIADB:client(project.mysql_db) .. " < " .. quote(file))
   os.remove(file)
   assert(status == 0, "mariadb: " .. out .. "\n" .. sql)
   local rows = {}
@@ -341,21 +327,21 @@ local function mysql_list(project, sql)
   return t
 end
 
-servers.mysql = {
+backends.mysql = {
   dialect = "sqlite",   -- the project folder only: lmigrate has no MySQL driver yet
   setup = function(project)
     project.mysql_db = "lmigrate_sql_" .. assert(project.dir:match("([%w]+)$"))
-    local status, out = capture(mysql_client(getenv("LMIGRATE_MYSQL_DATABASE"))
+    local status, out = capture(MARIADB:client(MARIADB.database)
       .. " -e " .. quote("CREATE DATABASE `" .. project.mysql_db .. "`"))
     assert(status == 0, "cannot create the MariaDB database: " .. out)
   end,
   teardown = function(project)
     if project.mysql_db then
-      capture(mysql_client() .. " -e " .. quote("DROP DATABASE IF EXISTS `" .. project.mysql_db .. "`"))
+      capture(MARIADB:client() .. " -e " .. quote("DROP DATABASE IF EXISTS `" .. project.mysql_db .. "`"))
     end
   end,
   apply = function(project, script)
-    return capture(mysql_client(project.mysql_db) .. " < " .. quote(script))
+    return servers.run_script("mariadb", MARIADB, project.mysql_db, script)
   end,
   rows = function(project, sql)
     -- the column names, in order, from "SELECT a AS x, b, ... FROM"
@@ -413,33 +399,13 @@ local function index_of(list, v)
   return nil
 end
 
--- the list of dialects this run covers; a server missing under CI fails
+-- the list of dialects this run covers
 local DIALECTS = { "sqlite" }
-if helpers.dialects.postgres then
-  DIALECTS[#DIALECTS + 1] = "postgres"
-elseif CI then
-  describe("lmigrate sql [#postgres]", function()
-    it("has a PostgreSQL server under CI", function()
-      error("CI=true but no PostgreSQL server (PGHOST / DATABASE_URL / LMIGRATE_PG_URL): "
-        .. "the PostgreSQL script would go unchecked")
-    end)
-  end)
-end
-if SOCKET then
-  DIALECTS[#DIALECTS + 1] = "mysql"
-elseif CI then
-  describe("lmigrate sql [#mysql]", function()
-    it("has a MariaDB server under CI", function()
-      error("CI=true but LMIGRATE_MYSQL_SOCKET is unset: the MySQL script would go unchecked "
-        .. "(scripts/with-mariadb.sh starts a server and sets it)")
-    end)
-  end)
-else
-  io.stderr:write("14-sql_spec: MySQL scripts not executed (LMIGRATE_MYSQL_SOCKET unset)\n")
-end
+if PG then DIALECTS[#DIALECTS + 1] = "postgres" end
+if MARIADB then DIALECTS[#DIALECTS + 1] = "mysql" end
 
 for _, name in ipairs(DIALECTS) do
-  local server = servers[name]
+  local server = backends[name]
 
   describe("lmigrate sql --dialect " .. name .. " [#" .. name .. "]", function()
     local project

@@ -4,7 +4,7 @@
 -- migration created, foreign keys in a cycle, views over views, a
 -- standalone sequence, other schemas (PostgreSQL).
 local helpers = require("spec.helpers")
-local S = require("spec.commands_support")
+local S = require("spec.support.commands")
 
 local A, B, C, D, USERS = S.A, S.B, S.C, S.D, S.USERS
 local step, batches, log_of, assert_order = S.step, S.batches, S.log_of, S.assert_order

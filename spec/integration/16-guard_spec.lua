@@ -4,7 +4,7 @@
 -- --force when there is none (exit 2, nothing changed). status and
 -- --pretend are not guarded. The terminal is util-linux `script`.
 local helpers = require("spec.helpers")
-local S = require("spec.commands_support")
+local S = require("spec.support.commands")
 
 local A, B, USERS = S.A, S.B, S.USERS
 local quote = helpers.quote

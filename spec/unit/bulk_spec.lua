@@ -1,15 +1,16 @@
 -- The bulk-loading pieces of lmigrate.core under db:insert (src/driver/bulk.c,
 -- src/driver/pg_copy.c): the columns of a list of rows, their values,
 -- stmt:exec_rows, COPY's text format, and the copy_* methods of a PostgreSQL
--- connection (under pg_virtualenv, or with DATABASE_URL=postgres://...).
+-- connection (under pg_virtualenv, or with DATABASE_URL=postgres://...;
+-- without a server those are pending, or fail under CI: spec.support.servers).
 local core = require("lmigrate.core")
+local servers = require("spec.support.servers")
 
 local null = core.null
 
-local url = os.getenv("DATABASE_URL")
-if url and not url:match("^postgres") then url = nil end
-local PG = url or ((os.getenv("PGHOST") or os.getenv("PGPORT")) and "") or nil
-local pg_it = PG and it or pending
+local pg_server = servers.find("postgres")
+local PG = pg_server and pg_server.conninfo
+local pg_it = servers.it_with("postgres")
 
 -- runs a copy_* call that may ask to wait until it gives its outcome
 local function settle(conn, method, ...)

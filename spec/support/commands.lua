@@ -1,7 +1,8 @@
--- spec/commands_support.lua: what the command specs (12-, 13-, 15-, 16-)
+-- spec/support/commands.lua: what the command specs (12-, 13-, 15-, 16-)
 -- share. Every up and down of step() appends to a 'log' table that no
 -- migration owns, so the order in which they ran can be read back.
-local helpers = require("spec.helpers")
+local P = require("spec.support.project")
+local shell = require("spec.support.shell")
 
 local S = {}
 
@@ -21,7 +22,7 @@ end]]
 -- opts: up_tail (code after the create), down (replaces the down), extra
 function S.step(letter, opts)
   opts = opts or {}
-  return helpers.migration {
+  return P.migration {
     name = "Step" .. letter:upper(),
     header = LOG_FN,
     up = ([[
@@ -41,7 +42,7 @@ end
 -- an up tail that fails on the database
 S.FAIL_SQL = '  self.db:execute("INSERT INTO nowhere (x) VALUES (1)")'
 
-S.USERS_MIGRATION = helpers.migration {
+S.USERS_MIGRATION = P.migration {
   name = "CreateUsers",
   up = [[
   self.schema:create("users", function(t)
@@ -67,8 +68,8 @@ return DatabaseSeeder
 
 -- writes databases/seeds/database_seeder.lua (S.SEEDER unless 'source')
 function S.write_seeder(project, source)
-  assert(helpers.sh("mkdir -p " .. helpers.quote(project:path("databases/seeds"))) == 0)
-  helpers.write_file(project:path("databases/seeds/database_seeder.lua"), source or S.SEEDER)
+  assert(shell.sh("mkdir -p " .. shell.quote(project:path("databases/seeds"))) == 0)
+  shell.write_file(project:path("databases/seeds/database_seeder.lua"), source or S.SEEDER)
 end
 
 function S.count(project, tbl)

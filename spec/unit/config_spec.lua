@@ -1,0 +1,311 @@
+-- spec/unit/config_spec.lua: lua/lmigrate/config.lua without the binary:
+-- parse_url for every URL form and the malformed ones, and resolve() with
+-- a fake getenv and a temp lmigrate.lua (opts.config names it): which of
+-- DATABASE_URL, --database and --connection wins, the defaults, named
+-- connections, and the errors (lmigrate error objects: "usage" for the
+-- command line and URLs, "config" for lmigrate.lua).
+local config = require("lmigrate.config")
+local errors = require("lmigrate.errors")
+local shell = require("spec.support.shell")
+
+-- the error object fn raises (and that it raises one)
+local function raised(fn)
+  local ok, e = pcall(fn)
+  assert(not ok, "no error raised")
+  assert(errors.is(e), "not an lmigrate error: " .. tostring(e))
+  return e
+end
+
+local function assert_raises(kind, message, fn)
+  local e = raised(fn)
+  assert.equals(kind, e.kind)
+  assert.equals(message, e.message)
+  assert.equals(2, e:exit_status())
+end
+
+local PG_FORM = "(expected sqlite:PATH or postgres://user:pass@host:port/db)"
+
+describe("config.parse_url", function()
+  -- { url, what it becomes }
+  local FORMS = {
+    { "sqlite:db.sqlite", { driver = "sqlite", database = "db.sqlite" } },
+    { "sqlite:databases/app.db", { driver = "sqlite", database = "databases/app.db" } },
+    { "sqlite:/var/lib/app.db", { driver = "sqlite", database = "/var/lib/app.db" } },
+    { "sqlite://rel.db", { driver = "sqlite", database = "rel.db" } },
+    { "sqlite:///abs/app.db", { driver = "sqlite", database = "/abs/app.db" } },
+    { "sqlite::memory:", { driver = "sqlite", database = ":memory:" } },
+    { "sqlite:with space.db", { driver = "sqlite", database = "with space.db" } },
+    { "postgres://u:p@localhost:5432/app", { driver = "postgres",
+      conninfo = "postgres://u:p@localhost:5432/app" } },
+    { "postgresql://u@db.example.com/app?sslmode=disable", { driver = "postgres",
+      conninfo = "postgresql://u@db.example.com/app?sslmode=disable" } },
+    { "postgres:///app?host=/run/postgresql", { driver = "postgres",
+      conninfo = "postgres:///app?host=/run/postgresql" } },
+  }
+
+  for _, case in ipairs(FORMS) do
+    it("reads " .. case[1], function()
+      assert.same(case[2], config.parse_url(case[1]))
+    end)
+  end
+
+  -- { url, the message of the usage error }
+  local MALFORMED = {
+    { "", "empty database URL " .. PG_FORM },
+    { "sqlite:", "malformed database URL 'sqlite:': no path after 'sqlite:' (expected sqlite:PATH)" },
+    { "sqlite://", "malformed database URL 'sqlite://': no path after 'sqlite:' (expected sqlite:PATH)" },
+    { "postgres://u@h/my db", "malformed database URL 'postgres://u@h/my db': spaces are not allowed" },
+    { "postgresql://u@h/db\t", "malformed database URL 'postgresql://u@h/db\t': spaces are not allowed" },
+    { "mysql://root@localhost/app", "malformed database URL 'mysql://root@localhost/app' " .. PG_FORM },
+    { "db.sqlite", "malformed database URL 'db.sqlite' " .. PG_FORM },
+    { "SQLITE:db.sqlite", "malformed database URL 'SQLITE:db.sqlite' " .. PG_FORM },
+    { "postgres:/app", "malformed database URL 'postgres:/app' " .. PG_FORM },
+    { "postgres//u@h/app", "malformed database URL 'postgres//u@h/app' " .. PG_FORM },
+  }
+
+  for _, case in ipairs(MALFORMED) do
+    it(("refuses %q"):format(case[1]), function()
+      assert_raises("usage", case[2], function() config.parse_url(case[1]) end)
+    end)
+  end
+
+  it("refuses what is not a string", function()
+    for _, v in ipairs { false, 42, {} } do
+      assert_raises("usage", "empty database URL " .. PG_FORM, function() config.parse_url(v) end)
+    end
+    assert_raises("usage", "empty database URL " .. PG_FORM, function() config.parse_url(nil) end)
+  end)
+end)
+
+describe("config.resolve", function()
+  local path
+
+  before_each(function() path = os.tmpname() end)
+  after_each(function() os.remove(path) end)
+
+  -- resolve(opts) with lmigrate.lua = 'source' (nil: no file) and the
+  -- environment 'env' (nothing else of the real one)
+  local function resolve(source, opts, env)
+    if source then shell.write_file(path, source) else os.remove(path) end
+    local o = { config = path }
+    for k, v in pairs(opts or {}) do o[k] = v end
+    return config.resolve(o, function(k) return (env or {})[k] end)
+  end
+
+  local DEFAULT = { name = "default", driver = "sqlite", database = "databases/database.sqlite" }
+
+  local TWO = [[return {
+    default = "main",
+    connections = {
+      main = { driver = "sqlite", database = "main.db" },
+      other = { driver = "postgres", url = "postgres://u@h/other" },
+    },
+  }]]
+
+  describe("without lmigrate.lua", function()
+    it("works on databases/database.sqlite with the default folders and table", function()
+      assert.same({ connections = { DEFAULT }, migrations = "databases/migrations",
+                    table = "migrations", seeds = "databases/seeds" }, resolve(nil))
+      assert.equals(config.DEFAULT_DATABASE, DEFAULT.database)
+    end)
+
+    it("takes DATABASE_URL", function()
+      assert.same({ { name = "default", driver = "sqlite", database = "env.db" } },
+        resolve(nil, {}, { DATABASE_URL = "sqlite:env.db" }).connections)
+    end)
+
+    it("ignores an empty DATABASE_URL", function()
+      assert.same({ DEFAULT }, resolve(nil, {}, { DATABASE_URL = "" }).connections)
+    end)
+
+    it("lets --database win over DATABASE_URL", function()
+      assert.same({ { name = "default", driver = "postgres", conninfo = "postgres://u@h/cli" } },
+        resolve(nil, { database = "postgres://u@h/cli" }, { DATABASE_URL = "sqlite:env.db" })
+          .connections)
+    end)
+
+    it("takes --path for the migrations folder", function()
+      assert.equals("db/m", resolve(nil, { path = "db/m" }).migrations)
+    end)
+
+    it("refuses a malformed DATABASE_URL or --database (usage)", function()
+      assert_raises("usage", "malformed database URL 'nope' " .. PG_FORM,
+        function() resolve(nil, {}, { DATABASE_URL = "nope" }) end)
+      assert_raises("usage", "malformed database URL 'nope' " .. PG_FORM,
+        function() resolve(nil, { database = "nope" }) end)
+    end)
+
+    it("refuses --connection: there are no connections", function()
+      assert_raises("config", "unknown connection 'main' (lmigrate.lua defines no connections)",
+        function() resolve(nil, { connection = "main" }) end)
+    end)
+  end)
+
+  describe("with connections", function()
+    it("takes the default one", function()
+      assert.same({ { name = "main", driver = "sqlite", database = "main.db" } },
+        resolve(TWO).connections)
+    end)
+
+    it("takes the connection named default when there is no default key", function()
+      assert.same({ { name = "default", driver = "sqlite", database = "d.db" } }, resolve([[
+        return { connections = { default = { driver = "sqlite", database = "d.db" },
+                                 x = { driver = "sqlite", database = "x.db" } } }]]).connections)
+    end)
+
+    it("lets DATABASE_URL win over the default connection", function()
+      assert.same({ { name = "default", driver = "sqlite", database = "env.db" } },
+        resolve(TWO, {}, { DATABASE_URL = "sqlite:env.db" }).connections)
+    end)
+
+    it("lets --connection win over DATABASE_URL", function()
+      assert.same({ { name = "other", driver = "postgres", conninfo = "postgres://u@h/other" } },
+        resolve(TWO, { connection = "other" }, { DATABASE_URL = "sqlite:env.db" }).connections)
+    end)
+
+    it("lets --database win over --connection", function()
+      assert.same({ { name = "default", driver = "sqlite", database = "cli.db" } },
+        resolve(TWO, { connection = "other", database = "sqlite:cli.db" }).connections)
+    end)
+
+    it("takes a list for --connection, in its order, trimmed", function()
+      local conns = resolve(TWO, { connection = " other, main ,," }).connections
+      assert.same({ "other", "main" }, { conns[1].name, conns[2].name })
+    end)
+
+    it("refuses an empty --connection list (usage)", function()
+      assert_raises("usage", "--connection needs a connection name",
+        function() resolve(TWO, { connection = " , " }) end)
+    end)
+
+    it("refuses an unknown connection", function()
+      assert_raises("config", "unknown connection 'nope'",
+        function() resolve(TWO, { connection = "main,nope" }) end)
+      assert_raises("config", "unknown connection 'nope'", function()
+        resolve('return { default = "nope", connections = { a = { driver = "sqlite", '
+          .. 'database = "a.db" } } }')
+      end)
+    end)
+
+    it("refuses connections without a default", function()
+      assert_raises("config", 'lmigrate.lua defines connections but no default'
+        .. ' (set default = "name" or pass --connection NAME)', function()
+        resolve('return { connections = { a = { driver = "sqlite", database = "a.db" } } }')
+      end)
+    end)
+  end)
+
+  describe("a connection", function()
+    -- { the connection's table in lmigrate.lua, what it becomes (name "c") }
+    local FORMS = {
+      { '{ driver = "sqlite", database = "app.db" }',
+        { name = "c", driver = "sqlite", database = "app.db" } },
+      { '{ driver = "sqlite", url = "sqlite:u.db" }',
+        { name = "c", driver = "sqlite", database = "u.db" } },
+      { '{ driver = "postgres", url = "postgres://u:p@h:5432/db" }',
+        { name = "c", driver = "postgres", conninfo = "postgres://u:p@h:5432/db" } },
+      { '{ driver = "postgresql", url = "postgresql://u@h/db" }',
+        { name = "c", driver = "postgres", conninfo = "postgresql://u@h/db" } },
+      { '{ driver = "postgres", host = "h", port = 5433, user = "u", password = "p", '
+          .. 'database = "d", sslmode = "disable" }',
+        { name = "c", driver = "postgres",
+          conninfo = "host='h' port='5433' user='u' password='p' dbname='d' sslmode='disable'" } },
+      -- libpq's quoting: a quote and a backslash are escaped with a backslash
+      { [[{ driver = "postgres", host = "h", password = "it's \\ x" }]],
+        { name = "c", driver = "postgres", conninfo = [[host='h' password='it\'s \\ x']] } },
+      { '{ driver = "postgres" }', { name = "c", driver = "postgres", conninfo = "" } },
+    }
+
+    for _, case in ipairs(FORMS) do
+      it("reads " .. case[1], function()
+        assert.same({ case[2] }, resolve("return { default = 'c', connections = { c = "
+          .. case[1] .. " } }").connections)
+      end)
+    end
+
+    -- { the connection's table, the message of the config error }
+    local BAD = {
+      { '"sqlite:x.db"', "lmigrate.lua: connection 'c' must be a table" },
+      { '{ database = "x.db" }',
+        [[lmigrate.lua: connection 'c' has driver missing (expected "sqlite" or "postgres")]] },
+      { '{ driver = "mysql" }',
+        [[lmigrate.lua: connection 'c' has driver 'mysql' (expected "sqlite" or "postgres")]] },
+      { '{ driver = "sqlite" }', [[lmigrate.lua: connection 'c' (sqlite) needs database = "path"]] },
+      { '{ driver = "sqlite", database = "" }',
+        [[lmigrate.lua: connection 'c' (sqlite) needs database = "path"]] },
+      { '{ driver = "postgres", port = { 5432 } }', "lmigrate.lua: connection 'c': port must be a string" },
+      { '{ driver = "postgres", password = true }',
+        "lmigrate.lua: connection 'c': password must be a string" },
+    }
+
+    for _, case in ipairs(BAD) do
+      it("refuses " .. case[1], function()
+        assert_raises("config", case[2], function()
+          resolve("return { default = 'c', connections = { c = " .. case[1] .. " } }")
+        end)
+      end)
+    end
+
+    it("refuses a malformed url (usage)", function()
+      assert_raises("usage", "malformed database URL 'nope' " .. PG_FORM, function()
+        resolve('return { default = "c", connections = { c = { driver = "postgres", url = "nope" } } }')
+      end)
+    end)
+  end)
+
+  describe("the migrations and seeds sections", function()
+    it("takes the folders and the history table", function()
+      local r = resolve('return { migrations = { path = "m", table = "history" }, '
+        .. 'seeds = { path = "s" } }')
+      assert.same({ "m", "history", "s" }, { r.migrations, r.table, r.seeds })
+    end)
+
+    it("lets --path win over migrations.path", function()
+      assert.equals("cli", resolve('return { migrations = { path = "m" } }', { path = "cli" }).migrations)
+    end)
+
+    it("refuses a history table that is not a name", function()
+      for _, v in ipairs { '""', "5" } do
+        assert_raises("config", "lmigrate.lua: migrations.table must be a table name (string)",
+          function() resolve("return { migrations = { table = " .. v .. " } }") end)
+      end
+    end)
+
+    it("refuses a section that is not a table", function()
+      for _, key in ipairs { "migrations", "connections", "seeds" } do
+        assert_raises("config", ("lmigrate.lua: '%s' must be a table, got string"):format(key),
+          function() resolve("return { " .. key .. " = 'x' }") end)
+      end
+    end)
+  end)
+
+  describe("lmigrate.lua itself", function()
+    it("refuses a syntax error, naming the file and line", function()
+      local e = raised(function() resolve("return {\n  default = \n") end)
+      assert.equals("config", e.kind)
+      assert.truthy(e.message:find(path .. ":3:", 1, true), e.message)
+    end)
+
+    it("refuses an error while it runs, with its message", function()
+      local e = raised(function() resolve('error("no such thing")') end)
+      assert.equals("config", e.kind)
+      assert.truthy(e.message:find("no such thing", 1, true), e.message)
+    end)
+
+    it("keeps the message of an lmigrate error raised inside", function()
+      assert_raises("config", "from inside", function()
+        resolve('require("lmigrate.errors").raise("usage", "from inside")')
+      end)
+    end)
+
+    it("refuses a file that returns no table", function()
+      assert_raises("config", path .. ": must return a table, got number",
+        function() resolve("return 42") end)
+      assert_raises("config", path .. ": must return a table, got nil", function() resolve("") end)
+    end)
+
+    it("reads an empty table as no configuration", function()
+      assert.same({ DEFAULT }, resolve("return {}").connections)
+    end)
+  end)
+end)
