@@ -111,10 +111,13 @@ local function split(list)
   return out
 end
 
--- resolve(opts, env) -> { connections = { ... }, migrations = path, table = name, seeds = path }
-function M.resolve(opts, getenv)
+M.FILE = "lmigrate.lua"
+
+-- resolve(opts, getenv?, file?) -> { connections = { ... }, migrations = path,
+-- table = name, seeds = path }; 'file' is the config file (lmigrate.lua)
+function M.resolve(opts, getenv, file)
   getenv = getenv or os.getenv
-  local cfg = M.load_file("lmigrate.lua")
+  local cfg = M.load_file(file or M.FILE)
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
   local r = {

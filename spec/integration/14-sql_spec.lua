@@ -684,6 +684,25 @@ describe("lmigrate sql, usage and no database", function()
     helpers.assert_status(2, project:run("sql", "--dialect"))
   end)
 
+  it("writes numbers the way they were given: 0.1 in a value as in a default", function()
+    project:write("2026_05_02_000000_prices", helpers.migration {
+      up = [[
+  self.schema:create("prices", function(t)
+    t:float("p"):default(0.1)
+    t:float("q"):default(1e300)
+  end)
+  self.db:execute("INSERT INTO prices (p, q) VALUES (?, ?)", 0.1, 0.1 + 0.2)]],
+      down = '  self.schema:drop("prices")',
+    })
+    for _, d in ipairs { "sqlite", "postgres", "mysql" } do
+      local r = project:ok("sql", "--dialect", d)
+      assert.truthy(r.stdout:find("DEFAULT 0.1,", 1, true), r.stdout)
+      assert.truthy(r.stdout:find("DEFAULT 1e+300)", 1, true), r.stdout)
+      assert.truthy(r.stdout:find("VALUES (0.1, 0.30000000000000004);", 1, true), r.stdout)
+      assert.falsy(r.stdout:find("0.10000000000000001", 1, true), r.stdout)
+    end
+  end)
+
   it("never connects: a database that cannot exist is fine", function()
     for _, url in ipairs { "sqlite:/nonexistent/dir/x.db",
                            "postgres://nobody:secret@127.0.0.1:1/nowhere?connect_timeout=1" } do

@@ -174,6 +174,20 @@ for _, dialect in helpers.each_dialect() do
         assert.is_nil(r.stdout:find("DatabaseSeeder", 1, true), r.stdout)
       end)
 
+      it("make:seed writes the file that self:call and --class load (Post2Seeder)", function()
+        local r = project:ok("make:seed", "Post2Seeder")
+        assert.truthy(r.stdout:find("databases/seeds/post2_seeder.lua", 1, true), r.stdout)
+        local path = project:path("databases/seeds/post2_seeder.lua")
+        local text = assert(helpers.read_file(path))
+        helpers.write_file(path, (text:gsub("function Post2Seeder:run%(%)\n",
+          'function Post2Seeder:run()\n  self.db:insert("posts", { title = "from Post2Seeder" })\n')))
+        project:ok("seed", "--class", "Post2Seeder")
+        assert.same({ "from Post2Seeder" }, titles(project))
+        write_seed(project, "database_seeder.lua", seeder("DatabaseSeeder", '  self:call("Post2Seeder")'))
+        project:ok("seed")
+        assert.same({ "from Post2Seeder", "from Post2Seeder" }, titles(project))
+      end)
+
       it("self:call runs another seeder, in order", function()
         write_seed(project, "database_seeder.lua", seeder("DatabaseSeeder", [[
   self.db:insert("posts", { title = "before" })

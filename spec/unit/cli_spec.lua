@@ -13,22 +13,11 @@ local output = require("lmigrate.output")
 -- M.main with the command modules stubbed
 -- ======================================================
 
--- a stand-in for io.stdout: keeps what is written
-local function sink()
-  local t = { text = "" }
-  function t:write(...)
-    for _, s in ipairs { ... } do self.text = self.text .. tostring(s) end
-    return self
-  end
-  function t.flush() end
-  return t
-end
-
 -- main(argv) -> { status, ctx (what the command got, or nil), command
 -- (the module run), error (the error object output reported), stdout }
 local function main(argv)
   local r = {}
-  local saved, real_new, real_stdout = {}, output.new, io.stdout
+  local saved, real_new = {}, output.new
   for _, c in ipairs(commands.list) do
     saved[c.module] = package.loaded[c.module]
     package.loaded[c.module] = function(ctx)
@@ -36,12 +25,13 @@ local function main(argv)
       return 0
     end
   end
-  output.new = function() return { error = function(_, e) r.error = e end } end
-  -- --version writes to io.stdout itself
-  local out = sink()
-  io.stdout = out   -- luacheck: ignore 122
+  local out = { text = "" }
+  output.new = function()
+    return { error = function(_, e) r.error = e end,
+             print = function(_, text) out.text = out.text .. text .. "\n" end }
+  end
   local ok, status = pcall(cli.main, argv)
-  io.stdout, output.new = real_stdout, real_new   -- luacheck: ignore 122
+  output.new = real_new
   for _, c in ipairs(commands.list) do package.loaded[c.module] = saved[c.module] end
   assert(ok, status)
   r.status, r.stdout = status, out.text

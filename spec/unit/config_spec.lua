@@ -1,6 +1,6 @@
 -- spec/unit/config_spec.lua: lua/lmigrate/config.lua without the binary:
 -- parse_url for every URL form and the malformed ones, and resolve() with
--- a fake getenv and a temp lmigrate.lua (opts.config names it): which of
+-- a fake getenv and a temp lmigrate.lua (resolve's third argument): which of
 -- DATABASE_URL, --database and --connection wins, the defaults, named
 -- connections, and the errors (lmigrate error objects: "usage" for the
 -- command line and URLs, "config" for lmigrate.lua).
@@ -87,9 +87,7 @@ describe("config.resolve", function()
   -- environment 'env' (nothing else of the real one)
   local function resolve(source, opts, env)
     if source then shell.write_file(path, source) else os.remove(path) end
-    local o = { config = path }
-    for k, v in pairs(opts or {}) do o[k] = v end
-    return config.resolve(o, function(k) return (env or {})[k] end)
+    return config.resolve(opts or {}, function(k) return (env or {})[k] end, path)
   end
 
   local DEFAULT = { name = "default", driver = "sqlite", database = "databases/database.sqlite" }
