@@ -231,7 +231,8 @@ int lm_sqlreplace (lua_State *L, const lm_SqlRules *r, const char *sql,
 
 /* pushes the quoted identifier 's'..'e' unquoted, as sqlite_rebuild did */
 static void pushname (lua_State *L, const char *s, const char *e) {
-  char q = (*s == '[') ? ']' : *s;
+  char q = *s;
+  if (q == '[') q = ']';
   luaL_Buffer b;
   const char *p;
   luaL_buffinit(L, &b);
