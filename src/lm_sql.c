@@ -18,12 +18,16 @@
 ** nested block comments, and its driver reads ?? as a literal '?' (the
 ** jsonb operators).
 */
-const lm_SqlRules lm_sql_sqlite = {"'", "\"`[", 0};
+const lm_SqlRules lm_sql_sqlite = {
+  .strquote = "'", .idquote = "\"`[", .flags = 0
+};
 const lm_SqlRules lm_sql_postgres = {
-  "'", "\"", LM_SQL_ESTRING | LM_SQL_DOLLAR | LM_SQL_NESTED | LM_SQL_QQ
+  .strquote = "'", .idquote = "\"",
+  .flags = LM_SQL_ESTRING | LM_SQL_DOLLAR | LM_SQL_NESTED | LM_SQL_QQ
 };
 const lm_SqlRules lm_sql_mysql = {
-  "'\"", "`", LM_SQL_BACKSLASH | LM_SQL_HASH | LM_SQL_DASHBLANK
+  .strquote = "'\"", .idquote = "`",
+  .flags = LM_SQL_BACKSLASH | LM_SQL_HASH | LM_SQL_DASHBLANK
 };
 
 
