@@ -1,5 +1,5 @@
-# Every spec file is one ctest test; C tests live in tests/.
-enable_testing()
+# Every spec file is one ctest test; C tests live in tests/. Included
+# when BUILD_TESTING is on (include(CTest) has enabled testing).
 find_program(LUA54 NAMES lua5.4 REQUIRED)
 find_program(BUSTED NAMES busted REQUIRED)
 

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The test command of README.md: installs what a fresh Debian 12 machine
-# lacks, builds lmigrate twice (plain, and with ASan+UBSan), starts a
+# lacks, builds lmigrate twice (plain, and with ASan+UBSan; warnings are
+# errors, LMIGRATE_WERROR), starts a
 # throwaway PostgreSQL cluster unless DATABASE_URL or PGHOST names a
 # server, and a throwaway MariaDB (scripts/with-mariadb.sh) unless
 # LMIGRATE_MYSQL_SOCKET names one, and runs every C test and busted spec
-# of both builds through ctest. A server that does not start fails the run.
+# of both builds through ctest, and the static checks (cppcheck,
+# clang-tidy, luacheck: cmake/Lint.cmake) with the plain build's. A
+# server that does not start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
-scripts/build.sh
-cmake -S . -B build-asan -DLMIGRATE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMIGRATE_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+cmake -S . -B build-asan -DLMIGRATE_SANITIZE=ON -DLMIGRATE_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
 
 run_ctest() {

@@ -330,8 +330,9 @@ static int col_after (lua_State *L) {
 
 /* the plural of 'word' of 'n' bytes, English's regular rules */
 static void addplural (luaL_Buffer *b, const char *word, size_t n) {
-  char last = n > 0 ? word[n - 1] : '\0';
-  char prev = n > 1 ? word[n - 2] : '\0';
+  char last = '\0', prev = '\0';
+  if (n > 0) last = word[n - 1];
+  if (n > 1) prev = word[n - 2];
   if (last == 'y' && n > 1 && strchr("aeiou", prev) == NULL) {
     luaL_addlstring(b, word, n - 1);
     luaL_addstring(b, "ies");

@@ -129,8 +129,8 @@ int lm_checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp) {
 static lm_Blueprint *checkalter (lua_State *L, const char *method) {
   lm_Blueprint *bp = lm_checkbp(L);
   if (bp->mode != LM_ALTER)
-    luaL_error(L, "%s() is only valid when altering a table (schema:table)",
-               method);
+    lm_error(L, "%s() is only valid when altering a table (schema:table)",
+             method);
   return bp;
 }
 

@@ -18,12 +18,16 @@
 ** nested block comments, and its driver reads ?? as a literal '?' (the
 ** jsonb operators).
 */
-const lm_SqlRules lm_sql_sqlite = {"'", "\"`[", 0};
+const lm_SqlRules lm_sql_sqlite = {
+  .strquote = "'", .idquote = "\"`[", .flags = 0
+};
 const lm_SqlRules lm_sql_postgres = {
-  "'", "\"", LM_SQL_ESTRING | LM_SQL_DOLLAR | LM_SQL_NESTED | LM_SQL_QQ
+  .strquote = "'", .idquote = "\"",
+  .flags = LM_SQL_ESTRING | LM_SQL_DOLLAR | LM_SQL_NESTED | LM_SQL_QQ
 };
 const lm_SqlRules lm_sql_mysql = {
-  "'\"", "`", LM_SQL_BACKSLASH | LM_SQL_HASH | LM_SQL_DASHBLANK
+  .strquote = "'\"", .idquote = "`",
+  .flags = LM_SQL_BACKSLASH | LM_SQL_HASH | LM_SQL_DASHBLANK
 };
 
 
@@ -231,7 +235,8 @@ int lm_sqlreplace (lua_State *L, const lm_SqlRules *r, const char *sql,
 
 /* pushes the quoted identifier 's'..'e' unquoted, as sqlite_rebuild did */
 static void pushname (lua_State *L, const char *s, const char *e) {
-  char q = (*s == '[') ? ']' : *s;
+  char q = *s;
+  if (q == '[') q = ']';
   luaL_Buffer b;
   const char *p;
   luaL_buffinit(L, &b);

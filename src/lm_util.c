@@ -53,6 +53,8 @@ static int util_listdir (lua_State *L) {
   if (d == NULL)
     return luaL_fileresult(L, 0, path);
   lua_newtable(L);
+  /* cppcheck-suppress readdirCalled ; readdir_r is the deprecated one
+     (glibc 2.24): readdir is safe on a stream no other thread reads */
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     lua_pushstring(L, e->d_name);  /* cannot fail short of memory */

@@ -24,7 +24,7 @@ lm_Conn *lm_toconn (lua_State *L, int arg) {
 lm_Conn *lm_checkconn (lua_State *L, int arg) {
   lm_Conn *c = lm_toconn(L, arg);
   if (c->closed)
-    luaL_error(L, "attempt to use a closed connection");
+    lm_error(L, "attempt to use a closed connection");
   return c;
 }
 
@@ -32,9 +32,9 @@ lm_Conn *lm_checkconn (lua_State *L, int arg) {
 static lm_Conn *checkidle (lua_State *L) {
   lm_Conn *c = lm_checkconn(L, 1);
   if (c->pending)
-    luaL_error(L, (c->pending >= LM_COPYING)
-               ? "a COPY is in progress: call copy_end() first"
-               : "a sent query is pending: call result() first");
+    lm_error(L, (c->pending >= LM_COPYING)
+             ? "a COPY is in progress: call copy_end() first"
+             : "a sent query is pending: call result() first");
   return c;
 }
 

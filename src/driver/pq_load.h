@@ -30,8 +30,9 @@
   X(PQcmdStatus) X(PQcmdTuples) X(PQclear) X(PQntuples) X(PQnfields) \
   X(PQfname) X(PQftype) X(PQgetvalue) X(PQgetlength) X(PQgetisnull)
 
-/* each field has the type of a pointer to its libpq function */
-#define LM_PQ_FIELD(f)  __typeof__(f) *f;
+/* each field has the type of a pointer to its libpq function; 'f' is the
+   name declared, which parentheses would not make safer */
+#define LM_PQ_FIELD(f)  __typeof__(f) *f;  /* NOLINT(bugprone-macro-parentheses) */
 
 typedef struct lm_PQ {
   LM_PQ_FUNCS(LM_PQ_FIELD)

@@ -542,7 +542,8 @@ static int g_new (lua_State *L) {
   size_t i;
   for (i = 0; i < sizeof(grammars) / sizeof(grammars[0]); i++) {
     if (strcmp(name, grammars[i]->name) == 0) {
-      const lm_Grammar **p = (const lm_Grammar **)lua_newuserdatauv(L, sizeof(*p), 0);
+      const lm_Grammar **p = (const lm_Grammar **)
+          lua_newuserdatauv(L, sizeof(const lm_Grammar *), 0);  /* a pointer */
       *p = grammars[i];
       luaL_setmetatable(L, LM_GRAMMAR);
       return 1;
