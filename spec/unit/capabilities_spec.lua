@@ -5,17 +5,11 @@
 -- they fail under CI and are pending elsewhere.
 local core = require("lmigrate.core")
 
-local url = os.getenv("DATABASE_URL")
-if url and not url:match("^postgres") then url = nil end
-local PG = url or ((os.getenv("PGHOST") or os.getenv("PGPORT")) and "") or nil
+local servers = require("spec.support.servers")
 
-local function pg_it(name, fn)
-  if PG then return it(name, fn) end
-  if os.getenv("CI") then
-    return it(name, function() error("no PostgreSQL server (PGHOST or DATABASE_URL) under CI") end)
-  end
-  return pending(name .. ": no PostgreSQL server (PGHOST or DATABASE_URL)")
-end
+-- 'it' with a PostgreSQL server; without one the rule of spec/support/servers.lua
+local pg_it = servers.it_with("postgres")
+local function pg_conninfo() return servers.find("postgres").conninfo end
 
 describe("conn:supports", function()
   it("says what the SQLite driver has", function()
@@ -30,7 +24,7 @@ describe("conn:supports", function()
   end)
 
   pg_it("says what the PostgreSQL driver has", function()
-    local conn = assert(core.connect("postgres", PG))
+    local conn = assert(core.connect("postgres", pg_conninfo()))
     assert.is_true(conn:supports("copy"))
     assert.is_true(conn:supports("async"))
     conn:close()

@@ -8,17 +8,11 @@ local core = require("lmigrate.core")
 
 local null = core.null
 
-local url = os.getenv("DATABASE_URL")
-if url and not url:match("^postgres") then url = nil end
-local PG = url or ((os.getenv("PGHOST") or os.getenv("PGPORT")) and "") or nil
+local servers = require("spec.support.servers")
 
-local function pg_it(name, fn)
-  if PG then return it(name, fn) end
-  if os.getenv("CI") then
-    return it(name, function() error("no PostgreSQL server (PGHOST or DATABASE_URL) under CI") end)
-  end
-  return pending(name .. ": no PostgreSQL server (PGHOST or DATABASE_URL)")
-end
+-- 'it' with a PostgreSQL server; without one the rule of spec/support/servers.lua
+local pg_it = servers.it_with("postgres")
+local function pg_conninfo() return servers.find("postgres").conninfo end
 
 -- { dialect, sql, values (a list, n = count), what interpolate gives }
 local INTERPOLATE = {
@@ -71,7 +65,7 @@ describe("g:interpolate", function()
   end)
 
   pg_it("finds the placeholders the PostgreSQL driver finds", function()
-    local conn = assert(core.connect("postgres", PG))
+    local conn = assert(core.connect("postgres", pg_conninfo()))
     local g = core.grammar("postgres")
     local sql = "SELECT ?::int AS a, '?' AS b, '{\"k\":1}'::jsonb ?? 'k' AS c, "
       .. "$$x?y$$ AS d /* why? */, ? AS e"
