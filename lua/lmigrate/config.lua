@@ -113,17 +113,35 @@ end
 
 M.FILE = "lmigrate.lua"
 
+-- a folder of lmigrate.lua's section 'key' (migrations, seeds), else 'default'
+local function folder(cfg, key, default)
+  local path = section(cfg, key).path
+  if path == nil then return default end
+  if type(path) ~= "string" or path == "" then
+    errors.raise("config", ("lmigrate.lua: %s.path must be a folder (string)"):format(key))
+  end
+  return path
+end
+
+-- folders(opts, file?) -> the migrations folder (--path wins) and the seeds
+-- folder, without resolving any connection (make:migration, make:seed)
+function M.folders(opts, file)
+  local cfg = M.load_file(file or M.FILE)
+  return opts.path or folder(cfg, "migrations", M.DEFAULT_MIGRATIONS),
+         folder(cfg, "seeds", M.DEFAULT_SEEDS), cfg
+end
+
 -- resolve(opts, getenv?, file?) -> { connections = { ... }, migrations = path,
 -- table = name, seeds = path }; 'file' is the config file (lmigrate.lua)
 function M.resolve(opts, getenv, file)
   getenv = getenv or os.getenv
-  local cfg = M.load_file(file or M.FILE)
+  local migrations_path, seeds_path, cfg = M.folders(opts, file)
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
   local r = {
-    migrations = opts.path or migrations.path or M.DEFAULT_MIGRATIONS,
+    migrations = migrations_path,
     table = migrations.table or M.DEFAULT_TABLE,
-    seeds = section(cfg, "seeds").path or M.DEFAULT_SEEDS,
+    seeds = seeds_path,
     connections = {},
   }
   if type(r.table) ~= "string" or r.table == "" then

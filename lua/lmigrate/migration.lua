@@ -1,4 +1,6 @@
 -- Base class of migrations: Migration:extend("CreateUsersTable").
+local class = require("lmigrate.class")
+
 local M = {}
 M.__index = M
 M.__name = "Migration"
@@ -7,12 +9,7 @@ M.__name = "Migration"
 M.transaction = true
 
 function M:extend(name)
-  if type(name) ~= "string" or name == "" then
-    error("lmigrate: Migration:extend expects a class name (string)", 2)
-  end
-  local class = setmetatable({ __name = name }, self)
-  class.__index = class
-  return class
+  return class.extend(self, name, "Migration")
 end
 
 return M

@@ -1,15 +1,12 @@
 -- Base class of seeders: Seeder:extend("DatabaseSeeder"), with run().
+local class = require("lmigrate.class")
+
 local M = {}
 M.__index = M
 M.__name = "Seeder"
 
 function M:extend(name)
-  if type(name) ~= "string" or name == "" then
-    error("lmigrate: Seeder:extend expects a class name (string)", 2)
-  end
-  local class = setmetatable({ __name = name }, self)
-  class.__index = class
-  return class
+  return class.extend(self, name, "Seeder")
 end
 
 -- self:call("PostSeeder"): runs databases/seeds/post_seeder.lua inside

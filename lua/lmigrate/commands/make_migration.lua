@@ -65,19 +65,6 @@ local function check_table(name, option)
   return name
 end
 
--- the migrations folder: --path, else migrations.path of lmigrate.lua
-local function folder(opts)
-  if opts.path then return stubs.dir(opts.path) end
-  local cfg = config.load_file("lmigrate.lua")
-  local m = cfg.migrations
-  local path = type(m) == "table" and m.path or nil
-  if path == nil then return config.DEFAULT_MIGRATIONS end
-  if type(path) ~= "string" or path == "" then
-    errors.raise("config", "lmigrate.lua: migrations.path must be a folder (string)")
-  end
-  return stubs.dir(path)
-end
-
 -- a migration of the folder, whatever its timestamp, named 'snake'
 local function same_name(dir, snake)
   if not core.isdir(dir) then return nil end
@@ -107,7 +94,7 @@ return function(ctx)
     kind, tbl = guess(snake)
   end
 
-  local dir = folder(opts)
+  local dir = stubs.dir((config.folders(opts)))
   local existing = same_name(dir, snake)
   if existing then
     errors.raise("exists", ("a migration named %s already exists: %s (not writing another)")

@@ -17,17 +17,6 @@ local function usage(msg)
   errors.raise("usage", msg .. " (see lmigrate help make:seed)")
 end
 
-local function folder()
-  local cfg = config.load_file("lmigrate.lua")
-  local s = cfg.seeds
-  local path = type(s) == "table" and s.path or nil
-  if path == nil then return config.DEFAULT_SEEDS end
-  if type(path) ~= "string" or path == "" then
-    errors.raise("config", "lmigrate.lua: seeds.path must be a folder (string)")
-  end
-  return stubs.dir(path)
-end
-
 return function(ctx)
   local args = ctx.args
   if #args == 0 then usage("make:seed needs a NAME, e.g. PostSeeder") end
@@ -35,7 +24,7 @@ return function(ctx)
     usage(("make:seed takes one NAME, got %d words (quote a name with spaces)"):format(#args))
   end
   local snake, class = names.parse(args[1], "seeder")
-  local dir = folder()
+  local dir = stubs.dir(select(2, config.folders({})))
   local path = stubs.join(dir, snake .. ".lua")
   if stubs.exists(path) then
     errors.raise("exists", ("the seeder %s already exists: %s (not overwriting it)"):format(class, path))
