@@ -72,6 +72,17 @@ describe("cmake --install", function()
     for _, f in ipairs({ man, bash, zsh }) do assert.is_true(helpers.exists(f), f) end
   end)
 
+  it("refuses what completion and help --man do not take: exit 2", function()
+    for _, args in ipairs({ { "completion" }, { "completion", "fish" },
+                            { "completion", "bash", "zsh" }, { "help", "migrate", "--man" } }) do
+      local r = helpers.run(args, { bin = bin, cwd = project.dir })
+      helpers.assert_status(2, r)
+      assert.equals("", r.stdout)
+    end
+    local r = lmigrate("completion", "connections")
+    assert.equals("main\nreplica\n", r.stdout)
+  end)
+
   -- {======================================================
   -- The man page
   -- ======================================================
