@@ -37,15 +37,6 @@ local function is_common(key)
   return false
 end
 
-local function aliases_of(c)
-  local list = {}
-  for alias, target in pairs(commands.aliases) do
-    if target == c.name then list[#list + 1] = alias end
-  end
-  table.sort(list)
-  return list
-end
-
 -- the command's section: usage, summary, aliases, its own options
 local function command(lines, c)
   lines[#lines + 1] = ".SS " .. esc(c.name)
@@ -53,7 +44,7 @@ local function command(lines, c)
   lines[#lines + 1] = "\\fBlmigrate " .. esc(c.name) .. "\\fR" .. esc(rest)
   lines[#lines + 1] = ".PP"
   lines[#lines + 1] = esc(c.summary:sub(1, 1):upper() .. c.summary:sub(2)) .. "."
-  local aliases = aliases_of(c)
+  local aliases = commands.aliases_of(c.name)
   if #aliases > 0 then
     lines[#lines + 1] = "Alias: " .. esc(table.concat(aliases, ", ")) .. "."
   end

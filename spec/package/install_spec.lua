@@ -219,8 +219,10 @@ describe("cmake --install", function()
   -- ======================================================
 
   -- A zsh that drives an interactive zsh through a pty: it loads compinit
-  -- (and LOAD), waits for the prompt, then types each INPUT, TAB and ^X^D,
-  -- a widget writing the completed line into OUT. 10 s at most.
+  -- (and LOAD), waits until the line editor has the terminal (zle-line-init:
+  -- typed before, ^D would be the tty's end of file), then types each
+  -- INPUT, TAB and ^X^D, a widget writing the completed line into OUT.
+  -- 30 s at most.
   local ZPTY = [[
 zmodload zsh/zpty
 out=$1 load=$2; shift 2
@@ -228,12 +230,13 @@ out=$1 load=$2; shift 2
 zpty z zsh -f -i
 zpty -w z "PS1='> '; unsetopt beep; autoload -Uz compinit; compinit -u -D; $load;"\
 " _dump() { print -r -- \"<\$BUFFER>\" >>$out; BUFFER=''; }; zle -N _dump;"\
-" bindkey '^X^D' _dump; precmd() { print -n '<RE''ADY>' }"
+" bindkey '^X^D' _dump; zle-line-init() { print -n '<RE''ADY>' }; zle -N zle-line-init"
 zpty -r z chunk '*<READY>*' || exit 1
+sleep 0.2
 for input in "$@"; do
   zpty -w -n z "$input"$'\t\x18\x04'
 done
-for i in {1..100}; do
+for i in {1..300}; do
   (( $(wc -l <$out) >= $# )) && break
   zpty -r -t z chunk
   sleep 0.1
@@ -258,7 +261,7 @@ zpty -d z
     helpers.write_file(driver, ZPTY)
     local args = {}
     for i, case in ipairs(ZSH_CASES) do args[i] = quote(case[1]) end
-    local status, o, e = sh(("timeout 20 zsh -f %s %s %s %s"):format(quote(driver), quote(out),
+    local status, o, e = sh(("timeout 60 zsh -f %s %s %s %s"):format(quote(driver), quote(out),
       quote(load), table.concat(args, " ")), env, project.dir)
     assert(status == 0, "the zsh under a pty failed:\n" .. o .. e)
     return helpers.lines(helpers.read_file(out))

@@ -38,11 +38,7 @@ end
 
 -- the names a command answers to: its own, then its aliases, sorted
 local function names_of(c)
-  local list = {}
-  for alias, target in pairs(commands.aliases) do
-    if target == c.name then list[#list + 1] = alias end
-  end
-  table.sort(list)
+  local list = commands.aliases_of(c.name)
   table.insert(list, 1, c.name)
   return list
 end

@@ -143,4 +143,14 @@ function M.find(name)
   return M.by_name[M.aliases[name] or name]
 end
 
+-- aliases_of(name) -> the aliases of command 'name', sorted
+function M.aliases_of(name)
+  local list = {}
+  for alias, target in pairs(M.aliases) do
+    if target == name then list[#list + 1] = alias end
+  end
+  table.sort(list)
+  return list
+end
+
 return M
