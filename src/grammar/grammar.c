@@ -223,12 +223,16 @@ void lm_adddefault (lm_Ctx *c, const lm_Column *col) {
 }
 
 /*
-** A generated column (stored_as, virtual_as) says NULL or NOT NULL only
-** when nullable() was called: MariaDB refuses NOT NULL on one, and its
-** value is what its expression gives
+** A generated column (stored_as, virtual_as) says NOT NULL only after
+** nullable(false), and never NULL, as Laravel's: its value is what its
+** expression gives, and MariaDB takes neither word on one
 */
 void lm_modify_nullable (lm_Ctx *c, const lm_Column *col) {
-  if (col->expr && !(col->flags & LM_F_NULLSET)) return;
+  if (col->expr) {
+    if ((col->flags & (LM_F_NULLSET | LM_F_NULLABLE)) == LM_F_NULLSET)
+      luaL_addstring(&c->b, " NOT NULL");
+    return;
+  }
   luaL_addstring(&c->b, (col->flags & LM_F_NULLABLE) ? " NULL" : " NOT NULL");
 }
 
