@@ -832,6 +832,7 @@ static const luaL_Reg coltype_meth[] = {
   {"unsigned_tiny_integer", bp_unsigned_tiny_integer},
   {"unsigned_medium_integer", bp_unsigned_medium_integer},
   {"unsigned_decimal", bp_unsigned_decimal},
+  {"unsigned", bp_unsigned_integer},   /* Masonite's t:unsigned("c") */
   {"string", bp_string}, {"char", bp_char},
   {"text", bp_text}, {"tiny_text", bp_tiny_text},
   {"medium_text", bp_medium_text}, {"long_text", bp_long_text},

@@ -152,6 +152,13 @@ describe("column modifiers", function()
   end)
 end)
 
+describe("Masonite's names", function()
+  it("t:unsigned(c) is an unsigned integer, t:point(c) a point geometry", function()
+    assert.same({ "CREATE TABLE `users` (`v` INT UNSIGNED NOT NULL, `p` POINT NOT NULL)" },
+      sql("mysql", function(t) t:unsigned("v"); t:point("p") end))
+  end)
+end)
+
 describe("what a dialect has no SQL for", function()
   for _, case in ipairs {
     { "sqlite", function(t) t:set("s", { "a" }) end, "set() is not supported on sqlite" },
