@@ -51,6 +51,13 @@ local function rows(db, sql)
   return out
 end
 
+-- from(100): the first row gets id 100
+local function starts_at_from(s, db)
+  s:create("tickets", function(t) t:increments("id"):from(100); t:string("s"):nullable() end)
+  db:execute("INSERT INTO tickets (s) VALUES ('a')")
+  assert.equals(100, db:first("SELECT id FROM tickets").id)
+end
+
 local USERS = "SELECT id || '|' || team_id || '|' || email || '|' || score || '|' || level "
   .. "|| '|' || name AS x FROM users ORDER BY id"
 
@@ -128,11 +135,7 @@ describe("change() with rows on sqlite", function()
     assert.has_error(function() db:execute("UPDATE users SET level = 'nope'") end)
   end)
 
-  it("starts an auto-increment where from() says", function()
-    s:create("tickets", function(t) t:increments("id"):from(100); t:string("s"):nullable() end)
-    db:execute("INSERT INTO tickets (s) VALUES ('a')")
-    assert.equals(100, db:first("SELECT id FROM tickets").id)
-  end)
+  it("starts an auto-increment where from() says", function() starts_at_from(s, db) end)
 end)
 
 describe("change() with rows on postgres", function()
@@ -196,11 +199,7 @@ describe("change() with rows on postgres", function()
     assert.equals(3, #db:query("SELECT * FROM posts"))
   end)
 
-  it("starts an auto-increment where from() says", function()
-    s:create("tickets", function(t) t:increments("id"):from(100); t:string("s"):nullable() end)
-    db:execute("INSERT INTO tickets (s) VALUES ('a')")
-    assert.equals(100, db:first("SELECT id FROM tickets").id)
-  end)
+  it("starts an auto-increment where from() says", function() starts_at_from(s, db) end)
 end)
 
 describe("change() with rows on mysql", function()

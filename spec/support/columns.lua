@@ -19,11 +19,7 @@ local shell = require("spec.support.shell")
 
 local M = {}
 
-local function statements(sql)
-  local t = {}
-  for i, s in ipairs(sql) do t[i] = s .. ";\n" end
-  return table.concat(t)
-end
+local statements = grammar.statements
 
 -- per dialect: the script around setup, statements and the questions,
 -- and the questions about table 't' (one row per line, one text column)
