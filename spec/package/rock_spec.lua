@@ -3,8 +3,16 @@
 -- checkout (Debian's luarocks; nothing of this build is used), then a
 -- Lua 5.4 program with that tree's paths requires "lmigrate" and migrates a
 -- temp SQLite project through lmigrate.run, and the tree's bin/lmigrate
--- runs the CLI with the system Lua.
+-- runs the CLI with the system Lua. It builds from the sources alone, so
+-- the sanitizer build's run (LMIGRATE_SPEC_PRELOAD) would repeat the plain
+-- build's: there it is pending, saying so.
 local helpers = require("spec.helpers")
+
+if os.getenv("LMIGRATE_SPEC_PRELOAD") then
+  pending("the rockspec: built from the sources, not from this (sanitizer) build;"
+    .. " it runs with the plain build")
+  return
+end
 
 local quote = helpers.quote
 
