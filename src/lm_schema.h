@@ -1,9 +1,9 @@
 /*
 ** lm_schema.h
 ** Private to the schema builder: what lm_schema.c (the Blueprint and the
-** handles to its entries) gives lm_column.c (column types, the Column and
-** Foreign methods). The dependency runs one way: lm_schema.c knows
-** nothing of lm_column.c.
+** handles to its entries) gives lm_column.c (column types, the Column
+** methods) and lm_foreign.c (the Foreign methods, col:constrained). The
+** dependency runs one way: lm_schema.c knows nothing of either.
 */
 #ifndef lm_schema_h
 #define lm_schema_h

@@ -256,9 +256,12 @@ int lm_open_util (lua_State *L);
 int lm_open_schema (lua_State *L);
 lm_Blueprint *lm_checkblueprint (lua_State *L, int arg);
 
-/* lm_column.c: column types (Blueprint methods), Column and Foreign;
-   after lm_open_schema */
+/* lm_column.c: column types (Blueprint methods) and Column; after
+   lm_open_schema */
 int lm_open_column (lua_State *L);
+
+/* lm_foreign.c: Foreign and col:constrained; after lm_open_column */
+int lm_open_foreign (lua_State *L);
 
 /* grammar/grammar.c */
 int lm_open_grammar (lua_State *L);
