@@ -1,14 +1,17 @@
 /*
 ** lm_foreign.c
-** Foreign keys of the schema builder: the Foreign handle that
-** t:foreign() and t:add_foreign() return (lm_schema.c adds the
-** command), and col:constrained() on a foreign_id/foreign_uuid column.
+** Keys of the schema builder: the Foreign handle that t:foreign() and
+** t:add_foreign() return, the Index handle of t:primary(), t:unique(),
+** t:index(), t:fulltext(), ... (lm_schema.c adds their commands), and
+** the column methods that make keys: col:constrained(),
+** col:references(), col:fulltext(), col:spatial_index().
 ** lm_open_foreign registers them, after lm_open_column.
 */
 #include <string.h>
 
 #include "lmigrate.h"
 #include "lm_schema.h"
+#include "grammar/grammar.h"
 
 
 /*
@@ -24,10 +27,23 @@ static lm_Column *checkcol (lua_State *L, lm_Blueprint **pbp) {
   return &bp->cols[i];
 }
 
-static lm_Command *checkfk (lua_State *L) {
+/* the command of the Foreign or Index ('tname') handle at 1 */
+static lm_Command *checkcmd (lua_State *L, const char *tname, lm_Blueprint **pbp) {
   lm_Blueprint *bp;
-  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
+  int i = lm_checkhandle(L, tname, &bp);
+  if (pbp) *pbp = bp;
   return &bp->cmds[i];
+}
+
+#define checkfk(L)   checkcmd(L, LM_FOREIGN, NULL)
+#define checkix(L)   checkcmd(L, LM_INDEX, NULL)
+
+/* the optional boolean at 2 (default true) */
+static int optbool (lua_State *L, const char *method) {
+  lm_checkargs(L, 2, method);
+  if (lua_isnoneornil(L, 2)) return 1;
+  luaL_checktype(L, 2, LUA_TBOOLEAN);
+  return lua_toboolean(L, 2);
 }
 
 /* }====================================================== */
@@ -35,12 +51,12 @@ static lm_Command *checkfk (lua_State *L) {
 
 /*
 ** {======================================================
-** col:constrained
+** Plural and singular
 ** =======================================================
 */
 
 /* the plural of 'word' of 'n' bytes, English's regular rules */
-static void addplural (luaL_Buffer *b, const char *word, size_t n) {
+void lm_addplural (luaL_Buffer *b, const char *word, size_t n) {
   char last = '\0', prev = '\0';
   if (n > 0) last = word[n - 1];
   if (n > 1) prev = word[n - 2];
@@ -56,38 +72,145 @@ static void addplural (luaL_Buffer *b, const char *word, size_t n) {
     luaL_addchar(b, 's');
 }
 
+/* 'word' of 'n' bytes ends with 'suffix' */
+static int endswith (const char *word, size_t n, const char *suffix) {
+  size_t k = strlen(suffix);
+  return n > k && memcmp(word + n - k, suffix, k) == 0;
+}
+
 /*
-** col:constrained(table?, column = "id") -> Foreign, on a foreign_id or
-** foreign_uuid column; the table defaults to the plural of the column
-** without "_id": user_id -> users
+** The singular of 'word' of 'n' bytes, the regular rules read backwards:
+** categories -> category, addresses -> address, boxes -> box, users ->
+** user; a word not ending in 's' (or ending in ss, us, is) stays
+*/
+void lm_addsingular (luaL_Buffer *b, const char *word, size_t n) {
+  static const char *const es[] = {"sses", "xes", "zzes", "ches", "shes", NULL};
+  int i;
+  if (endswith(word, n, "ies")) {
+    luaL_addlstring(b, word, n - 3);
+    luaL_addchar(b, 'y');
+    return;
+  }
+  for (i = 0; es[i] != NULL; i++) {
+    if (endswith(word, n, es[i])) {
+      luaL_addlstring(b, word, n - 2);
+      return;
+    }
+  }
+  if (endswith(word, n, "s") && !endswith(word, n, "ss") &&
+      !endswith(word, n, "us") && !endswith(word, n, "is"))
+    n--;
+  luaL_addlstring(b, word, n);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Column methods that make keys
+** =======================================================
+*/
+
+/*
+** A foreign key on 'col' referencing 'ref' of 'table' (NULL: until
+** on()), named 'name' or by default
+*/
+static int addfk (lua_State *L, lm_Blueprint *bp, const lm_Column *col,
+                  const char *ref, const char *table, const char *name) {
+  const char **cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
+  lm_Command *cmd;
+  cols[0] = col->name;
+  cols[1] = lm_bpstrdup(L, bp, ref);
+  if (table) table = lm_bpstrdup(L, bp, table);
+  name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, "foreign");
+  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
+  cmd->columns = cols;
+  cmd->ncolumns = 1;
+  cmd->ref_columns = cols + 1;
+  cmd->nref_columns = 1;
+  cmd->ref_table = table;
+  cmd->name = name;
+  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
+}
+
+/*
+** Pushes Laravel's default table of a foreign id column: the column's
+** name before the last "_<ref>", plural: user_id -> users
+*/
+static const char *deftable (lua_State *L, const char *column, const char *ref) {
+  const char *suffix = lua_pushfstring(L, "_%s", ref);
+  const char *p, *cut = NULL;
+  luaL_Buffer b;
+  for (p = strstr(column, suffix); p != NULL; p = strstr(p + 1, suffix))
+    cut = p;
+  luaL_buffinit(L, &b);
+  lm_addplural(&b, column, cut ? (size_t)(cut - column) : strlen(column));
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+/*
+** col:constrained(table?, column = "id", index_name?) -> Foreign, on a
+** foreign_id, foreign_uuid or foreign_ulid column; the table defaults to
+** the plural of the column's name before "_<column>" (user_id -> users),
+** index_name names the constraint
 */
 static int col_constrained (lua_State *L) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
-  const char *table = lm_optname(L, 2);
-  const char *ref = lua_isnoneornil(L, 3) ? "id" : lm_checkname(L, 3);
-  lm_Command *cmd;
+  const char *table, *ref, *name;
+  lm_checkargs(L, 4, "constrained");
+  table = lm_optname(L, 2);
+  ref = lua_isnoneornil(L, 3) ? "id" : lm_checkname(L, 3);
+  name = lm_optname(L, 4);
   if (!(col->flags & LM_F_FOREIGN))
-    luaL_error(L, "constrained() needs a foreign_id() or foreign_uuid() column");
-  if (table == NULL) {
-    size_t n = strlen(col->name);
-    luaL_Buffer b;
-    if (n > 3 && strcmp(col->name + n - 3, "_id") == 0) n -= 3;
-    luaL_buffinit(L, &b);
-    addplural(&b, col->name, n);
-    luaL_pushresult(&b);
-    table = lua_tostring(L, -1);
-  }
-  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
-  cmd->columns = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
-  cmd->columns[0] = col->name;
-  cmd->columns[1] = lm_bpstrdup(L, bp, ref);
+    luaL_error(L, "constrained() needs a foreign_id(), foreign_uuid() or "
+               "foreign_ulid() column; %s is not one: use references()", col->name);
+  if (table == NULL) table = deftable(L, col->name, ref);
+  return addfk(L, bp, col, ref, table, name);
+}
+
+/*
+** col:references(column, index_name?) -> Foreign: a foreign key on this
+** column, its table given by on()
+*/
+static int col_references (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Column *col = checkcol(L, &bp);
+  const char *ref, *name;
+  lm_checkargs(L, 3, "references");
+  ref = lm_checkname(L, 2);
+  name = lm_optname(L, 3);
+  return addfk(L, bp, col, ref, NULL, name);
+}
+
+/* col:fulltext(name?), col:spatial_index(name?): the index, after the column */
+static int colkey (lua_State *L, lm_CmdKind kind, const char *suffix,
+                   const char *method) {
+  lm_Blueprint *bp;
+  lm_Column *col = checkcol(L, &bp);
+  const char **cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
+  const char *name;
+  lm_Command *cmd;
+  lm_checkargs(L, 2, method);
+  name = lm_optname(L, 2);
+  cols[0] = col->name;
+  name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, suffix);
+  cmd = lm_addcmd(L, bp, kind);
+  cmd->columns = cols;
   cmd->ncolumns = 1;
-  cmd->ref_columns = cmd->columns + 1;
-  cmd->nref_columns = 1;
-  cmd->ref_table = lm_bpstrdup(L, bp, table);
-  cmd->name = lm_defname(L, bp, cmd->columns, 1, "foreign");
-  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
+  cmd->name = name;
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int col_fulltext (lua_State *L) {
+  return colkey(L, LM_C_FULLTEXT, "fulltext", "fulltext");
+}
+
+static int col_spatial_index (lua_State *L) {
+  return colkey(L, LM_C_SPATIAL_INDEX, "spatialindex", "spatial_index");
 }
 
 /* }====================================================== */
@@ -101,10 +224,11 @@ static int col_constrained (lua_State *L) {
 
 static int fk_references (lua_State *L) {
   lm_Blueprint *bp;
-  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
+  lm_Command *cmd = checkcmd(L, LM_FOREIGN, &bp);
   int n;
-  const char **cols = lm_checkcolumns(L, bp, 2, &n);
-  lm_Command *cmd = &bp->cmds[i];
+  const char **cols;
+  lm_checkargs(L, 2, "references");
+  cols = lm_checkcolumns(L, bp, 2, &n);
   cmd->ref_columns = cols;
   cmd->nref_columns = n;
   lua_settop(L, 1);
@@ -113,9 +237,9 @@ static int fk_references (lua_State *L) {
 
 static int fk_on (lua_State *L) {
   lm_Blueprint *bp;
-  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
-  const char *table = lm_bpstrdup(L, bp, lm_checkname(L, 2));
-  bp->cmds[i].ref_table = table;
+  lm_Command *cmd = checkcmd(L, LM_FOREIGN, &bp);
+  lm_checkargs(L, 2, "on");
+  cmd->ref_table = lm_bpstrdup(L, bp, lm_checkname(L, 2));
   lua_settop(L, 1);
   return 1;
 }
@@ -138,36 +262,142 @@ static const char *checkaction (lua_State *L, int arg) {
   return NULL;
 }
 
-static int fk_on_delete (lua_State *L) {
+/* on_delete(action), on_update(action) and their shorthands */
+static int setaction (lua_State *L, int update, const char *action,
+                      const char *method) {
   lm_Command *cmd = checkfk(L);
-  cmd->on_delete = checkaction(L, 2);
+  if (action == NULL) {
+    lm_checkargs(L, 2, method);
+    action = checkaction(L, 2);
+  }
+  else lm_checkargs(L, 1, method);
+  if (update) cmd->on_update = action;
+  else cmd->on_delete = action;
   lua_settop(L, 1);
   return 1;
 }
 
-static int fk_on_update (lua_State *L) {
-  lm_Command *cmd = checkfk(L);
-  cmd->on_update = checkaction(L, 2);
-  lua_settop(L, 1);
-  return 1;
-}
-
+static int fk_on_delete (lua_State *L) { return setaction(L, 0, NULL, "on_delete"); }
+static int fk_on_update (lua_State *L) { return setaction(L, 1, NULL, "on_update"); }
 static int fk_cascade_on_delete (lua_State *L) {
-  checkfk(L)->on_delete = "CASCADE";
-  lua_settop(L, 1);
-  return 1;
+  return setaction(L, 0, "CASCADE", "cascade_on_delete");
 }
-
+static int fk_restrict_on_delete (lua_State *L) {
+  return setaction(L, 0, "RESTRICT", "restrict_on_delete");
+}
 static int fk_null_on_delete (lua_State *L) {
-  checkfk(L)->on_delete = "SET NULL";
+  return setaction(L, 0, "SET NULL", "null_on_delete");
+}
+static int fk_no_action_on_delete (lua_State *L) {
+  return setaction(L, 0, "NO ACTION", "no_action_on_delete");
+}
+static int fk_cascade_on_update (lua_State *L) {
+  return setaction(L, 1, "CASCADE", "cascade_on_update");
+}
+static int fk_restrict_on_update (lua_State *L) {
+  return setaction(L, 1, "RESTRICT", "restrict_on_update");
+}
+static int fk_null_on_update (lua_State *L) {
+  return setaction(L, 1, "SET NULL", "null_on_update");
+}
+static int fk_no_action_on_update (lua_State *L) {
+  return setaction(L, 1, "NO ACTION", "no_action_on_update");
+}
+
+/*
+** deferrable(on = true), initially_immediate(on = true) (false: deferred),
+** initially_deferred(on = true), not_valid(on = true), of a Foreign or an
+** Index ('tname'): flag 'yes' when on, 'no' when off
+*/
+static int setflag (lua_State *L, const char *tname, const char *method,
+                    unsigned yes, unsigned no) {
+  lm_Command *cmd = checkcmd(L, tname, NULL);
+  int on = optbool(L, method);
+  cmd->flags &= ~(yes | no);
+  cmd->flags |= on ? yes : no;
   lua_settop(L, 1);
   return 1;
 }
 
-static int fk_cascade_on_update (lua_State *L) {
-  checkfk(L)->on_update = "CASCADE";
+static int fk_deferrable (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "deferrable", LM_K_DEFERRABLE, LM_K_NOT_DEFERRABLE);
+}
+static int fk_initially_immediate (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "initially_immediate", LM_K_INIT_IMMEDIATE,
+                 LM_K_INIT_DEFERRED);
+}
+static int fk_initially_deferred (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "initially_deferred", LM_K_INIT_DEFERRED,
+                 LM_K_INIT_IMMEDIATE);
+}
+static int fk_not_valid (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "not_valid", LM_K_NOT_VALID, 0);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Index methods: each returns the same Index
+** =======================================================
+*/
+
+/* the command of the Index at 1, which must be one of 'kinds' for 'method' */
+static lm_Command *checkkind (lua_State *L, const char *method, unsigned kinds,
+                              const char *which, lm_Blueprint **bp) {
+  lm_Command *cmd = checkcmd(L, LM_INDEX, bp);
+  if (!((1u << cmd->kind) & kinds) || (cmd->flags & LM_K_RAW))
+    luaL_error(L, "%s() is only for %s, not %s()", method, which,
+               (cmd->flags & LM_K_RAW) ? "raw_index" : lm_cmdname(cmd->kind));
+  return cmd;
+}
+
+#define KEYS  ((1u << LM_C_PRIMARY) | (1u << LM_C_UNIQUE))
+
+static int ix_algorithm (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Command *cmd = checkkind(L, "algorithm", KEYS | (1u << LM_C_INDEX),
+                              "primary(), unique() and index()", &bp);
+  lm_checkargs(L, 2, "algorithm");
+  luaL_checkstring(L, 2);
+  cmd->algorithm = lm_optalgorithm(L, bp, 2);
   lua_settop(L, 1);
   return 1;
+}
+
+static int ix_language (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Command *cmd = checkkind(L, "language", 1u << LM_C_FULLTEXT, "fulltext()", &bp);
+  lm_checkargs(L, 2, "language");
+  luaL_argexpected(L, lua_type(L, 2) == LUA_TSTRING, 2, "language name");
+  cmd->language = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* deferrable() and the rest on an Index: unique and primary keys only */
+static int ixflag (lua_State *L, const char *method, unsigned kinds,
+                   unsigned yes, unsigned no) {
+  checkkind(L, method, kinds, kinds == KEYS ? "primary() and unique()" : "unique()",
+            NULL);
+  return setflag(L, LM_INDEX, method, yes, no);
+}
+
+static int ix_deferrable (lua_State *L) {
+  return ixflag(L, "deferrable", KEYS, LM_K_DEFERRABLE, LM_K_NOT_DEFERRABLE);
+}
+static int ix_initially_immediate (lua_State *L) {
+  return ixflag(L, "initially_immediate", KEYS, LM_K_INIT_IMMEDIATE,
+                LM_K_INIT_DEFERRED);
+}
+static int ix_initially_deferred (lua_State *L) {
+  return ixflag(L, "initially_deferred", KEYS, LM_K_INIT_DEFERRED,
+                LM_K_INIT_IMMEDIATE);
+}
+static int ix_nulls_not_distinct (lua_State *L) {
+  return ixflag(L, "nulls_not_distinct", 1u << LM_C_UNIQUE,
+                LM_K_NULLS_NOT_DISTINCT, 0);
 }
 
 /* }====================================================== */
@@ -180,7 +410,8 @@ static int fk_cascade_on_update (lua_State *L) {
 */
 
 static const luaL_Reg col_meth[] = {
-  {"constrained", col_constrained},
+  {"constrained", col_constrained}, {"references", col_references},
+  {"fulltext", col_fulltext}, {"spatial_index", col_spatial_index},
   {NULL, NULL}
 };
 
@@ -188,17 +419,36 @@ static const luaL_Reg fk_meth[] = {
   {"references", fk_references}, {"on", fk_on},
   {"on_delete", fk_on_delete}, {"on_update", fk_on_update},
   {"cascade_on_delete", fk_cascade_on_delete},
+  {"restrict_on_delete", fk_restrict_on_delete},
   {"null_on_delete", fk_null_on_delete},
+  {"no_action_on_delete", fk_no_action_on_delete},
   {"cascade_on_update", fk_cascade_on_update},
+  {"restrict_on_update", fk_restrict_on_update},
+  {"null_on_update", fk_null_on_update},
+  {"no_action_on_update", fk_no_action_on_update},
+  {"deferrable", fk_deferrable},
+  {"initially_immediate", fk_initially_immediate},
+  {"initially_deferred", fk_initially_deferred},
+  {"not_valid", fk_not_valid},
+  {NULL, NULL}
+};
+
+static const luaL_Reg ix_meth[] = {
+  {"algorithm", ix_algorithm}, {"language", ix_language},
+  {"deferrable", ix_deferrable},
+  {"initially_immediate", ix_initially_immediate},
+  {"initially_deferred", ix_initially_deferred},
+  {"nulls_not_distinct", ix_nulls_not_distinct},
   {NULL, NULL}
 };
 
 /*
-** Registers Foreign, and adds constrained() to the methods of Column,
-** which lm_open_column registered
+** Registers Foreign and Index, and adds the key methods to Column, which
+** lm_open_column registered
 */
 int lm_open_foreign (lua_State *L) {
   lm_createmeta(L, LM_FOREIGN, NULL, fk_meth, "foreign key");
+  lm_createmeta(L, LM_INDEX, NULL, ix_meth, "index");
   lm_addmethods(L, LM_COLUMN, col_meth);
   return 0;
 }

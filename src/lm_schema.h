@@ -2,8 +2,9 @@
 ** lm_schema.h
 ** Private to the schema builder: what lm_schema.c (the Blueprint and the
 ** handles to its entries) gives lm_column.c (column types, the Column
-** methods) and lm_foreign.c (the Foreign methods, col:constrained). The
-** dependency runs one way: lm_schema.c knows nothing of either.
+** methods), lm_foreign.c (the Foreign and Index methods, the column
+** methods that make keys) and lm_alter.c (the alter-only commands). The
+** dependency runs one way: lm_schema.c knows nothing of them.
 */
 #ifndef lm_schema_h
 #define lm_schema_h
@@ -27,6 +28,14 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
                               int *n);
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
                         const char *const *cols, int n, const char *suffix);
+/* raises unless every argument after 'last' is nil */
+void lm_checkargs (lua_State *L, int last, const char *method);
+/* an index algorithm at 'arg' (nil: NULL): a bare word, copied */
+const char *lm_optalgorithm (lua_State *L, lm_Blueprint *bp, int arg);
+
+/* lm_foreign.c: English's regular plural and singular of 'word' of 'n' bytes */
+void lm_addplural (luaL_Buffer *b, const char *word, size_t n);
+void lm_addsingular (luaL_Buffer *b, const char *word, size_t n);
 
 /* lm_schema.c: a new table-level command */
 lm_Command *lm_addcmd (lua_State *L, lm_Blueprint *bp, lm_CmdKind kind);

@@ -38,6 +38,7 @@
 #define LM_BLUEPRINT  "lmigrate.Blueprint"
 #define LM_COLUMN     "lmigrate.Column"
 #define LM_FOREIGN    "lmigrate.Foreign"
+#define LM_INDEX      "lmigrate.Index"
 #define LM_GRAMMAR    "lmigrate.Grammar"
 #define LM_RAW        "lmigrate.Raw"
 #define LM_LOCK       "lmigrate.Lock"
@@ -112,26 +113,42 @@ typedef struct lm_Column {
 /* table-level commands, in the order the user gave them */
 typedef enum lm_CmdKind {
   LM_C_PRIMARY, LM_C_UNIQUE, LM_C_INDEX, LM_C_FULLTEXT, LM_C_FOREIGN,
-  LM_C_CHECK,
+  LM_C_CHECK, LM_C_SPATIAL_INDEX,
   /* alter-only */
   LM_C_DROP_COLUMN, LM_C_RENAME_COLUMN, LM_C_DROP_INDEX, LM_C_DROP_UNIQUE,
-  LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY,
+  LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY, LM_C_DROP_FULLTEXT,
+  LM_C_DROP_SPATIAL_INDEX, LM_C_RENAME_INDEX, LM_C_RENAME,
   LM_C__COUNT
 } lm_CmdKind;
 
+/* command flags */
+#define LM_K_RAW             (1u << 0)  /* raw_index: columns[0] is SQL */
+#define LM_K_DEFERRABLE      (1u << 1)  /* deferrable() */
+#define LM_K_NOT_DEFERRABLE  (1u << 2)  /* deferrable(false) */
+#define LM_K_INIT_DEFERRED   (1u << 3)  /* initially_deferred() */
+#define LM_K_INIT_IMMEDIATE  (1u << 4)  /* initially_immediate() */
+#define LM_K_NOT_VALID       (1u << 5)  /* not_valid(): existing rows unchecked */
+#define LM_K_NULLS_NOT_DISTINCT (1u << 6)  /* nulls_not_distinct() */
+
 typedef struct lm_Command {
   lm_CmdKind kind;
-  const char *name;        /* given or default; NULL: primary, check unnamed */
-  const char **columns;    /* the columns it covers */
+  const char *name;        /* given or default; NULL: primary, check unnamed;
+                              rename_index: the old name */
+  const char **columns;    /* the columns it covers; a drop_* given a list:
+                              that list (name is their default name) */
   int ncolumns;
   const char *expr;        /* CHECK expression, partial index WHERE */
-  const char *to;          /* rename_column target */
+  const char *to;          /* rename_column, rename_index, rename target */
   /* foreign keys */
   const char *ref_table;
   const char **ref_columns;
   int nref_columns;
   const char *on_delete, *on_update;  /* SQL text: "CASCADE", ... */
   int seq;                 /* position among columns and commands */
+  /* indexes */
+  const char *algorithm;   /* index(..., algorithm): USING; NULL = default */
+  const char *language;    /* fulltext():language(); NULL = "english" */
+  unsigned flags;          /* LM_K_* */
 } lm_Command;
 
 typedef enum lm_BpMode { LM_CREATE, LM_CREATE_IF_NOT_EXISTS, LM_ALTER } lm_BpMode;
@@ -145,7 +162,10 @@ typedef struct lm_Blueprint {
   int ncols, capcols;
   lm_Command *cmds;
   int ncmds, capcmds;
-  const char *comment;     /* table_comment(); NULL = none */
+  const char *comment;     /* table_comment(), comment(); NULL = none */
+  const char *engine;      /* engine(), charset(), collation(): NULL = none */
+  const char *charset, *collation;
+  int temporary;           /* temporary(): CREATE TEMPORARY TABLE */
   lm_Arena *arena;
   int built;               /* 1 once to_sql or <close> consumed it */
   int nseq;                /* next seq number */
@@ -255,6 +275,9 @@ int lm_open_util (lua_State *L);
 /* lm_schema.c: the Blueprint, its table-level commands, Raw */
 int lm_open_schema (lua_State *L);
 lm_Blueprint *lm_checkblueprint (lua_State *L, int arg);
+
+/* lm_alter.c: the Blueprint's alter-only commands; after lm_open_schema */
+int lm_open_alter (lua_State *L);
 
 /* lm_column.c: column types (Blueprint methods) and Column; after
    lm_open_schema */
