@@ -39,7 +39,7 @@ static void dropcols (lua_State *L, lm_Blueprint *bp, const char *const *names,
 }
 
 /*
-** t:drop_column(c, ...), t:drop_columns(...): each argument a name or a
+** t:drop_column(c, ...): each argument a name or a
 ** list of names
 */
 static int bp_drop_column (lua_State *L) {
@@ -84,7 +84,7 @@ static int dropsoft (lua_State *L, const char *method) {
   lm_Blueprint *bp = checkalter(L, method);
   const char *col;
   lm_checkargs(L, 2, method);
-  col = lua_isnoneornil(L, 2) ? "deleted_at" : lm_checkname(L, 2);
+  col = lua_isnoneornil(L, 2) ? "deleted_at" : lm_checkstr(L, 2, "column name");
   dropcols(L, bp, &col, 1);
   return 0;
 }
@@ -106,8 +106,8 @@ static int bp_rename_column (lua_State *L) {
   const char **cols;
   lm_Command *cmd;
   lm_checkargs(L, 3, "rename_column");
-  from = lm_checkname(L, 2);
-  to = lm_checkname(L, 3);
+  from = lm_checkstr(L, 2, "column name");
+  to = lm_checkstr(L, 3, "new column name");
   cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
   cols[0] = lm_bpstrdup(L, bp, from);
   to = lm_bpstrdup(L, bp, to);
@@ -205,7 +205,7 @@ static void dropconstrained (lua_State *L, lm_Blueprint *bp, const char *column)
 static int bp_drop_constrained_foreign_id (lua_State *L) {
   lm_Blueprint *bp = checkalter(L, "drop_constrained_foreign_id");
   lm_checkargs(L, 2, "drop_constrained_foreign_id");
-  dropconstrained(L, bp, lm_checkname(L, 2));
+  dropconstrained(L, bp, lm_checkstr(L, 2, "column name"));
   return 0;
 }
 
@@ -216,7 +216,7 @@ static int bp_drop_constrained_foreign_id (lua_State *L) {
 ** and a table name, all lowercase, made singular: "users" -> user_id
 */
 static const char *modelkey (lua_State *L, lm_Blueprint *bp, int arg) {
-  const char *model = lm_checkname(L, arg), *p;
+  const char *model = lm_checkstr(L, arg, "model or table name"), *p;
   luaL_Buffer b;
   size_t i;
   int upper = 0;
@@ -250,8 +250,8 @@ static const char *modelkey (lua_State *L, lm_Blueprint *bp, int arg) {
 static const char *modelcolumn (lua_State *L, lm_Blueprint *bp, const char *method) {
   lm_checkargs(L, 3, method);
   if (!lua_isnoneornil(L, 3)) {
-    luaL_checkstring(L, 2);
-    return lm_bpstrdup(L, bp, lm_checkname(L, 3));
+    lm_checkstr(L, 2, "model or table name");
+    return lm_bpstrdup(L, bp, lm_checkstr(L, 3, "column name"));
   }
   return modelkey(L, bp, 2);
 }
@@ -287,8 +287,8 @@ static int bp_drop_morphs (lua_State *L) {
   const char **cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
   lm_Command *cmd;
   lm_checkargs(L, 3, "drop_morphs");
-  name = lm_checkname(L, 2);
-  index = lm_optname(L, 3);
+  name = lm_checkstr(L, 2, "morph name");
+  index = lm_optstr(L, 3, "index name");
   cols[0] = lm_bpstrdup(L, bp, lua_pushfstring(L, "%s_type", name));
   cols[1] = lm_bpstrdup(L, bp, lua_pushfstring(L, "%s_id", name));
   lua_pop(L, 2);
@@ -306,8 +306,8 @@ static int bp_rename_index (lua_State *L) {
   const char *from, *to;
   lm_Command *cmd;
   lm_checkargs(L, 3, "rename_index");
-  from = lm_bpstrdup(L, bp, lm_checkname(L, 2));
-  to = lm_bpstrdup(L, bp, lm_checkname(L, 3));
+  from = lm_bpstrdup(L, bp, lm_checkstr(L, 2, "index name"));
+  to = lm_bpstrdup(L, bp, lm_checkstr(L, 3, "new index name"));
   cmd = lm_addcmd(L, bp, LM_C_RENAME_INDEX);
   cmd->name = from;
   cmd->to = to;
@@ -319,7 +319,7 @@ static int bp_rename (lua_State *L) {
   const char *to;
   int i;
   lm_checkargs(L, 2, "rename");
-  to = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  to = lm_bpstrdup(L, bp, lm_checkstr(L, 2, "new table name"));
   for (i = 0; i < bp->ncmds; i++) {
     if (bp->cmds[i].kind == LM_C_RENAME)
       lm_error(L, "rename() of '%s' was already given (to '%s')", bp->table,
@@ -339,7 +339,7 @@ static int bp_rename (lua_State *L) {
 */
 
 static const luaL_Reg alter_meth[] = {
-  {"drop_column", bp_drop_column}, {"drop_columns", bp_drop_column},
+  {"drop_column", bp_drop_column},
   {"rename_column", bp_rename_column},
   {"drop_index", bp_drop_index}, {"drop_unique", bp_drop_unique},
   {"drop_fulltext", bp_drop_fulltext},

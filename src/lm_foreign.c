@@ -161,9 +161,9 @@ static int col_constrained (lua_State *L) {
   lm_Column *col = checkcol(L, &bp);
   const char *table, *ref, *name;
   lm_checkargs(L, 4, "constrained");
-  table = lm_optname(L, 2);
-  ref = lua_isnoneornil(L, 3) ? "id" : lm_checkname(L, 3);
-  name = lm_optname(L, 4);
+  table = lm_optstr(L, 2, "table name");
+  ref = lua_isnoneornil(L, 3) ? "id" : lm_checkstr(L, 3, "column name");
+  name = lm_optstr(L, 4, "constraint name");
   if (!(col->flags & LM_F_FOREIGN))
     luaL_error(L, "constrained() needs a foreign_id(), foreign_uuid() or "
                "foreign_ulid() column; %s is not one: use references()", col->name);
@@ -180,8 +180,8 @@ static int col_references (lua_State *L) {
   lm_Column *col = checkcol(L, &bp);
   const char *ref, *name;
   lm_checkargs(L, 3, "references");
-  ref = lm_checkname(L, 2);
-  name = lm_optname(L, 3);
+  ref = lm_checkstr(L, 2, "column name");
+  name = lm_optstr(L, 3, "constraint name");
   return addfk(L, bp, col, ref, NULL, name);
 }
 
@@ -194,7 +194,7 @@ static int colkey (lua_State *L, lm_CmdKind kind, const char *suffix,
   const char *name;
   lm_Command *cmd;
   lm_checkargs(L, 2, method);
-  name = lm_optname(L, 2);
+  name = lm_optstr(L, 2, "index name");
   cols[0] = col->name;
   name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, suffix);
   cmd = lm_addcmd(L, bp, kind);
@@ -239,7 +239,7 @@ static int fk_on (lua_State *L) {
   lm_Blueprint *bp;
   lm_Command *cmd = checkcmd(L, LM_FOREIGN, &bp);
   lm_checkargs(L, 2, "on");
-  cmd->ref_table = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  cmd->ref_table = lm_bpstrdup(L, bp, lm_checkstr(L, 2, "table name"));
   lua_settop(L, 1);
   return 1;
 }
@@ -360,7 +360,7 @@ static int ix_algorithm (lua_State *L) {
   lm_Command *cmd = checkkind(L, "algorithm", KEYS | (1u << LM_C_INDEX),
                               "primary(), unique() and index()", &bp);
   lm_checkargs(L, 2, "algorithm");
-  luaL_checkstring(L, 2);
+  lm_checkstr(L, 2, "algorithm name");
   cmd->algorithm = lm_optalgorithm(L, bp, 2);
   lua_settop(L, 1);
   return 1;
@@ -370,8 +370,7 @@ static int ix_language (lua_State *L) {
   lm_Blueprint *bp;
   lm_Command *cmd = checkkind(L, "language", 1u << LM_C_FULLTEXT, "fulltext()", &bp);
   lm_checkargs(L, 2, "language");
-  luaL_argexpected(L, lua_type(L, 2) == LUA_TSTRING, 2, "language name");
-  cmd->language = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  cmd->language = lm_bpstrdup(L, bp, lm_checkstr(L, 2, "language name"));
   lua_settop(L, 1);
   return 1;
 }

@@ -134,6 +134,17 @@ const char *lm_optname (lua_State *L, int arg) {
   return lm_checkname(L, arg);
 }
 
+/* the name at 'arg', 'what' in the error when it is not a string */
+const char *lm_checkstr (lua_State *L, int arg, const char *what) {
+  luaL_argexpected(L, lua_type(L, arg) == LUA_TSTRING, arg, what);
+  return lm_checkname(L, arg);
+}
+
+/* lm_checkstr, or NULL for nil */
+const char *lm_optstr (lua_State *L, int arg, const char *what) {
+  return lua_isnoneornil(L, arg) ? NULL : lm_checkstr(L, arg, what);
+}
+
 /* a string without NUL bytes (it may be empty) */
 const char *lm_checktext (lua_State *L, int arg) {
   size_t len;
@@ -220,9 +231,12 @@ const char *lm_defname (lua_State *L, lm_Blueprint *bp,
 void lm_checkargs (lua_State *L, int last, const char *method) {
   int top = lua_gettop(L), i;
   for (i = last + 1; i <= top; i++) {
-    if (!lua_isnil(L, i))
+    if (!lua_isnil(L, i)) {
+      if (last == 1)
+        luaL_argerror(L, i, lua_pushfstring(L, "%s() takes no arguments", method));
       luaL_argerror(L, i, lua_pushfstring(L, "%s() takes at most %d argument(s)",
                                           method, last - 1));
+    }
   }
 }
 
@@ -232,7 +246,7 @@ void lm_checkargs (lua_State *L, int last, const char *method) {
 ** on MySQL, so nothing but letters, digits and '_' may get there
 */
 const char *lm_optalgorithm (lua_State *L, lm_Blueprint *bp, int arg) {
-  const char *a = lm_optname(L, arg);
+  const char *a = lm_optstr(L, arg, "algorithm name");
   size_t i;
   if (a == NULL) return NULL;
   for (i = 0; a[i] != '\0'; i++) {
@@ -281,7 +295,7 @@ static lm_Command *colscmd (lua_State *L, lm_CmdKind kind, const char *suffix,
   lm_Command *cmd;
   lm_checkargs(L, last, lm_cmdname(kind));
   cols = lm_checkcolumns(L, bp, 2, &n);
-  name = lm_optname(L, 3);
+  name = lm_optstr(L, 3, "index name");
   if (algarg) algorithm = lm_optalgorithm(L, bp, algarg);
   cmd = lm_addcmd(L, bp, kind);
   cmd->columns = cols;
@@ -378,9 +392,8 @@ static int bp_raw_index (lua_State *L) {
   const char **cols;
   lm_Command *cmd;
   lm_checkargs(L, 3, "raw_index");
-  expr = lm_checkname(L, 2);
-  luaL_argexpected(L, lua_type(L, 3) == LUA_TSTRING, 3, "index name");
-  name = lm_checkname(L, 3);
+  expr = lm_checkstr(L, 2, "SQL expression");
+  name = lm_checkstr(L, 3, "index name");
   cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
   cols[0] = lm_bpstrdup(L, bp, expr);
   cmd = lm_addcmd(L, bp, LM_C_INDEX);
@@ -399,8 +412,8 @@ static int bp_check (lua_State *L) {
   const char *expr, *name;
   lm_Command *cmd;
   lm_checkargs(L, 3, "check");
-  expr = lm_checkname(L, 2);
-  name = lm_optname(L, 3);
+  expr = lm_checkstr(L, 2, "SQL expression");
+  name = lm_optstr(L, 3, "constraint name");
   cmd = lm_addcmd(L, bp, LM_C_CHECK);
   cmd->expr = lm_bpstrdup(L, bp, expr);
   if (name) cmd->name = lm_bpstrdup(L, bp, name);
@@ -434,8 +447,8 @@ static int bp_add_foreign (lua_State *L) {
   const char **cols;
   lm_Command *cmd;
   lm_checkargs(L, 3, "add_foreign");
-  spec = lm_checkname(L, 2);
-  name = lm_optname(L, 3);
+  spec = lm_checkstr(L, 2, "'column.ref_column.ref_table'");
+  name = lm_optstr(L, 3, "constraint name");
   cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
   cols[0] = dotpart(L, bp, &spec);
   cols[1] = dotpart(L, bp, &spec);
@@ -475,8 +488,8 @@ static int bp_table_comment (lua_State *L) {
 static int tableoption (lua_State *L, const char *method, size_t field) {
   lm_Blueprint *bp = lm_checkbp(L);
   lm_checkargs(L, 2, method);
-  luaL_argexpected(L, lua_type(L, 2) == LUA_TSTRING, 2, method);
-  *(const char **)((char *)bp + field) = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  *(const char **)((char *)bp + field) =
+      lm_bpstrdup(L, bp, lm_checkstr(L, 2, lua_pushfstring(L, "%s name", method)));
   return 0;
 }
 

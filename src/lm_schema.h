@@ -23,6 +23,9 @@ lm_Blueprint *lm_checkopen (lua_State *L, lm_Blueprint *bp);
 /* the blueprint at index 1, still open for changes */
 #define lm_checkbp(L)  lm_checkopen(L, lm_checkblueprint(L, 1))
 const char *lm_optname (lua_State *L, int arg);
+/* a name at 'arg' (lm_checkname), 'what' in the error when not a string */
+const char *lm_checkstr (lua_State *L, int arg, const char *what);
+const char *lm_optstr (lua_State *L, int arg, const char *what);
 const char *lm_checktext (lua_State *L, int arg);
 const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
                               int *n);
