@@ -144,7 +144,9 @@ local ALTER = {
     'ALTER TABLE `users` DROP COLUMN `team_id`' } },
 
   -- renames
-  { function(t) t:rename_index("users_name_index", "users_nm"); t:rename_index("users_email_unique", "em") end, {
+  { function(t)
+      t:rename_index("users_name_index", "users_nm"); t:rename_index("users_email_unique", "em")
+    end, {
     'ALTER TABLE `users` RENAME INDEX `users_name_index` TO `users_nm`',
     'ALTER TABLE `users` RENAME INDEX `users_email_unique` TO `em`' } },
   -- table options: one ALTER TABLE, before rename(), which is last

@@ -220,7 +220,9 @@ local ALTER = {
     'ALTER TABLE "users" DROP COLUMN "team_id"' } },
 
   -- renames: ALTER INDEX renames a unique constraint's index and the constraint
-  { function(t) t:rename_index("users_name_index", "users_nm"); t:rename_index("users_email_unique", "em") end, {
+  { function(t)
+      t:rename_index("users_name_index", "users_nm"); t:rename_index("users_email_unique", "em")
+    end, {
     'ALTER INDEX "users_name_index" RENAME TO "users_nm"',
     'ALTER INDEX "users_email_unique" RENAME TO "em"' } },
   -- rename(): last, after what names the table
@@ -236,8 +238,10 @@ local ALTER = {
 local REFUSED = {
   { function(t) t:string("a"); t:primary("a", nil, "hash") end,
     "algorithm() of primary() is not supported on postgres" },
-  { function(t) t:string("a"); t:index("a"):deferrable() end, "deferrable() is only for primary() and unique(), not index()" },
-  { function(t) t:string("a"); t:index("a"):language("english") end, "language() is only for fulltext(), not index()" },
+  { function(t) t:string("a"); t:index("a"):deferrable() end,
+    "deferrable() is only for primary() and unique(), not index()" },
+  { function(t) t:string("a"); t:index("a"):language("english") end,
+    "language() is only for fulltext(), not index()" },
   { function(t) t:string("a"); t:fulltext("a"):algorithm("gin") end,
     "algorithm() is only for primary(), unique() and index(), not fulltext()" },
   { function(t) t:string("a"); t:raw_index("lower(a)", "x"):algorithm("hash") end,

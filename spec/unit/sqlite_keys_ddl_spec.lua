@@ -6,8 +6,10 @@
 local ddl = require("lmigrate.schema.dialect.sqlite.ddl")
 
 -- a table as people write them by hand: unnamed keys, clauses in any order
+local A_DEF = '"a" INTEGER REFERENCES "p" ("id") ON UPDATE CASCADE MATCH SIMPLE '
+  .. 'DEFERRABLE INITIALLY DEFERRED NOT NULL'
 local T = 'CREATE TABLE "t" ("id" INTEGER CONSTRAINT "t_pk" PRIMARY KEY, '
-  .. '"a" INTEGER REFERENCES "p" ("id") ON UPDATE CASCADE MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED NOT NULL, '
+  .. A_DEF .. ', '
   .. '"b" INTEGER CONSTRAINT "t_b_fk" REFERENCES "q" ON DELETE SET NULL DEFAULT 0, '
   .. '"c" TEXT, "d" TEXT, '
   .. 'FOREIGN KEY ("c", "d") REFERENCES "r" ("x", "y") ON DELETE NO ACTION, '
@@ -25,26 +27,26 @@ local CASES = {
     "by columns: an unnamed column REFERENCES, its whole clause, what follows it stays" },
   { { op = "drop_foreign", name = "T_B_FK" },
     '"id" INTEGER CONSTRAINT "t_pk" PRIMARY KEY, '
-      .. '"a" INTEGER REFERENCES "p" ("id") ON UPDATE CASCADE MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED NOT NULL, '
+      .. A_DEF .. ', '
       .. '"b" INTEGER DEFAULT 0, "c" TEXT, "d" TEXT, '
       .. 'FOREIGN KEY ("c", "d") REFERENCES "r" ("x", "y") ON DELETE NO ACTION, '
       .. 'CONSTRAINT "t_d_foreign" FOREIGN KEY ("d") REFERENCES "s" ("z")',
     "by name, any case: a named column REFERENCES without parent columns" },
   { { op = "drop_foreign", name = "t_c_d_foreign", columns = { "C", "d" } },
     '"id" INTEGER CONSTRAINT "t_pk" PRIMARY KEY, '
-      .. '"a" INTEGER REFERENCES "p" ("id") ON UPDATE CASCADE MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED NOT NULL, '
+      .. A_DEF .. ', '
       .. '"b" INTEGER CONSTRAINT "t_b_fk" REFERENCES "q" ON DELETE SET NULL DEFAULT 0, "c" TEXT, "d" TEXT, '
       .. 'CONSTRAINT "t_d_foreign" FOREIGN KEY ("d") REFERENCES "s" ("z")',
     "by columns: an unnamed table constraint over two columns" },
   { { op = "drop_foreign", name = "t_d_foreign", columns = { "d" } },
     '"id" INTEGER CONSTRAINT "t_pk" PRIMARY KEY, '
-      .. '"a" INTEGER REFERENCES "p" ("id") ON UPDATE CASCADE MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED NOT NULL, '
+      .. A_DEF .. ', '
       .. '"b" INTEGER CONSTRAINT "t_b_fk" REFERENCES "q" ON DELETE SET NULL DEFAULT 0, "c" TEXT, "d" TEXT, '
       .. 'FOREIGN KEY ("c", "d") REFERENCES "r" ("x", "y") ON DELETE NO ACTION',
     "by columns: the key on (d) only, not the one on (c, d)" },
   { { op = "drop_primary", name = "t_pk", columns = { "id" } },
     '"id" INTEGER, '
-      .. '"a" INTEGER REFERENCES "p" ("id") ON UPDATE CASCADE MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED NOT NULL, '
+      .. A_DEF .. ', '
       .. '"b" INTEGER CONSTRAINT "t_b_fk" REFERENCES "q" ON DELETE SET NULL DEFAULT 0, "c" TEXT, "d" TEXT, '
       .. 'FOREIGN KEY ("c", "d") REFERENCES "r" ("x", "y") ON DELETE NO ACTION, '
       .. 'CONSTRAINT "t_d_foreign" FOREIGN KEY ("d") REFERENCES "s" ("z")',
