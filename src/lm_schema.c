@@ -7,6 +7,7 @@
 ** the Column methods on top of it, lm_foreign.c the Foreign and Index
 ** methods; a grammar (grammar/) compiles a Blueprint to SQL.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,13 +199,23 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
 }
 
 /*
+** The longest default name: PostgreSQL's 63 bytes, which MySQL's 64
+** characters hold too, so a key has the same name on every dialect
+*/
+#define MAXDEFNAME 63
+
+/*
 ** The default name of an index or key, Laravel's and Masonite's rule:
-** <table>_<cols joined by _>_<suffix>, lowercased, '-' and '.' made '_'
+** <table>_<cols joined by _>_<suffix>, lowercased, '-' and '.' made '_';
+** one longer than MAXDEFNAME is cut, whole UTF-8 characters kept, and
+** ends with '_' and 8 hex digits of the whole name's hash instead: the
+** same columns always give the same name, which drop_*({cols}) finds
 */
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
                         const char *const *cols, int n, const char *suffix) {
   luaL_Buffer b;
   char *s;
+  size_t len, keep;
   int i;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, bp->table);
@@ -221,6 +232,11 @@ const char *lm_defname (lua_State *L, lm_Blueprint *bp,
     if (s[i] == '-' || s[i] == '.') s[i] = '_';
     else if (s[i] >= 'A' && s[i] <= 'Z') s[i] = (char)(s[i] - 'A' + 'a');
   }
+  len = strlen(s);
+  if (len <= MAXDEFNAME) return s;
+  keep = MAXDEFNAME - 9;
+  while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80) keep--;
+  snprintf(s + keep, 10, "_%08lx", (unsigned long)(lm_fnv1a(s, len) & 0xffffffffu));
   return s;
 }
 

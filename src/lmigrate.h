@@ -7,6 +7,7 @@
 #define lmigrate_h
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -271,6 +272,8 @@ int lm_open_sql (lua_State *L);
 
 /* lm_util.c: file system, clocks and hashing for the runtime */
 int lm_open_util (lua_State *L);
+/* lm_util.c: the 64-bit FNV-1a hash of 's' (checksums, shortened names) */
+uint64_t lm_fnv1a (const void *s, size_t len);
 
 /* lm_schema.c: the Blueprint, its table-level commands, Raw */
 int lm_open_schema (lua_State *L);

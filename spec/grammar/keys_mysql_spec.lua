@@ -30,6 +30,12 @@ local CREATE = {
     'CREATE TABLE `Blog-Posts.v2` (`Title` VARCHAR(255) NOT NULL, '
       .. 'INDEX `blog_posts_v2_title_index` (`Title`))',
     table = "Blog-Posts.v2" },
+  -- a default name over 63 bytes is cut and ends with a hash of the whole
+  { function(t) t:string("first_very_long_column_name"); t:index("first_very_long_column_name") end,
+    'CREATE TABLE `a_rather_long_table_name_for_testing` (`first_very_long_column_name` '
+      .. 'VARCHAR(255) NOT NULL, INDEX `a_rather_long_table_name_for_testing_first_very_long_c_14908707` '
+      .. '(`first_very_long_column_name`))',
+    table = "a_rather_long_table_name_for_testing" },
   -- FULLTEXT has no language: language() is ignored, as Laravel does
   { function(t) t:text("title"); t:text("body"):fulltext(); t:fulltext("title", "ft"):language("english") end,
     'CREATE TABLE `users` (`title` TEXT NOT NULL, `body` TEXT NOT NULL, '

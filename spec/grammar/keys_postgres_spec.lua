@@ -61,6 +61,14 @@ local CREATE = {
     'CREATE INDEX "blog_posts_v2_title_index" ON "Blog-Posts.v2" ("Title")' },
     table = "Blog-Posts.v2" },
 
+  -- a default name over 63 bytes is cut and ends with a hash of the whole
+  { function(t) t:string("first_very_long_column_name"); t:index("first_very_long_column_name") end, {
+    'CREATE TABLE "a_rather_long_table_name_for_testing" ("first_very_long_column_name" '
+      .. 'VARCHAR(255) NOT NULL)',
+    'CREATE INDEX "a_rather_long_table_name_for_testing_first_very_long_c_14908707" ON '
+      .. '"a_rather_long_table_name_for_testing" ("first_very_long_column_name")' },
+    table = "a_rather_long_table_name_for_testing" },
+
   -- fulltext: GIN over to_tsvector, as Laravel
   { function(t) t:text("title"); t:text("body"); t:fulltext({ "title", "body" }) end, {
     'CREATE TABLE "users" ("title" TEXT NOT NULL, "body" TEXT NOT NULL)',

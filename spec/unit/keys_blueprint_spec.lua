@@ -72,6 +72,33 @@ describe("keys of the blueprint", function()
     end, "alter", "My-Posts.v2"))
   end)
 
+  it("shortens a default name over 63 bytes, the same way each time, refuses a given one", function()
+    local long = "a_rather_long_table_name_for_testing"
+    local cols = { "first_very_long_column_name", "second_very_long_column_name" }
+    local name = "a_rather_long_table_name_for_testing_first_very_long_c_ac18041c"
+    assert.equals(63, #name)
+    assert.same({
+      ('ALTER TABLE "%s" ADD CONSTRAINT "%s" UNIQUE ("%s", "%s")'):format(long, name, cols[1], cols[2]),
+      ('ALTER TABLE "%s" DROP CONSTRAINT "%s"'):format(long, name),
+    }, sql(function(t) t:unique(cols); t:drop_unique(cols) end, "alter", long))
+    -- a cut never splits a UTF-8 character
+    local accented = sql(function(t) t:index(("é"):rep(30)) end, "alter", "tt")[1]
+    assert.truthy(accented:find('"tt_' .. ("é"):rep(25) .. '_%x%x%x%x%x%x%x%x"'), accented)
+    for dialect, msg in pairs {
+      postgres = "identifier '" .. ("x"):rep(64) .. "' is longer than postgres allows (63 bytes)",
+      mysql = "identifier '" .. ("x"):rep(65) .. "' is longer than mysql allows (64 characters)",
+    } do
+      local n = dialect == "postgres" and 64 or 65
+      local t = bp("create")
+      t:string("a"); t:index("a", ("x"):rep(n))
+      raises(msg, function() t:to_sql(core.grammar(dialect)) end)
+      local ok = pcall(function()
+        local u = bp("create", ("é"):rep(n - 1)); u:string("a"); u:to_sql(core.grammar(dialect))
+      end)
+      assert.equals(dialect == "mysql", ok, dialect .. ": characters, not bytes, on mysql")
+    end
+  end)
+
   it("guesses constrained()'s table as Laravel: the plural of the name before _<column>", function()
     local keys = {}
     for _, s in ipairs(sql(function(t)

@@ -53,11 +53,30 @@ int lm_iequal (const char *a, const char *b) {
 ** =======================================================
 */
 
+/*
+** An identifier as the dialect quotes it; one longer than the dialect
+** takes is refused before anything runs (PostgreSQL would cut it, MySQL
+** refuses it only when the statement runs)
+*/
+static void addident (lm_Ctx *c, const char *name) {
+  const lm_Grammar *g = c->g;
+  if (g->maxident > 0) {
+    size_t n = 0;
+    const unsigned char *p;
+    for (p = (const unsigned char *)name; *p; p++)
+      n += !g->maxchars || (*p & 0xC0) != 0x80;
+    if (n > (size_t)g->maxident)
+      lm_error(c->L, "identifier '%s' is longer than %s allows (%d %s)", name,
+               g->name, g->maxident, g->maxchars ? "characters" : "bytes");
+  }
+  lm_quote_ident(&c->b, name, g->quote);
+}
+
 static void addcolumns (lm_Ctx *c, const char *const *cols, int n) {
   int i;
   for (i = 0; i < n; i++) {
     if (i > 0) luaL_addstring(&c->b, ", ");
-    lm_quote_ident(&c->b, cols[i], c->g->quote);
+    addident(c, cols[i]);
   }
 }
 
@@ -66,9 +85,9 @@ static void vaddf (lm_Ctx *c, const char *fmt, va_list ap) {
   for (p = fmt; *p; p++) {
     if (*p != '%') { luaL_addchar(&c->b, *p); continue; }
     switch (*++p) {
-      case 'I': lm_quote_ident(&c->b, va_arg(ap, const char *), c->g->quote); break;
+      case 'I': addident(c, va_arg(ap, const char *)); break;
       case 'L': c->g->literal(&c->b, va_arg(ap, const char *)); break;
-      case 'T': lm_quote_ident(&c->b, c->bp->table, c->g->quote); break;
+      case 'T': addident(c, c->bp->table); break;
       case 's': luaL_addstring(&c->b, va_arg(ap, const char *)); break;
       case 'd': {
         char num[32];

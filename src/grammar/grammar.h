@@ -78,6 +78,9 @@ struct lm_Grammar {
   lm_CmdFn index_using;
   unsigned deferrable;     /* 1 << kind: the kinds that take DEFERRABLE */
   unsigned features;       /* LM_G_* */
+  /* the longest identifier the dialect takes, in bytes or (maxchars) UTF-8
+     characters; 0: no limit */
+  int maxident, maxchars;
   /* compile_: statement(s) */
   lm_CmdFn compile[LM_C__COUNT];
   lm_ColFn compile_add;        /* alter: a new column */

@@ -224,6 +224,7 @@ const lm_Grammar lm_grammar_mysql = {
   .index_using = mysql_index_using,
   .deferrable = 0,   /* the server has no DEFERRABLE */
   .features = 0,
+  .maxident = 64, .maxchars = 1,
   .compile_table_options = mysql_compile_table_options,
   .compile = {
     /* ALTER TABLE ADD INDEX / FULLTEXT, as the other constraints */

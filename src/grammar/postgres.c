@@ -198,6 +198,7 @@ const lm_Grammar lm_grammar_postgres = {
   .index_using = pg_index_using,
   .deferrable = (1u << LM_C_FOREIGN) | (1u << LM_C_UNIQUE) | (1u << LM_C_PRIMARY),
   .features = LM_G_NOT_VALID | LM_G_NULLS_NOT_DISTINCT,
+  .maxident = 63,   /* NAMEDATALEN - 1 bytes */
   .compile = {
     [LM_C_UNIQUE] = pg_compile_unique,
     [LM_C_FOREIGN] = pg_compile_foreign,
