@@ -108,8 +108,7 @@ static int bp_rename_column (lua_State *L) {
   lm_checkargs(L, 3, "rename_column");
   from = lm_checkstr(L, 2, "column name");
   to = lm_checkstr(L, 3, "new column name");
-  cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
-  cols[0] = lm_bpstrdup(L, bp, from);
+  cols = lm_onename(L, bp, from);
   to = lm_bpstrdup(L, bp, to);
   cmd = lm_addcmd(L, bp, LM_C_RENAME_COLUMN);
   cmd->columns = cols;
@@ -188,10 +187,8 @@ static int bp_drop_primary (lua_State *L) {
 
 /* the foreign key of 'column' (by its default name), then the column */
 static void dropconstrained (lua_State *L, lm_Blueprint *bp, const char *column) {
-  const char **cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
-  lm_Command *cmd;
-  cols[0] = lm_bpstrdup(L, bp, column);
-  cmd = lm_addcmd(L, bp, LM_C_DROP_FOREIGN);
+  const char **cols = lm_onename(L, bp, column);
+  lm_Command *cmd = lm_addcmd(L, bp, LM_C_DROP_FOREIGN);
   cmd->columns = cols;
   cmd->ncolumns = 1;
   cmd->name = lm_defname(L, bp, cols, 1, "foreign");

@@ -113,28 +113,6 @@ void lm_addsingular (luaL_Buffer *b, const char *word, size_t n) {
 */
 
 /*
-** A foreign key on 'col' referencing 'ref' of 'table' (NULL: until
-** on()), named 'name' or by default
-*/
-static int addfk (lua_State *L, lm_Blueprint *bp, const lm_Column *col,
-                  const char *ref, const char *table, const char *name) {
-  const char **cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
-  lm_Command *cmd;
-  cols[0] = col->name;
-  cols[1] = lm_bpstrdup(L, bp, ref);
-  if (table) table = lm_bpstrdup(L, bp, table);
-  name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, "foreign");
-  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
-  cmd->columns = cols;
-  cmd->ncolumns = 1;
-  cmd->ref_columns = cols + 1;
-  cmd->nref_columns = 1;
-  cmd->ref_table = table;
-  cmd->name = name;
-  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
-}
-
-/*
 ** Pushes Laravel's default table of a foreign id column: the column's
 ** name before the last "_<ref>", plural: user_id -> users
 */
@@ -168,7 +146,7 @@ static int col_constrained (lua_State *L) {
     luaL_error(L, "constrained() needs a foreign_id(), foreign_uuid() or "
                "foreign_ulid() column; %s is not one: use references()", col->name);
   if (table == NULL) table = deftable(L, col->name, ref);
-  return addfk(L, bp, col, ref, table, name);
+  return lm_addfk(L, bp, col->name, ref, table, name);
 }
 
 /*
@@ -182,7 +160,7 @@ static int col_references (lua_State *L) {
   lm_checkargs(L, 3, "references");
   ref = lm_checkstr(L, 2, "column name");
   name = lm_optstr(L, 3, "constraint name");
-  return addfk(L, bp, col, ref, NULL, name);
+  return lm_addfk(L, bp, col->name, ref, NULL, name);
 }
 
 /* col:fulltext(name?), col:spatial_index(name?): the index, after the column */
@@ -190,12 +168,12 @@ static int colkey (lua_State *L, lm_CmdKind kind, const char *suffix,
                    const char *method) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
-  const char **cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
+  const char **cols;
   const char *name;
   lm_Command *cmd;
   lm_checkargs(L, 2, method);
   name = lm_optstr(L, 2, "index name");
-  cols[0] = col->name;
+  cols = lm_onename(L, bp, col->name);
   name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, suffix);
   cmd = lm_addcmd(L, bp, kind);
   cmd->columns = cols;

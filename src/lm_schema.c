@@ -169,6 +169,13 @@ int lm_checklistlen (lua_State *L, int arg, const char *what) {
   return (int)len;
 }
 
+/* a list of one name, 'name', copied into the blueprint */
+const char **lm_onename (lua_State *L, lm_Blueprint *bp, const char *name) {
+  const char **list = (const char **)lm_bpalloc(L, bp, sizeof(char *));
+  list[0] = lm_bpstrdup(L, bp, name);
+  return list;
+}
+
 /*
 ** A column name or a non-empty list of them at 'arg', copied into the
 ** blueprint; sets '*n'
@@ -178,10 +185,8 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
   const char **cols;
   int i, len;
   if (lua_type(L, arg) == LUA_TSTRING) {
-    cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
-    cols[0] = lm_bpstrdup(L, bp, lm_checkname(L, arg));
     *n = 1;
-    return cols;
+    return lm_onename(L, bp, lm_checkname(L, arg));
   }
   luaL_argexpected(L, lua_type(L, arg) == LUA_TTABLE, arg,
                    "column name or list of column names");
@@ -410,8 +415,7 @@ static int bp_raw_index (lua_State *L) {
   lm_checkargs(L, 3, "raw_index");
   expr = lm_checkstr(L, 2, "SQL expression");
   name = lm_checkstr(L, 3, "index name");
-  cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
-  cols[0] = lm_bpstrdup(L, bp, expr);
+  cols = lm_onename(L, bp, expr);
   cmd = lm_addcmd(L, bp, LM_C_INDEX);
   cmd->columns = cols;
   cmd->ncolumns = 1;
@@ -437,6 +441,28 @@ static int bp_check (lua_State *L) {
 }
 
 /*
+** A foreign key on 'column' referencing 'ref' of 'table' (NULL: until
+** on()), named 'name' or by default; pushes its Foreign
+*/
+int lm_addfk (lua_State *L, lm_Blueprint *bp, const char *column, const char *ref,
+              const char *table, const char *name) {
+  const char **cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
+  lm_Command *cmd;
+  cols[0] = lm_bpstrdup(L, bp, column);
+  cols[1] = lm_bpstrdup(L, bp, ref);
+  if (table) table = lm_bpstrdup(L, bp, table);
+  name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, "foreign");
+  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
+  cmd->columns = cols;
+  cmd->ncolumns = 1;
+  cmd->ref_columns = cols + 1;
+  cmd->nref_columns = 1;
+  cmd->ref_table = table;
+  cmd->name = name;
+  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
+}
+
+/*
 ** t:foreign(cols, name?) -> Foreign
 */
 static int bp_foreign (lua_State *L) {
@@ -459,26 +485,16 @@ static const char *dotpart (lua_State *L, lm_Blueprint *bp, const char **s) {
 */
 static int bp_add_foreign (lua_State *L) {
   lm_Blueprint *bp = lm_checkbp(L);
-  const char *spec, *name, *table;
-  const char **cols;
-  lm_Command *cmd;
+  const char *spec, *name, *col, *ref, *table;
   lm_checkargs(L, 3, "add_foreign");
   spec = lm_checkstr(L, 2, "'column.ref_column.ref_table'");
   name = lm_optstr(L, 3, "constraint name");
-  cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
-  cols[0] = dotpart(L, bp, &spec);
-  cols[1] = dotpart(L, bp, &spec);
+  col = dotpart(L, bp, &spec);
+  ref = dotpart(L, bp, &spec);
   table = dotpart(L, bp, &spec);
-  if (*cols[0] == '\0' || *cols[1] == '\0' || *table == '\0' || *spec != '\0')
+  if (*col == '\0' || *ref == '\0' || *table == '\0' || *spec != '\0')
     luaL_argerror(L, 2, "expected 'column.ref_column.ref_table'");
-  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
-  cmd->columns = cols;
-  cmd->ncolumns = 1;
-  cmd->ref_columns = cols + 1;
-  cmd->nref_columns = 1;
-  cmd->ref_table = table;
-  cmd->name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, "foreign");
-  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
+  return lm_addfk(L, bp, col, ref, table, name);
 }
 
 /* }====================================================== */

@@ -42,6 +42,14 @@ void lm_addsingular (luaL_Buffer *b, const char *word, size_t n);
 
 /* lm_schema.c: a new table-level command */
 lm_Command *lm_addcmd (lua_State *L, lm_Blueprint *bp, lm_CmdKind kind);
+/* lm_schema.c: a list of one name, copied into the blueprint */
+const char **lm_onename (lua_State *L, lm_Blueprint *bp, const char *name);
+/*
+** lm_schema.c: a foreign key on 'column' referencing 'ref' of 'table'
+** (NULL: until on()), named 'name' or by default; pushes its Foreign
+*/
+int lm_addfk (lua_State *L, lm_Blueprint *bp, const char *column, const char *ref,
+              const char *table, const char *name);
 
 /*
 ** lm_schema.c: handles. lm_pushhandle pushes a Column or Foreign
