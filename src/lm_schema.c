@@ -537,6 +537,14 @@ static int bp_collation (lua_State *L) {
   return tableoption(L, "collation", offsetof(lm_Blueprint, collation));
 }
 
+/* t:inno_db(): Laravel's innoDb(), engine("InnoDB") */
+static int bp_inno_db (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  lm_checkargs(L, 1, "inno_db");
+  bp->engine = "InnoDB";
+  return 0;
+}
+
 /*
 ** t:temporary(): CREATE TEMPORARY TABLE
 */
@@ -656,7 +664,8 @@ static const luaL_Reg bp_meth[] = {
   {"raw_index", bp_raw_index}, {"check", bp_check},
   {"table_comment", bp_table_comment}, {"comment", bp_table_comment},
   {"engine", bp_engine}, {"charset", bp_charset},
-  {"collation", bp_collation}, {"temporary", bp_temporary},
+  {"collation", bp_collation}, {"inno_db", bp_inno_db},
+  {"temporary", bp_temporary},
   {"to_sql", bp_to_sql}, {"rebuild_plan", bp_rebuild_plan},
   {"table_name", bp_table_name}, {"mode", bp_mode},
   {NULL, NULL}

@@ -76,6 +76,8 @@ local CREATE = {
     end,
     'CREATE TABLE `users` (`a` VARCHAR(255) NOT NULL) DEFAULT CHARACTER SET `utf8mb4` '
       .. "COLLATE 'utf8mb4_unicode_ci' ENGINE = `InnoDB` COMMENT='people''s'" },
+  { function(t) t:string("a"); t:inno_db() end,
+    'CREATE TABLE `users` (`a` VARCHAR(255) NOT NULL) ENGINE = `InnoDB`' },
   { function(t) t:temporary(); t:string("a"); t:engine("MEMORY") end,
     'CREATE TEMPORARY TABLE `users` (`a` VARCHAR(255) NOT NULL) ENGINE = `MEMORY`' },
 }

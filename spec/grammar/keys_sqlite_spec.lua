@@ -69,7 +69,7 @@ local CREATE = {
   -- table options: engine, charset, collation and the comment mean nothing here
   { function(t)
       t:temporary(); t:string("a"); t:engine("InnoDB"); t:charset("utf8mb4")
-      t:collation("utf8mb4_unicode_ci"); t:comment("people")
+      t:collation("utf8mb4_unicode_ci"); t:comment("people"); t:inno_db()
     end,
     'CREATE TEMPORARY TABLE "users" ("a" VARCHAR(255) NOT NULL)' },
 }
