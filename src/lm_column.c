@@ -1,8 +1,9 @@
 /*
 ** lm_column.c
 ** Columns of the schema builder: the column types a Blueprint adds
-** (t:string, t:decimal, ...), and the modifiers of the Column and Foreign
-** handles (lm_schema.c makes the handles). lm_open_column registers them.
+** (t:string, t:decimal, ...), and the modifiers of the Column handle
+** (lm_schema.c makes the handles). lm_open_column registers them;
+** lm_foreign.c adds the Foreign handle and col:constrained.
 */
 #include <ctype.h>
 #include <math.h>
@@ -23,12 +24,6 @@ static lm_Column *checkcol (lua_State *L, lm_Blueprint **pbp) {
   int i = lm_checkhandle(L, LM_COLUMN, &bp);
   if (pbp) *pbp = bp;
   return &bp->cols[i];
-}
-
-static lm_Command *checkfk (lua_State *L) {
-  lm_Blueprint *bp;
-  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
-  return &bp->cmds[i];
 }
 
 static int checkpositive (lua_State *L, int arg, lua_Integer def,
@@ -406,43 +401,29 @@ static int bp_nullable_ulid_morphs (lua_State *L) {
   return morphs(L, LM_T_CHAR, 0, 26, LM_F_NULLABLE);
 }
 
-/* the singular of 'word', English's regular rules: users, boxes, categories */
-static void addsingular (luaL_Buffer *b, const char *word) {
-  size_t n = strlen(word);
-  if (n > 3 && strcmp(word + n - 3, "ies") == 0) {
-    luaL_addlstring(b, word, n - 3);
-    luaL_addchar(b, 'y');
-    return;
-  }
-  if (n > 3 && (strcmp(word + n - 3, "ses") == 0 || strcmp(word + n - 3, "xes") == 0
-                || strcmp(word + n - 3, "zes") == 0 || strcmp(word + n - 4, "ches") == 0
-                || strcmp(word + n - 4, "shes") == 0))
-    n -= 2;
-  else if (n > 1 && word[n - 1] == 's' && word[n - 2] != 's')
-    n -= 1;
-  luaL_addlstring(b, word, n);
-}
-
 /*
-** t:foreign_id_for(table, column?): Laravel's foreignIdFor takes a model;
-** here its table. The column is the table's singular + "_id" by default
-** (users -> user_id); constrained() then references that table
+** t:foreign_id_for(model, column?): Laravel's foreignIdFor takes a model;
+** here its name or its table. The column is the model's foreign key
+** column ("User" and "users" -> user_id, as drop_foreign_id_for reads
+** them); constrained() then references the table: the model's plural, or
+** the table given
 */
 static int bp_foreign_id_for (lua_State *L) {
   lm_Blueprint *bp = lm_checkbp(L);
-  const char *table = lm_checkname(L, 2);
-  const char *name = lm_optname(L, 3);
-  lm_Column *col;
-  if (name == NULL) {
+  const char *model = lm_checkname(L, 2);
+  const char *key = lm_modelkey(L, bp, 2);   /* user_id */
+  const char *name = lua_isnoneornil(L, 3) ? key : lm_checkname(L, 3);
+  lm_Column *col = addcol(L, bp, name, LM_T_FOREIGN_ID, LM_F_FOREIGN);
+  if (strpbrk(model, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL)
+    col->ref_table = lm_bpstrdup(L, bp, model);   /* a table, as given */
+  else {   /* a model: its table is the plural of its key's name */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    addsingular(&b, table);
-    luaL_addstring(&b, "_id");
+    lm_addplural(&b, key, strlen(key) - 3);
     luaL_pushresult(&b);
-    name = lua_tostring(L, -1);
+    col->ref_table = lm_bpstrdup(L, bp, lua_tostring(L, -1));
+    lua_pop(L, 1);
   }
-  col = addcol(L, bp, name, LM_T_FOREIGN_ID, LM_F_FOREIGN);
-  col->ref_table = lm_bpstrdup(L, bp, table);
   return pushcol(L);
 }
 
@@ -676,137 +657,6 @@ static int col_always (lua_State *L) {
   return 1;
 }
 
-/* the plural of 'word' of 'n' bytes, English's regular rules */
-static void addplural (luaL_Buffer *b, const char *word, size_t n) {
-  char last = '\0', prev = '\0';
-  if (n > 0) last = word[n - 1];
-  if (n > 1) prev = word[n - 2];
-  if (last == 'y' && n > 1 && strchr("aeiou", prev) == NULL) {
-    luaL_addlstring(b, word, n - 1);
-    luaL_addstring(b, "ies");
-    return;
-  }
-  luaL_addlstring(b, word, n);
-  if (strchr("sxz", last) != NULL || (last == 'h' && strchr("cs", prev) != NULL))
-    luaL_addstring(b, "es");
-  else
-    luaL_addchar(b, 's');
-}
-
-/*
-** col:constrained(table?, column = "id") -> Foreign, on a foreign_id or
-** foreign_uuid column; the table defaults to the plural of the column
-** without "_id": user_id -> users
-*/
-static int col_constrained (lua_State *L) {
-  lm_Blueprint *bp;
-  lm_Column *col = checkcol(L, &bp);
-  const char *table = lm_optname(L, 2);
-  const char *ref = lua_isnoneornil(L, 3) ? "id" : lm_checkname(L, 3);
-  lm_Command *cmd;
-  if (!(col->flags & LM_F_FOREIGN))
-    luaL_error(L, "constrained() needs a foreign_id() or foreign_uuid() column");
-  if (table == NULL) {
-    size_t n = strlen(col->name);
-    luaL_Buffer b;
-    if (n > 3 && strcmp(col->name + n - 3, "_id") == 0) n -= 3;
-    luaL_buffinit(L, &b);
-    addplural(&b, col->name, n);
-    luaL_pushresult(&b);
-    table = lua_tostring(L, -1);
-  }
-  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
-  cmd->columns = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
-  cmd->columns[0] = col->name;
-  cmd->columns[1] = lm_bpstrdup(L, bp, ref);
-  cmd->ncolumns = 1;
-  cmd->ref_columns = cmd->columns + 1;
-  cmd->nref_columns = 1;
-  cmd->ref_table = lm_bpstrdup(L, bp, table);
-  cmd->name = lm_defname(L, bp, cmd->columns, 1, "foreign");
-  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
-}
-
-/* }====================================================== */
-
-
-/*
-** {======================================================
-** Foreign methods: each returns the same Foreign
-** =======================================================
-*/
-
-static int fk_references (lua_State *L) {
-  lm_Blueprint *bp;
-  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
-  int n;
-  const char **cols = lm_checkcolumns(L, bp, 2, &n);
-  lm_Command *cmd = &bp->cmds[i];
-  cmd->ref_columns = cols;
-  cmd->nref_columns = n;
-  lua_settop(L, 1);
-  return 1;
-}
-
-static int fk_on (lua_State *L) {
-  lm_Blueprint *bp;
-  int i = lm_checkhandle(L, LM_FOREIGN, &bp);
-  const char *table = lm_bpstrdup(L, bp, lm_checkname(L, 2));
-  bp->cmds[i].ref_table = table;
-  lua_settop(L, 1);
-  return 1;
-}
-
-/* the SQL text of a referential action at 'arg' */
-static const char *checkaction (lua_State *L, int arg) {
-  static const char *const names[] = {
-    "cascade", "set null", "restrict", "no action", "set default", NULL
-  };
-  static const char *const sql[] = {
-    "CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"
-  };
-  const char *a = luaL_checkstring(L, arg);
-  int i;
-  for (i = 0; names[i] != NULL; i++) {
-    if (strcmp(a, names[i]) == 0 || strcmp(a, sql[i]) == 0) return sql[i];
-  }
-  luaL_argerror(L, arg, lua_pushfstring(L, "expected 'cascade', 'set null', "
-                "'restrict', 'no action' or 'set default', got '%s'", a));
-  return NULL;
-}
-
-static int fk_on_delete (lua_State *L) {
-  lm_Command *cmd = checkfk(L);
-  cmd->on_delete = checkaction(L, 2);
-  lua_settop(L, 1);
-  return 1;
-}
-
-static int fk_on_update (lua_State *L) {
-  lm_Command *cmd = checkfk(L);
-  cmd->on_update = checkaction(L, 2);
-  lua_settop(L, 1);
-  return 1;
-}
-
-static int fk_cascade_on_delete (lua_State *L) {
-  checkfk(L)->on_delete = "CASCADE";
-  lua_settop(L, 1);
-  return 1;
-}
-
-static int fk_null_on_delete (lua_State *L) {
-  checkfk(L)->on_delete = "SET NULL";
-  lua_settop(L, 1);
-  return 1;
-}
-
-static int fk_cascade_on_update (lua_State *L) {
-  checkfk(L)->on_update = "CASCADE";
-  lua_settop(L, 1);
-  return 1;
-}
-
 /* }====================================================== */
 
 
@@ -875,26 +725,15 @@ static const luaL_Reg col_meth[] = {
   {"default", col_default}, {"use_current", col_use_current},
   {"unique", col_unique}, {"index", col_index}, {"primary", col_primary},
   {"comment", col_comment}, {"after", col_after}, {"change", col_change},
-  {"constrained", col_constrained},
-  {NULL, NULL}
-};
-
-static const luaL_Reg fk_meth[] = {
-  {"references", fk_references}, {"on", fk_on},
-  {"on_delete", fk_on_delete}, {"on_update", fk_on_update},
-  {"cascade_on_delete", fk_cascade_on_delete},
-  {"null_on_delete", fk_null_on_delete},
-  {"cascade_on_update", fk_cascade_on_update},
   {NULL, NULL}
 };
 
 /*
-** Registers Column and Foreign, and adds the column types to the methods
-** of the Blueprint, which lm_open_schema registered
+** Registers Column, and adds the column types to the methods of the
+** Blueprint, which lm_open_schema registered
 */
 int lm_open_column (lua_State *L) {
   lm_createmeta(L, LM_COLUMN, NULL, col_meth, "column");
-  lm_createmeta(L, LM_FOREIGN, NULL, fk_meth, "foreign key");
   lm_addmethods(L, LM_BLUEPRINT, coltype_meth);
   return 0;
 }

@@ -14,7 +14,9 @@ LM_API int luaopen_lmigrate_core (lua_State *L) {
   lm_open_util(L);
   lm_open_sql(L);
   lm_open_schema(L);
+  lm_open_alter(L);
   lm_open_column(L);
+  lm_open_foreign(L);
   lm_open_grammar(L);
   lm_open_driver(L);
   return 1;

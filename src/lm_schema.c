@@ -2,10 +2,12 @@
 ** lm_schema.c
 ** The schema builder's Blueprint: the memory it owns, the argument checks
 ** its methods share, the handles to its entries, table-level commands
-** (indexes, constraints, the alter-only drops and renames), and Raw.
-** lm_column.c adds the column types and the Column and Foreign methods on
-** top of it; a grammar (grammar/) compiles a Blueprint to SQL.
+** (indexes, keys, constraints, table options; the alter-only drops and
+** renames are lm_alter.c's), and Raw. lm_column.c adds the column types and
+** the Column methods on top of it, lm_foreign.c the Foreign and Index
+** methods; a grammar (grammar/) compiles a Blueprint to SQL.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +70,7 @@ static int bp_gc (lua_State *L) {
   bp->cols = NULL; bp->cmds = NULL;
   bp->ncols = bp->capcols = bp->ncmds = bp->capcmds = 0;
   bp->table = bp->comment = NULL;   /* freed with the arena: no more use */
+  bp->engine = bp->charset = bp->collation = NULL;
   return 0;
 }
 
@@ -126,18 +129,21 @@ int lm_checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp) {
   return h->idx;
 }
 
-static lm_Blueprint *checkalter (lua_State *L, const char *method) {
-  lm_Blueprint *bp = lm_checkbp(L);
-  if (bp->mode != LM_ALTER)
-    lm_error(L, "%s() is only valid when altering a table (schema:table)",
-             method);
-  return bp;
-}
-
 const char *lm_optname (lua_State *L, int arg) {
   if (lua_isnoneornil(L, arg)) return NULL;
   if (lua_type(L, arg) != LUA_TSTRING) luaL_typeerror(L, arg, "name");
   return lm_checkname(L, arg);
+}
+
+/* the name at 'arg', 'what' in the error when it is not a string */
+const char *lm_checkstr (lua_State *L, int arg, const char *what) {
+  luaL_argexpected(L, lua_type(L, arg) == LUA_TSTRING, arg, what);
+  return lm_checkname(L, arg);
+}
+
+/* lm_checkstr, or NULL for nil */
+const char *lm_optstr (lua_State *L, int arg, const char *what) {
+  return lua_isnoneornil(L, arg) ? NULL : lm_checkstr(L, arg, what);
 }
 
 /* a string without NUL bytes (it may be empty) */
@@ -163,6 +169,13 @@ int lm_checklistlen (lua_State *L, int arg, const char *what) {
   return (int)len;
 }
 
+/* a list of one name, 'name', copied into the blueprint */
+const char **lm_onename (lua_State *L, lm_Blueprint *bp, const char *name) {
+  const char **list = (const char **)lm_bpalloc(L, bp, sizeof(char *));
+  list[0] = lm_bpstrdup(L, bp, name);
+  return list;
+}
+
 /*
 ** A column name or a non-empty list of them at 'arg', copied into the
 ** blueprint; sets '*n'
@@ -172,10 +185,8 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
   const char **cols;
   int i, len;
   if (lua_type(L, arg) == LUA_TSTRING) {
-    cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
-    cols[0] = lm_bpstrdup(L, bp, lm_checkname(L, arg));
     *n = 1;
-    return cols;
+    return lm_onename(L, bp, lm_checkname(L, arg));
   }
   luaL_argexpected(L, lua_type(L, arg) == LUA_TTABLE, arg,
                    "column name or list of column names");
@@ -192,11 +203,24 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
   return cols;
 }
 
-/* Masonite's default name: <table>_<cols joined by _>_<suffix> */
+/*
+** The longest default name: PostgreSQL's 63 bytes, which MySQL's 64
+** characters hold too, so a key has the same name on every dialect
+*/
+#define MAXDEFNAME 63
+
+/*
+** The default name of an index or key, Laravel's and Masonite's rule:
+** <table>_<cols joined by _>_<suffix>, lowercased, '-' and '.' made '_';
+** one longer than MAXDEFNAME is cut, whole UTF-8 characters kept, and
+** ends with '_' and 8 hex digits of the whole name's hash instead: the
+** same columns always give the same name, which drop_*({cols}) finds
+*/
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
                         const char *const *cols, int n, const char *suffix) {
   luaL_Buffer b;
-  const char *s;
+  char *s;
+  size_t len, keep;
   int i;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, bp->table);
@@ -207,9 +231,55 @@ const char *lm_defname (lua_State *L, lm_Blueprint *bp,
   luaL_addchar(&b, '_');
   luaL_addstring(&b, suffix);
   luaL_pushresult(&b);
-  s = lm_bpstrdup(L, bp, lua_tostring(L, -1));
+  s = (char *)lm_bpstrdup(L, bp, lua_tostring(L, -1));
   lua_pop(L, 1);
+  for (i = 0; s[i] != '\0'; i++) {
+    if (s[i] == '-' || s[i] == '.') s[i] = '_';
+    else if (s[i] >= 'A' && s[i] <= 'Z') s[i] = (char)(s[i] - 'A' + 'a');
+  }
+  len = strlen(s);
+  if (len <= MAXDEFNAME) return s;
+  keep = MAXDEFNAME - 9;
+  while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80) keep--;
+  snprintf(s + keep, 10, "_%08lx", (unsigned long)(lm_fnv1a(s, len) & 0xffffffffu));
   return s;
+}
+
+/*
+** Raises unless every argument after 'last' is nil: an argument that is
+** given is never ignored
+*/
+void lm_checkargs (lua_State *L, int last, const char *method) {
+  int top = lua_gettop(L), i;
+  for (i = last + 1; i <= top; i++) {
+    if (!lua_isnil(L, i)) {
+      if (last == 1)
+        luaL_argerror(L, i, lua_pushfstring(L, "%s() takes no arguments", method));
+      luaL_argerror(L, i, lua_pushfstring(L, "%s() takes at most %d argument(s)",
+                                          method, last - 1));
+    }
+  }
+}
+
+/*
+** An index algorithm at 'arg' (nil: none), checked to be a bare word:
+** the grammars write it as a keyword (USING gin), which cannot be quoted
+** on MySQL, so nothing but letters, digits and '_' may get there
+*/
+const char *lm_optalgorithm (lua_State *L, lm_Blueprint *bp, int arg) {
+  const char *a = lm_optstr(L, arg, "algorithm name");
+  size_t i;
+  if (a == NULL) return NULL;
+  for (i = 0; a[i] != '\0'; i++) {
+    char ch = a[i];
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+          (i > 0 && ch >= '0' && ch <= '9')))
+      break;
+  }
+  if (i == 0 || a[i] != '\0')
+    luaL_argerror(L, arg, lua_pushfstring(L, "algorithm must be a word such as "
+                  "'btree', 'hash' or 'gin', got '%s'", a));
+  return lm_bpstrdup(L, bp, a);
 }
 
 /* }====================================================== */
@@ -232,57 +302,126 @@ lm_Command *lm_addcmd (lua_State *L, lm_Blueprint *bp, lm_CmdKind kind) {
   return cmd;
 }
 
-/* a command over the columns at index 2, named by index 3 or by default */
-static lm_Command *colscmd (lua_State *L, lm_CmdKind kind, const char *suffix) {
+/*
+** A command over the columns at index 2, named by index 3 or by default
+** (no 'suffix': no default name), with an algorithm at 'algarg' (0:
+** none); the method takes arguments up to 'last'
+*/
+static lm_Command *colscmd (lua_State *L, lm_CmdKind kind, const char *suffix,
+                            int algarg, int last) {
   lm_Blueprint *bp = lm_checkbp(L);
   int n;
-  const char **cols = lm_checkcolumns(L, bp, 2, &n);
-  const char *name = lm_optname(L, 3);
-  lm_Command *cmd = lm_addcmd(L, bp, kind);
+  const char **cols;
+  const char *name, *algorithm = NULL;
+  lm_Command *cmd;
+  lm_checkargs(L, last, lm_cmdname(kind));
+  cols = lm_checkcolumns(L, bp, 2, &n);
+  name = lm_optstr(L, 3, "index name");
+  if (algarg) algorithm = lm_optalgorithm(L, bp, algarg);
+  cmd = lm_addcmd(L, bp, kind);
   cmd->columns = cols;
   cmd->ncolumns = n;
+  cmd->algorithm = algorithm;
   if (name) cmd->name = lm_bpstrdup(L, bp, name);
   else if (suffix) cmd->name = lm_defname(L, bp, cols, n, suffix);
   return cmd;
 }
 
-/*
-** t:unique(cols, name?), t:primary(cols, name?), t:fulltext(cols, name?)
-*/
-static int bp_unique (lua_State *L) {
-  colscmd(L, LM_C_UNIQUE, "unique");
-  return 0;
+/* the Index handle of the command just added */
+static int pushindex (lua_State *L) {
+  return lm_pushhandle(L, LM_INDEX, lm_checkblueprint(L, 1)->ncmds - 1);
 }
 
+/*
+** t:primary(cols, name?, algorithm?), t:unique(...), t:fulltext(cols,
+** name?), t:spatial_index(cols, name?) -> Index. A primary key without
+** a name gets the dialect's own (PostgreSQL <table>_pkey, MySQL PRIMARY).
+*/
 static int bp_primary (lua_State *L) {
-  colscmd(L, LM_C_PRIMARY, NULL);   /* unnamed: each dialect's own name */
-  return 0;
+  colscmd(L, LM_C_PRIMARY, NULL, 4, 4);
+  return pushindex(L);
+}
+
+static int bp_unique (lua_State *L) {
+  colscmd(L, LM_C_UNIQUE, "unique", 4, 4);
+  return pushindex(L);
 }
 
 static int bp_fulltext (lua_State *L) {
-  colscmd(L, LM_C_FULLTEXT, "fulltext");
-  return 0;
+  colscmd(L, LM_C_FULLTEXT, "fulltext", 0, 3);
+  return pushindex(L);
+}
+
+static int bp_spatial_index (lua_State *L) {
+  colscmd(L, LM_C_SPATIAL_INDEX, "spatialindex", 0, 3);
+  return pushindex(L);
+}
+
+static const char *const indexoptions[] = {"where", "name", "algorithm", NULL};
+
+/* raises for a key of the options table at 'arg' not in 'keys' */
+static void checkoptions (lua_State *L, int arg, const char *const *keys) {
+  lua_pushnil(L);
+  while (lua_next(L, arg) != 0) {
+    int i, known = 0;
+    lua_pop(L, 1);
+    for (i = 0; keys[i] != NULL && lua_type(L, -1) == LUA_TSTRING; i++)
+      known = known || strcmp(lua_tostring(L, -1), keys[i]) == 0;
+    if (!known)
+      luaL_argerror(L, arg, lua_pushfstring(L, "unknown option '%s'",
+                                            luaL_tolstring(L, -1, NULL)));
+  }
 }
 
 /*
-** t:index(cols, name? | {where = expr, name = name?})
+** t:index(cols, name?, algorithm?) or t:index(cols, {where = expr,
+** name = name?, algorithm = a?}) -> Index
 */
 static int bp_index (lua_State *L) {
-  lm_Blueprint *bp = lm_checkblueprint(L, 1);
+  lm_Blueprint *bp = lm_checkbp(L);
   const char *where = NULL;
   lm_Command *cmd;
   if (lua_type(L, 3) == LUA_TTABLE) {
-    lua_getfield(L, 3, "where");
-    if (!lua_isnil(L, -1)) where = lm_bpstrdup(L, bp, lm_checkname(L, -1));
-    lua_getfield(L, 3, "name");
+    luaL_argcheck(L, lua_isnoneornil(L, 4), 4,
+                  "the algorithm goes in the options: {algorithm = ...}");
+    checkoptions(L, 3, indexoptions);
+    lua_settop(L, 3);
+    lua_getfield(L, 3, "where");   /* 4 */
+    if (!lua_isnil(L, 4)) {
+      luaL_argexpected(L, lua_type(L, 4) == LUA_TSTRING, 3, "{where = SQL text}");
+      where = lm_bpstrdup(L, bp, lm_checkname(L, 4));
+    }
+    lua_getfield(L, 3, "name");   /* 5 */
+    lua_getfield(L, 3, "algorithm");
+    lua_replace(L, 4);   /* the algorithm, or nil */
     lua_replace(L, 3);   /* the name, or nil */
-    lua_pop(L, 1);
   }
   luaL_argexpected(L, lua_isnoneornil(L, 3) || lua_type(L, 3) == LUA_TSTRING, 3,
-                   "name or {where = ..., name = ...}");
-  cmd = colscmd(L, LM_C_INDEX, "index");
+                   "index name or {where = ..., name = ..., algorithm = ...}");
+  cmd = colscmd(L, LM_C_INDEX, "index", 4, 4);
   cmd->expr = where;
-  return 0;
+  return pushindex(L);
+}
+
+/*
+** t:raw_index(expr, name) -> Index: an index over an SQL expression,
+** written as it is ("lower(email)"), so it is the dialect's own SQL
+*/
+static int bp_raw_index (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  const char *expr, *name;
+  const char **cols;
+  lm_Command *cmd;
+  lm_checkargs(L, 3, "raw_index");
+  expr = lm_checkstr(L, 2, "SQL expression");
+  name = lm_checkstr(L, 3, "index name");
+  cols = lm_onename(L, bp, expr);
+  cmd = lm_addcmd(L, bp, LM_C_INDEX);
+  cmd->columns = cols;
+  cmd->ncolumns = 1;
+  cmd->flags |= LM_K_RAW;
+  cmd->name = lm_bpstrdup(L, bp, name);
+  return pushindex(L);
 }
 
 /*
@@ -290,12 +429,37 @@ static int bp_index (lua_State *L) {
 */
 static int bp_check (lua_State *L) {
   lm_Blueprint *bp = lm_checkbp(L);
-  const char *expr = lm_checkname(L, 2);
-  const char *name = lm_optname(L, 3);
-  lm_Command *cmd = lm_addcmd(L, bp, LM_C_CHECK);
+  const char *expr, *name;
+  lm_Command *cmd;
+  lm_checkargs(L, 3, "check");
+  expr = lm_checkstr(L, 2, "SQL expression");
+  name = lm_optstr(L, 3, "constraint name");
+  cmd = lm_addcmd(L, bp, LM_C_CHECK);
   cmd->expr = lm_bpstrdup(L, bp, expr);
   if (name) cmd->name = lm_bpstrdup(L, bp, name);
   return 0;
+}
+
+/*
+** A foreign key on 'column' referencing 'ref' of 'table' (NULL: until
+** on()), named 'name' or by default; pushes its Foreign
+*/
+int lm_addfk (lua_State *L, lm_Blueprint *bp, const char *column, const char *ref,
+              const char *table, const char *name) {
+  const char **cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
+  lm_Command *cmd;
+  cols[0] = lm_bpstrdup(L, bp, column);
+  cols[1] = lm_bpstrdup(L, bp, ref);
+  if (table) table = lm_bpstrdup(L, bp, table);
+  name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, "foreign");
+  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
+  cmd->columns = cols;
+  cmd->ncolumns = 1;
+  cmd->ref_columns = cols + 1;
+  cmd->nref_columns = 1;
+  cmd->ref_table = table;
+  cmd->name = name;
+  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
 }
 
 /*
@@ -303,7 +467,7 @@ static int bp_check (lua_State *L) {
 */
 static int bp_foreign (lua_State *L) {
   lm_Blueprint *bp = lm_checkbp(L);
-  colscmd(L, LM_C_FOREIGN, "foreign");
+  colscmd(L, LM_C_FOREIGN, "foreign", 0, 3);
   return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
 }
 
@@ -321,33 +485,16 @@ static const char *dotpart (lua_State *L, lm_Blueprint *bp, const char **s) {
 */
 static int bp_add_foreign (lua_State *L) {
   lm_Blueprint *bp = lm_checkbp(L);
-  const char *spec = lm_checkname(L, 2);
-  const char *name = lm_optname(L, 3);
-  const char **cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
-  const char *table;
-  lm_Command *cmd;
-  cols[0] = dotpart(L, bp, &spec);
-  cols[1] = dotpart(L, bp, &spec);
+  const char *spec, *name, *col, *ref, *table;
+  lm_checkargs(L, 3, "add_foreign");
+  spec = lm_checkstr(L, 2, "'column.ref_column.ref_table'");
+  name = lm_optstr(L, 3, "constraint name");
+  col = dotpart(L, bp, &spec);
+  ref = dotpart(L, bp, &spec);
   table = dotpart(L, bp, &spec);
-  if (*cols[0] == '\0' || *cols[1] == '\0' || *table == '\0' || *spec != '\0')
+  if (*col == '\0' || *ref == '\0' || *table == '\0' || *spec != '\0')
     luaL_argerror(L, 2, "expected 'column.ref_column.ref_table'");
-  cmd = lm_addcmd(L, bp, LM_C_FOREIGN);
-  cmd->columns = cols;
-  cmd->ncolumns = 1;
-  cmd->ref_columns = cols + 1;
-  cmd->nref_columns = 1;
-  cmd->ref_table = table;
-  cmd->name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, "foreign");
-  return lm_pushhandle(L, LM_FOREIGN, bp->ncmds - 1);
-}
-
-/*
-** t:table_comment(text)
-*/
-static int bp_table_comment (lua_State *L) {
-  lm_Blueprint *bp = lm_checkbp(L);
-  bp->comment = lm_bpstrdup(L, bp, lm_checktext(L, 2));
-  return 0;
+  return lm_addfk(L, bp, col, ref, table, name);
 }
 
 /* }====================================================== */
@@ -355,121 +502,58 @@ static int bp_table_comment (lua_State *L) {
 
 /*
 ** {======================================================
-** Alter-only commands
+** Table options
 ** =======================================================
 */
 
-/* adds the names of 'n' columns to a DROP_COLUMN command */
-static void dropcols (lua_State *L, lm_Blueprint *bp, const char *const *names,
-                      int n) {
-  lm_Command *cmd;
-  const char **cols = (const char **)lm_bpalloc(L, bp, (size_t)n * sizeof(char *));
-  int i;
-  for (i = 0; i < n; i++) cols[i] = lm_bpstrdup(L, bp, names[i]);
-  cmd = lm_addcmd(L, bp, LM_C_DROP_COLUMN);
-  cmd->columns = cols;
-  cmd->ncolumns = n;
-}
-
 /*
-** t:drop_column(c, ...) where each argument is a name or a list of names
+** t:table_comment(text), t:comment(text)
 */
-static int bp_drop_column (lua_State *L) {
-  lm_Blueprint *bp = checkalter(L, "drop_column");
-  int top = lua_gettop(L), arg;
-  luaL_checkany(L, 2);
-  for (arg = 2; arg <= top; arg++) {
-    int n;
-    const char **cols = lm_checkcolumns(L, bp, arg, &n);
-    dropcols(L, bp, cols, n);
-  }
+static int bp_table_comment (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  lm_checkargs(L, 2, "comment");
+  bp->comment = lm_bpstrdup(L, bp, lm_checktext(L, 2));
   return 0;
 }
 
-static int bp_drop_timestamps (lua_State *L) {
-  static const char *const cols[] = {"created_at", "updated_at"};
-  dropcols(L, checkalter(L, "drop_timestamps"), cols, 2);
+/* t:engine(name), t:charset(name), t:collation(name): 'field' of bp */
+static int tableoption (lua_State *L, const char *method, size_t field) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  lm_checkargs(L, 2, method);
+  *(const char **)((char *)bp + field) =
+      lm_bpstrdup(L, bp, lm_checkstr(L, 2, lua_pushfstring(L, "%s name", method)));
   return 0;
 }
 
-static int bp_drop_soft_deletes (lua_State *L) {
-  lm_Blueprint *bp = checkalter(L, "drop_soft_deletes");
-  const char *col = lua_isnoneornil(L, 2) ? "deleted_at" : lm_checkname(L, 2);
-  dropcols(L, bp, &col, 1);
-  return 0;
+static int bp_engine (lua_State *L) {
+  return tableoption(L, "engine", offsetof(lm_Blueprint, engine));
 }
 
-/*
-** t:rename_column(from, to)
-*/
-static int bp_rename_column (lua_State *L) {
-  lm_Blueprint *bp = checkalter(L, "rename_column");
-  const char *from = lm_checkname(L, 2);
-  const char *to = lm_checkname(L, 3);
-  const char **cols = (const char **)lm_bpalloc(L, bp, sizeof(char *));
-  lm_Command *cmd;
-  cols[0] = lm_bpstrdup(L, bp, from);
-  to = lm_bpstrdup(L, bp, to);
-  cmd = lm_addcmd(L, bp, LM_C_RENAME_COLUMN);
-  cmd->columns = cols;
-  cmd->ncolumns = 1;
-  cmd->to = to;
+static int bp_charset (lua_State *L) {
+  return tableoption(L, "charset", offsetof(lm_Blueprint, charset));
+}
+
+static int bp_collation (lua_State *L) {
+  return tableoption(L, "collation", offsetof(lm_Blueprint, collation));
+}
+
+/* t:inno_db(): Laravel's innoDb(), engine("InnoDB") */
+static int bp_inno_db (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  lm_checkargs(L, 1, "inno_db");
+  bp->engine = "InnoDB";
   return 0;
 }
 
 /*
-** A drop of an index or constraint given by name, or by its columns
-** (then named by default with 'suffix')
+** t:temporary(): CREATE TEMPORARY TABLE
 */
-static int dropnamed (lua_State *L, lm_CmdKind kind, const char *method,
-                      const char *suffix) {
-  lm_Blueprint *bp = checkalter(L, method);
-  lm_Command *cmd;
-  const char *name;
-  if (lua_type(L, 2) == LUA_TTABLE) {
-    int n;
-    const char **cols = lm_checkcolumns(L, bp, 2, &n);
-    name = lm_defname(L, bp, cols, n, suffix);
-  }
-  else
-    name = lm_bpstrdup(L, bp, lm_checkname(L, 2));
-  cmd = lm_addcmd(L, bp, kind);
-  cmd->name = name;
-  return 0;
-}
-
-static int bp_drop_index (lua_State *L) {
-  return dropnamed(L, LM_C_DROP_INDEX, "drop_index", "index");
-}
-
-static int bp_drop_unique (lua_State *L) {
-  return dropnamed(L, LM_C_DROP_UNIQUE, "drop_unique", "unique");
-}
-
-/*
-** t:drop_foreign(name | column | {columns}); a string not ending in
-** "_foreign" is a column
-*/
-static int bp_drop_foreign (lua_State *L) {
-  size_t len;
-  const char *s = lua_tolstring(L, 2, &len);
-  if (s != NULL && (len < 8 || strcmp(s + len - 8, "_foreign") != 0)) {
-    lua_createtable(L, 1, 0);
-    lua_pushvalue(L, 2);
-    lua_rawseti(L, -2, 1);
-    lua_replace(L, 2);
-  }
-  return dropnamed(L, LM_C_DROP_FOREIGN, "drop_foreign", "foreign");
-}
-
-/*
-** t:drop_primary(name?): without a name, the dialect's own
-*/
-static int bp_drop_primary (lua_State *L) {
-  lm_Blueprint *bp = checkalter(L, "drop_primary");
-  const char *name = lm_optname(L, 2);
-  lm_Command *cmd = lm_addcmd(L, bp, LM_C_DROP_PRIMARY);
-  if (name) cmd->name = lm_bpstrdup(L, bp, name);
+static int bp_temporary (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  lm_checkargs(L, 1, "temporary");
+  if (bp->mode == LM_ALTER)
+    lm_error(L, "temporary() is only valid when creating a table (schema:create)");
+  bp->temporary = 1;
   return 0;
 }
 
@@ -576,13 +660,12 @@ static int raw_tostring (lua_State *L) {
 static const luaL_Reg bp_meth[] = {
   {"foreign", bp_foreign}, {"add_foreign", bp_add_foreign},
   {"unique", bp_unique}, {"index", bp_index}, {"primary", bp_primary},
-  {"fulltext", bp_fulltext}, {"check", bp_check},
-  {"table_comment", bp_table_comment},
-  {"drop_column", bp_drop_column}, {"rename_column", bp_rename_column},
-  {"drop_index", bp_drop_index}, {"drop_unique", bp_drop_unique},
-  {"drop_foreign", bp_drop_foreign}, {"drop_primary", bp_drop_primary},
-  {"drop_timestamps", bp_drop_timestamps},
-  {"drop_soft_deletes", bp_drop_soft_deletes},
+  {"fulltext", bp_fulltext}, {"spatial_index", bp_spatial_index},
+  {"raw_index", bp_raw_index}, {"check", bp_check},
+  {"table_comment", bp_table_comment}, {"comment", bp_table_comment},
+  {"engine", bp_engine}, {"charset", bp_charset},
+  {"collation", bp_collation}, {"inno_db", bp_inno_db},
+  {"temporary", bp_temporary},
   {"to_sql", bp_to_sql}, {"rebuild_plan", bp_rebuild_plan},
   {"table_name", bp_table_name}, {"mode", bp_mode},
   {NULL, NULL}
@@ -599,8 +682,8 @@ static const luaL_Reg raw_metameth[] = {
 };
 
 /*
-** Registers the Blueprint (lm_open_column adds the column types to its
-** methods) and Raw, and adds blueprint and raw to the module table at the
+** Registers the Blueprint (lm_open_alter adds the alter-only commands to
+** its methods, lm_open_column the column types) and Raw, and adds blueprint and raw to the module table at the
 ** top of the stack.
 */
 int lm_open_schema (lua_State *L) {

@@ -1,9 +1,10 @@
 /*
 ** lm_schema.h
 ** Private to the schema builder: what lm_schema.c (the Blueprint and the
-** handles to its entries) gives lm_column.c (column types, the Column and
-** Foreign methods). The dependency runs one way: lm_schema.c knows
-** nothing of lm_column.c.
+** handles to its entries) gives lm_column.c (column types, the Column
+** methods), lm_foreign.c (the Foreign and Index methods, the column
+** methods that make keys) and lm_alter.c (the alter-only commands). The
+** dependency runs one way: lm_schema.c knows nothing of them.
 */
 #ifndef lm_schema_h
 #define lm_schema_h
@@ -22,14 +23,35 @@ lm_Blueprint *lm_checkopen (lua_State *L, lm_Blueprint *bp);
 /* the blueprint at index 1, still open for changes */
 #define lm_checkbp(L)  lm_checkopen(L, lm_checkblueprint(L, 1))
 const char *lm_optname (lua_State *L, int arg);
+/* a name at 'arg' (lm_checkname), 'what' in the error when not a string */
+const char *lm_checkstr (lua_State *L, int arg, const char *what);
+const char *lm_optstr (lua_State *L, int arg, const char *what);
 const char *lm_checktext (lua_State *L, int arg);
 const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
                               int *n);
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
                         const char *const *cols, int n, const char *suffix);
+/* raises unless every argument after 'last' is nil */
+void lm_checkargs (lua_State *L, int last, const char *method);
+/* an index algorithm at 'arg' (nil: NULL): a bare word, copied */
+const char *lm_optalgorithm (lua_State *L, lm_Blueprint *bp, int arg);
+
+/* lm_foreign.c: English's regular plural and singular of 'word' of 'n' bytes */
+void lm_addplural (luaL_Buffer *b, const char *word, size_t n);
+void lm_addsingular (luaL_Buffer *b, const char *word, size_t n);
+/* the foreign key column of the model or table at 'arg' (User -> user_id) */
+const char *lm_modelkey (lua_State *L, lm_Blueprint *bp, int arg);
 
 /* lm_schema.c: a new table-level command */
 lm_Command *lm_addcmd (lua_State *L, lm_Blueprint *bp, lm_CmdKind kind);
+/* lm_schema.c: a list of one name, copied into the blueprint */
+const char **lm_onename (lua_State *L, lm_Blueprint *bp, const char *name);
+/*
+** lm_schema.c: a foreign key on 'column' referencing 'ref' of 'table'
+** (NULL: until on()), named 'name' or by default; pushes its Foreign
+*/
+int lm_addfk (lua_State *L, lm_Blueprint *bp, const char *column, const char *ref,
+              const char *table, const char *name);
 
 /*
 ** lm_schema.c: handles. lm_pushhandle pushes a Column or Foreign

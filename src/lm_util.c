@@ -160,6 +160,10 @@ static uint64_t fnv1a (uint64_t h, const unsigned char *s, size_t len) {
   return h;
 }
 
+uint64_t lm_fnv1a (const void *s, size_t len) {
+  return fnv1a(FNV_OFFSET, (const unsigned char *)s, len);
+}
+
 static void pushhex (lua_State *L, uint64_t h) {
   char hex[17];
   snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);

@@ -7,6 +7,7 @@
 #define lmigrate_h
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -38,6 +39,7 @@
 #define LM_BLUEPRINT  "lmigrate.Blueprint"
 #define LM_COLUMN     "lmigrate.Column"
 #define LM_FOREIGN    "lmigrate.Foreign"
+#define LM_INDEX      "lmigrate.Index"
 #define LM_GRAMMAR    "lmigrate.Grammar"
 #define LM_RAW        "lmigrate.Raw"
 #define LM_LOCK       "lmigrate.Lock"
@@ -146,26 +148,42 @@ typedef struct lm_Column {
 /* table-level commands, in the order the user gave them */
 typedef enum lm_CmdKind {
   LM_C_PRIMARY, LM_C_UNIQUE, LM_C_INDEX, LM_C_FULLTEXT, LM_C_FOREIGN,
-  LM_C_CHECK,
+  LM_C_CHECK, LM_C_SPATIAL_INDEX,
   /* alter-only */
   LM_C_DROP_COLUMN, LM_C_RENAME_COLUMN, LM_C_DROP_INDEX, LM_C_DROP_UNIQUE,
-  LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY,
+  LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY, LM_C_DROP_FULLTEXT,
+  LM_C_DROP_SPATIAL_INDEX, LM_C_RENAME_INDEX, LM_C_RENAME,
   LM_C__COUNT
 } lm_CmdKind;
 
+/* command flags */
+#define LM_K_RAW             (1u << 0)  /* raw_index: columns[0] is SQL */
+#define LM_K_DEFERRABLE      (1u << 1)  /* deferrable() */
+#define LM_K_NOT_DEFERRABLE  (1u << 2)  /* deferrable(false) */
+#define LM_K_INIT_DEFERRED   (1u << 3)  /* initially_deferred() */
+#define LM_K_INIT_IMMEDIATE  (1u << 4)  /* initially_immediate() */
+#define LM_K_NOT_VALID       (1u << 5)  /* not_valid(): existing rows unchecked */
+#define LM_K_NULLS_NOT_DISTINCT (1u << 6)  /* nulls_not_distinct() */
+
 typedef struct lm_Command {
   lm_CmdKind kind;
-  const char *name;        /* given or default; NULL: primary, check unnamed */
-  const char **columns;    /* the columns it covers */
+  const char *name;        /* given or default; NULL: primary, check unnamed;
+                              rename_index: the old name */
+  const char **columns;    /* the columns it covers; a drop_* given a list:
+                              that list (name is their default name) */
   int ncolumns;
   const char *expr;        /* CHECK expression, partial index WHERE */
-  const char *to;          /* rename_column target */
+  const char *to;          /* rename_column, rename_index, rename target */
   /* foreign keys */
   const char *ref_table;
   const char **ref_columns;
   int nref_columns;
   const char *on_delete, *on_update;  /* SQL text: "CASCADE", ... */
   int seq;                 /* position among columns and commands */
+  /* indexes */
+  const char *algorithm;   /* index(..., algorithm): USING; NULL = default */
+  const char *language;    /* fulltext():language(); NULL = "english" */
+  unsigned flags;          /* LM_K_* */
 } lm_Command;
 
 typedef enum lm_BpMode { LM_CREATE, LM_CREATE_IF_NOT_EXISTS, LM_ALTER } lm_BpMode;
@@ -179,7 +197,10 @@ typedef struct lm_Blueprint {
   int ncols, capcols;
   lm_Command *cmds;
   int ncmds, capcmds;
-  const char *comment;     /* table_comment(); NULL = none */
+  const char *comment;     /* table_comment(), comment(); NULL = none */
+  const char *engine;      /* engine(), charset(), collation(): NULL = none */
+  const char *charset, *collation;
+  int temporary;           /* temporary(): CREATE TEMPORARY TABLE */
   lm_Arena *arena;
   int built;               /* 1 once to_sql or <close> consumed it */
   int nseq;                /* next seq number */
@@ -285,14 +306,22 @@ int lm_open_sql (lua_State *L);
 
 /* lm_util.c: file system, clocks and hashing for the runtime */
 int lm_open_util (lua_State *L);
+/* lm_util.c: the 64-bit FNV-1a hash of 's' (checksums, shortened names) */
+uint64_t lm_fnv1a (const void *s, size_t len);
 
 /* lm_schema.c: the Blueprint, its table-level commands, Raw */
 int lm_open_schema (lua_State *L);
 lm_Blueprint *lm_checkblueprint (lua_State *L, int arg);
 
-/* lm_column.c: column types (Blueprint methods), Column and Foreign;
-   after lm_open_schema */
+/* lm_alter.c: the Blueprint's alter-only commands; after lm_open_schema */
+int lm_open_alter (lua_State *L);
+
+/* lm_column.c: column types (Blueprint methods) and Column; after
+   lm_open_schema */
 int lm_open_column (lua_State *L);
+
+/* lm_foreign.c: Foreign and col:constrained; after lm_open_column */
+int lm_open_foreign (lua_State *L);
 
 /* grammar/grammar.c */
 int lm_open_grammar (lua_State *L);

@@ -169,7 +169,7 @@ local ALTER = {
   { function(t) t:drop_index({ "name" }); t:drop_unique("users_email_unique") end, {
     'ALTER TABLE `users` DROP INDEX `users_name_index`',
     'ALTER TABLE `users` DROP INDEX `users_email_unique`' } },
-  { function(t) t:drop_foreign("team_id") end,
+  { function(t) t:drop_foreign({ "team_id" }) end,
     'ALTER TABLE `users` DROP FOREIGN KEY `users_team_id_foreign`' },
   { function(t) t:drop_primary(); t:primary({ "id", "email" }) end, {
     'ALTER TABLE `users` DROP PRIMARY KEY',

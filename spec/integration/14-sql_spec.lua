@@ -747,11 +747,10 @@ describe("lmigrate sql, usage and no database", function()
     t:fulltext({ "body" })
   end)]],
       down = '  self.schema:drop("f")' })
-    for _, d in ipairs { "sqlite", "postgres" } do
-      r = project:run("sql", "--dialect", d)
-      helpers.assert_status(1, r)
-      assert.truthy(r.stderr:find("not supported on " .. d, 1, true), r.stderr)
-    end
+    r = project:run("sql", "--dialect", "sqlite")
+    helpers.assert_status(1, r)
+    assert.truthy(r.stderr:find("not supported on sqlite", 1, true), r.stderr)
+    project:ok("sql", "--dialect", "postgres")
     project:ok("sql", "--dialect", "mysql")
   end)
 end)

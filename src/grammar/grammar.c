@@ -32,12 +32,24 @@ const char *lm_typename (lm_ColType t) {
 
 static const char *const cmdnames[LM_C__COUNT] = {
   "primary", "unique", "index", "fulltext", "foreign", "check",
+  "spatial_index",
   "drop_column", "rename_column", "drop_index", "drop_unique",
-  "drop_foreign", "drop_primary"
+  "drop_foreign", "drop_primary", "drop_fulltext", "drop_spatial_index",
+  "rename_index", "rename"
 };
 
 const char *lm_cmdname (lm_CmdKind kind) {
   return cmdnames[kind];
+}
+
+int lm_iequal (const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    char x = *a, y = *b;
+    if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
+    if (x != y) return 0;
+  }
+  return *a == *b;
 }
 
 
@@ -47,11 +59,30 @@ const char *lm_cmdname (lm_CmdKind kind) {
 ** =======================================================
 */
 
+/*
+** An identifier as the dialect quotes it; one longer than the dialect
+** takes is refused before anything runs (PostgreSQL would cut it, MySQL
+** refuses it only when the statement runs)
+*/
+static void addident (lm_Ctx *c, const char *name) {
+  const lm_Grammar *g = c->g;
+  if (g->maxident > 0) {
+    size_t n = 0;
+    const unsigned char *p;
+    for (p = (const unsigned char *)name; *p; p++)
+      n += !g->maxchars || (*p & 0xC0) != 0x80;
+    if (n > (size_t)g->maxident)
+      lm_error(c->L, "identifier '%s' is longer than %s allows (%d %s)", name,
+               g->name, g->maxident, g->maxchars ? "characters" : "bytes");
+  }
+  lm_quote_ident(&c->b, name, g->quote);
+}
+
 static void addcolumns (lm_Ctx *c, const char *const *cols, int n) {
   int i;
   for (i = 0; i < n; i++) {
     if (i > 0) luaL_addstring(&c->b, ", ");
-    lm_quote_ident(&c->b, cols[i], c->g->quote);
+    addident(c, cols[i]);
   }
 }
 
@@ -60,9 +91,9 @@ static void vaddf (lm_Ctx *c, const char *fmt, va_list ap) {
   for (p = fmt; *p; p++) {
     if (*p != '%') { luaL_addchar(&c->b, *p); continue; }
     switch (*++p) {
-      case 'I': lm_quote_ident(&c->b, va_arg(ap, const char *), c->g->quote); break;
+      case 'I': addident(c, va_arg(ap, const char *)); break;
       case 'L': c->g->literal(&c->b, va_arg(ap, const char *)); break;
-      case 'T': lm_quote_ident(&c->b, c->bp->table, c->g->quote); break;
+      case 'T': addident(c, c->bp->table); break;
       case 's': luaL_addstring(&c->b, va_arg(ap, const char *)); break;
       case 'd': {
         char num[32];
@@ -303,6 +334,38 @@ void lm_addreferences (lm_Ctx *c, const lm_Command *cmd) {
           cmd->nref_columns);
   if (cmd->on_delete) lm_addf(c, " ON DELETE %s", cmd->on_delete);
   if (cmd->on_update) lm_addf(c, " ON UPDATE %s", cmd->on_update);
+  lm_adddeferrable(c, cmd);
+}
+
+/*
+** As Laravel, DEFERRABLE or NOT DEFERRABLE as asked; beyond Laravel,
+** initially_deferred()/initially_immediate() alone make the key
+** deferrable (they mean nothing otherwise: PostgreSQL says the same of
+** INITIALLY DEFERRED). The compile loop checked the dialect takes it.
+*/
+void lm_adddeferrable (lm_Ctx *c, const lm_Command *cmd) {
+  unsigned f = cmd->flags;
+  if (f & LM_K_NOT_DEFERRABLE) luaL_addstring(&c->b, " NOT DEFERRABLE");
+  else if (f & (LM_K_DEFERRABLE | LM_K_INIT_DEFERRED | LM_K_INIT_IMMEDIATE))
+    luaL_addstring(&c->b, " DEFERRABLE");
+  if (f & LM_K_INIT_DEFERRED) luaL_addstring(&c->b, " INITIALLY DEFERRED");
+  else if (f & LM_K_INIT_IMMEDIATE) luaL_addstring(&c->b, " INITIALLY IMMEDIATE");
+}
+
+void lm_addkeycolumns (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->flags & LM_K_RAW) lm_addf(c, "(%s)", cmd->columns[0]);
+  else lm_addf(c, "(%C)", cmd->columns, cmd->ncolumns);
+}
+
+/* the dialect's USING of cmd->algorithm; without index_using none is taken */
+void lm_addusing (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->algorithm == NULL) return;
+  if (c->g->index_using == NULL) {
+    lua_pushfstring(c->L, "algorithm '%s' of %s()", cmd->algorithm,
+                    cmdnames[cmd->kind]);
+    lm_unsupported(c, lua_tostring(c->L, -1));
+  }
+  c->g->index_using(c, cmd);
 }
 
 void lm_addforeign (lm_Ctx *c, const lm_Command *cmd) {
@@ -317,11 +380,13 @@ void lm_addcheck (lm_Ctx *c, const lm_Command *cmd) {
 }
 
 /*
-** CREATE [UNIQUE ]INDEX "name" ON "table" ("a", "b")[ WHERE expr]
+** CREATE [UNIQUE ]INDEX "name" ON "table"[ USING x] ("a", "b")[ WHERE expr]
 */
 void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind) {
-  lm_addf(c, "CREATE %sINDEX %I ON %T (%C)", kind, cmd->name, cmd->columns,
-          cmd->ncolumns);
+  lm_addf(c, "CREATE %sINDEX %I ON %T", kind, cmd->name);
+  lm_addusing(c, cmd);
+  luaL_addchar(&c->b, ' ');
+  lm_addkeycolumns(c, cmd);
   if (cmd->expr) lm_addf(c, " WHERE %s", cmd->expr);
 }
 
@@ -350,10 +415,13 @@ void lm_no_command (lm_Ctx *c, const lm_Command *cmd) {
   lm_unsupported(c, lua_tostring(c->L, -1));
 }
 
-/* [CONSTRAINT "name"] PRIMARY KEY ("a", "b") */
+/* [CONSTRAINT "name"] PRIMARY KEY[ USING x] ("a", "b")[ DEFERRABLE] */
 static void base_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
   if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
-  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
+  luaL_addstring(&c->b, "PRIMARY KEY");
+  lm_addusing(c, cmd);
+  lm_addf(c, " (%C)", cmd->columns, cmd->ncolumns);
+  lm_adddeferrable(c, cmd);
 }
 
 /* a constraint added after the fact, written as inside CREATE TABLE */
@@ -394,6 +462,13 @@ static void base_rename_column (lm_Ctx *c, const lm_Command *cmd) {
 static void base_drop_constraint (lm_Ctx *c, const lm_Command *cmd) {
   lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", cmd->name);
 }
+
+static void base_rename_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER INDEX %I RENAME TO %I", cmd->name, cmd->to);
+}
+
+/* rename(to) inside schema:table: the statement outside a blueprint */
+static void base_compile_rename (lm_Ctx *c, const lm_Command *cmd);
 
 static void base_add (lm_Ctx *c, const lm_Column *col) {
   lm_begin(c);
@@ -440,7 +515,12 @@ static const lm_Grammar base = {
     [LM_C_DROP_INDEX] = lm_compile_drop_index,
     [LM_C_DROP_UNIQUE] = base_drop_constraint,
     [LM_C_DROP_FOREIGN] = base_drop_constraint,
-    [LM_C_DROP_PRIMARY] = lm_no_command   /* each dialect names it its way */
+    [LM_C_DROP_PRIMARY] = lm_no_command,  /* each dialect names it its way */
+    [LM_C_SPATIAL_INDEX] = lm_no_command,
+    [LM_C_DROP_FULLTEXT] = lm_compile_drop_index,
+    [LM_C_DROP_SPATIAL_INDEX] = lm_compile_drop_index,
+    [LM_C_RENAME_INDEX] = base_rename_index,
+    [LM_C_RENAME] = base_compile_rename
   },
   .compile_add = base_add,
   .compile_change = base_change,
@@ -454,6 +534,15 @@ static const lm_Grammar base = {
 
 lm_CmdFn lm_inline (const lm_Grammar *g, lm_CmdKind kind) {
   return entry(g, inline_[kind]);
+}
+
+lm_CmdFn lm_inlined (lm_Ctx *c, const lm_Command *cmd) {
+  if (c->g->after_create != NULL && c->g->after_create(cmd)) return NULL;
+  return lm_inline(c->g, cmd->kind);
+}
+
+static void base_compile_rename (lm_Ctx *c, const lm_Command *cmd) {
+  entry(c->g, compile_rename)(c, c->bp->table, cmd->to);
 }
 
 /* }====================================================== */
@@ -509,7 +598,7 @@ static void compilecreate (lm_Ctx *c) {
   if (bp->ncols == 0)
     luaL_error(c->L, "create blueprint for '%s' has no columns", bp->table);
   lm_begin(c);
-  lm_addf(c, "CREATE TABLE %s%T (",
+  lm_addf(c, "CREATE %sTABLE %s%T (", bp->temporary ? "TEMPORARY " : "",
           bp->mode == LM_CREATE_IF_NOT_EXISTS ? "IF NOT EXISTS " : "");
   for (i = 0; i < bp->ncols; i++) {
     if (i > 0) luaL_addstring(&c->b, ", ");
@@ -518,7 +607,7 @@ static void compilecreate (lm_Ctx *c) {
   for (i = 0; i < bp->ncols; i++)
     colcommands(c, &bp->cols[i], 1);
   for (i = 0; i < bp->ncmds; i++) {
-    lm_CmdFn f = lm_inline(c->g, bp->cmds[i].kind);
+    lm_CmdFn f = lm_inlined(c, &bp->cmds[i]);
     if (f == NULL) continue;
     luaL_addstring(&c->b, ", ");
     f(c, &bp->cmds[i]);
@@ -534,7 +623,7 @@ static void aftercreate (lm_Ctx *c) {
   for (i = 0; i < bp->ncols; i++)
     colcommands(c, &bp->cols[i], 0);
   for (i = 0; i < bp->ncmds; i++) {
-    if (lm_inline(c->g, bp->cmds[i].kind) == NULL)
+    if (lm_inlined(c, &bp->cmds[i]) == NULL)
       compilecmd(c, &bp->cmds[i]);
   }
   for (i = 0; i < bp->ncols; i++) {
@@ -560,9 +649,51 @@ static void compilealter (lm_Ctx *c) {
   while (i < bp->ncols || j < bp->ncmds) {
     if (j >= bp->ncmds || (i < bp->ncols && bp->cols[i].seq < bp->cmds[j].seq))
       altercolumn(c, &bp->cols[i++]);
-    else
-      compilecmd(c, &bp->cmds[j++]);
+    else if (bp->cmds[j++].kind != LM_C_RENAME)   /* last: see lm_compile */
+      compilecmd(c, &bp->cmds[j - 1]);
   }
+}
+
+#define DEFERS  (LM_K_DEFERRABLE | LM_K_NOT_DEFERRABLE | LM_K_INIT_DEFERRED | \
+                 LM_K_INIT_IMMEDIATE)
+
+/* raises "<method>() [of <command>()] is not supported on <dialect>" */
+static void unsupportedof (lm_Ctx *c, const char *method, const lm_Command *cmd) {
+  if (cmd->kind == LM_C_FOREIGN) lua_pushfstring(c->L, "%s()", method);
+  else lua_pushfstring(c->L, "%s() of %s()", method, cmdnames[cmd->kind]);
+  lm_unsupported(c, lua_tostring(c->L, -1));
+}
+
+/* what a command asks that the dialect cannot give, before any SQL */
+static void checkcommand (lm_Ctx *c, const lm_Command *cmd) {
+  unsigned f = cmd->flags, feat = c->g->features;
+  if (cmd->kind == LM_C_FOREIGN) checkforeign(c, cmd);
+  if ((f & DEFERS) && !(c->g->deferrable & (1u << cmd->kind)))
+    unsupportedof(c, (f & (LM_K_DEFERRABLE | LM_K_NOT_DEFERRABLE)) ? "deferrable"
+                     : (f & LM_K_INIT_DEFERRED) ? "initially_deferred"
+                     : "initially_immediate", cmd);
+  if ((f & LM_K_NOT_DEFERRABLE) && (f & LM_K_INIT_DEFERRED))
+    luaL_error(c->L, "%s %s of %s: initially_deferred() needs a deferrable key, "
+               "not deferrable(false)", cmdnames[cmd->kind],
+               cmd->name ? cmd->name : "", c->bp->table);
+  if ((f & LM_K_NOT_VALID) && !(feat & LM_G_NOT_VALID))
+    unsupportedof(c, "not_valid", cmd);
+  if ((f & LM_K_NULLS_NOT_DISTINCT) && !(feat & LM_G_NULLS_NOT_DISTINCT))
+    unsupportedof(c, "nulls_not_distinct", cmd);
+}
+
+/*
+** ALTER TABLE "t" <options>: engine(), charset(), collation(), comment()
+** in an alter blueprint, where the dialect has table options
+*/
+static void alteroptions (lm_Ctx *c) {
+  const lm_Blueprint *bp = c->bp;
+  if (bp->mode != LM_ALTER || c->g->compile_table_options == NULL) return;
+  if (!bp->engine && !bp->charset && !bp->collation && !bp->comment) return;
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T");
+  c->g->compile_table_options(c);
+  lm_end(c);
 }
 
 void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g,
@@ -572,17 +703,20 @@ void lm_compile (lua_State *L, lm_Blueprint *bp, const lm_Grammar *g,
   c.L = L; c.g = g; c.bp = bp; c.n = 0; c.rebuild = rebuild;
   lua_newtable(L);
   c.list = lua_gettop(L);
-  for (i = 0; i < bp->ncmds; i++) {
-    if (bp->cmds[i].kind == LM_C_FOREIGN) checkforeign(&c, &bp->cmds[i]);
-  }
+  for (i = 0; i < bp->ncmds; i++)
+    checkcommand(&c, &bp->cmds[i]);
   if (bp->mode == LM_ALTER)
     compilealter(&c);
   else {
     compilecreate(&c);
     aftercreate(&c);
   }
+  alteroptions(&c);
   if (bp->comment && g->compile_table_comment)
     g->compile_table_comment(&c);
+  for (i = 0; i < bp->ncmds; i++) {   /* rename(): after what names the table */
+    if (bp->cmds[i].kind == LM_C_RENAME) compilecmd(&c, &bp->cmds[i]);
+  }
 }
 
 /* }====================================================== */

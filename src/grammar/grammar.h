@@ -17,6 +17,10 @@
 
 typedef struct lm_Grammar lm_Grammar;
 
+/* features of a grammar */
+#define LM_G_NOT_VALID           1   /* foreign keys NOT VALID */
+#define LM_G_NULLS_NOT_DISTINCT  2   /* UNIQUE NULLS NOT DISTINCT */
+
 /* flags of compile_drop */
 #define LM_DROP_IF_EXISTS  1
 #define LM_DROP_CASCADE    2   /* also drop what depends on it, where possible */
@@ -64,7 +68,26 @@ struct lm_Grammar {
   ** compile_d after the CREATE TABLE.
   */
   lm_CmdFn inline_[LM_C__COUNT];
-  void (*compile_table_options) (lm_Ctx *c);  /* after CREATE TABLE's ')' */
+  /*
+  ** after_create: 1 when a command inline_ could write must be compile_d
+  ** after the CREATE TABLE instead (what it asks for has no inline form);
+  ** NULL: never
+  */
+  int (*after_create) (const lm_Command *cmd);
+  /*
+  ** compile_table_options: engine, charset, collation, comment, after
+  ** CREATE TABLE's ')' and after "ALTER TABLE t" in an alter blueprint
+  ** that sets one; NULL: the dialect has none (they are ignored, the
+  ** comment goes through compile_table_comment)
+  */
+  void (*compile_table_options) (lm_Ctx *c);
+  /* index_using: " USING x" of cmd->algorithm; NULL: no algorithm taken */
+  lm_CmdFn index_using;
+  unsigned deferrable;     /* 1 << kind: the kinds that take DEFERRABLE */
+  unsigned features;       /* LM_G_* */
+  /* the longest identifier the dialect takes, in bytes or (maxchars) UTF-8
+     characters; 0: no limit */
+  int maxident, maxchars;
   /* compile_: statement(s) */
   lm_CmdFn compile[LM_C__COUNT];
   lm_ColFn compile_add;        /* alter: a new column */
@@ -149,6 +172,11 @@ void lm_addreferences (lm_Ctx *c, const lm_Command *cmd);  /* REFERENCES ... */
 void lm_addforeign (lm_Ctx *c, const lm_Command *cmd);  /* CONSTRAINT FOREIGN KEY */
 void lm_addcheck (lm_Ctx *c, const lm_Command *cmd);    /* [CONSTRAINT n] CHECK */
 void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind);
+/* "(a, b)": the command's columns, or the expression of a raw_index */
+void lm_addkeycolumns (lm_Ctx *c, const lm_Command *cmd);
+void lm_addusing (lm_Ctx *c, const lm_Command *cmd);   /* " USING x" or none */
+/* [NOT] DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE], as the command asks */
+void lm_adddeferrable (lm_Ctx *c, const lm_Command *cmd);
 
 /*
 ** grammar.c: the base grammar's entries that a dialect also puts in
@@ -157,6 +185,8 @@ void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind);
 lm_CmdFn lm_inline (const lm_Grammar *g, lm_CmdKind kind);  /* or the base's */
 /* ALTER TABLE t ADD <the constraint as inline_ writes it> */
 void lm_compile_alter_add (lm_Ctx *c, const lm_Command *cmd);
+/* the command as CREATE TABLE writes it, or NULL: it comes after */
+lm_CmdFn lm_inlined (lm_Ctx *c, const lm_Command *cmd);
 /* CREATE [UNIQUE ]INDEX (unique() as an index), DROP INDEX */
 void lm_compile_create_index (lm_Ctx *c, const lm_Command *cmd);
 void lm_compile_drop_index (lm_Ctx *c, const lm_Command *cmd);
@@ -166,5 +196,6 @@ int lm_hasdefault (const lm_Column *col);
 /* a column's unique()/index() as a command, for the compile_ entries */
 lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind);
 const char *lm_cmdname (lm_CmdKind kind);   /* "unique", ... for errors */
+int lm_iequal (const char *a, const char *b);   /* equal, ASCII case aside */
 
 #endif

@@ -120,22 +120,58 @@ static void mysql_type_spatial (lm_Ctx *c, const lm_Column *col) {
 ** =======================================================
 */
 
-/* the server names its primary key PRIMARY, whatever is asked */
+/* BTREE or HASH, the index types the server takes: " USING BTREE" */
+static void mysql_index_using (lm_Ctx *c, const lm_Command *cmd) {
+  if (lm_iequal(cmd->algorithm, "btree")) luaL_addstring(&c->b, " USING BTREE");
+  else if (lm_iequal(cmd->algorithm, "hash")) luaL_addstring(&c->b, " USING HASH");
+  else {
+    lua_pushfstring(c->L, "algorithm '%s' of %s() (BTREE or HASH)", cmd->algorithm,
+                    lm_cmdname(cmd->kind));
+    lm_unsupported(c, lua_tostring(c->L, -1));
+  }
+}
+
+/* <what> `name`[ USING x] (columns) */
+static void addkey (lm_Ctx *c, const char *what, const lm_Command *cmd) {
+  lm_addf(c, "%s %I", what, cmd->name);
+  lm_addusing(c, cmd);
+  luaL_addchar(&c->b, ' ');
+  lm_addkeycolumns(c, cmd);
+}
+
+/*
+** The server names its primary key PRIMARY, whatever is asked: it takes
+** CONSTRAINT `x` PRIMARY KEY and drops the name, so a name is not written
+*/
 static void mysql_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
-  lm_addf(c, "PRIMARY KEY (%C)", cmd->columns, cmd->ncolumns);
+  luaL_addstring(&c->b, "PRIMARY KEY");
+  lm_addusing(c, cmd);
+  lm_addf(c, " (%C)", cmd->columns, cmd->ncolumns);
 }
 
 static void mysql_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
-  lm_addf(c, "UNIQUE KEY %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+  addkey(c, "UNIQUE KEY", cmd);
 }
 
 static void mysql_inline_index (lm_Ctx *c, const lm_Command *cmd) {
   if (cmd->expr) lm_unsupported(c, "a partial index (index() with where)");
-  lm_addf(c, "INDEX %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+  addkey(c, "INDEX", cmd);
 }
 
+/*
+** FULLTEXT has no language: the server's parser and stopwords are its
+** settings, so language() is ignored, as Laravel does
+*/
 static void mysql_inline_fulltext (lm_Ctx *c, const lm_Command *cmd) {
-  lm_addf(c, "FULLTEXT %I (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+  addkey(c, "FULLTEXT", cmd);
+}
+
+static void mysql_inline_spatial_index (lm_Ctx *c, const lm_Command *cmd) {
+  addkey(c, "SPATIAL INDEX", cmd);
+}
+
+static void mysql_compile_rename_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "ALTER TABLE %T RENAME INDEX %I TO %I", cmd->name, cmd->to);
 }
 
 /* drop_index and drop_unique */
@@ -167,14 +203,16 @@ static void mysql_compile_from (lm_Ctx *c, const lm_Column *col) {
   lua_pop(c->L, 1);
 }
 
+/*
+** Laravel's order: DEFAULT CHARACTER SET, COLLATE, ENGINE; then the
+** comment. After CREATE TABLE's ')' and after ALTER TABLE `t`.
+*/
 static void mysql_compile_table_options (lm_Ctx *c) {
-  if (c->bp->comment) lm_addf(c, " COMMENT=%L", c->bp->comment);
-}
-
-/* alter only: a CREATE has it among its table options */
-static void mysql_compile_table_comment (lm_Ctx *c) {
-  if (c->bp->mode == LM_ALTER)
-    lm_stmt(c, "ALTER TABLE %T COMMENT=%L", c->bp->comment);
+  const lm_Blueprint *bp = c->bp;
+  if (bp->charset) lm_addf(c, " DEFAULT CHARACTER SET %I", bp->charset);
+  if (bp->collation) lm_addf(c, " COLLATE %L", bp->collation);
+  if (bp->engine) lm_addf(c, " ENGINE = %I", bp->engine);
+  if (bp->comment) lm_addf(c, " COMMENT=%L", bp->comment);
 }
 
 /* }====================================================== */
@@ -238,22 +276,31 @@ const lm_Grammar lm_grammar_mysql = {
     [LM_C_INDEX] = mysql_inline_index,
     [LM_C_FULLTEXT] = mysql_inline_fulltext,
     [LM_C_FOREIGN] = lm_addforeign,
-    [LM_C_CHECK] = lm_addcheck
+    [LM_C_CHECK] = lm_addcheck,
+    [LM_C_SPATIAL_INDEX] = mysql_inline_spatial_index
   },
+  .index_using = mysql_index_using,
+  .deferrable = 0,   /* the server has no DEFERRABLE */
+  .features = 0,
+  .maxident = 64, .maxchars = 1,
   .compile_table_options = mysql_compile_table_options,
   .compile = {
     /* ALTER TABLE ADD INDEX / FULLTEXT, as the other constraints */
     [LM_C_INDEX] = lm_compile_alter_add,
     [LM_C_FULLTEXT] = lm_compile_alter_add,
+    [LM_C_SPATIAL_INDEX] = lm_compile_alter_add,
     [LM_C_DROP_INDEX] = mysql_compile_drop_index,
     [LM_C_DROP_UNIQUE] = mysql_compile_drop_index,
+    [LM_C_DROP_FULLTEXT] = mysql_compile_drop_index,
+    [LM_C_DROP_SPATIAL_INDEX] = mysql_compile_drop_index,
     [LM_C_DROP_FOREIGN] = mysql_compile_drop_foreign,
-    [LM_C_DROP_PRIMARY] = mysql_compile_drop_primary
+    [LM_C_DROP_PRIMARY] = mysql_compile_drop_primary,
+    [LM_C_RENAME_INDEX] = mysql_compile_rename_index
   },
   .compile_change = mysql_compile_change,
   .compile_comment = NULL,          /* inline: COMMENT '...' */
   .compile_from = mysql_compile_from,
-  .compile_table_comment = mysql_compile_table_comment,
+  .compile_table_comment = NULL,   /* among the table options */
   .compile_rename = mysql_compile_rename,
   .has_table = "SELECT 1 FROM information_schema.tables WHERE "
                "table_schema = DATABASE() AND table_name = ?",

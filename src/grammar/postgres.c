@@ -2,9 +2,11 @@
 ** postgres.c
 ** The PostgreSQL grammar. Primary, unique, foreign and check constraints
 ** are named constraints inside CREATE TABLE (ALTER TABLE ... ADD in an
-** alter blueprint); indexes and comments are separate statements.
-** unsigned() and enum() become named CHECKs, which change() replaces;
-** charset(), invisible(), after() and first() are ignored, as Laravel does.
+** alter blueprint); indexes (fulltext: GIN over to_tsvector; spatial:
+** GiST) and comments are separate statements. unsigned() and enum()
+** become named CHECKs, which change() replaces; charset(), invisible(),
+** after() and first() are ignored, and so are the MySQL table options
+** engine(), charset(), collation(), as Laravel does.
 */
 #include "grammar.h"
 
@@ -61,8 +63,32 @@ static void pg_type_spatial (lm_Ctx *c, const lm_Column *col) {
   luaL_addchar(&c->b, ')');
 }
 
+static const char *nullsnotdistinct (const lm_Command *cmd) {
+  return (cmd->flags & LM_K_NULLS_NOT_DISTINCT) ? " NULLS NOT DISTINCT" : "";
+}
+
+/* CONSTRAINT "n" UNIQUE[ NULLS NOT DISTINCT] ("a")[ DEFERRABLE ...] */
 static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
-  lm_addf(c, "CONSTRAINT %I UNIQUE (%C)", cmd->name, cmd->columns, cmd->ncolumns);
+  lm_addf(c, "CONSTRAINT %I UNIQUE%s (%C)", cmd->name, nullsnotdistinct(cmd),
+          cmd->columns, cmd->ncolumns);
+  lm_adddeferrable(c, cmd);
+}
+
+/*
+** A unique key with an algorithm has no inline form (Laravel's: a unique
+** index USING it, then the constraint USING INDEX); a foreign key NOT
+** VALID neither: it is added after the CREATE TABLE
+*/
+static int pg_after_create (const lm_Command *cmd) {
+  return (cmd->kind == LM_C_UNIQUE && cmd->algorithm != NULL) ||
+         (cmd->kind == LM_C_FOREIGN && (cmd->flags & LM_K_NOT_VALID));
+}
+
+/* any access method of the server: btree, hash, gist, gin, brin, ... */
+static void pg_index_using (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->kind == LM_C_PRIMARY)
+    lm_unsupported(c, "algorithm() of primary()");   /* always btree */
+  lm_addf(c, " USING %s", cmd->algorithm);   /* a bare word: lm_optalgorithm */
 }
 
 /* }====================================================== */
@@ -73,6 +99,51 @@ static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
 ** compile_
 ** =======================================================
 */
+
+static void pg_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
+  if (cmd->algorithm == NULL) {
+    lm_compile_alter_add(c, cmd);
+    return;
+  }
+  lm_begin(c);
+  lm_addindex(c, cmd, "UNIQUE ");
+  luaL_addstring(&c->b, nullsnotdistinct(cmd));
+  lm_end(c);
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD CONSTRAINT %I UNIQUE USING INDEX %I", cmd->name,
+          cmd->name);
+  lm_adddeferrable(c, cmd);
+  lm_end(c);
+}
+
+/* ALTER TABLE ADD CONSTRAINT ... FOREIGN KEY ...[ NOT VALID] */
+static void pg_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  lm_addforeign(c, cmd);
+  if (cmd->flags & LM_K_NOT_VALID) luaL_addstring(&c->b, " NOT VALID");
+  lm_end(c);
+}
+
+/*
+** As Laravel: a GIN index over the columns' to_tsvector(language, c),
+** concatenated; the language defaults to english
+*/
+static void pg_compile_fulltext (lm_Ctx *c, const lm_Command *cmd) {
+  const char *lang = cmd->language ? cmd->language : "english";
+  int i;
+  lm_begin(c);
+  lm_addf(c, "CREATE INDEX %I ON %T USING gin ((", cmd->name);
+  for (i = 0; i < cmd->ncolumns; i++)
+    lm_addf(c, "%sto_tsvector(%L, %I)", i > 0 ? " || " : "", lang, cmd->columns[i]);
+  luaL_addstring(&c->b, "))");
+  lm_end(c);
+}
+
+static void pg_compile_spatial_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_stmt(c, "CREATE INDEX %I ON %T USING gist (%C)", cmd->name, cmd->columns,
+          cmd->ncolumns);
+}
 
 /* without a name: the one PostgreSQL gives an unnamed primary key, <table>_pkey */
 static void pg_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
@@ -209,9 +280,19 @@ const lm_Grammar lm_grammar_postgres = {
   .inline_ = {
     [LM_C_UNIQUE] = pg_inline_unique   /* and the base's primary, foreign, check */
   },
+  .after_create = pg_after_create,
+  .index_using = pg_index_using,
+  .deferrable = (1u << LM_C_FOREIGN) | (1u << LM_C_UNIQUE) | (1u << LM_C_PRIMARY),
+  .features = LM_G_NOT_VALID | LM_G_NULLS_NOT_DISTINCT,
+  .maxident = 63,   /* NAMEDATALEN - 1 bytes */
   .compile = {
-    [LM_C_FULLTEXT] = lm_no_command,
+    [LM_C_UNIQUE] = pg_compile_unique,
+    [LM_C_FOREIGN] = pg_compile_foreign,
+    [LM_C_FULLTEXT] = pg_compile_fulltext,
+    [LM_C_SPATIAL_INDEX] = pg_compile_spatial_index,
     [LM_C_DROP_PRIMARY] = pg_compile_drop_primary
+    /* drop_fulltext, drop_spatial_index: DROP INDEX; rename_index: ALTER
+       INDEX RENAME, which renames a unique constraint's index and it too */
   },
   .compile_change = pg_compile_change,
   .compile_comment = pg_compile_comment,

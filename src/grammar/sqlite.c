@@ -77,10 +77,13 @@ static const lm_Command *sqlite_columnfk (const lm_Blueprint *bp,
 **   { op = "add", column = name, def = column definition }
 **   { op = "change", column = name, def = column definition }
 **   { op = "constraint", def = table constraint[, primary = true] }
-**   { op = "drop_foreign", name = constraint name }
-**   { op = "drop_primary" }
+**   { op = "drop_foreign", name = constraint name[, columns = list] }
+**   { op = "drop_primary"[, name = constraint name][, columns = list] }
 **   { op = "drop_column", column = name, sql = ALTER TABLE DROP COLUMN }
-** each with 'what', the words of the error without a rebuild.
+**   { op = "rename_index", from = name, to = name }: no rebuild, but the
+**     index's CREATE INDEX is read, so it is a step too
+** each with 'what', the words of the error without a rebuild. A drop
+** given a list of columns has 'columns': the key is found by them.
 */
 static void setdef (lm_Ctx *c) {
   luaL_pushresult(&c->b);
@@ -138,17 +141,58 @@ static void sqlite_compile_drop_column (lm_Ctx *c, const lm_Command *cmd) {
   }
 }
 
+/* the step's name and columns of a drop */
+static void setkey (lm_Ctx *c, const lm_Command *cmd) {
+  int i;
+  if (cmd->name) {
+    lua_pushstring(c->L, cmd->name);
+    lua_setfield(c->L, -2, "name");
+  }
+  if (cmd->columns == NULL) return;
+  lua_createtable(c->L, cmd->ncolumns, 0);
+  for (i = 0; i < cmd->ncolumns; i++) {
+    lua_pushstring(c->L, cmd->columns[i]);
+    lua_rawseti(c->L, -2, i + 1);
+  }
+  lua_setfield(c->L, -2, "columns");
+}
+
 static void sqlite_compile_drop_foreign (lm_Ctx *c, const lm_Command *cmd) {
   lm_step(c, "drop_foreign", "dropping a foreign key");
-  lua_pushstring(c->L, cmd->name);
-  lua_setfield(c->L, -2, "name");
+  setkey(c, cmd);
   lm_endstep(c);
 }
 
 static void sqlite_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
-  (void)cmd;
   lm_step(c, "drop_primary", "dropping the primary key");
+  setkey(c, cmd);
   lm_endstep(c);
+}
+
+/*
+** SQLite has no ALTER INDEX: the index's own CREATE INDEX (so a partial
+** or expression index stays one) runs again under the new name, after a
+** DROP INDEX; lmigrate.sqlite_rebuild reads it
+*/
+static void sqlite_compile_rename_index (lm_Ctx *c, const lm_Command *cmd) {
+  if (!c->rebuild)
+    lm_error(c->L, "rename_index() on sqlite needs to read the index from the "
+             "database: schema:table does it, to_sql cannot");
+  lm_step(c, "rename_index", "renaming an index");
+  lua_pushstring(c->L, cmd->name);
+  lua_setfield(c->L, -2, "from");
+  lua_pushstring(c->L, cmd->to);
+  lua_setfield(c->L, -2, "to");
+  lm_endstep(c);
+}
+
+/* btree is what SQLite does anyway; it has no other */
+static void sqlite_index_using (lm_Ctx *c, const lm_Command *cmd) {
+  if (!lm_iequal(cmd->algorithm, "btree")) {
+    lua_pushfstring(c->L, "algorithm '%s' of %s()", cmd->algorithm,
+                    lm_cmdname(cmd->kind));
+    lm_unsupported(c, lua_tostring(c->L, -1));
+  }
 }
 
 /* the column's definition, with its foreign key when declared in place */
@@ -286,13 +330,21 @@ const lm_Grammar lm_grammar_sqlite = {
     [LM_C_DROP_COLUMN] = sqlite_compile_drop_column,
     [LM_C_DROP_UNIQUE] = lm_compile_drop_index,
     [LM_C_DROP_FOREIGN] = sqlite_compile_drop_foreign,
-    [LM_C_DROP_PRIMARY] = sqlite_compile_drop_primary
+    [LM_C_DROP_PRIMARY] = sqlite_compile_drop_primary,
+    [LM_C_DROP_FULLTEXT] = lm_no_command,
+    [LM_C_DROP_SPATIAL_INDEX] = lm_no_command,
+    [LM_C_RENAME_INDEX] = sqlite_compile_rename_index
+    /* spatial_index: the base's lm_no_command */
   },
+  .index_using = sqlite_index_using,
+  .deferrable = 1u << LM_C_FOREIGN,   /* not UNIQUE or PRIMARY KEY */
+  .features = 0,
   .compile_add = sqlite_compile_add,
   .compile_change = sqlite_compile_change,
   .compile_comment = NULL,         /* comments are ignored, as Laravel does */
   .compile_from = sqlite_compile_from,
   .compile_table_comment = NULL,
+  .compile_table_options = NULL,   /* engine, charset, collation: ignored too */
   .compile_truncate = sqlite_compile_truncate,
   .has_table = "SELECT 1 FROM \"sqlite_master\" WHERE \"type\" = 'table' "
                "AND \"name\" = ?",

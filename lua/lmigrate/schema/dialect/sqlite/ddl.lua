@@ -188,49 +188,170 @@ function EDIT.drop_column(items, step, t, ctx)
   ctx.dropped[step.column:lower()] = true
 end
 
-function EDIT.drop_foreign(items, step, t)
+-- {======================================================
+-- Keys: the foreign keys and the primary key of the definitions
+-- ======================================================
+
+-- the names inside the parentheses opening at toks[k], and the index of
+-- the closing one
+local function names_in(toks, k)
+  local names, i = {}, k + 1
+  while toks[i] and toks[i].text ~= ")" do
+    if toks[i].kind == "id" then names[#names + 1] = toks[i].name end
+    i = i + 1
+  end
+  return names, i
+end
+
+local function same_names(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do
+    if a[i]:lower() ~= b[i]:lower() then return false end
+  end
+  return true
+end
+
+-- the last token of the foreign-key clause whose REFERENCES is toks[k]:
+-- the parent table, its columns, then any ON DELETE/UPDATE action, MATCH,
+-- [NOT] DEFERRABLE and INITIALLY clause, in any order
+local function clause_end(toks, k)
+  local i = k + 1
+  if toks[i + 1] and toks[i + 1].text == "(" then i = select(2, names_in(toks, i + 1)) end
+  while true do
+    local a, b = toks[i + 1], toks[i + 2]
+    if word(a, "ON") and (word(b, "DELETE") or word(b, "UPDATE")) then
+      i = i + 3
+      if word(toks[i], "SET") or word(toks[i], "NO") then i = i + 1 end
+    elseif word(a, "MATCH") or word(a, "INITIALLY") or (word(a, "NOT") and word(b, "DEFERRABLE")) then
+      i = i + 2
+    elseif word(a, "DEFERRABLE") then
+      i = i + 1
+    else
+      return i
+    end
+  end
+end
+
+-- the key that starts a table constraint's tokens: kind ("PRIMARY",
+-- "FOREIGN", ...), its name or nil, and the index of its first word
+local function constraint_head(toks)
+  if word(toks[1], "CONSTRAINT") then return toks[3] and toks[3].text:upper(), toks[2].name, 3 end
+  return toks[1] and toks[1].text:upper(), nil, 1
+end
+
+-- the part of a column definition from its CONSTRAINT name (if it has
+-- one right before) to toks[k]: the index of its first token and the name
+local function named_from(toks, k)
+  if k > 2 and word(toks[k - 2], "CONSTRAINT") then return k - 2, toks[k - 1].name end
+  return k, nil
+end
+
+-- every foreign key: { item = j, name = n or nil, columns = {...} }, with
+-- 'toks', 'a' and 'b' (the tokens to cut) for a column's REFERENCES
+local function foreign_keys(items)
+  local out = {}
   for j, it in ipairs(items) do
     local toks = tokenize(it.text)
-    for k = 1, #toks - 2 do
-      if word(toks[k], "CONSTRAINT") and toks[k + 1].name == step.name then
-        if it.constraint and k == 1 and word(toks[3], "FOREIGN") then
-          table.remove(items, j)
-          return
-        elseif it.column and word(toks[k + 2], "REFERENCES") then
-          -- the REFERENCES clause ends the definition lmigrate wrote
-          it.text = cut(it.text, toks, k, #toks)
-          return
+    if it.constraint then
+      local kind, name, k = constraint_head(toks)
+      if kind == "FOREIGN" then
+        out[#out + 1] = { item = j, name = name, columns = (names_in(toks, k + 2)) }
+      end
+    elseif it.column then
+      local depth = 0
+      for k, tok in ipairs(toks) do
+        if tok.text == "(" then depth = depth + 1
+        elseif tok.text == ")" then depth = depth - 1
+        elseif depth == 0 and word(tok, "REFERENCES") then
+          local a, name = named_from(toks, k)
+          out[#out + 1] = { item = j, name = name, columns = { it.column }, toks = toks,
+                            a = a, b = clause_end(toks, k) }
         end
       end
     end
   end
-  fail(t, ("no foreign key named %s"):format(step.name))
+  return out
 end
 
-function EDIT.drop_primary(items, _, t)
-  local found = false
-  for j = #items, 1, -1 do
-    local it = items[j]
+-- the primary key: { item = j, name = n or nil, columns = {...} }, with
+-- toks/a/b for a column's PRIMARY KEY; nil when there is none
+local function primary_key(items)
+  for j, it in ipairs(items) do
     local toks = tokenize(it.text)
     if it.constraint then
-      local k = word(toks[1], "CONSTRAINT") and 3 or 1
-      if word(toks[k], "PRIMARY") then table.remove(items, j) found = true end
-    else
-      for k = 1, #toks - 1 do
+      local kind, name, k = constraint_head(toks)
+      if kind == "PRIMARY" then return { item = j, name = name, columns = (names_in(toks, k + 2)) } end
+    elseif it.column then
+      for k = 2, #toks - 1 do
         if word(toks[k], "PRIMARY") and word(toks[k + 1], "KEY") then
+          local a, name = named_from(toks, k)
           local b = k + 1
           while toks[b + 1] and (word(toks[b + 1], "ASC") or word(toks[b + 1], "DESC")
               or word(toks[b + 1], "AUTOINCREMENT")) do
             b = b + 1
           end
-          it.text = cut(it.text, toks, k, b)
-          found = true
-          break
+          if word(toks[b + 1], "ON") and word(toks[b + 2], "CONFLICT") then b = b + 3 end
+          return { item = j, name = name, columns = { it.column }, toks = toks, a = a, b = b }
         end
       end
     end
   end
-  if not found then fail(t, "it has no primary key") end
+end
+
+-- takes the key out of the definitions: the whole table constraint, or
+-- the clause of the column
+local function remove_key(items, key)
+  if key.toks then
+    items[key.item].text = cut(items[key.item].text, key.toks, key.a, key.b)
+  else
+    table.remove(items, key.item)
+  end
+end
+
+local function list(names) return "(" .. table.concat(names, ", ") .. ")" end
+
+-- drop_foreign: by its constraint name, or by its columns when given them
+function EDIT.drop_foreign(items, step, t)
+  for _, fk in ipairs(foreign_keys(items)) do
+    local hit
+    if step.columns then hit = same_names(fk.columns, step.columns)
+    else hit = fk.name ~= nil and fk.name:lower() == step.name:lower() end
+    if hit then return remove_key(items, fk) end
+  end
+  if step.columns then fail(t, ("no foreign key on %s"):format(list(step.columns))) end
+  fail(t, ("no foreign key named %s"):format(step.name))
+end
+
+-- drop_primary: the table's one primary key; a name or columns given must
+-- be its own
+function EDIT.drop_primary(items, step, t)
+  local pk = primary_key(items)
+  if not pk then fail(t, "it has no primary key") end
+  if step.name and pk.name and pk.name:lower() ~= step.name:lower() then
+    fail(t, ("its primary key is named %s, not %s"):format(pk.name, step.name))
+  end
+  if step.columns and not same_names(pk.columns, step.columns) then
+    fail(t, ("its primary key is on %s, not on %s"):format(list(pk.columns), list(step.columns)))
+  end
+  remove_key(items, pk)
+end
+
+-- }======================================================
+
+-- rename_index(create_index_sql, quoted_name) -> the CREATE INDEX with
+-- the index named quoted_name (a schema before the old name goes too)
+function M.rename_index(sql, quoted)
+  local toks = tokenize(sql)
+  for k, tok in ipairs(toks) do
+    if word(tok, "INDEX") then
+      local a = k + 1
+      if word(toks[a], "IF") then a = a + 3 end
+      local b = a
+      if toks[b + 1] and toks[b + 1].text == "." then b = b + 2 end
+      return sql:sub(1, toks[a].s - 1) .. quoted .. sql:sub(toks[b].e + 1)
+    end
+  end
+  return nil
 end
 
 -- edit(table_name, create_sql, steps) -> { body = column definitions and

@@ -167,6 +167,28 @@ local function rebuild(self, t, steps)
   verify(db, t)
 end
 
+-- rename_index(schema, t, step): SQLite has no ALTER INDEX; the index's
+-- own CREATE INDEX (partial, over expressions, UNIQUE: as it was) runs
+-- again under the new name, after a DROP INDEX of the old one
+local function rename_index(self, t, step)
+  local db, g = self.db, self.grammar
+  local function refuse(msg)
+    errors.raise("database", ("renaming index %s of table %s: %s"):format(step.from, t, msg))
+  end
+  local row = db:first("SELECT \"sql\" FROM (SELECT * FROM \"sqlite_master\" UNION ALL "
+    .. "SELECT * FROM \"sqlite_temp_master\") WHERE \"type\" = 'index' AND \"name\" = ? "
+    .. "AND \"tbl_name\" = ?", step.from, t)
+  if not row then refuse("it has no such index") end
+  if type(row.sql) ~= "string" then
+    refuse("it is the index of a PRIMARY KEY or UNIQUE constraint inside the CREATE TABLE,"
+      .. " which SQLite cannot rename")
+  end
+  local sql = ddl.rename_index(row.sql, g:quote(step.to))
+  if not sql then refuse("its CREATE INDEX could not be read") end
+  db:execute("DROP INDEX " .. g:quote(step.from))
+  db:execute(sql)
+end
+
 -- run(schema, bp): the blueprint's statements and rebuilds, in order;
 -- consecutive rebuild steps are one rebuild
 function M.run(self, bp)
@@ -187,6 +209,13 @@ function M.run(self, bp)
     if type(item) == "string" then
       flush()
       db:execute(item)
+    elseif item.op == "rename_index" then
+      flush()
+      if db.offline then
+        errors.raise("database", ("rename_index() on sqlite needs to read the index %s, which"
+          .. " lmigrate sql cannot do: it runs without a connection"):format(item.from))
+      end
+      rename_index(self, t, item)
     elseif item.op == "drop_column" then
       -- in place when SQLite can; a rebuild when the column is indexed or constrained
       flush()

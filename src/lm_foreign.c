@@ -1,0 +1,379 @@
+/*
+** lm_foreign.c
+** Keys of the schema builder: the Foreign handle that t:foreign() and
+** t:add_foreign() return, the Index handle of t:primary(), t:unique(),
+** t:index(), t:fulltext(), ... (lm_schema.c adds their commands), and
+** the column methods that make keys: col:constrained(),
+** col:references(), col:fulltext(), col:spatial_index().
+** lm_open_foreign registers them, after lm_open_column.
+*/
+#include <string.h>
+
+#include "lmigrate.h"
+#include "lm_schema.h"
+#include "grammar/grammar.h"
+
+
+/*
+** {======================================================
+** Handles
+** =======================================================
+*/
+
+static lm_Column *checkcol (lua_State *L, lm_Blueprint **pbp) {
+  lm_Blueprint *bp;
+  int i = lm_checkhandle(L, LM_COLUMN, &bp);
+  if (pbp) *pbp = bp;
+  return &bp->cols[i];
+}
+
+/* the command of the Foreign or Index ('tname') handle at 1 */
+static lm_Command *checkcmd (lua_State *L, const char *tname, lm_Blueprint **pbp) {
+  lm_Blueprint *bp;
+  int i = lm_checkhandle(L, tname, &bp);
+  if (pbp) *pbp = bp;
+  return &bp->cmds[i];
+}
+
+#define checkfk(L)   checkcmd(L, LM_FOREIGN, NULL)
+#define checkix(L)   checkcmd(L, LM_INDEX, NULL)
+
+/* the optional boolean at 2 (default true) */
+static int optbool (lua_State *L, const char *method) {
+  lm_checkargs(L, 2, method);
+  if (lua_isnoneornil(L, 2)) return 1;
+  luaL_checktype(L, 2, LUA_TBOOLEAN);
+  return lua_toboolean(L, 2);
+}
+
+/* }====================================================== */
+
+
+
+
+/*
+** {======================================================
+** Column methods that make keys
+** =======================================================
+*/
+
+/*
+** Pushes Laravel's default table of a foreign id column: the column's
+** name before the last "_<ref>", plural: user_id -> users
+*/
+static const char *deftable (lua_State *L, const char *column, const char *ref) {
+  const char *suffix = lua_pushfstring(L, "_%s", ref);
+  const char *p, *cut = NULL;
+  luaL_Buffer b;
+  for (p = strstr(column, suffix); p != NULL; p = strstr(p + 1, suffix))
+    cut = p;
+  luaL_buffinit(L, &b);
+  lm_addplural(&b, column, cut ? (size_t)(cut - column) : strlen(column));
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+/*
+** col:constrained(table?, column = "id", index_name?) -> Foreign, on a
+** foreign_id, foreign_uuid or foreign_ulid column; the table defaults to
+** the plural of the column's name before "_<column>" (user_id -> users),
+** index_name names the constraint
+*/
+static int col_constrained (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Column *col = checkcol(L, &bp);
+  const char *table, *ref, *name;
+  lm_checkargs(L, 4, "constrained");
+  table = lm_optstr(L, 2, "table name");
+  ref = lua_isnoneornil(L, 3) ? "id" : lm_checkstr(L, 3, "column name");
+  name = lm_optstr(L, 4, "constraint name");
+  if (!(col->flags & LM_F_FOREIGN))
+    luaL_error(L, "constrained() needs a foreign_id(), foreign_uuid() or "
+               "foreign_ulid() column; %s is not one: use references()", col->name);
+  if (table == NULL)   /* foreign_id_for knows its table; else guess */
+    table = col->ref_table ? col->ref_table : deftable(L, col->name, ref);
+  return lm_addfk(L, bp, col->name, ref, table, name);
+}
+
+/*
+** col:references(column, index_name?) -> Foreign: a foreign key on this
+** column, its table given by on()
+*/
+static int col_references (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Column *col = checkcol(L, &bp);
+  const char *ref, *name;
+  lm_checkargs(L, 3, "references");
+  ref = lm_checkstr(L, 2, "column name");
+  name = lm_optstr(L, 3, "constraint name");
+  return lm_addfk(L, bp, col->name, ref, NULL, name);
+}
+
+/* col:fulltext(name?), col:spatial_index(name?): the index, after the column */
+static int colkey (lua_State *L, lm_CmdKind kind, const char *suffix,
+                   const char *method) {
+  lm_Blueprint *bp;
+  lm_Column *col = checkcol(L, &bp);
+  const char **cols;
+  const char *name;
+  lm_Command *cmd;
+  lm_checkargs(L, 2, method);
+  name = lm_optstr(L, 2, "index name");
+  cols = lm_onename(L, bp, col->name);
+  name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, suffix);
+  cmd = lm_addcmd(L, bp, kind);
+  cmd->columns = cols;
+  cmd->ncolumns = 1;
+  cmd->name = name;
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int col_fulltext (lua_State *L) {
+  return colkey(L, LM_C_FULLTEXT, "fulltext", "fulltext");
+}
+
+static int col_spatial_index (lua_State *L) {
+  return colkey(L, LM_C_SPATIAL_INDEX, "spatialindex", "spatial_index");
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Foreign methods: each returns the same Foreign
+** =======================================================
+*/
+
+static int fk_references (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Command *cmd = checkcmd(L, LM_FOREIGN, &bp);
+  int n;
+  const char **cols;
+  lm_checkargs(L, 2, "references");
+  cols = lm_checkcolumns(L, bp, 2, &n);
+  cmd->ref_columns = cols;
+  cmd->nref_columns = n;
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int fk_on (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Command *cmd = checkcmd(L, LM_FOREIGN, &bp);
+  lm_checkargs(L, 2, "on");
+  cmd->ref_table = lm_bpstrdup(L, bp, lm_checkstr(L, 2, "table name"));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* the SQL text of a referential action at 'arg' */
+static const char *checkaction (lua_State *L, int arg) {
+  static const char *const names[] = {
+    "cascade", "set null", "restrict", "no action", "set default", NULL
+  };
+  static const char *const sql[] = {
+    "CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"
+  };
+  const char *a = luaL_checkstring(L, arg);
+  int i;
+  for (i = 0; names[i] != NULL; i++) {
+    if (strcmp(a, names[i]) == 0 || strcmp(a, sql[i]) == 0) return sql[i];
+  }
+  luaL_argerror(L, arg, lua_pushfstring(L, "expected 'cascade', 'set null', "
+                "'restrict', 'no action' or 'set default', got '%s'", a));
+  return NULL;
+}
+
+/* on_delete(action), on_update(action) and their shorthands */
+static int setaction (lua_State *L, int update, const char *action,
+                      const char *method) {
+  lm_Command *cmd = checkfk(L);
+  if (action == NULL) {
+    lm_checkargs(L, 2, method);
+    action = checkaction(L, 2);
+  }
+  else lm_checkargs(L, 1, method);
+  if (update) cmd->on_update = action;
+  else cmd->on_delete = action;
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int fk_on_delete (lua_State *L) { return setaction(L, 0, NULL, "on_delete"); }
+static int fk_on_update (lua_State *L) { return setaction(L, 1, NULL, "on_update"); }
+static int fk_cascade_on_delete (lua_State *L) {
+  return setaction(L, 0, "CASCADE", "cascade_on_delete");
+}
+static int fk_restrict_on_delete (lua_State *L) {
+  return setaction(L, 0, "RESTRICT", "restrict_on_delete");
+}
+static int fk_null_on_delete (lua_State *L) {
+  return setaction(L, 0, "SET NULL", "null_on_delete");
+}
+static int fk_no_action_on_delete (lua_State *L) {
+  return setaction(L, 0, "NO ACTION", "no_action_on_delete");
+}
+static int fk_cascade_on_update (lua_State *L) {
+  return setaction(L, 1, "CASCADE", "cascade_on_update");
+}
+static int fk_restrict_on_update (lua_State *L) {
+  return setaction(L, 1, "RESTRICT", "restrict_on_update");
+}
+static int fk_null_on_update (lua_State *L) {
+  return setaction(L, 1, "SET NULL", "null_on_update");
+}
+static int fk_no_action_on_update (lua_State *L) {
+  return setaction(L, 1, "NO ACTION", "no_action_on_update");
+}
+
+/*
+** deferrable(on = true), initially_immediate(on = true) (false: deferred),
+** initially_deferred(on = true), not_valid(on = true), of a Foreign or an
+** Index ('tname'): flag 'yes' when on, 'no' when off
+*/
+static int setflag (lua_State *L, const char *tname, const char *method,
+                    unsigned yes, unsigned no) {
+  lm_Command *cmd = checkcmd(L, tname, NULL);
+  int on = optbool(L, method);
+  cmd->flags &= ~(yes | no);
+  cmd->flags |= on ? yes : no;
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int fk_deferrable (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "deferrable", LM_K_DEFERRABLE, LM_K_NOT_DEFERRABLE);
+}
+static int fk_initially_immediate (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "initially_immediate", LM_K_INIT_IMMEDIATE,
+                 LM_K_INIT_DEFERRED);
+}
+static int fk_initially_deferred (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "initially_deferred", LM_K_INIT_DEFERRED,
+                 LM_K_INIT_IMMEDIATE);
+}
+static int fk_not_valid (lua_State *L) {
+  return setflag(L, LM_FOREIGN, "not_valid", LM_K_NOT_VALID, 0);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Index methods: each returns the same Index
+** =======================================================
+*/
+
+/* the command of the Index at 1, which must be one of 'kinds' for 'method' */
+static lm_Command *checkkind (lua_State *L, const char *method, unsigned kinds,
+                              const char *which, lm_Blueprint **bp) {
+  lm_Command *cmd = checkcmd(L, LM_INDEX, bp);
+  if (!((1u << cmd->kind) & kinds) || (cmd->flags & LM_K_RAW))
+    luaL_error(L, "%s() is only for %s, not %s()", method, which,
+               (cmd->flags & LM_K_RAW) ? "raw_index" : lm_cmdname(cmd->kind));
+  return cmd;
+}
+
+#define KEYS  ((1u << LM_C_PRIMARY) | (1u << LM_C_UNIQUE))
+
+static int ix_algorithm (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Command *cmd = checkkind(L, "algorithm", KEYS | (1u << LM_C_INDEX),
+                              "primary(), unique() and index()", &bp);
+  lm_checkargs(L, 2, "algorithm");
+  lm_checkstr(L, 2, "algorithm name");
+  cmd->algorithm = lm_optalgorithm(L, bp, 2);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int ix_language (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Command *cmd = checkkind(L, "language", 1u << LM_C_FULLTEXT, "fulltext()", &bp);
+  lm_checkargs(L, 2, "language");
+  cmd->language = lm_bpstrdup(L, bp, lm_checkstr(L, 2, "language name"));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* deferrable() and the rest on an Index: unique and primary keys only */
+static int ixflag (lua_State *L, const char *method, unsigned kinds,
+                   unsigned yes, unsigned no) {
+  checkkind(L, method, kinds, kinds == KEYS ? "primary() and unique()" : "unique()",
+            NULL);
+  return setflag(L, LM_INDEX, method, yes, no);
+}
+
+static int ix_deferrable (lua_State *L) {
+  return ixflag(L, "deferrable", KEYS, LM_K_DEFERRABLE, LM_K_NOT_DEFERRABLE);
+}
+static int ix_initially_immediate (lua_State *L) {
+  return ixflag(L, "initially_immediate", KEYS, LM_K_INIT_IMMEDIATE,
+                LM_K_INIT_DEFERRED);
+}
+static int ix_initially_deferred (lua_State *L) {
+  return ixflag(L, "initially_deferred", KEYS, LM_K_INIT_DEFERRED,
+                LM_K_INIT_IMMEDIATE);
+}
+static int ix_nulls_not_distinct (lua_State *L) {
+  return ixflag(L, "nulls_not_distinct", 1u << LM_C_UNIQUE,
+                LM_K_NULLS_NOT_DISTINCT, 0);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Method tables and registration
+** =======================================================
+*/
+
+static const luaL_Reg col_meth[] = {
+  {"constrained", col_constrained}, {"references", col_references},
+  {"fulltext", col_fulltext}, {"spatial_index", col_spatial_index},
+  {NULL, NULL}
+};
+
+static const luaL_Reg fk_meth[] = {
+  {"references", fk_references}, {"on", fk_on},
+  {"on_delete", fk_on_delete}, {"on_update", fk_on_update},
+  {"cascade_on_delete", fk_cascade_on_delete},
+  {"restrict_on_delete", fk_restrict_on_delete},
+  {"null_on_delete", fk_null_on_delete},
+  {"no_action_on_delete", fk_no_action_on_delete},
+  {"cascade_on_update", fk_cascade_on_update},
+  {"restrict_on_update", fk_restrict_on_update},
+  {"null_on_update", fk_null_on_update},
+  {"no_action_on_update", fk_no_action_on_update},
+  {"deferrable", fk_deferrable},
+  {"initially_immediate", fk_initially_immediate},
+  {"initially_deferred", fk_initially_deferred},
+  {"not_valid", fk_not_valid},
+  {NULL, NULL}
+};
+
+static const luaL_Reg ix_meth[] = {
+  {"algorithm", ix_algorithm}, {"language", ix_language},
+  {"deferrable", ix_deferrable},
+  {"initially_immediate", ix_initially_immediate},
+  {"initially_deferred", ix_initially_deferred},
+  {"nulls_not_distinct", ix_nulls_not_distinct},
+  {NULL, NULL}
+};
+
+/*
+** Registers Foreign and Index, and adds the key methods to Column, which
+** lm_open_column registered
+*/
+int lm_open_foreign (lua_State *L) {
+  lm_createmeta(L, LM_FOREIGN, NULL, fk_meth, "foreign key");
+  lm_createmeta(L, LM_INDEX, NULL, ix_meth, "index");
+  lm_addmethods(L, LM_COLUMN, col_meth);
+  return 0;
+}
+
+/* }====================================================== */
