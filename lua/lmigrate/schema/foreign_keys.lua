@@ -200,12 +200,16 @@ end
 -- references are checked after body, then after() runs (the history row:
 -- not written for a unit that fails the check, with a transaction or
 -- without), and the keys are on again after the unit. A unit inside a
--- unit (a migration of an --atomic batch) is part of it.
+-- unit (a migration of an --atomic batch, a seeder another one calls) is
+-- part of it, in a savepoint when 'own'.
 function M.run(db, own, body, after, on_restart)
   if db.unit or db.pretend then
-    body()
-    if after then after() end
-    return
+    local function inner()
+      body()
+      if after then after() end
+    end
+    if own then return db:transaction(inner) end
+    return inner()
   end
   local dk = dialect(db)
   local unit = { own = own }
