@@ -6,6 +6,7 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local loader = require("lmigrate.run.loader")
 local Pretend = require("lmigrate.db.pretend")
+local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
 local keys = require("lmigrate.schema.foreign_keys")
 
@@ -33,15 +34,17 @@ local function placed(entry, err)
 end
 
 -- runs one step (up or down) and its history change; in a transaction of
--- its own unless the migration opts out or the caller holds one (atomic).
--- keys.run begins and ends that transaction, runs the step again from its
--- start if it turns foreign keys off on SQLite, and checks the keys then.
-function Migrator:step(entry, method, record, atomic)
+-- its own unless the migration opts out or the caller holds one (atomic);
+-- 'before' (optional) runs first, inside that transaction. keys.run begins
+-- and ends that transaction, runs the step again from its start if it
+-- turns foreign keys off on SQLite, and checks the keys then.
+function Migrator:step(entry, method, record, atomic, before)
   if not entry.class then loader.load(entry) end
   local db = self.db
   local own = not atomic and entry.class.transaction ~= false
   local t0 = core.clock()
   local ok, err = pcall(keys.run, db, own, function()
+    if before then before() end
     invoke(entry, instantiate(entry, db, self.schema), method, "migration")
   end, record)
   if not ok then
@@ -126,12 +129,23 @@ function Migrator:migrate(opts)
       end
     end
   end
+  local newest = opts.step and last + #pending or last + 1
+  if newest > Repository.MAX_BATCH then
+    errors.raise("migration", ("cannot number a new batch: the history's last batch is %d, and %d is"
+      .. " the largest it holds"):format(last, Repository.MAX_BATCH))
+  end
+  -- where DDL is transactional the history table is made in the first
+  -- migration's transaction: a first run that fails (a full disk) leaves none
+  local create = function() self.repo:create() end
+  local with_first = opts.atomic or (pending[1].transaction ~= false
+    and self.db.grammar:supports("transactional_ddl"))
   local function run()
-    self.repo:create()
+    if not with_first then create() end
     self.out:info("Running migrations.")
     for i, e in ipairs(pending) do
       local batch = opts.step and last + i or last + 1
-      self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end, opts.atomic)
+      self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end, opts.atomic,
+        i == 1 and with_first and create or nil)
     end
   end
   if opts.atomic then self:atomically(run) else run() end
