@@ -219,7 +219,11 @@ end
 -- "unique" or the index's type (btree, gin, fulltext, ...)
 function Schema:has_index(name, index, kind)
   check_name(name, "has_index")
-  if type(index) ~= "string" then index = check_columns(index, "has_index", true) end
+  if type(index) ~= "string" and (type(index) ~= "table" or #index == 0) then
+    error(("lmigrate: schema:has_index expects an index name or a list of column names, got %s")
+      :format(type(index)), 2)
+  end
+  if type(index) == "table" then index = check_columns(index, "has_index") end
   if kind ~= nil then check_name(kind, "has_index", "an index type") kind = kind:lower() end
   for _, ix in ipairs(reader(self, "has_index").indexes(self.db, name)) do
     local matches = kind == nil or (kind == "primary" and ix.primary)
