@@ -44,9 +44,8 @@ function Migrator:step(entry, method, record, atomic, before)
   local own = not atomic and entry.class.transaction ~= false
   local t0 = core.clock()
   local ok, err = pcall(keys.run, db, own, function()
-    if before then before() end
     invoke(entry, instantiate(entry, db, self.schema), method, "migration")
-  end, record)
+  end, { before = before, after = record })
   if not ok then
     -- an --atomic batch runs again as a whole (Migrator:atomically)
     if keys.is_restart(err) then error(err, 0) end
@@ -95,9 +94,9 @@ end
 
 -- runs 'fn' in one transaction; on failure says that nothing stayed
 function Migrator:atomically(fn)
-  local ok, err = pcall(keys.run, self.db, true, fn, nil, function()
+  local ok, err = pcall(keys.run, self.db, true, fn, { on_restart = function()
     self.out:info("Foreign keys are turned off in the batch: running it again with them off.")
-  end)
+  end })
   if not ok then
     self.out:info("Rolled back the whole batch: nothing was applied.")
     error(err, 0)

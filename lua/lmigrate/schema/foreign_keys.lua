@@ -79,6 +79,10 @@ local function scan(db, fk, limit)
   return d
 end
 
+-- dangling(db) -> the rows whose parent row is missing, by foreign key:
+-- { { key, table, name?, columns, foreign_table, foreign_columns, count,
+-- samples = { "parent_id = 7", ... } }, ... }; on PostgreSQL only the
+-- deferrable keys (the others cannot dangle: they are checked at once)
 local function dangling(db)
   local dk = dialect(db)
   if dk.dangling then return dk.dangling(db, LIMIT) end
@@ -88,6 +92,8 @@ local function dangling(db)
   end
   return list
 end
+
+M.dangling = dangling
 
 -- what dangled before the keys went off, by key
 local function baseline(db)
@@ -155,10 +161,12 @@ function M.disable(schema)
     if not untouched then
       errors.raise("restart", "foreign keys off: the migration runs again with them off from its start")
     end
-    -- nothing ran in the transaction yet: it begins again, with the keys off
+    -- nothing ran in the transaction yet (but the unit's 'before'): it
+    -- begins again, with the keys off
     db:rollback()
     db:execute(dk.off)
     db:begin()
+    if unit.before_fn then unit.before_fn() end
     unit.start = db.statements
   else
     db:execute(dk.off)
@@ -194,40 +202,46 @@ end
 -- Units: a migration, an --atomic batch, a seeder
 -- ======================================================
 
--- run(db, own, body, after, on_restart): body() as one unit, in a
--- transaction of its own when 'own' (else the caller's, or none:
--- transaction = false). When the keys were turned off in it, the dangling
--- references are checked after body, then after() runs (the history row:
--- not written for a unit that fails the check, with a transaction or
--- without), and the keys are on again after the unit. A unit inside a
+-- run(db, own, body, opts): body() as one unit, in a transaction of its
+-- own when 'own' (else the caller's, or none: transaction = false), after
+-- opts.before() (lmigrate's own statements: the history table; run again
+-- when the transaction begins again). When the keys were turned off in
+-- it, the dangling references are checked after body, then opts.after()
+-- runs (the history row: not written for a unit that fails the check,
+-- with a transaction or without), and the keys are on again after the
+-- unit; opts.on_restart() is told when it runs again. A unit inside a
 -- unit (a migration of an --atomic batch, a seeder another one calls) is
 -- part of it, in a savepoint when 'own'.
-function M.run(db, own, body, after, on_restart)
+function M.run(db, own, body, opts)
+  opts = opts or {}
+  local function inner()
+    if opts.before then opts.before() end
+    body()
+    if opts.after then opts.after() end
+  end
   if db.unit or db.pretend then
-    local function inner()
-      body()
-      if after then after() end
-    end
     if own then return db:transaction(inner) end
     return inner()
   end
   local dk = dialect(db)
-  local unit = { own = own }
+  local unit = { own = own, before_fn = opts.before }
   local function attempt(off)
     if off then db:execute(dk.off) end
     if own then db:begin() end
-    unit.depth, unit.start = db.depth, db.statements
+    unit.depth = db.depth
     db.unit = unit
+    if opts.before then opts.before() end
+    unit.start = db.statements
     if off then unit.off, unit.before = true, baseline(db) end
     body()
     if unit.off then check(db, unit) end
-    if after then after() end
+    if opts.after then opts.after() end
     if own then db:commit() end
   end
   local ok, err = pcall(attempt, false)
   if not ok and M.is_restart(err) then
     if own then db:rollback() end
-    if on_restart then on_restart() end
+    if opts.on_restart then opts.on_restart() end
     ok, err = pcall(attempt, true)
   end
   if not ok and own then db:rollback() end
