@@ -266,6 +266,35 @@ for _, dialect in helpers.each_dialect() do
       end
     end)
 
+    sqlite_only("lmigrate sql turns the keys off before BEGIN: the script keeps the child rows",
+        function()
+      project:write(STEP, helpers.migration { up = [[
+  self.schema:without_foreign_key_constraints(function()
+    self.schema:create("parents2", function(t) t:increments("id") t:string("name") end)
+    self.db:execute("INSERT INTO parents2 (id, name) SELECT id, name FROM parents")
+    self.schema:drop("parents")
+    self.schema:rename("parents2", "parents")
+  end)]] })
+      local r = project:ok("sql")
+      has(r.stdout, "\n-- " .. STEP .. "\nPRAGMA foreign_keys = OFF;\nBEGIN;\n")
+      has(r.stdout, "\nCOMMIT;\nPRAGMA foreign_keys = ON;\n")
+      assert.equals(1, select(2, r.stdout:gsub("PRAGMA foreign_keys = OFF;\nBEGIN;", "")))
+      local path, db_file = os.tmpname(), os.tmpname()
+      os.remove(db_file)
+      helpers.write_file(path, "PRAGMA foreign_keys = ON;\n" .. r.stdout)
+      local status, out = servers.run_script("sqlite", {}, db_file, path)
+      assert.equals(0, status, out)
+      local _, children = helpers.capture("sqlite3 " .. helpers.quote(db_file)
+        .. " 'SELECT COUNT(*) FROM children'")
+      os.remove(path)
+      os.remove(db_file)
+      assert.equals("3", children:match("%d+"))
+      -- and through migrate
+      project:ok("migrate")
+      assert.equals(3, count(project, "children"))
+      keys_enforced(project)
+    end)
+
     sqlite_only("--atomic runs the whole batch again with the keys off", function()
       project:with_db(function(db) db:run("DROP TABLE children") db:run("DROP TABLE parents")
         db:run("DELETE FROM migrations") end)

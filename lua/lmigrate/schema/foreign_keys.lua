@@ -149,6 +149,7 @@ function M.disable(schema)
   local dk, unit = dialect(db), db.unit
   if db.pretend then
     db:execute(dk.off)
+    db.keys_off = true   -- for the script's switch around its BEGIN (M.script_switch)
     return true
   end
   local untouched = unit and db.statements == unit.start
@@ -194,6 +195,17 @@ function M.without(schema, fn)
   if not res[1] then error(res[2], 0) end
   if not ok then error(err, 0) end
   return table.unpack(res, 2, res.n)
+end
+
+-- script_switch(db) -> the statements that turn the keys off before a
+-- script's BEGIN and on after its COMMIT, for `lmigrate sql`, when the
+-- migration just recorded turned them off on a dialect that ignores the
+-- switch inside a transaction (SQLite); else nil
+function M.script_switch(db)
+  local off = db.keys_off
+  db.keys_off = nil
+  local dk = dialect(db)
+  if off and dk.before_begin then return dk.off, dk.on end
 end
 
 -- }======================================================
