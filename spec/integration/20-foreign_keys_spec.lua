@@ -96,10 +96,14 @@ end
 
 for _, dialect in helpers.each_dialect() do
   local name = dialect.name
-  local can_drop = name ~= "postgres"   -- PostgreSQL never drops a referenced table
-  local when_can_drop = can_drop and it or pending
-  local sqlite_only = name == "sqlite" and it or pending
-  local postgres_only = name == "postgres" and it or pending
+  -- it, where 'cond' holds; else a pending test that says why not
+  local function only(cond, why)
+    if cond then return it end
+    return function(what) pending(what .. ": not on " .. name .. " (" .. why .. ")") end
+  end
+  local when_can_drop = only(name ~= "postgres", "PostgreSQL never drops a referenced table")
+  local sqlite_only = only(name == "sqlite", "SQLite's switch, transaction or rebuild")
+  local postgres_only = only(name == "postgres", "PostgreSQL's deferrable keys")
 
   describe("foreign keys [#" .. name .. "]", function()
     local project
@@ -295,6 +299,23 @@ for _, dialect in helpers.each_dialect() do
       keys_enforced(project)
     end)
 
+    sqlite_only("inside db:transaction: the migration runs again with the keys off; with"
+        .. " transaction = false that cannot be, and says so", function()
+      local body = recreate("first"):match("function M:up%(%)\n(.-)\nend\nfunction M:down")
+      project:write(STEP, helpers.migration { up = "  self.db:transaction(function()\n" .. body
+        .. "\n  end)" })
+      project:ok("migrate")
+      assert.equals(3, count(project, "children"))
+      project:ok("rollback")
+      project:write(STEP, helpers.migration { up = "  self.db:transaction(function()\n" .. body
+        .. "\n  end)", extra = "M.transaction = false" })
+      local r = project:run("migrate")
+      helpers.assert_status(1, r)
+      has(r.stderr, "cannot turn foreign keys off inside db:transaction on sqlite")
+      has(r.stderr, STEP .. ".lua:")
+      assert.equals(3, count(project, "children"))
+    end)
+
     sqlite_only("--atomic runs the whole batch again with the keys off", function()
       project:with_db(function(db) db:run("DROP TABLE children") db:run("DROP TABLE parents")
         db:run("DELETE FROM migrations") end)
@@ -367,6 +388,18 @@ for _, dialect in helpers.each_dialect() do
     self.schema:truncate("parents")
     self.db:insert("parents", { { id = 1, name = "A" }, { id = 2, name = "B" } })
   end)]])
+      project:ok("seed")
+      assert.equals(3, count(project, "children"))
+      assert.equals(2, count(project, "parents"))
+      -- a seeder called by another: the outermost runs again with the keys off
+      helpers.write_file(dir .. "/inner_seeder.lua", table.concat({
+        'local Seeder = require("lmigrate.seeder")',
+        'local S = Seeder:extend("InnerSeeder")',
+        "function S:run()",
+        '  self.schema:without_foreign_key_constraints(function() self.schema:truncate("parents") end)',
+        '  self.db:insert("parents", { { id = 1, name = "x" }, { id = 2, name = "y" } })',
+        "end", "return S", "" }, "\n"))
+      seeder('  self.db:insert("parents", { name = "c" })\n  self:call("InnerSeeder")')
       project:ok("seed")
       assert.equals(3, count(project, "children"))
       assert.equals(2, count(project, "parents"))

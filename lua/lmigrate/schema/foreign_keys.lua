@@ -154,12 +154,14 @@ function M.disable(schema)
   end
   local untouched = unit and db.statements == unit.start
   if dk.before_begin and db.depth > 0 and dk.enforced(db) then
-    if not (unit and unit.own and db.depth == unit.depth) then
+    -- the unit's own transaction can begin again; one the migration opened
+    -- itself (db:transaction with transaction = false) cannot
+    if not (unit and unit.own) then
       error(("lmigrate: schema:disable_foreign_key_constraints cannot turn foreign keys off inside"
-        .. " a transaction of the migration's own on %s (it ignores the switch there): call it"
-        .. " outside db:transaction"):format(db.grammar:name()), 3)
+        .. " db:transaction on %s (it ignores the switch inside a transaction): call it before"):format(
+        db.grammar:name()), 3)
     end
-    if not untouched then
+    if not untouched or db.depth ~= unit.depth then
       errors.raise("restart", "foreign keys off: the migration runs again with them off from its start")
     end
     -- nothing ran in the transaction yet (but the unit's 'before'): it
