@@ -32,6 +32,11 @@ function M.truthy(v)
   return s == "1" or s == "t" or s == "true" or s == "yes" or s == "y"
 end
 
+-- the schema named (get_tables, get_views), or SQL NULL: the current one
+function M.schema_arg(schema)
+  return schema or null
+end
+
 -- a string lower-cased, or nil
 function M.lower(v)
   v = M.value(v)

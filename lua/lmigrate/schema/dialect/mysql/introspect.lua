@@ -8,9 +8,7 @@ local M = {}
 
 local value = inspect.value
 
-local function schema_arg(schema)
-  return schema or require("lmigrate.core").null
-end
+local schema_arg = inspect.schema_arg
 
 function M.tables(db, schema)
   local list = {}

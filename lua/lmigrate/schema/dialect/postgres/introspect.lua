@@ -9,10 +9,7 @@ local M = {}
 
 local value = inspect.value
 
--- the schema named, or SQL NULL: the current one
-local function schema_arg(schema)
-  return schema or require("lmigrate.core").null
-end
+local schema_arg = inspect.schema_arg
 
 function M.tables(db, schema)
   local list = {}
@@ -80,17 +77,21 @@ end
 -- pg_constraint's action codes
 M.RULES = { a = "no action", r = "restrict", c = "cascade", n = "set null", d = "set default" }
 
-function M.foreign_keys(db, t)
-  return inspect.foreign_keys(db:query([[SELECT c.conname AS name, la.attname AS "column",
-      fn.nspname AS foreign_schema, fc.relname AS foreign_table, fa.attname AS foreign_column,
-      c.confupdtype AS on_update, c.confdeltype AS on_delete
-    FROM pg_constraint c JOIN pg_class tc ON tc.oid = c.conrelid
+-- the foreign keys' catalog, one row per column (k.ord) of each key c:
+-- tc its table, fc the table it references, la/fa their columns
+M.KEYS_FROM = [[FROM pg_constraint c JOIN pg_class tc ON tc.oid = c.conrelid
     JOIN pg_namespace tn ON tn.oid = tc.relnamespace
     JOIN pg_class fc ON fc.oid = c.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace
     CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(num, ord)
     JOIN pg_attribute la ON la.attrelid = c.conrelid AND la.attnum = k.num
     JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[k.ord]
-    WHERE c.contype = 'f' AND tc.relname = ? AND tn.nspname = current_schema()
+    WHERE c.contype = 'f' AND ]]
+
+function M.foreign_keys(db, t)
+  return inspect.foreign_keys(db:query([[SELECT c.conname AS name, la.attname AS "column",
+      fn.nspname AS foreign_schema, fc.relname AS foreign_table, fa.attname AS foreign_column,
+      c.confupdtype AS on_update, c.confdeltype AS on_delete
+    ]] .. M.KEYS_FROM .. [[tc.relname = ? AND tn.nspname = current_schema()
     ORDER BY c.conname, k.ord]], t), M.RULES)
 end
 

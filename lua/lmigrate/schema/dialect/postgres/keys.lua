@@ -16,13 +16,7 @@ function M.enforced() return true end
 
 local KEYS = [[SELECT c.oid AS id, c.conname AS name, tc.relname AS "table",
     la.attname AS "column", fc.relname AS foreign_table, fa.attname AS foreign_column
-  FROM pg_constraint c JOIN pg_class tc ON tc.oid = c.conrelid
-  JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-  JOIN pg_class fc ON fc.oid = c.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-  CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(num, ord)
-  JOIN pg_attribute la ON la.attrelid = c.conrelid AND la.attnum = k.num
-  JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[k.ord]
-  WHERE c.contype = 'f' AND ]]
+  ]] .. require("lmigrate.schema.dialect.postgres.introspect").KEYS_FROM
 
 -- the foreign keys of other tables referencing table t: { { table, name, columns }, ... }
 function M.referencing(db, t)
