@@ -4,7 +4,7 @@
 -- A database error (what db:try returns, what db:execute raises) is
 --   { kind = "database", message = the database's own message,
 --     sql = the statement that failed (nil when lmigrate refused before
---           running one), code = see M.code }
+--           running one), code = see M.code, sqlstate = MySQL's SQLSTATE }
 -- and tostring(err) gives the message and the SQL.
 local M = {}
 
@@ -48,8 +48,13 @@ function M.code(driver, code)
   return math.tointeger(tonumber(code)) or code
 end
 
--- database(driver, sql, msg, code) -> a database error
-function M.database(driver, sql, msg, code)
+-- database(driver, sql, msg, code [, errno]) -> a database error; a
+-- driver that gives an error number after the SQLSTATE (MySQL's) has the
+-- number as err.code and the SQLSTATE as err.sqlstate
+function M.database(driver, sql, msg, code, errno)
+  if errno ~= nil then
+    return M.new("database", msg, { sql = sql, code = M.code(driver, errno), sqlstate = code })
+  end
   return M.new("database", msg, { sql = sql, code = M.code(driver, code) })
 end
 

@@ -69,6 +69,9 @@ describe("errors.code", function()
     local e = errors.database("sqlite", "INSERT", "UNIQUE constraint failed", "2067")
     assert.same({ "database", "INSERT", 2067, "UNIQUE constraint failed" },
       { e.kind, e.sql, e.code, e.message })
+    -- MySQL's driver fails with nil, msg, SQLSTATE, error number
+    e = errors.database("mysql", "INSERT", "Duplicate entry", "23000", "1062")
+    assert.same({ 1062, "23000" }, { e.code, e.sqlstate })
   end)
 end)
 

@@ -48,12 +48,12 @@ local function insert_rows(self, tbl, cols, rows, first, n)
   local total, i = 0, first
   if self.conn and n - first + 1 >= per then
     local sql = head .. string.rep(tuple, per, ", ")
-    local stmt <close>, msg, code = self.conn:prepare(sql)
-    if not stmt then self:fail(shown(head, tuple, per), msg, code) end
+    local stmt <close>, msg, code, errno = self.conn:prepare(sql)
+    if not stmt then self:fail(shown(head, tuple, per), msg, code, errno) end
     while i + per - 1 <= n do
       local k
-      k, msg, code = stmt:exec_rows(cols, rows, i, i + per - 1)
-      if not k then self:fail(shown(head, tuple, per), msg, code) end
+      k, msg, code, errno = stmt:exec_rows(cols, rows, i, i + per - 1)
+      if not k then self:fail(shown(head, tuple, per), msg, code, errno) end
       total = total + k
       i = i + per
     end

@@ -22,9 +22,10 @@ function M.new(conn, grammar)
   }, DB)
 end
 
--- raises the database error of 'sql'
-function DB:fail(sql, msg, code)
-  error(errors.database(self.driver, sql, msg, code), 0)
+-- raises the database error of 'sql'; a driver's failure is nil, msg,
+-- code [, errno] (MySQL's gives the SQLSTATE and then its error number)
+function DB:fail(sql, msg, code, errno)
+  error(errors.database(self.driver, sql, msg, code, errno), 0)
 end
 
 local function check_sql(sql, method)
@@ -35,8 +36,8 @@ end
 
 -- sends and waits through the scheduler: -> rows, columns, affected
 local function run_async(conn, sql, ...)
-  local ok, msg, code = conn:send(sql, ...)
-  if not ok then return nil, msg, code end
+  local ok, msg, code, errno = conn:send(sql, ...)
+  if not ok then return nil, msg, code, errno end
   while true do
     local state, fd = conn:poll()
     if state == "done" then break end
@@ -58,12 +59,12 @@ function DB:execute(sql, ...)
   self.statements = self.statements + 1
   if self:waits() then
     -- on failure the second and third values are the message and code
-    local rows, cols_or_msg, affected_or_code = run_async(self.conn, sql, ...)
-    if not rows then self:fail(sql, cols_or_msg, affected_or_code) end
+    local rows, cols_or_msg, affected_or_code, errno = run_async(self.conn, sql, ...)
+    if not rows then self:fail(sql, cols_or_msg, affected_or_code, errno) end
     return affected_or_code or 0
   end
-  local n, msg, code = self.conn:exec(sql, ...)
-  if not n then self:fail(sql, msg, code) end
+  local n, msg, code, errno = self.conn:exec(sql, ...)
+  if not n then self:fail(sql, msg, code, errno) end
   return n
 end
 
@@ -72,13 +73,13 @@ function DB:query(sql, ...)
   check_sql(sql, "query")
   if self.copying then self:finish_copy() end
   self.statements = self.statements + 1
-  local rows, msg, code
+  local rows, msg, code, errno
   if self:waits() then
-    rows, msg, code = run_async(self.conn, sql, ...)
+    rows, msg, code, errno = run_async(self.conn, sql, ...)
   else
-    rows, msg, code = self.conn:query(sql, ...)
+    rows, msg, code, errno = self.conn:query(sql, ...)
   end
-  if not rows then self:fail(sql, msg, code) end
+  if not rows then self:fail(sql, msg, code, errno) end
   return rows
 end
 
