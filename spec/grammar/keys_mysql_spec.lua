@@ -2,7 +2,7 @@
 -- foreign keys, drops and table options, exact, table-driven, each script
 -- also run on the MariaDB server (spec.support.grammar) when there is
 -- one. What is done with the result (names, columns, actions as
--- information_schema has them) is spec/integration/19-keys_spec.lua's.
+-- information_schema has them) is spec/integration/22-keys_spec.lua's.
 local h = require("spec.support.grammar").harness("mysql")
 
 local compile = h.compile

@@ -2,7 +2,7 @@
 -- keys, foreign keys, drops and table options, exact, table-driven, each
 -- script also run on the server (spec.support.grammar) when there is one.
 -- What is done with the result (names, columns, actions as the catalog
--- has them) is spec/integration/19-keys_spec.lua's.
+-- has them) is spec/integration/22-keys_spec.lua's.
 local h = require("spec.support.grammar").harness("postgres")
 
 local compile = h.compile

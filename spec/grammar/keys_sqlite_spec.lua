@@ -2,7 +2,7 @@
 -- foreign keys, drops and table options, exact, table-driven, each
 -- script also run in `sqlite3 :memory:`; what ALTER TABLE cannot do is a
 -- step of bp:rebuild_plan (the table rebuild, lmigrate.sqlite_rebuild).
--- What is done with the result is spec/integration/19-keys_spec.lua's.
+-- What is done with the result is spec/integration/22-keys_spec.lua's.
 local core = require("lmigrate.core")
 local h = require("spec.support.grammar").harness("sqlite")
 

@@ -404,8 +404,14 @@ for _, dialect in helpers.each_dialect() do
         assert_no_rows(project)
       end
 
-      it("refuses an empty list", function()
-        assert_refused('  self.db:insert("posts", {})', "non-empty list of rows")
+      it("inserts nothing from an empty list, and returns 0 (as Laravel's insert([]))", function()
+        local r = seed_with([[
+  io.write("empty ", self.db:insert("posts", {}), "\n")
+  io.write("one ", self.db:insert("posts", { title = "after" }), "\n")]])
+        helpers.assert_status(0, r)
+        assert.truthy(r.stdout:find("empty 0", 1, true), r.stdout)
+        assert.truthy(r.stdout:find("one 1", 1, true), r.stdout)
+        assert.same({ "after" }, titles(project))
       end)
 
       it("refuses rows that are not tables", function()

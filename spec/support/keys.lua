@@ -1,5 +1,5 @@
 -- luacheck: ignore 212/self
--- spec/support/keys.lua: the databases spec/integration/19-keys_spec.lua
+-- spec/support/keys.lua: the databases spec/integration/22-keys_spec.lua
 -- runs blueprints on and asks about their keys: SQLite (in memory) and
 -- PostgreSQL (a database of its own) through lmigrate's own connection,
 -- self.db and self.schema, so the SQLite table rebuild runs for real;

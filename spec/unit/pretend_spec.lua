@@ -56,11 +56,18 @@ describe("pretend", function()
   it("is offline without a reader, and refuses reads naming the schema call", function()
     local g = core.grammar("sqlite")
     local db = Pretend.new(g)
+    local schema = require("lmigrate.schema").new(db, g)
     assert.is_true(db.offline)
-    local ok, err = pcall(db.first, db, g:has_table(), "users")
-    assert.is_false(ok)
-    assert.truthy(err.message:find("schema:has_table", 1, true), err.message)
-    ok, err = pcall(db.query, db, "SELECT 1")
+    for _, call in ipairs {
+      { "has_table", "users" }, { "has_column", "users", "id" }, { "get_columns", "users" },
+      { "get_tables" }, { "get_indexes", "users" }, { "get_foreign_keys", "users" },
+      { "has_index", "users", "users_email_unique" }, { "get_column_type", "users", "id" },
+    } do
+      local ok, err = pcall(schema[call[1]], schema, table.unpack(call, 2))
+      assert.is_false(ok)
+      assert.truthy(err.message:find("schema:" .. call[1], 1, true), err.message)
+    end
+    local ok, err = pcall(db.query, db, "SELECT 1")
     assert.is_false(ok)
     assert.truthy(err.message:find("db:query", 1, true), err.message)
   end)

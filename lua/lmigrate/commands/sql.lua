@@ -10,6 +10,7 @@ local loader = require("lmigrate.run.loader")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
+local keys = require("lmigrate.schema.foreign_keys")
 
 local DIALECTS = { sqlite = true, postgres = true, mysql = true }
 
@@ -52,6 +53,9 @@ return function(ctx)
     w("")
     w("-- " .. e.name)
     local tx = instance.transaction ~= false
+    -- SQLite ignores PRAGMA foreign_keys inside the transaction
+    local keys_off, keys_on = keys.script_switch(db)
+    if tx and keys_off then w(keys_off .. ";") end
     if tx then w("BEGIN;") end
     statements(w, db:take())
     if down then
@@ -61,6 +65,7 @@ return function(ctx)
         :format(history, g:literal(e.name), g:literal(e.checksum)))
     end
     if tx then w("COMMIT;") end
+    if tx and keys_on then w(keys_on .. ";") end
   end
   ctx.out:print(table.concat(out, "\n"))
   return 0

@@ -7,10 +7,6 @@ local scheduler = require("lmigrate.run.scheduler")
 
 local DB = {}
 
-local function fail(sql, msg, code)
-  errors.raise("database", msg, { sql = sql, code = code })
-end
-
 -- rows per statement of a bulk insert: the size that measured fastest
 -- (bench/README.md, seeding), within SQLite's 32766 parameters
 local CHUNK = 200
@@ -52,12 +48,12 @@ local function insert_rows(self, tbl, cols, rows, first, n)
   local total, i = 0, first
   if self.conn and n - first + 1 >= per then
     local sql = head .. string.rep(tuple, per, ", ")
-    local stmt <close>, msg, code = self.conn:prepare(sql)
-    if not stmt then fail(shown(head, tuple, per), msg, code) end
+    local stmt <close>, msg, code, errno = self.conn:prepare(sql)
+    if not stmt then self:fail(shown(head, tuple, per), msg, code, errno) end
     while i + per - 1 <= n do
       local k
-      k, msg, code = stmt:exec_rows(cols, rows, i, i + per - 1)
-      if not k then fail(shown(head, tuple, per), msg, code) end
+      k, msg, code, errno = stmt:exec_rows(cols, rows, i, i + per - 1)
+      if not k then self:fail(shown(head, tuple, per), msg, code, errno) end
       total = total + k
       i = i + per
     end
@@ -107,7 +103,7 @@ local function copy_drain(self)
   end
   if not ok then
     self.copying = nil
-    fail(cp.sql, fd)
+    self:fail(cp.sql, fd)
   end
   cp.queued = 0
 end
@@ -129,7 +125,7 @@ function DB:finish_copy()
     msg = ("%s, in %sthe rows of db:insert at %s"):format(msg,
       row and ("row " .. row .. " of ") or "", site.where)
   end
-  errors.raise("database", msg, { sql = cp.sql, code = code,
+  errors.raise("database", msg, { sql = cp.sql, code = errors.code(self.driver, code),
     insert_file = site and site.file, insert_line = site and site.line })
 end
 
@@ -179,7 +175,7 @@ local function copy_rows(self, tbl, cols, rows, n)
     for i, c in ipairs(cols) do quoted[i] = g:quote(c) end
     local sql = "COPY " .. g:quote(tbl) .. " (" .. table.concat(quoted, ", ") .. ") FROM STDIN"
     local ok, msg, code = conn:copy_begin(sql)
-    if not ok then fail(sql, msg, code) end
+    if not ok then self:fail(sql, msg, code) end
     cp = { key = key, sql = sql, sites = {}, queued = 0 }
     self.copying = cp
   end
@@ -201,7 +197,7 @@ local function copy_rows(self, tbl, cols, rows, n)
     local ok, msg = conn:copy_put(data)
     if not ok then
       self.copying = nil
-      fail(cp.sql, msg)
+      self:fail(cp.sql, msg)
     end
     site.rows = site.rows + (last - i + 1)
     cp.queued = cp.queued + #data
@@ -213,6 +209,7 @@ end
 
 -- db:insert(table, row | { row, ... }) -> rows inserted. The columns are
 -- every key of every row; a column a row lacks is NULL (lmigrate.null).
+-- An empty list inserts nothing and returns 0, as Laravel's insert([]).
 function DB:insert(tbl, rows)
   if type(tbl) ~= "string" then
     insert_error(2, "expects a table name (string), got " .. type(tbl))
@@ -221,11 +218,10 @@ function DB:insert(tbl, rows)
     insert_error(2, "expects a row or a list of rows (table), got " .. type(rows))
   end
   if rows[1] == nil then
-    if next(rows) == nil then
-      insert_error(2, "expects a row or a non-empty list of rows, got an empty table")
-    end
+    if next(rows) == nil then return 0 end
     rows = { rows }
   end
+  if self.statements then self.statements = self.statements + 1 end
   local cols = core.insert_columns(rows)
   local n = #rows
   if self.conn and self.conn:supports("copy")

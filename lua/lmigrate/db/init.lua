@@ -1,7 +1,7 @@
--- self.db: SQL on one connection. Failures raise lmigrate errors that
--- carry the SQL and the database's own message. On a driver that can
--- wait without blocking (PostgreSQL), a call made inside a coroutine
--- yields ("read"|"write", fd) to the scheduler until the result is ready.
+-- self.db: SQL on one connection. Failures raise database errors (see
+-- errors.lua: kind, message, sql, code). On a driver that can wait
+-- without blocking (PostgreSQL), a call made inside a coroutine yields
+-- ("read"|"write", fd) to the scheduler until the result is ready.
 local errors = require("lmigrate.errors")
 local scheduler = require("lmigrate.run.scheduler")
 
@@ -18,11 +18,14 @@ function M.new(conn, grammar)
     driver = driver,
     async = conn:supports("async"),   -- waits on a socket: yields to the scheduler
     depth = 0,         -- open transactions and savepoints
+    statements = 0,    -- statements sent so far (schema/foreign_keys.lua asks)
   }, DB)
 end
 
-local function fail(sql, msg, code)
-  errors.raise("database", msg, { sql = sql, code = code })
+-- raises the database error of 'sql'; a driver's failure is nil, msg,
+-- code [, errno] (MySQL's gives the SQLSTATE and then its error number)
+function DB:fail(sql, msg, code, errno)
+  error(errors.database(self.driver, sql, msg, code, errno), 0)
 end
 
 local function check_sql(sql, method)
@@ -33,8 +36,8 @@ end
 
 -- sends and waits through the scheduler: -> rows, columns, affected
 local function run_async(conn, sql, ...)
-  local ok, msg, code = conn:send(sql, ...)
-  if not ok then return nil, msg, code end
+  local ok, msg, code, errno = conn:send(sql, ...)
+  if not ok then return nil, msg, code, errno end
   while true do
     local state, fd = conn:poll()
     if state == "done" then break end
@@ -53,14 +56,15 @@ end
 function DB:execute(sql, ...)
   check_sql(sql, "execute")
   if self.copying then self:finish_copy() end
+  self.statements = self.statements + 1
   if self:waits() then
     -- on failure the second and third values are the message and code
-    local rows, cols_or_msg, affected_or_code = run_async(self.conn, sql, ...)
-    if not rows then fail(sql, cols_or_msg, affected_or_code) end
+    local rows, cols_or_msg, affected_or_code, errno = run_async(self.conn, sql, ...)
+    if not rows then self:fail(sql, cols_or_msg, affected_or_code, errno) end
     return affected_or_code or 0
   end
-  local n, msg, code = self.conn:exec(sql, ...)
-  if not n then fail(sql, msg, code) end
+  local n, msg, code, errno = self.conn:exec(sql, ...)
+  if not n then self:fail(sql, msg, code, errno) end
   return n
 end
 
@@ -68,13 +72,14 @@ end
 function DB:query(sql, ...)
   check_sql(sql, "query")
   if self.copying then self:finish_copy() end
-  local rows, msg, code
+  self.statements = self.statements + 1
+  local rows, msg, code, errno
   if self:waits() then
-    rows, msg, code = run_async(self.conn, sql, ...)
+    rows, msg, code, errno = run_async(self.conn, sql, ...)
   else
-    rows, msg, code = self.conn:query(sql, ...)
+    rows, msg, code, errno = self.conn:query(sql, ...)
   end
-  if not rows then fail(sql, msg, code) end
+  if not rows then self:fail(sql, msg, code, errno) end
   return rows
 end
 
@@ -129,6 +134,28 @@ function DB:transaction(fn)
   end
   self:commit()
   return table.unpack(res, 2, res.n)
+end
+
+-- db:try(fn) -> true, what fn returns | false, the database error. fn(db)
+-- runs in a savepoint (a transaction of its own outside one); a database
+-- error inside rolls back to it, so the caller's transaction goes on
+-- (PostgreSQL would otherwise refuse every statement after the error).
+-- Any other error (a Lua error, a misuse lmigrate raises) is not caught:
+-- the savepoint is rolled back and the error goes on up.
+function DB:try(fn)
+  if type(fn) ~= "function" then
+    error("lmigrate: db:try expects a function, got " .. type(fn), 2)
+  end
+  self:begin()
+  local res = table.pack(pcall(fn, self))
+  if res[1] then
+    self:commit()
+    return table.unpack(res, 1, res.n)
+  end
+  self:rollback()
+  local err = res[2]
+  if errors.is(err) and err.kind == "database" then return false, err end
+  error(err, 0)
 end
 
 return M

@@ -17,7 +17,8 @@ function M.new(grammar, reader)
     driver = grammar:name(),
     reader = reader,
     offline = reader == nil,
-    statements = {},
+    pretend = true,    -- nothing runs: schema skips its checks before a drop
+    recorded = {},
     depth = 0,
   }, Pretend)
 end
@@ -29,22 +30,20 @@ function Pretend:execute(sql, ...)
   -- the values written in as literals, by the driver's own placeholder rule
   local text, err = self.grammar:interpolate(sql, ...)
   if not text then errors.raise("database", err, { sql = sql }) end
-  self.statements[#self.statements + 1] = text
+  self.recorded[#self.recorded + 1] = text
   return 0
 end
 
--- what the migration called that reads: schema:has_table and
--- schema:has_column run the grammar's own SQL through db:first
-local function refuse_read(self, sql)
-  local what = "db:query"
-  if sql == self.grammar:has_table() then what = "schema:has_table"
-  elseif sql == self.grammar:has_column() then what = "schema:has_column" end
+-- refuse_read(what [, sql]): offline, reading the database fails, naming
+-- what read it (schema:has_table, db:query, ...)
+function Pretend:refuse_read(what, sql)
+  if not self.offline then return end
   errors.raise("database", ("the migration reads the database (%s), which `lmigrate sql` cannot do:"
     .. " it runs without a connection"):format(what), { sql = sql })
 end
 
 function Pretend:query(sql, ...)
-  if self.offline then refuse_read(self, sql) end
+  self:refuse_read("db:query", sql)
   return self.reader:query(sql, ...)
 end
 
@@ -62,10 +61,19 @@ function Pretend:transaction(fn)
   return fn(self)
 end
 
+-- nothing runs, so nothing fails: true and what fn returns
+function Pretend:try(fn)
+  return true, fn(self)
+end
+
+function Pretend:fail(sql, msg, code)
+  error(errors.database(self.driver, sql, msg, code), 0)
+end
+
 -- the statements recorded since the last call
 function Pretend:take()
-  local s = self.statements
-  self.statements = {}
+  local s = self.recorded
+  self.recorded = {}
   return s
 end
 

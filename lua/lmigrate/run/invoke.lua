@@ -42,7 +42,9 @@ return function(entry, instance, method, what)
   local fields = { file = entry.file, line = failing_line(co, entry.file) }
   fields[what or "migration"] = entry.name
   if errors.is(err) then
-    if err.migration or err.seeder then error(err, 0) end  -- already placed
+    -- already placed; or the signal to run it again with foreign keys off
+    -- (schema/foreign_keys.lua), for the runner to catch
+    if err.migration or err.seeder or err.kind == "restart" then error(err, 0) end
     fields.sql, fields.code = err.sql, err.code
     errors.raise("migration", err.message, fields)
   end

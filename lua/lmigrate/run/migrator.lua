@@ -8,6 +8,7 @@ local loader = require("lmigrate.run.loader")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
+local keys = require("lmigrate.schema.foreign_keys")
 
 local Migrator = {}
 Migrator.__index = Migrator
@@ -23,26 +24,33 @@ local function instantiate(entry, db, schema)
   return setmetatable({ schema = schema, db = db }, { __index = entry.class })
 end
 
+-- an error of lmigrate's own statements around a migration (its history
+-- row, the foreign key check, the COMMIT) names the migration and its file
+-- too, as the errors of its up and down do (invoke)
+local function placed(entry, err)
+  if not errors.is(err) or err.migration or keys.is_restart(err) then return err end
+  return errors.new("migration", err.message, { migration = entry.name, file = entry.file,
+                                                sql = err.sql, code = err.code })
+end
+
 -- runs one step (up or down) and its history change; in a transaction of
 -- its own unless the migration opts out or the caller holds one (atomic);
--- 'before' (optional) runs first, inside that transaction
+-- 'before' (optional) runs first, inside that transaction. keys.run begins
+-- and ends that transaction, runs the step again from its start if it
+-- turns foreign keys off on SQLite, and checks the keys then.
 function Migrator:step(entry, method, record, atomic, before)
   if not entry.class then loader.load(entry) end
-  local instance = instantiate(entry, self.db, self.schema)
   local db = self.db
-  local own = not atomic and instance.transaction ~= false
+  local own = not atomic and entry.class.transaction ~= false
   local t0 = core.clock()
-  local ok, err = pcall(function()
-    if own then db:begin() end
-    if before then before() end
-    invoke(entry, instance, method, "migration")
-    record()
-    if own then db:commit() end
-  end)
+  local ok, err = pcall(keys.run, db, own, function()
+    invoke(entry, instantiate(entry, db, self.schema), method, "migration")
+  end, { before = before, after = record })
   if not ok then
-    if own then db:rollback() end
+    -- an --atomic batch runs again as a whole (Migrator:atomically)
+    if keys.is_restart(err) then error(err, 0) end
     self.out:finish(entry.name, core.clock() - t0, false)
-    error(err, 0)
+    error(placed(entry, err), 0)
   end
   entry.class = nil
   self.out:finish(entry.name, core.clock() - t0, true)
@@ -86,15 +94,13 @@ end
 
 -- runs 'fn' in one transaction; on failure says that nothing stayed
 function Migrator:atomically(fn)
-  local db = self.db
-  db:begin()
-  local ok, err = pcall(fn)
+  local ok, err = pcall(keys.run, self.db, true, fn, { on_restart = function()
+    self.out:info("Foreign keys are turned off in the batch: running it again with them off.")
+  end })
   if not ok then
-    db:rollback()
     self.out:info("Rolled back the whole batch: nothing was applied.")
     error(err, 0)
   end
-  db:commit()
 end
 
 -- migrate{ step, atomic, pretend }: the pending migrations as one new

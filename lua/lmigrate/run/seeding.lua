@@ -4,6 +4,7 @@
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
+local keys = require("lmigrate.schema.foreign_keys")
 local names = require("lmigrate.names")
 
 local Seeds = {}
@@ -36,7 +37,8 @@ local function load(self, name)
 end
 
 -- a failure of the rows a seeder's inserts left in a COPY (PostgreSQL),
--- raised once it returned: named after the seeder and the insert's line
+-- raised once it returned, or of the foreign key check or the COMMIT
+-- after it: named after the seeder (and the insert's line)
 local function placed(err, entry)
   if not errors.is(err) or err.seeder or err.migration then return err end
   return errors.new("migration", err.message, {
@@ -64,14 +66,17 @@ function Seeds:run(name)
   local instance = setmetatable({ db = self.db, schema = self.schema, seeds = self },
                                 { __index = entry.class })
   local t0 = core.clock()
-  self.db:begin()
-  local ok, err = run_seeder(self.db, entry, instance)
+  -- keys.run: the transaction (a savepoint in the caller's), and the
+  -- foreign key switches (schema/foreign_keys.lua)
+  local ok, err = pcall(keys.run, self.db, true, function()
+    local done, e = run_seeder(self.db, entry, instance)
+    if not done then error(e, 0) end
+  end)
   if not ok then
-    self.db:rollback()
+    if keys.is_restart(err) then error(err, 0) end  -- the outermost seeder runs again
     self.out:finish(name, core.clock() - t0, false)
-    error(err, 0)
+    error(placed(err, entry), 0)
   end
-  self.db:commit()
   self.out:finish(name, core.clock() - t0, true)
 end
 

@@ -1,6 +1,12 @@
--- self.schema: the schema builder. Blueprints are C userdata; this file
--- turns their SQL into statements on the migration's connection.
+-- self.schema: the schema builder, Laravel 12's Schema facade in
+-- snake_case. Blueprints are C userdata; this file turns their SQL into
+-- statements on the migration's connection, and reads the schema back
+-- (schema/inspect.lua and each dialect's introspect.lua). The foreign key
+-- switches and the checks that keep a drop from deleting other tables'
+-- rows are schema/foreign_keys.lua.
 local core = require("lmigrate.core")
+local inspect = require("lmigrate.schema.inspect")
+local keys = require("lmigrate.schema.foreign_keys")
 
 local Schema = {}
 Schema.__index = Schema
@@ -16,6 +22,28 @@ local function check_name(name, method, what)
     error(("lmigrate: schema:%s expects %s (string), got %s"):format(method, what or "a table name",
       type(name)), 3)
   end
+end
+
+local function check_fn(fn, method, what)
+  if type(fn) ~= "function" then
+    error(("lmigrate: schema:%s expects %s, got %s"):format(method, what or "a function",
+      type(fn)), 3)
+  end
+end
+
+-- a list of column names: { "a", "b" } (or one name, where 'one' allows it)
+local function check_columns(cols, method, one)
+  if one and type(cols) == "string" then return { cols } end
+  local ok = type(cols) == "table" and #cols > 0
+  for _, c in ipairs(ok and cols or {}) do
+    if type(c) ~= "string" then ok = false end
+  end
+  if not ok then
+    error(("lmigrate: schema:%s expects %sa list of column names, got %s"):format(method,
+      one and "a column name or " or "", type(cols) == "table" and "a list of other values"
+        or type(cols)), 3)
+  end
+  return cols
 end
 
 local function run(self, bp)
@@ -58,12 +86,23 @@ end
 
 function Schema:drop(name)
   check_name(name, "drop")
-  self.db:execute(self.grammar:drop(name, false))
+  local sql = self.grammar:drop(name, false)
+  keys.guard_drop(self, name, "drop", sql)
+  self.db:execute(sql)
 end
 
 function Schema:drop_if_exists(name)
   check_name(name, "drop_if_exists")
-  self.db:execute(self.grammar:drop(name, true))
+  local sql = self.grammar:drop(name, true)
+  keys.guard_drop(self, name, "drop_if_exists", sql)
+  self.db:execute(sql)
+end
+
+-- drop_columns(table, column | { columns }): table(t, function(t) t:drop_column(...) end)
+function Schema:drop_columns(name, cols)
+  check_name(name, "drop_columns")
+  cols = check_columns(cols, "drop_columns", true)
+  return self:table(name, function(t) t:drop_column(cols) end)
 end
 
 function Schema:rename(from, to)
@@ -72,29 +111,163 @@ function Schema:rename(from, to)
   self.db:execute(self.grammar:rename(from, to))
 end
 
-function Schema:has_table(name)
-  check_name(name, "has_table")
-  return self.db:first(self.grammar:has_table(), name) ~= nil
-end
-
-function Schema:has_column(name, column)
-  check_name(name, "has_column")
-  check_name(column, "has_column", "a column name")
-  return self.db:first(self.grammar:has_column(), name, column) ~= nil
-end
-
 function Schema:truncate(name)
   check_name(name, "truncate")
-  for _, sql in ipairs(self.grammar:truncate(name)) do
+  local list = self.grammar:truncate(name)
+  keys.guard_truncate(self, name, table.concat(list, "; "))
+  for _, sql in ipairs(list) do
     self.db:execute(sql)
   end
 end
+
+-- {======================================================
+-- Reading the schema
+-- ======================================================
+
+-- the dialect's introspect module; offline (`lmigrate sql`) reading fails,
+-- naming the method that reads
+local function reader(self, method)
+  if self.db.refuse_read then self.db:refuse_read("schema:" .. method) end
+  return inspect.dialect(self.db)
+end
+
+function Schema:has_table(name)
+  check_name(name, "has_table")
+  reader(self, "has_table")
+  return self.db:first(self.grammar:has_table(), name) ~= nil
+end
+
+-- get_tables([schema]): the tables of the connection's schema (or of
+-- the one named: PostgreSQL and MySQL)
+function Schema:get_tables(schema)
+  if schema ~= nil then check_name(schema, "get_tables", "a schema name") end
+  return reader(self, "get_tables").tables(self.db, schema)
+end
+
+function Schema:get_views(schema)
+  if schema ~= nil then check_name(schema, "get_views", "a schema name") end
+  return reader(self, "get_views").views(self.db, schema)
+end
+
+function Schema:get_columns(name)
+  check_name(name, "get_columns")
+  return reader(self, "get_columns").columns(self.db, name)
+end
+
+function Schema:get_column_listing(name)
+  check_name(name, "get_column_listing")
+  local list = {}
+  for i, c in ipairs(reader(self, "get_column_listing").columns(self.db, name)) do list[i] = c.name end
+  return list
+end
+
+-- the column names of table 'name', lower-cased, as a set
+local function column_set(self, name, method)
+  local set = {}
+  for _, c in ipairs(reader(self, method).columns(self.db, name)) do set[c.name:lower()] = true end
+  return set
+end
+
+-- has_column(table, column): as Laravel's, not case-sensitive
+function Schema:has_column(name, column)
+  check_name(name, "has_column")
+  check_name(column, "has_column", "a column name")
+  return column_set(self, name, "has_column")[column:lower()] == true
+end
+
+function Schema:has_columns(name, cols)
+  check_name(name, "has_columns")
+  cols = check_columns(cols, "has_columns")
+  local set = column_set(self, name, "has_columns")
+  for _, c in ipairs(cols) do
+    if not set[c:lower()] then return false end
+  end
+  return true
+end
+
+-- get_column_type(table, column [, full_definition]): the type's name
+-- ("varchar"), or with full_definition its whole definition ("varchar(255)")
+function Schema:get_column_type(name, column, full)
+  check_name(name, "get_column_type")
+  check_name(column, "get_column_type", "a column name")
+  for _, c in ipairs(reader(self, "get_column_type").columns(self.db, name)) do
+    if c.name:lower() == column:lower() then return full and c.type or c.type_name end
+  end
+  error(("lmigrate: schema:get_column_type: there is no column named '%s' on table '%s'")
+    :format(column, name), 2)
+end
+
+function Schema:get_indexes(name)
+  check_name(name, "get_indexes")
+  return reader(self, "get_indexes").indexes(self.db, name)
+end
+
+function Schema:get_foreign_keys(name)
+  check_name(name, "get_foreign_keys")
+  return reader(self, "get_foreign_keys").foreign_keys(self.db, name)
+end
+
+local function same_columns(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do
+    if a[i]:lower() ~= b[i]:lower() then return false end
+  end
+  return true
+end
+
+-- has_index(table, name | { columns } [, type]): type is "primary",
+-- "unique" or the index's type (btree, gin, fulltext, ...)
+function Schema:has_index(name, index, kind)
+  check_name(name, "has_index")
+  if type(index) ~= "string" and (type(index) ~= "table" or #index == 0) then
+    error(("lmigrate: schema:has_index expects an index name or a list of column names, got %s")
+      :format(type(index)), 2)
+  end
+  if type(index) == "table" then index = check_columns(index, "has_index") end
+  if kind ~= nil then check_name(kind, "has_index", "an index type") kind = kind:lower() end
+  for _, ix in ipairs(reader(self, "has_index").indexes(self.db, name)) do
+    local matches = kind == nil or (kind == "primary" and ix.primary)
+      or (kind == "unique" and ix.unique) or kind == ix.type
+    local named = type(index) == "string" and ix.name == index:lower()
+      or type(index) == "table" and same_columns(ix.columns, index)
+    if named and matches then return true end
+  end
+  return false
+end
+
+-- when_table_has_column(table, column, fn): fn(blueprint) alters the
+-- table when it has the column (when_table_doesnt_have_column: when not)
+local function when(self, method, name, column, fn, want)
+  check_name(name, method)
+  check_name(column, method, "a column name")
+  check_fn(fn, method, "a function(table) as its third argument")
+  if self:has_column(name, column) == want then
+    return self:table(name, function(t) fn(t) end)
+  end
+end
+
+function Schema:when_table_has_column(name, column, fn)
+  return when(self, "when_table_has_column", name, column, fn, true)
+end
+
+function Schema:when_table_doesnt_have_column(name, column, fn)
+  return when(self, "when_table_doesnt_have_column", name, column, fn, false)
+end
+
+-- }======================================================
+
+-- {======================================================
+-- Dropping everything; the foreign key switches
+-- ======================================================
 
 -- every table, view and sequence of the connection's schema, whatever
 -- the foreign keys between them: with the checks off where the dialect
 -- has the switch (SQLite, MySQL), with CASCADE where it has that (PostgreSQL)
 function Schema:drop_all_tables()
   local g, db = self.grammar, self.db
+  -- inside a migration the switch goes through the unit (SQLite's is
+  -- thrown before BEGIN): no drop fires a cascade or trips a key
+  if db.unit then keys.disable(self) end
   local off = g:foreign_key_checks(false)
   if off then db:execute(off) end
   local ok, err = pcall(function()
@@ -105,5 +278,28 @@ function Schema:drop_all_tables()
   if off then db:execute(g:foreign_key_checks(true)) end
   if not ok then error(err, 0) end
 end
+
+-- every view of the connection's schema
+function Schema:drop_all_views()
+  for _, v in ipairs(reader(self, "drop_all_views").views(self.db)) do
+    self.db:execute(self.grammar:drop_object("view", v.name))
+  end
+end
+
+function Schema:disable_foreign_key_constraints()
+  return keys.disable(self)
+end
+
+function Schema:enable_foreign_key_constraints()
+  return keys.enable(self)
+end
+
+-- without_foreign_key_constraints(fn) -> what fn() returns
+function Schema:without_foreign_key_constraints(fn)
+  check_fn(fn, "without_foreign_key_constraints")
+  return keys.without(self, fn)
+end
+
+-- }======================================================
 
 return M

@@ -376,4 +376,16 @@ end
 
 M.mentions = mentions
 
+-- items(create_sql) -> the column definitions and table constraints of a
+-- CREATE TABLE, { text, column = name } or { text, constraint = true }, or
+-- nil when it cannot be read (introspect.lua reads collations, generated
+-- columns and constraint names from them)
+function M.items(create_sql)
+  local raw = split(create_sql)
+  if not raw then return nil end
+  local items = {}
+  for i, text in ipairs(raw) do items[i] = classify(text) end
+  return items
+end
+
 return M
