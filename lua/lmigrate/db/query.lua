@@ -86,11 +86,7 @@ local check_column = M.check_column
 -- adds 'item' to the list field 'list' -> self
 function M.push(self, list, item)
   local l = rawget(self, list)
-  if not l then
-    l = {}
-    self[list] = l
-  end
-  l[#l + 1] = item
+  if l then l[#l + 1] = item else self[list] = { item } end
   return self
 end
 local push = M.push
@@ -122,7 +118,9 @@ local subquery = M.subquery
 -- ======================================================
 
 function M.new(db, tbl, as)
-  local b = setmetatable({ db = db, g = db.grammar }, Builder)
+  -- the fields most queries set, named so that the table is made that big
+  local b = setmetatable({ db = db, g = db.grammar, tbl = nil, as = nil, wheres = nil, lim = nil,
+                           cols = nil, orders = nil }, Builder)
   if tbl ~= nil then b:from(tbl, as) end
   return b
 end

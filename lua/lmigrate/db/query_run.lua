@@ -79,14 +79,15 @@ return function(M)
     return with_columns(self, "get", cols, get)
   end
 
+  -- LIMIT 1 for this one query: the builder keeps its own limit
   local function first(self)
     local lim = rawget(self, "unions") and "ulim" or "lim"
     local was = rawget(self, lim)
     self[lim] = 1
-    local ok, rows = pcall(read, self, "select", "first")
+    local ok, sql, values, n = pcall(self.g.query_sql, self.g, "select", self, "first")
     self[lim] = was
-    if not ok then error(rows, 0) end
-    return rows[1]
+    if not ok then M.raise(sql) end
+    return self.db:query(sql, unpack(values, 1, n))[1]
   end
 
   -- first([columns]) -> the first row, or nil
@@ -307,6 +308,8 @@ return function(M)
   -- Updates and deletes
   -- ======================================================
 
+  local function by_column(a, b) return a.column < b.column end
+
   -- the SET list of update(values): { column, value } sorted by column
   local function sets_of(method, values)
     if type(values) ~= "table" then
@@ -320,7 +323,7 @@ return function(M)
       end
       sets[#sets + 1] = { column = k, value = v }
     end
-    table.sort(sets, function(a, b) return a.column < b.column end)
+    if sets[2] then table.sort(sets, by_column) end
     return sets
   end
 

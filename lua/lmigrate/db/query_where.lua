@@ -85,8 +85,7 @@ return function(M)
     end
     check_column(method, column)
     if n < 2 then fail(method, "expects a value after the column") end
-    if n == 2 then op, value = "=", op end
-    op = check_op(self, method, op)
+    if n == 2 then op, value = "=", op else op = check_op(self, method, op) end
     if value == NULL then   -- = null is IS NULL, <> null IS NOT NULL
       if op ~= "=" and op ~= "<>" and op ~= "!=" then
         fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
