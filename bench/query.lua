@@ -72,8 +72,9 @@ local CASES = {
         :order_by("songs.id", "desc"):limit(5):get()
     end,
     sql = 'SELECT "songs"."id", "songs"."title", "albums"."name" AS "album" FROM "songs" INNER JOIN "albums" '
-      .. 'ON "albums"."id" = "songs"."album_id" WHERE "songs"."plays" > ? AND "songs"."album_id" IN (?, ?, ?) '
-      .. 'AND "songs"."title" IS NOT NULL ORDER BY "songs"."id" DESC LIMIT 5',
+      .. 'ON "albums"."id" = "songs"."album_id" WHERE "songs"."plays" > ? '
+      .. 'AND "songs"."album_id" IN (?, ?, ?) AND "songs"."title" IS NOT NULL '
+      .. 'ORDER BY "songs"."id" DESC LIMIT 5',
     raw = function(sql, i) return db:query(sql, i % 90, 1, 2, 3) end },
   { "where(id):update({ plays })",
     build = function(i)
