@@ -2,10 +2,14 @@
 # Installs, as root, the Debian 12 packages lmigrate needs to build and
 # test (mariadb-server and its client: the MySQL scripts are run on a
 # throwaway MariaDB, see scripts/with-mariadb.sh; lua-check, cppcheck and
-# clang-tidy: the static checks of cmake/Lint.cmake); does nothing when
-# all of them are present.
+# clang-tidy: the static checks of cmake/Lint.cmake; PostGIS: the spatial
+# column types of spec/grammar/columns_postgres_spec.lua; luarocks,
+# man-db, bash-completion and zsh: the packaging specs, spec/package/);
+# does nothing when all of them are present. Not podman, buildah or
+# debootstrap: the container test (scripts/container-test.sh) adds minutes
+# and is skipped, saying so, where they are missing.
 set -euo pipefail
-PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy"
+PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -7,7 +7,9 @@
 # LMIGRATE_MYSQL_SOCKET names one, and runs every C test and busted spec
 # of both builds through ctest, and the static checks (cppcheck,
 # clang-tidy, luacheck: cmake/Lint.cmake) with the plain build's. A
-# server that does not start fails the run.
+# server that does not start fails the run. Then the container image is
+# built and tried (scripts/container-test.sh), where podman, buildah and
+# debootstrap are installed; elsewhere it says why it is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,3 +36,4 @@ if [ -z "${DATABASE_URL:-}" ] && [ -z "${PGHOST:-}" ]; then
   servers+=(pg_virtualenv -t)
 fi
 "${servers[@]}" bash -c run_ctest
+scripts/container-test.sh

@@ -74,6 +74,21 @@ local function bind_options(cmd, raw, args)
   return opts
 end
 
+-- execute(cmd, opts, args, out, result) -> exit status: a command of the
+-- table with its bound options, as the command line and lmigrate.run run it
+function M.execute(cmd, opts, args, out, result)
+  local ctx = { opts = opts, args = args, out = out, result = result }
+  if cmd.guarded then require("lmigrate.guard").check(cmd.name, opts, ctx.out) end
+  if not cmd.arg then
+    if #args > 0 then
+      usage(("unexpected argument '%s' for '%s' (see lmigrate help %s)"):format(args[1], cmd.name,
+        cmd.name))
+    end
+    ctx.config = require("lmigrate.config").resolve(opts)
+  end
+  return require(cmd.module)(ctx)
+end
+
 local function run(argv)
   local name, raw, args = M.parse(argv)
   if name == "--version" then
@@ -84,31 +99,29 @@ local function run(argv)
   local cmd = commands.find(name)
   if not cmd then usage(("unknown command '%s' (see lmigrate help)"):format(name)) end
   local opts = bind_options(cmd, raw, args)
-  local ctx = { opts = opts, args = args, out = output.new({ quiet = opts.quiet }) }
-  if cmd.guarded then require("lmigrate.guard").check(cmd.name, opts, ctx.out) end
-  if not cmd.module:match("make_") and cmd.name ~= "help" then
-    if #args > 0 then
-      usage(("unexpected argument '%s' for '%s' (see lmigrate help %s)"):format(args[1], cmd.name,
-        cmd.name))
-    end
-    ctx.config = require("lmigrate.config").resolve(opts)
-  end
-  return require(cmd.module)(ctx)
+  return M.execute(cmd, opts, args, output.new({ quiet = opts.quiet }))
+end
+
+local function handler(e)
+  if errors.is(e) then return e end
+  return debug.traceback(errors.text(e), 2)
+end
+
+-- protect(fn, ...) -> exit status, error: fn's status (0 when it returns
+-- none) or the error it raised, an lmigrate error or an internal error's
+-- traceback (status 1)
+function M.protect(fn, ...)
+  local ok, res = xpcall(fn, handler, ...)
+  if ok then return res or 0 end
+  if errors.is(res) then return res:exit_status(), res end
+  return 1, res
 end
 
 -- main(argv) -> exit status
 function M.main(argv)
-  local ok, res = xpcall(run, function(e)
-    if errors.is(e) then return e end
-    return debug.traceback(errors.text(e), 2)
-  end, argv)
-  if ok then return res or 0 end
-  if errors.is(res) then
-    if not res.reported then output.new({}):error(res) end
-    return res:exit_status()
-  end
-  output.new({}):error(res)
-  return 1
+  local status, err = M.protect(run, argv)
+  if err and not (errors.is(err) and err.reported) then output.new({}):error(err) end
+  return status
 end
 
 return M

@@ -13,12 +13,18 @@ local M = {}
 local WIDTH = 78
 local COLORS = { green = "32", red = "31", yellow = "33", gray = "90", bold = "1" }
 
+-- colour on descriptor fd: a terminal, and NO_COLOR unset or empty (no-color.org)
+local function colored(fd)
+  local no = os.getenv("NO_COLOR")
+  return (no == nil or no == "") and core.isatty(fd)
+end
+
 function M.new(opts)
   opts = opts or {}
   return setmetatable({
     quiet = opts.quiet or false,
-    color = opts.color == nil and core.isatty(1) or opts.color,
-    ecolor = opts.color == nil and core.isatty(2) or opts.color,
+    color = opts.color == nil and colored(1) or opts.color,
+    ecolor = opts.color == nil and colored(2) or opts.color,
     prefix = opts.prefix,
     stdout = opts.stdout or io.stdout,
     stderr = opts.stderr or io.stderr,

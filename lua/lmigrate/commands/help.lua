@@ -1,9 +1,16 @@
--- lmigrate help [command]
+-- lmigrate help [command] [--man]
 local commands = require("lmigrate.commands")
 
 return function(ctx)
   local name = ctx.args[1]
   local w = function(s) ctx.out:print(s) end
+  if ctx.opts.man then
+    if name then
+      require("lmigrate.errors").raise("usage", "help --man prints the whole manual; it takes no command")
+    end
+    w(require("lmigrate.manpage").render())
+    return 0
+  end
   if name then
     local c = commands.find(name)
     if not c then
@@ -32,8 +39,11 @@ return function(ctx)
     w(("  %-12s %s"):format(c.name, c.summary))
   end
   w("")
-  w("Every command takes --connection NAME, --database URL, --path DIR, --quiet.")
-  w("Configuration: lmigrate.lua, or DATABASE_URL; default sqlite:databases/database.sqlite")
-  w("Exit status: 0 done, 1 a migration failed, 2 bad usage or config, 3 cannot connect.")
+  local common = {}
+  for i, k in ipairs(commands.common) do common[i] = (commands.option_parts(k)) end
+  w("Every command takes " .. table.concat(common, ", ") .. ".")
+  w("Configuration: " .. commands.configuration)
+  w("Exit status:")
+  for _, e in ipairs(commands.exit_status) do w(("  %d  %s"):format(e[1], e[2])) end
   return 0
 end

@@ -1,8 +1,16 @@
--- The command table: what each command accepts and where it lives.
+-- The command table: what each command accepts and where it lives, and
+-- the one text of lmigrate's help: `lmigrate help`, the man page
+-- (lmigrate.manpage) and the bash and zsh completions
+-- (lmigrate.commands.completion) are all written from it.
 -- Option kinds: "flag" (no value), "value" (--opt VALUE or --opt=VALUE),
 -- "count" (a positive whole number).
+-- 'arg' names the positional argument of a command that takes one; such a
+-- command reads its own configuration (the others get ctx.config) and
+-- 'complete' (commands) or 'choices' say what the completions offer for it.
 local M = {}
 
+-- the options of every command that works on a database, in help's order
+M.common = { "connection", "database", "path", "quiet" }
 local COMMON = { connection = "value", database = "value", path = "value", quiet = "flag" }
 
 local function options(extra)
@@ -48,14 +56,20 @@ M.list = {
     summary = "run the seeders of databases/seeds (DatabaseSeeder by default)" },
   { name = "make:migration", module = "lmigrate.commands.make_migration",
     options = options({ create = "value", table = "value" }),
+    arg = { name = "NAME" },
     usage = "lmigrate make:migration NAME [--create TABLE | --table TABLE] [--path DIR]",
     summary = "write a new timestamped migration from a stub" },
   { name = "make:seed", module = "lmigrate.commands.make_seed",
-    options = options(),
+    options = options(), arg = { name = "NAME" },
     usage = "lmigrate make:seed NAME",
     summary = "write a new seeder into databases/seeds" },
-  { name = "help", module = "lmigrate.commands.help", options = {},
-    usage = "lmigrate help [command]", summary = "show help for lmigrate or a command" },
+  { name = "completion", module = "lmigrate.commands.completion", options = {},
+    arg = { name = "SHELL", choices = { "bash", "zsh", "connections" } },
+    usage = "lmigrate completion bash|zsh|connections",
+    summary = "print the bash or zsh completion script (connections: the names in lmigrate.lua)" },
+  { name = "help", module = "lmigrate.commands.help", options = { man = "flag" },
+    arg = { name = "COMMAND", complete = "commands" },
+    usage = "lmigrate help [command] [--man]", summary = "show help for lmigrate or a command" },
 }
 
 M.aliases = {
@@ -88,6 +102,40 @@ M.option_help = {
     .. " every run (default: a random seed, printed)",
   create = "--create TABLE               the stub creates TABLE",
   table = "--table TABLE                the stub alters TABLE",
+  man = "--man                        print the manual page (roff): lmigrate help --man | man -l -",
+}
+
+-- option_parts(key) -> "--opt ARG", "what it does": the two columns of
+-- option_help's line
+function M.option_parts(key)
+  local line = M.option_help[key] or ("--" .. key:gsub("_", "-"))
+  local syntax, text = line:match("^(%-%-.-)%s%s+(.*)$")
+  return syntax or line, text or ""
+end
+
+-- the values the completions offer for an option's argument: a list, or
+-- "connections" (lmigrate.lua's) or "directories"
+M.option_values = {
+  connection = "connections",
+  path = "directories",
+  dialect = { "sqlite", "postgres", "mysql" },
+}
+
+-- what help's last lines and the man page's sections say
+M.exit_status = {
+  { 0, "done" },
+  { 1, "a migration or seeder failed" },
+  { 2, "bad usage or configuration" },
+  { 3, "the database cannot be opened or reached" },
+}
+
+M.configuration = "lmigrate.lua, or DATABASE_URL; default sqlite:databases/database.sqlite"
+
+M.environment = {
+  { "DATABASE_URL", "the database when neither --database nor --connection is given" },
+  { "LMIGRATE_ENV, APP_ENV", "production: migrate, rollback, reset, refresh, fresh and seed ask"
+    .. " first on a terminal and refuse without --force elsewhere" },
+  { "NO_COLOR", "set and not empty: no colour, even on a terminal" },
 }
 
 M.by_name = {}
@@ -95,6 +143,16 @@ for _, c in ipairs(M.list) do M.by_name[c.name] = c end
 
 function M.find(name)
   return M.by_name[M.aliases[name] or name]
+end
+
+-- aliases_of(name) -> the aliases of command 'name', sorted
+function M.aliases_of(name)
+  local list = {}
+  for alias, target in pairs(M.aliases) do
+    if target == name then list[#list + 1] = alias end
+  end
+  table.sort(list)
+  return list
 end
 
 return M

@@ -41,6 +41,14 @@ return function(ctx)
   local items = {}
   session.each(ctx.config, ctx.out, { lock = false }, function(m, c, out)
     local list = m:status()
+    if ctx.result then  -- lmigrate.run's result
+      local all = ctx.result.migrations or {}
+      for _, s in ipairs(list) do
+        s.connection = several and c.name or nil
+        all[#all + 1] = s
+      end
+      ctx.result.migrations = all
+    end
     if ctx.opts.json then
       for _, item in ipairs(print_json(list, several, c.name)) do items[#items + 1] = item end
     else
