@@ -566,6 +566,15 @@ local WALKS = {
       end
       return table.concat(t, ",")
     end, value = "1,2,4,5" },
+  { "each by offset, stopped by fn",
+    function(db)
+      local t = {}
+      local r = db:table("songs"):order_by("id"):each(function(row, i)
+        t[#t + 1] = i .. "=" .. h.text(row.id)
+        return i < 3
+      end, 2)
+      return tostring(r) .. " " .. table.concat(t, ",")
+    end, value = "false 1=1,2=2,3=3" },
   { "chunk by offset, in the query's order",
     function(db)
       local t = {}

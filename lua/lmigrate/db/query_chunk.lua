@@ -81,30 +81,30 @@ return function(M)
     end
   end
 
-  -- each_by_id(n, fn(row, i)[, column[, alias]]): fn for each row, in
-  -- chunks of n -> false when fn returned false, else true
-  function Builder:each_by_id(n, fn, column, alias)
-    check_size("each_by_id", n, fn)
+  -- a chunk's function calling fn(row, i) for each row, i counting on
+  -- over the chunks; false from fn stops
+  local function each_row(fn)
     local i = 0
-    return self:chunk_by_id(n, function(rows)
+    return function(rows)
       for _, row in ipairs(rows) do
         i = i + 1
         if fn(row, i) == false then return false end
       end
-    end, column, alias)
+    end
+  end
+
+  -- each_by_id(n, fn(row, i)[, column[, alias]]): fn for each row, in
+  -- chunks of n -> false when fn returned false, else true
+  function Builder:each_by_id(n, fn, column, alias)
+    check_size("each_by_id", n, fn)
+    return self:chunk_by_id(n, each_row(fn), column, alias)
   end
 
   -- each(fn(row, i)[, n = 1000]): as each_by_id, by the query's order (chunk)
   function Builder:each(fn, n)
     n = n or 1000
     check_size("each", n, fn)
-    local i = 0
-    return self:chunk(n, function(rows)
-      for _, row in ipairs(rows) do
-        i = i + 1
-        if fn(row, i) == false then return false end
-      end
-    end)
+    return self:chunk(n, each_row(fn))
   end
 
   -- lazy_by_id([n = 1000[, column[, alias]]]): for row in q:lazy_by_id() do ... end,
