@@ -200,3 +200,32 @@ describe("query builder, what each dialect takes", function()
     end)
   end)
 end)
+
+describe("g:query_sql, the C side of the builder", function()
+  local core = require("lmigrate.core")
+  local g = core.grammar("postgres")
+
+  it("compiles a plain description; the method name is optional", function()
+    local sql, values, n = g:query_sql("select", { tbl = "t", wheres = {
+      { type = "basic", column = "a", operator = "=", value = 1 } } })
+    assert.equal('SELECT * FROM "t" WHERE "a" = ?', sql)
+    assert.same({ 1 }, values)
+    assert.equal(1, n)
+  end)
+
+  it("refuses what is no description, naming the method", function()
+    assert.has_error(function() g:query_sql("select", 5) end)
+    assert.has_error(function() g:query_sql("frob", {}) end)
+    assert.equal("SELECT *", (g:query_sql("select", {}, "get")))   -- no table: no FROM
+    assert.has_error(function() g:query_sql("update", {}, "update", {}) end,
+                     "lmigrate: query:update: the query has no table (from)")
+    assert.has_error(function()
+      g:query_sql("select", { tbl = "t",
+        wheres = { { type = "basic", column = 7, operator = "=", value = 1 } } }, "get")
+    end, "lmigrate: query:get: a column must be a name (string) or lmigrate.raw(sql), got number")
+    assert.has_error(function()
+      g:query_sql("insert", { tbl = "t" }, "insert", { { a = {} } }, { "a" }, 1, 1)
+    end, "lmigrate: query:insert: row 1, column 'a', is a table, not an SQL value (string, number, "
+      .. "boolean, lmigrate.null or lmigrate.raw(sql))")
+  end)
+end)

@@ -371,8 +371,8 @@ static int g_query_sql (lua_State *L) {
     int op = luaL_checkoption(L, 2, NULL, ops);
     luaL_checktype(L, 3, LUA_TTABLE);
     s.method = luaL_optstring(L, 4, ops[op]);
+    lua_settop(L, 10);
     lua_remove(L, 4);    /* the op's own arguments from 4 on, 9 at most */
-    lua_settop(L, 9);
     lua_newtable(L);
     s.binds = lua_gettop(L);
     lmq_init(&q, &s, 3);
