@@ -83,9 +83,13 @@ const char *lm_pushnumtext (lua_State *L, int idx) {
 ** inside (SQLite's %w): "user""s"
 */
 void lm_quote_ident (luaL_Buffer *b, const char *name, char q) {
-  const char *p;
+  lm_quote_identn(b, name, strlen(name), q);
+}
+
+void lm_quote_identn (luaL_Buffer *b, const char *name, size_t len, char q) {
+  const char *p, *end = name + len;
   luaL_addchar(b, q);
-  for (p = name; *p; p++) {
+  for (p = name; p < end; p++) {
     if (*p == q) luaL_addchar(b, q);
     luaL_addchar(b, *p);
   }

@@ -18,6 +18,7 @@ LM_API int luaopen_lmigrate_core (lua_State *L) {
   lm_open_column(L);
   lm_open_foreign(L);
   lm_open_grammar(L);
+  lm_open_query(L);
   lm_open_driver(L);
   return 1;
 }

@@ -237,6 +237,8 @@ const char *lm_pushnumtext (lua_State *L, int idx);
 
 /* lm_aux.c: SQL text is only ever built through these */
 void lm_quote_ident (luaL_Buffer *b, const char *name, char q);
+/* the first 'len' bytes of 'name' (a part of a dotted name), quoted as lm_quote_ident does */
+void lm_quote_identn (luaL_Buffer *b, const char *name, size_t len, char q);
 void lm_quote_lit (luaL_Buffer *b, const char *s);
 
 /*
@@ -325,6 +327,8 @@ int lm_open_foreign (lua_State *L);
 
 /* grammar/grammar.c */
 int lm_open_grammar (lua_State *L);
+/* grammar/query.c: the query builder's methods of Grammar; after lm_open_grammar */
+int lm_open_query (lua_State *L);
 
 /* driver/driver.c */
 int lm_open_driver (lua_State *L);

@@ -113,4 +113,10 @@ end
 
 -- }======================================================
 
-return M
+-- lmigrate.fake (lmigrate/fake/init.lua), loaded on first use
+return setmetatable(M, { __index = function(t, k)
+  if k ~= "fake" then return nil end
+  local fake = require("lmigrate.fake")
+  rawset(t, "fake", fake)
+  return fake
+end })

@@ -16,6 +16,9 @@
 #include "../lmigrate.h"
 
 typedef struct lm_Grammar lm_Grammar;
+/* the query builder's grammars, defined in query.c (query.h) */
+struct lm_QueryGrammar;
+extern const struct lm_QueryGrammar lm_query_sqlite, lm_query_postgres, lm_query_mysql;
 
 /* features of a grammar */
 #define LM_G_NOT_VALID           1   /* foreign keys NOT VALID */
@@ -110,6 +113,8 @@ struct lm_Grammar {
   int rebuild;                 /* 1: what ALTER TABLE cannot do in place is
                                   a table rebuild (bp:rebuild_plan) */
   int transactional_ddl;       /* 1: DDL rolls back with its transaction */
+  /* the query builder's statements (query.h) */
+  const struct lm_QueryGrammar *query;
 };
 
 extern const lm_Grammar lm_grammar_sqlite;

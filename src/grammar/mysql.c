@@ -234,6 +234,7 @@ static void mysql_compile_rename (lm_Ctx *c, const char *from, const char *to) {
 const lm_Grammar lm_grammar_mysql = {
   .name = "mysql",
   .sql = &lm_sql_mysql,
+  .query = &lm_query_mysql,
   .quote = '`',
   .literal = mysql_literal,
   .true_ = "1", .false_ = "0",

@@ -245,6 +245,7 @@ static void pg_compile_truncate (lm_Ctx *c, const char *table) {
 const lm_Grammar lm_grammar_postgres = {
   .name = "postgres",
   .sql = &lm_sql_postgres,
+  .query = &lm_query_postgres,
   .quote = '"',
   .literal = lm_quote_lit,
   .true_ = "TRUE", .false_ = "FALSE",

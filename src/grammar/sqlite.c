@@ -286,6 +286,7 @@ static void sqlite_compile_truncate (lm_Ctx *c, const char *table) {
 const lm_Grammar lm_grammar_sqlite = {
   .name = "sqlite",
   .sql = &lm_sql_sqlite,
+  .query = &lm_query_sqlite,
   .quote = '"',
   .literal = lm_quote_lit,
   .true_ = "1", .false_ = "0",

@@ -1,24 +1,56 @@
--- lmigrate migrate [--step] [--atomic] [--pretend] [--seed]
+-- lmigrate migrate [--step] [--atomic] [--pretend] [--seed [--random-seed N]]
+local errors = require("lmigrate.errors")
 local session = require("lmigrate.run.session")
 local Seeds = require("lmigrate.run.seeding")
 
 local M = {}
 
--- the DatabaseSeeder (or --class) on the migrator's connection
-function M.seed(m, cfg, out, class)
-  out:info("Seeding the database.")
-  Seeds.new({ db = m.db, schema = m.schema, path = cfg.seeds, out = out })
-    :run(class or "DatabaseSeeder")
+-- the seed of --random-seed N (a whole number), or nil when not given
+function M.random_seed(opts)
+  local v = opts.random_seed
+  if v == nil then return nil end
+  local n = v:match("^%d+$") and math.tointeger(tonumber(v))
+  if not n then
+    errors.raise("usage", ("option '--random-seed' needs a whole number from 0 to %d, got '%s'")
+      :format(math.maxinteger, v))
+  end
+  return n
+end
+
+-- The DatabaseSeeder (or --class) on the migrator's connection. lmigrate.fake
+-- and math.random start from the seed (--random-seed, else a random one,
+-- printed, and named again when a seeder fails): the same seed, the same
+-- rows. With several connections each run has a generator of its own
+-- (self.fake, the fake of self:factory), as the runs go on at once.
+function M.seed(m, cfg, out, opts)
+  local fake = require("lmigrate.fake")
+  local seed = M.random_seed(opts) or fake.random_seed()
+  out:info(("Seeding the database (random seed %d)."):format(seed))
+  fake.seed(seed)
+  math.randomseed(seed)
+  local own = #cfg.connections == 1 and fake or fake.new(seed)
+  local ok, err = pcall(function()
+    Seeds.new({ db = m.db, schema = m.schema, path = cfg.seeds, out = out, fake = own })
+      :run(opts.class or "DatabaseSeeder")
+  end)
+  if not ok then
+    if errors.is(err) then
+      err.message = ("%s\n  random seed %d: --random-seed %d seeds the same rows again")
+        :format(errors.text(err.message), seed, seed)
+    end
+    error(err, 0)
+  end
 end
 
 function M.run(ctx)
   local o = ctx.opts
   if o.pretend and o.seed then
-    require("lmigrate.errors").raise("usage", "--pretend and --seed do not go together")
+    errors.raise("usage", "--pretend and --seed do not go together")
   end
+  M.random_seed(o)
   session.each(ctx.config, ctx.out, { lock = not o.pretend }, function(m, _, out)
     m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend })
-    if o.seed then M.seed(m, ctx.config, out) end
+    if o.seed then M.seed(m, ctx.config, out, o) end
   end)
   return 0
 end

@@ -3,8 +3,9 @@ local session = require("lmigrate.run.session")
 local migrate = require("lmigrate.commands.migrate")
 
 return function(ctx)
+  migrate.random_seed(ctx.opts)   -- a bad --random-seed is bad usage before anything connects
   session.each(ctx.config, ctx.out, { lock = false }, function(m, _, out)
-    migrate.seed(m, ctx.config, out, ctx.opts.class)
+    migrate.seed(m, ctx.config, out, ctx.opts)
   end)
   return 0
 end

@@ -91,6 +91,8 @@ end
 
 -- db:insert and the COPY it may leave open
 for name, fn in pairs(require("lmigrate.db.bulk")) do DB[name] = fn end
+-- db:table(name [, alias]) and db:query_builder(): the query builder
+require("lmigrate.db.query").install(DB)
 
 function DB:begin()
   if self.depth == 0 then

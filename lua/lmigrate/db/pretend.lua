@@ -52,6 +52,8 @@ function Pretend:first(sql, ...)
 end
 
 Pretend.insert = DB.class.insert
+-- the query builder, whose writes are recorded like execute's
+require("lmigrate.db.query").install(Pretend, { pretend = true })
 
 function Pretend.begin() end
 function Pretend.commit() end

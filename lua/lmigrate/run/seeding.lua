@@ -6,13 +6,14 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.schema.foreign_keys")
 local names = require("lmigrate.names")
+local Seeder = require("lmigrate.seeder")
 
 local Seeds = {}
 Seeds.__index = Seeds
 
 local M = {}
 
--- ctx: { db, schema, path, out }
+-- ctx: { db, schema, path, out[, fake] }: fake, the run's lmigrate.fake
 function M.new(ctx)
   return setmetatable(ctx, Seeds)
 end
@@ -63,8 +64,15 @@ end
 -- run(name): the seeder and whatever it calls
 function Seeds:run(name)
   local entry = load(self, name)
-  local instance = setmetatable({ db = self.db, schema = self.schema, seeds = self },
-                                { __index = entry.class })
+  local class = entry.class
+  local instance = setmetatable({ db = self.db, schema = self.schema, seeds = self,
+                                  fake = self.fake or require("lmigrate.fake") },
+    -- a seeder that is a plain table has the base's call and factory too
+    { __index = function(_, k)
+        local v = class[k]
+        if v == nil then v = Seeder[k] end
+        return v
+      end })
   local t0 = core.clock()
   -- keys.run: the transaction (a savepoint in the caller's), and the
   -- foreign key switches (schema/foreign_keys.lua)

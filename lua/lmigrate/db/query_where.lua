@@ -1,0 +1,299 @@
+-- The where family of the query builder (lmigrate.db.query), HAVING, and a
+-- join's ON. Each call adds one clause, a plain table src/grammar/query.c
+-- writes ({ type = "basic", column, operator, value, boolean_or, ... }).
+-- Bad calls raise at the caller's line, naming the method: an operator the
+-- dialect does not have, a column that is no name, a nil value (Laravel
+-- reads where(c, null) as IS NULL; a nil in Lua is more often a typo, so
+-- IS NULL is where_null(c), or the value lmigrate.null).
+local core = require("lmigrate.core")
+
+local NULL = core.null
+
+return function(M)
+  local Builder, Join = M.Builder, M.Join
+  local fail, push, check_column = M.fail, M.push, M.check_column
+  local is_builder, is_value, is_raw = M.is_builder, M.is_value, M.is_raw
+
+  -- each grammar's operators: { here = {...}, all = {...} }
+  local op_cache = setmetatable({}, { __mode = "k" })
+
+  local function check_op(self, method, op)
+    local ops = op_cache[self.g]
+    if not ops then
+      local here, all = self.g:query_operators()
+      ops = { here = here, all = all }
+      op_cache[self.g] = ops
+    end
+    if type(op) ~= "string" then
+      fail(method, "expects an operator (string), got " .. type(op))
+    end
+    if ops.here[op] or ops.here[op:lower()] then return op end
+    if ops.all[op:lower()] then
+      fail(method, ("operator '%s' is not supported on %s"):format(op, self.g:name()))
+    end
+    fail(method, ("unknown operator '%s'"):format(op))
+  end
+
+  local function check_value(method, v)
+    if v == nil then
+      fail(method, "the value is nil (for IS NULL use where_null, or the value lmigrate.null)")
+    end
+    if not is_value(v) then
+      fail(method, "expects an SQL value (string, number, boolean, lmigrate.null or "
+        .. "lmigrate.raw(sql)), got " .. type(v))
+    end
+    return v
+  end
+
+  local add_where
+
+  -- a group of conditions: fn(query) fills a new builder of the same kind
+  local function nested(self, or_, fn, negate)
+    local q = M.new_like(self)
+    fn(q)
+    if rawget(q, "wheres") == nil then return self end   -- an empty group: nothing
+    return push(self, "wheres", { type = "nested", query = q, negate = negate, boolean_or = or_ })
+  end
+
+  -- where({ a = 1, b = 2 }) (keys sorted) or where({ { "a", 1 }, { "b", ">", 2 } }):
+  -- one group, as Laravel's array of wheres
+  local function where_table(self, method, or_, t, negate)
+    local keys = {}
+    for k in pairs(t) do
+      if type(k) == "string" then keys[#keys + 1] = k
+      elseif math.type(k) ~= "integer" then
+        fail(method, "a table of conditions has a key of type " .. type(k))
+      end
+    end
+    table.sort(keys)
+    return nested(self, or_, function(q)
+      for _, c in ipairs(t) do
+        if type(c) ~= "table" then
+          fail(method, "a list of conditions holds { column, [operator,] value } tables")
+        end
+        add_where(q, method, false, c.n or #c, c[1], c[2], c[3])
+      end
+      for _, k in ipairs(keys) do add_where(q, method, false, 2, k, t[k], nil) end
+    end, negate)
+  end
+
+  -- where(column, op, value), where(column, value), where(fn), where(table)
+  function add_where(self, method, or_, n, column, op, value)
+    if type(column) == "function" then return nested(self, or_, column, nil) end
+    if type(column) == "table" and not is_builder(column) then
+      return where_table(self, method, or_, column, nil)
+    end
+    check_column(method, column)
+    if n < 2 then fail(method, "expects a value after the column") end
+    if n == 2 then op, value = "=", op else op = check_op(self, method, op) end
+    if value == NULL then   -- = null is IS NULL, <> null IS NOT NULL
+      if op ~= "=" and op ~= "<>" and op ~= "!=" then
+        fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
+      end
+      return push(self, "wheres", { type = "null", column = column, negate = op ~= "=" or nil,
+                                    boolean_or = or_ })
+    end
+    if type(value) == "function" or is_builder(value) then
+      return push(self, "wheres", { type = "sub", column = column, operator = op,
+        query = M.subquery(self, method, value), boolean_or = or_ })
+    end
+    check_value(method, value)
+    return push(self, "wheres", { type = "basic", column = column, operator = op, value = value,
+                                  boolean_or = or_ })
+  end
+
+  function Builder:where(column, ...)
+    local op, value = ...
+    return add_where(self, "where", nil, select("#", ...) + 1, column, op, value)
+  end
+
+  function Builder:or_where(column, ...)
+    local op, value = ...
+    return add_where(self, "or_where", true, select("#", ...) + 1, column, op, value)
+  end
+
+  -- where_not(...): NOT (the same conditions where() takes)
+  local function where_not(self, method, or_, n, column, op, value)
+    return nested(self, or_, function(q)
+      add_where(q, method, nil, n, column, op, value)
+    end, true)
+  end
+
+  function Builder:where_not(column, ...)
+    local op, value = ...
+    return where_not(self, "where_not", nil, select("#", ...) + 1, column, op, value)
+  end
+
+  function Builder:or_where_not(column, ...)
+    local op, value = ...
+    return where_not(self, "or_where_not", true, select("#", ...) + 1, column, op, value)
+  end
+
+  -- {======================================================
+  -- in, null, between, column, raw, exists
+  -- ======================================================
+
+  local function where_in(self, method, or_, negate, column, values, ints)
+    check_column(method, column)
+    local clause = { type = ints and "in_int" or "in", column = column, negate = negate, boolean_or = or_ }
+    if type(values) == "function" or is_builder(values) then
+      if ints then fail(method, "expects a list of integers") end
+      clause.query = M.subquery(self, method, values)
+    elseif type(values) == "table" and not is_raw(values) then
+      for i = 1, #values do
+        local v = values[i]
+        if ints and math.type(v) ~= "integer" then
+          fail(method, ("value %d of the list is not an integer"):format(i))
+        elseif not is_value(v) or v == NULL then
+          fail(method, ("value %d of the list is a %s, not an SQL value"):format(i,
+            v == NULL and "lmigrate.null" or type(v)))
+        end
+      end
+      clause.values = values
+    else
+      fail(method, "expects a list of values or a subquery, got " .. type(values))
+    end
+    return push(self, "wheres", clause)
+  end
+
+  function Builder:where_in(c, v) return where_in(self, "where_in", nil, nil, c, v) end
+  function Builder:or_where_in(c, v) return where_in(self, "or_where_in", true, nil, c, v) end
+  function Builder:where_not_in(c, v) return where_in(self, "where_not_in", nil, true, c, v) end
+  function Builder:or_where_not_in(c, v) return where_in(self, "or_where_not_in", true, true, c, v) end
+  -- Laravel's whereIntegerInRaw: integers written in, for lists past the
+  -- dialect's limit of parameters (SQLite 32766, PostgreSQL 65535)
+  function Builder:where_integer_in_raw(c, v)
+    return where_in(self, "where_integer_in_raw", nil, nil, c, v, true)
+  end
+  function Builder:where_integer_not_in_raw(c, v)
+    return where_in(self, "where_integer_not_in_raw", nil, true, c, v, true)
+  end
+
+  -- where_null(column | { columns })
+  local function where_null(self, method, or_, negate, columns)
+    if type(columns) ~= "table" or is_raw(columns) then columns = { columns } end
+    for i, c in ipairs(columns) do
+      check_column(method, c)
+      push(self, "wheres", { type = "null", column = c, negate = negate, boolean_or = i == 1 and or_ or nil })
+    end
+    if columns[1] == nil then fail(method, "expects a column") end
+    return self
+  end
+
+  function Builder:where_null(c) return where_null(self, "where_null", nil, nil, c) end
+  function Builder:or_where_null(c) return where_null(self, "or_where_null", true, nil, c) end
+  function Builder:where_not_null(c) return where_null(self, "where_not_null", nil, true, c) end
+  function Builder:or_where_not_null(c) return where_null(self, "or_where_not_null", true, true, c) end
+
+  -- where_between(column, { low, high })
+  local function between(self, method, list, or_, negate, column, range)
+    check_column(method, column)
+    if type(range) ~= "table" or is_raw(range) then
+      fail(method, "expects a list { low, high }, got " .. type(range))
+    end
+    return push(self, list, { type = "between", column = column, negate = negate, boolean_or = or_,
+      low = check_value(method, range[1]), high = check_value(method, range[2]) })
+  end
+
+  function Builder:where_between(c, r)
+    return between(self, "where_between", "wheres", nil, nil, c, r)
+  end
+
+  function Builder:or_where_between(c, r)
+    return between(self, "or_where_between", "wheres", true, nil, c, r)
+  end
+
+  function Builder:where_not_between(c, r)
+    return between(self, "where_not_between", "wheres", nil, true, c, r)
+  end
+
+  function Builder:or_where_not_between(c, r)
+    return between(self, "or_where_not_between", "wheres", true, true, c, r)
+  end
+
+  -- where_column(first, op, second), where_column(first, second)
+  local function where_column(self, method, or_, n, first, op, second)
+    check_column(method, first)
+    if n == 2 then op, second = "=", op end
+    op = check_op(self, method, op)
+    check_column(method, second)
+    return push(self, "wheres", { type = "column", first = first, operator = op, second = second,
+                                  boolean_or = or_ })
+  end
+  M.where_column = where_column
+
+  function Builder:where_column(a, ...)
+    local op, b = ...
+    return where_column(self, "where_column", nil, select("#", ...) + 1, a, op, b)
+  end
+
+  function Builder:or_where_column(a, ...)
+    local op, b = ...
+    return where_column(self, "or_where_column", true, select("#", ...) + 1, a, op, b)
+  end
+
+  -- where_raw(sql, bindings): SQL with its own ?, its values bound
+  local function where_raw(self, method, list, or_, sql, b)
+    if type(sql) ~= "string" or sql == "" then
+      fail(method, "expects SQL text (string), got " .. type(sql))
+    end
+    return push(self, list, { type = "raw", sql = sql, bindings = M.bindings(method, b), boolean_or = or_ })
+  end
+
+  function Builder:where_raw(sql, b) return where_raw(self, "where_raw", "wheres", nil, sql, b) end
+  function Builder:or_where_raw(sql, b) return where_raw(self, "or_where_raw", "wheres", true, sql, b) end
+
+  local function exists(self, method, or_, negate, q)
+    return push(self, "wheres", { type = "exists", query = M.subquery(self, method, q),
+                                  negate = negate, boolean_or = or_ })
+  end
+
+  function Builder:where_exists(q) return exists(self, "where_exists", nil, nil, q) end
+  function Builder:or_where_exists(q) return exists(self, "or_where_exists", true, nil, q) end
+  function Builder:where_not_exists(q) return exists(self, "where_not_exists", nil, true, q) end
+  function Builder:or_where_not_exists(q) return exists(self, "or_where_not_exists", true, true, q) end
+
+  -- }======================================================
+
+  -- {======================================================
+  -- HAVING and ON
+  -- ======================================================
+
+  local function having(self, method, or_, n, column, op, value)
+    check_column(method, column)
+    if n < 2 then fail(method, "expects a value after the column") end
+    if n == 2 then op, value = "=", op end
+    op = check_op(self, method, op)
+    return push(self, "havings", { type = "basic", column = column, operator = op,
+      value = check_value(method, value), boolean_or = or_ })
+  end
+
+  function Builder:having(c, ...)
+    local op, v = ...
+    return having(self, "having", nil, select("#", ...) + 1, c, op, v)
+  end
+
+  function Builder:or_having(c, ...)
+    local op, v = ...
+    return having(self, "or_having", true, select("#", ...) + 1, c, op, v)
+  end
+
+  function Builder:having_raw(sql, b) return where_raw(self, "having_raw", "havings", nil, sql, b) end
+  function Builder:or_having_raw(sql, b) return where_raw(self, "or_having_raw", "havings", true, sql, b) end
+  function Builder:having_between(c, r) return between(self, "having_between", "havings", nil, nil, c, r) end
+
+  -- on(first, op, second), on(first, second), on(function(join)): columns compared
+  function Join:on(a, ...)
+    local op, b = ...
+    if type(a) == "function" then return nested(self, nil, a, nil) end
+    return where_column(self, "on", nil, select("#", ...) + 1, a, op, b)
+  end
+
+  function Join:or_on(a, ...)
+    local op, b = ...
+    if type(a) == "function" then return nested(self, true, a, nil) end
+    return where_column(self, "or_on", true, select("#", ...) + 1, a, op, b)
+  end
+
+  -- }======================================================
+end

@@ -1,0 +1,46 @@
+-- The word lists of lmigrate.fake: small, built in, no network. The words
+-- are the lorem ipsum list Faker uses; the names are common given names
+-- and surnames; the domains are the ones RFC 2606 keeps for examples.
+return {
+  first_names = {
+    "Ada", "Alan", "Alice", "Amara", "Ana", "Arjun", "Ben", "Bianca", "Carlos", "Chen",
+    "Chloe", "Dario", "David", "Elena", "Emil", "Emma", "Farah", "Felix", "Grace", "Hana",
+    "Hugo", "Ines", "Ivan", "Jack", "Jade", "Jonas", "Julia", "Kai", "Kenji", "Lara",
+    "Leo", "Lina", "Lucas", "Maya", "Mateo", "Mia", "Nadia", "Noah", "Nora", "Omar",
+    "Olga", "Pablo", "Priya", "Quentin", "Rosa", "Sam", "Sara", "Tariq", "Tess", "Theo",
+    "Uma", "Victor", "Wei", "Yara", "Yusuf", "Zoe",
+  },
+  last_names = {
+    "Adams", "Alvarez", "Andersen", "Baker", "Bauer", "Bianchi", "Brown", "Chen", "Clark",
+    "Costa", "Davis", "Diaz", "Dubois", "Evans", "Fischer", "Garcia", "Gomez", "Hansen",
+    "Hughes", "Ivanova", "Jensen", "Johnson", "Kato", "Khan", "Kim", "Kowalski", "Lee",
+    "Lopez", "Martin", "Meyer", "Moreau", "Murphy", "Nakamura", "Nguyen", "Novak", "Okafor",
+    "Olsen", "Patel", "Pereira", "Petrov", "Quinn", "Rossi", "Santos", "Schmidt", "Silva",
+    "Singh", "Smith", "Suzuki", "Taylor", "Wagner", "Walker", "Wang", "Weber", "Young",
+  },
+  words = {
+    "alias", "consequatur", "aut", "perferendis", "sit", "voluptatem", "accusantium",
+    "doloremque", "aperiam", "eaque", "ipsa", "quae", "ab", "illo", "inventore", "veritatis",
+    "et", "quasi", "architecto", "beatae", "vitae", "dicta", "sunt", "explicabo", "aspernatur",
+    "odit", "fugit", "sed", "quia", "consequuntur", "magni", "dolores", "eos", "qui",
+    "ratione", "sequi", "nesciunt", "neque", "dolorem", "ipsum", "dolor", "amet",
+    "consectetur", "adipisci", "velit", "non", "numquam", "eius", "modi", "tempora",
+    "incidunt", "ut", "labore", "dolore", "magnam", "aliquam", "quaerat", "enim", "ad",
+    "minima", "veniam", "quis", "nostrum", "exercitationem", "ullam", "corporis",
+    "nemo", "ipsam", "voluptas", "suscipit", "laboriosam", "nisi", "aliquid", "ex", "ea",
+    "commodi", "autem", "vel", "eum", "iure", "reprehenderit", "in", "voluptate", "esse",
+    "quam", "nihil", "molestiae", "iusto", "odio", "dignissimos", "ducimus", "blanditiis",
+    "praesentium", "laudantium", "totam", "rem", "voluptatum", "deleniti", "atque",
+    "corrupti", "quos", "quas", "molestias", "excepturi", "sint", "occaecati", "cupiditate",
+    "provident", "perspiciatis", "unde", "omnis", "iste", "natus", "error", "similique",
+    "culpa", "officia", "deserunt", "mollitia", "animi", "id", "est", "laborum", "dolorum",
+    "fuga", "harum", "quidem", "rerum", "facilis", "expedita", "distinctio", "nam",
+    "libero", "tempore", "cum", "soluta", "nobis", "eligendi", "optio", "cumque",
+    "impedit", "quo", "porro", "quisquam", "minus", "quod", "maxime", "placeat",
+    "facere", "possimus", "assumenda", "repellendus", "temporibus", "quibusdam",
+    "officiis", "debitis", "saepe", "eveniet", "voluptates", "repudiandae", "recusandae",
+    "itaque", "earum", "hic", "tenetur", "a", "sapiente", "delectus", "reiciendis",
+    "voluptatibus", "maiores", "doloribus", "asperiores", "repellat",
+  },
+  domains = { "example.com", "example.org", "example.net" },
+}

@@ -1,0 +1,857 @@
+/*
+** query.c
+** The query builder's compiler, after Laravel's query grammars: a query
+** collected by lua/lmigrate/db/query.lua as plain tables becomes one
+** statement of SQL for a dialect, every identifier quoted by the schema
+** grammar's own quoting (lm_quote_identn, %I) and every value a '?'
+** placeholder whose value goes, in order, into a list returned with it.
+** Only two things are pasted: lmigrate.raw(...) text and select_raw/
+** where_raw SQL, which the user wrote as SQL; and integers checked to be
+** integers (LIMIT, OFFSET, where_integer_in_raw).
+**
+** A query (a builder table, read raw so that its methods never answer):
+**   tbl     "t" | "t as a" | lmigrate.raw | a builder (a subquery)
+**   as      alias of tbl          cols   { column | raw | {raw=,bindings=}
+**                                          | {sub=builder, as=alias} }
+**   dist    true: DISTINCT        joins  { join }   (a join is a query
+**   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS")
+**   groups  { column | raw }      havings { clause }
+**   orders  { {column=, dir="ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
+**   lim, off  integers            lock  "update" | "share"
+**   unions  { {query=, all=} }    uorders, ulim, uoff: of the union
+** A clause: { type, boolean_or, ... } with type
+**   basic   column operator value     sub      column operator query
+**   in      column values|query negate   in_int  column values negate
+**   null    column negate             between  column values {lo, hi} negate
+**   column  first operator second     raw      sql bindings
+**   nested  query negate              exists   query negate
+**
+** The Lua stack and luaL_Buffer: a buffer's additions must find it at the
+** top of the stack. So a query table is always read from a fixed index
+** below the buffer writing it (each lmq_field pushed, read, popped before the
+** next addition), and a nested query (a subquery, a group, a join) is
+** pushed and written by a buffer of its own above it, whose text is then
+** added to the outer one. Strings read from the tables stay alive in them.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+LM_NORETURN void lmq_error (QState *s, const char *fmt, ...) {
+  va_list ap;
+  lua_State *L = s->L;
+  lua_pushfstring(L, "lmigrate: query:%s: ", s->method);
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 2);
+  lua_error(L);
+  abort();  /* not reached */
+}
+
+void lmq_init (Q *q, QState *s, int t) {
+  q->c.L = s->L;
+  q->c.g = s->g;
+  q->c.bp = NULL;
+  q->c.list = 0;
+  q->c.n = 0;
+  q->c.rebuild = 0;
+  q->s = s;
+  q->t = t;
+  luaL_buffinit(s->L, &q->c.b);
+}
+
+
+
+/*
+** {======================================================
+** Reading the tables
+** =======================================================
+*/
+
+/* pushes t[k] (raw); returns its type */
+int lmq_field (lua_State *L, int t, const char *k) {
+  lua_pushstring(L, k);
+  return lua_rawget(L, t);
+}
+
+/* t[k] as a string, NULL when nil; the string lives on in t */
+const char *lmq_getstr (QState *s, int t, const char *k) {
+  const char *v = NULL;
+  int tt = lmq_field(s->L, t, k);
+  if (tt == LUA_TSTRING) v = lua_tostring(s->L, -1);
+  else if (tt != LUA_TNIL) lmq_error(s, "'%s' is a %s (a bug in query.lua)", k,
+                                  luaL_typename(s->L, -1));
+  lua_pop(s->L, 1);
+  return v;
+}
+
+int lmq_getbool (lua_State *L, int t, const char *k) {
+  int v;
+  lmq_field(L, t, k);
+  v = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* t[k] as an integer, or -1 when nil */
+lua_Integer lmq_getint (QState *s, int t, const char *k) {
+  int isint;
+  lua_Integer v = -1;
+  if (lmq_field(s->L, t, k) != LUA_TNIL) {
+    v = lua_tointegerx(s->L, -1, &isint);
+    if (!isint || v < 0) lmq_error(s, "%s must be a non-negative integer", k);
+  }
+  lua_pop(s->L, 1);
+  return v;
+}
+
+/* the length of the list t[k] (0: nil) */
+lua_Integer lmq_listlen (lua_State *L, int t, const char *k) {
+  lua_Integer n = 0;
+  if (lmq_field(L, t, k) == LUA_TTABLE) n = (lua_Integer)lua_rawlen(L, -1);
+  lua_pop(L, 1);
+  return n;
+}
+
+/* pushes t[k][i]; returns its type */
+static int elem (lua_State *L, int t, const char *k, lua_Integer i) {
+  int tt;
+  lmq_field(L, t, k);
+  tt = lua_rawgeti(L, -1, i);
+  lua_remove(L, -2);
+  return tt;
+}
+
+/* pushes t[k][i][f]; returns its type */
+static int part (lua_State *L, int t, const char *k, lua_Integer i,
+                 const char *f) {
+  int tt;
+  elem(L, t, k, i);
+  tt = lmq_field(L, lua_gettop(L), f);
+  lua_remove(L, -2);
+  return tt;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Names, values, raw SQL
+** =======================================================
+*/
+
+static int isblank_ (char ch) {
+  return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+/*
+** Where " as " (blanks, AS in any case, blanks) splits 'name': sets
+** '*alias' past it and returns where the blanks begin, or NULL
+*/
+static const char *findas (const char *s, const char *e, const char **alias) {
+  const char *p;
+  for (p = s; p + 4 <= e; p++) {
+    const char *a = p;
+    if (!isblank_(*p)) continue;
+    while (a < e && isblank_(*a)) a++;
+    if (a + 2 < e && (a[0] | 0x20) == 'a' && (a[1] | 0x20) == 's' && isblank_(a[2])) {
+      a += 2;
+      while (a < e && isblank_(*a)) a++;
+      if (a < e) {
+        *alias = a;
+        return p;
+      }
+    }
+  }
+  return NULL;
+}
+
+/* "t.c" as "t"."c", "t.*" as "t".* */
+static void adddotted (Q *q, const char *s, const char *e) {
+  const char *p = s;
+  for (;;) {
+    const char *dot = memchr(p, '.', (size_t)(e - p));
+    const char *end = dot ? dot : e;
+    if (end == p) lmq_error(q->s, "'%s' has an empty name part", s);
+    if (end - p == 1 && *p == '*') luaL_addchar(B(q), '*');
+    else lm_quote_identn(B(q), p, (size_t)(end - p), q->s->g->quote);
+    if (!dot) return;
+    luaL_addchar(B(q), '.');
+    p = dot + 1;
+  }
+}
+
+/*
+** A name as Laravel's wrap() writes it: "a.b as c" is "a"."b" AS "c"; with
+** 'alias' 0 the alias is left out (INSERT INTO, a table for a row id)
+*/
+void lmq_addname (Q *q, const char *s, size_t len, int alias) {
+  const char *e = s + len, *as = NULL, *at;
+  if (strlen(s) != len) lmq_error(q->s, "a name must not contain a NUL byte");
+  if (len == 0) lmq_error(q->s, "a name must not be empty");
+  at = findas(s, e, &as);
+  adddotted(q, s, at ? at : e);
+  if (at && alias) {
+    luaL_addstring(B(q), " AS ");
+    lm_quote_identn(B(q), as, (size_t)(e - as), q->s->g->quote);
+  }
+}
+
+/* the text of the Raw at the top; pops it (the text lives on in the Raw) */
+static const char *poprawtext (lua_State *L) {
+  const char *sql;
+  lua_getiuservalue(L, -1, 1);
+  sql = lua_tostring(L, -1);
+  lua_pop(L, 2);
+  return sql;
+}
+
+/*
+** Writes the column (a string or lmigrate.raw) at the top, popping it
+*/
+static void addident (Q *q, int alias) {
+  lua_State *L = q->s->L;
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    lua_pop(L, 1);
+    lmq_addname(q, s, len, alias);
+  }
+  else if (luaL_testudata(L, -1, LM_RAW) != NULL)
+    luaL_addstring(B(q), poprawtext(L));
+  else
+    lmq_error(q->s, "a column must be a name (string) or lmigrate.raw(sql), got %s",
+           luaL_typename(L, -1));
+}
+
+/*
+** The value at the top: bound (a '?') or, for lmigrate.raw, pasted; pops
+** it. Returns 0, leaving it, for what is no SQL value: the caller says
+** where it was (lmq_badvalue).
+*/
+int lmq_addvalue (Q *q) {
+  lua_State *L = q->s->L;
+  switch (lua_type(L, -1)) {
+    case LUA_TBOOLEAN: case LUA_TNUMBER: case LUA_TSTRING:
+      break;
+    case LUA_TLIGHTUSERDATA:
+      if (!lm_isnull(L, -1)) return 0;
+      break;
+    case LUA_TUSERDATA:
+      if (luaL_testudata(L, -1, LM_RAW) == NULL) return 0;
+      luaL_addstring(B(q), poprawtext(L));
+      return 1;
+    default:
+      return 0;
+  }
+  lua_rawseti(L, q->s->binds, ++q->s->n);
+  luaL_addchar(B(q), '?');
+  return 1;
+}
+
+/* raises for the value lmq_addvalue left at the top; 'fmt' says where it was */
+LM_NORETURN void lmq_badvalue (Q *q, const char *fmt, ...) {
+  lua_State *L = q->s->L;
+  const char *tn = luaL_typename(L, -1);
+  va_list ap;
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lmq_error(q->s, "%s is a %s, not an SQL value (string, number, boolean, "
+         "lmigrate.null or lmigrate.raw(sql))", lua_tostring(L, -1), tn);
+}
+
+/*
+** The SQL text with its own '?' at the top, { raw = sql, bindings = {} }
+** or { sql = sql, bindings = {} } (where_raw): its values are bound, it is
+** pasted; pops it
+*/
+static void addraw (Q *q) {
+  lua_State *L = q->s->L;
+  int t = lua_gettop(L), expected;
+  lua_Integer i, n;
+  size_t len;
+  const char *sql;
+  if (lmq_field(L, t, "raw") == LUA_TNIL) {
+    lua_pop(L, 1);
+    lmq_field(L, t, "sql");
+  }
+  sql = lua_tolstring(L, -1, &len);
+  if (sql == NULL) lmq_error(q->s, "raw SQL must be a string");
+  lua_pop(L, 1);
+  n = (lmq_field(L, t, "bindings") == LUA_TTABLE) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  expected = lm_sqlparams(q->s->g->sql, sql, len);
+  if (expected != n)
+    lmq_error(q->s, "the SQL '%s' takes %d value(s), got %d", sql, expected, (int)n);
+  for (i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    lua_rawseti(L, q->s->binds, ++q->s->n);
+  }
+  lua_pop(L, 2);
+  luaL_addlstring(B(q), sql, len);
+}
+
+/* the operator 'op' of the dialect; raises for another */
+static void addoperator (Q *q, const char *op);
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Nested queries
+** =======================================================
+*/
+
+typedef void (*Writer) (Q *q);
+
+/*
+** Writes the table at the top with 'w', in a buffer of its own, and adds
+** the text; pops the table
+*/
+static void nested (Q *q, Writer w) {
+  Q sub;
+  lua_State *L = q->s->L;
+  int t = lua_gettop(L);
+  if (!lua_istable(L, t)) lmq_error(q->s, "a subquery must be a query builder");
+  lmq_init(&sub, q->s, t);
+  w(&sub);
+  luaL_pushresult(B(&sub));
+  lua_remove(L, t);
+  luaL_addvalue(B(q));
+}
+
+static void addclauses (Q *q, const char *list);
+
+/* the WHERE clauses of the query at the top, as a group */
+static void writewheres (Q *q) {
+  addclauses(q, "wheres");
+}
+
+/* "(<select>)" of the query at the top; pops it */
+static void addsubquery (Q *q) {
+  luaL_addchar(B(q), '(');
+  nested(q, lmq_select);
+  luaL_addchar(B(q), ')');
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** WHERE, HAVING and ON clauses
+** =======================================================
+*/
+
+static void clausecolumn (Q *q, const char *list, lua_Integer i, const char *f);
+
+/* the integer at the top, written as such (where_integer_in_raw); pops it */
+static void addinteger (Q *q, lua_Integer j) {
+  lua_State *L = q->s->L;
+  char num[32];
+  int isint;
+  lua_Integer v = lua_tointegerx(L, -1, &isint);
+  if (!isint || lua_type(L, -1) != LUA_TNUMBER)
+    lmq_error(q->s, "value %d of the list is not an integer", (int)j);
+  lua_pop(L, 1);
+  snprintf(num, sizeof(num), LUA_INTEGER_FMT, (LUAI_UACINT)v);
+  luaL_addstring(B(q), num);
+}
+
+typedef enum Kind {
+  K_BASIC, K_SUB, K_IN, K_IN_INT, K_NULL, K_BETWEEN, K_COLUMN, K_RAW,
+  K_NESTED, K_EXISTS
+} Kind;
+
+static const char *const kinds[] = {
+  "basic", "sub", "in", "in_int", "null", "between", "column", "raw",
+  "nested", "exists", NULL
+};
+
+/*
+** "c" [NOT ]IN (?, ?) or (subquery); as Laravel, an empty list is
+** 0 = 1 (never true) and for NOT IN 1 = 1
+*/
+static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints) {
+  lua_State *L = q->s->L;
+  lua_Integer j, n;
+  if (part(L, q->t, list, i, "query") == LUA_TTABLE) {
+    lua_pop(L, 1);
+    clausecolumn(q, list, i, "column");
+    luaL_addstring(B(q), negate ? " NOT IN " : " IN ");
+    part(L, q->t, list, i, "query");
+    addsubquery(q);
+    return;
+  }
+  lua_pop(L, 1);
+  part(L, q->t, list, i, "values");
+  n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  if (n == 0) {
+    luaL_addstring(B(q), negate ? "1 = 1" : "0 = 1");
+    return;
+  }
+  clausecolumn(q, list, i, "column");
+  luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
+  for (j = 1; j <= n; j++) {
+    if (j > 1) luaL_addstring(B(q), ", ");
+    part(L, q->t, list, i, "values");
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    if (ints) addinteger(q, j);
+    else if (!lmq_addvalue(q)) lmq_badvalue(q, "value %d of the list", (int)j);
+  }
+  luaL_addchar(B(q), ')');
+}
+
+/* the value 'f' of clause i, as a '?' (or raw) */
+static void clausevalue (Q *q, const char *list, lua_Integer i, const char *f) {
+  part(q->s->L, q->t, list, i, f);
+  if (!lmq_addvalue(q)) lmq_badvalue(q, "the value");
+}
+
+static void clausecolumn (Q *q, const char *list, lua_Integer i, const char *f) {
+  part(q->s->L, q->t, list, i, f);
+  addident(q, 0);
+}
+
+/* clause i of the list; 'first': no AND/OR before it */
+static void addclause (Q *q, const char *list, lua_Integer i, int first) {
+  lua_State *L = q->s->L;
+  int e, kind, negate, or_;
+  const char *op;
+  elem(L, q->t, list, i);
+  e = lua_gettop(L);
+  if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
+  lmq_field(L, e, "type");
+  kind = luaL_checkoption(L, -1, NULL, kinds);
+  lua_pop(L, 1);
+  negate = lmq_getbool(L, e, "negate");
+  or_ = lmq_getbool(L, e, "boolean_or");
+  op = lmq_getstr(q->s, e, "operator");
+  lua_pop(L, 1);
+  if (!first) luaL_addstring(B(q), or_ ? " OR " : " AND ");
+  switch (kind) {
+    case K_BASIC: case K_SUB:
+      clausecolumn(q, list, i, "column");
+      luaL_addchar(B(q), ' ');
+      addoperator(q, op);
+      luaL_addchar(B(q), ' ');
+      if (kind == K_BASIC) clausevalue(q, list, i, "value");
+      else { part(L, q->t, list, i, "query"); addsubquery(q); }
+      break;
+    case K_IN: case K_IN_INT:
+      addin(q, list, i, negate, kind == K_IN_INT);
+      break;
+    case K_NULL:
+      clausecolumn(q, list, i, "column");
+      luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
+      break;
+    case K_BETWEEN: {
+      clausecolumn(q, list, i, "column");
+      luaL_addstring(B(q), negate ? " NOT BETWEEN " : " BETWEEN ");
+      clausevalue(q, list, i, "low");
+      luaL_addstring(B(q), " AND ");
+      clausevalue(q, list, i, "high");
+      break;
+    }
+    case K_COLUMN:
+      clausecolumn(q, list, i, "first");
+      luaL_addchar(B(q), ' ');
+      addoperator(q, op);
+      luaL_addchar(B(q), ' ');
+      clausecolumn(q, list, i, "second");
+      break;
+    case K_RAW:
+      elem(L, q->t, list, i);
+      addraw(q);
+      break;
+    case K_NESTED:
+      luaL_addstring(B(q), negate ? "NOT (" : "(");
+      part(L, q->t, list, i, "query");
+      nested(q, writewheres);
+      luaL_addchar(B(q), ')');
+      break;
+    default:   /* K_EXISTS */
+      luaL_addstring(B(q), negate ? "NOT EXISTS " : "EXISTS ");
+      part(L, q->t, list, i, "query");
+      addsubquery(q);
+      break;
+  }
+}
+
+static void addclauses (Q *q, const char *list) {
+  lua_Integer i, n = lmq_listlen(q->s->L, q->t, list);
+  if (n == 0) lmq_error(q->s, "a group of conditions is empty");
+  for (i = 1; i <= n; i++) addclause(q, list, i, i == 1);
+}
+
+/* " WHERE ..." (or HAVING, ON) when the list has clauses */
+void lmq_addwhere (Q *q, const char *word, const char *list) {
+  if (lmq_listlen(q->s->L, q->t, list) == 0) return;
+  luaL_addstring(B(q), word);
+  addclauses(q, list);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Operators
+** =======================================================
+*/
+
+#define OPS_ALL  (LM_OPS_SQLITE | LM_OPS_POSTGRES | LM_OPS_MYSQL)
+
+/* what where() takes (any case) and what is written */
+static const struct { const char *op, *sql; unsigned in; } operators[] = {
+  {"=", "=", OPS_ALL}, {"<", "<", OPS_ALL}, {">", ">", OPS_ALL},
+  {"<=", "<=", OPS_ALL}, {">=", ">=", OPS_ALL}, {"<>", "<>", OPS_ALL},
+  {"!=", "!=", OPS_ALL}, {"like", "LIKE", OPS_ALL},
+  {"not like", "NOT LIKE", OPS_ALL}, {"&", "&", OPS_ALL}, {"|", "|", OPS_ALL},
+  {"<<", "<<", OPS_ALL}, {">>", ">>", OPS_ALL},
+  /* SQLite */
+  {"glob", "GLOB", LM_OPS_SQLITE}, {"not glob", "NOT GLOB", LM_OPS_SQLITE},
+  {"is", "IS", LM_OPS_SQLITE}, {"is not", "IS NOT", LM_OPS_SQLITE},
+  /* PostgreSQL; a '?' is written '??', the driver's literal '?' */
+  {"ilike", "ILIKE", LM_OPS_POSTGRES}, {"not ilike", "NOT ILIKE", LM_OPS_POSTGRES},
+  {"~", "~", LM_OPS_POSTGRES}, {"~*", "~*", LM_OPS_POSTGRES},
+  {"!~", "!~", LM_OPS_POSTGRES}, {"!~*", "!~*", LM_OPS_POSTGRES},
+  {"similar to", "SIMILAR TO", LM_OPS_POSTGRES},
+  {"not similar to", "NOT SIMILAR TO", LM_OPS_POSTGRES},
+  {"is distinct from", "IS DISTINCT FROM", LM_OPS_POSTGRES},
+  {"is not distinct from", "IS NOT DISTINCT FROM", LM_OPS_POSTGRES},
+  {"@>", "@>", LM_OPS_POSTGRES}, {"<@", "<@", LM_OPS_POSTGRES},
+  {"&&", "&&", LM_OPS_POSTGRES}, {"||", "||", LM_OPS_POSTGRES},
+  {"@@", "@@", LM_OPS_POSTGRES}, {"#", "#", LM_OPS_POSTGRES},
+  {"#-", "#-", LM_OPS_POSTGRES}, {"?", "?", LM_OPS_POSTGRES},
+  {"?|", "?|", LM_OPS_POSTGRES}, {"?&", "?&", LM_OPS_POSTGRES},
+  /* MySQL */
+  {"<=>", "<=>", LM_OPS_MYSQL}, {"^", "^", LM_OPS_MYSQL},
+  {"regexp", "REGEXP", LM_OPS_MYSQL}, {"not regexp", "NOT REGEXP", LM_OPS_MYSQL},
+  {"rlike", "RLIKE", LM_OPS_MYSQL}, {"not rlike", "NOT RLIKE", LM_OPS_MYSQL},
+  {"like binary", "LIKE BINARY", LM_OPS_MYSQL},
+  {"sounds like", "SOUNDS LIKE", LM_OPS_MYSQL}
+};
+
+#define NOPS  (sizeof(operators) / sizeof(operators[0]))
+
+/* the index of 'op' among the operators, or -1 */
+static int findop (const char *op) {
+  size_t i;
+  for (i = 0; i < NOPS; i++)
+    if (lm_iequal(op, operators[i].op)) return (int)i;
+  return -1;
+}
+
+static void addoperator (Q *q, const char *op) {
+  const char *p;
+  int i = (op != NULL) ? findop(op) : -1;
+  if (i < 0) lmq_error(q->s, "unknown operator '%s'", op ? op : "(none)");
+  if (!(operators[i].in & q->s->qg->ops))
+    lmq_error(q->s, "operator '%s' is not supported on %s", op, q->s->g->name);
+  for (p = operators[i].sql; *p; p++) {
+    if (*p == '?' && (q->s->g->sql->flags & LM_SQL_QQ)) luaL_addchar(B(q), '?');
+    luaL_addchar(B(q), *p);
+  }
+}
+
+/*
+** g:query_operators() -> { [op] = true } of this dialect, { [op] = true }
+** of every dialect: what where() checks its operator against
+*/
+int lmq_operators (lua_State *L) {
+  const lm_Grammar *g = lm_checkgrammar(L, 1);
+  size_t i;
+  lua_createtable(L, 0, (int)NOPS);
+  lua_createtable(L, 0, (int)NOPS);
+  for (i = 0; i < NOPS; i++) {
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, operators[i].op);
+    if (operators[i].in & g->query->ops) {
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -3, operators[i].op);
+    }
+  }
+  return 2;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** SELECT
+** =======================================================
+*/
+
+/* the select list: a column, raw SQL, or a subquery with its alias */
+static void addselected (Q *q, lua_Integer i) {
+  lua_State *L = q->s->L;
+  int e;
+  if (elem(L, q->t, "cols", i) != LUA_TTABLE) {
+    addident(q, 1);
+    return;
+  }
+  e = lua_gettop(L);
+  if (lmq_field(L, e, "sub") == LUA_TTABLE) {
+    const char *as;
+    lua_pop(L, 1);
+    as = lmq_getstr(q->s, e, "as");
+    lmq_field(L, e, "sub");
+    lua_remove(L, e);
+    addsubquery(q);
+    if (as) lm_addf(&q->c, " AS %I", as);
+    return;
+  }
+  lua_pop(L, 1);
+  addraw(q);
+}
+
+static void addcolumns (Q *q) {
+  lua_Integer i, n = lmq_listlen(q->s->L, q->t, "cols");
+  if (n == 0) luaL_addchar(B(q), '*');
+  for (i = 1; i <= n; i++) {
+    if (i > 1) luaL_addstring(B(q), ", ");
+    addselected(q, i);
+  }
+}
+
+/* the table of the query: a name, raw SQL or a subquery, and its alias */
+void lmq_addtable (Q *q, int alias) {
+  lua_State *L = q->s->L;
+  const char *as = lmq_getstr(q->s, q->t, "as");
+  int tt = lmq_field(L, q->t, "tbl");
+  if (tt == LUA_TTABLE) {
+    if (!alias) lmq_error(q->s, "the table is a subquery, not a table name");
+    addsubquery(q);
+  }
+  else if (tt == LUA_TNIL) lmq_error(q->s, "the query has no table (from)");
+  else addident(q, alias);
+  if (as && alias) lm_addf(&q->c, " AS %I", as);
+}
+
+/* the name the query's rows go by: its alias, else its table */
+void lmq_addrowsource (Q *q) {
+  lua_State *L = q->s->L;
+  const char *as = lmq_getstr(q->s, q->t, "as");
+  size_t len;
+  const char *s, *e, *alias = NULL, *at;
+  if (as) { lm_addf(&q->c, "%I", as); return; }
+  if (lmq_field(L, q->t, "tbl") != LUA_TSTRING)
+    lmq_error(q->s, "the table must be a name here");
+  s = lua_tolstring(L, -1, &len);
+  lua_pop(L, 1);
+  e = s + len;
+  at = findas(s, e, &alias);
+  if (at) lm_quote_identn(B(q), alias, (size_t)(e - alias), q->s->g->quote);
+  else lmq_addname(q, s, len, 0);
+}
+
+static const char *const joinkinds[] = {"INNER", "LEFT", "RIGHT", "CROSS", NULL};
+
+/* the join at the top: KIND JOIN table[ ON clauses] */
+static void writejoin (Q *q) {
+  lua_State *L = q->s->L;
+  lmq_field(L, q->t, "kind");
+  lua_pushstring(L, joinkinds[luaL_checkoption(L, -1, "INNER", joinkinds)]);
+  lua_remove(L, -2);
+  luaL_addvalue(B(q));
+  luaL_addstring(B(q), " JOIN ");
+  lmq_addtable(q, 1);
+  lmq_addwhere(q, " ON ", "wheres");
+}
+
+void lmq_addjoins (Q *q) {
+  lua_Integer i, n = lmq_listlen(q->s->L, q->t, "joins");
+  for (i = 1; i <= n; i++) {
+    luaL_addchar(B(q), ' ');
+    elem(q->s->L, q->t, "joins", i);
+    nested(q, writejoin);
+  }
+}
+
+static void addgroups (Q *q) {
+  lua_State *L = q->s->L;
+  lua_Integer i, n = lmq_listlen(L, q->t, "groups");
+  for (i = 1; i <= n; i++) {
+    luaL_addstring(B(q), i == 1 ? " GROUP BY " : ", ");
+    if (elem(L, q->t, "groups", i) == LUA_TTABLE) addraw(q);
+    else addident(q, 0);
+  }
+}
+
+void lmq_addorders (Q *q, const char *list) {
+  lua_State *L = q->s->L;
+  lua_Integer i, n = lmq_listlen(L, q->t, list);
+  for (i = 1; i <= n; i++) {
+    const char *dir;
+    int e;
+    luaL_addstring(B(q), i == 1 ? " ORDER BY " : ", ");
+    elem(L, q->t, list, i);
+    e = lua_gettop(L);
+    if (lmq_getbool(L, e, "random")) {
+      lua_pop(L, 1);
+      luaL_addstring(B(q), q->s->qg->random);
+      continue;
+    }
+    dir = lmq_getstr(q->s, e, "dir");
+    if (lmq_field(L, e, "column") == LUA_TNIL) {
+      lua_pop(L, 1);
+      addraw(q);
+      continue;
+    }
+    lua_remove(L, e);
+    addident(q, 0);
+    if (dir == NULL || (strcmp(dir, "ASC") != 0 && strcmp(dir, "DESC") != 0))
+      lmq_error(q->s, "an order's direction must be ASC or DESC");
+    luaL_addchar(B(q), ' ');
+    luaL_addstring(B(q), dir);
+  }
+}
+
+void lmq_addlimit (Q *q, const char *lim, const char *off) {
+  char num[64];
+  lua_Integer l = lmq_getint(q->s, q->t, lim), o = lmq_getint(q->s, q->t, off);
+  if (l >= 0) {
+    snprintf(num, sizeof(num), " LIMIT " LUA_INTEGER_FMT, (LUAI_UACINT)l);
+    luaL_addstring(B(q), num);
+  }
+  else if (o >= 0 && q->s->qg->no_limit) {
+    luaL_addchar(B(q), ' ');
+    luaL_addstring(B(q), q->s->qg->no_limit);
+  }
+  if (o >= 0) {
+    snprintf(num, sizeof(num), " OFFSET " LUA_INTEGER_FMT, (LUAI_UACINT)o);
+    luaL_addstring(B(q), num);
+  }
+}
+
+static void addlock (Q *q) {
+  const char *lock = lmq_getstr(q->s, q->t, "lock");
+  const char *sql = NULL;
+  if (lock == NULL) return;
+  if (strcmp(lock, "update") == 0) sql = q->s->qg->lock_update;
+  else if (strcmp(lock, "share") == 0) sql = q->s->qg->lock_share;
+  else lmq_error(q->s, "lock must be 'update' or 'share'");
+  if (sql) luaL_addstring(B(q), sql);
+}
+
+/* the aggregate of the compilation: FN(column) */
+const char *const lmq_aggregates[] = {"count", "min", "max", "sum", "avg", NULL};
+static const char *const aggsql[] = {"COUNT", "MIN", "MAX", "SUM", "AVG"};
+
+static void addaggregate (Q *q, const Agg *a, int distinct) {
+  lua_State *L = q->s->L;
+  luaL_addstring(B(q), aggsql[a->fn]);
+  luaL_addchar(B(q), '(');
+  if (lua_type(L, a->column) == LUA_TSTRING && strcmp(lua_tostring(L, a->column), "*") == 0)
+    luaL_addchar(B(q), '*');
+  else {
+    if (distinct) luaL_addstring(B(q), "DISTINCT ");
+    lua_pushvalue(L, a->column);
+    addident(q, 0);
+  }
+  lm_addf(&q->c, ") AS %I", "aggregate");
+}
+
+/*
+** SELECT cols FROM ... joins WHERE GROUP BY HAVING ORDER BY LIMIT, or
+** with 'cols' another select list (an aggregate: no order, no limit)
+*/
+void lmq_components (Q *q, Cols cols, const Agg *a) {
+  int distinct = lmq_getbool(q->s->L, q->t, "dist");
+  luaL_addstring(B(q), "SELECT ");
+  if (cols == COLS_AGGREGATE && a != NULL) addaggregate(q, a, distinct);
+  else {
+    if (distinct) luaL_addstring(B(q), "DISTINCT ");
+    if (cols == COLS_ROWID) {
+      lmq_addrowsource(q);
+      lm_addf(&q->c, ".%I", q->s->qg->rowid);
+    }
+    else addcolumns(q);
+  }
+  if (lmq_field(q->s->L, q->t, "tbl") != LUA_TNIL) {
+    lua_pop(q->s->L, 1);
+    luaL_addstring(B(q), " FROM ");
+    lmq_addtable(q, 1);
+  }
+  else lua_pop(q->s->L, 1);
+  lmq_addjoins(q);
+  lmq_addwhere(q, " WHERE ", "wheres");
+  addgroups(q);
+  lmq_addwhere(q, " HAVING ", "havings");
+  if (cols == COLS_AGGREGATE) return;
+  lmq_addorders(q, "orders");
+  lmq_addlimit(q, "lim", "off");
+  addlock(q);
+}
+
+/* a member of a union, in the parentheses of the dialect */
+static void unionmember (Q *q, Writer w) {
+  luaL_addstring(B(q), q->s->qg->union_select ? "SELECT * FROM (" : "(");
+  w(q);
+  luaL_addchar(B(q), ')');
+}
+
+static void writecomponents (Q *q) {
+  lmq_components(q, COLS_QUERY, NULL);
+}
+
+static void writemember (Q *q) {
+  unionmember(q, lmq_select);
+}
+
+void lmq_select (Q *q) {
+  lua_State *L = q->s->L;
+  lua_Integer i, n = lmq_listlen(L, q->t, "unions");
+  if (n == 0) {
+    lmq_components(q, COLS_QUERY, NULL);
+    return;
+  }
+  unionmember(q, writecomponents);
+  for (i = 1; i <= n; i++) {
+    int e;
+    elem(L, q->t, "unions", i);
+    e = lua_gettop(L);
+    luaL_addstring(B(q), lmq_getbool(L, e, "all") ? " UNION ALL " : " UNION ");
+    lmq_field(L, e, "query");
+    lua_remove(L, e);
+    nested(q, writemember);
+  }
+  lmq_addorders(q, "uorders");
+  lmq_addlimit(q, "ulim", "uoff");
+}
+
+/*
+** SELECT FN(c) AS "aggregate" FROM ...; over the whole query as a
+** subquery when its rows are not the table's (unions, groups, HAVING,
+** DISTINCT columns): count() counts the rows get() returns
+*/
+void lmq_aggregate (Q *q, const Agg *a) {
+  lua_State *L = q->s->L;
+  int wrap = lmq_listlen(L, q->t, "unions") > 0 || lmq_listlen(L, q->t, "havings") > 0;
+  if (a->fn == 0)
+    wrap = wrap || lmq_listlen(L, q->t, "groups") > 0 ||
+           (lmq_getbool(L, q->t, "dist") && lmq_listlen(L, q->t, "cols") > 0);
+  if (!wrap) {
+    lmq_components(q, COLS_AGGREGATE, a);
+    return;
+  }
+  luaL_addstring(B(q), "SELECT ");
+  addaggregate(q, a, 0);
+  luaL_addstring(B(q), " FROM (");
+  lmq_select(q);
+  lm_addf(&q->c, ") AS %I", "temp_table");
+}
+
+/* }====================================================== */
+
+

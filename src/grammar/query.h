@@ -1,0 +1,136 @@
+/*
+** query.h
+** The query builder's grammar: how each dialect writes the statements of
+** self.db:table(...) (SELECT, INSERT, UPDATE, DELETE and their variants),
+** after Laravel's query grammars. The Lua side (lua/lmigrate/db/query.lua)
+** collects a query as plain tables; query.c compiles them with the
+** schema grammar's quoting (%I of lm_addf) into SQL whose values are all
+** '?' placeholders, and the list of those values in order.
+**
+** A dialect's schema grammar points at its query grammar (lm_Grammar's
+** 'query'); what the dialects write alike is query.c's, what they write
+** differently is data here.
+*/
+#ifndef lm_query_h
+#define lm_query_h
+
+#include "grammar.h"
+
+/* the operator sets a dialect takes besides the common ones */
+#define LM_OPS_SQLITE    (1u << 0)
+#define LM_OPS_POSTGRES  (1u << 1)
+#define LM_OPS_MYSQL     (1u << 2)
+
+typedef struct lm_QueryGrammar {
+  unsigned ops;               /* LM_OPS_*: its own operators */
+  /*
+  ** insert_or_ignore: the words before the table (INSERT OR IGNORE
+  ** INTO, INSERT IGNORE INTO), or NULL: INSERT INTO ... ON CONFLICT DO
+  ** NOTHING
+  */
+  const char *insert_ignore;
+  int returning;              /* 1: insert_get_id is INSERT ... RETURNING */
+  const char *last_insert_id; /* else: the query reading the id, a column "id" */
+  const char *default_values; /* an insert of a row without columns */
+  /*
+  ** upsert: 1 is MySQL's ON DUPLICATE KEY UPDATE c = VALUES(c) (the
+  ** unique columns are the table's own); 0 is ON CONFLICT (unique) DO
+  ** UPDATE SET c = "excluded"."c"
+  */
+  int upsert_duplicate;
+  /* a member of a UNION: SQLite's SELECT * FROM (q), else (q) */
+  int union_select;
+  /*
+  ** UPDATE and DELETE with joins, or with ORDER BY/LIMIT: NULL writes
+  ** MySQL's own forms (UPDATE a JOIN b ... SET, DELETE a FROM a JOIN b);
+  ** else the row id column of a subquery: WHERE "rowid" IN (SELECT
+  ** "t"."rowid" FROM ...), SQLite's rowid, PostgreSQL's ctid
+  */
+  const char *rowid;
+  int qualified_set;          /* 1: UPDATE SET keeps "t"."c"; 0: only "c" */
+  const char *no_limit;       /* OFFSET without LIMIT needs this LIMIT; NULL: not */
+  const char *random;         /* in_random_order() */
+  const char *lock_update;    /* lock_for_update(); NULL: ignored (SQLite) */
+  const char *lock_share;     /* shared_lock() */
+} lm_QueryGrammar;
+
+/* lm_query_sqlite, lm_query_postgres, lm_query_mysql: grammar.h */
+
+/*
+** {======================================================
+** Between query.c (names, values, clauses, SELECT) and query_write.c
+** (INSERT, UPDATE, DELETE, the Lua methods); nothing else includes this
+** =======================================================
+*/
+
+/* the state of one compilation */
+typedef struct QState {
+  lua_State *L;
+  const lm_Grammar *g;
+  const lm_QueryGrammar *qg;
+  int binds;            /* stack index of the list of values */
+  lua_Integer n;        /* values in it */
+  const char *method;   /* the builder method, for errors */
+} QState;
+
+/*
+** One buffer: the query (or list) at stack index 't', below the buffer,
+** is written into c.b (lm_addf's %I works on c)
+*/
+typedef struct Q {
+  lm_Ctx c;
+  QState *s;
+  int t;
+} Q;
+
+#define B(q)  (&(q)->c.b)
+
+/* how the select list of a query is written */
+typedef enum Cols { COLS_QUERY, COLS_ROWID, COLS_AGGREGATE } Cols;
+
+/* the aggregate of a compilation: FN(column) */
+typedef struct Agg {
+  int fn;        /* index in lmq_aggregates */
+  int column;    /* stack index of the column ("*", a name, a raw) */
+} Agg;
+
+extern const char *const lmq_aggregates[];  /* "count", ..., NULL */
+
+/* raises "lmigrate: query:<method>: <message>" */
+LM_NORETURN void lmq_error (QState *s, const char *fmt, ...);
+/* a buffer for the table at 't', which is below it */
+void lmq_init (Q *q, QState *s, int t);
+
+/* reading the tables: raw, so that a builder's methods never answer */
+int lmq_field (lua_State *L, int t, const char *k);   /* pushes t[k] */
+const char *lmq_getstr (QState *s, int t, const char *k);  /* or NULL */
+int lmq_getbool (lua_State *L, int t, const char *k);
+lua_Integer lmq_getint (QState *s, int t, const char *k);  /* -1: nil */
+lua_Integer lmq_listlen (lua_State *L, int t, const char *k);
+
+/* "a.b as c" as "a"."b" AS "c" ('alias' 0: without AS "c") */
+void lmq_addname (Q *q, const char *s, size_t len, int alias);
+/*
+** The value at the top as a '?' (its value bound) or lmigrate.raw's
+** text; pops it. 0: no SQL value, left at the top for lmq_badvalue,
+** whose 'fmt' says where it was.
+*/
+int lmq_addvalue (Q *q);
+LM_NORETURN void lmq_badvalue (Q *q, const char *fmt, ...);
+
+/* the parts of a SELECT of the query q->t */
+void lmq_addtable (Q *q, int alias);  /* its table (and alias) */
+void lmq_addrowsource (Q *q);         /* its alias, else its table */
+void lmq_addjoins (Q *q);
+void lmq_addwhere (Q *q, const char *word, const char *list);  /* " WHERE ..." */
+void lmq_addorders (Q *q, const char *list);
+void lmq_addlimit (Q *q, const char *lim, const char *off);
+void lmq_components (Q *q, Cols cols, const Agg *a);  /* one SELECT */
+void lmq_select (Q *q);               /* with its unions */
+void lmq_aggregate (Q *q, const Agg *a);
+/* g:query_operators() */
+int lmq_operators (lua_State *L);
+
+/* }====================================================== */
+
+#endif

@@ -1,0 +1,410 @@
+/*
+** query_write.c
+** The query builder's writes: INSERT (insert_get_id, insert_or_ignore,
+** upsert, insert_using), UPDATE (increment, decrement) and DELETE, each
+** dialect's query grammar, and the Grammar methods the Lua builder calls
+** (g:query_sql). What they share with the reads is in query.c.
+*/
+#include <string.h>
+
+#include "query.h"
+
+
+/*
+** {======================================================
+** INSERT, UPDATE, DELETE
+** =======================================================
+*/
+
+/* a column of an insert or update: one name, quoted whole */
+static void addwhole (Q *q, const char *s, size_t len, int i) {
+  if (s == NULL || len == 0 || strlen(s) != len)
+    lmq_error(q->s, "column %d is not a name", i);
+  lm_quote_identn(B(q), s, len, q->s->g->quote);
+}
+
+static void addcolname (Q *q, int list, lua_Integer i) {
+  lua_State *L = q->s->L;
+  size_t len = 0;
+  const char *s = NULL;
+  if (lua_rawgeti(L, list, i) == LUA_TSTRING) s = lua_tolstring(L, -1, &len);
+  lua_pop(L, 1);
+  addwhole(q, s, len, (int)i);
+}
+
+static void addnames (Q *q, int list) {
+  lua_Integer i, n = (lua_Integer)lua_rawlen(q->s->L, list);
+  for (i = 1; i <= n; i++) {
+    if (i > 1) luaL_addstring(B(q), ", ");
+    addcolname(q, list, i);
+  }
+}
+
+/*
+** ("a", "b") VALUES (?, ?), (?, ?) of rows first..last; a column a row
+** lacks is NULL, as in db:insert. No columns: a row of defaults.
+*/
+static void addrows (Q *q, int rows, int cols, lua_Integer first,
+                     lua_Integer last) {
+  lua_State *L = q->s->L;
+  lua_Integer r, c, ncols = (lua_Integer)lua_rawlen(L, cols);
+  if (ncols == 0) {
+    if (first != last) lmq_error(q->s, "rows without columns go one at a time");
+    luaL_addchar(B(q), ' ');
+    luaL_addstring(B(q), q->s->qg->default_values);
+    return;
+  }
+  luaL_addstring(B(q), " (");
+  addnames(q, cols);
+  luaL_addstring(B(q), ") VALUES ");
+  for (r = first; r <= last; r++) {
+    luaL_addstring(B(q), r > first ? ", (" : "(");
+    for (c = 1; c <= ncols; c++) {
+      if (c > 1) luaL_addstring(B(q), ", ");
+      if (lua_rawgeti(L, rows, r) != LUA_TTABLE) lmq_error(q->s, "row %d is not a table", (int)r);
+      lua_rawgeti(L, cols, c);
+      lua_rawget(L, -2);
+      lua_remove(L, -2);
+      if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lm_pushnull(L);
+      }
+      if (!lmq_addvalue(q)) {
+        lua_rawgeti(L, cols, c);
+        lua_insert(L, -2);
+        lmq_badvalue(q, "row %d, column '%s',", (int)r, lua_tostring(L, -2));
+      }
+    }
+    luaL_addchar(B(q), ')');
+  }
+}
+
+/* INSERT INTO "t" ... ('head' the words before the table) */
+static void compile_insert (Q *q, const char *head, int rows, int cols,
+                            lua_Integer first, lua_Integer last) {
+  luaL_addstring(B(q), head);
+  luaL_addchar(B(q), ' ');
+  lmq_addtable(q, 0);
+  addrows(q, rows, cols, first, last);
+}
+
+/*
+** ON CONFLICT ("u") DO UPDATE SET "a" = "excluded"."a", "b" = ? or
+** ON DUPLICATE KEY UPDATE `a` = VALUES(`a`), `b` = ?: 'update' lists
+** column names (the inserted value) and { column = c, value = v }
+*/
+static void addupsert (Q *q, int unique, int update) {
+  lua_State *L = q->s->L;
+  lua_Integer i, n = (lua_Integer)lua_rawlen(L, update);
+  int dup = q->s->qg->upsert_duplicate;
+  if (dup) luaL_addstring(B(q), " ON DUPLICATE KEY UPDATE ");
+  else {
+    luaL_addstring(B(q), " ON CONFLICT (");
+    addnames(q, unique);
+    luaL_addstring(B(q), ") DO UPDATE SET ");
+  }
+  for (i = 1; i <= n; i++) {
+    int e;
+    if (i > 1) luaL_addstring(B(q), ", ");
+    if (lua_rawgeti(L, update, i) == LUA_TSTRING) {
+      lua_pop(L, 1);
+      addcolname(q, update, i);
+      luaL_addstring(B(q), dup ? " = VALUES(" : " = ");
+      if (!dup) lm_addf(&q->c, "%I.", "excluded");
+      addcolname(q, update, i);
+      if (dup) luaL_addchar(B(q), ')');
+      continue;
+    }
+    e = lua_gettop(L);   /* { column = c, value = v } */
+    {
+      size_t len = 0;
+      const char *col = NULL;
+      if (lmq_field(L, e, "column") == LUA_TSTRING) col = lua_tolstring(L, -1, &len);
+      lua_pop(L, 1);
+      addwhole(q, col, len, (int)i);
+      luaL_addstring(B(q), " = ");
+      lmq_field(L, e, "value");
+      lua_remove(L, e);
+      if (!lmq_addvalue(q)) lmq_badvalue(q, "the value of '%s'", col);
+    }
+  }
+}
+
+/* SET "a" = ?, "n" = "n" + ?: 'sets' lists { column, value[, op] } */
+static void addsets (Q *q, int sets) {
+  lua_State *L = q->s->L;
+  lua_Integer i, n = (lua_Integer)lua_rawlen(L, sets);
+  luaL_addstring(B(q), " SET ");
+  for (i = 1; i <= n; i++) {
+    const char *col, *op, *dot;
+    size_t len;
+    int e;
+    if (i > 1) luaL_addstring(B(q), ", ");
+    lua_rawgeti(L, sets, i);
+    e = lua_gettop(L);
+    op = lmq_getstr(q->s, e, "op");
+    lmq_field(L, e, "column");
+    col = lua_tolstring(L, -1, &len);
+    if (lua_type(L, -1) != LUA_TSTRING || len == 0)
+      lmq_error(q->s, "a column to set must be a name");
+    lua_pop(L, 2);
+    dot = q->s->qg->qualified_set ? NULL : strrchr(col, '.');
+    if (dot) lmq_addname(q, dot + 1, len - (size_t)(dot + 1 - col), 0);
+    else lmq_addname(q, col, len, 0);
+    luaL_addstring(B(q), " = ");
+    if (op) {
+      lmq_addname(q, col, len, 0);
+      luaL_addstring(B(q), strcmp(op, "-") == 0 ? " - " : " + ");
+    }
+    lua_rawgeti(L, sets, i);
+    lmq_field(L, lua_gettop(L), "value");
+    lua_remove(L, -2);
+    if (!lmq_addvalue(q)) lmq_badvalue(q, "the value of '%s'", col);
+  }
+}
+
+/* joins, or ORDER BY/LIMIT: what a plain UPDATE or DELETE cannot take */
+static void shape (Q *q, int *joins, int *limited) {
+  lua_State *L = q->s->L;
+  *joins = lmq_listlen(L, q->t, "joins") > 0;
+  *limited = lmq_listlen(L, q->t, "orders") > 0 || lmq_getint(q->s, q->t, "lim") >= 0;
+}
+
+/* MySQL's own ORDER BY and LIMIT of an UPDATE or DELETE: no OFFSET there */
+static void addownlimit (Q *q) {
+  if (lmq_getint(q->s, q->t, "off") >= 0)
+    lmq_error(q->s, "offset() is not supported in an update or delete on %s",
+              q->s->g->name);
+  lmq_addorders(q, "orders");
+  lmq_addlimit(q, "lim", "off");
+}
+
+/* WHERE "rowid" IN (SELECT "t"."rowid" FROM ...), Laravel's SQLite form */
+static void addrowids (Q *q) {
+  lm_addf(&q->c, " WHERE %I IN (", q->s->qg->rowid);
+  lmq_components(q, COLS_ROWID, NULL);
+  luaL_addchar(B(q), ')');
+}
+
+/*
+** UPDATE "t" SET ... WHERE ...; with joins or a limit, through the row
+** ids (SQLite, PostgreSQL) or MySQL's UPDATE a JOIN b ... SET
+*/
+static void compile_update (Q *q, int sets) {
+  int joins, limited;
+  shape(q, &joins, &limited);
+  luaL_addstring(B(q), "UPDATE ");
+  lmq_addtable(q, 1);
+  if (q->s->qg->rowid && (joins || limited)) {
+    addsets(q, sets);
+    addrowids(q);
+    return;
+  }
+  if (joins && limited)
+    lmq_error(q->s, "an update with a join cannot have order_by or limit on %s",
+           q->s->g->name);
+  lmq_addjoins(q);
+  addsets(q, sets);
+  lmq_addwhere(q, " WHERE ", "wheres");
+  addownlimit(q);
+}
+
+/* DELETE FROM "t" WHERE ...; MySQL's DELETE a FROM t AS a JOIN ... */
+static void compile_delete (Q *q) {
+  int joins, limited, aliased;
+  shape(q, &joins, &limited);
+  aliased = lmq_getstr(q->s, q->t, "as") != NULL;
+  if (q->s->qg->rowid && (joins || limited)) {
+    luaL_addstring(B(q), "DELETE FROM ");
+    lmq_addtable(q, 1);
+    addrowids(q);
+    return;
+  }
+  if (q->s->qg->rowid == NULL && (joins || aliased)) {
+    if (limited)
+      lmq_error(q->s, "a delete with a join or an alias cannot have order_by or "
+             "limit on %s", q->s->g->name);
+    luaL_addstring(B(q), "DELETE ");
+    lmq_addrowsource(q);
+    luaL_addstring(B(q), " FROM ");
+  }
+  else luaL_addstring(B(q), "DELETE FROM ");
+  lmq_addtable(q, 1);
+  lmq_addjoins(q);
+  lmq_addwhere(q, " WHERE ", "wheres");
+  addownlimit(q);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** The Lua side: methods of Grammar
+** =======================================================
+*/
+
+const lm_QueryGrammar lm_query_sqlite = {
+  .ops = LM_OPS_SQLITE,
+  .insert_ignore = "INSERT OR IGNORE INTO",
+  .returning = 1,
+  .default_values = "DEFAULT VALUES",
+  .union_select = 1,
+  .rowid = "rowid",
+  .no_limit = "LIMIT -1",
+  .random = "RANDOM()"
+};
+
+const lm_QueryGrammar lm_query_postgres = {
+  .ops = LM_OPS_POSTGRES,
+  .returning = 1,
+  .default_values = "DEFAULT VALUES",
+  .rowid = "ctid",
+  .random = "RANDOM()",
+  .lock_update = " FOR UPDATE",
+  .lock_share = " FOR SHARE"
+};
+
+const lm_QueryGrammar lm_query_mysql = {
+  .ops = LM_OPS_MYSQL,
+  .insert_ignore = "INSERT IGNORE INTO",
+  .last_insert_id = "SELECT LAST_INSERT_ID() AS `id`",
+  .default_values = "() VALUES ()",
+  .upsert_duplicate = 1,
+  .qualified_set = 1,
+  .no_limit = "LIMIT 18446744073709551615",
+  .random = "RAND()",
+  .lock_update = " FOR UPDATE",
+  .lock_share = " LOCK IN SHARE MODE"
+};
+
+static const char *const ops[] = {
+  "select", "exists", "aggregate", "insert", "insert_or_ignore", "upsert",
+  "insert_using", "update", "delete", NULL
+};
+
+enum { OP_SELECT, OP_EXISTS, OP_AGGREGATE, OP_INSERT, OP_IGNORE, OP_UPSERT,
+       OP_USING, OP_UPDATE, OP_DELETE };
+
+/* rows, columns, first, last at 4..7: checks them -> first, last */
+static void checkrows (lua_State *L, lua_Integer *first, lua_Integer *last) {
+  luaL_checktype(L, 4, LUA_TTABLE);
+  luaL_checktype(L, 5, LUA_TTABLE);
+  *first = luaL_checkinteger(L, 6);
+  *last = luaL_checkinteger(L, 7);
+  luaL_argcheck(L, *first >= 1 && *first <= *last, 6, "not a range of rows");
+}
+
+static void compile (Q *q, int op) {
+  lua_State *L = q->s->L;
+  lua_Integer first, last;
+  const char *ignore = q->s->qg->insert_ignore;
+  switch (op) {
+    case OP_SELECT: lmq_select(q); break;
+    case OP_EXISTS:
+      luaL_addstring(B(q), "SELECT EXISTS(");
+      lmq_select(q);
+      lm_addf(&q->c, ") AS %I", "exists");
+      break;
+    case OP_AGGREGATE: {
+      Agg a;
+      a.fn = luaL_checkoption(L, 4, NULL, lmq_aggregates);
+      a.column = 5;
+      lmq_aggregate(q, &a);
+      break;
+    }
+    case OP_INSERT: case OP_IGNORE: case OP_UPSERT:
+      checkrows(L, &first, &last);
+      compile_insert(q, (op == OP_IGNORE && ignore) ? ignore : "INSERT INTO", 4, 5,
+                     first, last);
+      if (op == OP_IGNORE && !ignore) luaL_addstring(B(q), " ON CONFLICT DO NOTHING");
+      if (op == OP_UPSERT) {
+        luaL_checktype(L, 8, LUA_TTABLE);
+        luaL_checktype(L, 9, LUA_TTABLE);
+        addupsert(q, 8, 9);
+      }
+      if (op == OP_INSERT && !lua_isnoneornil(L, 8)) {
+        luaL_argcheck(L, q->s->qg->returning, 8, "no RETURNING on this dialect");
+        lm_addf(&q->c, " RETURNING %I", lm_checkname(L, 8));
+      }
+      break;
+    case OP_USING:
+      luaL_checktype(L, 4, LUA_TTABLE);
+      luaL_checktype(L, 5, LUA_TTABLE);
+      luaL_addstring(B(q), "INSERT INTO ");
+      lmq_addtable(q, 0);
+      luaL_addstring(B(q), " (");
+      addnames(q, 4);
+      luaL_addstring(B(q), ") ");
+      q->t = 5;
+      lmq_select(q);
+      break;
+    case OP_UPDATE:
+      luaL_checktype(L, 4, LUA_TTABLE);
+      compile_update(q, 4);
+      break;
+    default: compile_delete(q); break;
+  }
+}
+
+/*
+** g:query_sql(op, query, method, ...) -> sql, values, n: the statement of
+** the builder 'query' with '?' placeholders, the list of their values and
+** its length. 'method' names the builder method in errors. op and the
+** arguments after method:
+**   "select" | "exists" | "delete"
+**   "aggregate", fn ("count", "min", "max", "sum", "avg"), column | "*"
+**   "insert", rows, columns, first, last[, returning column]
+**   "insert_or_ignore", rows, columns, first, last
+**   "upsert", rows, columns, first, last, unique_by, update
+**   "insert_using", columns, select query
+**   "update", { { column =, value =[, op = "+"|"-"] } }
+*/
+static int g_query_sql (lua_State *L) {
+  QState s;
+  Q q;
+  s.L = L;
+  s.g = lm_checkgrammar(L, 1);
+  s.qg = s.g->query;
+  s.n = 0;
+  {
+    int op = luaL_checkoption(L, 2, NULL, ops);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    s.method = luaL_optstring(L, 4, ops[op]);
+    lua_settop(L, 10);
+    lua_remove(L, 4);    /* the op's own arguments from 4 on, 9 at most */
+    lua_newtable(L);
+    s.binds = lua_gettop(L);
+    lmq_init(&q, &s, 3);
+    compile(&q, op);
+    luaL_pushresult(B(&q));
+  }
+  lua_pushvalue(L, s.binds);
+  lua_pushinteger(L, s.n);
+  return 3;
+}
+
+/*
+** g:last_insert_id() -> the query whose column "id" is the id the last
+** insert made | nil: insert_get_id is INSERT ... RETURNING there
+*/
+static int g_last_insert_id (lua_State *L) {
+  const lm_Grammar *g = lm_checkgrammar(L, 1);
+  if (g->query->returning) luaL_pushfail(L);
+  else lua_pushstring(L, g->query->last_insert_id);
+  return 1;
+}
+
+static const luaL_Reg query_meth[] = {
+  {"query_sql", g_query_sql},
+  {"query_operators", lmq_operators},
+  {"last_insert_id", g_last_insert_id},
+  {NULL, NULL}
+};
+
+int lm_open_query (lua_State *L) {
+  lm_addmethods(L, LM_GRAMMAR, query_meth);
+  return 0;
+}
+
+/* }====================================================== */
