@@ -93,6 +93,7 @@ function Out:error(err)
       end
       if err.sql then lines[#lines + 1] = "  SQL: " .. err.sql end
       lines[#lines + 1] = "  error: " .. tostring(err.message)
+      for _, d in ipairs(err.details or {}) do lines[#lines + 1] = "  " .. d end
     else
       lines[#lines + 1] = head .. p .. tostring(err.message)
       if err.sql then lines[#lines + 1] = "  SQL: " .. err.sql end

@@ -17,7 +17,7 @@ function M.run(ctx)
     require("lmigrate.errors").raise("usage", "--pretend and --seed do not go together")
   end
   session.each(ctx.config, ctx.out, { lock = not o.pretend }, function(m, _, out)
-    m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend })
+    m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend, resume = o.resume })
     if o.seed then M.seed(m, ctx.config, out) end
   end)
   return 0

@@ -4,7 +4,9 @@
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
+local journal = require("lmigrate.run.journal")
 local loader = require("lmigrate.run.loader")
+local partial = require("lmigrate.run.partial")
 local Pretend = require("lmigrate.db.pretend")
 local Schema = require("lmigrate.schema")
 
@@ -25,6 +27,8 @@ end
 -- runs one step (up or down) and its history change; in a transaction of
 -- its own unless the migration opts out or the caller holds one (atomic)
 function Migrator:step(entry, method, record, atomic)
+  -- without transactional DDL (MySQL): each statement journaled instead
+  if journal.applies(self) then return journal.step(self, entry, method, record) end
   if not entry.class then loader.load(entry) end
   local instance = instantiate(entry, self.db, self.schema)
   local db = self.db
@@ -110,6 +114,8 @@ function Migrator:migrate(opts)
     local class = loader.load(e)
     e.class, e.transaction = nil, class.transaction
   end
+  -- MySQL: --atomic refused, a partly applied migration first (--resume)
+  pending = partial.check_migrate(self, pending, opts)
   if opts.pretend then return self:pretend(pending, "up") end
   if opts.atomic then
     for _, e in ipairs(pending) do
@@ -176,6 +182,7 @@ end
 -- rollback{ step, batch, all, pretend } -> count rolled back
 function Migrator:rollback(opts)
   opts = opts or {}
+  partial.check_rollback(self, opts)
   local undo = self:select(opts)
   if #undo == 0 then
     self.out:info("Nothing to rollback.")
@@ -230,7 +237,12 @@ function Migrator:status()
   end
   -- the files come sorted; only rows without a file need placing
   if missing then table.sort(list, function(a, b) return a.migration < b.migration end) end
-  return list
+  return partial.annotate(self, list)
+end
+
+-- rollback --partial: undoes what a partly applied migration applied (MySQL)
+function Migrator:rollback_partial()
+  return partial.rollback_partial(self)
 end
 
 return M
