@@ -21,6 +21,7 @@
   X(mysql_init) X(mysql_options) X(mysql_close) X(mysql_errno) \
   X(mysql_error) X(mysql_sqlstate) X(mysql_get_socket) \
   X(mysql_get_timeout_value_ms) X(mysql_get_server_info) \
+  X(mysql_get_host_info) X(mysql_get_ssl_cipher) \
   X(mysql_real_connect_start) X(mysql_real_connect_cont) \
   X(mysql_real_query_start) X(mysql_real_query_cont) \
   X(mysql_store_result_start) X(mysql_store_result_cont) \

@@ -62,6 +62,7 @@ typedef struct MyConn {
   MYSQL_STMT **orphans; /* statements collected while the connection was
                            busy: closed with it */
   int norphans, maxorphans;
+  int need_tls;         /* ssl_mode REQUIRED or VERIFY_*: checked once made */
 } MyConn;
 
 typedef struct MyStmt {
@@ -386,11 +387,28 @@ static void my_setopts (MyConn *c, const MyOpts *o) {
   my_setssl(c->my, o);
 }
 
+/*
+** Connector/C 3.3 goes on without TLS when the server offers none, even
+** with MYSQL_OPT_SSL_ENFORCE: REQUIRED is checked here, once connected. A
+** Unix socket counts as secure, as the mysql client has it.
+*/
+static int my_insecure (MyConn *c) {
+  const char *via;
+  if (!c->need_tls || c->connected == NULL) return 0;
+  via = MY(mysql_get_host_info)(c->my);
+  if (MY(mysql_get_ssl_cipher)(c->my) != NULL
+      || (via != NULL && strstr(via, "socket") != NULL))
+    return 0;
+  my_seterror(c, 2026, "HY000", "ssl-mode asks for TLS, but the server "
+              "does not offer it");
+  return 1;
+}
+
 /* pushes nil, the library's message, "08001", the error number */
 static int my_connfail (lua_State *L, MyConn *c) {
   int n;
-  if (c->my != NULL) my_connerror(c);
-  else my_seterror(c, 2008, "HY000", "out of memory");
+  if (c->my == NULL) my_seterror(c, 2008, "HY000", "out of memory");
+  else if (!c->failed) my_connerror(c);  /* else my_insecure said why */
   n = my_pushfail(L, c, CONNECT_FAILED);
   if (c->my != NULL) MY(mysql_close)(c->my);
   c->my = NULL;
@@ -439,12 +457,16 @@ static int my_open (lua_State *L, lm_Conn *h, const char *db, int opts,
   if ((c->my = MY(mysql_init)(NULL)) == NULL) return my_connfail(L, c);
   my_setopts(c, &o);
   if (o.local_infile) flags |= CLIENT_LOCAL_FILES;
+  c->need_tls = (o.ssl_mode == SSL_REQUIRED || o.ssl_mode == SSL_VERIFY);
   c->op = OP_CONNECT;
-  my_run(c, MY(mysql_real_connect_start)(&c->connected, c->my, o.host,
-         o.user, o.password, *db ? db : NULL, o.port, o.socket, flags));
+  /* what is not given is the default, never MYSQL_PWD, MYSQL_HOST or
+     MYSQL_TCP_PORT of the environment, which the library would read */
+  my_run(c, MY(mysql_real_connect_start)(&c->connected, c->my,
+         o.host ? o.host : "localhost", o.user, o.password ? o.password : "",
+         *db ? db : NULL, o.port ? o.port : 3306u, o.socket, flags));
   if (!async) my_wait(c);
   if (c->op == OP_NONE) {
-    if (c->connected == NULL) return my_connfail(L, c);
+    if (c->connected == NULL || my_insecure(c)) return my_connfail(L, c);
     lua_pushnil(L);
     lua_setiuservalue(L, self, 1);
   }
@@ -457,7 +479,7 @@ static int my_connected (lua_State *L, MyConn *c) {
   my_wait(c);
   lua_pushnil(L);
   lua_setiuservalue(L, 1, 1);
-  return (c->connected == NULL) ? my_connfail(L, c) : 0;
+  return (c->connected == NULL || my_insecure(c)) ? my_connfail(L, c) : 0;
 }
 
 static void my_close (lm_Conn *h) {
@@ -784,7 +806,7 @@ static int my_poll (lua_State *L, lm_Conn *h) {
   if (connecting && st == MY_DONE) {
     lua_pushnil(L);
     lua_setiuservalue(L, 1, 1);  /* the options are no longer read */
-    if (c->connected == NULL) return my_connfail(L, c);
+    if (c->connected == NULL || my_insecure(c)) return my_connfail(L, c);
   }
   lua_pushstring(L, names[st]);
   lua_pushinteger(L, (lua_Integer)MY(mysql_get_socket)(c->my));
