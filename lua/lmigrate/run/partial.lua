@@ -151,7 +151,7 @@ function M.rollback_partial(m)
   if not p then errors.raise("usage", "rollback --partial: no migration is partly applied") end
   m.out:info(("Undoing the %s applied of %s."):format(counted(p), p.name))
   local q = m.db.grammar:quote(journal.table_name(m))
-  local kept = {}
+  local kept, notes = {}, {}
   for i = #p.applied, 1, -1 do
     local r = p.applied[i]
     local t0 = core.clock()
@@ -169,6 +169,7 @@ function M.rollback_partial(m)
         end
       end
       m.out:finish(label, core.clock() - t0, true)
+      if r.note then notes[#notes + 1] = ("Statement %d undone: %s."):format(r.position, r.note) end
     else
       kept[#kept + 1] = r
       m.out:row(label, "", "KEPT", "yellow")
@@ -176,6 +177,7 @@ function M.rollback_partial(m)
     m.db:execute("DELETE FROM " .. q .. " WHERE id = ?", r.id)
   end
   journal.delete(m, p.name)
+  for _, n in ipairs(notes) do m.out:info(n) end
   for _, r in ipairs(kept) do
     m.out:info(("Could not undo statement %d (%s): %s."):format(r.position, shorten(r.statement),
       r.note or "no known inverse"))
