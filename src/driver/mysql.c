@@ -306,9 +306,9 @@ static unsigned my_optnumber (lua_State *L, int idx, const char *name) {
 static void my_option (lua_State *L, MyOpts *o, int k) {
   const char *s = NULL;
   if (k < 10 || k == 12) {
-    s = lua_tostring(L, -1);
-    if (s == NULL || lua_type(L, -1) != LUA_TSTRING)
+    if (lua_type(L, -1) != LUA_TSTRING)  /* lua_tostring would convert */
       lm_error(L, "option '%s' must be a string", my_optnames[k]);
+    s = lua_tostring(L, -1);
   }
   switch (k) {
     case 0: o->host = s; break;
