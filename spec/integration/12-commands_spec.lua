@@ -38,7 +38,7 @@ for _, dialect in helpers.each_dialect() do
         project:write(A, step("a"))
         local before = project:snapshot()
         local r = assert_exit(2, project:run("migrate", "--atomic"))
-        assert.matches("not possible on mysql: it commits each schema statement at once", r.stderr)
+        assert.matches("not possible on MySQL: it commits each schema statement at once", r.stderr)
         assert.is_nil(r.stdout:find("DONE", 1, true), helpers.describe_run(r))
         assert.equals(before, project:snapshot())
         assert.same({ "log" }, project:tables())

@@ -111,6 +111,11 @@ local function recorder(m, entry, mode, plan, skip)
   end })
 end
 
+-- the dialect as messages name it
+local TITLE = { mysql = "MySQL" }
+
+local function title(db) return TITLE[db.driver] or db.driver end
+
 local function shorten(text)
   text = text:gsub("%s+", " ")
   if #text > SHOWN then return text:sub(1, SHOWN - 3) .. "..." end
@@ -176,7 +181,7 @@ end
 function Rec:alone(st, run)
   if self.real.depth > (self.group and 1 or 0) then
     errors.raise("database", ("%s commits schema statements at once, and this one would commit the "
-      .. "transaction db:transaction opened: run it outside the transaction"):format(self.real.driver),
+      .. "transaction db:transaction opened: run it outside the transaction"):format(title(self.real)),
       { sql = st.text })
   end
   self:close_group()
@@ -231,7 +236,7 @@ function Rec:execute(sql, ...)
     return self.real:execute(sql, ...)
   end
   if kind == "tx" then
-    errors.raise("database", "a migration on " .. self.real.driver .. " cannot run transaction "
+    errors.raise("database", "a migration on " .. title(self.real) .. " cannot run transaction "
       .. "statements itself: use self.db:transaction(fn)", { sql = sql })
   end
   local real, args = self.real, table.pack(...)
@@ -247,8 +252,10 @@ function Rec:insert(tbl, rows)
   local list = rows[1] == nil and { rows } or rows
   local ok, cols = pcall(core.insert_columns, list)
   if not ok then return real:insert(tbl, rows) end  -- its own error
+  local quoted = {}
+  for i, c in ipairs(cols) do quoted[i] = self.grammar:quote(c) end
   local text = ("INSERT INTO %s (%s) VALUES ... (db:insert, %d rows)"):format(self.grammar:quote(tbl),
-    table.concat(cols, ", "), #list)
+    table.concat(quoted, ", "), #list)
   return self:statement("data", text, text, function() return real:insert(tbl, rows) end)
 end
 
@@ -300,10 +307,10 @@ local function details(rec, failing, rolled)
   local lines = {}
   if rec.mode == "down" then
     lines[1] = ("%s commits each schema statement at once: %d statement(s) of this down were"
-      .. " applied and stay; the migration stays in the history:"):format(rec.real.driver, applied)
+      .. " applied and stay; the migration stays in the history:"):format(title(rec.real), applied)
   else
     lines[1] = ("%s commits each schema statement at once: %d of %s statements were applied and"
-      .. " stay:"):format(rec.real.driver, applied, total and tostring(total) or "?")
+      .. " stay:"):format(title(rec.real), applied, total and tostring(total) or "?")
     if rec.skipped > 0 then lines[#lines + 1] = ("  applied 1-%d: in the earlier run"):format(rec.skipped) end
   end
   for _, st in ipairs(rec.committed) do
@@ -314,7 +321,10 @@ local function details(rec, failing, rolled)
   end
   if failing then lines[#lines + 1] = ("  failed %d: %s"):format(failing.position, shorten(failing.text)) end
   local last = failing and failing.position or rec.n
-  if total and total > last then lines[#lines + 1] = ("  not run: %d-%d"):format(last + 1, total) end
+  if total and total > last then
+    lines[#lines + 1] = "  not run: " .. (last + 1 == total and tostring(total)
+      or ("%d-%d"):format(last + 1, total))
+  end
   if rec.mode ~= "down" then
     lines[#lines + 1] = "Fix the migration, then `lmigrate migrate --resume` runs it on from where it"
       .. " stopped; or `lmigrate rollback --partial` undoes the applied statements."

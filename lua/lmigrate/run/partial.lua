@@ -12,6 +12,9 @@ local M = {}
 
 local null = core.null
 
+local TITLE = { mysql = "MySQL" }
+local function title(m) return TITLE[m.db.driver] or m.db.driver end
+
 local function value(v)
   if v == null then return nil end
   return v
@@ -91,7 +94,7 @@ function M.check_migrate(m, pending, opts)
   if opts.atomic then
     errors.raise("usage", ("migrate --atomic is not possible on %s: it commits each schema statement"
       .. " at once, so a batch cannot be all or nothing (lmigrate journals each statement"
-      .. " instead: see `lmigrate migrate --resume`)"):format(m.db.driver))
+      .. " instead: see `lmigrate migrate --resume`)"):format(title(m)))
   end
   if opts.pretend then return pending end
   local p = M.find(m)
