@@ -175,7 +175,8 @@ local function mysql_of(name, c)
         errors.raise("config", ("lmigrate.lua: connection '%s' (mysql) has an unknown field '%s'")
           :format(name, tostring(k)))
       end
-      if type(v) ~= "string" and not (type(v) == "number" and (key == "port" or key == "connect_timeout")) then
+      local number_ok = key == "port" or key == "connect_timeout"
+      if type(v) ~= "string" and not (type(v) == "number" and number_ok) then
         errors.raise("config", ("lmigrate.lua: connection '%s': %s must be a string"):format(name, k))
       end
       options[key] = v
@@ -209,7 +210,8 @@ local function from_config(name, c)
   elseif c.driver == "mysql" or c.driver == "mariadb" then
     return mysql_of(name, c)
   end
-  errors.raise("config", ("lmigrate.lua: connection '%s' has driver %s (expected \"sqlite\", \"postgres\" or \"mysql\")")
+  errors.raise("config", ("lmigrate.lua: connection '%s' has driver %s"
+    .. " (expected \"sqlite\", \"postgres\" or \"mysql\")")
     :format(name, c.driver == nil and "missing" or ("'" .. tostring(c.driver) .. "'")))
 end
 

@@ -241,7 +241,8 @@ describe("MySQL connection errors [#mysql]", function()
     for _, cmd in ipairs { "migrate", "status", "rollback", "seed" } do
       it(cmd .. " --database exits 3 with libmariadb's message, no password", function()
         local r = project:run({ cmd, "--database", URL }, { env = MY_POISON })
-        assert_cannot_connect(r, { "Can't connect to server on '127.0.0.1'", "mysql://lmigrate@127.0.0.1:1/lmigrate" })
+        assert_cannot_connect(r, { "Can't connect to server on '127.0.0.1'",
+                                   "mysql://lmigrate@127.0.0.1:1/lmigrate" })
         assert.is_nil(r.stderr:find("secret-pw", 1, true), "the password is printed\n"
                       .. helpers.describe_run(r))
       end)

@@ -247,7 +247,8 @@ if my then
         project:with_db(function(db)
           db:run("CREATE TABLE ref (id INT UNSIGNED PRIMARY KEY)")
           db:run([[CREATE TABLE pre (id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
-            name VARCHAR(50), gone INT DEFAULT 3, old INT, renamed INT, changed VARCHAR(40) NOT NULL DEFAULT 'x',
+            name VARCHAR(50), gone INT DEFAULT 3, old INT, renamed INT,
+            changed VARCHAR(40) NOT NULL DEFAULT 'x',
             ref_id INT UNSIGNED, KEY pre_old_idx (old),
             CONSTRAINT pre_ref_id_foreign FOREIGN KEY (ref_id) REFERENCES ref (id))]])
           db:run("INSERT INTO pre (name, gone) VALUES ('kept', 5)")

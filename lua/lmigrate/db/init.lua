@@ -20,8 +20,9 @@ function M.new(conn, grammar)
   }, DB)
 end
 
-local function fail(sql, msg, code)
-  errors.raise("database", msg, { sql = sql, code = code })
+-- errno: MySQL's error number (1062, ...), where the driver gives one
+local function fail(sql, msg, code, errno)
+  errors.raise("database", msg, { sql = sql, code = code, errno = errno })
 end
 
 local function check_sql(sql, method)
@@ -32,8 +33,8 @@ end
 
 -- sends and waits through the scheduler: -> rows, columns, affected
 local function run_async(conn, sql, ...)
-  local ok, msg, code = conn:send(sql, ...)
-  if not ok then return nil, msg, code end
+  local ok, msg, code, errno = conn:send(sql, ...)
+  if not ok then return nil, msg, code, errno end
   while true do
     local state, fd = conn:poll()
     if state == "done" then break end
@@ -54,12 +55,12 @@ function DB:execute(sql, ...)
   if self.copying then self:finish_copy() end
   if self:waits() then
     -- on failure the second and third values are the message and code
-    local rows, cols_or_msg, affected_or_code = run_async(self.conn, sql, ...)
-    if not rows then fail(sql, cols_or_msg, affected_or_code) end
+    local rows, cols_or_msg, affected_or_code, errno = run_async(self.conn, sql, ...)
+    if not rows then fail(sql, cols_or_msg, affected_or_code, errno) end
     return affected_or_code or 0
   end
-  local n, msg, code = self.conn:exec(sql, ...)
-  if not n then fail(sql, msg, code) end
+  local n, msg, code, errno = self.conn:exec(sql, ...)
+  if not n then fail(sql, msg, code, errno) end
   return n
 end
 
@@ -67,13 +68,13 @@ end
 function DB:query(sql, ...)
   check_sql(sql, "query")
   if self.copying then self:finish_copy() end
-  local rows, msg, code
+  local rows, msg, code, errno
   if self:waits() then
-    rows, msg, code = run_async(self.conn, sql, ...)
+    rows, msg, code, errno = run_async(self.conn, sql, ...)
   else
-    rows, msg, code = self.conn:query(sql, ...)
+    rows, msg, code, errno = self.conn:query(sql, ...)
   end
-  if not rows then fail(sql, msg, code) end
+  if not rows then fail(sql, msg, code, errno) end
   return rows
 end
 

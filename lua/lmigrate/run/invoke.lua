@@ -28,7 +28,7 @@ return function(entry, instance, method, what)
   fields[what or "migration"] = entry.name
   if errors.is(err) then
     if err.migration or err.seeder then error(err, 0) end  -- already placed
-    fields.sql, fields.code = err.sql, err.code
+    fields.sql, fields.code, fields.errno = err.sql, err.code, err.errno
     errors.raise("migration", err.message, fields)
   end
   errors.raise("migration", tostring(err), fields)

@@ -228,8 +228,9 @@ function ALTER.DROP(r, g, info)
     what = "the foreign key"
   elseif r:accept("INDEX") or r:accept("KEY") then
     local n = r:name()
-    line = n and (line_of(info, "KEY " .. g:quote(n) .. " ") or line_of(info, "UNIQUE KEY " .. g:quote(n) .. " ")
-      or line_of(info, "FULLTEXT KEY " .. g:quote(n) .. " ") or line_of(info, "SPATIAL KEY " .. g:quote(n) .. " "))
+    for _, kind in ipairs { "KEY ", "UNIQUE KEY ", "FULLTEXT KEY ", "SPATIAL KEY " } do
+      line = line or (n and line_of(info, kind .. g:quote(n) .. " "))
+    end
     what = "the index"
   elseif r:accept("CONSTRAINT") or r:accept("CHECK") then
     local n = r:name()
