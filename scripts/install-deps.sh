@@ -3,10 +3,11 @@
 # test (libmariadb-dev: the headers of the MySQL driver, which loads
 # libmariadb.so.3 on first use; mariadb-server and its client: the MySQL specs run on a
 # throwaway MariaDB, see scripts/with-mariadb.sh; lua-check, cppcheck and
-# clang-tidy: the static checks of cmake/Lint.cmake); does nothing when
+# clang-tidy: the static checks of cmake/Lint.cmake; PostGIS: the spatial
+# column types of spec/grammar/columns_postgres_spec.lua); does nothing when
 # all of them are present.
 set -euo pipefail
-PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql libmariadb-dev mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy"
+PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 libmariadb-dev mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -4,6 +4,7 @@
 ** (t:string, t:decimal, ...), and the modifiers of the Column and Foreign
 ** handles (lm_schema.c makes the handles). lm_open_column registers them.
 */
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -48,6 +49,42 @@ static int checkpositive (lua_State *L, int arg, lua_Integer def,
 ** =======================================================
 */
 
+/* an optional boolean argument: absent or nil is 'def' */
+static int optbool (lua_State *L, int arg, int def) {
+  if (lua_isnoneornil(L, arg)) return def;
+  luaL_checktype(L, arg, LUA_TBOOLEAN);
+  return lua_toboolean(L, arg);
+}
+
+/* an optional integer argument between 'lo' and 'hi' */
+static int optrange (lua_State *L, int arg, lua_Integer def, lua_Integer lo,
+                     lua_Integer hi, const char *what) {
+  lua_Integer n = luaL_optinteger(L, arg, def);
+  if (n < lo || n > hi)
+    luaL_argerror(L, arg, lua_pushfstring(L, "%s must be between %d and %d",
+                                          what, (int)lo, (int)hi));
+  return (int)n;
+}
+
+/*
+** The integer types and their auto-incrementing twins: integer(c, true)
+** is increments(c) without unsigned, as in Laravel
+*/
+static const lm_ColType serials[][2] = {
+  {LM_T_INTEGER, LM_T_INCREMENTS}, {LM_T_BIG_INTEGER, LM_T_BIG_INCREMENTS},
+  {LM_T_TINY_INTEGER, LM_T_TINY_INCREMENTS},
+  {LM_T_SMALL_INTEGER, LM_T_SMALL_INCREMENTS},
+  {LM_T_MEDIUM_INTEGER, LM_T_MEDIUM_INCREMENTS}
+};
+
+lm_ColType lm_serialtype (lm_ColType t, int serial) {
+  size_t i;
+  for (i = 0; i < sizeof(serials) / sizeof(serials[0]); i++) {
+    if (serials[i][0] == t || serials[i][1] == t) return serials[i][serial != 0];
+  }
+  return LM_T__COUNT;
+}
+
 static lm_Column *addcol (lua_State *L, lm_Blueprint *bp, const char *name,
                           lm_ColType type, unsigned flags) {
   lm_Column *col;
@@ -60,141 +97,353 @@ static lm_Column *addcol (lua_State *L, lm_Blueprint *bp, const char *name,
   col->type = type;
   col->flags = flags;
   col->seq = bp->nseq++;
+  col->unsigned_check = lm_defname(L, bp, &col->name, 1, "unsigned");
+  col->enum_check = lm_defname(L, bp, &col->name, 1, "enum");
   return col;
 }
 
-/* t:<type>(name) -> Column */
-static int newcol (lua_State *L, lm_ColType type, unsigned flags) {
+/*
+** t:<type>(name, ...): a new column named by argument 2, or 'def' when
+** that is absent and 'def' is not NULL
+*/
+static lm_Column *column (lua_State *L, lm_ColType type, unsigned flags,
+                          const char *def) {
   lm_Blueprint *bp = lm_checkbp(L);
-  addcol(L, bp, lm_checkname(L, 2), type, flags);
-  return lm_pushhandle(L, LM_COLUMN, bp->ncols - 1);
+  const char *name = (def && lua_isnoneornil(L, 2)) ? def : lm_checkname(L, 2);
+  return addcol(L, bp, name, type, flags);
 }
 
-/* t:<type>(name = def) -> Column */
-static int newcoldef (lua_State *L, lm_ColType type, unsigned flags,
-                      const char *def) {
+/* pushes the Column of the blueprint's last column */
+static int pushcol (lua_State *L) {
+  return lm_pushhandle(L, LM_COLUMN, lm_checkblueprint(L, 1)->ncols - 1);
+}
+
+#define COLTYPE(f, type, flags, def) \
+  static int f (lua_State *L) { column(L, type, flags, def); return pushcol(L); }
+
+COLTYPE(bp_increments, LM_T_INCREMENTS, LM_F_AUTOINC | LM_F_UNSIGNED, NULL)
+COLTYPE(bp_big_increments, LM_T_BIG_INCREMENTS, LM_F_AUTOINC | LM_F_UNSIGNED, NULL)
+COLTYPE(bp_tiny_increments, LM_T_TINY_INCREMENTS, LM_F_AUTOINC | LM_F_UNSIGNED, NULL)
+COLTYPE(bp_small_increments, LM_T_SMALL_INCREMENTS, LM_F_AUTOINC | LM_F_UNSIGNED, NULL)
+COLTYPE(bp_medium_increments, LM_T_MEDIUM_INCREMENTS, LM_F_AUTOINC | LM_F_UNSIGNED, NULL)
+COLTYPE(bp_id, LM_T_BIG_INCREMENTS, LM_F_AUTOINC | LM_F_UNSIGNED, "id")
+COLTYPE(bp_text, LM_T_TEXT, 0, NULL)
+COLTYPE(bp_tiny_text, LM_T_TINY_TEXT, 0, NULL)
+COLTYPE(bp_medium_text, LM_T_MEDIUM_TEXT, 0, NULL)
+COLTYPE(bp_long_text, LM_T_LONG_TEXT, 0, NULL)
+COLTYPE(bp_boolean, LM_T_BOOLEAN, 0, NULL)
+COLTYPE(bp_double, LM_T_DOUBLE, 0, NULL)
+COLTYPE(bp_date, LM_T_DATE, 0, NULL)
+COLTYPE(bp_year, LM_T_YEAR, 0, NULL)
+COLTYPE(bp_json, LM_T_JSON, 0, NULL)
+COLTYPE(bp_jsonb, LM_T_JSONB, 0, NULL)
+COLTYPE(bp_uuid, LM_T_UUID, 0, "uuid")
+COLTYPE(bp_inet, LM_T_INET, 0, NULL)
+COLTYPE(bp_ip_address, LM_T_INET, 0, "ip_address")
+COLTYPE(bp_cidr, LM_T_CIDR, 0, NULL)
+COLTYPE(bp_macaddr, LM_T_MACADDR, 0, NULL)
+COLTYPE(bp_mac_address, LM_T_MACADDR, 0, "mac_address")
+COLTYPE(bp_foreign_id, LM_T_FOREIGN_ID, LM_F_FOREIGN, NULL)
+COLTYPE(bp_foreign_uuid, LM_T_UUID, LM_F_FOREIGN, NULL)
+
+/*
+** t:integer(name, auto_increment = false, unsigned = false) and its
+** sizes; t:unsigned_integer(name, auto_increment = false), ...
+*/
+static int integer (lua_State *L, lm_ColType type, int unsig) {
+  int autoinc = optbool(L, 3, 0);
+  unsigned flags = (unsig || optbool(L, 4, 0)) ? LM_F_UNSIGNED : 0;
+  if (autoinc) {
+    type = lm_serialtype(type, 1);
+    flags |= LM_F_AUTOINC;
+  }
+  column(L, type, flags, NULL);
+  return pushcol(L);
+}
+
+static int bp_integer (lua_State *L) { return integer(L, LM_T_INTEGER, 0); }
+static int bp_big_integer (lua_State *L) { return integer(L, LM_T_BIG_INTEGER, 0); }
+static int bp_small_integer (lua_State *L) { return integer(L, LM_T_SMALL_INTEGER, 0); }
+static int bp_tiny_integer (lua_State *L) { return integer(L, LM_T_TINY_INTEGER, 0); }
+static int bp_medium_integer (lua_State *L) { return integer(L, LM_T_MEDIUM_INTEGER, 0); }
+static int bp_unsigned_integer (lua_State *L) { return integer(L, LM_T_INTEGER, 1); }
+static int bp_unsigned_big_integer (lua_State *L) { return integer(L, LM_T_BIG_INTEGER, 1); }
+static int bp_unsigned_small_integer (lua_State *L) { return integer(L, LM_T_SMALL_INTEGER, 1); }
+static int bp_unsigned_tiny_integer (lua_State *L) { return integer(L, LM_T_TINY_INTEGER, 1); }
+static int bp_unsigned_medium_integer (lua_State *L) { return integer(L, LM_T_MEDIUM_INTEGER, 1); }
+
+/*
+** t:string(name, length = 255), t:char(...), t:ulid(name = "ulid",
+** length = 26), t:foreign_ulid(name, length = 26) -> Column
+*/
+static int lengthcol (lua_State *L, lm_ColType type, unsigned flags,
+                      const char *def, lua_Integer deflen) {
+  int len = checkpositive(L, 3, deflen, "length");
+  column(L, type, flags, def)->length = len;
+  return pushcol(L);
+}
+
+static int bp_string (lua_State *L) { return lengthcol(L, LM_T_STRING, 0, NULL, 255); }
+static int bp_char (lua_State *L) { return lengthcol(L, LM_T_CHAR, 0, NULL, 255); }
+static int bp_ulid (lua_State *L) { return lengthcol(L, LM_T_CHAR, 0, "ulid", 26); }
+static int bp_foreign_ulid (lua_State *L) {
+  return lengthcol(L, LM_T_CHAR, LM_F_FOREIGN, NULL, 26);
+}
+
+/* t:remember_token(): remember_token VARCHAR(100) NULL, as Laravel's */
+static int bp_remember_token (lua_State *L) {
   lm_Blueprint *bp = lm_checkbp(L);
-  addcol(L, bp, lua_isnoneornil(L, 2) ? def : lm_checkname(L, 2), type, flags);
-  return lm_pushhandle(L, LM_COLUMN, bp->ncols - 1);
+  addcol(L, bp, "remember_token", LM_T_STRING, LM_F_NULLABLE)->length = 100;
+  return pushcol(L);
 }
 
-static int bp_increments (lua_State *L) { return newcol(L, LM_T_INCREMENTS, LM_F_AUTOINC); }
-static int bp_big_increments (lua_State *L) { return newcol(L, LM_T_BIG_INCREMENTS, LM_F_AUTOINC); }
-static int bp_tiny_increments (lua_State *L) { return newcol(L, LM_T_TINY_INCREMENTS, LM_F_AUTOINC); }
-static int bp_id (lua_State *L) { return newcoldef(L, LM_T_BIG_INCREMENTS, LM_F_AUTOINC, "id"); }
-static int bp_integer (lua_State *L) { return newcol(L, LM_T_INTEGER, 0); }
-static int bp_big_integer (lua_State *L) { return newcol(L, LM_T_BIG_INTEGER, 0); }
-static int bp_small_integer (lua_State *L) { return newcol(L, LM_T_SMALL_INTEGER, 0); }
-static int bp_tiny_integer (lua_State *L) { return newcol(L, LM_T_TINY_INTEGER, 0); }
-static int bp_medium_integer (lua_State *L) { return newcol(L, LM_T_MEDIUM_INTEGER, 0); }
-static int bp_unsigned_integer (lua_State *L) { return newcol(L, LM_T_INTEGER, LM_F_UNSIGNED); }
-static int bp_unsigned_big_integer (lua_State *L) { return newcol(L, LM_T_BIG_INTEGER, LM_F_UNSIGNED); }
-static int bp_text (lua_State *L) { return newcol(L, LM_T_TEXT, 0); }
-static int bp_tiny_text (lua_State *L) { return newcol(L, LM_T_TINY_TEXT, 0); }
-static int bp_medium_text (lua_State *L) { return newcol(L, LM_T_MEDIUM_TEXT, 0); }
-static int bp_long_text (lua_State *L) { return newcol(L, LM_T_LONG_TEXT, 0); }
-static int bp_boolean (lua_State *L) { return newcol(L, LM_T_BOOLEAN, 0); }
-static int bp_float (lua_State *L) { return newcol(L, LM_T_FLOAT, 0); }
-static int bp_double (lua_State *L) { return newcol(L, LM_T_DOUBLE, 0); }
-static int bp_date (lua_State *L) { return newcol(L, LM_T_DATE, 0); }
-static int bp_datetime (lua_State *L) { return newcol(L, LM_T_DATETIME, 0); }
-static int bp_time (lua_State *L) { return newcol(L, LM_T_TIME, 0); }
-static int bp_timestamp (lua_State *L) { return newcol(L, LM_T_TIMESTAMP, 0); }
-static int bp_year (lua_State *L) { return newcol(L, LM_T_YEAR, 0); }
-static int bp_json (lua_State *L) { return newcol(L, LM_T_JSON, 0); }
-static int bp_jsonb (lua_State *L) { return newcol(L, LM_T_JSONB, 0); }
-static int bp_uuid (lua_State *L) { return newcol(L, LM_T_UUID, 0); }
-static int bp_binary (lua_State *L) { return newcol(L, LM_T_BINARY, 0); }
-static int bp_inet (lua_State *L) { return newcol(L, LM_T_INET, 0); }
-static int bp_cidr (lua_State *L) { return newcol(L, LM_T_CIDR, 0); }
-static int bp_macaddr (lua_State *L) { return newcol(L, LM_T_MACADDR, 0); }
-static int bp_foreign_id (lua_State *L) { return newcol(L, LM_T_FOREIGN_ID, LM_F_FOREIGN); }
-static int bp_foreign_uuid (lua_State *L) { return newcol(L, LM_T_UUID, LM_F_FOREIGN); }
-static int bp_soft_deletes (lua_State *L) {
-  return newcoldef(L, LM_T_DATETIME, LM_F_NULLABLE, "deleted_at");
+/* t:binary(name, length?, fixed = false) -> Column */
+static int bp_binary (lua_State *L) {
+  int len = lua_isnoneornil(L, 3) ? 0 : checkpositive(L, 3, 0, "length");
+  int fixed = optbool(L, 4, 0);
+  lm_Column *col;
+  luaL_argcheck(L, !fixed || len > 0, 4, "a fixed binary needs a length");
+  col = column(L, LM_T_BINARY, fixed ? LM_F_FIXED : 0, NULL);
+  col->length = len;
+  return pushcol(L);
 }
 
-/* t:string(name, length = 255), t:char(...) -> Column */
-static int bp_string (lua_State *L) {
-  lm_Blueprint *bp = lm_checkbp(L);
-  int len = checkpositive(L, 3, 255, "length");
-  addcol(L, bp, lm_checkname(L, 2), LM_T_STRING, 0)->length = len;
-  return lm_pushhandle(L, LM_COLUMN, bp->ncols - 1);
-}
-
-static int bp_char (lua_State *L) {
-  lm_Blueprint *bp = lm_checkbp(L);
-  int len = checkpositive(L, 3, 255, "length");
-  addcol(L, bp, lm_checkname(L, 2), LM_T_CHAR, 0)->length = len;
-  return lm_pushhandle(L, LM_COLUMN, bp->ncols - 1);
-}
-
-/* t:decimal(name, precision = 8, scale = 2) -> Column */
+/* t:decimal(name, total = 8, places = 2) -> Column */
 static int decimal (lua_State *L, unsigned flags) {
-  lm_Blueprint *bp = lm_checkbp(L);
-  int p = checkpositive(L, 3, 8, "precision");
+  int p = optrange(L, 3, 8, 1, 1000, "total");
   lua_Integer s = luaL_optinteger(L, 4, 2);
   lm_Column *col;
-  luaL_argcheck(L, s >= 0 && s <= p, 4, "scale must be between 0 and the precision");
-  col = addcol(L, bp, lm_checkname(L, 2), LM_T_DECIMAL, flags);
+  luaL_argcheck(L, s >= 0 && s <= p, 4, "places must be between 0 and the total");
+  col = column(L, LM_T_DECIMAL, flags, NULL);
   col->precision = p;
   col->scale = (int)s;
-  return lm_pushhandle(L, LM_COLUMN, bp->ncols - 1);
+  return pushcol(L);
 }
 
 static int bp_decimal (lua_State *L) { return decimal(L, 0); }
 static int bp_unsigned_decimal (lua_State *L) { return decimal(L, LM_F_UNSIGNED); }
 
+/* t:float(name, precision = 53): FLOAT(53) is a DOUBLE, as in Laravel */
+static int bp_float (lua_State *L) {
+  int p = optrange(L, 3, 53, 1, 53, "precision");
+  column(L, LM_T_FLOAT, 0, NULL)->precision = p;
+  return pushcol(L);
+}
+
+/* sets the time precision at 'arg' (0 to 6; absent: 0, not given) */
+static void setprecision (lua_State *L, int arg, lm_Column *col) {
+  if (lua_isnoneornil(L, arg)) return;
+  col->precision = optrange(L, arg, 0, 0, 6, "precision");
+  col->flags |= LM_F_PRECISION;
+}
+
+/* t:date_time(name, precision?), t:time(...), t:timestamp(...), ... */
+static int timecol (lua_State *L, lm_ColType type) {
+  if (!lua_isnoneornil(L, 3)) optrange(L, 3, 0, 0, 6, "precision");
+  setprecision(L, 3, column(L, type, 0, NULL));
+  return pushcol(L);
+}
+
+static int bp_datetime (lua_State *L) { return timecol(L, LM_T_DATETIME); }
+static int bp_datetime_tz (lua_State *L) { return timecol(L, LM_T_DATETIME_TZ); }
+static int bp_time (lua_State *L) { return timecol(L, LM_T_TIME); }
+static int bp_time_tz (lua_State *L) { return timecol(L, LM_T_TIME_TZ); }
+static int bp_timestamp (lua_State *L) { return timecol(L, LM_T_TIMESTAMP); }
+static int bp_timestamp_tz (lua_State *L) { return timecol(L, LM_T_TIMESTAMP_TZ); }
+
 /*
-** t:enum(name, {values}) -> Column
+** t:timestamps(precision?): created_at, updated_at, nullable, DEFAULT
+** CURRENT_TIMESTAMP (the contract's; Laravel's have no default), of the
+** type date_time_tz writes; returns both columns. nullable_timestamps is
+** its alias, as in Laravel; timestamps_tz the same with timestamp_tz;
+** datetimes Laravel's nullable date_time pair, without a default.
 */
-static int bp_enum (lua_State *L) {
+static int pair (lua_State *L, lm_ColType type, unsigned flags) {
   lm_Blueprint *bp = lm_checkbp(L);
-  const char *name = lm_checkname(L, 2);
+  if (!lua_isnoneornil(L, 2)) optrange(L, 2, 0, 0, 6, "precision");
+  setprecision(L, 2, addcol(L, bp, "created_at", type, LM_F_NULLABLE | flags));
+  setprecision(L, 2, addcol(L, bp, "updated_at", type, LM_F_NULLABLE | flags));
+  lm_pushhandle(L, LM_COLUMN, bp->ncols - 2);
+  lm_pushhandle(L, LM_COLUMN, bp->ncols - 1);
+  return 2;
+}
+
+static int bp_timestamps (lua_State *L) { return pair(L, LM_T_DATETIME_TZ, LM_F_USE_CURRENT); }
+static int bp_timestamps_tz (lua_State *L) { return pair(L, LM_T_TIMESTAMP_TZ, LM_F_USE_CURRENT); }
+static int bp_datetimes (lua_State *L) { return pair(L, LM_T_DATETIME, 0); }
+
+/*
+** t:soft_deletes(name = "deleted_at", precision?): nullable, of the type
+** date_time_tz writes (the contract's TIMESTAMPTZ on PostgreSQL);
+** soft_deletes_tz a nullable timestamp_tz, soft_deletes_datetime a
+** nullable date_time, as Laravel's
+*/
+static int softdeletes (lua_State *L, lm_ColType type) {
+  if (!lua_isnoneornil(L, 3)) optrange(L, 3, 0, 0, 6, "precision");
+  setprecision(L, 3, column(L, type, LM_F_NULLABLE, "deleted_at"));
+  return pushcol(L);
+}
+
+static int bp_soft_deletes (lua_State *L) { return softdeletes(L, LM_T_DATETIME_TZ); }
+static int bp_soft_deletes_tz (lua_State *L) { return softdeletes(L, LM_T_TIMESTAMP_TZ); }
+static int bp_soft_deletes_datetime (lua_State *L) { return softdeletes(L, LM_T_DATETIME); }
+
+/*
+** t:enum(name, {values}), t:set(name, {values}) -> Column
+*/
+static int valuescol (lua_State *L, lm_ColType type) {
+  lm_Blueprint *bp = lm_checkbp(L);
   const char **vals;
   lm_Column *col;
   int i, n;
+  lm_checkname(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   n = lm_checklistlen(L, 3, "values");
   vals = (const char **)lm_bpalloc(L, bp, (size_t)n * sizeof(char *));
   for (i = 0; i < n; i++) {
     lua_geti(L, 3, i + 1);
     if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_argerror(L, 3, "enum values must be strings");
+      luaL_argerror(L, 3, type == LM_T_ENUM ? "enum values must be strings"
+                                            : "set values must be strings");
     vals[i] = lm_bpstrdup(L, bp, lm_checktext(L, -1));
     lua_pop(L, 1);
   }
-  col = addcol(L, bp, name, LM_T_ENUM, 0);
+  col = column(L, type, 0, NULL);
   col->enum_values = vals;
   col->nenum = n;
-  return lm_pushhandle(L, LM_COLUMN, bp->ncols - 1);
+  return pushcol(L);
+}
+
+static int bp_enum (lua_State *L) { return valuescol(L, LM_T_ENUM); }
+static int bp_set (lua_State *L) { return valuescol(L, LM_T_SET); }
+
+/* 'a' and 'b' are the same letters, whatever their case */
+static int eqnocase (const char *a, const char *b) {
+  for (; *a && tolower((unsigned char)*a) == *b; a++, b++) {}
+  return *a == '\0' && *b == '\0';
 }
 
 /*
-** t:timestamps(): created_at, updated_at, nullable, CURRENT_TIMESTAMP
+** t:geometry(name, subtype?, srid = 0), t:geography(name, subtype?,
+** srid = 4326), t:point(name, srid = 0) (Masonite's) -> Column
 */
-static int bp_timestamps (lua_State *L) {
-  lm_Blueprint *bp = lm_checkbp(L);
-  addcol(L, bp, "created_at", LM_T_DATETIME, LM_F_NULLABLE | LM_F_USE_CURRENT);
-  addcol(L, bp, "updated_at", LM_T_DATETIME, LM_F_NULLABLE | LM_F_USE_CURRENT);
-  return 0;
+static int spatial (lua_State *L, lm_ColType type, const char *subtype,
+                    int sridarg, lua_Integer defsrid) {
+  static const char *const subtypes[] = {
+    "point", "linestring", "polygon", "geometrycollection", "multipoint",
+    "multilinestring", "multipolygon", NULL
+  };
+  int srid = optrange(L, sridarg, defsrid, 0, 2147483647, "srid");
+  lm_Column *col;
+  if (subtype == NULL && !lua_isnoneornil(L, 3)) {
+    const char *s = luaL_checkstring(L, 3);
+    int i;
+    for (i = 0; subtypes[i] && !eqnocase(s, subtypes[i]); i++) {}
+    if (subtypes[i] == NULL)
+      luaL_argerror(L, 3, "subtype must be point, linestring, polygon, "
+                    "geometrycollection, multipoint, multilinestring or multipolygon");
+    subtype = subtypes[i];
+  }
+  col = column(L, type, 0, NULL);
+  col->subtype = subtype;
+  col->srid = srid;
+  return pushcol(L);
+}
+
+static int bp_geometry (lua_State *L) { return spatial(L, LM_T_GEOMETRY, NULL, 4, 0); }
+static int bp_geography (lua_State *L) { return spatial(L, LM_T_GEOGRAPHY, NULL, 4, 4326); }
+static int bp_point (lua_State *L) { return spatial(L, LM_T_GEOMETRY, "point", 3, 0); }
+
+/* t:vector(name, dimensions?) -> Column: pgvector's VECTOR(n) */
+static int bp_vector (lua_State *L) {
+  int dims = lua_isnoneornil(L, 3) ? 0 : optrange(L, 3, 0, 1, 16000, "dimensions");
+  column(L, LM_T_VECTOR, 0, NULL)->length = dims;
+  return pushcol(L);
 }
 
 /*
-** t:morphs(name): name_id (unsigned integer) and name_type (string),
-** each indexed
+** t:morphs(name, index_name?, after?): name_type VARCHAR(255) and name_id
+** (an unsigned BIGINT; uuid_morphs a UUID, ulid_morphs a ULID), then one
+** index on (name_type, name_id), <table>_<name>_type_<name>_id_index by
+** default, as Laravel's
 */
-static int bp_morphs (lua_State *L) {
+static int morphs (lua_State *L, lm_ColType idtype, unsigned idflags,
+                   int idlen, unsigned nullable) {
   lm_Blueprint *bp = lm_checkbp(L);
   const char *name = lm_checkname(L, 2);
-  const char *ids = lua_pushfstring(L, "%s_id", name);
-  const char *types = lua_pushfstring(L, "%s_type", name);
-  lm_Column *col = addcol(L, bp, ids, LM_T_INTEGER, LM_F_UNSIGNED | LM_F_INDEX);
-  col->index_name = lm_defname(L, bp, &col->name, 1, "index");
-  col = addcol(L, bp, types, LM_T_STRING, LM_F_INDEX);
+  const char *index = lm_optname(L, 3);
+  const char *after = lm_optname(L, 4);
+  const char **cols = (const char **)lm_bpalloc(L, bp, 2 * sizeof(char *));
+  lm_Column *col = addcol(L, bp, lua_pushfstring(L, "%s_type", name), LM_T_STRING,
+                          nullable);
+  lm_Command *cmd;
   col->length = 255;
-  col->index_name = lm_defname(L, bp, &col->name, 1, "index");
+  if (after) col->after = lm_bpstrdup(L, bp, after);
+  cols[0] = col->name;
+  col = addcol(L, bp, lua_pushfstring(L, "%s_id", name), idtype, idflags | nullable);
+  col->length = idlen;
+  if (after) col->after = cols[0];
+  cols[1] = col->name;
+  cmd = lm_addcmd(L, bp, LM_C_INDEX);
+  cmd->columns = cols;
+  cmd->ncolumns = 2;
+  cmd->name = index ? lm_bpstrdup(L, bp, index) : lm_defname(L, bp, cols, 2, "index");
   return 0;
+}
+
+static int bp_morphs (lua_State *L) {
+  return morphs(L, LM_T_BIG_INTEGER, LM_F_UNSIGNED, 0, 0);
+}
+static int bp_nullable_morphs (lua_State *L) {
+  return morphs(L, LM_T_BIG_INTEGER, LM_F_UNSIGNED, 0, LM_F_NULLABLE);
+}
+static int bp_uuid_morphs (lua_State *L) { return morphs(L, LM_T_UUID, 0, 0, 0); }
+static int bp_nullable_uuid_morphs (lua_State *L) {
+  return morphs(L, LM_T_UUID, 0, 0, LM_F_NULLABLE);
+}
+static int bp_ulid_morphs (lua_State *L) { return morphs(L, LM_T_CHAR, 0, 26, 0); }
+static int bp_nullable_ulid_morphs (lua_State *L) {
+  return morphs(L, LM_T_CHAR, 0, 26, LM_F_NULLABLE);
+}
+
+/* the singular of 'word', English's regular rules: users, boxes, categories */
+static void addsingular (luaL_Buffer *b, const char *word) {
+  size_t n = strlen(word);
+  if (n > 3 && strcmp(word + n - 3, "ies") == 0) {
+    luaL_addlstring(b, word, n - 3);
+    luaL_addchar(b, 'y');
+    return;
+  }
+  if (n > 3 && (strcmp(word + n - 3, "ses") == 0 || strcmp(word + n - 3, "xes") == 0
+                || strcmp(word + n - 3, "zes") == 0 || strcmp(word + n - 4, "ches") == 0
+                || strcmp(word + n - 4, "shes") == 0))
+    n -= 2;
+  else if (n > 1 && word[n - 1] == 's' && word[n - 2] != 's')
+    n -= 1;
+  luaL_addlstring(b, word, n);
+}
+
+/*
+** t:foreign_id_for(table, column?): Laravel's foreignIdFor takes a model;
+** here its table. The column is the table's singular + "_id" by default
+** (users -> user_id); constrained() then references that table
+*/
+static int bp_foreign_id_for (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  const char *table = lm_checkname(L, 2);
+  const char *name = lm_optname(L, 3);
+  lm_Column *col;
+  if (name == NULL) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    addsingular(&b, table);
+    luaL_addstring(&b, "_id");
+    luaL_pushresult(&b);
+    name = lua_tostring(L, -1);
+  }
+  col = addcol(L, bp, name, LM_T_FOREIGN_ID, LM_F_FOREIGN);
+  col->ref_table = lm_bpstrdup(L, bp, table);
+  return pushcol(L);
 }
 
 /* }====================================================== */
@@ -206,16 +455,30 @@ static int bp_morphs (lua_State *L) {
 ** =======================================================
 */
 
+static int isinteger (lm_ColType t) {
+  return lm_serialtype(t, 0) != LM_T__COUNT;
+}
+
+static int isnumeric (lm_ColType t) {
+  return isinteger(t) || t == LM_T_DECIMAL || t == LM_T_FLOAT ||
+         t == LM_T_DOUBLE || t == LM_T_FOREIGN_ID;
+}
+
+/* raises "<method>() needs <what> (users.x)" unless 'ok' */
+static void needs (lua_State *L, int ok, const char *method, const char *what) {
+  lm_Blueprint *bp;
+  lm_Column *col;
+  if (ok) return;
+  col = checkcol(L, &bp);
+  lm_error(L, "%s() needs %s (column %s.%s)", method, what, bp->table, col->name);
+}
+
 /* col:nullable(on = true) */
 static int col_nullable (lua_State *L) {
   lm_Column *col = checkcol(L, NULL);
-  int on = 1;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TBOOLEAN);
-    on = lua_toboolean(L, 2);
-  }
-  if (on) col->flags |= LM_F_NULLABLE;
+  if (optbool(L, 2, 1)) col->flags |= LM_F_NULLABLE;
   else col->flags &= ~LM_F_NULLABLE;
+  col->flags |= LM_F_NULLSET;
   lua_settop(L, 1);
   return 1;
 }
@@ -226,15 +489,55 @@ static int setflag (lua_State *L, unsigned flag) {
   return 1;
 }
 
-static int col_unsigned (lua_State *L) { return setflag(L, LM_F_UNSIGNED); }
 static int col_primary (lua_State *L) { return setflag(L, LM_F_PRIMARY); }
+static int col_first (lua_State *L) { return setflag(L, LM_F_FIRST); }
+static int col_invisible (lua_State *L) { return setflag(L, LM_F_INVISIBLE); }
 
+/* col:unsigned(): MySQL UNSIGNED, elsewhere CHECK (c >= 0) */
+static int col_unsigned (lua_State *L) {
+  needs(L, isnumeric(checkcol(L, NULL)->type), "unsigned", "a numeric column");
+  return setflag(L, LM_F_UNSIGNED);
+}
+
+/* col:auto_increment(): an integer column becomes its increments twin */
+static int col_auto_increment (lua_State *L) {
+  lm_Column *col = checkcol(L, NULL);
+  needs(L, isinteger(col->type), "auto_increment", "an integer column");
+  col->type = lm_serialtype(col->type, 1);
+  return setflag(L, LM_F_AUTOINC);
+}
+
+/* col:from(n), col:starting_value(n): the auto-increment's first value */
+static int col_from (lua_State *L) {
+  lm_Column *col = checkcol(L, NULL);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, n >= 1, 2, "the first value must be at least 1");
+  col->from = n;
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int istime (lm_ColType t) {
+  return t == LM_T_DATETIME || t == LM_T_DATETIME_TZ || t == LM_T_TIMESTAMP ||
+         t == LM_T_TIMESTAMP_TZ;
+}
+
+/* col:use_current(): DEFAULT CURRENT_TIMESTAMP (a date's CURRENT_DATE, ...) */
 static int col_use_current (lua_State *L) {
   lm_Column *col = checkcol(L, NULL);
+  needs(L, istime(col->type) || col->type == LM_T_DATE || col->type == LM_T_YEAR,
+        "use_current", "a date, year, date_time or timestamp column");
   col->flags |= LM_F_USE_CURRENT;
   col->dkind = LM_D_NONE;
   lua_settop(L, 1);
   return 1;
+}
+
+/* col:use_current_on_update(): MySQL's ON UPDATE CURRENT_TIMESTAMP */
+static int col_use_current_on_update (lua_State *L) {
+  needs(L, istime(checkcol(L, NULL)->type), "use_current_on_update",
+        "a date_time or timestamp column");
+  return setflag(L, LM_F_ON_UPDATE);
 }
 
 static int col_change (lua_State *L) {
@@ -265,9 +568,20 @@ static const char *numbertext (lua_State *L) {
   return s;
 }
 
+/* the SQL text at 'arg': a string or lmigrate.raw(sql) */
+static const char *checksql (lua_State *L, int arg) {
+  if (luaL_testudata(L, arg, LM_RAW) != NULL) {
+    lua_getiuservalue(L, arg, 1);
+    lua_replace(L, arg);
+  }
+  if (lua_type(L, arg) != LUA_TSTRING)
+    luaL_typeerror(L, arg, "SQL expression (string or lmigrate.raw(sql))");
+  return lm_checkname(L, arg);
+}
+
 /*
-** col:default(value): a number, string, boolean, lmigrate.null or
-** lmigrate.raw(sql)
+** col:default(value): a number, string, boolean, nil or lmigrate.null
+** (DEFAULT NULL), or lmigrate.raw(sql)
 */
 static int col_default (lua_State *L) {
   lm_Blueprint *bp;
@@ -278,15 +592,17 @@ static int col_default (lua_State *L) {
     case LUA_TNUMBER: kind = LM_D_NUMBER; v = numbertext(L); break;
     case LUA_TSTRING: kind = LM_D_STRING; v = lm_checktext(L, 2); break;
     case LUA_TBOOLEAN: kind = LM_D_BOOLEAN; v = lua_toboolean(L, 2) ? "1" : "0"; break;
+    case LUA_TNIL: kind = LM_D_NULL; break;
+    case LUA_TNONE:
+      return luaL_argerror(L, 2, "a value expected (nil means DEFAULT NULL)");
     default:
       if (lm_isnull(L, 2)) { kind = LM_D_NULL; break; }
       if (luaL_testudata(L, 2, LM_RAW) != NULL) {
-        lua_getiuservalue(L, 2, 1);
         kind = LM_D_RAW;
-        v = lua_tostring(L, -1);
+        v = checksql(L, 2);
         break;
       }
-      return luaL_typeerror(L, 2, "number, string, boolean, lmigrate.null "
+      return luaL_typeerror(L, 2, "number, string, boolean, nil, lmigrate.null "
                                   "or lmigrate.raw(sql)");
   }
   col->dvalue = v ? lm_bpstrdup(L, bp, v) : NULL;
@@ -312,18 +628,50 @@ static int colindex (lua_State *L, unsigned flag, const char *suffix) {
 static int col_unique (lua_State *L) { return colindex(L, LM_F_UNIQUE, "unique"); }
 static int col_index (lua_State *L) { return colindex(L, LM_F_INDEX, "index"); }
 
-static int col_comment (lua_State *L) {
+/* col:comment(text), col:after(column), col:charset(name), col:collation(name) */
+static int settext (lua_State *L, size_t field, int isname) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
-  col->comment = lm_bpstrdup(L, bp, lm_checktext(L, 2));
+  const char *s = isname ? lm_checkname(L, 2) : lm_checktext(L, 2);
+  *(const char **)((char *)col + field) = lm_bpstrdup(L, bp, s);
   lua_settop(L, 1);
   return 1;
 }
 
-static int col_after (lua_State *L) {
+static int col_comment (lua_State *L) { return settext(L, offsetof(lm_Column, comment), 0); }
+static int col_after (lua_State *L) { return settext(L, offsetof(lm_Column, after), 1); }
+static int col_charset (lua_State *L) { return settext(L, offsetof(lm_Column, charset), 1); }
+static int col_collation (lua_State *L) { return settext(L, offsetof(lm_Column, collation), 1); }
+
+/* col:stored_as(expr), col:virtual_as(expr): a generated column */
+static int generated (lua_State *L, unsigned stored) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
-  col->after = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  col->expr = lm_bpstrdup(L, bp, checksql(L, 2));
+  col->flags = (col->flags & ~LM_F_STORED) | stored;
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int col_stored_as (lua_State *L) { return generated(L, LM_F_STORED); }
+static int col_virtual_as (lua_State *L) { return generated(L, 0); }
+
+/*
+** col:generated_as(options?): a PostgreSQL identity column, GENERATED BY
+** DEFAULT AS IDENTITY[ (options)]; col:always(): GENERATED ALWAYS
+*/
+static int col_generated_as (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Column *col = checkcol(L, &bp);
+  needs(L, isinteger(col->type), "generated_as", "an integer column");
+  col->identity = lua_isnoneornil(L, 2) ? "" : lm_bpstrdup(L, bp, checksql(L, 2));
+  return setflag(L, LM_F_IDENTITY);
+}
+
+static int col_always (lua_State *L) {
+  lm_Column *col = checkcol(L, NULL);
+  if (optbool(L, 2, 1)) col->flags |= LM_F_ALWAYS;
+  else col->flags &= ~LM_F_ALWAYS;
   lua_settop(L, 1);
   return 1;
 }
@@ -472,31 +820,58 @@ static int fk_cascade_on_update (lua_State *L) {
 static const luaL_Reg coltype_meth[] = {
   {"increments", bp_increments}, {"big_increments", bp_big_increments},
   {"tiny_increments", bp_tiny_increments}, {"id", bp_id},
+  {"small_increments", bp_small_increments},
+  {"medium_increments", bp_medium_increments},
+  {"integer_increments", bp_increments},
   {"integer", bp_integer}, {"big_integer", bp_big_integer},
   {"small_integer", bp_small_integer}, {"tiny_integer", bp_tiny_integer},
   {"medium_integer", bp_medium_integer},
   {"unsigned_integer", bp_unsigned_integer},
   {"unsigned_big_integer", bp_unsigned_big_integer},
+  {"unsigned_small_integer", bp_unsigned_small_integer},
+  {"unsigned_tiny_integer", bp_unsigned_tiny_integer},
+  {"unsigned_medium_integer", bp_unsigned_medium_integer},
   {"unsigned_decimal", bp_unsigned_decimal},
+  {"unsigned", bp_unsigned_integer},   /* Masonite's t:unsigned("c") */
   {"string", bp_string}, {"char", bp_char},
   {"text", bp_text}, {"tiny_text", bp_tiny_text},
   {"medium_text", bp_medium_text}, {"long_text", bp_long_text},
   {"boolean", bp_boolean}, {"decimal", bp_decimal},
   {"float", bp_float}, {"double", bp_double},
-  {"date", bp_date}, {"datetime", bp_datetime}, {"time", bp_time},
-  {"timestamp", bp_timestamp}, {"year", bp_year},
-  {"timestamps", bp_timestamps}, {"soft_deletes", bp_soft_deletes},
-  {"json", bp_json}, {"jsonb", bp_jsonb}, {"uuid", bp_uuid},
-  {"binary", bp_binary}, {"enum", bp_enum},
-  {"inet", bp_inet}, {"ip_address", bp_inet}, {"cidr", bp_cidr},
-  {"macaddr", bp_macaddr}, {"mac_address", bp_macaddr},
-  {"morphs", bp_morphs}, {"foreign_id", bp_foreign_id},
-  {"foreign_uuid", bp_foreign_uuid},
+  {"date", bp_date}, {"datetime", bp_datetime}, {"date_time", bp_datetime},
+  {"date_time_tz", bp_datetime_tz}, {"datetime_tz", bp_datetime_tz},
+  {"time", bp_time}, {"time_tz", bp_time_tz},
+  {"timestamp", bp_timestamp}, {"timestamp_tz", bp_timestamp_tz},
+  {"year", bp_year},
+  {"timestamps", bp_timestamps}, {"nullable_timestamps", bp_timestamps},
+  {"timestamps_tz", bp_timestamps_tz}, {"nullable_timestamps_tz", bp_timestamps_tz},
+  {"datetimes", bp_datetimes},
+  {"soft_deletes", bp_soft_deletes}, {"soft_deletes_tz", bp_soft_deletes_tz},
+  {"soft_deletes_datetime", bp_soft_deletes_datetime},
+  {"json", bp_json}, {"jsonb", bp_jsonb}, {"uuid", bp_uuid}, {"ulid", bp_ulid},
+  {"binary", bp_binary}, {"enum", bp_enum}, {"set", bp_set},
+  {"inet", bp_inet}, {"ip_address", bp_ip_address}, {"cidr", bp_cidr},
+  {"macaddr", bp_macaddr}, {"mac_address", bp_mac_address},
+  {"geometry", bp_geometry}, {"geography", bp_geography}, {"point", bp_point},
+  {"vector", bp_vector},
+  {"morphs", bp_morphs}, {"nullable_morphs", bp_nullable_morphs},
+  {"numeric_morphs", bp_morphs}, {"nullable_numeric_morphs", bp_nullable_morphs},
+  {"uuid_morphs", bp_uuid_morphs}, {"nullable_uuid_morphs", bp_nullable_uuid_morphs},
+  {"ulid_morphs", bp_ulid_morphs}, {"nullable_ulid_morphs", bp_nullable_ulid_morphs},
+  {"remember_token", bp_remember_token},
+  {"foreign_id", bp_foreign_id}, {"foreign_uuid", bp_foreign_uuid},
+  {"foreign_ulid", bp_foreign_ulid}, {"foreign_id_for", bp_foreign_id_for},
   {NULL, NULL}
 };
 
 static const luaL_Reg col_meth[] = {
   {"nullable", col_nullable}, {"unsigned", col_unsigned},
+  {"auto_increment", col_auto_increment}, {"from", col_from},
+  {"starting_value", col_from}, {"use_current_on_update", col_use_current_on_update},
+  {"charset", col_charset}, {"collation", col_collation},
+  {"first", col_first}, {"invisible", col_invisible},
+  {"stored_as", col_stored_as}, {"virtual_as", col_virtual_as},
+  {"generated_as", col_generated_as}, {"always", col_always},
   {"default", col_default}, {"use_current", col_use_current},
   {"unique", col_unique}, {"index", col_index}, {"primary", col_primary},
   {"comment", col_comment}, {"after", col_after}, {"change", col_change},

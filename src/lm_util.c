@@ -42,8 +42,42 @@ static int fileerror (lua_State *L, const char *path, int err) {
   return luaL_fileresult(L, 0, path);
 }
 
+/* what a file of mode 'm' is, in the words of core.filetype */
+static const char *kindname (mode_t m) {
+  if (S_ISREG(m)) return "file";
+  if (S_ISDIR(m)) return "directory";
+  if (S_ISFIFO(m)) return "fifo";
+  if (S_ISSOCK(m)) return "socket";
+  if (S_ISCHR(m)) return "character device";
+  return "block device";
+}
+
 /*
-** core.listdir(path) -> { name, ... } (unsorted, no "." or "..") | nil, msg, errno
+** The kind of directory entry 'e' of 'dir': from readdir's d_type when it
+** says, else from stat(2), which follows a symbolic link to its target
+*/
+static const char *entrykind (const char *dir, const struct dirent *e) {
+  char path[PATH_MAX];
+  struct stat st;
+  switch (e->d_type) {
+    case DT_REG: return "file";
+    case DT_DIR: return "directory";
+    case DT_FIFO: return "fifo";
+    case DT_SOCK: return "socket";
+    case DT_CHR: return "character device";
+    case DT_BLK: return "block device";
+    default: break;  /* DT_LNK, DT_UNKNOWN */
+  }
+  if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path
+      || stat(path, &st) != 0)
+    return "missing";  /* a dangling link, or a path too long to follow */
+  return kindname(st.st_mode);
+}
+
+/*
+** core.listdir(path) -> { name, ... }, { kind, ... } (unsorted, no "." or
+** ".."; each kind as core.filetype says it, or "missing" for a dangling
+** link) | nil, msg, errno
 */
 static int util_listdir (lua_State *L) {
   const char *path = checkpath(L, 1);
@@ -53,15 +87,18 @@ static int util_listdir (lua_State *L) {
   if (d == NULL)
     return luaL_fileresult(L, 0, path);
   lua_newtable(L);
+  lua_newtable(L);
   /* cppcheck-suppress readdirCalled ; readdir_r is the deprecated one
      (glibc 2.24): readdir is safe on a stream no other thread reads */
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     lua_pushstring(L, e->d_name);  /* cannot fail short of memory */
-    lua_rawseti(L, -2, ++n);
+    lua_rawseti(L, -3, ++n);
+    lua_pushstring(L, entrykind(path, e));
+    lua_rawseti(L, -2, n);
   }
   closedir(d);
-  return 1;
+  return 2;
 }
 
 /*
@@ -70,6 +107,19 @@ static int util_listdir (lua_State *L) {
 static int util_isdir (lua_State *L) {
   struct stat st;
   lua_pushboolean(L, stat(checkpath(L, 1), &st) == 0 && S_ISDIR(st.st_mode));
+  return 1;
+}
+
+/*
+** core.filetype(path) -> "file" | "directory" | "fifo" | "socket" |
+** "character device" | "block device" | nil, msg, errno: what 'path'
+** names, following symbolic links (a link to /dev/zero is a device)
+*/
+static int util_filetype (lua_State *L) {
+  const char *path = checkpath(L, 1);
+  struct stat st;
+  if (stat(path, &st) != 0) return luaL_fileresult(L, 0, path);
+  lua_pushstring(L, kindname(st.st_mode));
   return 1;
 }
 
@@ -265,6 +315,7 @@ static int lock_gc (lua_State *L) {
 static const luaL_Reg util_funcs[] = {
   {"listdir", util_listdir},
   {"isdir", util_isdir},
+  {"filetype", util_filetype},
   {"mkdir", util_mkdir},
   {"clock", util_clock},
   {"isatty", util_isatty},

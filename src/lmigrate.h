@@ -73,8 +73,19 @@ typedef enum lm_ColType {
   LM_T_JSON, LM_T_JSONB, LM_T_UUID, LM_T_BINARY, LM_T_ENUM,
   LM_T_INET, LM_T_CIDR, LM_T_MACADDR,
   LM_T_FOREIGN_ID,
+  /* issue 8: the rest of Laravel 12's column types */
+  LM_T_SMALL_INCREMENTS, LM_T_MEDIUM_INCREMENTS,
+  LM_T_DATETIME_TZ, LM_T_TIME_TZ, LM_T_TIMESTAMP_TZ,
+  LM_T_SET, LM_T_GEOMETRY, LM_T_GEOGRAPHY, LM_T_VECTOR,
   LM_T__COUNT
 } lm_ColType;
+
+/*
+** lm_column.c: the auto-incrementing twin of an integer type (serial
+** true: LM_T_INTEGER -> LM_T_INCREMENTS) or the plain type of one
+** (serial false); LM_T__COUNT for a type that is neither
+*/
+lm_ColType lm_serialtype (lm_ColType t, int serial);
 
 /* column flags */
 #define LM_F_NULLABLE     (1u << 0)
@@ -86,6 +97,15 @@ typedef enum lm_ColType {
 #define LM_F_USE_CURRENT  (1u << 6)
 #define LM_F_CHANGE       (1u << 7)   /* change(): alter an existing column */
 #define LM_F_FOREIGN      (1u << 8)   /* foreign_id/foreign_uuid: constrained() */
+#define LM_F_PRECISION    (1u << 9)   /* a time precision was given */
+#define LM_F_FIXED        (1u << 10)  /* binary(c, length, fixed = true) */
+#define LM_F_FIRST        (1u << 11)  /* first(): MySQL FIRST */
+#define LM_F_INVISIBLE    (1u << 12)  /* invisible(): MySQL INVISIBLE */
+#define LM_F_ON_UPDATE    (1u << 13)  /* use_current_on_update() */
+#define LM_F_STORED       (1u << 14)  /* stored_as(): 'expr' is STORED */
+#define LM_F_IDENTITY     (1u << 15)  /* generated_as(): an identity column */
+#define LM_F_ALWAYS       (1u << 16)  /* always(): GENERATED ALWAYS */
+#define LM_F_NULLSET      (1u << 17)  /* nullable(on) was called */
 
 /* kinds of default value */
 typedef enum lm_DefaultKind {
@@ -96,17 +116,31 @@ typedef struct lm_Column {
   const char *name;
   lm_ColType type;
   unsigned flags;
-  int length;              /* string/char; 0 = not set */
-  int precision, scale;    /* decimal */
+  int length;              /* string/char/binary; vector dimensions; 0 = not set */
+  int precision, scale;    /* decimal; float and time precision */
   lm_DefaultKind dkind;
   const char *dvalue;      /* string text, number text, "1"/"0", raw SQL */
   const char *comment;     /* NULL = none */
   const char *after;       /* MySQL AFTER; NULL = none */
   const char *unique_name; /* unique(name?): the name, or the default one */
   const char *index_name;  /* index(name?): the name, or the default one */
-  const char **enum_values;
+  const char **enum_values;  /* enum and set */
   int nenum;
   int seq;                 /* position among columns and commands */
+  const char *charset, *collation;   /* NULL = the table's */
+  const char *expr;        /* stored_as/virtual_as: the generated column's SQL */
+  const char *identity;    /* generated_as(options): PostgreSQL's sequence
+                              options; "" = none */
+  lua_Integer from;        /* from(n): the auto-increment's first value; 0 = not set */
+  const char *subtype;     /* geometry/geography: "point", ...; NULL = any */
+  int srid;                /* geometry/geography */
+  /*
+  ** The names of the CHECKs lmigrate derives where the dialect lacks the
+  ** type (unsigned(), enum()): <table>_<column>_unsigned, _enum, so that
+  ** change() can drop the old one and add what the new definition needs
+  */
+  const char *unsigned_check, *enum_check;
+  const char *ref_table;   /* foreign_id_for(table): what constrained() references */
 } lm_Column;
 
 /* table-level commands, in the order the user gave them */

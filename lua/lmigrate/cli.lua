@@ -60,11 +60,13 @@ local function bind_options(cmd, raw, args)
       value = value or nextword
       if value == nil or value == "" then usage(("option '--%s' needs a value"):format(key)) end
       if kind == "count" then
-        local n = tonumber(value)
-        if not value:match("^%d+$") or not n or n < 1 then
-          usage(("option '--%s' needs a whole number of at least 1, got '%s'"):format(key, value))
+        -- a number past math.maxinteger reads as a float: not in range
+        local n = value:match("^%d+$") and math.tointeger(tonumber(value))
+        if not n or n < 1 then
+          usage(("option '--%s' needs a whole number from 1 to %d, got '%s'")
+            :format(key, math.maxinteger, value))
         end
-        value = math.tointeger(n)
+        value = n
       end
       opts[norm] = value
     end
@@ -98,7 +100,7 @@ end
 function M.main(argv)
   local ok, res = xpcall(run, function(e)
     if errors.is(e) then return e end
-    return debug.traceback(tostring(e), 2)
+    return debug.traceback(errors.text(e), 2)
   end, argv)
   if ok then return res or 0 end
   if errors.is(res) then

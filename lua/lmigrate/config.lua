@@ -215,21 +215,45 @@ local function from_config(name, c)
     :format(name, c.driver == nil and "missing" or ("'" .. tostring(c.driver) .. "'")))
 end
 
--- the user's lmigrate.lua, or an empty config
+-- a plain copy of what lmigrate.lua returned, read without metamethods, so
+-- that nothing it does later (a __index that raises, a cycle) surprises
+local function plain(v, seen)
+  if type(v) ~= "table" then return v end
+  seen = seen or {}
+  if seen[v] then return seen[v] end
+  local t = {}
+  seen[v] = t
+  local k, x = next(v)
+  while k ~= nil do
+    t[plain(k, seen)] = plain(x, seen)
+    k, x = next(v, k)
+  end
+  return t
+end
+
+-- the user's lmigrate.lua, or an empty config when there is none; a file
+-- that is there but cannot be read (permissions, a folder) is an error
 function M.load_file(path)
-  local f = io.open(path, "r")
-  if not f then return {} end
+  local f, err, code = io.open(path, "r")
+  if not f then
+    if code == 2 then return {} end   -- ENOENT: no config file
+    errors.raise("config", "cannot read " .. err)
+  end
+  local _, rerr = f:read(0)
   f:close()
-  local chunk, err = loadfile(path, "t")
-  if not chunk then errors.raise("config", err) end
+  if rerr then errors.raise("config", ("cannot read %s: %s"):format(path, rerr)) end
+  local chunk, lerr = loadfile(path, "t")
+  if not chunk then errors.raise("config", lerr) end
   local ok, cfg = pcall(chunk)
   if not ok then
-    errors.raise("config", errors.is(cfg) and cfg.message or tostring(cfg))
+    local msg = errors.text(cfg)
+    if not errors.is(cfg) and msg:sub(1, #path + 1) ~= path .. ":" then msg = path .. ": " .. msg end
+    errors.raise("config", msg)
   end
   if type(cfg) ~= "table" then
     errors.raise("config", path .. ": must return a table, got " .. type(cfg))
   end
-  return cfg
+  return plain(cfg)
 end
 
 local function section(cfg, key)

@@ -32,4 +32,23 @@ function M.is(v)
   return getmetatable(v) == Error
 end
 
+-- text(v) -> what an error value says, whatever it is: a string, an
+-- lmigrate error's message, a table's 'message' field, its __tostring when
+-- that works, else what kind of value it is (never "table: 0x55..." and
+-- never an error of its own)
+function M.text(v)
+  local ty = type(v)
+  if ty == "string" then return v end
+  if ty == "number" or ty == "boolean" or ty == "nil" then return tostring(v) end
+  if M.is(v) then return M.text(v.message) end
+  local mt = getmetatable(v)
+  if type(mt) == "table" and rawget(mt, "__tostring") then
+    local ok, s = pcall(tostring, v)
+    if ok and type(s) == "string" then return s end
+    return ("an error object (a %s) whose __tostring fails: %s"):format(ty, M.text(s))
+  end
+  if ty == "table" and type(rawget(v, "message")) == "string" then return rawget(v, "message") end
+  return ("an error object (a %s) with no message"):format(ty)
+end
+
 return M

@@ -7,10 +7,27 @@ local M = {}
 local ESCAPES = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
                   ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
 
+-- JSON text must be UTF-8: a byte that starts no valid UTF-8 sequence (a
+-- file or row named in Latin-1, say) goes as the code point of that byte
+local function valid_utf8(s)
+  local out, i = {}, 1
+  while true do
+    local n, bad = utf8.len(s, i)
+    if n then
+      out[#out + 1] = s:sub(i)
+      return table.concat(out)
+    end
+    out[#out + 1] = s:sub(i, bad - 1)
+    out[#out + 1] = ("\\u%04x"):format(s:byte(bad))
+    i = bad + 1
+  end
+end
+
 local function string_of(s)
-  return '"' .. s:gsub('[%c"\\]', function(c)
+  s = s:gsub('[%c"\\]', function(c)
     return ESCAPES[c] or ("\\u%04x"):format(c:byte())
-  end) .. '"'
+  end)
+  return '"' .. (utf8.len(s) and s or valid_utf8(s)) .. '"'
 end
 
 local encode

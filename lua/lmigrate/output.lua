@@ -3,6 +3,7 @@
 -- result (help, a script, JSON) through print, which --quiet keeps; the
 -- production guard's question.
 local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
 
 local Out = {}
 Out.__index = Out
@@ -30,6 +31,16 @@ function Out:with_prefix(prefix)
   return o
 end
 
+-- 's' with its control characters written as \xNN, so that no name or
+-- message (a file name, a database's text) moves the cursor or sends a
+-- terminal escape; 'lines' keeps newlines and tabs (multi-line messages)
+local function safe(s, lines)
+  s = tostring(s)
+  local pattern = lines and "[%z\1-\8\11-\31\127]" or "[%z\1-\31\127]"
+  return (s:gsub(pattern, function(c) return ("\\x%02x"):format(c:byte()) end))
+end
+M.safe = safe
+
 local function paint(on, color, s)
   if not on then return s end
   return "\27[" .. COLORS[color] .. "m" .. s .. "\27[0m"
@@ -55,13 +66,13 @@ end
 
 function Out:info(msg)
   local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
-  self:write("  " .. p .. msg)
+  self:write("  " .. p .. safe(msg, true))
 end
 
 -- "  name ........................ detail STATUS"
 function Out:row(name, detail, status, color)
   local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
-  local left = "  " .. p .. name .. " "
+  local left = "  " .. p .. safe(name) .. " "
   local right = " " .. (detail ~= "" and (detail .. " ") or "") .. status
   local dots = math.max(3, WIDTH - #left - #right)
   self:write(left .. paint(self.color, "gray", string.rep(".", dots))
@@ -79,27 +90,29 @@ function Out:finish(name, seconds, ok)
   self:row(name, ms(seconds), ok and "DONE" or "FAIL", ok and "green" or "red")
 end
 
--- an lmigrate error (or any error value) on stderr
+-- an lmigrate error (or any error value) on stderr; every piece of text in
+-- it made terminal-safe (names and messages may come from anywhere)
 function Out:error(err)
   local lines = {}
-  local p = self.prefix and ("[" .. self.prefix .. "] ") or ""
+  local p = self.prefix and ("[" .. safe(self.prefix) .. "] ") or ""
   local head = paint(self.ecolor, "red", "lmigrate: ")
+  local function text(v) return safe(errors.text(v), true) end
   if type(err) == "table" and err.kind then
     if err.migration or err.seeder then
-      lines[#lines + 1] = head .. p .. (err.migration and ("migration " .. err.migration)
-        or ("seeder " .. err.seeder)) .. " failed"
+      lines[#lines + 1] = head .. p .. (err.migration and ("migration " .. safe(err.migration))
+        or ("seeder " .. safe(err.seeder))) .. " failed"
       if err.file then
-        lines[#lines + 1] = "  in " .. err.file .. (err.line and (":" .. err.line) or "")
+        lines[#lines + 1] = "  in " .. safe(err.file) .. (err.line and (":" .. err.line) or "")
       end
-      if err.sql then lines[#lines + 1] = "  SQL: " .. err.sql end
-      lines[#lines + 1] = "  error: " .. tostring(err.message)
-      for _, d in ipairs(err.details or {}) do lines[#lines + 1] = "  " .. d end
+      if err.sql then lines[#lines + 1] = "  SQL: " .. text(err.sql) end
+      lines[#lines + 1] = "  error: " .. text(err.message)
+      for _, d in ipairs(err.details or {}) do lines[#lines + 1] = "  " .. text(d) end
     else
-      lines[#lines + 1] = head .. p .. tostring(err.message)
-      if err.sql then lines[#lines + 1] = "  SQL: " .. err.sql end
+      lines[#lines + 1] = head .. p .. text(err.message)
+      if err.sql then lines[#lines + 1] = "  SQL: " .. text(err.sql) end
     end
   else
-    lines[#lines + 1] = head .. p .. "internal error: " .. tostring(err)
+    lines[#lines + 1] = head .. p .. "internal error: " .. text(err)
   end
   self.stderr:write(table.concat(lines, "\n"), "\n")
 end

@@ -44,7 +44,7 @@ local CREATE = {
     'CREATE TABLE `users` (`a` TINYINT(1) NOT NULL DEFAULT 1, `b` TINYINT(1) NOT NULL DEFAULT 0)' },
   { function(t) t:decimal("a"); t:decimal("b", 5, 0); t:float("c"); t:double("d") end,
     'CREATE TABLE `users` (`a` DECIMAL(8, 2) NOT NULL, `b` DECIMAL(5, 0) NOT NULL, '
-      .. '`c` FLOAT NOT NULL, `d` DOUBLE NOT NULL)' },
+      .. '`c` DOUBLE NOT NULL, `d` DOUBLE NOT NULL)' },
   { function(t)
       t:date("a"); t:datetime("b"); t:time("c"); t:timestamp("d"):nullable(); t:year("e")
     end,
@@ -64,10 +64,9 @@ local CREATE = {
     'CREATE TABLE `users` (`a` VARCHAR(45) NOT NULL, `b` VARCHAR(45) NOT NULL, '
       .. '`c` VARCHAR(45) NOT NULL, `d` VARCHAR(17) NOT NULL, `e` VARCHAR(17) NOT NULL)' },
   { function(t) t:morphs("taggable") end,
-    'CREATE TABLE `users` (`taggable_id` INT UNSIGNED NOT NULL, '
-      .. '`taggable_type` VARCHAR(255) NOT NULL, '
-      .. 'INDEX `users_taggable_id_index` (`taggable_id`), '
-      .. 'INDEX `users_taggable_type_index` (`taggable_type`))' },
+    'CREATE TABLE `users` (`taggable_type` VARCHAR(255) NOT NULL, '
+      .. '`taggable_id` BIGINT UNSIGNED NOT NULL, '
+      .. 'INDEX `users_taggable_type_taggable_id_index` (`taggable_type`, `taggable_id`))' },
   { function(t) t:foreign_id("team_id"); t:foreign_uuid("org_id") end,
     'CREATE TABLE `users` (`team_id` BIGINT UNSIGNED NOT NULL, `org_id` CHAR(36) NOT NULL)' },
 
@@ -78,7 +77,7 @@ local CREATE = {
       t:timestamp("e"):use_current(); t:string("f"):default("it's a \\"):after("a")
     end,
     'CREATE TABLE `users` (`a` VARCHAR(255) NULL DEFAULT NULL, `b` INT NOT NULL DEFAULT -3, '
-      .. '`c` FLOAT NOT NULL DEFAULT 1.5, `d` DATE NOT NULL DEFAULT (CURRENT_DATE), '
+      .. '`c` DOUBLE NOT NULL DEFAULT 1.5, `d` DATE NOT NULL DEFAULT (CURRENT_DATE), '
       .. '`e` TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, '
       .. "`f` VARCHAR(255) NOT NULL DEFAULT 'it''s a \\\\')" },
   { function(t) t:text("a"):default("none"); t:json("b"):nullable():default(core.null) end,

@@ -29,8 +29,9 @@ local CREATE = {
     'CREATE TABLE "users" ("a" INTEGER NOT NULL, "b" BIGINT NOT NULL, "c" SMALLINT NOT NULL, '
       .. '"d" SMALLINT NOT NULL, "e" INTEGER NOT NULL)' },
   { function(t) t:unsigned_integer("a"); t:unsigned_big_integer("b"); t:unsigned_decimal("c", 6, 2) end,
-    'CREATE TABLE "users" ("a" INTEGER NOT NULL CHECK ("a" >= 0), '
-      .. '"b" BIGINT NOT NULL CHECK ("b" >= 0), "c" DECIMAL(6, 2) NOT NULL CHECK ("c" >= 0))' },
+    'CREATE TABLE "users" ("a" INTEGER NOT NULL CONSTRAINT "users_a_unsigned" CHECK ("a" >= 0), '
+      .. '"b" BIGINT NOT NULL CONSTRAINT "users_b_unsigned" CHECK ("b" >= 0), '
+      .. '"c" DECIMAL(6, 2) NOT NULL CONSTRAINT "users_c_unsigned" CHECK ("c" >= 0))' },
   { function(t) t:string("a", 100); t:char("b"); t:char("c", 2) end,
     'CREATE TABLE "users" ("a" VARCHAR(100) NOT NULL, "b" CHAR(255) NOT NULL, '
       .. '"c" CHAR(2) NOT NULL)' },
@@ -46,32 +47,31 @@ local CREATE = {
       .. '"d" BOOLEAN NOT NULL DEFAULT FALSE)' },
   { function(t) t:decimal("a"); t:decimal("b", 5, 0); t:float("c"); t:double("d") end,
     'CREATE TABLE "users" ("a" DECIMAL(8, 2) NOT NULL, "b" DECIMAL(5, 0) NOT NULL, '
-      .. '"c" REAL NOT NULL, "d" DOUBLE PRECISION NOT NULL)' },
+      .. '"c" DOUBLE PRECISION NOT NULL, "d" DOUBLE PRECISION NOT NULL)' },
   { function(t)
       t:date("a"); t:datetime("b"); t:time("c"); t:timestamp("d"); t:year("e")
     end,
-    'CREATE TABLE "users" ("a" DATE NOT NULL, "b" TIMESTAMPTZ NOT NULL, "c" TIME NOT NULL, '
-      .. '"d" TIMESTAMP NOT NULL, "e" SMALLINT NOT NULL)' },
+    'CREATE TABLE "users" ("a" DATE NOT NULL, "b" TIMESTAMP(0) NOT NULL, "c" TIME NOT NULL, '
+      .. '"d" TIMESTAMP(0) NOT NULL, "e" SMALLINT NOT NULL)' },
   { function(t) t:timestamps(); t:soft_deletes() end,
-    'CREATE TABLE "users" ("created_at" TIMESTAMPTZ NULL DEFAULT CURRENT_TIMESTAMP, '
-      .. '"updated_at" TIMESTAMPTZ NULL DEFAULT CURRENT_TIMESTAMP, '
-      .. '"deleted_at" TIMESTAMPTZ NULL)' },
+    'CREATE TABLE "users" ("created_at" TIMESTAMPTZ(0) NULL DEFAULT CURRENT_TIMESTAMP, '
+      .. '"updated_at" TIMESTAMPTZ(0) NULL DEFAULT CURRENT_TIMESTAMP, '
+      .. '"deleted_at" TIMESTAMPTZ(0) NULL)' },
   { function(t) t:json("a"); t:jsonb("b"); t:uuid("c"); t:binary("d") end,
     'CREATE TABLE "users" ("a" JSON NOT NULL, "b" JSONB NOT NULL, "c" UUID NOT NULL, '
       .. '"d" BYTEA NOT NULL)' },
   { function(t) t:enum("status", { "draft", "it's live" }):default("draft") end,
     'CREATE TABLE "users" ("status" VARCHAR(255) NOT NULL DEFAULT \'draft\' '
-      .. 'CHECK ("status" IN (\'draft\', \'it\'\'s live\')))' },
+      .. 'CONSTRAINT "users_status_enum" CHECK ("status" IN (\'draft\', \'it\'\'s live\')))' },
   { function(t)
       t:inet("a"); t:ip_address("b"); t:cidr("c"); t:macaddr("d"); t:mac_address("e")
     end,
     'CREATE TABLE "users" ("a" INET NOT NULL, "b" INET NOT NULL, "c" CIDR NOT NULL, '
       .. '"d" MACADDR NOT NULL, "e" MACADDR NOT NULL)' },
   { function(t) t:morphs("taggable") end, {
-    'CREATE TABLE "users" ("taggable_id" INTEGER NOT NULL CHECK ("taggable_id" >= 0), '
-      .. '"taggable_type" VARCHAR(255) NOT NULL)',
-    'CREATE INDEX "users_taggable_id_index" ON "users" ("taggable_id")',
-    'CREATE INDEX "users_taggable_type_index" ON "users" ("taggable_type")' } },
+    'CREATE TABLE "users" ("taggable_type" VARCHAR(255) NOT NULL, "taggable_id" BIGINT NOT NULL '
+      .. 'CONSTRAINT "users_taggable_id_unsigned" CHECK ("taggable_id" >= 0))',
+    'CREATE INDEX "users_taggable_type_taggable_id_index" ON "users" ("taggable_type", "taggable_id")' } },
   { function(t) t:foreign_id("team_id"); t:foreign_uuid("org_id") end,
     'CREATE TABLE "users" ("team_id" BIGINT NOT NULL, "org_id" UUID NOT NULL)' },
 
@@ -82,8 +82,8 @@ local CREATE = {
       t:timestamp("e"):use_current(); t:string("f"):default("it's"):after("a")
     end,
     'CREATE TABLE "users" ("a" VARCHAR(255) NULL DEFAULT NULL, "b" INTEGER NOT NULL DEFAULT -3, '
-      .. '"c" REAL NOT NULL DEFAULT 1.5, "d" JSONB NOT NULL DEFAULT \'{}\'::jsonb, '
-      .. '"e" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, '
+      .. '"c" DOUBLE PRECISION NOT NULL DEFAULT 1.5, "d" JSONB NOT NULL DEFAULT \'{}\'::jsonb, '
+      .. '"e" TIMESTAMP(0) NOT NULL DEFAULT CURRENT_TIMESTAMP, '
       .. '"f" VARCHAR(255) NOT NULL DEFAULT \'it\'\'s\')' },
   { function(t) t:string("code"):primary() end,
     'CREATE TABLE "users" ("code" VARCHAR(255) PRIMARY KEY NOT NULL)' },
@@ -174,23 +174,30 @@ local ALTER = {
     'ALTER TABLE "users" ADD COLUMN "nick" VARCHAR(255) NULL',
     'COMMENT ON COLUMN "users"."nick" IS \'short\'' } },
   { function(t) t:integer("score"):default(0):unsigned():index():unique() end, {
-    'ALTER TABLE "users" ADD COLUMN "score" INTEGER NOT NULL DEFAULT 0 CHECK ("score" >= 0)',
+    'ALTER TABLE "users" ADD COLUMN "score" INTEGER NOT NULL DEFAULT 0 '
+      .. 'CONSTRAINT "users_score_unsigned" CHECK ("score" >= 0)',
     'ALTER TABLE "users" ADD CONSTRAINT "users_score_unique" UNIQUE ("score")',
     'CREATE INDEX "users_score_index" ON "users" ("score")' } },
   { function(t) t:timestamps() end, {
-    'ALTER TABLE "users" ADD COLUMN "created_at" TIMESTAMPTZ NULL DEFAULT CURRENT_TIMESTAMP',
-    'ALTER TABLE "users" ADD COLUMN "updated_at" TIMESTAMPTZ NULL DEFAULT CURRENT_TIMESTAMP' },
+    'ALTER TABLE "users" ADD COLUMN "created_at" TIMESTAMPTZ(0) NULL DEFAULT CURRENT_TIMESTAMP',
+    'ALTER TABLE "users" ADD COLUMN "updated_at" TIMESTAMPTZ(0) NULL DEFAULT CURRENT_TIMESTAMP' },
     setup_only = 'CREATE TABLE "users" ("id" SERIAL PRIMARY KEY);' },
   { function(t) t:foreign_id("owner_id"):nullable():constrained("teams"):on_delete("set null") end, {
     'ALTER TABLE "users" ADD COLUMN "owner_id" BIGINT NULL',
     'ALTER TABLE "users" ADD CONSTRAINT "users_owner_id_foreign" FOREIGN KEY ("owner_id") '
       .. 'REFERENCES "teams" ("id") ON DELETE SET NULL' } },
   { function(t) t:integer("age"):nullable():change() end,
-    'ALTER TABLE "users" ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER, '
-      .. 'ALTER COLUMN "age" DROP NOT NULL, ALTER COLUMN "age" DROP DEFAULT' },
+    'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_age_unsigned", '
+      .. 'DROP CONSTRAINT IF EXISTS "users_age_enum", '
+      .. 'ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER, '
+      .. 'ALTER COLUMN "age" DROP NOT NULL, ALTER COLUMN "age" DROP DEFAULT, '
+      .. 'ALTER COLUMN "age" DROP IDENTITY IF EXISTS' },
   { function(t) t:string("name", 100):default("anon"):change():unique() end, {
-    'ALTER TABLE "users" ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), '
-      .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" SET DEFAULT \'anon\'',
+    'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_name_unsigned", '
+      .. 'DROP CONSTRAINT IF EXISTS "users_name_enum", '
+      .. 'ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), '
+      .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" SET DEFAULT \'anon\', '
+      .. 'ALTER COLUMN "name" DROP IDENTITY IF EXISTS',
     'ALTER TABLE "users" ADD CONSTRAINT "users_name_unique" UNIQUE ("name")' } },
   { function(t) t:drop_column("bio", { "age", "name" }) end, {
     'ALTER TABLE "users" DROP COLUMN "bio"',
@@ -246,10 +253,11 @@ describe("postgres grammar", function()
       end, "fulltext() is not supported on postgres")
     end)
 
-    it("raises for change() of an increments column", function()
-      assert.has_error(function()
-        compile(function(t) t:increments("id"):change() end, "alter")
-      end, "change() of an increments column is not supported on postgres")
+    it("changes an increments column's type, keeping its sequence", function()
+      assert.same({ 'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_id_unsigned", '
+        .. 'DROP CONSTRAINT IF EXISTS "users_id_enum", '
+        .. 'ALTER COLUMN "id" TYPE BIGINT USING "id"::BIGINT, ALTER COLUMN "id" SET NOT NULL' },
+        compile(function(t) t:big_increments("id"):change() end, "alter"))
     end)
   end)
 

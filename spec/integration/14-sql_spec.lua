@@ -196,7 +196,7 @@ local KINDS_COLUMNS = {
   "id", "i", "big", "small", "tiny", "medium", "ui", "ubi", "ud", "us", "label", "code",
   "code255", "body", "tt", "mt", "lt", "td", "active", "off", "price", "amount", "ratio",
   "precise", "born", "seen_at", "at", "stamp", "y", "meta", "data", "uid", "bin", "status",
-  "ip", "ip2", "net", "mac", "mac2", "taggable_id", "taggable_type", "user_id", "org_uuid",
+  "ip", "ip2", "net", "mac", "mac2", "taggable_type", "taggable_id", "user_id", "org_uuid",
   "note", "email", "handle", "name", "city", "today", "created_at", "updated_at", "deleted_at",
   "nick", "score", "code_ref",
 }
@@ -285,8 +285,8 @@ backends.postgres = {
   end,
   types = { status = "^character varying$", ui = "^integer$", active = "^boolean$",
             meta = "^json$", data = "^jsonb$", uid = "^uuid$", ip = "^inet$", net = "^cidr$",
-            mac = "^macaddr$", y = "^smallint$", bin = "^bytea$", ratio = "^real$",
-            seen_at = "^timestamp with time zone$" },
+            mac = "^macaddr$", y = "^smallint$", bin = "^bytea$", ratio = "^double precision$",
+            seen_at = "^timestamp without time zone$" },
   column_types = function(project, tbl)
     local t = {}
     for _, c in ipairs(project:columns(tbl)) do t[c.name] = c.type end

@@ -24,11 +24,13 @@ local shell = require("spec.support.shell")
 
 local M = {}
 
+-- the statements of the list 'sql' as script text, each ended by ';'
 local function statements(sql)
   local t = {}
   for i, s in ipairs(sql) do t[i] = s .. ";\n" end
   return table.concat(t)
 end
+M.statements = statements
 
 -- {======================================================
 -- Runners: each dialect's SQL on its own server

@@ -155,7 +155,17 @@ end
 -- Runs of the lmigrate binary
 -- ======================================================
 
-local has_timeout
+local has_timeout, root
+
+-- whether the specs run as root (then file permissions do not bind lmigrate)
+function M.is_root()
+  if root == nil then
+    local p = io.popen("id -u")
+    root = p:read("l") == "0"
+    p:close()
+  end
+  return root
+end
 
 -- the shell command line of a run: the child gets no DATABASE_URL,
 -- LMIGRATE_DEV or LD_PRELOAD of ours; the values of opts.env are set
@@ -175,12 +185,15 @@ local function command_line(args, opts)
   if has_timeout then
     cmd[#cmd + 1] = "timeout 120"
   end
+  if opts.as_nobody and M.is_root() then   -- permissions bind only the unprivileged
+    cmd[#cmd + 1] = "setpriv --reuid=65534 --regid=65534 --clear-groups"
+  end
   cmd[#cmd + 1] = quote(opts.bin or M.bin)
   for _, a in ipairs(args) do cmd[#cmd + 1] = quote(a) end
   return table.concat(cmd, " ")
 end
 
--- run(args, { cwd =, env =, stdin = path, bin = }) -> { status =, stdout =,
+-- run(args, { cwd =, env =, stdin = path, bin =, as_nobody = }) -> { status =, stdout =,
 -- stderr =, output = stdout .. stderr, command = }; raises on a sanitizer
 -- report or a timeout
 function M.run(args, opts)

@@ -21,8 +21,14 @@ static const char *const typenames[LM_T__COUNT] = {
   "boolean", "decimal", "float", "double",
   "date", "datetime", "time", "timestamp", "year",
   "json", "jsonb", "uuid", "binary", "enum",
-  "inet", "cidr", "macaddr", "foreign_id"
+  "inet", "cidr", "macaddr", "foreign_id",
+  "small_increments", "medium_increments", "date_time_tz", "time_tz",
+  "timestamp_tz", "set", "geometry", "geography", "vector"
 };
+
+const char *lm_typename (lm_ColType t) {
+  return typenames[t];
+}
 
 static const char *const cmdnames[LM_C__COUNT] = {
   "primary", "unique", "index", "fulltext", "foreign", "check",
@@ -143,14 +149,26 @@ static void addenum (lm_Ctx *c, const lm_Column *col, const char *sep) {
 
 /*
 ** Writes the type_ entry of the column's type, expanding $n (length),
-** $p (precision), $s (scale) and $e (enum values)
+** $p (precision), $s (scale), $e (enum values), $q and $l; or calls its
+** typefn_. An identity column (generated_as) has the plain integer type,
+** not the dialect's serial one.
 */
 void lm_addtype (lm_Ctx *c, const lm_Column *col) {
-  const char *p = c->g->type[col->type];
+  lm_ColType t = col->type;
+  const char *p;
+  if ((col->flags & LM_F_IDENTITY) && lm_serialtype(t, 0) != LM_T__COUNT)
+    t = lm_serialtype(t, 0);
+  if (c->g->typefn[t] != NULL) {
+    c->g->typefn[t](c, col);
+    return;
+  }
+  p = c->g->type[t];
   if (p == NULL) {
-    lua_pushfstring(c->L, "%s()", typenames[col->type]);
+    lua_pushfstring(c->L, "%s()", typenames[t]);
     lm_unsupported(c, lua_tostring(c->L, -1));
   }
+  if (t == LM_T_FLOAT && col->precision == 53 && strstr(p, "$p") != NULL)
+    p = c->g->type[LM_T_DOUBLE];   /* FLOAT(53) is a DOUBLE */
   for (; *p; p++) {
     if (*p != '$') { luaL_addchar(&c->b, *p); continue; }
     switch (*++p) {
@@ -158,6 +176,10 @@ void lm_addtype (lm_Ctx *c, const lm_Column *col) {
       case 'p': lm_addf(c, "%d", col->precision); break;
       case 's': lm_addf(c, "%d", col->scale); break;
       case 'e': addenum(c, col, ","); break;
+      case 'q':
+        if (col->flags & LM_F_PRECISION) lm_addf(c, "(%d)", col->precision);
+        break;
+      case 'l': if (col->length > 0) lm_addf(c, "(%d)", col->length); break;
       default: lua_assert(0); return;
     }
   }
@@ -168,9 +190,20 @@ int lm_hasdefault (const lm_Column *col) {
          (col->dkind != LM_D_NONE && col->dkind != LM_D_NULL);
 }
 
+/* use_current(): the dialect's current date, year or time */
+static void addnow (lm_Ctx *c, const lm_Column *col) {
+  if (col->type == LM_T_DATE) luaL_addstring(&c->b, c->g->now_date);
+  else if (col->type == LM_T_YEAR) luaL_addstring(&c->b, c->g->now_year);
+  else {
+    luaL_addstring(&c->b, "CURRENT_TIMESTAMP");
+    if (c->g->now_precision && col->precision > 0)
+      lm_addf(c, "(%d)", col->precision);
+  }
+}
+
 void lm_adddefault (lm_Ctx *c, const lm_Column *col) {
   if (col->flags & LM_F_USE_CURRENT) {
-    luaL_addstring(&c->b, "CURRENT_TIMESTAMP");
+    addnow(c, col);
     return;
   }
   switch (col->dkind) {
@@ -189,7 +222,17 @@ void lm_adddefault (lm_Ctx *c, const lm_Column *col) {
   }
 }
 
+/*
+** A generated column (stored_as, virtual_as) says NOT NULL only after
+** nullable(false), and never NULL, as Laravel's: its value is what its
+** expression gives, and MariaDB takes neither word on one
+*/
 void lm_modify_nullable (lm_Ctx *c, const lm_Column *col) {
+  if (col->expr) {
+    if ((col->flags & (LM_F_NULLSET | LM_F_NULLABLE)) == LM_F_NULLSET)
+      luaL_addstring(&c->b, " NOT NULL");
+    return;
+  }
   luaL_addstring(&c->b, (col->flags & LM_F_NULLABLE) ? " NULL" : " NOT NULL");
 }
 
@@ -201,20 +244,54 @@ void lm_modify_default (lm_Ctx *c, const lm_Column *col) {
 
 /*
 ** unsigned() and enum() as CHECK constraints, for the dialects without
-** UNSIGNED or ENUM
+** UNSIGNED or ENUM, named so that change() can replace them
 */
 void lm_modify_checks (lm_Ctx *c, const lm_Column *col) {
   if ((col->flags & LM_F_UNSIGNED) && !(col->flags & LM_F_AUTOINC))
-    lm_addf(c, " CHECK (%I >= 0)", col->name);
+    lm_addf(c, " CONSTRAINT %I CHECK (%I >= 0)", col->unsigned_check, col->name);
   if (col->type == LM_T_ENUM) {
-    lm_addf(c, " CHECK (%I IN (", col->name);
+    lm_addf(c, " CONSTRAINT %I CHECK (%I IN (", col->enum_check, col->name);
     addenum(c, col, ", ");
     luaL_addstring(&c->b, "))");
   }
 }
 
+void lm_modify_collate (lm_Ctx *c, const lm_Column *col) {
+  if (col->collation) lm_addf(c, " COLLATE %I", col->collation);
+}
+
+void lm_modify_generated (lm_Ctx *c, const lm_Column *col) {
+  if (col->expr)
+    lm_addf(c, " AS (%s) %s", col->expr, (col->flags & LM_F_STORED) ? "STORED" : "VIRTUAL");
+}
+
+void lm_modify_no_on_update (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_ON_UPDATE) lm_unsupported(c, "use_current_on_update()");
+}
+
+/* an auto-increment column is the identity column these dialects have */
+void lm_modify_no_identity (lm_Ctx *c, const lm_Column *col) {
+  if ((col->flags & LM_F_IDENTITY) && !(col->flags & LM_F_AUTOINC))
+    lm_unsupported(c, "generated_as() of a column that does not auto-increment");
+}
+
+void lm_checkcolumn (lm_Ctx *c, const lm_Column *col) {
+  const char *what = NULL;
+  if (col->expr && (col->dkind != LM_D_NONE || (col->flags & LM_F_USE_CURRENT)))
+    what = "a generated column (stored_as, virtual_as) cannot have a default";
+  else if (col->expr && (col->flags & (LM_F_AUTOINC | LM_F_IDENTITY)))
+    what = "a generated column (stored_as, virtual_as) cannot auto-increment";
+  else if (col->from && !(col->flags & (LM_F_AUTOINC | LM_F_IDENTITY)))
+    what = "from() needs an auto-increment column";
+  else if ((col->flags & LM_F_ALWAYS) && !(col->flags & LM_F_IDENTITY))
+    what = "always() needs generated_as()";
+  if (what)
+    lm_error(c->L, "%s (column %s.%s)", what, c->bp->table, col->name);
+}
+
 void lm_addcolumn (lm_Ctx *c, const lm_Column *col) {
   const lm_ColFn *m;
+  lm_checkcolumn(c, col);
   lm_addf(c, "%I ", col->name);
   lm_addtype(c, col);
   for (m = c->g->modify; *m != NULL; m++)
@@ -463,6 +540,7 @@ static void aftercreate (lm_Ctx *c) {
   for (i = 0; i < bp->ncols; i++) {
     if (bp->cols[i].comment && c->g->compile_comment)
       c->g->compile_comment(c, &bp->cols[i]);
+    if (bp->cols[i].from) c->g->compile_from(c, &bp->cols[i]);
   }
 }
 
@@ -472,6 +550,7 @@ static void altercolumn (lm_Ctx *c, const lm_Column *col) {
   colcommands(c, col, 0);
   if (col->comment && c->g->compile_comment)
     c->g->compile_comment(c, col);
+  if (col->from) c->g->compile_from(c, col);
 }
 
 /* columns and commands in the order the user gave them */

@@ -46,9 +46,16 @@ struct lm_Grammar {
   const char *true_, *false_;   /* boolean defaults */
   /*
   ** type_: a column's type, indexed by lm_ColType. The text may hold
-  ** $n (length), $p (precision), $s (scale), $e (enum values as literals).
+  ** $n (length), $p (precision), $s (scale), $e (enum values as literals),
+  ** $q ("(precision)" when one was given, else nothing), $l ("(length)"
+  ** when there is one). A FLOAT whose text has $p is the DOUBLE's text at
+  ** precision 53. typefn_, where the text cannot say it, writes the type.
   */
   const char *type[LM_T__COUNT];
+  lm_ColFn typefn[LM_T__COUNT];
+  /* use_current() of a date and of a year (CURRENT_TIMESTAMP otherwise) */
+  const char *now_date, *now_year;
+  int now_precision;       /* 1: CURRENT_TIMESTAMP(p) for a precision p > 0 */
   /* modify_: appended after the type, in this order; NULL-terminated */
   const lm_ColFn *modify;
   /*
@@ -63,6 +70,7 @@ struct lm_Grammar {
   lm_ColFn compile_add;        /* alter: a new column */
   lm_ColFn compile_change;     /* alter: change() */
   lm_ColFn compile_comment;    /* a column comment; NULL: none or inline */
+  lm_ColFn compile_from;       /* from(n): after the column is there */
   void (*compile_table_comment) (lm_Ctx *c);  /* NULL: comments ignored */
   /* statements outside a blueprint */
   void (*compile_drop) (lm_Ctx *c, const char *table, int flags);  /* LM_DROP_* */
@@ -120,11 +128,23 @@ void lm_endstep (lm_Ctx *c);
 
 /* shared pieces of column definitions and constraints */
 void lm_addcolumn (lm_Ctx *c, const lm_Column *col);   /* name type mods */
+/* raises for what no dialect takes (a generated column with a default, ...) */
+void lm_checkcolumn (lm_Ctx *c, const lm_Column *col);
 void lm_modify_nullable (lm_Ctx *c, const lm_Column *col);  /* [NOT] NULL */
 void lm_modify_default (lm_Ctx *c, const lm_Column *col);   /* DEFAULT x */
-void lm_modify_checks (lm_Ctx *c, const lm_Column *col);    /* CHECK (...) */
+/* CONSTRAINT "t_c_unsigned" CHECK (c >= 0), _enum CHECK (c IN (...)) */
+void lm_modify_checks (lm_Ctx *c, const lm_Column *col);
+void lm_modify_collate (lm_Ctx *c, const lm_Column *col);   /* COLLATE "x" */
+/* AS (expr) STORED | VIRTUAL: SQLite's and MySQL's generated columns */
+void lm_modify_generated (lm_Ctx *c, const lm_Column *col);
+/* raise for use_current_on_update(), generated_as() of a column that
+   does not auto-increment: for the dialects that have neither */
+void lm_modify_no_on_update (lm_Ctx *c, const lm_Column *col);
+void lm_modify_no_identity (lm_Ctx *c, const lm_Column *col);
 void lm_addtype (lm_Ctx *c, const lm_Column *col);
 void lm_adddefault (lm_Ctx *c, const lm_Column *col);  /* the value only */
+/* the method that made a column of type 't', for errors: "date_time" */
+const char *lm_typename (lm_ColType t);
 void lm_addreferences (lm_Ctx *c, const lm_Command *cmd);  /* REFERENCES ... */
 void lm_addforeign (lm_Ctx *c, const lm_Command *cmd);  /* CONSTRAINT FOREIGN KEY */
 void lm_addcheck (lm_Ctx *c, const lm_Command *cmd);    /* [CONSTRAINT n] CHECK */

@@ -30,8 +30,21 @@ static void mysql_literal (luaL_Buffer *b, const char *s) {
 */
 
 static void mysql_modify_unsigned (lm_Ctx *c, const lm_Column *col) {
-  if ((col->flags & LM_F_UNSIGNED) && !(col->flags & LM_F_AUTOINC))
-    luaL_addstring(&c->b, " UNSIGNED");   /* increments types have it */
+  if (col->flags & LM_F_UNSIGNED) luaL_addstring(&c->b, " UNSIGNED");
+}
+
+static void mysql_modify_charset (lm_Ctx *c, const lm_Column *col) {
+  if (col->charset) lm_addf(c, " CHARACTER SET %I", col->charset);
+}
+
+static void mysql_modify_on_update (lm_Ctx *c, const lm_Column *col) {
+  if (!(col->flags & LM_F_ON_UPDATE)) return;
+  luaL_addstring(&c->b, " ON UPDATE CURRENT_TIMESTAMP");
+  if (col->precision > 0) lm_addf(c, "(%d)", col->precision);
+}
+
+static void mysql_modify_invisible (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_INVISIBLE) luaL_addstring(&c->b, " INVISIBLE");
 }
 
 /* types whose literal defaults must be written as expressions: (value) */
@@ -63,14 +76,40 @@ static void mysql_modify_comment (lm_Ctx *c, const lm_Column *col) {
   if (col->comment) lm_addf(c, " COMMENT %L", col->comment);
 }
 
+/* a column's place: ALTER TABLE only (CREATE TABLE has no AFTER, FIRST) */
 static void mysql_modify_after (lm_Ctx *c, const lm_Column *col) {
-  if (col->after && c->bp->mode == LM_ALTER) lm_addf(c, " AFTER %I", col->after);
+  if (c->bp->mode != LM_ALTER) return;
+  if (col->flags & LM_F_FIRST) luaL_addstring(&c->b, " FIRST");
+  else if (col->after) lm_addf(c, " AFTER %I", col->after);
 }
 
+/* generated_as() is the AUTO_INCREMENT of an auto-increment column */
 static const lm_ColFn mysql_modify[] = {
-  mysql_modify_unsigned, lm_modify_nullable, mysql_modify_default,
+  lm_modify_no_identity, mysql_modify_unsigned, mysql_modify_charset,
+  lm_modify_collate, lm_modify_generated, lm_modify_nullable,
+  mysql_modify_default, mysql_modify_on_update, mysql_modify_invisible,
   mysql_modify_increment, mysql_modify_comment, mysql_modify_after, NULL
 };
+
+/* binary(length?, fixed): BLOB, VARBINARY(n) or BINARY(n) */
+static void mysql_type_binary (lm_Ctx *c, const lm_Column *col) {
+  if (col->length == 0) luaL_addstring(&c->b, "BLOB");
+  else lm_addf(c, "%sBINARY(%d)", (col->flags & LM_F_FIXED) ? "" : "VAR", col->length);
+}
+
+/*
+** geometry(subtype?, srid), geography (srid 4326): the subtype or
+** GEOMETRY, and the SRID both ways, MySQL 8's SRID n and MariaDB's
+** REF_SYSTEM_ID=n, each in the comment only that server runs
+*/
+static void mysql_type_spatial (lm_Ctx *c, const lm_Column *col) {
+  const char *p;
+  for (p = col->subtype ? col->subtype : "geometry"; *p; p++)
+    luaL_addchar(&c->b, (char)(*p - 'a' + 'A'));
+  if (col->srid != 0)
+    lm_addf(c, " /*!80003 SRID %d */ /*M!100100 REF_SYSTEM_ID=%d */", col->srid,
+            col->srid);
+}
 
 /* }====================================================== */
 
@@ -121,6 +160,13 @@ static void mysql_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_end(c);
 }
 
+/* from(n): the table's next AUTO_INCREMENT value */
+static void mysql_compile_from (lm_Ctx *c, const lm_Column *col) {
+  const char *n = lua_pushfstring(c->L, "%I", (LUAI_UACINT)col->from);
+  lm_stmt(c, "ALTER TABLE %T AUTO_INCREMENT = %s", n);
+  lua_pop(c->L, 1);
+}
+
 static void mysql_compile_table_options (lm_Ctx *c) {
   if (c->bp->comment) lm_addf(c, " COMMENT=%L", c->bp->comment);
 }
@@ -154,8 +200,10 @@ const lm_Grammar lm_grammar_mysql = {
   .literal = mysql_literal,
   .true_ = "1", .false_ = "0",
   .type = {
-    [LM_T_INCREMENTS] = "INT UNSIGNED", [LM_T_BIG_INCREMENTS] = "BIGINT UNSIGNED",
-    [LM_T_TINY_INCREMENTS] = "TINYINT UNSIGNED",
+    /* UNSIGNED from the flag: integer(c, true) is a signed increments */
+    [LM_T_INCREMENTS] = "INT", [LM_T_BIG_INCREMENTS] = "BIGINT",
+    [LM_T_TINY_INCREMENTS] = "TINYINT", [LM_T_SMALL_INCREMENTS] = "SMALLINT",
+    [LM_T_MEDIUM_INCREMENTS] = "MEDIUMINT",
     [LM_T_INTEGER] = "INT", [LM_T_BIG_INTEGER] = "BIGINT",
     [LM_T_SMALL_INTEGER] = "SMALLINT", [LM_T_TINY_INTEGER] = "TINYINT",
     [LM_T_MEDIUM_INTEGER] = "MEDIUMINT",
@@ -163,16 +211,26 @@ const lm_Grammar lm_grammar_mysql = {
     [LM_T_TEXT] = "TEXT", [LM_T_TINY_TEXT] = "TINYTEXT",
     [LM_T_MEDIUM_TEXT] = "MEDIUMTEXT", [LM_T_LONG_TEXT] = "LONGTEXT",
     [LM_T_BOOLEAN] = "TINYINT(1)", [LM_T_DECIMAL] = "DECIMAL($p, $s)",
-    [LM_T_FLOAT] = "FLOAT", [LM_T_DOUBLE] = "DOUBLE",
-    [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "DATETIME", [LM_T_TIME] = "TIME",
-    [LM_T_TIMESTAMP] = "TIMESTAMP", [LM_T_YEAR] = "YEAR",
+    [LM_T_FLOAT] = "FLOAT($p)", [LM_T_DOUBLE] = "DOUBLE",
+    [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "DATETIME$q", [LM_T_TIME] = "TIME$q",
+    [LM_T_TIMESTAMP] = "TIMESTAMP$q", [LM_T_YEAR] = "YEAR",
+    [LM_T_DATETIME_TZ] = "DATETIME$q", [LM_T_TIME_TZ] = "TIME$q",
+    [LM_T_TIMESTAMP_TZ] = "TIMESTAMP$q",
     [LM_T_JSON] = "JSON", [LM_T_JSONB] = "JSON",
     [LM_T_UUID] = "CHAR(36)", [LM_T_BINARY] = "BLOB",
     [LM_T_ENUM] = "ENUM($e)",
     [LM_T_INET] = "VARCHAR(45)", [LM_T_CIDR] = "VARCHAR(45)",
     [LM_T_MACADDR] = "VARCHAR(17)",
-    [LM_T_FOREIGN_ID] = "BIGINT UNSIGNED"
+    [LM_T_FOREIGN_ID] = "BIGINT UNSIGNED",
+    [LM_T_SET] = "SET($e)",
+    [LM_T_VECTOR] = "VECTOR$l"   /* MySQL 9, MariaDB 11.7 */
   },
+  .typefn = {
+    [LM_T_BINARY] = mysql_type_binary,
+    [LM_T_GEOMETRY] = mysql_type_spatial, [LM_T_GEOGRAPHY] = mysql_type_spatial
+  },
+  .now_date = "(CURDATE())", .now_year = "(YEAR(CURDATE()))",
+  .now_precision = 1,
   .modify = mysql_modify,
   .inline_ = {
     [LM_C_PRIMARY] = mysql_inline_primary,
@@ -194,6 +252,7 @@ const lm_Grammar lm_grammar_mysql = {
   },
   .compile_change = mysql_compile_change,
   .compile_comment = NULL,          /* inline: COMMENT '...' */
+  .compile_from = mysql_compile_from,
   .compile_table_comment = mysql_compile_table_comment,
   .compile_rename = mysql_compile_rename,
   .has_table = "SELECT 1 FROM information_schema.tables WHERE "

@@ -3,7 +3,8 @@
 ** The PostgreSQL grammar. Primary, unique, foreign and check constraints
 ** are named constraints inside CREATE TABLE (ALTER TABLE ... ADD in an
 ** alter blueprint); indexes and comments are separate statements.
-** unsigned() and enum() become CHECKs, after() is ignored.
+** unsigned() and enum() become named CHECKs, which change() replaces;
+** charset(), invisible(), after() and first() are ignored, as Laravel does.
 */
 #include "grammar.h"
 
@@ -19,10 +20,46 @@ static void pg_modify_primary (lm_Ctx *c, const lm_Column *col) {
     luaL_addstring(&c->b, " PRIMARY KEY");
 }
 
+/* PostgreSQL before 18 has stored generated columns only */
+static void pg_modify_generated (lm_Ctx *c, const lm_Column *col) {
+  if (col->expr == NULL) return;
+  if (!(col->flags & LM_F_STORED))
+    lm_error(c->L, "virtual_as() is not supported on postgres (PostgreSQL 18 has "
+             "virtual generated columns; stored_as() works on every version)");
+  lm_addf(c, " GENERATED ALWAYS AS (%s) STORED", col->expr);
+}
+
+/* generated_as(options?), always(): an identity column */
+static void addidentity (lm_Ctx *c, const lm_Column *col) {
+  lm_addf(c, "GENERATED %s AS IDENTITY", (col->flags & LM_F_ALWAYS) ? "ALWAYS" : "BY DEFAULT");
+  if (*col->identity) lm_addf(c, " (%s)", col->identity);
+}
+
+static void pg_modify_identity (lm_Ctx *c, const lm_Column *col) {
+  if (!(col->flags & LM_F_IDENTITY)) return;
+  luaL_addchar(&c->b, ' ');
+  addidentity(c, col);
+}
+
 static const lm_ColFn pg_modify[] = {
-  pg_modify_primary, lm_modify_nullable, lm_modify_default, lm_modify_checks,
-  NULL
+  lm_modify_no_on_update, lm_modify_collate, pg_modify_primary,
+  lm_modify_nullable, lm_modify_default, pg_modify_generated,
+  pg_modify_identity, lm_modify_checks, NULL
 };
+
+/*
+** geometry(subtype?, srid) and geography: PostGIS's GEOMETRY(POINT, 4326);
+** a geography's SRID is 4326 unless said
+*/
+static void pg_type_spatial (lm_Ctx *c, const lm_Column *col) {
+  int geography = col->type == LM_T_GEOGRAPHY;
+  luaL_addstring(&c->b, geography ? "GEOGRAPHY" : "GEOMETRY");
+  if (col->subtype == NULL && col->srid == (geography ? 4326 : 0)) return;
+  luaL_addchar(&c->b, '(');
+  luaL_addstring(&c->b, col->subtype ? col->subtype : "geometry");
+  if (col->srid != 0) lm_addf(c, ", %d", col->srid);
+  luaL_addchar(&c->b, ')');
+}
 
 static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
   lm_addf(c, "CONSTRAINT %I UNIQUE (%C)", cmd->name, cmd->columns, cmd->ncolumns);
@@ -48,26 +85,66 @@ static void pg_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
 
 /*
 ** change(): the column gets exactly the new definition: type (cast with
-** USING), nullability, default, and a primary key when asked
+** USING; an increments column keeps its sequence), nullability, default,
+** identity (a comment only when one is given), and the CHECKs lmigrate derives (unsigned, enum),
+** the old ones dropped first, whatever the old definition was. ALTER
+** TABLE runs its drops before the type change and adds after it.
 */
 static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
-  if (col->flags & LM_F_AUTOINC) lm_unsupported(c, "change() of an increments column");
+  lm_Column plain = *col;
+  int serial = (col->flags & LM_F_AUTOINC) && !(col->flags & LM_F_IDENTITY);
+  lm_checkcolumn(c, col);
+  if (col->expr) lm_unsupported(c, "change() of a generated column");
+  if (lm_serialtype(col->type, 0) != LM_T__COUNT)
+    plain.type = lm_serialtype(col->type, 0);   /* no SERIAL in ALTER TYPE */
   lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ALTER COLUMN %I TYPE ", col->name);
-  lm_addtype(c, col);
+  lm_addf(c, "ALTER TABLE %T DROP CONSTRAINT IF EXISTS %I, DROP CONSTRAINT IF EXISTS %I",
+          col->unsigned_check, col->enum_check);
+  lm_addf(c, ", ALTER COLUMN %I TYPE ", col->name);
+  lm_addtype(c, &plain);
+  lm_modify_collate(c, col);
   lm_addf(c, " USING %I::", col->name);
-  lm_addtype(c, col);
+  lm_addtype(c, &plain);
   lm_addf(c, ", ALTER COLUMN %I %s NOT NULL", col->name,
           (col->flags & LM_F_NULLABLE) ? "DROP" : "SET");
-  lm_addf(c, ", ALTER COLUMN %I ", col->name);
-  if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT))
-    luaL_addstring(&c->b, "DROP DEFAULT");
-  else {
-    luaL_addstring(&c->b, "SET DEFAULT ");
-    lm_adddefault(c, col);
+  if (!serial) {
+    lm_addf(c, ", ALTER COLUMN %I ", col->name);
+    if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT))
+      luaL_addstring(&c->b, "DROP DEFAULT");
+    else {
+      luaL_addstring(&c->b, "SET DEFAULT ");
+      lm_adddefault(c, col);
+    }
+    lm_addf(c, ", ALTER COLUMN %I DROP IDENTITY IF EXISTS", col->name);
+  }
+  if (col->flags & LM_F_IDENTITY) {
+    lm_addf(c, ", ALTER COLUMN %I ADD ", col->name);
+    addidentity(c, col);
+  }
+  if ((col->flags & LM_F_UNSIGNED) && !(col->flags & LM_F_AUTOINC))
+    lm_addf(c, ", ADD CONSTRAINT %I CHECK (%I >= 0)", col->unsigned_check, col->name);
+  if (col->type == LM_T_ENUM) {
+    lm_Column only = *col;
+    only.flags &= ~LM_F_UNSIGNED;
+    luaL_addstring(&c->b, ", ADD");
+    lm_modify_checks(c, &only);
   }
   if (col->flags & LM_F_PRIMARY) lm_addf(c, ", ADD PRIMARY KEY (%I)", col->name);
   lm_end(c);
+}
+
+/* from(n): the next value of the column's sequence (serial or identity) */
+static void pg_compile_from (lm_Ctx *c, const lm_Column *col) {
+  luaL_Buffer b;
+  const char *table, *n;
+  luaL_buffinit(c->L, &b);   /* the table as regclass reads it: quoted */
+  lm_quote_ident(&b, c->bp->table, '"');
+  luaL_pushresult(&b);
+  table = lua_tostring(c->L, -1);
+  n = lua_pushfstring(c->L, "%I", (LUAI_UACINT)col->from);
+  lm_stmt(c, "SELECT setval(pg_get_serial_sequence(%L, %L), %s, false)", table,
+          col->name, n);
+  lua_pop(c->L, 2);
 }
 
 static void pg_compile_comment (lm_Ctx *c, const lm_Column *col) {
@@ -102,7 +179,8 @@ const lm_Grammar lm_grammar_postgres = {
   .true_ = "TRUE", .false_ = "FALSE",
   .type = {
     [LM_T_INCREMENTS] = "SERIAL", [LM_T_BIG_INCREMENTS] = "BIGSERIAL",
-    [LM_T_TINY_INCREMENTS] = "SMALLSERIAL",
+    [LM_T_TINY_INCREMENTS] = "SMALLSERIAL", [LM_T_SMALL_INCREMENTS] = "SMALLSERIAL",
+    [LM_T_MEDIUM_INCREMENTS] = "SERIAL",
     [LM_T_INTEGER] = "INTEGER", [LM_T_BIG_INTEGER] = "BIGINT",
     [LM_T_SMALL_INTEGER] = "SMALLINT", [LM_T_TINY_INTEGER] = "SMALLINT",
     [LM_T_MEDIUM_INTEGER] = "INTEGER",
@@ -110,15 +188,23 @@ const lm_Grammar lm_grammar_postgres = {
     [LM_T_TEXT] = "TEXT", [LM_T_TINY_TEXT] = "TEXT",
     [LM_T_MEDIUM_TEXT] = "TEXT", [LM_T_LONG_TEXT] = "TEXT",
     [LM_T_BOOLEAN] = "BOOLEAN", [LM_T_DECIMAL] = "DECIMAL($p, $s)",
-    [LM_T_FLOAT] = "REAL", [LM_T_DOUBLE] = "DOUBLE PRECISION",
-    [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "TIMESTAMPTZ", [LM_T_TIME] = "TIME",
-    [LM_T_TIMESTAMP] = "TIMESTAMP", [LM_T_YEAR] = "SMALLINT",
+    [LM_T_FLOAT] = "FLOAT($p)", [LM_T_DOUBLE] = "DOUBLE PRECISION",
+    [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "TIMESTAMP($p)", [LM_T_TIME] = "TIME$q",
+    [LM_T_TIMESTAMP] = "TIMESTAMP($p)", [LM_T_YEAR] = "SMALLINT",
+    [LM_T_DATETIME_TZ] = "TIMESTAMPTZ($p)", [LM_T_TIME_TZ] = "TIMETZ$q",
+    [LM_T_TIMESTAMP_TZ] = "TIMESTAMPTZ($p)",
     [LM_T_JSON] = "JSON", [LM_T_JSONB] = "JSONB",
     [LM_T_UUID] = "UUID", [LM_T_BINARY] = "BYTEA",
     [LM_T_ENUM] = "VARCHAR(255)",
     [LM_T_INET] = "INET", [LM_T_CIDR] = "CIDR", [LM_T_MACADDR] = "MACADDR",
-    [LM_T_FOREIGN_ID] = "BIGINT"
+    [LM_T_FOREIGN_ID] = "BIGINT",
+    [LM_T_VECTOR] = "VECTOR$l"   /* pgvector's; set(): none */
   },
+  .typefn = {
+    [LM_T_GEOMETRY] = pg_type_spatial, [LM_T_GEOGRAPHY] = pg_type_spatial
+  },
+  .now_date = "CURRENT_DATE",
+  .now_year = "EXTRACT(YEAR FROM CURRENT_DATE)",
   .modify = pg_modify,
   .inline_ = {
     [LM_C_UNIQUE] = pg_inline_unique   /* and the base's primary, foreign, check */
@@ -129,6 +215,7 @@ const lm_Grammar lm_grammar_postgres = {
   },
   .compile_change = pg_compile_change,
   .compile_comment = pg_compile_comment,
+  .compile_from = pg_compile_from,
   .compile_table_comment = pg_compile_table_comment,
   .compile_truncate = pg_compile_truncate,
   .has_table = "SELECT 1 FROM information_schema.tables WHERE "

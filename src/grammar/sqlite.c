@@ -24,9 +24,14 @@ static void sqlite_modify_primary (lm_Ctx *c, const lm_Column *col) {
     luaL_addstring(&c->b, " PRIMARY KEY");
 }
 
+/*
+** charset(), comment(), invisible(), after() and first() have no
+** meaning here and are ignored, as Laravel does
+*/
 static const lm_ColFn sqlite_modify[] = {
+  lm_modify_no_on_update, lm_modify_no_identity,
   sqlite_modify_primary, lm_modify_nullable, lm_modify_default,
-  lm_modify_checks, NULL
+  lm_modify_collate, lm_modify_generated, lm_modify_checks, NULL
 };
 
 /* }====================================================== */
@@ -168,27 +173,29 @@ static void columnstep (lm_Ctx *c, const lm_Column *col, const char *op) {
   lua_pop(c->L, 1);   /* 'what' */
 }
 
+/* why adding the column needs a rebuild, pushed; NULL when it does not */
+static const char *addrebuild (lm_Ctx *c, const lm_Column *col) {
+  const char *why;
+  if (col->flags & (LM_F_PRIMARY | LM_F_AUTOINC)) why = "adding primary key column %s.%s";
+  else if (col->flags & LM_F_USE_CURRENT) why = "adding column %s.%s with use_current()";
+  else if (col->dkind == LM_D_RAW) why = "adding column %s.%s with a raw default";
+  else if (col->expr && (col->flags & LM_F_STORED))
+    why = "adding stored generated column %s.%s";
+  else return NULL;
+  return lua_pushfstring(c->L, why, c->bp->table, col->name);
+}
+
 /*
 ** ALTER TABLE "t" ADD COLUMN <definition>[ REFERENCES ...]; a rebuild
-** for a primary key or a non-constant default
+** for a primary key, a non-constant default or a stored generated
+** column. A NOT NULL column without a default goes in place: SQLite
+** takes it on a table without rows, as PostgreSQL does, and refuses it
+** on one with rows.
 */
 static void sqlite_compile_add (lm_Ctx *c, const lm_Column *col) {
-  if (!(col->flags & LM_F_NULLABLE) && !lm_hasdefault(col)
-      && !(col->flags & (LM_F_PRIMARY | LM_F_AUTOINC | LM_F_USE_CURRENT)))
-    luaL_error(c->L, "column %s.%s added on sqlite must be nullable() or "
-               "have a default()", c->bp->table, col->name);
-  if (col->flags & (LM_F_PRIMARY | LM_F_AUTOINC | LM_F_USE_CURRENT)
-      || col->dkind == LM_D_RAW) {
-    if (col->flags & (LM_F_PRIMARY | LM_F_AUTOINC))
-      lua_pushfstring(c->L, "adding primary key column %s.%s", c->bp->table,
-                      col->name);
-    else if (col->flags & LM_F_USE_CURRENT)
-      lua_pushfstring(c->L, "adding column %s.%s with use_current()",
-                      c->bp->table, col->name);
-    else
-      lua_pushfstring(c->L, "adding column %s.%s with a raw default",
-                      c->bp->table, col->name);
-    lm_step(c, "add", lua_tostring(c->L, -1));
+  const char *why = addrebuild(c, col);
+  if (why != NULL) {
+    lm_step(c, "add", why);
     columnstep(c, col, "add");
     return;
   }
@@ -213,6 +220,16 @@ static void sqlite_compile_change (lm_Ctx *c, const lm_Column *col) {
 ** =======================================================
 */
 
+/* from(n): the AUTOINCREMENT counter, so that the next row gets n */
+static void sqlite_compile_from (lm_Ctx *c, const lm_Column *col) {
+  /* pushed before the statement's buffer, popped after */
+  const char *seq = lua_pushfstring(c->L, "%I", (LUAI_UACINT)(col->from - 1));
+  lm_stmt(c, "DELETE FROM \"sqlite_sequence\" WHERE \"name\" = %L", c->bp->table);
+  lm_stmt(c, "INSERT INTO \"sqlite_sequence\" (\"name\", \"seq\") VALUES (%L, %s)",
+          c->bp->table, seq);
+  lua_pop(c->L, 1);
+}
+
 /* DELETE, then reset the AUTOINCREMENT counter */
 static void sqlite_compile_truncate (lm_Ctx *c, const char *table) {
   lm_stmt(c, "DELETE FROM %I", table);
@@ -229,8 +246,10 @@ const lm_Grammar lm_grammar_sqlite = {
   .literal = lm_quote_lit,
   .true_ = "1", .false_ = "0",
   .type = {
+    /* AUTOINCREMENT takes exactly INTEGER */
     [LM_T_INCREMENTS] = "INTEGER", [LM_T_BIG_INCREMENTS] = "INTEGER",
-    [LM_T_TINY_INCREMENTS] = "INTEGER",
+    [LM_T_TINY_INCREMENTS] = "INTEGER", [LM_T_SMALL_INCREMENTS] = "INTEGER",
+    [LM_T_MEDIUM_INCREMENTS] = "INTEGER",
     [LM_T_INTEGER] = "INTEGER", [LM_T_BIG_INTEGER] = "BIGINT",
     [LM_T_SMALL_INTEGER] = "SMALLINT", [LM_T_TINY_INTEGER] = "TINYINT",
     [LM_T_MEDIUM_INTEGER] = "MEDIUMINT",
@@ -239,15 +258,23 @@ const lm_Grammar lm_grammar_sqlite = {
     [LM_T_MEDIUM_TEXT] = "TEXT", [LM_T_LONG_TEXT] = "TEXT",
     [LM_T_BOOLEAN] = "BOOLEAN", [LM_T_DECIMAL] = "DECIMAL($p, $s)",
     [LM_T_FLOAT] = "FLOAT", [LM_T_DOUBLE] = "DOUBLE",
+    /* SQLite's dates are text of any precision: a precision has no effect */
     [LM_T_DATE] = "DATE", [LM_T_DATETIME] = "DATETIME", [LM_T_TIME] = "TIME",
     [LM_T_TIMESTAMP] = "TIMESTAMP", [LM_T_YEAR] = "INTEGER",
+    [LM_T_DATETIME_TZ] = "DATETIME", [LM_T_TIME_TZ] = "TIME",
+    [LM_T_TIMESTAMP_TZ] = "TIMESTAMP",
     [LM_T_JSON] = "TEXT", [LM_T_JSONB] = "TEXT",
     [LM_T_UUID] = "CHAR(36)", [LM_T_BINARY] = "BLOB",
     [LM_T_ENUM] = "VARCHAR(255)",
     [LM_T_INET] = "VARCHAR(45)", [LM_T_CIDR] = "VARCHAR(45)",
     [LM_T_MACADDR] = "VARCHAR(17)",
-    [LM_T_FOREIGN_ID] = "INTEGER"
+    [LM_T_FOREIGN_ID] = "INTEGER",
+    /* a label, as Laravel's: SQLite stores the value as it comes */
+    [LM_T_GEOMETRY] = "GEOMETRY", [LM_T_GEOGRAPHY] = "GEOMETRY"
+    /* set(), vector(): none */
   },
+  .now_date = "CURRENT_DATE",
+  .now_year = "(CAST(strftime('%Y', 'now') AS INTEGER))",
   .modify = sqlite_modify,
   /* .inline_: the base's, primary, foreign and check keys */
   .compile = {
@@ -264,6 +291,7 @@ const lm_Grammar lm_grammar_sqlite = {
   .compile_add = sqlite_compile_add,
   .compile_change = sqlite_compile_change,
   .compile_comment = NULL,         /* comments are ignored, as Laravel does */
+  .compile_from = sqlite_compile_from,
   .compile_table_comment = NULL,
   .compile_truncate = sqlite_compile_truncate,
   .has_table = "SELECT 1 FROM \"sqlite_master\" WHERE \"type\" = 'table' "

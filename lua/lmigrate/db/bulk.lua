@@ -3,6 +3,7 @@
 -- its next rows. The methods here join the DB class of db/init.lua.
 local errors = require("lmigrate.errors")
 local core = require("lmigrate.core")
+local scheduler = require("lmigrate.run.scheduler")
 
 local DB = {}
 
@@ -29,7 +30,7 @@ end
 -- waits for the socket the way the connection's queries do: through the
 -- scheduler inside a coroutine, else in core.wait
 local function wait(self, mode, fd)
-  if self:waits() then coroutine.yield(mode, fd) else core.wait({ [fd] = mode }) end
+  if self:waits() then scheduler.wait(mode, fd) else core.wait({ [fd] = mode }) end
 end
 
 -- the statement as errors show it: the placeholders of one row, not of all

@@ -3,6 +3,7 @@
 -- wait without blocking (PostgreSQL), a call made inside a coroutine
 -- yields ("read"|"write", fd) to the scheduler until the result is ready.
 local errors = require("lmigrate.errors")
+local scheduler = require("lmigrate.run.scheduler")
 
 local DB = {}
 DB.__index = DB
@@ -39,7 +40,7 @@ local function run_async(conn, sql, ...)
     local state, fd = conn:poll()
     if state == "done" then break end
     if state == nil then return nil, fd end
-    coroutine.yield(state, fd)
+    scheduler.wait(state, fd)
   end
   return conn:result()
 end

@@ -18,11 +18,26 @@ local function failing_line(co, file)
   end
 end
 
+-- os.exit inside a migration or seeder would end lmigrate with the work
+-- half done and look like success: while any runs, it raises instead
+local real_exit, running = os.exit, 0
+
+local function refuse_exit()
+  error("os.exit() inside a migration or seeder: lmigrate ends the run itself"
+    .. " (raise an error to make it fail)", 2)
+end
+
 -- invoke(entry, instance, method, what) where entry = { name, file } and
 -- what is "migration" or "seeder"; raises a migration error on failure
 return function(entry, instance, method, what)
   local co = coroutine.create(function() return instance[method](instance) end)
+  running = running + 1
+  os.exit = refuse_exit   -- luacheck: ignore 122
+  scheduler.guard(true)
   local ok, err = scheduler.run(co)
+  scheduler.guard(false)
+  running = running - 1
+  if running == 0 then os.exit = real_exit end   -- luacheck: ignore 122
   if ok then return end
   local fields = { file = entry.file, line = failing_line(co, entry.file) }
   fields[what or "migration"] = entry.name
@@ -31,5 +46,5 @@ return function(entry, instance, method, what)
     fields.sql, fields.code, fields.errno = err.sql, err.code, err.errno
     errors.raise("migration", err.message, fields)
   end
-  errors.raise("migration", tostring(err), fields)
+  errors.raise("migration", errors.text(err), fields)
 end

@@ -352,9 +352,10 @@ function Rec:fail(err)
   return err
 end
 
--- step(m, entry, method, record): Migrator:step on such a dialect.
--- entry.resume (migrate --resume): the applied journal rows, by position.
-function M.step(m, entry, method, record)
+-- step(m, entry, method, record, before): Migrator:step on such a
+-- dialect ('before', if any, runs first). entry.resume (migrate
+-- --resume): the applied journal rows, by position.
+function M.step(m, entry, method, record, before)
   local t0 = core.clock()
   local up = method == "up"
   local plan = up and M.plan(m, entry) or nil
@@ -363,6 +364,7 @@ function M.step(m, entry, method, record)
   rec.nogroup = entry.class.transaction == false
   local ok, err = pcall(function()
     if up and (not plan or plan.total > 1) then ensure(m) end
+    if before then before() end
     if rec.skip then M.delete(m, entry.name, "failed") end
     invoke(entry, instance(entry, rec), method, "migration")
     rec:finish(record)

@@ -1,20 +1,41 @@
 -- Finding migration files and loading them into runnable objects.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
+local output = require("lmigrate.output")
 
 local M = {}
 
--- discover(dir) -> { { name = "2026_..._x", file = "dir/2026_..._x.lua" }, ... } in name order
+-- what a migration's file name may hold: it reaches SQL scripts, terminals
+-- and JSON, so nothing that could be read as anything but a name
+local NAME = "^[%w_%-%.]+$"
+
+local function refuse(dir, file, why)
+  errors.raise("migration", ("%s: %s"):format(file, why), { file = file, dir = dir })
+end
+
+-- discover(dir) -> { { name = "2026_..._x", file = "dir/2026_..._x.lua" }, ... } in name order.
+-- Every *.lua entry must be a regular file (or a link to one) with a safe
+-- name: anything else stops the run before it reads a file.
 function M.discover(dir)
-  local names, err = core.listdir(dir)
+  local names, kinds = core.listdir(dir)
   if not names then
-    errors.raise("usage", "cannot read the migrations folder: " .. err)
+    errors.raise("usage", "cannot read the migrations folder: " .. kinds)
   end
   -- plain string sorting is far faster than a comparator on 1000 entries
   local sorted, n = {}, 0
   for i = 1, #names do
+    -- hidden files (an editor's .#lock.lua) are not migrations, as Laravel's *_*.php glob skips them
     local name = names[i]:match("^(.+)%.lua$")
-    if name then
+    if name and names[i]:sub(1, 1) ~= "." then
+      local file = dir .. "/" .. names[i]
+      if not name:match(NAME) then
+        refuse(dir, output.safe(file), "a migration's file name may hold only letters, digits, "
+          .. "'_', '-' and '.'")
+      end
+      if kinds[i] ~= "file" then
+        refuse(dir, file, ("is a %s, not a migration file"):format(kinds[i] == "missing"
+          and "link to nothing" or kinds[i]))
+      end
       n = n + 1
       sorted[n] = name
     end
@@ -45,11 +66,14 @@ function M.load(entry)
   local src, err = read(entry.file)
   if not src then bad(entry, "cannot read the file: " .. err) end
   entry.checksum = core.checksum(src)
-  local chunk, lerr = load(src, "@" .. entry.file, "t")
+  -- as lua5.4 (luaL_loadfile) reads a file: a UTF-8 BOM, then a first
+  -- line starting with '#' (#!/usr/bin/env lua) left out, line numbers kept
+  local text = src:gsub("^\239\187\191", ""):gsub("^#[^\n]*", "")
+  local chunk, lerr = load(text, "@" .. entry.file, "t")
   if not chunk then bad(entry, lerr) end
   local ok, m = pcall(chunk)
   if not ok then
-    bad(entry, errors.is(m) and m.message or tostring(m))
+    bad(entry, errors.text(m))
   end
   if type(m) ~= "table" then
     bad(entry, ("%s returns %s, expected a migration (Migration:extend(...) or a table with up and down)")

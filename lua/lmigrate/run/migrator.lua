@@ -8,6 +8,7 @@ local journal = require("lmigrate.run.journal")
 local loader = require("lmigrate.run.loader")
 local partial = require("lmigrate.run.partial")
 local Pretend = require("lmigrate.db.pretend")
+local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
 
 local Migrator = {}
@@ -25,10 +26,11 @@ local function instantiate(entry, db, schema)
 end
 
 -- runs one step (up or down) and its history change; in a transaction of
--- its own unless the migration opts out or the caller holds one (atomic)
-function Migrator:step(entry, method, record, atomic)
+-- its own unless the migration opts out or the caller holds one (atomic);
+-- 'before' (optional) runs first, inside that transaction
+function Migrator:step(entry, method, record, atomic, before)
   -- without transactional DDL (MySQL): each statement journaled instead
-  if journal.applies(self) then return journal.step(self, entry, method, record) end
+  if journal.applies(self) then return journal.step(self, entry, method, record, before) end
   if not entry.class then loader.load(entry) end
   local instance = instantiate(entry, self.db, self.schema)
   local db = self.db
@@ -36,6 +38,7 @@ function Migrator:step(entry, method, record, atomic)
   local t0 = core.clock()
   local ok, err = pcall(function()
     if own then db:begin() end
+    if before then before() end
     invoke(entry, instance, method, "migration")
     record()
     if own then db:commit() end
@@ -125,12 +128,23 @@ function Migrator:migrate(opts)
       end
     end
   end
+  local newest = opts.step and last + #pending or last + 1
+  if newest > Repository.MAX_BATCH then
+    errors.raise("migration", ("cannot number a new batch: the history's last batch is %d, and %d is"
+      .. " the largest it holds"):format(last, Repository.MAX_BATCH))
+  end
+  -- where DDL is transactional the history table is made in the first
+  -- migration's transaction: a first run that fails (a full disk) leaves none
+  local create = function() self.repo:create() end
+  local with_first = opts.atomic or (pending[1].transaction ~= false
+    and self.db.grammar:supports("transactional_ddl"))
   local function run()
-    self.repo:create()
+    if not with_first then create() end
     self.out:info("Running migrations.")
     for i, e in ipairs(pending) do
       local batch = opts.step and last + i or last + 1
-      self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end, opts.atomic)
+      self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end, opts.atomic,
+        i == 1 and with_first and create or nil)
     end
   end
   if opts.atomic then self:atomically(run) else run() end

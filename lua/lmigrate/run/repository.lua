@@ -1,5 +1,8 @@
 -- The history table: which migrations ran, in which batch, with which
 -- checksum of their file. migrations(id, migration UNIQUE, batch, checksum, ran_at)
+local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
+
 local Repo = {}
 Repo.__index = Repo
 
@@ -11,7 +14,7 @@ function M.new(db, schema, name)
     db = db,
     schema = schema,
     name = name,
-    select_sql = "SELECT migration, batch, checksum, ran_at FROM " .. q .. " ORDER BY id",
+    select_sql = "SELECT id, migration, batch, checksum, ran_at FROM " .. q .. " ORDER BY id",
     insert_sql = "INSERT INTO " .. q .. " (migration, batch, checksum) VALUES (?, ?, ?)",
     delete_sql = "DELETE FROM " .. q .. " WHERE migration = ?",
   }, Repo)
@@ -35,10 +38,34 @@ function Repo:create()
   self.schema:create(self.name, M.define)
 end
 
--- every row, oldest first; none when the table does not exist yet
+-- the largest batch the history holds: its batch column is INTEGER, 32 bits
+-- on PostgreSQL and MySQL (SQLite is held to the same)
+M.MAX_BATCH = 2147483647
+
+-- a row the history table should not hold (edited by hand, a damaged
+-- file): raised naming the row, before anything is decided from it
+local function damaged(self, r, what)
+  errors.raise("migration", ("the history table %s has a damaged row (id %s, migration %s): %s")
+    :format(self.name, tostring(r.id), type(r.migration) == "string" and r.migration or "?", what))
+end
+
+local function check(self, r)
+  if type(r.migration) ~= "string" or r.migration == "" then
+    damaged(self, r, "its migration is not a name")
+  end
+  local b = r.batch
+  if math.type(b) ~= "integer" or b < 1 or b > M.MAX_BATCH then
+    damaged(self, r, ("its batch is %s, expected a whole number from 1 to %d")
+      :format(b == core.null and "NULL" or ("'" .. tostring(b) .. "'"), M.MAX_BATCH))
+  end
+end
+
+-- every row, oldest first, each checked; none when the table does not exist yet
 function Repo:ran()
   if not self:exists() then return {} end
-  return self.db:query(self.select_sql)
+  local rows = self.db:query(self.select_sql)
+  for _, r in ipairs(rows) do check(self, r) end
+  return rows
 end
 
 function Repo:log(migration, batch, checksum)

@@ -1,47 +1,121 @@
--- Runs coroutines that yield ("read"|"write", fd) while a driver waits
--- for its socket, resuming whichever is ready. Nothing else blocks, so
--- several connections progress at once in one thread.
+-- Runs coroutines whose drivers wait for a socket, resuming whichever is
+-- ready. Nothing else blocks, so several connections progress at once in
+-- one thread. A driver's wait is a yield tagged with M.WAIT, so that it
+-- passes through the coroutines a migration makes of its own (an iterator
+-- around self.db:query) instead of reaching the migration's code, and so
+-- that a migration's own stray coroutine.yield is told apart and refused.
 local core = require("lmigrate.core")
 
 local M = {}
+
+local resume, yield, status = coroutine.resume, coroutine.yield, coroutine.status
+local isyieldable, create = coroutine.isyieldable, coroutine.create
+local pack, unpack = table.pack, table.unpack
+
+-- the tag of a driver's yield: (WAIT, "read"|"write", fd)
+M.WAIT = setmetatable({}, { __name = "lmigrate.wait", __tostring = function() return "lmigrate.wait" end })
+local WAIT = M.WAIT
+
+-- wait(mode, fd): waits until fd is ready for mode; inside a scheduled
+-- coroutine by yielding to the scheduler, else in core.wait
+function M.wait(mode, fd)
+  if isyieldable() then return yield(WAIT, mode, fd) end
+  core.wait({ [fd] = mode })
+end
+
+-- what a yield that is no driver's wait means, as the error of its coroutine
+local function stray(res)
+  local parts = {}
+  for i = 2, res.n do parts[#parts + 1] = type(res[i]) end
+  return ("lmigrate: the migration called coroutine.yield(%s) outside a coroutine of its own"
+    .. " (lmigrate runs up, down and run in a coroutine of its own; yield only inside"
+    .. " coroutines you create)"):format(table.concat(parts, ", "))
+end
 
 -- resumes co until it finishes; a coroutine inside another scheduled one
 -- passes its waits up, so only the outermost loop ever blocks.
 -- -> true, results... | false, err
 function M.run(co, ...)
-  local res = table.pack(coroutine.resume(co, ...))
+  local res = pack(resume(co, ...))
   while true do
     if not res[1] then return false, res[2] end
-    if coroutine.status(co) == "dead" then return table.unpack(res, 1, res.n) end
-    local mode, fd = res[2], res[3]
-    if coroutine.isyieldable() then
-      res = table.pack(coroutine.resume(co, coroutine.yield(mode, fd)))
+    if status(co) == "dead" then return unpack(res, 1, res.n) end
+    if res[2] ~= WAIT then return false, stray(res) end
+    local mode, fd = res[3], res[4]
+    if isyieldable() then
+      res = pack(resume(co, yield(WAIT, mode, fd)))
     else
       core.wait({ [fd] = mode })
-      res = table.pack(coroutine.resume(co))
+      res = pack(resume(co))
     end
   end
 end
+
+-- {======================================================
+-- The coroutine library a migration sees while it runs: resume and wrap
+-- pass a driver's waits up to the scheduler, then carry on
+-- ======================================================
+
+-- resume(co, ...) as coroutine.resume, passing driver waits through
+local function pass_resume(co, ...)
+  local res = pack(resume(co, ...))
+  while res[1] and res[2] == WAIT and status(co) == "suspended" do
+    res = pack(resume(co, M.wait(res[3], res[4])))
+  end
+  return unpack(res, 1, res.n)
+end
+
+local function pass_wrap(fn)
+  local co = create(fn)
+  return function(...)
+    local res = pack(pass_resume(co, ...))
+    if not res[1] then error(res[2], 0) end
+    return unpack(res, 2, res.n)
+  end
+end
+
+local installed = 0
+local real = { resume = coroutine.resume, wrap = coroutine.wrap }
+
+-- guard(on): while any migration, seeder or lmigrate.lua runs (counted, as
+-- several connections run theirs at once), coroutine.resume and wrap pass
+-- driver waits through
+function M.guard(on)
+  if on then
+    installed = installed + 1
+    coroutine.resume, coroutine.wrap = pass_resume, pass_wrap   -- luacheck: ignore 122
+  else
+    installed = installed - 1
+    if installed == 0 then
+      coroutine.resume, coroutine.wrap = real.resume, real.wrap   -- luacheck: ignore 122
+    end
+  end
+end
+
+-- }======================================================
 
 -- runs every function of 'jobs' in its own coroutine, all at once.
 -- -> { { ok = true, value } | { ok = false, err }, ... } in the order given
 function M.all(jobs)
   local results, waiting, live = {}, {}, {}
   for i, fn in ipairs(jobs) do
-    live[i] = { co = coroutine.create(fn), args = {} }
+    live[i] = { co = create(fn) }
   end
   local remaining = #jobs
   local function step(i, ...)
     local task = live[i]
-    local ok, a, b = coroutine.resume(task.co, ...)
-    if not ok then
-      results[i] = { ok = false, err = a }
+    local res = pack(resume(task.co, ...))
+    if not res[1] then
+      results[i] = { ok = false, err = res[2] }
       remaining = remaining - 1
-    elseif coroutine.status(task.co) == "dead" then
-      results[i] = { ok = true, value = a }
+    elseif status(task.co) == "dead" then
+      results[i] = { ok = true, value = res[2] }
+      remaining = remaining - 1
+    elseif res[2] ~= WAIT then
+      results[i] = { ok = false, err = stray(res) }
       remaining = remaining - 1
     else
-      waiting[b] = { index = i, mode = a }
+      waiting[res[4]] = { index = i, mode = res[3] }
     end
   end
   for i = 1, #jobs do step(i) end

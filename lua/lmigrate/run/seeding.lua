@@ -27,7 +27,7 @@ local function load(self, name)
     bad(err)
   end
   local ok, class = pcall(chunk)
-  if not ok then bad(errors.is(class) and class.message or tostring(class)) end
+  if not ok then bad(errors.text(class)) end
   if type(class) ~= "table" or type(class.run) ~= "function" then
     bad(file .. " returns no seeder (expected Seeder:extend(...) with a run function)")
   end

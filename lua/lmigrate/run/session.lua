@@ -38,7 +38,7 @@ local function connect(c)
       local state, fd = conn:poll()
       if state == "done" then break end
       if state == nil then conn, msg = nil, fd break end
-      coroutine.yield(state, fd)
+      scheduler.wait(state, fd)
     end
   else
     conn, msg = core.connect(c.driver, target, c.options)

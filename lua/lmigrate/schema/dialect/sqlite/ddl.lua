@@ -87,11 +87,92 @@ function EDIT.add(items, step)
   table.insert(items, last + 1, { text = step.def, column = step.column, added = true })
 end
 
+-- {======================================================
+-- change(): the new definition, and what the old one had that it keeps
+-- ======================================================
+
+-- the words that start a column constraint; NOT, NULL and DEFAULT do not
+-- inside a foreign-key clause (NOT DEFERRABLE, ON DELETE SET NULL)
+local STARTS = { CONSTRAINT = true, PRIMARY = true, NOT = true, NULL = true, UNIQUE = true,
+  CHECK = true, DEFAULT = true, COLLATE = true, REFERENCES = true, GENERATED = true, AS = true }
+
+local function starts(toks, k)
+  local t, prev = toks[k], toks[k - 1]
+  if t.kind ~= "id" or t.text:match("^[\"`%[]") or not STARTS[t.text:upper()] then return false end
+  local w = t.text:upper()
+  if (w == "NULL" or w == "DEFAULT") and word(prev, "SET") then return false end
+  if w == "NOT" then return word(toks[k + 1], "NULL") end
+  if w == "AS" and word(prev, "ALWAYS") then return false end
+  return true
+end
+
+-- a column definition -> its type's text and its constraints, each
+-- { text, kind = the first word after any CONSTRAINT name }
+local function clauses(text)
+  local toks, depth, parts = tokenize(text), 0, {}
+  local cur
+  for k = 2, #toks do
+    local t = toks[k]
+    if depth == 0 and starts(toks, k) and not (cur and word(toks[cur.from], "CONSTRAINT")
+        and cur.from + 2 >= k) then
+      cur = { from = k }
+      parts[#parts + 1] = cur
+    end
+    if t.text == "(" then depth = depth + 1 elseif t.text == ")" then depth = depth - 1 end
+    if cur then cur.to = k end
+  end
+  local typ = text:sub(toks[1].e + 1, parts[1] and toks[parts[1].from].s - 1 or #text)
+  for _, p in ipairs(parts) do
+    local k = word(toks[p.from], "CONSTRAINT") and p.from + 2 or p.from
+    p.kind = toks[k] and toks[k].text:upper() or ""
+    p.text = text:sub(toks[p.from].s, toks[p.to].e)
+    p.toks = { table.unpack(toks, k, p.to) }
+  end
+  return typ:match("^%s*(.-)%s*$"), parts
+end
+
+-- the CHECKs lmigrate derives from unsigned() and enum(): (c >= 0), (c IN (...))
+local function derived(p, column)
+  local t = p.toks
+  return p.kind == "CHECK" and t[2] and t[2].text == "(" and t[3] and t[3].kind == "id"
+    and t[3].name:lower() == column:lower()
+    and ((t[4] and t[4].text == ">" and t[5] and t[5].text == "=" and t[6] and t[6].text == "0"
+          and t[7] and t[7].text == ")" and #t == 7)
+      or word(t[4], "IN"))
+end
+
+-- what change() keeps of the old definition 'old' in the new 'def': the
+-- primary key (AUTOINCREMENT only while the type stays INTEGER), the
+-- foreign key, UNIQUE and the CHECKs lmigrate did not derive; the type,
+-- nullability, default, collation and generation are the new ones
+local function keep(old, def, column)
+  local _, had = clauses(old)
+  local typ, has = clauses(def)
+  local new = {}
+  for _, p in ipairs(has) do new[p.kind] = true end
+  local out = { def }
+  for _, p in ipairs(had) do
+    local text = p.text
+    if p.kind == "PRIMARY" and not new.PRIMARY then
+      if typ:upper() ~= "INTEGER" then
+        text = text:gsub("%s+[Aa][Uu][Tt][Oo][Ii][Nn][Cc][Rr][Ee][Mm][Ee][Nn][Tt]", "")
+      end
+      out[#out + 1] = text
+    elseif (p.kind == "REFERENCES" and not new.REFERENCES) or (p.kind == "UNIQUE" and not new.UNIQUE)
+        or (p.kind == "CHECK" and not derived(p, column)) then
+      out[#out + 1] = text
+    end
+  end
+  return table.concat(out, " ")
+end
+
 function EDIT.change(items, step, t)
   local i = find_column(items, step.column)
   if not i then fail(t, ("no column %s to change"):format(step.column)) end
-  items[i] = { text = step.def, column = items[i].column }
+  items[i] = { text = keep(items[i].text, step.def, step.column), column = items[i].column }
 end
+
+-- }======================================================
 
 function EDIT.constraint(items, step)
   items[#items + 1] = { text = step.def, constraint = true }
