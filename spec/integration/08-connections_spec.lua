@@ -358,7 +358,9 @@ for _, dialect in helpers.each_dialect() do
 
       server_only("runs the connections at once, not one after the other", function()
         project:write("2026_01_01_000004_sleep", helpers.migration {
-          up = ("  self.db:query(%q)"):format(SLEEP[dialect.name]),
+          -- execute, not query: on MySQL the plan of a migration runs its
+          -- queries too (run/journal.lua), but not what execute runs
+          up = ("  self.db:execute(%q)"):format(SLEEP[dialect.name]),
         })
         configure(all_targets(), { default = "alpha" })
         local t0 = helpers.core.clock()
