@@ -285,7 +285,7 @@ static int my_sslmode (lua_State *L, const char *v) {
   char low[32];
   size_t i;
   int k;
-  for (i = 0; v[i] && i < sizeof low - 1; i++)
+  for (i = 0; i < sizeof low - 1 && v[i]; i++)
     low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
   low[i] = '\0';
   for (k = 0; names[k] != NULL; k++)
@@ -297,7 +297,7 @@ static int my_sslmode (lua_State *L, const char *v) {
 static unsigned my_optnumber (lua_State *L, int idx, const char *name) {
   int isnum;
   lua_Integer n = lua_tointegerx(L, idx, &isnum);
-  if (!isnum || n < 0 || n > 65535 * 1000)
+  if (!isnum || n < 0 || n > (lua_Integer)65535000)
     lm_error(L, "option '%s' must be a non-negative integer", name);
   return (unsigned)n;
 }
@@ -968,7 +968,7 @@ static void my_stmt_close (lm_Conn *h, lm_Stmt *hs) {
     if (c->norphans == c->maxorphans) {
       int max = c->maxorphans ? 2 * c->maxorphans : 4;
       MYSQL_STMT **p = (MYSQL_STMT **)realloc(c->orphans,
-                                              (size_t)max * sizeof *p);
+                                              (size_t)max * sizeof(MYSQL_STMT *));
       if (p == NULL) return;  /* left to the connection's close */
       c->orphans = p;
       c->maxorphans = max;
