@@ -25,9 +25,9 @@ median() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
 
-# ok VALUE OP LIMIT -> ok | MISSED
+# ok VALUE OP LIMIT -> ok | MISSED (OP: <=, < or >=)
 ok() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
-  r = (op == "<=") ? v <= l : v < l; print r ? "ok" : "MISSED" }'; }
+  r = (op == "<=") ? v <= l : (op == ">=") ? v >= l : v < l; print r ? "ok" : "MISSED" }'; }
 
 # rounds NAME DIR PREPARE1 COMMAND1 [PREPARE2 COMMAND2 ...] -> the median ms
 # of each command, space-separated. The commands take turns: each round is

@@ -21,13 +21,14 @@ endif()
 
 file(GLOB_RECURSE LMIGRATE_SPECS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/spec/*_spec.lua)
 list(SORT LMIGRATE_SPECS)
+# 900 s: a spec file runs on three servers, and the sanitizer build is slow
 foreach(spec ${LMIGRATE_SPECS})
   file(RELATIVE_PATH name ${PROJECT_SOURCE_DIR} ${spec})
   add_test(NAME ${name}
     COMMAND ${PROJECT_SOURCE_DIR}/spec/run-spec ${LUA54} ${BUSTED} ${spec}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "${LMIGRATE_TEST_ENV}"
-                                          TIMEOUT 300)
+                                          TIMEOUT 900)
 endforeach()
 
 file(GLOB LMIGRATE_CTESTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/test_*.c)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, as root, the Debian 12 packages lmigrate needs to build and
-# test (mariadb-server and its client: the MySQL scripts are run on a
+# test (libmariadb-dev: the headers of the MySQL driver, which loads
+# libmariadb.so.3 on first use; mariadb-server and its client: the MySQL specs run on a
 # throwaway MariaDB, see scripts/with-mariadb.sh; lua-check, cppcheck and
 # clang-tidy: the static checks of cmake/Lint.cmake; PostGIS: the spatial
 # column types of spec/grammar/columns_postgres_spec.lua; luarocks,
@@ -9,7 +10,7 @@
 # debootstrap: the container test (scripts/container-test.sh) adds minutes
 # and is skipped, saying so, where they are missing.
 set -euo pipefail
-PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh"
+PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 libmariadb-dev mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -2,8 +2,9 @@
 # Usage: scripts/with-mariadb.sh CMD [ARGS...]
 # Runs CMD with a throwaway MariaDB server of its own: a data folder made
 # by mariadb-install-db in a temp folder, mariadbd as root on a Unix socket
-# there (no TCP), and an empty database. CMD sees
+# there and on a free TCP port of 127.0.0.1, and an empty database. CMD sees
 #   LMIGRATE_MYSQL_SOCKET    the server's socket (user root, no password)
+#   LMIGRATE_MYSQL_PORT      its TCP port on 127.0.0.1 (user root, no password)
 #   LMIGRATE_MYSQL_DATABASE  the database made for it
 # The server is stopped and the folder removed when CMD ends, whatever
 # its outcome; the exit status is CMD's. A server that does not start is
@@ -53,8 +54,18 @@ mariadb-install-db --no-defaults --user=root --datadir="$tmp/data" \
   --auth-root-authentication-method=normal --skip-test-db >"$tmp/install.log" 2>&1 ||
   fail "mariadb-install-db failed" install.log
 
+# a TCP port nothing listens on (a race with another process is possible,
+# and shows as mariadbd exiting at startup)
+port=""
+for _ in $(seq 50); do
+  p=$((20000 + RANDOM % 30000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[ -n "$port" ] || fail "no free TCP port found" install.log
+
 "$mariadbd" --no-defaults --user=root --datadir="$tmp/data" --socket="$tmp/sock" \
-  --skip-networking --pid-file="$tmp/mariadbd.pid" --log-error="$tmp/error.log" \
+  --bind-address=127.0.0.1 --port="$port" --skip-name-resolve \
+  --pid-file="$tmp/mariadbd.pid" --log-error="$tmp/error.log" \
   --innodb-buffer-pool-size=32M --character-set-server=utf8mb4 \
   --collation-server=utf8mb4_unicode_ci >"$tmp/mariadbd.out" 2>&1 &
 pid=$!
@@ -72,9 +83,13 @@ done
 client -e "SELECT 1" >/dev/null 2>&1 || fail "mariadbd did not answer on $tmp/sock" error.log
 
 export LMIGRATE_MYSQL_SOCKET="$tmp/sock"
+export LMIGRATE_MYSQL_PORT="$port"
 export LMIGRATE_MYSQL_DATABASE=lmigrate_test
 client -e "CREATE DATABASE $LMIGRATE_MYSQL_DATABASE" ||
   fail "cannot create the database $LMIGRATE_MYSQL_DATABASE" error.log
+# root over TCP too, as on the socket (no password)
+client -e "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'; GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION" ||
+  fail "cannot let root in over TCP" error.log
 
 # not exec: the trap must run when CMD ends
 status=0

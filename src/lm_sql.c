@@ -270,21 +270,28 @@ static void addtoken (lua_State *L, const char *sql, const char *s,
 }
 
 /*
-** core.tokenize(sql) -> { { text, s, e, kind, name }, ... }: the tokens
-** of SQLite SQL text, blanks and comments left out. 's' and 'e' are the
+** core.tokenize(sql [, dialect]) -> { { text, s, e, kind, name }, ... }:
+** the tokens of SQL text by the rules of 'dialect' ("sqlite", the
+** default, "postgres" or "mysql"), blanks and comments left out. 's' and 'e' are the
 ** first and last byte; 'kind' is "id" (a bare word, or a quoted
 ** identifier: 'name' is it unquoted, for a word the word), "str" (a
 ** string literal) or "punct" (any other byte)
 */
 static int sql_tokenize (lua_State *L) {
+  static const char *const names[] = {"sqlite", "postgres", "mysql", NULL};
+  static const lm_SqlRules *const rules[] = {
+    &lm_sql_sqlite, &lm_sql_postgres, &lm_sql_mysql
+  };
   size_t len;
   const char *sql = luaL_checklstring(L, 1, &len);
+  const lm_SqlRules *r = rules[luaL_checkoption(L, 2, "sqlite", names)];
   const char *p, *e, *end = sql + len;
   lua_Integer n = 0;
   lm_TokKind kind;
+  lua_settop(L, 1);
   lua_newtable(L);
   for (p = sql; p < end; p = e) {
-    e = lm_sqltoken(&lm_sql_sqlite, sql, p, end, &kind);
+    e = lm_sqltoken(r, sql, p, end, &kind);
     if (kind != LM_TK_SPACE && kind != LM_TK_COMMENT)
       addtoken(L, sql, p, e, kind, ++n);
   }

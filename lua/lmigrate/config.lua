@@ -13,10 +13,109 @@ local function usage(msg)
   errors.raise("usage", msg)
 end
 
--- parse_url("sqlite:path" | "postgres://...") -> { driver, database | conninfo }
+local FORMS = "sqlite:PATH, postgres://user:pass@host:port/db or mysql://user:pass@host:port/db"
+
+-- {======================================================
+-- MySQL URLs: mysql://user:pass@host:port/db?socket=...&ssl-mode=...
+-- ======================================================
+
+-- the URL parameters and connection fields a MySQL connection takes, by
+-- their name in the driver's options (a URL may spell '_' as '-')
+local MYSQL_PARAMS = { "socket", "ssl_mode", "ssl_ca", "ssl_capath", "ssl_cert", "ssl_key",
+                       "ssl_cipher", "connect_timeout", "charset" }
+local MYSQL_ALIASES = { sslmode = "ssl_mode" }
+
+local function mysql_param(key)
+  key = key:gsub("%-", "_")
+  key = MYSQL_ALIASES[key] or key
+  for _, k in ipairs(MYSQL_PARAMS) do
+    if k == key then return k end
+  end
+  return nil
+end
+
+local function unescape(s)
+  return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+end
+
+local function mysql_bad(url, why, expected)
+  usage(("malformed database URL '%s': %s (expected %s)")
+    :format(url, why, expected or "mysql://user:pass@host:port/db"))
+end
+
+local SSL_MODES = { disabled = true, preferred = true, required = true, verify_ca = true,
+                    verify_identity = true, disable = true, prefer = true, require = true,
+                    ["verify-ca"] = true, ["verify-identity"] = true, ["verify-full"] = true }
+
+-- what the driver would refuse in 'options' -> nil | why
+local function mysql_check(options)
+  local mode = options.ssl_mode
+  if mode and not SSL_MODES[tostring(mode):lower()] then
+    return ("ssl-mode '%s' is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, "
+      .. "VERIFY_IDENTITY"):format(tostring(mode))
+  end
+  for _, k in ipairs { "port", "connect_timeout" } do
+    local v = options[k]
+    if v ~= nil and not tostring(v):match("^%d+$") then
+      return ("%s must be a whole number, got '%s'"):format(k:gsub("_", "-"), tostring(v))
+    end
+    if v ~= nil then options[k] = math.tointeger(tonumber(v)) end
+  end
+  return nil
+end
+
+-- the host and port of "host:port", "[v6]:port", "host" or ""
+local function mysql_hostport(url, hp)
+  local host, port = hp:match("^%[([^%]]*)%]:?(%d*)$")
+  if not host then host, port = hp:match("^([^:]*):?(%d*)$") end
+  if not host then mysql_bad(url, "a bad host or port '" .. hp .. "'") end
+  if hp:match(":$") then mysql_bad(url, "no port after ':'") end
+  return host ~= "" and unescape(host) or nil, port ~= "" and tonumber(port) or nil
+end
+
+local function mysql_query(url, query, options)
+  for pair in query:gmatch("[^&]+") do
+    local k, v = pair:match("^([^=]+)=(.*)$")
+    local key = mysql_param(k or pair)
+    if not key then
+      mysql_bad(url, ("unknown parameter '%s'"):format(k or pair),
+        (table.concat(MYSQL_PARAMS, ", "):gsub("_", "-")))
+    end
+    if not v or v == "" then mysql_bad(url, "parameter '" .. (k or pair) .. "' has no value") end
+    options[key] = unescape(v)
+  end
+end
+
+-- mysql:// or mariadb:// -> { driver = "mysql", database, options }
+local function parse_mysql(url)
+  if url:match("%s") then mysql_bad(url, "spaces are not allowed") end
+  local rest = url:match("^mysql://(.*)$") or url:match("^mariadb://(.*)$")
+  local main, query = rest:match("^([^?]*)%??(.*)$")
+  local auth, hostpart = main:match("^(.*)@([^@]*)$")
+  if not auth then hostpart = main end
+  local hp, db = hostpart:match("^([^/]*)/?(.*)$")
+  if db:find("/", 1, true) then mysql_bad(url, "a database name cannot hold '/'") end
+  local options = {}
+  if auth then
+    local user, pass = auth:match("^([^:]*):(.*)$")
+    options.user = unescape(user or auth)
+    if pass then options.password = unescape(pass) end
+    if options.user == "" then options.user = nil end
+  end
+  options.host, options.port = mysql_hostport(url, hp)
+  mysql_query(url, query, options)
+  local why = mysql_check(options)
+  if why then mysql_bad(url, why) end
+  return { driver = "mysql", database = unescape(db), options = options }
+end
+
+-- }======================================================
+
+-- parse_url("sqlite:path" | "postgres://..." | "mysql://...") ->
+-- { driver, database | conninfo, options }
 function M.parse_url(url)
   if type(url) ~= "string" or url == "" then
-    usage("empty database URL (expected sqlite:PATH or postgres://user:pass@host:port/db)")
+    usage("empty database URL (expected " .. FORMS .. ")")
   end
   local path = url:match("^sqlite://(.*)$") or url:match("^sqlite:(.*)$")
   if path then
@@ -31,8 +130,8 @@ function M.parse_url(url)
     end
     return { driver = "postgres", conninfo = url }
   end
-  usage(("malformed database URL '%s' (expected sqlite:PATH or postgres://user:pass@host:port/db)")
-    :format(url))
+  if url:match("^mysql://") or url:match("^mariadb://") then return parse_mysql(url) end
+  usage(("malformed database URL '%s' (expected %s)"):format(url, FORMS))
 end
 
 local function conninfo_of(name, c)
@@ -53,7 +152,44 @@ local function conninfo_of(name, c)
   return table.concat(parts, " ")
 end
 
--- a connection of lmigrate.lua -> { name, driver, database | conninfo }
+-- a MySQL connection of lmigrate.lua: url, or host, port, user,
+-- password, database, socket, sslmode (ssl_mode), ssl_ca, ...
+local MYSQL_FIELDS = { "host", "port", "user", "password", "database" }
+
+local function mysql_of(name, c)
+  if c.url then
+    local t = M.parse_url(c.url)
+    if t.driver ~= "mysql" then
+      errors.raise("config", ("lmigrate.lua: connection '%s' (mysql) needs a mysql:// url"):format(name))
+    end
+    t.name = name
+    return t
+  end
+  local options = {}
+  for k, v in pairs(c) do
+    local key = k ~= "driver" and (mysql_param(k) or k)
+    if key then
+      local known = mysql_param(key) ~= nil
+      for _, f in ipairs(MYSQL_FIELDS) do known = known or f == key end
+      if not known then
+        errors.raise("config", ("lmigrate.lua: connection '%s' (mysql) has an unknown field '%s'")
+          :format(name, tostring(k)))
+      end
+      local number_ok = key == "port" or key == "connect_timeout"
+      if type(v) ~= "string" and not (type(v) == "number" and number_ok) then
+        errors.raise("config", ("lmigrate.lua: connection '%s': %s must be a string"):format(name, k))
+      end
+      options[key] = v
+    end
+  end
+  local db = options.database or ""
+  options.database = nil
+  local why = mysql_check(options)
+  if why then errors.raise("config", ("lmigrate.lua: connection '%s': %s"):format(name, why)) end
+  return { name = name, driver = "mysql", database = db, options = options }
+end
+
+-- a connection of lmigrate.lua -> { name, driver, database | conninfo, options }
 local function from_config(name, c)
   if type(c) ~= "table" then
     errors.raise("config", ("lmigrate.lua: connection '%s' must be a table"):format(name))
@@ -71,8 +207,11 @@ local function from_config(name, c)
     return { name = name, driver = "sqlite", database = c.database }
   elseif c.driver == "postgres" or c.driver == "postgresql" then
     return { name = name, driver = "postgres", conninfo = conninfo_of(name, c) }
+  elseif c.driver == "mysql" or c.driver == "mariadb" then
+    return mysql_of(name, c)
   end
-  errors.raise("config", ("lmigrate.lua: connection '%s' has driver %s (expected \"sqlite\" or \"postgres\")")
+  errors.raise("config", ("lmigrate.lua: connection '%s' has driver %s"
+    .. " (expected \"sqlite\", \"postgres\" or \"mysql\")")
     :format(name, c.driver == nil and "missing" or ("'" .. tostring(c.driver) .. "'")))
 end
 

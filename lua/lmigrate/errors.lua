@@ -4,7 +4,7 @@
 -- A database error (what db:try returns, what db:execute raises) is
 --   { kind = "database", message = the database's own message,
 --     sql = the statement that failed (nil when lmigrate refused before
---           running one), code = see M.code, sqlstate = MySQL's SQLSTATE }
+--           running one), code = see M.code, errno = MySQL's error number }
 -- and tostring(err) gives the message and the SQL.
 local M = {}
 
@@ -39,23 +39,20 @@ function M.is(v)
 end
 
 -- code(driver, code) -> the code of a database error as err.code holds
--- it: on PostgreSQL the SQLSTATE, a string of 5 characters ("23505"); on
--- SQLite the extended result code (2067 is SQLITE_CONSTRAINT_UNIQUE) and
--- on MySQL the server's error number (1062), integers; nil when the
--- driver gave none
+-- it: on PostgreSQL and MySQL the SQLSTATE, a string of 5 characters
+-- ("23505", "23000"); on SQLite the extended result code, an integer (2067
+-- is SQLITE_CONSTRAINT_UNIQUE); nil when the driver gave none
 function M.code(driver, code)
-  if code == nil or driver == "postgres" then return code end
+  if code == nil or driver ~= "sqlite" then return code end
   return math.tointeger(tonumber(code)) or code
 end
 
 -- database(driver, sql, msg, code [, errno]) -> a database error; a
--- driver that gives an error number after the SQLSTATE (MySQL's) has the
--- number as err.code and the SQLSTATE as err.sqlstate
+-- driver that gives an error number after the SQLSTATE (MySQL's: 1062)
+-- has it as err.errno
 function M.database(driver, sql, msg, code, errno)
-  if errno ~= nil then
-    return M.new("database", msg, { sql = sql, code = M.code(driver, errno), sqlstate = code })
-  end
-  return M.new("database", msg, { sql = sql, code = M.code(driver, code) })
+  return M.new("database", msg, { sql = sql, code = M.code(driver, code),
+                                  errno = math.tointeger(errno) or errno })
 end
 
 -- text(v) -> what an error value says, whatever it is: a string, an

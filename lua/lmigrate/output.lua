@@ -112,6 +112,7 @@ function Out:error(err)
       end
       if err.sql then lines[#lines + 1] = "  SQL: " .. text(err.sql) end
       lines[#lines + 1] = "  error: " .. text(err.message)
+      for _, d in ipairs(err.details or {}) do lines[#lines + 1] = "  " .. text(d) end
     else
       lines[#lines + 1] = head .. p .. text(err.message)
       if err.sql then lines[#lines + 1] = "  SQL: " .. text(err.sql) end

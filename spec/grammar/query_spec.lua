@@ -357,7 +357,7 @@ local WRITES = {
     function(db) return db:table("songs"):insert_get_id({ title = "Carey", plays = 3 }) end,
     sql = 'INSERT INTO "songs" ("plays", "title") VALUES (?, ?) RETURNING "id"',
     mysql = { 'INSERT INTO `songs` (`plays`, `title`) VALUES (?, ?)', 'SELECT LAST_INSERT_ID() AS `id`' },
-    fake = { { { id = 6 } } }, value = 6, client = false },
+    fake = { { { id = 6 } } }, value = 6 },
   { "insert_get_id of a row of defaults",
     function(db) return db:table("albums"):insert_get_id({}) end,
     sql = 'INSERT INTO "albums" DEFAULT VALUES RETURNING "id"',
@@ -662,7 +662,7 @@ local HOSTILE = {
       q:clone():where("id", 1):update({ b = "a\0b" })
       local got = q:clone():where("b", "a\0b"):value("b")
       return got == "a\0b" and "round trip" or ("got " .. ("%q"):format(tostring(got)))
-    end, value = "round trip", client = false },
+    end, value = "round trip" },
   { "the SQL of hostile names",
     function(db) return db:table(HOSTILE_TABLE .. " as a?b"):select(HOSTILE_COL):where("a?b.id", 1):get() end,
     sql = 'SELECT "c""o`l?" FROM "w""e`i?rd" AS "a?b" WHERE "a?b"."id" = ?',

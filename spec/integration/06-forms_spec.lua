@@ -159,24 +159,24 @@ return {
         assert.truthy(r.stderr:find("never_was", 1, true), helpers.describe_run(r))
       end)
 
-      it("rename keeps the rows", function()
-        project:write("2026_01_01_000001_first", helpers.create_table_migration("before"))
+      it("rename keeps the rows", function()   -- (before and after are MySQL keywords)
+        project:write("2026_01_01_000001_first", helpers.create_table_migration("old_name"))
         project:ok("migrate")
         project:write("2026_01_01_000002_rename", helpers.migration {
           name = "Rename",
           up = [[
-  self.db:execute("INSERT INTO before (name) VALUES ('row')")
-  self.schema:rename("before", "after")]],
-          down = '  self.schema:rename("after", "before")',
+  self.db:execute("INSERT INTO old_name (name) VALUES ('row')")
+  self.schema:rename("old_name", "new_name")]],
+          down = '  self.schema:rename("new_name", "old_name")',
         })
         project:ok("migrate")
-        assert.is_false(project:has_table("before"))
+        assert.is_false(project:has_table("old_name"))
         project:with_db(function(db)
-          assert.equals("row", db:scalar("SELECT name FROM after"))
+          assert.equals("row", db:scalar("SELECT name FROM new_name"))
         end)
         project:ok("rollback")
-        assert.is_true(project:has_table("before"))
-        assert.is_false(project:has_table("after"))
+        assert.is_true(project:has_table("old_name"))
+        assert.is_false(project:has_table("new_name"))
       end)
 
       it("has_table and has_column see the database as it is", function()

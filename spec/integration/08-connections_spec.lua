@@ -67,19 +67,49 @@ local function pg_target(project, name, opts)
   return { name = name, config = config, check = { pg_db = db }, dialect = pg }
 end
 
+-- on MySQL (MariaDB) a database of its own too, reached by its socket
+local function my_target(project, name, opts)
+  local my = helpers.dialects.mysql
+  local db = (project.my_db or project.pg_db) .. "_" .. name
+    .. ((opts and opts.missing) and "_absent" or "")
+  if not (opts and opts.missing) then
+    local admin = my:open()
+    admin:run("CREATE DATABASE " .. my:ident(db))
+    admin:close()
+    project.extra_my_dbs = project.extra_my_dbs or {}
+    project.extra_my_dbs[#project.extra_my_dbs + 1] = db
+  end
+  local config = { driver = "mysql", url = my:url_of(db) }
+  if opts and opts.fields then
+    config = { driver = "mysql", socket = my.socket, user = "root", database = db,
+               sslmode = "preferred" }
+  end
+  return { name = name, config = config, check = { my_db = db }, dialect = my }
+end
+
 local function make_target(dialect, project, name, opts)
   if dialect.name == "sqlite" then return sqlite_target(project, name, opts) end
+  if dialect.name == "mysql" then return my_target(project, name, opts) end
   return pg_target(project, name, opts)
 end
 
 local function drop_targets(project)
-  if not project.extra_dbs then return end
-  local pg = helpers.dialects.postgres
-  local admin = pg:admin()
-  for _, db in ipairs(project.extra_dbs) do
-    admin:exec("DROP DATABASE IF EXISTS " .. pg:ident(db) .. " WITH (FORCE)")
+  if project.extra_dbs then
+    local pg = helpers.dialects.postgres
+    local admin = pg:admin()
+    for _, db in ipairs(project.extra_dbs) do
+      admin:exec("DROP DATABASE IF EXISTS " .. pg:ident(db) .. " WITH (FORCE)")
+    end
+    admin:close()
   end
-  admin:close()
+  if project.extra_my_dbs then
+    local my = helpers.dialects.mysql
+    local admin = my:open()
+    for _, db in ipairs(project.extra_my_dbs) do
+      admin:exec("DROP DATABASE IF EXISTS " .. my:ident(db))
+    end
+    admin:close()
+  end
 end
 
 local function with_target(t, fn)
@@ -107,10 +137,17 @@ local function history_of(t, tbl)
   end)
 end
 
--- nothing of the PG* variables reaches the server: a connection works only
--- through what lmigrate.lua says
-local POISON = { PGHOST = "/nonexistent", PGPORT = "1", PGUSER = "lmigrate_nobody",
-                 PGPASSWORD = "lmigrate-wrong", PGDATABASE = "lmigrate_nowhere" }
+-- nothing of the PG* (MYSQL_*) variables reaches the server: a connection
+-- works only through what lmigrate.lua says
+local POISON = {
+  postgres = { PGHOST = "/nonexistent", PGPORT = "1", PGUSER = "lmigrate_nobody",
+               PGPASSWORD = "lmigrate-wrong", PGDATABASE = "lmigrate_nowhere" },
+  mysql = { MYSQL_HOST = "192.0.2.1", MYSQL_TCP_PORT = "1", MYSQL_UNIX_PORT = "/nonexistent",
+            MYSQL_PWD = "lmigrate-wrong" },
+}
+
+-- a query that sleeps 0.6 s, on the dialects with a server
+local SLEEP = { postgres = "SELECT pg_sleep(0.6)", mysql = "SELECT SLEEP(0.6)" }
 
 -- true if a line of 's' contains every plain string of 'words'
 local function line_with(s, words)
@@ -126,7 +163,8 @@ end
 
 for _, dialect in helpers.each_dialect() do
   local postgres_only = dialect.name == "postgres" and it or pending
-  local env = dialect.name == "postgres" and POISON or {}
+  local server_only = dialect.name ~= "sqlite" and it or pending
+  local env = POISON[dialect.name] or {}
 
   describe("connections of lmigrate.lua [#" .. dialect .. "]", function()
     local project, targets
@@ -239,7 +277,8 @@ for _, dialect in helpers.each_dialect() do
       end)
     end)
 
-    postgres_only("takes host, port, user, password and database fields", function()
+    server_only("takes host, port, user, password and database fields (MySQL: socket, sslmode)",
+      function()
       local t = make_target(dialect, project, "fields", { fields = true })
       configure({ t }, { default = "fields" })
       local r = helpers.assert_status(0, run("migrate"))
@@ -279,6 +318,8 @@ for _, dialect in helpers.each_dialect() do
         assert.same(ALL, history_of(targets.charlie))
         if dialect.name == "sqlite" then
           assert.is_false(helpers.exists(project:path("missing/dir/bravo.db")))
+        elseif dialect.name == "mysql" then
+          assert.truthy(r.stderr:find("Unknown database", 1, true), helpers.describe_run(r))
         else
           assert.truthy(r.stderr:find("does not exist", 1, true), helpers.describe_run(r))
         end
@@ -315,9 +356,11 @@ for _, dialect in helpers.each_dialect() do
         assert.same(ALL, history_of(targets.charlie))
       end)
 
-      postgres_only("runs the connections at once, not one after the other", function()
+      server_only("runs the connections at once, not one after the other", function()
         project:write("2026_01_01_000004_sleep", helpers.migration {
-          up = '  self.db:query("SELECT pg_sleep(0.6)")',
+          -- execute, not query: on MySQL the plan of a migration runs its
+          -- queries too (run/journal.lua), but not what execute runs
+          up = ("  self.db:execute(%q)"):format(SLEEP[dialect.name]),
         })
         configure(all_targets(), { default = "alpha" })
         local t0 = helpers.core.clock()
@@ -336,6 +379,21 @@ for _, dialect in helpers.each_dialect() do
         helpers.assert_status(0, run("migrate", "--connection", "lite,alpha"))
         assert.same(ALL, history_of(targets.alpha))
         assert.same(ALL, history_of(lite))
+      end)
+
+      -- SQLite, PostgreSQL (when its server is there too) and MySQL at once
+      local mix = (dialect.name == "mysql" and helpers.dialects.postgres) and it or pending
+      mix("mixes SQLite, PostgreSQL and MySQL connections in one run", function()
+        local lite = sqlite_target(project, "lite")
+        project.pg_db = project.my_db
+        local pg = pg_target(project, "pg")
+        configure({ targets.alpha, lite, pg }, { default = "alpha" })
+        local r = helpers.assert_status(0, project:run({ "migrate", "--connection", "lite,pg,alpha" }))
+        for _, t in ipairs { targets.alpha, lite, pg } do
+          assert.same(ALL, history_of(t), helpers.describe_run(r))
+        end
+        helpers.assert_status(0, project:run({ "rollback", "--connection", "alpha,lite,pg" }))
+        for _, t in ipairs { targets.alpha, lite, pg } do assert.same({}, history_of(t)) end
       end)
     end)
   end)

@@ -1,8 +1,9 @@
 -- Connecting: an unreachable server, a wrong password, an unknown database
 -- or an SQLite file that cannot be opened exit with status 3 and the
--- database's (libpq's, SQLite's) own message, never a Lua stack traceback;
--- the URL forms of the contract (postgres://, postgresql://, libpq URL
--- parameters such as ?sslmode=disable) work.
+-- database's (libpq's, libmariadb's, SQLite's) own message, never a Lua
+-- stack traceback, never the password; the URL forms of the contract
+-- (postgres://, postgresql://, libpq URL parameters such as
+-- ?sslmode=disable; mysql://, mariadb://, ?socket=, ?ssl-mode=) work.
 local helpers = require("spec.helpers")
 local servers = require("spec.support.servers")
 
@@ -213,6 +214,192 @@ if servers.need("postgres", "PostgreSQL URL forms [#postgres]") then
     end)
   end)
 end
+
+-- {======================================================
+-- MySQL (MariaDB)
+-- ======================================================
+
+-- nothing of the MYSQL_* variables may rescue (or break) a connection
+local MY_POISON = { MYSQL_HOST = "192.0.2.1", MYSQL_TCP_PORT = "1", MYSQL_PWD = "lmigrate-wrong" }
+
+describe("MySQL connection errors [#mysql]", function()
+  local project
+
+  before_each(function()
+    project = helpers.project("sqlite")   -- only a folder: nothing connects to it
+    project:write(ONE, helpers.create_table_migration("one"))
+  end)
+
+  after_each(function()
+    if project then project:cleanup() end
+    project = nil
+  end)
+
+  describe("an unreachable server (127.0.0.1:1)", function()
+    local URL = "mysql://lmigrate:secret-pw@127.0.0.1:1/lmigrate"
+
+    for _, cmd in ipairs { "migrate", "status", "rollback", "seed" } do
+      it(cmd .. " --database exits 3 with libmariadb's message, no password", function()
+        local r = project:run({ cmd, "--database", URL }, { env = MY_POISON })
+        assert_cannot_connect(r, { "Can't connect to server on '127.0.0.1'",
+                                   "mysql://lmigrate@127.0.0.1:1/lmigrate" })
+        assert.is_nil(r.stderr:find("secret-pw", 1, true), "the password is printed\n"
+                      .. helpers.describe_run(r))
+      end)
+    end
+
+    it("a mariadb:// DATABASE_URL exits 3 too", function()
+      local env = { DATABASE_URL = "mariadb://lmigrate:secret-pw@127.0.0.1:1/lmigrate" }
+      for k, v in pairs(MY_POISON) do env[k] = v end
+      local r = project:run({ "migrate" }, { env = env })
+      assert_cannot_connect(r, { "Can't connect to server on '127.0.0.1'" })
+      assert.is_nil(r.stderr:find("secret-pw", 1, true), helpers.describe_run(r))
+    end)
+
+    it("a connection of lmigrate.lua (fields) exits 3, naming the connection, no password", function()
+      write_config(project, { driver = "mysql", host = "127.0.0.1", port = 1, user = "lmigrate",
+                              password = "secret-pw", database = "lmigrate" })
+      local r = project:run({ "migrate" }, { env = MY_POISON })
+      assert_cannot_connect(r, { "Can't connect to server", "main" })
+      assert.is_nil(r.stderr:find("secret-pw", 1, true), helpers.describe_run(r))
+    end)
+
+    it("a socket that is not there exits 3 naming it", function()
+      local r = project:run({ "migrate", "--database",
+                              "mysql://root@localhost/x?socket=/nonexistent/mysqld.sock" },
+                            { env = MY_POISON })
+      assert_cannot_connect(r, { "/nonexistent/mysqld.sock" })
+    end)
+  end)
+
+  it("a malformed mysql:// URL exits 2", function()
+    local r = project:run({ "migrate", "--database", "mysql://root@localhost/x?sockt=/s" },
+                          { env = {} })
+    helpers.assert_status(2, r)
+    assert.truthy(r.stderr:find("unknown parameter 'sockt'", 1, true), helpers.describe_run(r))
+  end)
+
+  local my = helpers.dialects.mysql
+  local with_server = servers.it_with("mariadb")
+
+  describe("on the server", function()
+    local user, pw
+
+    -- a user with a password, allowed into lmigrate_spec_* databases
+    before_each(function()
+      if not my then return end
+      user, pw = helpers.unique_name("lm_u"):sub(1, 30), "right-pw-" .. os.time()
+      local admin = my:open()
+      admin:run(("CREATE USER '%s'@'localhost' IDENTIFIED BY '%s'"):format(user, pw))
+      admin:run(("GRANT ALL ON `lmigrate\\_spec\\_%%`.* TO '%s'@'localhost'"):format(user))
+      admin:close()
+    end)
+
+    after_each(function()
+      if not my or not user then return end
+      local admin = my:open()
+      admin:exec(("DROP USER IF EXISTS '%s'@'localhost'"):format(user))
+      admin:close()
+    end)
+
+    local function url(pass, db)
+      return ("mysql://%s:%s@localhost/%s?socket=%s"):format(user, pass, db, my.socket)
+    end
+
+    with_server("a wrong password exits 3 with the server's message, not the password", function()
+      local r = project:run({ "migrate", "--database", url("lmigrate-wrong-pw", "") },
+                            { env = MY_POISON })
+      assert_cannot_connect(r, { "Access denied for user '" .. user .. "'@'localhost'" })
+      assert.is_nil(r.stderr:find("lmigrate-wrong-pw", 1, true), helpers.describe_run(r))
+    end)
+
+    with_server("an unknown database exits 3 with the server's message", function()
+      local r = project:run({ "status", "--database", url(pw, "lmigrate_spec_no_such_db") },
+                            { env = MY_POISON })
+      assert_cannot_connect(r, { "Unknown database 'lmigrate_spec_no_such_db'" })
+      assert.is_nil(r.stderr:find(pw, 1, true), helpers.describe_run(r))
+    end)
+
+    with_server("the right password migrates, also from lmigrate.lua fields", function()
+      local p = helpers.project(my)
+      p:write(ONE, helpers.create_table_migration("one"))
+      local ok, err = pcall(function()
+        helpers.assert_status(0, p:run({ "migrate", "--database", url(pw, p.my_db) },
+                                       { env = MY_POISON }))
+        assert.is_true(p:has_table("one"))
+        write_config(p, { driver = "mysql", user = user, password = pw, database = p.my_db,
+                          socket = my.socket, sslmode = "DISABLED" })
+        helpers.assert_status(0, p:run({ "rollback" }, { env = MY_POISON }))
+        assert.is_false(p:has_table("one"))
+      end)
+      p:cleanup()
+      if not ok then error(err, 0) end
+    end)
+  end)
+end)
+
+if servers.need("mariadb", "MySQL URL forms [#mysql]") then
+  describe("MySQL URL forms [#mysql]", function()
+    local my = helpers.dialects.mysql
+    local project
+
+    before_each(function()
+      project = helpers.project(my)
+      project:write(ONE, helpers.create_table_migration("one"))
+    end)
+
+    after_each(function()
+      if project then project:cleanup() end
+      project = nil
+    end)
+
+    local function works(url)
+      helpers.assert_status(0, project:run({ "migrate", "--database", url }, { env = MY_POISON }))
+      assert.equals(1, #project:history())
+      helpers.assert_status(0, project:run({ "status", "--database", url }, { env = MY_POISON }))
+      helpers.assert_status(0, project:run({ "rollback", "--database", url }, { env = MY_POISON }))
+      assert.same({}, project:history())
+    end
+
+    local sock = my and my.socket or ""
+    local FORMS = {
+      { "mysql://root@localhost/DB?socket=S" },
+      { "mariadb://root@localhost/DB?socket=S" },
+      { "mysql://root@/DB?socket=S", "no host" },
+      { "mysql://root:@localhost/DB?socket=S", "an empty password" },
+      { "mysql://root@localhost/DB?socket=S&ssl-mode=DISABLED" },
+      { "mysql://root@localhost/DB?socket=S&sslmode=preferred&connect_timeout=5" },
+      { "mysql://root@localhost/DB?socket=S&ssl-mode=REQUIRED", "a socket counts as secure" },
+      { "mysql://root@localhost/DB?socket=" .. sock:gsub("/", "%%2F") .. "&charset=utf8mb4",
+        "a percent-encoded socket" },
+    }
+    for _, form in ipairs(FORMS) do
+      it(form[1] .. (form[2] and (" (" .. form[2] .. ")") or "") .. " works", function()
+        works((form[1]:gsub("DB", project.my_db):gsub("=S", "=" .. sock)))
+      end)
+    end
+
+    -- TCP, when the server listens there (scripts/with-mariadb.sh: LMIGRATE_MYSQL_PORT)
+    local port = os.getenv("LMIGRATE_MYSQL_PORT")
+    local tcp = (port and port ~= "") and it or function(what)
+      servers.missing("mariadb", what, "LMIGRATE_MYSQL_PORT is unset: the server listens on "
+        .. "no TCP port (scripts/with-mariadb.sh opens one)", false)
+    end
+
+    tcp("mysql://root@127.0.0.1:PORT/DB over TCP works", function()
+      works(("mysql://root@127.0.0.1:%s/%s"):format(port, project.my_db))
+    end)
+
+    tcp("ssl-mode=REQUIRED over TCP to a server without TLS exits 3", function()
+      local r = project:run({ "migrate", "--database",
+        ("mysql://root@127.0.0.1:%s/%s?ssl-mode=REQUIRED"):format(port, project.my_db) },
+        { env = MY_POISON })
+      assert_cannot_connect(r, { "ssl-mode asks for TLS, but the server does not offer it" })
+    end)
+  end)
+end
+
+-- }======================================================
 
 describe("SQLite files that cannot be opened [#sqlite]", function()
   local project

@@ -15,10 +15,12 @@ end
 
 -- views of the connection's schema, sorted
 local function views(db)
-  local sql = db.dialect.name == "postgres"
-    and "SELECT table_name AS name FROM information_schema.views "
-      .. "WHERE table_schema = current_schema() ORDER BY 1"
-    or "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"
+  local sql = ({
+    postgres = "SELECT table_name AS name FROM information_schema.views "
+      .. "WHERE table_schema = current_schema() ORDER BY 1",
+    mysql = "SELECT table_name AS name FROM information_schema.views "
+      .. "WHERE table_schema = DATABASE() ORDER BY 1",
+  })[db.dialect.name] or "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"
   local t = {}
   for _, r in ipairs(db:query(sql)) do t[#t + 1] = r.name end
   return t
@@ -108,6 +110,13 @@ for _, dialect in helpers.each_dialect() do
             db:run("ALTER TABLE cyc_a ADD CONSTRAINT cyc_a_b FOREIGN KEY (b_id) REFERENCES cyc_b (id)")
             db:run("CREATE SEQUENCE lone_seq")
             db:run("CREATE TABLE \"Odd name\" (id INTEGER DEFAULT nextval('lone_seq'))")
+          elseif dialect.name == "mysql" then  -- MariaDB has sequences too
+            db:run("CREATE TABLE cyc_a (id INTEGER PRIMARY KEY, b_id INTEGER)")
+            db:run("CREATE TABLE cyc_b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES cyc_a (id))")
+            db:run("ALTER TABLE cyc_a ADD CONSTRAINT cyc_a_b FOREIGN KEY (b_id) REFERENCES cyc_b (id)")
+            db:run("CREATE SEQUENCE lone_seq")
+            db:run("CREATE TABLE `Odd name` (id INTEGER DEFAULT (NEXTVAL(lone_seq)))")
+            db:run("CREATE TRIGGER cyc_a_t AFTER INSERT ON cyc_a FOR EACH ROW SET @lmigrate_t = 1")
           else
             db:run("CREATE TABLE cyc_a (id INTEGER PRIMARY KEY, b_id INTEGER REFERENCES cyc_b (id))")
             db:run("CREATE TABLE cyc_b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES cyc_a (id))")
@@ -145,6 +154,12 @@ for _, dialect in helpers.each_dialect() do
         assert.same({}, project:with_db(views))
         assert.same({ [A] = 1, [B] = 1, [C] = 1, [D] = 1 }, batches(project))
         assert.equals(0, project:with_db(function(db) return db:count("t_a") end))
+        if dialect.name == "mysql" then  -- the sequence went too
+          assert.equals(0, tonumber(project:with_db(function(db)
+            return db:scalar("SELECT COUNT(*) AS n FROM information_schema.tables "
+              .. "WHERE table_schema = DATABASE() AND table_type = 'SEQUENCE'")
+          end)))
+        end
       end)
 
       postgres_only("drops standalone sequences too, and keeps the ones of serial columns", function()
@@ -187,11 +202,13 @@ for _, dialect in helpers.each_dialect() do
       -- again before the migrations it runs
       it("keeps foreign keys enforced for the migrations it runs", function()
         project:write(USERS, S.USERS_MIGRATION)
+        -- MySQL: a key must have the type of what it references (INT UNSIGNED)
+        local unsigned = dialect.name == "mysql" and ":unsigned()" or ""
         project:write(A, helpers.migration {
           up = [[
   self.schema:create("posts", function(t)
     t:increments("id")
-    t:integer("user_id")
+    t:integer("user_id")]] .. unsigned .. [[
     t:foreign("user_id"):references("id"):on("users")
   end)]],
           down = '  self.schema:drop("posts")',

@@ -4,9 +4,7 @@
 -- keys and indexes (as lmigrate.schema reads them back), and the integrity
 -- check (no child row without its parent). After every alter the keys
 -- still cascade: deleting a parent deletes its items, their children and
--- tags. SQLite and PostgreSQL run through `lmigrate migrate`; MySQL runs
--- `lmigrate sql --dialect mysql` on MariaDB (the mariadb client) until its
--- driver joins each_dialect.
+-- tags. Every dialect runs through `lmigrate migrate`.
 --
 -- A case { name, up = the alter's Lua, expect = function(snapshot, dialect)
 -- (what the alter changes, applied to the 'before' snapshot), check =
@@ -14,7 +12,6 @@
 -- refused = { [dialect] = the server's message: the alter fails there,
 -- and everything is as before } }.
 local helpers = require("spec.helpers")
-local servers = require("spec.support.servers")
 local core = helpers.core
 local DB = require("lmigrate.db")
 local Schema = require("lmigrate.schema")
@@ -364,80 +361,6 @@ for _, dialect in helpers.each_dialect() do
       end)
     end
   end)
-end
-
--- }======================================================
-
--- {======================================================
--- On MariaDB, through lmigrate sql --dialect mysql
--- ======================================================
-
-if not helpers.dialects.mysql then
-  local server = servers.need("mariadb", "the alter matrix on MariaDB (lmigrate sql)", { client = true })
-  if server then
-    local mariadb_conn = require("spec.support.mariadb_conn")
-    describe("the alter matrix [#mysql] through lmigrate sql", function()
-      local mysql = core.grammar("mysql")
-      local project, dbname, admin, setup_script, before
-
-      -- the script of 'lmigrate sql' from the migration 'from' on
-      local function script(from)
-        local r = project:ok("sql", "--dialect", "mysql")
-        local at = r.stdout:find("\n-- " .. from .. "\n", 1, true)
-        return from == SETUP and r.stdout or r.stdout:sub(at)
-      end
-
-      local function apply(text)
-        local path = os.tmpname()
-        helpers.write_file(path, text)
-        local status, out = servers.run_script("mariadb", server, dbname, path)
-        os.remove(path)
-        return status == 0, out
-      end
-
-      local function db() return DB.new(mariadb_conn.open(server, dbname), mysql) end
-
-      -- each case on a database made again from the setup's script
-      before_each(function()
-        if not project then
-          project = helpers.project("sqlite")
-          dbname = helpers.unique_name("lmigrate_spec")
-          admin = mariadb_conn.open(server, "")
-          project:write(SETUP, SETUP_MIGRATION)
-          setup_script = script(SETUP)
-        end
-        assert(admin:exec("DROP DATABASE IF EXISTS `" .. dbname .. "`; CREATE DATABASE `" .. dbname .. "`"))
-        assert(apply(setup_script))
-        before = before or snapshot(db(), {})
-      end)
-
-      teardown(function()
-        if admin then admin:exec("DROP DATABASE IF EXISTS `" .. dbname .. "`") end
-        if project then project:cleanup() end
-      end)
-
-      for _, c in ipairs(CASES) do
-        local run = (not c.only or c.only == "mysql") and it or pending
-        run(c[1] .. ": rows, keys, indexes and the integrity check", function()
-          local names = { items = c.renamed }
-          project:write(ALTER, alter_migration(c))
-          local ok, out = apply(script(ALTER))
-          local refused = c.refused and c.refused.mysql
-          if refused then
-            assert.is_false(ok)
-            assert.truthy(out:find(refused, 1, true), out)
-            c, names = {}, {}
-          else
-            assert(ok, out)
-          end
-          local d = db()
-          compare(c, before, snapshot(d, names), "mysql")
-          if c.check then c.check(probe(d, names)) end
-          if c.cascades ~= false then cascades(d, names) end
-        end)
-      end
-    end)
-  end
 end
 
 -- }======================================================

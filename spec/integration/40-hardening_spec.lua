@@ -39,9 +39,18 @@ for _, dialect in helpers.each_dialect() do
         for _, h in ipairs(project:history()) do t[#t + 1] = h.migration end
         return t
       end)())
+      if dialect.name == "mysql" then  -- MySQL committed the CREATE TABLE: undone on request
+        assert.truthy(project:has_table("b"))
+        project:ok("rollback", "--partial")
+      end
       assert.falsy(project:has_table("b"))
       project:remove(A)
       local before = project:snapshot()
+      if dialect.name == "mysql" then   -- no --atomic there
+        refused(2, { "not possible on MySQL" }, "migrate", "--atomic")
+        assert.equals(before, project:snapshot())
+        return
+      end
       local r = refused(1, { "os.exit()" }, "migrate", "--atomic")
       assert.falsy(r.stdout:find("DONE", 1, true), r.stdout)
       assert.equals(before, project:snapshot())
@@ -154,7 +163,7 @@ for _, dialect in helpers.each_dialect() do
       local stored = project:with_db(function(db)
         return db:exec("INSERT INTO migrations (migration, batch) VALUES (?, 1)", "caf\233")
       end)
-      if dialect.name == "postgres" then   -- a UTF8 database refuses it on its way in
+      if dialect.name ~= "sqlite" then   -- a UTF8 (utf8mb4) database refuses it on its way in
         assert.is_nil(stored)
         return
       end
@@ -177,6 +186,11 @@ for _, dialect in helpers.each_dialect() do
       project:write(A, up('  self.schema:create("a", function(t) t:increments("id") end)\n'
         .. '  self.db:execute("INSERT INTO nowhere (x) VALUES (1)")'))
       refused(1, { "nowhere" }, "migrate")
+      if dialect.name == "mysql" then  -- DDL commits there: the journal says what stays
+        assert.truthy(project:has_table("a"))
+        assert.truthy(project:ok("status").stdout:find("Partly applied (1 of 2 statements)", 1, true))
+        return
+      end
       assert.falsy(project:has_table("migrations"))
       assert.falsy(project:has_table("a"))
     end)

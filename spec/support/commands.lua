@@ -81,6 +81,8 @@ function S.create_log(project)
   project:with_db(function(db)
     if db.dialect.name == "postgres" then
       db:run("CREATE TABLE log (id SERIAL PRIMARY KEY, what VARCHAR(50) NOT NULL)")
+    elseif db.dialect.name == "mysql" then
+      db:run("CREATE TABLE log (id INTEGER PRIMARY KEY AUTO_INCREMENT, what VARCHAR(50) NOT NULL)")
     else
       db:run("CREATE TABLE log (id INTEGER PRIMARY KEY AUTOINCREMENT, what VARCHAR(50) NOT NULL)")
     end

@@ -9,14 +9,11 @@
 --     [value = v]                              ... a single value
 --     [after = { table = "songs", rows = { row, ... } }]  the table afterwards
 --     [only = { dialect = true }]             the dialects it runs on
---     [client = false]                        not through the MariaDB client
 --     [norun = { dialect = "why" }]            its SQL checked, not run there
 --   }
 -- The SQL is checked on a recorder (every dialect, no server); then fn runs
 -- on SQLite (:memory:), PostgreSQL (a schema of the run, each case in a
--- transaction rolled back) and MariaDB (a database of the run: through
--- lmigrate's driver once core.connect knows "mysql", else through the
--- client, spec/support/mysql_client.lua) on the tables of SETUP, and its
+-- transaction rolled back) and MariaDB (a database of the run) on the tables of SETUP, and its
 -- rows are compared value by value as text (1 and true alike, NULL as
 -- lmigrate.null), only the columns the expected rows name.
 local busted = require("busted")
@@ -235,30 +232,18 @@ LIVE.postgres = {
   end,
 }
 
-local function mysql_connect(server, name)
-  local ok, conn = pcall(core.connect, "mysql", name, { socket = server.socket, user = "root" })
-  if ok and conn then return conn end
-  return nil
-end
-
--- MariaDB: lmigrate's driver once core.connect has one, else the client
+-- MariaDB: a database of the run, through lmigrate's driver
 LIVE.mysql = {
   find = function()
-    local server = servers.need("mariadb", "the query builder's cases on MariaDB", { client = true })
-    if not server then return nil end
-    local conn = mysql_connect(server, "")
-    if conn then conn:close() end
-    server.through_client = conn == nil
-    return server
+    return servers.need("mariadb", "the query builder's cases on MariaDB", { client = true })
   end,
   open = function(server)
     local name = shell.unique_name("lmigrate_q")
     local status, out = shell.capture(server:client() .. " -e "
       .. shell.quote("CREATE DATABASE `" .. name .. "` CHARACTER SET utf8mb4"))
     assert(status == 0, out)
-    local conn = mysql_connect(server, name)
-    local db = conn and DB.new(conn, core.grammar("mysql"))
-      or require("spec.support.mysql_client").new(server, name)
+    local conn = assert(core.connect("mysql", name, { socket = server.socket, user = "root" }))
+    local db = DB.new(conn, core.grammar("mysql"))
     return { db = db, conn = conn, server = server, name = name }
   end,
   run = function(state, fn)
@@ -268,7 +253,7 @@ LIVE.mysql = {
     fn(db)
   end,
   close = function(state)
-    if state.conn then state.conn:close() end
+    state.conn:close()
     shell.capture(state.server:client() .. " -e "
       .. shell.quote("DROP DATABASE IF EXISTS `" .. state.name .. "`"))
   end,
@@ -289,12 +274,6 @@ function M.cases(list, dialect)
     elseif runs and case.norun and case.norun[dialect] then
       busted.it(title .. " (SQL)", function() M.check_sql(case, dialect) end)
       busted.pending(title .. ": not run on " .. dialect .. ": " .. case.norun[dialect])
-    elseif found and found.through_client and runs and case.client == false then
-      if expected_sql(case, dialect) then
-        busted.it(title .. " (SQL)", function() M.check_sql(case, dialect) end)
-      end
-      busted.pending(title .. ": run on MariaDB: needs lmigrate's MySQL driver "
-        .. "(through the client no session outlives a call)")
     else
       busted.it(title, function()
         if expected_sql(case, dialect) then M.check_sql(case, dialect) end

@@ -23,7 +23,9 @@ local function assert_raises(kind, message, fn)
   assert.equals(2, e:exit_status())
 end
 
-local PG_FORM = "(expected sqlite:PATH or postgres://user:pass@host:port/db)"
+local PG_FORM = "(expected sqlite:PATH, postgres://user:pass@host:port/db or "
+  .. "mysql://user:pass@host:port/db)"
+local MY_FORM = "(expected mysql://user:pass@host:port/db)"
 
 describe("config.parse_url", function()
   -- { url, what it becomes }
@@ -41,6 +43,20 @@ describe("config.parse_url", function()
       conninfo = "postgresql://u@db.example.com/app?sslmode=disable" } },
     { "postgres:///app?host=/run/postgresql", { driver = "postgres",
       conninfo = "postgres:///app?host=/run/postgresql" } },
+    { "mysql://user:pass@host:3306/app", { driver = "mysql", database = "app",
+      options = { user = "user", password = "pass", host = "host", port = 3306 } } },
+    { "mariadb://root@localhost/app?socket=/run/mysqld/mysqld.sock", { driver = "mysql",
+      database = "app", options = { user = "root", host = "localhost",
+                                    socket = "/run/mysqld/mysqld.sock" } } },
+    { "mysql:///app?socket=%2Frun%2Fmy.sock&ssl-mode=REQUIRED&connect_timeout=5",
+      { driver = "mysql", database = "app",
+        options = { socket = "/run/my.sock", ssl_mode = "REQUIRED", connect_timeout = 5 } } },
+    { "mysql://u%40x:p%3Aw%2F@[::1]:3307/d%20b?sslmode=verify_identity&ssl-ca=/ca.pem",
+      { driver = "mysql", database = "d b", options = { user = "u@x", password = "p:w/",
+        host = "::1", port = 3307, ssl_mode = "verify_identity", ssl_ca = "/ca.pem" } } },
+    { "mysql://h", { driver = "mysql", database = "", options = { host = "h" } } },
+    { "mysql://u:@h/", { driver = "mysql", database = "", options = { user = "u", password = "",
+                                                                      host = "h" } } },
   }
 
   for _, case in ipairs(FORMS) do
@@ -56,7 +72,23 @@ describe("config.parse_url", function()
     { "sqlite://", "malformed database URL 'sqlite://': no path after 'sqlite:' (expected sqlite:PATH)" },
     { "postgres://u@h/my db", "malformed database URL 'postgres://u@h/my db': spaces are not allowed" },
     { "postgresql://u@h/db\t", "malformed database URL 'postgresql://u@h/db\t': spaces are not allowed" },
-    { "mysql://root@localhost/app", "malformed database URL 'mysql://root@localhost/app' " .. PG_FORM },
+    { "mysql://root@localhost/my app", "malformed database URL 'mysql://root@localhost/my app': "
+      .. "spaces are not allowed " .. MY_FORM },
+    { "mysql://h:/db", "malformed database URL 'mysql://h:/db': no port after ':' " .. MY_FORM },
+    { "mysql://h:x/db", "malformed database URL 'mysql://h:x/db': a bad host or port 'h:x' " .. MY_FORM },
+    { "mysql://h/a/b", "malformed database URL 'mysql://h/a/b': a database name cannot hold '/' "
+      .. MY_FORM },
+    { "mysql://h/db?sock=/s", "malformed database URL 'mysql://h/db?sock=/s': unknown parameter "
+      .. "'sock' (expected socket, ssl-mode, ssl-ca, ssl-capath, ssl-cert, ssl-key, ssl-cipher, "
+      .. "connect-timeout, charset)" },
+    { "mysql://h/db?socket=", "malformed database URL 'mysql://h/db?socket=': parameter 'socket' "
+      .. "has no value " .. MY_FORM },
+    { "mysql://h/db?ssl-mode=sometimes", "malformed database URL 'mysql://h/db?ssl-mode=sometimes': "
+      .. "ssl-mode 'sometimes' is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, "
+      .. "VERIFY_IDENTITY " .. MY_FORM },
+    { "mysql://h/db?connect-timeout=5s", "malformed database URL 'mysql://h/db?connect-timeout=5s': "
+      .. "connect-timeout must be a whole number, got '5s' " .. MY_FORM },
+    { "mysql:/h/db", "malformed database URL 'mysql:/h/db' " .. PG_FORM },
     { "db.sqlite", "malformed database URL 'db.sqlite' " .. PG_FORM },
     { "SQLITE:db.sqlite", "malformed database URL 'SQLITE:db.sqlite' " .. PG_FORM },
     { "postgres:/app", "malformed database URL 'postgres:/app' " .. PG_FORM },
@@ -212,6 +244,19 @@ describe("config.resolve", function()
       { [[{ driver = "postgres", host = "h", password = "it's \\ x" }]],
         { name = "c", driver = "postgres", conninfo = [[host='h' password='it\'s \\ x']] } },
       { '{ driver = "postgres" }', { name = "c", driver = "postgres", conninfo = "" } },
+      { '{ driver = "mysql", url = "mysql://u:p@h:3306/app" }',
+        { name = "c", driver = "mysql", database = "app",
+          options = { user = "u", password = "p", host = "h", port = 3306 } } },
+      { '{ driver = "mysql", host = "h", port = "3307", user = "u", password = "p", '
+          .. 'database = "d", sslmode = "required" }',
+        { name = "c", driver = "mysql", database = "d", options = { host = "h", port = 3307,
+          user = "u", password = "p", ssl_mode = "required" } } },
+      { '{ driver = "mariadb", socket = "/run/mysqld/mysqld.sock", user = "root", '
+          .. 'database = "app", ssl_mode = "DISABLED", connect_timeout = 3 }',
+        { name = "c", driver = "mysql", database = "app", options = {
+          socket = "/run/mysqld/mysqld.sock", user = "root", ssl_mode = "DISABLED",
+          connect_timeout = 3 } } },
+      { '{ driver = "mysql" }', { name = "c", driver = "mysql", database = "", options = {} } },
     }
 
     for _, case in ipairs(FORMS) do
@@ -225,9 +270,18 @@ describe("config.resolve", function()
     local BAD = {
       { '"sqlite:x.db"', "lmigrate.lua: connection 'c' must be a table" },
       { '{ database = "x.db" }',
-        [[lmigrate.lua: connection 'c' has driver missing (expected "sqlite" or "postgres")]] },
-      { '{ driver = "mysql" }',
-        [[lmigrate.lua: connection 'c' has driver 'mysql' (expected "sqlite" or "postgres")]] },
+        [[lmigrate.lua: connection 'c' has driver missing (expected "sqlite", "postgres" or "mysql")]] },
+      { '{ driver = "oracle" }',
+        [[lmigrate.lua: connection 'c' has driver 'oracle' (expected "sqlite", "postgres" or "mysql")]] },
+      { '{ driver = "mysql", sslmode = "sometimes" }', "lmigrate.lua: connection 'c': ssl-mode "
+        .. "'sometimes' is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY" },
+      { '{ driver = "mysql", port = "33o6" }',
+        "lmigrate.lua: connection 'c': port must be a whole number, got '33o6'" },
+      { '{ driver = "mysql", hostname = "h" }',
+        "lmigrate.lua: connection 'c' (mysql) has an unknown field 'hostname'" },
+      { '{ driver = "mysql", password = 12 }', "lmigrate.lua: connection 'c': password must be a string" },
+      { '{ driver = "mysql", url = "postgres://u@h/db" }',
+        "lmigrate.lua: connection 'c' (mysql) needs a mysql:// url" },
       { '{ driver = "sqlite" }', [[lmigrate.lua: connection 'c' (sqlite) needs database = "path"]] },
       { '{ driver = "sqlite", database = "" }',
         [[lmigrate.lua: connection 'c' (sqlite) needs database = "path"]] },

@@ -61,17 +61,17 @@ describe("lmigrate.schema.inspect", function()
 end)
 
 describe("errors.code", function()
-  it("keeps PostgreSQL's SQLSTATE a string, and makes SQLite's and MySQL's codes integers", function()
+  it("keeps the SQLSTATE of PostgreSQL and MySQL a string, and makes SQLite's code an integer", function()
     assert.equals("23505", errors.code("postgres", "23505"))
     assert.equals(2067, errors.code("sqlite", "2067"))
-    assert.equals(1062, errors.code("mysql", "1062"))
+    assert.equals("23000", errors.code("mysql", "23000"))
     assert.is_nil(errors.code("sqlite", nil))
     local e = errors.database("sqlite", "INSERT", "UNIQUE constraint failed", "2067")
     assert.same({ "database", "INSERT", 2067, "UNIQUE constraint failed" },
       { e.kind, e.sql, e.code, e.message })
     -- MySQL's driver fails with nil, msg, SQLSTATE, error number
     e = errors.database("mysql", "INSERT", "Duplicate entry", "23000", "1062")
-    assert.same({ 1062, "23000" }, { e.code, e.sqlstate })
+    assert.same({ "23000", 1062 }, { e.code, e.errno })
   end)
 end)
 

@@ -105,4 +105,12 @@ describe("core.tokenize", function()
       assert.same(case[2], core.tokenize(case[1]))
     end)
   end
+
+  it("cuts by MySQL's rules when asked: backslash escapes, # comments, `a``b`", function()
+    assert.same({ tok("'it\\'s'", 1, "str"), tok("`a``b`", 19, "id", "a`b"), tok("\"q\"", 26, "str") },
+      core.tokenize("'it\\'s' # a note\n `a``b` \"q\"", "mysql"))
+    assert.same({ tok("#", 1, "punct"), tok("x", 3, "id", "x") }, core.tokenize("# x"))
+    assert.same({}, core.tokenize("# x", "mysql"))
+    assert.error_matches(function() core.tokenize("x", "oracle") end, "invalid option")
+  end)
 end)

@@ -1,14 +1,15 @@
 /*
 ** driver.c
 ** The Connection and Statement userdata: argument checks, lifetime and
-** dispatch to the driver named at connect time (sqlite.c, postgres.c).
+** dispatch to the driver named at connect time (sqlite.c, postgres.c,
+** mysql.c).
 */
 #include <string.h>
 
 #include "driver.h"
 
 static const lm_Driver *const drivers[] = {
-  &lm_driver_sqlite, &lm_driver_postgres, NULL
+  &lm_driver_sqlite, &lm_driver_postgres, &lm_driver_mysql, NULL
 };
 
 /*
@@ -77,7 +78,7 @@ static const lm_Driver *checkdriver (lua_State *L, int arg) {
   for (i = 0; drivers[i] != NULL; i++)
     if (strcmp(drivers[i]->name, name) == 0) return drivers[i];
   luaL_argerror(L, arg, lua_pushfstring(L,
-                "unknown driver '%s' (expected sqlite or postgres)", name));
+                "unknown driver '%s' (expected sqlite, postgres or mysql)", name));
   return NULL;
 }
 
@@ -182,7 +183,7 @@ static int conn_last_insert_id (lua_State *L) {
 }
 
 /*
-** conn:driver() -> "sqlite" | "postgres"
+** conn:driver() -> "sqlite" | "postgres" | "mysql"
 */
 static int conn_driver (lua_State *L) {
   lm_Conn *c = lm_toconn(L, 1);

@@ -42,7 +42,7 @@ typedef struct lm_Stmt {
 ** number of values it pushed.
 */
 struct lm_Driver {
-  const char *name;                  /* "sqlite", "postgres" */
+  const char *name;                  /* "sqlite", "postgres", "mysql" */
   size_t size;                       /* its Connection struct */
   size_t stmtsize;                   /* its Statement struct */
   int async;     /* 1: send() returns at once, poll() waits on a socket */
@@ -76,6 +76,7 @@ struct lm_Driver {
 
 extern const lm_Driver lm_driver_sqlite;
 extern const lm_Driver lm_driver_postgres;
+extern const lm_Driver lm_driver_mysql;
 
 /* driver.c: shared by the drivers */
 lm_Conn *lm_checkconn (lua_State *L, int arg);   /* raises if closed */

@@ -23,12 +23,14 @@ end
 M.list = {
   { name = "migrate", module = "lmigrate.commands.migrate", guarded = true,
     options = options({ step = "flag", atomic = "flag", pretend = "flag", seed = "flag",
-                        force = "flag", random_seed = "value" }),
-    usage = "lmigrate migrate [--step] [--atomic] [--pretend] [--seed [--random-seed N]] [--force] [options]",
+                        force = "flag", random_seed = "value", resume = "flag" }),
+    usage = "lmigrate migrate [--step] [--atomic] [--pretend] [--seed [--random-seed N]] [--resume]"
+      .. " [--force] [options]",
     summary = "run the pending migrations as one new batch" },
   { name = "rollback", module = "lmigrate.commands.rollback", guarded = true,
-    options = options({ step = "count", batch = "count", pretend = "flag", force = "flag" }),
-    usage = "lmigrate rollback [--step N | --batch N] [--pretend] [--force] [options]",
+    options = options({ step = "count", batch = "count", pretend = "flag", force = "flag",
+                        partial = "flag" }),
+    usage = "lmigrate rollback [--step N | --batch N | --partial] [--pretend] [--force] [options]",
     summary = "undo the last batch of migrations" },
   { name = "reset", module = "lmigrate.commands.reset", guarded = true,
     options = options({ pretend = "flag", force = "flag" }),
@@ -84,14 +86,20 @@ M.aliases = {
 -- what each option means, for help
 M.option_help = {
   connection = "--connection NAME[,NAME...]  the connection(s) of lmigrate.lua to use",
-  database = "--database URL               sqlite:PATH or postgres://user:pass@host:port/db",
+  database = "--database URL               sqlite:PATH, postgres://user:pass@host:port/db or"
+    .. " mysql://user:pass@host:port/db",
   path = "--path DIR                   the migrations folder (default databases/migrations)",
   quiet = "--quiet                      print nothing but errors",
   force = "--force                      run in production without asking",
   step = "--step                       migrate: each migration its own batch; rollback: --step N,"
     .. " the last N migrations",
   batch = "--batch N                    roll back only batch N",
-  atomic = "--atomic                     the whole batch in one transaction: all or nothing",
+  atomic = "--atomic                     the whole batch in one transaction: all or nothing"
+    .. " (not on MySQL)",
+  resume = "--resume                     MySQL: run a partly applied migration on from where it"
+    .. " stopped",
+  partial = "--partial                    MySQL: undo the applied statements of a partly applied"
+    .. " migration",
   pretend = "--pretend                    print the SQL that would run, change nothing",
   seed = "--seed                       run the DatabaseSeeder afterwards",
   json = "--json                       a JSON list of {migration, ran, batch, ran_at, modified}",

@@ -49,7 +49,7 @@ function M.run(ctx)
   end
   M.random_seed(o)
   session.each(ctx.config, ctx.out, { lock = not o.pretend }, function(m, _, out)
-    m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend })
+    m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend, resume = o.resume })
     if o.seed then M.seed(m, ctx.config, out, o) end
   end)
   return 0

@@ -12,6 +12,13 @@ local function print_json(list, several, name)
                    modified = s.modified, missing = s.missing, connection = several and name or nil }
     local keys = { table.unpack(KEYS) }
     if s.missing then keys[#keys + 1] = "missing" end
+    if s.partial then   -- MySQL: partly applied (run/partial.lua)
+      item.partial, item.applied_statements = true, s.partial.applied
+      item.statements, item.failed_statement = s.partial.total, s.partial.failed
+      for _, k in ipairs { "partial", "applied_statements", "statements", "failed_statement" } do
+        keys[#keys + 1] = k
+      end
+    end
     if several then keys[#keys + 1] = "connection" end
     items[i] = json.encode(item, keys)
   end
@@ -30,6 +37,9 @@ local function print_rows(out, list)
     elseif s.ran then
       out:row(s.migration, "[" .. s.batch .. "]", s.modified and "Ran, modified" or "Ran",
         s.modified and "yellow" or "green")
+    elseif s.partial then
+      out:row(s.migration, "", ("Partly applied (%d of %s statements)"):format(s.partial.applied,
+        s.partial.total and tostring(s.partial.total) or "?"), "red")
     else
       out:row(s.migration, "", "Pending", "yellow")
     end

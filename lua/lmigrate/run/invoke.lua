@@ -45,7 +45,7 @@ return function(entry, instance, method, what)
     -- already placed; or the signal to run it again with foreign keys off
     -- (schema/foreign_keys.lua), for the runner to catch
     if err.migration or err.seeder or err.kind == "restart" then error(err, 0) end
-    fields.sql, fields.code = err.sql, err.code
+    fields.sql, fields.code, fields.errno = err.sql, err.code, err.errno
     errors.raise("migration", err.message, fields)
   end
   errors.raise("migration", errors.text(err), fields)

@@ -4,7 +4,9 @@
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
+local journal = require("lmigrate.run.journal")
 local loader = require("lmigrate.run.loader")
+local partial = require("lmigrate.run.partial")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
@@ -30,7 +32,8 @@ end
 local function placed(entry, err)
   if not errors.is(err) or err.migration or keys.is_restart(err) then return err end
   return errors.new("migration", err.message, { migration = entry.name, file = entry.file,
-                                                sql = err.sql, code = err.code })
+                                                sql = err.sql, code = err.code, errno = err.errno,
+                                                details = err.details })
 end
 
 -- runs one step (up or down) and its history change; in a transaction of
@@ -39,6 +42,12 @@ end
 -- and ends that transaction, runs the step again from its start if it
 -- turns foreign keys off on SQLite, and checks the keys then.
 function Migrator:step(entry, method, record, atomic, before)
+  -- without transactional DDL (MySQL): each statement journaled instead
+  if journal.applies(self) then
+    local ok, err = pcall(journal.step, self, entry, method, record, before)
+    if not ok then error(placed(entry, err), 0) end
+    return
+  end
   if not entry.class then loader.load(entry) end
   local db = self.db
   local own = not atomic and entry.class.transaction ~= false
@@ -119,6 +128,8 @@ function Migrator:migrate(opts)
     local class = loader.load(e)
     e.class, e.transaction = nil, class.transaction
   end
+  -- MySQL: --atomic refused, a partly applied migration first (--resume)
+  pending = partial.check_migrate(self, pending, opts)
   if opts.pretend then return self:pretend(pending, "up") end
   if opts.atomic then
     for _, e in ipairs(pending) do
@@ -196,6 +207,7 @@ end
 -- rollback{ step, batch, all, pretend } -> count rolled back
 function Migrator:rollback(opts)
   opts = opts or {}
+  partial.check_rollback(self, opts)
   local undo = self:select(opts)
   if #undo == 0 then
     self.out:info("Nothing to rollback.")
@@ -250,7 +262,12 @@ function Migrator:status()
   end
   -- the files come sorted; only rows without a file need placing
   if missing then table.sort(list, function(a, b) return a.migration < b.migration end) end
-  return list
+  return partial.annotate(self, list)
+end
+
+-- rollback --partial: undoes what a partly applied migration applied (MySQL)
+function Migrator:rollback_partial()
+  return partial.rollback_partial(self)
 end
 
 return M

@@ -14,6 +14,12 @@ local M = {}
 -- where a connection points, for messages: never its password
 local function describe(c)
   if c.driver == "sqlite" then return c.database end
+  if c.driver == "mysql" then
+    local o = c.options or {}
+    local where = o.socket and ("localhost/" .. c.database .. "?socket=" .. o.socket)
+      or ("%s%s/%s"):format(o.host or "localhost", o.port and (":" .. o.port) or "", c.database)
+    return "mysql://" .. (o.user and (o.user .. "@") or "") .. where
+  end
   local info = c.conninfo or ""
   if info:match("^postgres") then
     return (info:gsub("^(postgres[ql]*://[^:@/]*):[^@/]*@", "%1@"):gsub("%?.*$", ""))
@@ -24,10 +30,10 @@ end
 -- Inside the scheduler the connection is started and polled, yielding its
 -- waits, so that several connections are established at once.
 local function connect(c)
-  local target = c.driver == "sqlite" and c.database or c.conninfo
+  local target = c.driver == "postgres" and c.conninfo or c.database
   local conn, msg
   if coroutine.isyieldable() then
-    conn, msg = core.connect_start(c.driver, target)
+    conn, msg = core.connect_start(c.driver, target, c.options)
     while conn do
       local state, fd = conn:poll()
       if state == "done" then break end
@@ -35,7 +41,7 @@ local function connect(c)
       scheduler.wait(state, fd)
     end
   else
-    conn, msg = core.connect(c.driver, target)
+    conn, msg = core.connect(c.driver, target, c.options)
   end
   if not conn then
     errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c), msg))
@@ -43,14 +49,35 @@ local function connect(c)
   return conn
 end
 
--- the lock held for the whole run: a flock on the SQLite file, or a
--- PostgreSQL advisory lock (released when the connection closes)
+-- MySQL's named lock: lock names are server-wide and at most 64
+-- characters, so the name is a hash of the database's (49 characters)
+local MYSQL_LOCK = "CONCAT('lmigrate:', SHA1(DATABASE()))"
+-- how long GET_LOCK waits at once, in seconds; it is asked again after
+local MYSQL_LOCK_WAIT = 3600
+
+-- GET_LOCK until it is ours -> the release function
+local function mysql_lock(db)
+  while true do
+    local row = db:first("SELECT GET_LOCK(" .. MYSQL_LOCK .. ", ?) AS got", MYSQL_LOCK_WAIT)
+    if row.got == 1 then break end
+    if row.got ~= 0 then
+      errors.raise("connect", "cannot take the migration lock (GET_LOCK gave NULL)")
+    end
+  end
+  return function() pcall(db.query, db, "DO RELEASE_LOCK(" .. MYSQL_LOCK .. ")") end
+end
+
+-- the lock held for the whole run: a flock on the SQLite file, a
+-- PostgreSQL advisory lock or a MySQL named lock (both released when the
+-- connection closes; MySQL's before it too) -> a release function, or nil
 local function lock(c, db)
   if c.driver == "sqlite" then
     if c.database == ":memory:" or c.database:match("^file:") then return nil end
     local lk, msg = core.lock(c.database)
     if not lk then errors.raise("connect", "cannot lock " .. c.database .. ": " .. msg) end
-    return lk
+    return function() lk:release() end
+  elseif c.driver == "mysql" then
+    return mysql_lock(db)
   end
   db:query("SELECT pg_advisory_lock(hashtext(current_database() || ':lmigrate'))")
   return nil
@@ -73,8 +100,9 @@ function M.open(c, cfg, out, opts)
     repo = Repository.new(db, schema, cfg.table), connection = c,
   })
   return m, function()
+    if lk and c.driver == "mysql" then lk() end
     conn:close()
-    if lk then lk:release() end
+    if lk and c.driver ~= "mysql" then lk() end
   end
 end
 

@@ -120,11 +120,11 @@ local function check(db, unit)
         if not b.seen[s] then sample = s break end
       end
       local done
-      if not unit.own then
+      if not db.grammar:supports("transactional_ddl") then
+        done = "its open data statements are rolled back; what it committed stays (" .. db.grammar:name()
+          .. " commits each schema statement at once)"
+      elseif not unit.own then
         done = "it runs without a transaction (transaction = false): what it did stays"
-      elseif not db.grammar:supports("transactional_ddl") then
-        done = "its rows are rolled back; the DDL it ran stays (" .. db.grammar:name()
-          .. " commits DDL as it runs)"
       else
         done = "rolled back: nothing was applied"
       end
@@ -242,13 +242,12 @@ function M.run(db, own, body, opts)
   local function attempt(off)
     if off then db:execute(dk.off) end
     if own then db:begin() end
-    unit.depth = db.depth
-    db.unit = unit
+    M.open(db, unit)
     if opts.before then opts.before() end
     unit.start = db.statements
     if off then unit.off, unit.before = true, baseline(db) end
     body()
-    if unit.off then check(db, unit) end
+    M.verify(db, unit)
     if opts.after then opts.after() end
     if own then db:commit() end
   end
@@ -259,9 +258,29 @@ function M.run(db, own, body, opts)
     ok, err = pcall(attempt, true)
   end
   if not ok and own then db:rollback() end
-  db.unit = nil
-  if unit.off and not dk.scoped then pcall(db.execute, db, dk.on) end
+  M.close(db, unit)
   if not ok then error(err, 0) end
+end
+
+-- The three parts of a unit, for a runner that manages its transactions
+-- itself (run/journal.lua on MySQL): open(db, unit) before the unit's
+-- statements, verify(db, unit) before it records its history row (the
+-- dangling check, when the keys went off), close(db, unit) after it,
+-- whatever happened (the keys on again).
+function M.open(db, unit)
+  unit.depth = db.depth
+  unit.start = db.statements
+  db.unit = unit
+  return unit
+end
+
+function M.verify(db, unit)
+  if unit.off then check(db, unit) end
+end
+
+function M.close(db, unit)
+  db.unit = nil
+  if unit.off and not dialect(db).scoped then pcall(db.execute, db, dialect(db).on) end
 end
 
 -- }======================================================
@@ -308,15 +327,18 @@ end
 -- of other tables reference it and would go with it: SQLite's DELETE
 -- would fire their ON DELETE CASCADE, PostgreSQL's TRUNCATE ... CASCADE
 -- (Laravel's) empties them
+-- -> whether the keys must be off around 'sql' though no row would go
+-- (MySQL refuses TRUNCATE of any table a key references)
 function M.guard_truncate(schema, t, sql)
   local db = schema.db
-  if db.pretend then return end
+  if db.pretend then return false end
   local dk = dialect(db)
-  local holding = {}
-  for _, r in ipairs(dk.referencing(db, t)) do
+  local refs, holding = dk.referencing(db, t), {}
+  for _, r in ipairs(refs) do
     if holds_rows(db, r) then holding[#holding + 1] = r end
   end
-  if #holding == 0 or (dk.drop_when_off and not dk.enforced(db)) then return end
+  local off = dk.drop_when_off and not dk.enforced(db)
+  if #holding == 0 or off then return #refs > 0 and not off and dk.truncate_refused == true end
   errors.raise("database", ("schema:truncate cannot empty table %s: %s with rows that would be"
     .. " deleted too; empty those tables first%s"):format(t, describe(holding),
       dk.drop_when_off and ", or truncate with foreign keys off" or ""), { sql = sql })

@@ -114,10 +114,11 @@ end
 function Schema:truncate(name)
   check_name(name, "truncate")
   local list = self.grammar:truncate(name)
-  keys.guard_truncate(self, name, table.concat(list, "; "))
-  for _, sql in ipairs(list) do
-    self.db:execute(sql)
+  local switch = keys.guard_truncate(self, name, table.concat(list, "; "))
+  local function run_all()
+    for _, sql in ipairs(list) do self.db:execute(sql) end
   end
+  if switch then keys.without(self, run_all) else run_all() end
 end
 
 -- {======================================================

@@ -1,0 +1,394 @@
+-- Migrations on a dialect without transactional DDL (MySQL, MariaDB:
+-- g:supports("transactional_ddl") is false). MySQL commits each schema
+-- statement on its own, so a migration that fails at its third statement
+-- has applied two and no ROLLBACK brings them back. Such a migration runs
+-- here instead of in one transaction:
+--   * it first runs as a plan (nothing executes; reads still do), which
+--     gives its statements: their number, and on --resume their text;
+--   * each schema statement runs on its own, and its row goes into the
+--     journal table (<history table>_journal) as soon as it has committed,
+--     with the SQL that undoes it (run/undo.lua);
+--   * consecutive data statements run in one transaction, which commits
+--     with their journal rows just before the next schema statement;
+--   * the history row goes in with the last of them, and the migration's
+--     journal rows go in the same transaction.
+-- The last planned statement needs no row of its own: the history row
+-- records it. The one window left is a crash between a schema statement's
+-- commit and its journal row's. run/partial.lua reads the journal back
+-- (status, migrate --resume, rollback --partial).
+local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
+local invoke = require("lmigrate.run.invoke")
+local keys = require("lmigrate.schema.foreign_keys")
+local loader = require("lmigrate.run.loader")
+local Schema = require("lmigrate.schema")
+local undo = require("lmigrate.run.undo")
+
+local M = {}
+
+-- characters of a statement kept in the journal and shown in messages
+local KEPT, SHOWN = 4000, 160
+
+-- {======================================================
+-- The journal table
+-- ======================================================
+
+function M.applies(m)
+  return not m.db.grammar:supports("transactional_ddl")
+end
+
+function M.table_name(m) return m.repo.name .. "_journal" end
+
+function M.define(t)
+  t:increments("id")
+  t:string("migration")
+  t:integer("position")
+  t:integer("total"):nullable()
+  t:string("state", 16)        -- "applied", or "failed" (the statement that failed)
+  t:text("statement")
+  t:string("checksum", 16)
+  t:text("inverse"):nullable() -- the SQL that undoes it ("": nothing to undo)
+  t:text("note"):nullable()    -- what the inverse cannot bring back; the error
+  t:datetime("ran_at"):use_current()
+end
+
+function M.exists(m)
+  if m.journal_exists == nil then m.journal_exists = m.schema:has_table(M.table_name(m)) end
+  return m.journal_exists
+end
+
+local function ensure(m)
+  if M.exists(m) then return end
+  m.schema:create(M.table_name(m), M.define)
+  m.journal_exists = true
+end
+
+local COLUMNS = { "migration", "position", "total", "state", "statement", "checksum", "inverse",
+                  "note" }
+
+-- inserts the rows 'list' ({ position, text, checksum, inverse, note, state })
+function M.write(m, name, total, list)
+  ensure(m)
+  local g = m.db.grammar
+  local quoted, tuple, values, n = {}, "(" .. string.rep("?", #COLUMNS, ", ") .. ")", {}, 0
+  for i, c in ipairs(COLUMNS) do quoted[i] = g:quote(c) end
+  for _, st in ipairs(list) do
+    for _, v in ipairs { name, st.position, total or core.null, st.state or "applied",
+                         st.text:sub(1, KEPT), st.checksum, st.inverse or core.null,
+                         st.note or core.null } do
+      n = n + 1
+      values[n] = v
+    end
+  end
+  m.db:execute(("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
+    table.concat(quoted, ", "), string.rep(tuple, #list, ", ")), table.unpack(values, 1, n))
+end
+
+-- deletes the rows of migration 'name' (of 'state' only, when given)
+function M.delete(m, name, state)
+  local sql = "DELETE FROM " .. m.db.grammar:quote(M.table_name(m)) .. " WHERE migration = ?"
+  if state then return m.db:execute(sql .. " AND state = ?", name, state) end
+  return m.db:execute(sql, name)
+end
+
+-- }======================================================
+
+-- {======================================================
+-- The migration's self.db: statements are classified, run and recorded
+-- ======================================================
+
+local Rec = {}
+
+-- mode: "plan" (records, runs nothing), "run" (runs and journals), "down"
+-- (runs; a down has no journal). skip: position -> applied journal row.
+local function recorder(m, entry, mode, plan, skip)
+  return setmetatable({
+    m = m, real = m.db, grammar = m.db.grammar, entry = entry, mode = mode, plan = plan,
+    skip = skip, skipped = 0, n = 0, planned = {}, committed = {}, group = nil, written = 0,
+  }, { __index = function(t, k)
+    local v = Rec[k]
+    if v == nil then v = t.real[k] end
+    return v
+  end })
+end
+
+-- the dialect as messages name it
+local TITLE = { mysql = "MySQL" }
+
+local function title(db) return TITLE[db.driver] or db.driver end
+
+local function shorten(text)
+  text = text:gsub("%s+", " ")
+  if #text > SHOWN then return text:sub(1, SHOWN - 3) .. "..." end
+  return text
+end
+
+function Rec:query(sql, ...) return self.real:query(sql, ...) end
+function Rec:first(sql, ...) return self.real:first(sql, ...) end
+
+-- db:transaction(fn) on the migration's db: inside the data group, as a savepoint
+function Rec:begin()
+  if self.mode == "plan" then return end
+  if not self.group then
+    self.real:begin()
+    self.group = {}
+  end
+  self.real:begin()
+end
+
+function Rec:commit()
+  if self.mode ~= "plan" then self.real:commit() end
+end
+
+function Rec:rollback()
+  if self.mode ~= "plan" then self.real:rollback() end
+end
+
+-- the open data statements commit, with their journal rows
+function Rec:close_group()
+  local grp = self.group
+  if not grp then return end
+  if self.mode == "run" and #grp > 0 then self:write(grp) end
+  self.real:commit()
+  self.group = nil
+  for _, st in ipairs(grp) do self.committed[#self.committed + 1] = st end
+end
+
+function Rec:write(list)
+  M.write(self.m, self.entry.name, self.plan and self.plan.total, list)
+  self.written = self.written + #list
+end
+
+-- whether 'st' is the plan's last statement: the history row records it
+function Rec:last(st)
+  local p = self.plan
+  return p ~= nil and p.total == st.position and p.statements[st.position].checksum == st.checksum
+end
+
+-- a data statement: in the open group (one transaction), opened if need be
+function Rec:data(st, run)
+  if not self.group then
+    self.real:begin()
+    self.group = {}
+  end
+  self.running = st
+  local n = run()
+  self.running = nil
+  self.group[#self.group + 1] = st
+  return n
+end
+
+-- any other statement: MySQL commits it on its own, so the group goes first
+function Rec:alone(st, run)
+  if self.real.depth > (self.group and 1 or 0) then
+    errors.raise("database", ("%s commits schema statements at once, and this one would commit the "
+      .. "transaction db:transaction opened: run it outside the transaction"):format(title(self.real)),
+      { sql = st.text })
+  end
+  self:close_group()
+  local before = self.mode == "run" and st.kind == "ddl" and undo.before(self.real, self.grammar, st.text)
+  self.running = st
+  local n = run()
+  self.running = nil
+  self.committed[#self.committed + 1] = st
+  if self.mode == "run" then
+    st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
+    if self:last(st) then self.unwritten = st else self:write({ st }) end
+  end
+  return n
+end
+
+-- a statement that changes something: planned, skipped (--resume) or run
+function Rec:statement(kind, src, text, run)
+  self.n = self.n + 1
+  local st = { position = self.n, kind = kind, text = text, checksum = core.checksum(src) }
+  if self.mode == "plan" then
+    self.planned[st.position] = st
+    return 0
+  end
+  local done = self.skip and self.skip[st.position]
+  if done then
+    if done.checksum ~= st.checksum then
+      errors.raise("database", ("statement %d, applied before, is not the same now: it was %s"
+        .. " (undo it with `lmigrate rollback --partial`)"):format(st.position, shorten(done.statement)),
+        { sql = text })
+    end
+    self.skipped = self.skipped + 1
+    return 0
+  end
+  if kind == "data" and not self.nogroup then return self:data(st, run) end
+  return self:alone(st, run)
+end
+
+-- the SQL of a statement with its values written in (for the journal)
+local function shown(g, sql, ...)
+  if select("#", ...) == 0 then return sql end
+  local ok, text = pcall(g.interpolate, g, sql, ...)
+  return ok and text or sql
+end
+
+function Rec:execute(sql, ...)
+  if type(sql) ~= "string" then
+    error("lmigrate: db:execute expects SQL text (string), got " .. type(sql), 2)
+  end
+  local kind = undo.kind(sql:sub(1, 1024))
+  -- a plan runs the session statements too: the reads after them (the
+  -- foreign key guards of schema:drop) see what the real run will see
+  if kind == "session" and self.mode == "plan" then self.session_changed = true end
+  if kind == "read" or kind == "session" then
+    if self.mode == "plan" and kind == "read" then return 0 end
+    return self.real:execute(sql, ...)
+  end
+  if kind == "tx" then
+    errors.raise("database", "a migration on " .. title(self.real) .. " cannot run transaction "
+      .. "statements itself: use self.db:transaction(fn)", { sql = sql })
+  end
+  local real, args = self.real, table.pack(...)
+  return self:statement(kind, sql, shown(self.grammar, sql, ...), function()
+    return real:execute(sql, table.unpack(args, 1, args.n))
+  end)
+end
+
+-- db:insert is one data statement, however many batches it sends
+function Rec:insert(tbl, rows)
+  local real = self.real
+  if type(tbl) ~= "string" or type(rows) ~= "table" then return real:insert(tbl, rows) end
+  local list = rows[1] == nil and { rows } or rows
+  local ok, cols = pcall(core.insert_columns, list)
+  if not ok then return real:insert(tbl, rows) end  -- its own error
+  local quoted = {}
+  for i, c in ipairs(cols) do quoted[i] = self.grammar:quote(c) end
+  local text = ("INSERT INTO %s (%s) VALUES ... (db:insert, %d rows)"):format(self.grammar:quote(tbl),
+    table.concat(quoted, ", "), #list)
+  return self:statement("data", text, text, function() return real:insert(tbl, rows) end)
+end
+
+-- the history row, in the transaction of the last data statements (or its
+-- own, with the journal rows' removal, when there are any)
+function Rec:finish(record)
+  local rows = self.written > 0 or self.skip ~= nil
+  if rows and not self.group then
+    self.real:begin()
+    self.group = {}
+  end
+  record()
+  if rows and self.mode == "run" then M.delete(self.m, self.entry.name) end
+  self.unwritten = nil
+  if self.group then self:close_group_plain() end
+end
+
+-- commits the group without journal rows: the history row records them
+function Rec:close_group_plain()
+  local grp = self.group
+  self.real:commit()
+  self.group = nil
+  for _, st in ipairs(grp) do self.committed[#self.committed + 1] = st end
+end
+
+-- }======================================================
+
+-- {======================================================
+-- Running a step
+-- ======================================================
+
+local function instance(entry, rec)
+  return setmetatable({ schema = Schema.new(rec, rec.grammar), db = rec }, { __index = entry.class })
+end
+
+-- the statements 'up' would run -> { total, statements } | nil (it failed)
+function M.plan(m, entry)
+  if not entry.class then loader.load(entry) end
+  local rec = recorder(m, entry, "plan")
+  local ok = pcall(invoke, entry, instance(entry, rec), "up", "migration")
+  -- the keys on again for the real run (its own switches turn them off)
+  if rec.session_changed then pcall(m.db.execute, m.db, m.db.grammar:foreign_key_checks(true)) end
+  if not ok then return nil end
+  return { total = rec.n, statements = rec.planned }
+end
+
+-- what the failure left, for the error: the lines of err.details
+local function details(rec, failing, rolled)
+  local applied = rec.skipped + #rec.committed
+  if applied == 0 then return nil end
+  local total = rec.plan and rec.plan.total
+  local lines = {}
+  if rec.mode == "down" then
+    lines[1] = ("%s commits each schema statement at once: %d statement(s) of this down were"
+      .. " applied and stay; the migration stays in the history:"):format(title(rec.real), applied)
+  else
+    lines[1] = ("%s commits each schema statement at once: %d of %s statements were applied and"
+      .. " stay:"):format(title(rec.real), applied, total and tostring(total) or "?")
+    if rec.skipped > 0 then lines[#lines + 1] = ("  applied 1-%d: in the earlier run"):format(rec.skipped) end
+  end
+  for _, st in ipairs(rec.committed) do
+    lines[#lines + 1] = ("  applied %d: %s"):format(st.position, shorten(st.text))
+  end
+  for _, st in ipairs(rolled or {}) do
+    lines[#lines + 1] = ("  rolled back %d: %s"):format(st.position, shorten(st.text))
+  end
+  if failing then lines[#lines + 1] = ("  failed %d: %s"):format(failing.position, shorten(failing.text)) end
+  local last = failing and failing.position or rec.n
+  if total and total > last then
+    lines[#lines + 1] = "  not run: " .. (last + 1 == total and tostring(total)
+      or ("%d-%d"):format(last + 1, total))
+  end
+  if rec.mode ~= "down" then
+    lines[#lines + 1] = "Fix the migration, then `lmigrate migrate --resume` runs it on from where it"
+      .. " stopped; or `lmigrate rollback --partial` undoes the applied statements."
+  end
+  return lines
+end
+
+-- after a failure: the open group rolls back; the journal gets the last
+-- statement's row if it had none yet, and the failed statement's
+function Rec:fail(err)
+  local failing, rolled = self.running, self.group
+  self.running, self.group = nil, nil
+  if rolled then
+    while self.real.depth > 0 do self.real:rollback() end
+  end
+  if self.mode == "run" then
+    if self.unwritten then pcall(self.write, self, { self.unwritten }) end
+    if failing and (self.written > 0 or self.skip) then
+      local row = { position = failing.position, text = failing.text, checksum = failing.checksum,
+                    state = "failed", note = errors.is(err) and err.message or tostring(err) }
+      pcall(self.write, self, { row })
+    end
+  end
+  if errors.is(err) then err.details = details(self, failing, rolled) end
+  return err
+end
+
+-- step(m, entry, method, record, before): Migrator:step on such a
+-- dialect ('before', if any, runs first). entry.resume (migrate
+-- --resume): the applied journal rows, by position.
+function M.step(m, entry, method, record, before)
+  local t0 = core.clock()
+  local up = method == "up"
+  local plan = up and M.plan(m, entry) or nil
+  if not entry.class then loader.load(entry) end
+  local rec = recorder(m, entry, up and "run" or "down", plan, up and entry.resume or nil)
+  rec.nogroup = entry.class.transaction == false
+  local unit = { own = not rec.nogroup }
+  local ok, err = pcall(function()
+    if up and (not plan or plan.total > 1) then ensure(m) end
+    if before then before() end
+    if rec.skip then M.delete(m, entry.name, "failed") end
+    keys.open(m.db, unit)
+    invoke(entry, instance(entry, rec), method, "migration")
+    keys.verify(m.db, unit)
+    rec:finish(record)
+  end)
+  if not ok then err = rec:fail(err) end
+  keys.close(m.db, unit)
+  if not ok then
+    m.out:finish(entry.name, core.clock() - t0, false)
+    error(err, 0)
+  end
+  entry.class = nil
+  m.out:finish(entry.name, core.clock() - t0, true)
+end
+
+-- }======================================================
+
+return M

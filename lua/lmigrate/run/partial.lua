@@ -1,0 +1,192 @@
+-- A partly applied migration (MySQL): what the journal (run/journal.lua)
+-- says of a migration that stopped half-way, and the user's two ways on:
+-- `migrate --resume` (after fixing the file: runs on from where it
+-- stopped, once the statements already applied are found unchanged) and
+-- `rollback --partial` (undoes them). Until one of them is run, migrate
+-- and rollback refuse to go past it; status shows it.
+local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
+local journal = require("lmigrate.run.journal")
+
+local M = {}
+
+local null = core.null
+
+local TITLE = { mysql = "MySQL" }
+local function title(m) return TITLE[m.db.driver] or m.db.driver end
+
+local function value(v)
+  if v == null then return nil end
+  return v
+end
+
+-- the journal's migrations that have no history row -> { name = {
+-- name, applied = { row by position }, failed = row | nil, total } }
+function M.read(m)
+  if not journal.applies(m) or not journal.exists(m) then return {} end
+  local ran = {}
+  for _, r in ipairs(m.repo:ran()) do ran[r.migration] = true end
+  local q = m.db.grammar:quote(journal.table_name(m))
+  local out = {}
+  for _, r in ipairs(m.db:query("SELECT id, migration, position, total, state, statement, checksum,"
+      .. " inverse, note FROM " .. q .. " ORDER BY migration, position, id")) do
+    if not ran[r.migration] then
+      local p = out[r.migration] or { name = r.migration, applied = {} }
+      out[r.migration] = p
+      r.inverse, r.note, r.total = value(r.inverse), value(r.note), value(r.total)
+      if r.state == "failed" then p.failed = r else p.applied[#p.applied + 1] = r end
+      p.total = r.total or p.total
+    end
+  end
+  return out
+end
+
+-- the partly applied migration, first by name, or nil
+function M.find(m)
+  local first
+  for name, p in pairs(M.read(m)) do
+    if #p.applied > 0 and (not first or name < first.name) then first = p end
+  end
+  return first
+end
+
+local function counted(p)
+  return ("%d of %s statements"):format(#p.applied, p.total and tostring(p.total) or "?")
+end
+
+local function hint(p)
+  return ("%s is partly applied (%s%s): fix the migration and run `lmigrate migrate --resume`,"
+    .. " or undo those statements with `lmigrate rollback --partial`"):format(p.name, counted(p),
+    p.failed and (", statement " .. p.failed.position .. " failed") or ", interrupted")
+end
+
+-- the applied statements must be the plan's first ones -> position -> row
+local function check_prefix(m, entry, p)
+  local plan = journal.plan(m, entry)
+  if not plan then
+    errors.raise("migration", ("--resume: %s cannot be planned again (its up fails before it runs:"
+      .. " run `lmigrate migrate --pretend` to see why)"):format(entry.name), { migration = entry.name })
+  end
+  local skip = {}
+  for _, r in ipairs(p.applied) do
+    local st = plan.statements[r.position]
+    if not st or st.checksum ~= r.checksum then
+      errors.raise("migration", ("--resume: statement %d of %s was applied as `%s`, but the file now"
+        .. " has %s there: --resume needs the applied statements unchanged (undo them with"
+        .. " `lmigrate rollback --partial`)"):format(r.position, entry.name, r.statement,
+        st and ("`" .. st.text .. "`") or "no statement"), { migration = entry.name, file = entry.file })
+    end
+    skip[r.position] = r
+  end
+  return skip
+end
+
+-- migrate's guard: --atomic is refused; a partly applied migration stops
+-- the run unless --resume, which puts it first with its applied statements
+function M.check_migrate(m, pending, opts)
+  if not journal.applies(m) then
+    if opts.resume then
+      errors.raise("usage", ("--resume: nothing is partly applied on %s, where each migration runs"
+        .. " in a transaction"):format(m.db.driver))
+    end
+    return pending
+  end
+  if opts.atomic then
+    errors.raise("usage", ("migrate --atomic is not possible on %s: it commits each schema statement"
+      .. " at once, so a batch cannot be all or nothing (lmigrate journals each statement"
+      .. " instead: see `lmigrate migrate --resume`)"):format(title(m)))
+  end
+  if opts.pretend then return pending end
+  local p = M.find(m)
+  if not p then
+    if opts.resume then errors.raise("usage", "--resume: no migration is partly applied") end
+    return pending
+  end
+  if not opts.resume then errors.raise("migration", hint(p)) end
+  local list = {}
+  for _, e in ipairs(pending) do
+    if e.name == p.name then table.insert(list, 1, e) else list[#list + 1] = e end
+  end
+  if list[1].name ~= p.name then
+    errors.raise("migration", ("--resume: the file of %s, partly applied, is missing from %s")
+      :format(p.name, m.path), { migration = p.name })
+  end
+  list[1].resume = check_prefix(m, list[1], p)
+  m.out:info(("Resuming %s after its %s."):format(p.name, counted(p)))
+  return list
+end
+
+-- rollback's guard: what is partly applied is undone first
+function M.check_rollback(m, opts)
+  if opts.pretend or not journal.applies(m) then return end
+  local p = M.find(m)
+  if p then errors.raise("migration", hint(p)) end
+end
+
+-- status: each partly applied migration's item gets .partial
+function M.annotate(m, list)
+  if not journal.applies(m) then return list end
+  local found = M.read(m)
+  for _, item in ipairs(list) do
+    local p = not item.ran and found[item.migration]
+    if p and #p.applied > 0 then
+      item.partial = { applied = #p.applied, total = p.total,
+                       failed = p.failed and p.failed.position or nil }
+    end
+  end
+  return list
+end
+
+local function shorten(text)
+  text = text:gsub("%s+", " ")
+  return #text > 60 and (text:sub(1, 57) .. "...") or text
+end
+
+-- rollback --partial: the applied statements, newest first, undone by
+-- their inverses; each row goes once its statement is undone (or cannot
+-- be), so a failed undo can be run again
+function M.rollback_partial(m)
+  if not journal.applies(m) then
+    errors.raise("usage", ("rollback --partial: nothing is partly applied on %s, where each"
+      .. " migration runs in a transaction"):format(m.db.driver))
+  end
+  local p = M.find(m)
+  if not p then errors.raise("usage", "rollback --partial: no migration is partly applied") end
+  m.out:info(("Undoing the %s applied of %s."):format(counted(p), p.name))
+  local q = m.db.grammar:quote(journal.table_name(m))
+  local kept, notes = {}, {}
+  for i = #p.applied, 1, -1 do
+    local r = p.applied[i]
+    local t0 = core.clock()
+    local label = ("%d: %s"):format(r.position, shorten(r.statement))
+    if r.inverse then
+      if r.inverse ~= "" then
+        local ok, err = pcall(m.db.execute, m.db, r.inverse)
+        if not ok then
+          m.out:finish(label, core.clock() - t0, false)
+          if errors.is(err) then
+            err.message = ("cannot undo statement %d of %s (%s): %s"):format(r.position, p.name,
+              r.statement, err.message)
+          end
+          error(err, 0)
+        end
+      end
+      m.out:finish(label, core.clock() - t0, true)
+      if r.note then notes[#notes + 1] = ("Statement %d undone: %s."):format(r.position, r.note) end
+    else
+      kept[#kept + 1] = r
+      m.out:row(label, "", "KEPT", "yellow")
+    end
+    m.db:execute("DELETE FROM " .. q .. " WHERE id = ?", r.id)
+  end
+  journal.delete(m, p.name)
+  for _, n in ipairs(notes) do m.out:info(n) end
+  for _, r in ipairs(kept) do
+    m.out:info(("Could not undo statement %d (%s): %s."):format(r.position, shorten(r.statement),
+      r.note or "no known inverse"))
+  end
+  m.out:info(p.name .. " is pending again.")
+  return #p.applied - #kept
+end
+
+return M

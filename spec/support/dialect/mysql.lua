@@ -1,0 +1,145 @@
+-- luacheck: ignore 212/self
+-- spec/support/dialect/mysql.lua: MySQL (MariaDB) for the specs, on the
+-- server spec.support.servers finds ("mariadb": LMIGRATE_MYSQL_SOCKET,
+-- user root, no password). As on PostgreSQL, each project gets a database
+-- of its own, named after its temp folder, dropped by teardown.
+-- lmigrate's own journal table (migrations_journal, run/journal.lua) is
+-- left out of tables() and snapshot(), as sqlite_sequence is on SQLite:
+-- the journal specs look at it themselves.
+local base = require("spec.support.dialect.base")
+
+local Mysql = base.new("mysql", "mariadb")
+
+local JOURNAL = "migrations_journal"
+
+local function null() return base.need_core().null end
+
+function Mysql:attach(server)
+  self.found = server
+  self.socket = server.socket
+end
+
+function Mysql:ident(name)
+  return "`" .. name:gsub("`", "``") .. "`"
+end
+
+-- the options of lmigrate.core's driver for this server
+function Mysql:options()
+  return { user = "root", socket = self.socket }
+end
+
+-- a Db on the server, in database 'db' ("" or nil: none)
+function Mysql:open(db)
+  local conn, msg = base.need_core().connect("mysql", db or "", self:options())
+  if conn == nil then error("mysql: cannot connect: " .. tostring(msg), 2) end
+  return base.db(conn, self)
+end
+
+function Mysql:setup(project)
+  project.my_db = "lmigrate_spec_" .. assert(project.dir:match("([%w]+)$"))
+  local admin = self:open()
+  admin:run("CREATE DATABASE " .. self:ident(project.my_db))
+  admin:close()
+end
+
+function Mysql:teardown(project)
+  if not project.my_db then return end
+  local admin = self:open()
+  admin:exec("DROP DATABASE IF EXISTS " .. self:ident(project.my_db))
+  admin:close()
+end
+
+-- the URL of database 'db' on the server (its socket, user root)
+function Mysql:url_of(db)
+  return ("mysql://root@localhost/%s?socket=%s"):format(db, self.socket)
+end
+
+function Mysql:url(project) return self:url_of(project.my_db) end
+function Mysql:target(project) return project.my_db end
+function Mysql:env(project) return { DATABASE_URL = self:url(project) } end
+
+function Mysql:connect(project)
+  return self:open(self:target(project))
+end
+
+function Mysql:tables(db)
+  local t = {}
+  for _, r in ipairs(db:query("SELECT table_name AS name FROM information_schema.tables "
+      .. "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) do
+    if r.name ~= JOURNAL then t[#t + 1] = r.name end
+  end
+  table.sort(t)  -- byte order, as the other dialects give it (not the collation's)
+  return t
+end
+
+function Mysql:columns(db, tbl)
+  local cols = {}
+  for _, r in ipairs(db:query("SELECT column_name AS name, column_type AS type, is_nullable AS n, "
+      .. "column_default AS d FROM information_schema.columns WHERE table_schema = DATABASE() "
+      .. "AND table_name = ? ORDER BY ordinal_position", tbl)) do
+    cols[#cols + 1] = { name = r.name, type = r.type, notnull = r.n == "NO",
+                        default = r.d ~= null() and r.d ~= "NULL" and r.d or nil }
+    cols[r.name] = cols[#cols]
+  end
+  return cols
+end
+
+function Mysql:foreign_keys(db, tbl)
+  local fks = {}
+  for _, r in ipairs(db:query([[
+    SELECT k.column_name AS `from`, k.referenced_table_name AS `table`,
+           k.referenced_column_name AS `to`, c.delete_rule AS on_delete, c.update_rule AS on_update
+    FROM information_schema.key_column_usage k
+    JOIN information_schema.referential_constraints c
+      ON c.constraint_schema = k.constraint_schema AND c.constraint_name = k.constraint_name
+    WHERE k.table_schema = DATABASE() AND k.table_name = ? AND k.referenced_table_name IS NOT NULL
+    ORDER BY k.constraint_name, k.ordinal_position]], tbl)) do
+    fks[#fks + 1] = r
+  end
+  return fks
+end
+
+-- { ["a,b"] = index name } of the unique (or the other) indexes; the
+-- primary key counts as unique, as on PostgreSQL
+local function index_sets(db, tbl, unique)
+  local sets = {}
+  for _, r in ipairs(db:query([[
+    SELECT index_name AS name, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols
+    FROM information_schema.statistics
+    WHERE table_schema = DATABASE() AND table_name = ? AND non_unique = ?
+    GROUP BY index_name]], tbl, unique and 0 or 1)) do
+    sets[r.cols] = r.name
+  end
+  return sets
+end
+
+function Mysql:unique_sets(db, tbl) return index_sets(db, tbl, true) end
+function Mysql:indexes(db, tbl) return index_sets(db, tbl, false) end
+
+function Mysql:snapshot(db)
+  local out = {}
+  for _, r in ipairs(db:query([[
+    SELECT table_name AS t, column_name AS c, column_type AS ty, is_nullable AS n,
+           column_default AS d, extra AS x
+    FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name <> ?
+    ORDER BY BINARY table_name, ordinal_position]], JOURNAL)) do
+    out[#out + 1] = table.concat({ r.t, r.c, r.ty, r.n, tostring(r.d ~= null() and r.d or "-"),
+      r.x }, " ")
+  end
+  for _, r in ipairs(db:query([[
+    SELECT table_name AS t, index_name AS i, non_unique AS u,
+           GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols
+    FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name <> ?
+    GROUP BY table_name, index_name, non_unique ORDER BY BINARY table_name, BINARY index_name]], JOURNAL)) do
+    out[#out + 1] = ("index %s %s %s (%s)"):format(r.t, r.i, r.u, r.cols)
+  end
+  for _, r in ipairs(db:query([[
+    SELECT table_name AS t, constraint_name AS c, constraint_type AS ty
+    FROM information_schema.table_constraints WHERE constraint_schema = DATABASE()
+      AND table_name <> ? ORDER BY BINARY table_name, BINARY constraint_name]], JOURNAL)) do
+    out[#out + 1] = ("constraint %s %s %s"):format(r.t, r.c, r.ty)
+  end
+  return table.concat(self:history_lines(db, out), "\n")
+end
+
+return Mysql

@@ -1,0 +1,1003 @@
+/*
+** mysql.c
+** The MySQL/MariaDB driver (MariaDB Connector/C, which also reaches MySQL
+** 8). Every call goes through the library's non-blocking API: an
+** operation starts with its _start function, and while the library asks
+** to wait (a mask of MYSQL_WAIT_READ, _WRITE, _EXCEPT, _TIMEOUT) it moves
+** on with _cont once the socket is ready. my_advance does that without
+** waiting, so poll() can hand the socket to lmigrate's scheduler; exec()
+** and query() are the same steps with a poll(2) loop in between, as in
+** postgres.c. The library is loaded on the first connection (my_load.c):
+** every call goes through the table lm_my.
+**
+** Placeholders are bound on the client: lm_sql.c finds the '?' by MySQL's
+** rules and each is replaced by its value as an SQL literal, escaped by
+** mysql_real_escape_string (which knows the connection's character set
+** and NO_BACKSLASH_ESCAPES); a string that is not UTF-8 goes as X'..'.
+** conn:prepare() makes a server-side statement (db:insert's batches):
+** its values go in the binary protocol, never as text.
+**
+** Failures push nil, the server's (or the library's) message, the
+** SQLSTATE as code, and the MySQL error number (1062, 2002, ...).
+*/
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "driver.h"
+#include "my_load.h"
+
+#define MY(f)  lm_my.f
+
+#define CONNECT_FAILED  "08001"  /* as postgres.c: no connection made */
+#define MY_CONNECT_TIMEOUT  10u  /* seconds, unless connect_timeout says */
+
+/* the operation in flight, which my_cont continues */
+enum { OP_NONE, OP_CONNECT, OP_QUERY, OP_STORE, OP_NEXT, OP_PREPARE,
+       OP_EXECUTE, OP_STMT_STORE };
+
+/* what my_advance answers */
+enum { MY_DONE, MY_READ, MY_WRITE };
+
+typedef struct MyConn {
+  lm_Conn h;
+  MYSQL *my;
+  MYSQL *connected;     /* what real_connect gave: NULL when it failed */
+  MYSQL_RES *res;       /* the last result set of the query */
+  MYSQL_RES *got;       /* what store_result gave */
+  MYSQL_STMT *stmt;     /* the statement of OP_PREPARE .. OP_STMT_STORE */
+  int op;               /* OP_*: in flight */
+  int wait;             /* the library's wait mask while it is */
+  int iret;             /* the int outcome of a _start/_cont */
+  long long deadline;   /* when MYSQL_WAIT_TIMEOUT fires (ms, monotonic) */
+  lua_Integer affected; /* summed over the statements of one query */
+  int failed;           /* the query failed: errnum, state, msg say why */
+  unsigned errnum;
+  char state[8];
+  char msg[512];
+  char desc[256];       /* user@host:port/db, for __tostring */
+  MYSQL_STMT **orphans; /* statements collected while the connection was
+                           busy: closed with it */
+  int norphans, maxorphans;
+  int need_tls;         /* ssl_mode REQUIRED or VERIFY_*: checked once made */
+} MyConn;
+
+typedef struct MyStmt {
+  lm_Stmt h;
+  MYSQL_STMT *st;
+  MyConn *conn;         /* kept alive by the statement's user value */
+} MyStmt;
+
+
+/*
+** {======================================================
+** Errors
+** =======================================================
+*/
+
+/* copies an error, so it outlives the library's next call */
+static void my_seterror (MyConn *c, unsigned num, const char *state,
+                         const char *msg) {
+  c->failed = 1;
+  c->errnum = num;
+  snprintf(c->state, sizeof c->state, "%s", state ? state : "HY000");
+  snprintf(c->msg, sizeof c->msg, "%s",
+           (msg && *msg) ? msg : "unknown MySQL error");
+}
+
+static void my_connerror (MyConn *c) {
+  my_seterror(c, MY(mysql_errno)(c->my), MY(mysql_sqlstate)(c->my),
+              MY(mysql_error)(c->my));
+}
+
+static void my_stmterror (MyConn *c, MYSQL_STMT *st) {
+  my_seterror(c, MY(mysql_stmt_errno)(st), MY(mysql_stmt_sqlstate)(st),
+              MY(mysql_stmt_error)(st));
+}
+
+/* pushes nil, msg, SQLSTATE (or 'code'), the error number */
+static int my_pushfail (lua_State *L, MyConn *c, const char *code) {
+  luaL_pushfail(L);
+  lua_pushstring(L, c->msg);
+  lua_pushstring(L, code ? code : c->state);
+  lua_pushinteger(L, (lua_Integer)c->errnum);
+  c->failed = 0;
+  return 4;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Moving an operation on without blocking
+** =======================================================
+*/
+
+static long long my_now (void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* continues the operation in flight with the events that happened */
+static int my_cont (MyConn *c, int ev) {
+  switch (c->op) {
+    case OP_CONNECT:
+      return MY(mysql_real_connect_cont)(&c->connected, c->my, ev);
+    case OP_QUERY: return MY(mysql_real_query_cont)(&c->iret, c->my, ev);
+    case OP_STORE: return MY(mysql_store_result_cont)(&c->got, c->my, ev);
+    case OP_NEXT: return MY(mysql_next_result_cont)(&c->iret, c->my, ev);
+    case OP_PREPARE:
+      return MY(mysql_stmt_prepare_cont)(&c->iret, c->stmt, ev);
+    case OP_EXECUTE:
+      return MY(mysql_stmt_execute_cont)(&c->iret, c->stmt, ev);
+    case OP_STMT_STORE:
+      return MY(mysql_stmt_store_result_cont)(&c->iret, c->stmt, ev);
+    default: return 0;
+  }
+}
+
+static int my_over (MyConn *c) {
+  c->op = OP_NONE;
+  return 0;
+}
+
+/* keeps the result set just stored: the last one wins */
+static void my_keep (MyConn *c) {
+  if (c->got == NULL) {
+    my_ulonglong n = MY(mysql_affected_rows)(c->my);
+    if (n != (my_ulonglong)-1) c->affected += (lua_Integer)n;
+    return;
+  }
+  if (c->res != NULL) MY(mysql_free_result)(c->res);
+  c->res = c->got;
+  c->got = NULL;
+}
+
+/*
+** The operation in flight has finished: starts the next step of a query
+** (store its result, go to the next statement's) and returns its wait
+** mask, or 0 when the query (or the statement step) is over.
+*/
+static int my_next (MyConn *c) {
+  switch (c->op) {
+    case OP_QUERY:
+      if (c->iret != 0) break;
+      c->op = OP_STORE;
+      return MY(mysql_store_result_start)(&c->got, c->my);
+    case OP_STORE:
+      if (c->got == NULL && MY(mysql_field_count)(c->my) != 0) break;
+      my_keep(c);
+      if (!MY(mysql_more_results)(c->my)) return my_over(c);
+      c->op = OP_NEXT;
+      return MY(mysql_next_result_start)(&c->iret, c->my);
+    case OP_NEXT:
+      if (c->iret > 0) break;
+      if (c->iret < 0) return my_over(c);
+      c->op = OP_STORE;
+      return MY(mysql_store_result_start)(&c->got, c->my);
+    default:  /* connect and statements: their callers read the outcome */
+      return my_over(c);
+  }
+  my_connerror(c);
+  return my_over(c);
+}
+
+/* runs on from the library's answer 'st' until it must wait */
+static void my_run (MyConn *c, int st) {
+  while (st == 0 && c->op != OP_NONE) st = my_next(c);
+  c->wait = st;
+  if (st & MYSQL_WAIT_TIMEOUT)
+    c->deadline = my_now() + (long long)MY(mysql_get_timeout_value_ms)(c->my);
+}
+
+/*
+** The events of the wait mask that happened within 'ms' (-1: no limit
+** but the library's timeout); 0 when none did yet
+*/
+static int my_events (MyConn *c, int ms) {
+  struct pollfd p;
+  int rc, ev = 0;
+  if (c->wait & MYSQL_WAIT_TIMEOUT) {
+    long long left = c->deadline - my_now();
+    if (left < 0) left = 0;
+    if (ms < 0 || left < ms) ms = (int)left;
+  }
+  p.fd = (int)MY(mysql_get_socket)(c->my);
+  if (p.fd < 0) return c->wait;  /* let the library find what is wrong */
+  p.events = (short)(((c->wait & MYSQL_WAIT_READ) ? POLLIN : 0)
+                     | ((c->wait & MYSQL_WAIT_WRITE) ? POLLOUT : 0)
+                     | ((c->wait & MYSQL_WAIT_EXCEPT) ? POLLPRI : 0));
+  p.revents = 0;
+  do rc = poll(&p, 1, ms); while (rc < 0 && errno == EINTR);
+  if (rc < 0) return c->wait;
+  if (p.revents & (POLLIN | POLLHUP | POLLERR)) ev |= MYSQL_WAIT_READ;
+  if (p.revents & (POLLOUT | POLLHUP | POLLERR)) ev |= MYSQL_WAIT_WRITE;
+  if (p.revents & POLLPRI) ev |= MYSQL_WAIT_EXCEPT;
+  ev &= c->wait | MYSQL_WAIT_EXCEPT;
+  if (ev == 0 && (c->wait & MYSQL_WAIT_TIMEOUT) && my_now() >= c->deadline)
+    ev = MYSQL_WAIT_TIMEOUT;
+  return ev;
+}
+
+/* what the operation waits for, as poll() names it */
+static int my_waiting (MyConn *c) {
+  if (c->op == OP_NONE) return MY_DONE;
+  return (c->wait & MYSQL_WAIT_WRITE) ? MY_WRITE : MY_READ;
+}
+
+/* moves the operation on as far as it goes without waiting */
+static int my_advance (MyConn *c) {
+  int ev;
+  while (c->op != OP_NONE && (ev = my_events(c, 0)) != 0)
+    my_run(c, my_cont(c, ev));
+  return my_waiting(c);
+}
+
+/* blocks in poll(2) until the operation is over */
+static void my_wait (MyConn *c) {
+  while (c->op != OP_NONE) {
+    int ev = my_events(c, -1);
+    if (ev != 0) my_run(c, my_cont(c, ev));
+  }
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Connecting
+** =======================================================
+*/
+
+/* the connection options (core.connect's third argument) */
+typedef struct MyOpts {
+  const char *host, *user, *password, *socket, *charset;
+  const char *ssl_ca, *ssl_capath, *ssl_cert, *ssl_key, *ssl_cipher;
+  unsigned port, timeout;
+  int ssl_mode, local_infile;
+} MyOpts;
+
+enum { SSL_DEFAULT, SSL_DISABLED, SSL_PREFERRED, SSL_REQUIRED, SSL_VERIFY };
+
+static const char *const my_optnames[] = {
+  "host", "user", "password", "socket", "charset", "ssl_ca", "ssl_capath",
+  "ssl_cert", "ssl_key", "ssl_cipher", "port", "connect_timeout",
+  "ssl_mode", "local_infile", NULL
+};
+
+/* ssl_mode: MySQL's names, in either case, or libpq's sslmode names */
+static int my_sslmode (lua_State *L, const char *v) {
+  static const char *const names[] = {
+    "disabled", "disable", "preferred", "prefer", "required", "require",
+    "verify_ca", "verify-ca", "verify_identity", "verify-identity",
+    "verify-full", NULL
+  };
+  static const int modes[] = {
+    SSL_DISABLED, SSL_DISABLED, SSL_PREFERRED, SSL_PREFERRED, SSL_REQUIRED,
+    SSL_REQUIRED, SSL_VERIFY, SSL_VERIFY, SSL_VERIFY, SSL_VERIFY, SSL_VERIFY
+  };
+  char low[32];
+  size_t i;
+  int k;
+  for (i = 0; i < sizeof low - 1 && v[i]; i++)
+    low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
+  low[i] = '\0';
+  for (k = 0; names[k] != NULL; k++)
+    if (strcmp(names[k], low) == 0) return modes[k];
+  lm_error(L, "option 'ssl_mode' must be DISABLED, PREFERRED, REQUIRED, "
+           "VERIFY_CA or VERIFY_IDENTITY, got '%s'", v);
+}
+
+static unsigned my_optnumber (lua_State *L, int idx, const char *name) {
+  int isnum;
+  lua_Integer n = lua_tointegerx(L, idx, &isnum);
+  if (!isnum || n < 0 || n > (lua_Integer)65535000)
+    lm_error(L, "option '%s' must be a non-negative integer", name);
+  return (unsigned)n;
+}
+
+/* one option: the value at the top, its name at -2 */
+static void my_option (lua_State *L, MyOpts *o, int k) {
+  const char *s = NULL;
+  if (k < 10 || k == 12) {
+    if (lua_type(L, -1) != LUA_TSTRING)  /* lua_tostring would convert */
+      lm_error(L, "option '%s' must be a string", my_optnames[k]);
+    s = lua_tostring(L, -1);
+  }
+  switch (k) {
+    case 0: o->host = s; break;
+    case 1: o->user = s; break;
+    case 2: o->password = s; break;
+    case 3: o->socket = s; break;
+    case 4: o->charset = s; break;
+    case 5: o->ssl_ca = s; break;
+    case 6: o->ssl_capath = s; break;
+    case 7: o->ssl_cert = s; break;
+    case 8: o->ssl_key = s; break;
+    case 9: o->ssl_cipher = s; break;
+    case 10: o->port = my_optnumber(L, -1, "port"); break;
+    case 11: o->timeout = my_optnumber(L, -1, "connect_timeout"); break;
+    case 12: o->ssl_mode = my_sslmode(L, s); break;
+    default: o->local_infile = lua_toboolean(L, -1); break;
+  }
+}
+
+/*
+** Reads the options table at 'opts' (absent: all defaults). The strings
+** stay in that table, which open() keeps as the connection's user value
+** until the connection is made: the library reads them while it
+** connects, after core.connect_start has returned.
+*/
+static void my_readopts (lua_State *L, int opts, MyOpts *o) {
+  memset(o, 0, sizeof *o);
+  o->timeout = MY_CONNECT_TIMEOUT;
+  o->charset = "utf8mb4";
+  if (!lua_istable(L, opts)) return;
+  lua_pushnil(L);
+  while (lua_next(L, opts) != 0) {
+    int k;
+    const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2)
+                                                      : "?";
+    for (k = 0; my_optnames[k] != NULL; k++)
+      if (strcmp(my_optnames[k], name) == 0) break;
+    if (my_optnames[k] == NULL)
+      lm_error(L, "unknown MySQL connection option '%s'", name);
+    my_option(L, o, k);
+    lua_pop(L, 1);
+  }
+}
+
+static void my_setssl (MYSQL *my, const MyOpts *o) {
+  my_bool on = 1;
+  if (o->ssl_ca) MY(mysql_options)(my, MYSQL_OPT_SSL_CA, o->ssl_ca);
+  if (o->ssl_capath) MY(mysql_options)(my, MYSQL_OPT_SSL_CAPATH, o->ssl_capath);
+  if (o->ssl_cert) MY(mysql_options)(my, MYSQL_OPT_SSL_CERT, o->ssl_cert);
+  if (o->ssl_key) MY(mysql_options)(my, MYSQL_OPT_SSL_KEY, o->ssl_key);
+  if (o->ssl_cipher) MY(mysql_options)(my, MYSQL_OPT_SSL_CIPHER, o->ssl_cipher);
+  switch (o->ssl_mode) {
+    case SSL_PREFERRED:  /* TLS when the server offers it */
+      if (!o->ssl_cipher && !o->ssl_ca && !o->ssl_capath && !o->ssl_cert)
+        MY(mysql_options)(my, MYSQL_OPT_SSL_CIPHER, "DEFAULT");
+      break;
+    case SSL_VERIFY:
+      MY(mysql_options)(my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+      /* FALLTHROUGH */
+    case SSL_REQUIRED:
+      MY(mysql_options)(my, MYSQL_OPT_SSL_ENFORCE, &on);
+      break;
+    default:
+      break;
+  }
+}
+
+static void my_setopts (MyConn *c, const MyOpts *o) {
+  unsigned timeout = o->timeout;
+  unsigned infile = o->local_infile ? 1u : 0u;
+  MY(mysql_options)(c->my, MYSQL_OPT_NONBLOCK, 0);
+  MY(mysql_options)(c->my, MYSQL_SET_CHARSET_NAME, o->charset);
+  MY(mysql_options)(c->my, MYSQL_OPT_LOCAL_INFILE, &infile);
+  if (timeout > 0)
+    MY(mysql_options)(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  my_setssl(c->my, o);
+}
+
+/*
+** Connector/C 3.3 goes on without TLS when the server offers none, even
+** with MYSQL_OPT_SSL_ENFORCE: REQUIRED is checked here, once connected. A
+** Unix socket counts as secure, as the mysql client has it.
+*/
+static int my_insecure (MyConn *c) {
+  const char *via;
+  if (!c->need_tls || c->connected == NULL) return 0;
+  via = MY(mysql_get_host_info)(c->my);
+  if (MY(mysql_get_ssl_cipher)(c->my) != NULL
+      || (via != NULL && strstr(via, "socket") != NULL))
+    return 0;
+  my_seterror(c, 2026, "HY000", "ssl-mode asks for TLS, but the server "
+              "does not offer it");
+  return 1;
+}
+
+/* pushes nil, the library's message, "08001", the error number */
+static int my_connfail (lua_State *L, MyConn *c) {
+  int n;
+  if (c->my == NULL) my_seterror(c, 2008, "HY000", "out of memory");
+  else if (!c->failed) my_connerror(c);  /* else my_insecure said why */
+  n = my_pushfail(L, c, CONNECT_FAILED);
+  if (c->my != NULL) MY(mysql_close)(c->my);
+  c->my = NULL;
+  c->op = OP_NONE;
+  c->h.closed = 1;
+  return n;
+}
+
+/*
+** Without libmariadb no connection can be made: a connection failure,
+** as in postgres.c
+*/
+static int my_loadfail (lua_State *L, const char *err) {
+  luaL_pushfail(L);
+  lua_pushfstring(L, "cannot load " LM_MY_SONAME ": %s (install libmariadb3)",
+                  err);
+  lua_pushliteral(L, CONNECT_FAILED);
+  return 3;
+}
+
+static void my_describe_at (MyConn *c, const MyOpts *o, const char *db) {
+  const char *user = o->user ? o->user : "";
+  if (o->socket)
+    snprintf(c->desc, sizeof c->desc, "%s@%s/%s", user, o->socket, db);
+  else
+    snprintf(c->desc, sizeof c->desc, "%s@%s:%u/%s", user,
+             o->host ? o->host : "localhost", o->port ? o->port : 3306u, db);
+}
+
+/*
+** core.connect("mysql", database, options): 'database' may be "" (none).
+** The Connection userdata is at the top of the stack (connect_aux).
+*/
+static int my_open (lua_State *L, lm_Conn *h, const char *db, int opts,
+                    int async) {
+  MyConn *c = (MyConn *)h;
+  int self = lua_gettop(L);
+  unsigned long flags = CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS;
+  const char *err;
+  MyOpts o;
+  if ((err = lm_my_load()) != NULL) return my_loadfail(L, err);
+  my_readopts(L, opts, &o);
+  lua_pushvalue(L, opts);           /* keeps the strings o points to */
+  lua_setiuservalue(L, self, 1);
+  my_describe_at(c, &o, db);
+  if ((c->my = MY(mysql_init)(NULL)) == NULL) return my_connfail(L, c);
+  my_setopts(c, &o);
+  if (o.local_infile) flags |= CLIENT_LOCAL_FILES;
+  c->need_tls = (o.ssl_mode == SSL_REQUIRED || o.ssl_mode == SSL_VERIFY);
+  c->op = OP_CONNECT;
+  /* what is not given is the default, never MYSQL_PWD, MYSQL_HOST or
+     MYSQL_TCP_PORT of the environment, which the library would read */
+  my_run(c, MY(mysql_real_connect_start)(&c->connected, c->my,
+         o.host ? o.host : "localhost", o.user, o.password ? o.password : "",
+         *db ? db : NULL, o.port ? o.port : 3306u, o.socket, flags));
+  if (!async) my_wait(c);
+  if (c->op == OP_NONE) {
+    if (c->connected == NULL || my_insecure(c)) return my_connfail(L, c);
+    lua_pushnil(L);
+    lua_setiuservalue(L, self, 1);
+  }
+  return 0;
+}
+
+/* a connection from connect_start that a blocking call needs now */
+static int my_connected (lua_State *L, MyConn *c) {
+  if (c->op != OP_CONNECT) return 0;
+  my_wait(c);
+  lua_pushnil(L);
+  lua_setiuservalue(L, 1, 1);
+  return (c->connected == NULL || my_insecure(c)) ? my_connfail(L, c) : 0;
+}
+
+static void my_close (lm_Conn *h) {
+  MyConn *c = (MyConn *)h;
+  int i;
+  if (c->res != NULL) MY(mysql_free_result)(c->res);
+  if (c->got != NULL) MY(mysql_free_result)(c->got);
+  c->res = c->got = NULL;
+  if (c->my != NULL) {
+    MY(mysql_close)(c->my);  /* detaches its statements from it */
+    c->my = NULL;
+  }
+  for (i = 0; i < c->norphans; i++)
+    MY(mysql_stmt_close)(c->orphans[i]);  /* frees the client side only */
+  free(c->orphans);
+  c->orphans = NULL;
+  c->norphans = c->maxorphans = 0;
+  c->op = OP_NONE;
+}
+
+static void my_describe (lua_State *L, lm_Conn *h) {
+  lua_pushfstring(L, "mysql: %s", ((MyConn *)h)->desc);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Placeholders: values as SQL literals
+** =======================================================
+*/
+
+/* true when s[0..len) is UTF-8 (NUL bytes allowed) */
+static int my_isutf8 (const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned ch = s[i], cp, min;
+    size_t n, k;
+    if (ch < 0x80) { i++; continue; }
+    if (ch >= 0xC2 && ch <= 0xDF) { n = 1; cp = ch & 0x1F; min = 0x80; }
+    else if ((ch & 0xF0) == 0xE0) { n = 2; cp = ch & 0x0F; min = 0x800; }
+    else if (ch >= 0xF0 && ch <= 0xF4) { n = 3; cp = ch & 0x07; min = 0x10000; }
+    else return 0;
+    for (k = 1; k <= n; k++) {
+      if (i + k >= len || (s[i + k] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    i += n + 1;
+  }
+  return 1;
+}
+
+/* pushes the string at 'idx' as a literal: '...' escaped, or X'..' */
+static void my_pushstring (lua_State *L, MyConn *c, int idx) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t len, i;
+  const char *s = lua_tolstring(L, idx, &len);
+  luaL_Buffer b;
+  char *p;
+  if (my_isutf8((const unsigned char *)s, len)) {
+    p = luaL_buffinitsize(L, &b, 2 * len + 2);
+    p[0] = '\'';
+    i = MY(mysql_real_escape_string)(c->my, p + 1, s, (unsigned long)len);
+    p[i + 1] = '\'';
+    luaL_pushresultsize(&b, i + 2);
+    return;
+  }
+  p = luaL_buffinitsize(L, &b, 2 * len + 3);
+  p[0] = 'X';
+  p[1] = '\'';
+  for (i = 0; i < len; i++) {
+    p[2 + 2 * i] = hex[(unsigned char)s[i] >> 4];
+    p[3 + 2 * i] = hex[(unsigned char)s[i] & 15];
+  }
+  p[2 + 2 * len] = '\'';
+  luaL_pushresultsize(&b, 2 * len + 3);
+}
+
+/* lm_sqlreplace's callback: the n-th value, at stack index 2 + n */
+static void my_pushparam (lua_State *L, int n, void *ud) {
+  int idx = 2 + n;
+  switch (lua_type(L, idx)) {
+    case LUA_TBOOLEAN:
+      lua_pushstring(L, lua_toboolean(L, idx) ? "TRUE" : "FALSE");
+      break;
+    case LUA_TNUMBER:
+      lm_pushnumtext(L, idx);
+      break;
+    case LUA_TSTRING:
+      my_pushstring(L, (MyConn *)ud, idx);
+      break;
+    default:  /* nil and lmigrate.null */
+      lua_pushliteral(L, "NULL");
+      break;
+  }
+}
+
+/* 0 unless a value cannot be written: MySQL has no NaN nor infinity */
+static int my_checkvalues (lua_State *L, int first, int n) {
+  int i;
+  for (i = 0; i < n; i++) {
+    if (lua_type(L, first + i) == LUA_TNUMBER && !lua_isinteger(L, first + i)) {
+      lua_Number x = lua_tonumber(L, first + i);
+      if (x != x || x - x != 0) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "parameter %d is %s, which MySQL cannot store",
+                        i + 1, x != x ? "NaN" : "an infinity");
+        return 2;
+      }
+    }
+  }
+  return 0;
+}
+
+/*
+** Pushes the SQL at 2 with its placeholders replaced by the values
+** 3..top; 0, else pushes nil, msg
+*/
+static int my_bindsql (lua_State *L, MyConn *c) {
+  int nparams = lua_gettop(L) - 2, expected, n;
+  size_t len;
+  const char *sql = lua_tolstring(L, 2, &len);
+  if (nparams == 0) {
+    if ((expected = lm_sqlparams(&lm_sql_mysql, sql, len)) != 0)
+      return lm_failparams(L, expected, 0);
+    lua_pushvalue(L, 2);
+    return 0;
+  }
+  if ((n = my_checkvalues(L, 3, nparams)) > 0) return n;
+  expected = lm_sqlreplace(L, &lm_sql_mysql, sql, len, my_pushparam, c);
+  if (expected != nparams) return lm_failparams(L, expected, nparams);
+  return 0;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Results
+** =======================================================
+*/
+
+static int my_isinteger (enum enum_field_types t) {
+  return t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT
+      || t == MYSQL_TYPE_LONG || t == MYSQL_TYPE_INT24
+      || t == MYSQL_TYPE_LONGLONG || t == MYSQL_TYPE_YEAR;
+}
+
+/* digits from the first non-zero one to the last: what a double keeps */
+static int my_significant (const char *v, size_t len) {
+  size_t i, first = len, last = 0;
+  int n = 0;
+  for (i = 0; i < len; i++) {
+    if (v[i] >= '1' && v[i] <= '9') {
+      if (first == len) first = i;
+      last = i;
+    }
+  }
+  for (i = first; i <= last && i < len; i++)
+    if (v[i] >= '0' && v[i] <= '9') n++;
+  return n;
+}
+
+/*
+** A number column: an integer, a float, or the text when a Lua number
+** would not hold it exactly (a BIGINT UNSIGNED past maxinteger, a
+** DECIMAL of more than 15 significant digits)
+*/
+static void my_pushnumber (lua_State *L, enum enum_field_types t,
+                           const char *v, size_t len) {
+  char buf[96];
+  int decimal = (t == MYSQL_TYPE_NEWDECIMAL || t == MYSQL_TYPE_DECIMAL);
+  if (len < sizeof buf) {
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    if (lua_stringtonumber(L, buf) == len + 1) {
+      int isint = lua_isinteger(L, -1);
+      if (my_isinteger(t)) {
+        if (isint) return;           /* else past maxinteger: the text */
+      }
+      else if (decimal) {
+        if (isint || my_significant(v, len) <= 15) return;
+      }
+      else {                         /* FLOAT, DOUBLE: always a float */
+        lua_Number x = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        lua_pushnumber(L, x);
+        return;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_pushlstring(L, v, len);
+}
+
+static void my_pushvalue (lua_State *L, const MYSQL_FIELD *f, const char *v,
+                          unsigned long len) {
+  if (v == NULL) {
+    lm_pushnull(L);
+    return;
+  }
+  switch (f->type) {
+    case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_YEAR:
+    case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
+    case MYSQL_TYPE_DECIMAL: case MYSQL_TYPE_NEWDECIMAL:
+      my_pushnumber(L, f->type, v, (size_t)len);
+      break;
+    default:  /* text, dates, BIT and binary strings: the bytes as sent */
+      lua_pushlstring(L, v, (size_t)len);
+      break;
+  }
+}
+
+/* pushes the rows and the column names of the kept result set */
+static void my_pushrows (lua_State *L, MyConn *c) {
+  MYSQL_RES *r = c->res;
+  unsigned i, ncols = r ? MY(mysql_num_fields)(r) : 0;
+  MYSQL_FIELD *f = r ? MY(mysql_fetch_fields)(r) : NULL;
+  MYSQL_ROW row;
+  lua_Integer n = 0;
+  luaL_checkstack(L, 8, NULL);
+  lua_newtable(L);
+  while (r != NULL && (row = MY(mysql_fetch_row)(r)) != NULL) {
+    unsigned long *len = MY(mysql_fetch_lengths)(r);
+    lua_createtable(L, 0, (int)ncols);
+    for (i = 0; i < ncols; i++) {
+      my_pushvalue(L, &f[i], row[i], len[i]);
+      lua_setfield(L, -2, f[i].name);
+    }
+    lua_rawseti(L, -2, ++n);
+  }
+  lua_createtable(L, (int)ncols, 0);
+  for (i = 0; i < ncols; i++) {
+    lua_pushstring(L, f[i].name);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static void my_clear (MyConn *c) {
+  if (c->res != NULL) MY(mysql_free_result)(c->res);
+  if (c->got != NULL) MY(mysql_free_result)(c->got);
+  c->res = c->got = NULL;
+  c->affected = 0;
+  c->failed = 0;
+}
+
+/*
+** Pushes what the finished query gave: affected, or rows, columns,
+** affected (LM_ROWS); or nil, msg, code, errno. Drops the SQL it kept.
+*/
+static int my_pushresult (lua_State *L, MyConn *c, int what) {
+  int n;
+  c->h.pending = 0;
+  lua_pushnil(L);
+  lua_setiuservalue(L, 1, 1);
+  if (c->failed)
+    n = my_pushfail(L, c, NULL);
+  else {
+    if (what == LM_ROWS) my_pushrows(L, c);
+    lua_pushinteger(L, c->affected);
+    n = (what == LM_ROWS) ? 3 : 1;
+  }
+  my_clear(c);
+  return n;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Queries
+** =======================================================
+*/
+
+/*
+** Sends the SQL at 2 with the parameters 3..top. 0 when sent, else
+** pushes nil, msg. The SQL sent stays in the connection's user value
+** while the library may still be writing it.
+*/
+static int my_dispatch (lua_State *L, MyConn *c) {
+  size_t len;
+  const char *sql;
+  int n;
+  if ((n = my_connected(L, c)) > 0 || (n = my_bindsql(L, c)) > 0) return n;
+  sql = lua_tolstring(L, -1, &len);
+  lua_setiuservalue(L, 1, 1);
+  my_clear(c);
+  c->h.pending = 1;
+  c->op = OP_QUERY;
+  my_run(c, MY(mysql_real_query_start)(&c->iret, c->my, sql,
+                                       (unsigned long)len));
+  return 0;
+}
+
+static int my_exec (lua_State *L, lm_Conn *h, int what) {
+  MyConn *c = (MyConn *)h;
+  int n;
+  if ((n = my_dispatch(L, c)) > 0) return n;
+  my_wait(c);
+  return my_pushresult(L, c, what);
+}
+
+static int my_send (lua_State *L, lm_Conn *h) {
+  int n;
+  if ((n = my_dispatch(L, (MyConn *)h)) > 0) return n;
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/*
+** conn:poll() -> "read"|"write"|"done", fd | nil, msg, code (connecting
+** failed: the connection is closed)
+*/
+static int my_poll (lua_State *L, lm_Conn *h) {
+  static const char *const names[] = { "done", "read", "write" };
+  MyConn *c = (MyConn *)h;
+  int connecting = (c->op == OP_CONNECT);
+  int st = my_advance(c);
+  if (connecting && st == MY_DONE) {
+    lua_pushnil(L);
+    lua_setiuservalue(L, 1, 1);  /* the options are no longer read */
+    if (c->connected == NULL || my_insecure(c)) return my_connfail(L, c);
+  }
+  lua_pushstring(L, names[st]);
+  lua_pushinteger(L, (lua_Integer)MY(mysql_get_socket)(c->my));
+  return 2;
+}
+
+static int my_result (lua_State *L, lm_Conn *h) {
+  MyConn *c = (MyConn *)h;
+  my_wait(c);  /* returns at once after poll() said "done" */
+  return my_pushresult(L, c, LM_ROWS);
+}
+
+static int my_last_insert_id (lua_State *L, lm_Conn *h) {
+  MyConn *c = (MyConn *)h;
+  my_ulonglong id = (c->my && c->op == OP_NONE) ? MY(mysql_insert_id)(c->my)
+                                                : 0;
+  if (id == 0) lua_pushnil(L);
+  else lua_pushinteger(L, (lua_Integer)id);
+  return 1;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** Prepared statements (server-side; blocking: they are for bulk inserts)
+** =======================================================
+*/
+
+/* runs one statement step to its end: 0, or pushes the failure */
+static int my_stmtstep (lua_State *L, MyConn *c, MYSQL_STMT *st, int op,
+                        int status) {
+  c->stmt = st;
+  c->op = op;
+  my_run(c, status);
+  my_wait(c);
+  c->stmt = NULL;
+  if (c->iret == 0) return 0;
+  my_stmterror(c, st);
+  return my_pushfail(L, c, NULL);
+}
+
+static int my_prepare (lua_State *L, lm_Conn *h, lm_Stmt *hs,
+                       const char *sql, size_t len) {
+  MyConn *c = (MyConn *)h;
+  MyStmt *s = (MyStmt *)hs;
+  int n;
+  if ((n = my_connected(L, c)) > 0) return n;
+  if ((s->st = MY(mysql_stmt_init)(c->my)) == NULL) {
+    my_connerror(c);
+    return my_pushfail(L, c, NULL);
+  }
+  s->conn = c;
+  n = my_stmtstep(L, c, s->st, OP_PREPARE,
+                  MY(mysql_stmt_prepare_start)(&c->iret, s->st, sql,
+                                               (unsigned long)len));
+  if (n > 0) return n;
+  s->h.nparams = (int)MY(mysql_stmt_param_count)(s->st);
+  return 0;
+}
+
+/* a parameter's binding; its number lives in 'num' */
+typedef union MyNum {
+  long long i;
+  double d;
+  signed char b;
+} MyNum;
+
+/* fills 'b' (and 'num') for the value at 'idx' */
+static void my_bindone (lua_State *L, int idx, MYSQL_BIND *b, MyNum *num) {
+  size_t len;
+  switch (lua_type(L, idx)) {
+    case LUA_TBOOLEAN:
+      num->b = (signed char)lua_toboolean(L, idx);
+      b->buffer_type = MYSQL_TYPE_TINY;
+      b->buffer = &num->b;
+      break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx)) {
+        num->i = (long long)lua_tointeger(L, idx);
+        b->buffer_type = MYSQL_TYPE_LONGLONG;
+        b->buffer = &num->i;
+      }
+      else {
+        num->d = (double)lua_tonumber(L, idx);
+        b->buffer_type = MYSQL_TYPE_DOUBLE;
+        b->buffer = &num->d;
+      }
+      break;
+    case LUA_TSTRING:
+      b->buffer = (void *)lua_tolstring(L, idx, &len);
+      b->buffer_length = (unsigned long)len;
+      b->buffer_type = my_isutf8((const unsigned char *)b->buffer, len)
+                       ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
+      break;
+    default:  /* nil and lmigrate.null */
+      b->buffer_type = MYSQL_TYPE_NULL;
+      break;
+  }
+}
+
+/* binds the values 2..top to 's'; 0, or pushes the failure */
+static int my_bind (lua_State *L, MyConn *c, MyStmt *s) {
+  int i, n = s->h.nparams;
+  MYSQL_BIND *b;
+  MyNum *num;
+  if ((i = my_checkvalues(L, 2, n)) > 0) return i;
+  b = (MYSQL_BIND *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1)
+                                      * (sizeof(MYSQL_BIND) + sizeof(MyNum)), 0);
+  num = (MyNum *)(b + (n > 0 ? n : 1));
+  memset(b, 0, (size_t)(n > 0 ? n : 1) * sizeof(MYSQL_BIND));
+  for (i = 0; i < n; i++)
+    my_bindone(L, 2 + i, &b[i], &num[i]);
+  if (MY(mysql_stmt_bind_param)(s->st, b)) {  /* copies the bindings */
+    my_stmterror(c, s->st);
+    return my_pushfail(L, c, NULL);
+  }
+  return 0;
+}
+
+/*
+** stmt:exec(...) -> affected; the parameters are at 2..top. A statement
+** that returns rows has them read and dropped.
+*/
+static int my_stmt_exec (lua_State *L, lm_Conn *h, lm_Stmt *hs) {
+  MyConn *c = (MyConn *)h;
+  MyStmt *s = (MyStmt *)hs;
+  my_ulonglong n;
+  int k;
+  if ((k = my_bind(L, c, s)) > 0
+      || (k = my_stmtstep(L, c, s->st, OP_EXECUTE,
+                          MY(mysql_stmt_execute_start)(&c->iret, s->st))) > 0)
+    return k;
+  n = MY(mysql_stmt_affected_rows)(s->st);
+  if (MY(mysql_stmt_field_count)(s->st) > 0) {
+    n = 0;
+    k = my_stmtstep(L, c, s->st, OP_STMT_STORE,
+                    MY(mysql_stmt_store_result_start)(&c->iret, s->st));
+    MY(mysql_stmt_free_result)(s->st);
+    if (k > 0) return k;
+  }
+  lua_pushinteger(L, (n == (my_ulonglong)-1) ? 0 : (lua_Integer)n);
+  return 1;
+}
+
+/*
+** Closing tells the server (COM_STMT_CLOSE), which may only be done while
+** the connection is idle: a statement collected while a query is in
+** flight is kept for the connection's close. Once the connection is
+** closed, mysql_stmt_close only frees the client side.
+*/
+static void my_stmt_close (lm_Conn *h, lm_Stmt *hs) {
+  MyStmt *s = (MyStmt *)hs;
+  MyConn *c = s->conn;
+  (void)h;
+  if (s->st == NULL) return;
+  if (c != NULL && !c->h.closed && c->op != OP_NONE) {
+    if (c->norphans == c->maxorphans) {
+      int max = c->maxorphans ? 2 * c->maxorphans : 4;
+      MYSQL_STMT **p = (MYSQL_STMT **)realloc(c->orphans,
+                                              (size_t)max * sizeof(MYSQL_STMT *));
+      if (p == NULL) return;  /* left to the connection's close */
+      c->orphans = p;
+      c->maxorphans = max;
+    }
+    c->orphans[c->norphans++] = s->st;
+  }
+  else
+    MY(mysql_stmt_close)(s->st);
+  s->st = NULL;
+}
+
+/* }====================================================== */
+
+
+const lm_Driver lm_driver_mysql = {
+  .name = "mysql",
+  .size = sizeof(MyConn),
+  .stmtsize = sizeof(MyStmt),
+  .async = 1,
+  .open = my_open,
+  .run = my_exec,
+  .send = my_send,
+  .poll = my_poll,
+  .result = my_result,
+  .last_insert_id = my_last_insert_id,
+  .describe = my_describe,
+  .close = my_close,
+  .prepare = my_prepare,
+  .stmt_exec = my_stmt_exec,
+  .stmt_close = my_stmt_close,
+  .copy_begin = NULL, .copy_put = NULL, .copy_flush = NULL, .copy_end = NULL
+};
