@@ -323,6 +323,17 @@ static void pg_describe (lua_State *L, lm_Conn *h) {
                   host ? host : "", port ? port : "", db ? db : "");
 }
 
+/* the server's word: idle in a transaction, or in one that failed */
+static int pg_in_transaction (lm_Conn *h) {
+  PgConn *c = (PgConn *)h;
+  if (c->connecting) return 0;
+  switch (lm_pq.PQtransactionStatus(c->pg)) {
+    case PQTRANS_IDLE: return 0;
+    case PQTRANS_INTRANS: case PQTRANS_INERROR: case PQTRANS_ACTIVE: return 1;
+    default: return -1;  /* PQTRANS_UNKNOWN: the connection is bad */
+  }
+}
+
 /* }====================================================== */
 
 
@@ -677,6 +688,7 @@ const lm_Driver lm_driver_postgres = {
   .result = pg_result,
   .last_insert_id = pg_last_insert_id,
   .describe = pg_describe,
+  .in_transaction = pg_in_transaction,
   .close = pg_close,
   .prepare = pg_prepare,
   .stmt_exec = pg_stmt_exec,

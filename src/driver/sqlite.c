@@ -111,6 +111,11 @@ static void sq_describe (lua_State *L, lm_Conn *h) {
   lua_pushfstring(L, "sqlite: %s", (f != NULL && *f) ? f : ":memory:");
 }
 
+/* outside autocommit mode: BEGIN ran, and no COMMIT or ROLLBACK since */
+static int sq_in_transaction (lm_Conn *h) {
+  return sqlite3_get_autocommit(((SqConn *)h)->db) == 0;
+}
+
 /* }====================================================== */
 
 
@@ -419,6 +424,7 @@ const lm_Driver lm_driver_sqlite = {
   .result = sq_result,
   .last_insert_id = sq_last_insert_id,
   .describe = sq_describe,
+  .in_transaction = sq_in_transaction,
   .close = sq_close,
   .prepare = sq_prepare,
   .stmt_exec = sq_stmt_exec,

@@ -48,10 +48,11 @@ return function(ctx)
       errors.raise("migration", e.file .. ": the migration has no " .. method .. " function",
         { migration = e.name, file = e.file })
     end
+    local tx = instance.transaction ~= false
+    db.depth = tx and 1 or 0   -- a COMMIT of its own is refused, as when it runs
     invoke(e, instance, method, "migration")
     w("")
     w("-- " .. e.name)
-    local tx = instance.transaction ~= false
     if tx then w("BEGIN;") end
     statements(w, db:take())
     if down then

@@ -4,6 +4,7 @@
 -- yields ("read"|"write", fd) to the scheduler until the result is ready.
 local errors = require("lmigrate.errors")
 local scheduler = require("lmigrate.run.scheduler")
+local txcontrol = require("lmigrate.db.txcontrol")
 
 local DB = {}
 DB.__index = DB
@@ -49,9 +50,9 @@ function DB:waits()
   return self.async and coroutine.isyieldable()
 end
 
--- db:execute(sql, ...) -> rows affected
-function DB:execute(sql, ...)
-  check_sql(sql, "execute")
+-- runs sql -> rows affected; lmigrate's own statements (its transactions)
+-- come here without the check of transaction control
+local function exec(self, sql, ...)
   if self.copying then self:finish_copy() end
   if self:waits() then
     -- on failure the second and third values are the message and code
@@ -64,9 +65,17 @@ function DB:execute(sql, ...)
   return n
 end
 
+-- db:execute(sql, ...) -> rows affected
+function DB:execute(sql, ...)
+  check_sql(sql, "execute")
+  txcontrol.check(self, sql, "execute", 2)
+  return exec(self, sql, ...)
+end
+
 -- db:query(sql, ...) -> { row, ... }, each row keyed by column name
 function DB:query(sql, ...)
   check_sql(sql, "query")
+  txcontrol.check(self, sql, "query", 2)
   if self.copying then self:finish_copy() end
   local rows, msg, code
   if self:waits() then
@@ -81,6 +90,7 @@ end
 -- db:first(sql, ...) -> the first row, or nil
 function DB:first(sql, ...)
   check_sql(sql, "first")
+  txcontrol.check(self, sql, "first", 2)
   return self:query(sql, ...)[1]
 end
 
@@ -89,9 +99,9 @@ for name, fn in pairs(require("lmigrate.db.bulk")) do DB[name] = fn end
 
 function DB:begin()
   if self.depth == 0 then
-    self:execute(self.driver == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
+    exec(self, self.driver == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
   else
-    self:execute("SAVEPOINT lmigrate_" .. self.depth)
+    exec(self, "SAVEPOINT lmigrate_" .. self.depth)
   end
   self.depth = self.depth + 1
 end
@@ -99,9 +109,9 @@ end
 function DB:commit()
   self.depth = self.depth - 1
   if self.depth == 0 then
-    self:execute("COMMIT")
+    exec(self, "COMMIT")
   else
-    self:execute("RELEASE SAVEPOINT lmigrate_" .. self.depth)
+    exec(self, "RELEASE SAVEPOINT lmigrate_" .. self.depth)
   end
 end
 
@@ -112,8 +122,8 @@ function DB:rollback()
   self.depth = self.depth - 1
   local sql = self.depth == 0 and "ROLLBACK"
     or ("ROLLBACK TO SAVEPOINT lmigrate_" .. self.depth)
-  pcall(self.execute, self, sql)
-  if self.depth > 0 then pcall(self.execute, self, "RELEASE SAVEPOINT lmigrate_" .. self.depth) end
+  pcall(exec, self, sql)
+  if self.depth > 0 then pcall(exec, self, "RELEASE SAVEPOINT lmigrate_" .. self.depth) end
 end
 
 -- db:transaction(fn) -> what fn returns; nested calls use savepoints

@@ -8,6 +8,7 @@ local loader = require("lmigrate.run.loader")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
+local txcontrol = require("lmigrate.db.txcontrol")
 
 local Migrator = {}
 Migrator.__index = Migrator
@@ -36,6 +37,7 @@ function Migrator:step(entry, method, record, atomic, before)
     if own then db:begin() end
     if before then before() end
     invoke(entry, instance, method, "migration")
+    txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
     record()
     if own then db:commit() end
   end)
@@ -54,6 +56,7 @@ function Migrator:pretend(list, method)
   local schema = Schema.new(db, self.db.grammar)
   for _, e in ipairs(list) do
     if not e.class then loader.load(e) end
+    db.depth = e.class.transaction ~= false and 1 or 0
     invoke(e, instantiate(e, db, schema), method, "migration")
     e.class = nil
     self.out:write("-- " .. e.name .. " (" .. method .. ")")
@@ -91,7 +94,9 @@ function Migrator:atomically(fn)
   local ok, err = pcall(fn)
   if not ok then
     db:rollback()
-    self.out:info("Rolled back the whole batch: nothing was applied.")
+    if not (errors.is(err) and err.escaped) then
+      self.out:info("Rolled back the whole batch: nothing was applied.")
+    end
     error(err, 0)
   end
   db:commit()

@@ -5,6 +5,7 @@ local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local names = require("lmigrate.names")
+local txcontrol = require("lmigrate.db.txcontrol")
 
 local Seeds = {}
 Seeds.__index = Seeds
@@ -66,6 +67,9 @@ function Seeds:run(name)
   local t0 = core.clock()
   self.db:begin()
   local ok, err = run_seeder(self.db, entry, instance)
+  if ok then
+    ok, err = pcall(txcontrol.still_open, self.db, "the seeder", { seeder = name, file = entry.file })
+  end
   if not ok then
     self.db:rollback()
     self.out:finish(name, core.clock() - t0, false)
