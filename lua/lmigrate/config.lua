@@ -1,6 +1,7 @@
 -- Configuration: lmigrate.lua, DATABASE_URL and the command line decide
 -- which connections a command works on and where the migrations are.
 local errors = require("lmigrate.errors")
+local redact = require("lmigrate.redact")
 
 local M = {}
 
@@ -13,26 +14,55 @@ local function usage(msg)
   errors.raise("usage", msg)
 end
 
+-- a URL's user information that libpq would read differently from what
+-- it says (a password holding '/' or '@', a bad %-escape: libpq then
+-- takes part of the password for the host or port, or quotes it in its
+-- message) is refused here, naming the URL without it
+local function check_userinfo(url)
+  local after = url:match("^%a[%w+.-]*://(.*)$")
+  if not after then return end
+  local authority = after:match("^[^/?#]*")
+  local loose = after:match("^([^?]*)@")
+  local function bad(why)
+    usage(("malformed database URL '%s': %s"):format(redact.text(url), why))
+  end
+  if loose and not authority:find("@", 1, true) then
+    bad("the user or password holds '/' (write it as %2F)")
+  end
+  local userinfo = authority:match("^(.*)@")
+  if userinfo and userinfo:find("@", 1, true) then
+    bad("the user or password holds '@' (write it as %40)")
+  end
+  for esc in (userinfo or ""):gmatch("%%(..?)") do
+    if not esc:match("^%x%x$") or esc == "00" then
+      bad("the user or password holds a '%' that is no %XX escape (write '%' as %25)")
+    end
+  end
+end
+
 -- parse_url("sqlite:path" | "postgres://...") -> { driver, database | conninfo }
 function M.parse_url(url)
   if type(url) ~= "string" or url == "" then
     usage("empty database URL (expected sqlite:PATH or postgres://user:pass@host:port/db)")
   end
+  redact.remember(url)
   local path = url:match("^sqlite://(.*)$") or url:match("^sqlite:(.*)$")
   if path then
     if path == "" then
-      usage(("malformed database URL '%s': no path after 'sqlite:' (expected sqlite:PATH)"):format(url))
+      usage(("malformed database URL '%s': no path after 'sqlite:' (expected sqlite:PATH)")
+        :format(redact.text(url)))
     end
     return { driver = "sqlite", database = path }
   end
   if url:match("^postgres://") or url:match("^postgresql://") then
     if not url:match("^postgres[ql]*://[^%s]*$") then
-      usage(("malformed database URL '%s': spaces are not allowed"):format(url))
+      usage(("malformed database URL '%s': spaces are not allowed"):format(redact.text(url)))
     end
+    check_userinfo(url)
     return { driver = "postgres", conninfo = url }
   end
   usage(("malformed database URL '%s' (expected sqlite:PATH or postgres://user:pass@host:port/db)")
-    :format(url))
+    :format(redact.text(url)))
 end
 
 local function conninfo_of(name, c)
@@ -45,6 +75,9 @@ local function conninfo_of(name, c)
     if v ~= nil then
       if type(v) ~= "string" and type(v) ~= "number" then
         errors.raise("config", ("lmigrate.lua: connection '%s': %s must be a string"):format(name, k))
+      end
+      if k == "password" then
+        redact.secret(v, table.concat({ tostring(c.user), tostring(c.host), tostring(c.database) }, " "))
       end
       v = tostring(v):gsub("\\", "\\\\"):gsub("'", "\\'")
       parts[#parts + 1] = keys[k] .. "='" .. v .. "'"

@@ -3,6 +3,7 @@
 -- run the work on all of them at once when there are several.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
+local redact = require("lmigrate.redact")
 local DB = require("lmigrate.db")
 local Schema = require("lmigrate.schema")
 local Repository = require("lmigrate.run.repository")
@@ -15,9 +16,7 @@ local M = {}
 local function describe(c)
   if c.driver == "sqlite" then return c.database end
   local info = c.conninfo or ""
-  if info:match("^postgres") then
-    return (info:gsub("^(postgres[ql]*://[^:@/]*):[^@/]*@", "%1@"):gsub("%?.*$", ""))
-  end
+  if info:match("^postgres") then return (redact.text(info):gsub("%?.*$", "")) end
   return "postgres"
 end
 
@@ -38,7 +37,8 @@ local function connect(c)
     conn, msg = core.connect(c.driver, target)
   end
   if not conn then
-    errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c), msg))
+    errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c),
+      redact.text(msg)))
   end
   return conn
 end
