@@ -14,10 +14,12 @@ describe("redact.text", function()
     { "sloppy: postgres://u:SEC/RET@host/db", "sloppy: postgres://u@host/db" },
     { "sloppy: postgres://u:p@ss@host/db", "sloppy: postgres://u@host/db" },
     { "no user info: postgres://host/db", "no user info: postgres://host/db" },
-    { "postgres://h/db?sslmode=require&password=hunter22&x=1", "postgres://h/db?sslmode=require&password=***&x=1" },
+    { "postgres://h/db?sslmode=require&password=hunter22&x=1",
+      "postgres://h/db?sslmode=require&password=***&x=1" },
     { "host='h' password='it\\'s hunter22' dbname='d'", "host='h' password=*** dbname='d'" },
     { "PASSWORD = plain22 user=u", "PASSWORD = *** user=u" },
-    { "the hint postgres://user:pass@host:port/db stays", "the hint postgres://user:pass@host:port/db stays" },
+    { "the hint postgres://user:pass@host:port/db stays",
+      "the hint postgres://user:pass@host:port/db stays" },
   }
   for _, c in ipairs(URLS) do
     it(c[1], function() assert.equals(c[2], redact.text(c[1])) end)
