@@ -9,6 +9,31 @@ M.DEFAULT_DATABASE = "databases/database.sqlite"
 M.DEFAULT_MIGRATIONS = "databases/migrations"
 M.DEFAULT_SEEDS = "databases/seeds"
 M.DEFAULT_TABLE = "migrations"
+M.CONNECT_TIMEOUT = 10   -- seconds a server has to answer a new connection
+
+-- duration(v) -> seconds | nil: a number of seconds, or text of one with
+-- a unit: "30s", "2m", "500ms", "1h", "5" (seconds); never negative
+local UNITS = { [""] = 1, s = 1, ms = 0.001, m = 60, h = 3600 }
+function M.duration(v)
+  if math.type(v) then return v >= 0 and v < math.huge and v or nil end
+  if type(v) ~= "string" then return nil end
+  local n, unit = v:match("^%s*(%d+%.?%d*)%s*(%a*)%s*$")
+  if not n or not UNITS[unit] then return nil end
+  return tonumber(n) * UNITS[unit]
+end
+
+-- a connection's connect_timeout (a number or duration of lmigrate.lua,
+-- or a URL's ?connect_timeout= as libpq reads it), or the default; 0
+-- waits for ever, as in libpq
+local function connect_timeout(name, v)
+  if v == nil then return M.CONNECT_TIMEOUT end
+  local s = M.duration(v)
+  if not s then
+    errors.raise("config", ("connection '%s': connect_timeout must be a number of seconds or a duration"
+      .. " like \"5s\", got %s"):format(name, type(v) == "string" and ("'" .. v .. "'") or type(v)))
+  end
+  return s
+end
 
 local function usage(msg)
   errors.raise("usage", msg)
@@ -59,7 +84,8 @@ function M.parse_url(url)
       usage(("malformed database URL '%s': spaces are not allowed"):format(redact.text(url)))
     end
     check_userinfo(url)
-    return { driver = "postgres", conninfo = url }
+    return { driver = "postgres", conninfo = url,
+             connect_timeout = connect_timeout("URL", url:match("[?&]connect_timeout=([^&]*)")) }
   end
   usage(("malformed database URL '%s' (expected sqlite:PATH or postgres://user:pass@host:port/db)")
     :format(redact.text(url)))
@@ -103,7 +129,10 @@ local function from_config(name, c)
     end
     return { name = name, driver = "sqlite", database = c.database }
   elseif c.driver == "postgres" or c.driver == "postgresql" then
-    return { name = name, driver = "postgres", conninfo = conninfo_of(name, c) }
+    local t = { name = name, driver = "postgres", conninfo = conninfo_of(name, c) }
+    t.connect_timeout = c.connect_timeout ~= nil and connect_timeout(name, c.connect_timeout)
+      or c.url and M.parse_url(c.url).connect_timeout or M.CONNECT_TIMEOUT
+    return t
   end
   errors.raise("config", ("lmigrate.lua: connection '%s' has driver %s (expected \"sqlite\" or \"postgres\")")
     :format(name, c.driver == nil and "missing" or ("'" .. tostring(c.driver) .. "'")))
@@ -198,6 +227,7 @@ function M.resolve(opts, getenv, file)
   local r = {
     migrations = migrations_path,
     table = migrations.table or M.DEFAULT_TABLE,
+    lock_timeout = opts.lock_timeout,   -- seconds, nil: wait as long as it takes
     seeds = seeds_path,
     connections = {},
   }

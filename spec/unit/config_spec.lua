@@ -35,11 +35,12 @@ describe("config.parse_url", function()
     { "sqlite:///abs/app.db", { driver = "sqlite", database = "/abs/app.db" } },
     { "sqlite::memory:", { driver = "sqlite", database = ":memory:" } },
     { "sqlite:with space.db", { driver = "sqlite", database = "with space.db" } },
-    { "postgres://u:p@localhost:5432/app", { driver = "postgres",
+    { "postgres://u:p@localhost:5432/app", { driver = "postgres", connect_timeout = 10,
       conninfo = "postgres://u:p@localhost:5432/app" } },
-    { "postgresql://u@db.example.com/app?sslmode=disable", { driver = "postgres",
+    { "postgresql://u@db.example.com/app?sslmode=disable", {
+      driver = "postgres", connect_timeout = 10,
       conninfo = "postgresql://u@db.example.com/app?sslmode=disable" } },
-    { "postgres:///app?host=/run/postgresql", { driver = "postgres",
+    { "postgres:///app?host=/run/postgresql", { driver = "postgres", connect_timeout = 10,
       conninfo = "postgres:///app?host=/run/postgresql" } },
   }
 
@@ -117,7 +118,8 @@ describe("config.resolve", function()
     end)
 
     it("lets --database win over DATABASE_URL", function()
-      assert.same({ { name = "default", driver = "postgres", conninfo = "postgres://u@h/cli" } },
+      assert.same({ { name = "default", driver = "postgres", connect_timeout = 10,
+                      conninfo = "postgres://u@h/cli" } },
         resolve(nil, { database = "postgres://u@h/cli" }, { DATABASE_URL = "sqlite:env.db" })
           .connections)
     end)
@@ -157,7 +159,8 @@ describe("config.resolve", function()
     end)
 
     it("lets --connection win over DATABASE_URL", function()
-      assert.same({ { name = "other", driver = "postgres", conninfo = "postgres://u@h/other" } },
+      assert.same({ { name = "other", driver = "postgres", connect_timeout = 10,
+                      conninfo = "postgres://u@h/other" } },
         resolve(TWO, { connection = "other" }, { DATABASE_URL = "sqlite:env.db" }).connections)
     end)
 
@@ -201,17 +204,23 @@ describe("config.resolve", function()
       { '{ driver = "sqlite", url = "sqlite:u.db" }',
         { name = "c", driver = "sqlite", database = "u.db" } },
       { '{ driver = "postgres", url = "postgres://u:p@h:5432/db" }',
-        { name = "c", driver = "postgres", conninfo = "postgres://u:p@h:5432/db" } },
+        { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "postgres://u:p@h:5432/db" } },
       { '{ driver = "postgresql", url = "postgresql://u@h/db" }',
-        { name = "c", driver = "postgres", conninfo = "postgresql://u@h/db" } },
+        { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "postgresql://u@h/db" } },
       { '{ driver = "postgres", host = "h", port = 5433, user = "u", password = "p", '
           .. 'database = "d", sslmode = "disable" }',
-        { name = "c", driver = "postgres",
+        { name = "c", driver = "postgres", connect_timeout = 10,
           conninfo = "host='h' port='5433' user='u' password='p' dbname='d' sslmode='disable'" } },
       -- libpq's quoting: a quote and a backslash are escaped with a backslash
       { [[{ driver = "postgres", host = "h", password = "it's \\ x" }]],
-        { name = "c", driver = "postgres", conninfo = [[host='h' password='it\'s \\ x']] } },
-      { '{ driver = "postgres" }', { name = "c", driver = "postgres", conninfo = "" } },
+        { name = "c", driver = "postgres", connect_timeout = 10,
+          conninfo = [[host='h' password='it\'s \\ x']] } },
+      { '{ driver = "postgres" }', { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "" } },
+      { '{ driver = "postgres", connect_timeout = "2m" }',
+        { name = "c", driver = "postgres", connect_timeout = 120, conninfo = "" } },
+      { '{ driver = "postgres", url = "postgres://h/d?connect_timeout=4" }',
+        { name = "c", driver = "postgres", connect_timeout = 4,
+          conninfo = "postgres://h/d?connect_timeout=4" } },
     }
 
     for _, case in ipairs(FORMS) do

@@ -86,8 +86,10 @@ static int sq_open (lua_State *L, lm_Conn *h, const char *path, int opts,
   SqConn *c = (SqConn *)h;
   int ms = sq_timeout(L, opts);
   (void)async;  /* opening a file does not wait on a network */
-  if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      NULL) != SQLITE_OK
+  /* file: names are URIs whatever SQLite was built with: lmigrate's lock
+     (run/locks.lua) reads them as SQLite's URI rules say */
+  if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                      | SQLITE_OPEN_URI, NULL) != SQLITE_OK
       || sqlite3_busy_timeout(c->db, ms) != SQLITE_OK
       || sqlite3_exec(c->db, "PRAGMA foreign_keys = ON;"
                       "SELECT count(*) FROM sqlite_master", NULL, NULL,

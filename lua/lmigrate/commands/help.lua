@@ -32,7 +32,7 @@ return function(ctx)
     w(("  %-12s %s"):format(c.name, c.summary))
   end
   w("")
-  w("Every command takes --connection NAME, --database URL, --path DIR, --quiet.")
+  w("Every command takes --connection NAME, --database URL, --path DIR, --quiet, --lock-timeout T.")
   w("Configuration: lmigrate.lua, or DATABASE_URL; default sqlite:databases/database.sqlite")
   w("Exit status: 0 done, 1 a migration failed, 2 bad usage or config, 3 cannot connect.")
   return 0

@@ -1,9 +1,10 @@
 -- The command table: what each command accepts and where it lives.
 -- Option kinds: "flag" (no value), "value" (--opt VALUE or --opt=VALUE),
--- "count" (a positive whole number).
+-- "count" (a positive whole number), "duration" (30s, 2m: seconds).
 local M = {}
 
-local COMMON = { connection = "value", database = "value", path = "value", quiet = "flag" }
+local COMMON = { connection = "value", database = "value", path = "value", quiet = "flag",
+                 lock_timeout = "duration" }
 
 local function options(extra)
   local t = {}
@@ -73,6 +74,8 @@ M.option_help = {
   database = "--database URL               sqlite:PATH or postgres://user:pass@host:port/db",
   path = "--path DIR                   the migrations folder (default databases/migrations)",
   quiet = "--quiet                      print nothing but errors",
+  lock_timeout = "--lock-timeout DURATION      give up waiting for another run's lock after"
+    .. " DURATION (30s, 2m; default: wait, saying who holds it)",
   force = "--force                      run in production without asking",
   step = "--step                       migrate: each migration its own batch; rollback: --step N,"
     .. " the last N migrations",

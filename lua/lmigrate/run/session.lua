@@ -7,6 +7,7 @@ local redact = require("lmigrate.redact")
 local DB = require("lmigrate.db")
 local Schema = require("lmigrate.schema")
 local Repository = require("lmigrate.run.repository")
+local locks = require("lmigrate.run.locks")
 local Migrator = require("lmigrate.run.migrator")
 local scheduler = require("lmigrate.run.scheduler")
 
@@ -24,17 +25,25 @@ end
 -- waits, so that several connections are established at once.
 local function connect(c)
   local target = c.driver == "sqlite" and c.database or c.conninfo
+  local timeout = c.connect_timeout
+  local options = { connect_timeout = timeout }
   local conn, msg
   if coroutine.isyieldable() then
-    conn, msg = core.connect_start(c.driver, target)
+    -- libpq's connect_timeout binds only its blocking connect: this
+    -- deadline binds the polled one (a server that accepts and never answers)
+    local deadline = timeout and timeout > 0 and core.clock() + timeout or nil
+    conn, msg = core.connect_start(c.driver, target, options)
     while conn do
       local state, fd = conn:poll()
       if state == "done" then break end
       if state == nil then conn, msg = nil, fd break end
-      scheduler.wait(state, fd)
+      if not scheduler.wait(state, fd, deadline) then
+        conn:close()
+        conn, msg = nil, ("no answer within %gs (connect_timeout)"):format(timeout)
+      end
     end
   else
-    conn, msg = core.connect(c.driver, target)
+    conn, msg = core.connect(c.driver, target, options)
   end
   if not conn then
     errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c),
@@ -43,16 +52,13 @@ local function connect(c)
   return conn
 end
 
--- the lock held for the whole run: a flock on the SQLite file, or a
--- PostgreSQL advisory lock (released when the connection closes)
-local function lock(c, db)
-  if c.driver == "sqlite" then
-    if c.database == ":memory:" or c.database:match("^file:") then return nil end
-    local lk, msg = core.lock(c.database)
-    if not lk then errors.raise("connect", "cannot lock " .. c.database .. ": " .. msg) end
-    return lk
-  end
-  db:query("SELECT pg_advisory_lock(hashtext(current_database() || ':lmigrate'))")
+-- the lock held for the whole run (run/locks.lua): a flock on the SQLite
+-- file, or a PostgreSQL advisory lock (released when the connection
+-- closes); waited for with a word after a second, up to --lock-timeout
+local function lock(c, db, cfg, out)
+  local opts = { timeout = cfg.lock_timeout, out = out }
+  if c.driver == "sqlite" then return locks.file(c.database, opts) end
+  locks.advisory(db, describe(c), opts)
   return nil
 end
 
@@ -63,7 +69,7 @@ function M.open(c, cfg, out, opts)
   local db = DB.new(conn, grammar)
   local schema = Schema.new(db, grammar)
   local ok, lk = true, nil
-  if opts and opts.lock then ok, lk = pcall(lock, c, db) end
+  if opts and opts.lock then ok, lk = pcall(lock, c, db, cfg, out) end
   if not ok then
     conn:close()
     error(lk, 0)
