@@ -128,7 +128,7 @@ function Project:has_table(t) return self:with_db(function(db) return db:has_tab
 -- Returns shell.run's result; the env is the dialect's unless opts.env.
 local function run_opts(self, opts)
   return { cwd = opts.cwd or self.dir, env = opts.env or self.dialect:env(self),
-           stdin = opts.stdin, timeout = opts.timeout }
+           stdin = opts.stdin, timeout = opts.timeout, wrap = opts.wrap }
 end
 
 function Project:run(args, ...)

@@ -170,7 +170,8 @@ end
 -- the shell command line of a run: the child gets no DATABASE_URL,
 -- LMIGRATE_DEV or LD_PRELOAD of ours; the values of opts.env are set;
 -- opts.timeout = false runs it without `timeout 120` (so that its pid is
--- lmigrate's own: the kill harness of tests/crash)
+-- lmigrate's own: the kill harness of tests/crash); opts.wrap, a command
+-- line lmigrate runs under (valgrind, for tests/memory)
 local function command_line(args, opts)
   local cmd = { "cd", quote(opts.cwd or "."), "&&", "exec", "env",
                 "-u", "DATABASE_URL", "-u", "LMIGRATE_DEV", "-u", "LD_PRELOAD" }
@@ -190,6 +191,7 @@ local function command_line(args, opts)
   if opts.as_nobody and M.is_root() then   -- permissions bind only the unprivileged
     cmd[#cmd + 1] = "setpriv --reuid=65534 --regid=65534 --clear-groups"
   end
+  if opts.wrap then cmd[#cmd + 1] = opts.wrap end   -- a command line it runs under (valgrind)
   cmd[#cmd + 1] = quote(opts.bin or M.bin)
   for _, a in ipairs(args) do cmd[#cmd + 1] = quote(a) end
   return table.concat(cmd, " ")
