@@ -17,9 +17,14 @@ foreach(probe ${LMIGRATE_PROBES})
   add_test(NAME probe_${name}
     COMMAND ${PROJECT_SOURCE_DIR}/tests/run-probe ${LUA54} ${probe}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  # one probe at a time, and none beside the specs that time their runs:
+  # a race of 8 processes on 2 cores would make those flaky
   set_tests_properties(probe_${name} PROPERTIES ENVIRONMENT "${LMIGRATE_TEST_ENV}"
-                                                TIMEOUT 900 SKIP_RETURN_CODE 77)
+                                                TIMEOUT 900 SKIP_RETURN_CODE 77
+                                                RESOURCE_LOCK lmigrate_timing)
 endforeach()
+set_tests_properties(spec/integration/07-lock_spec.lua spec/integration/08-connections_spec.lua
+                     PROPERTIES RESOURCE_LOCK lmigrate_timing)
 
 # The libFuzzer target: the core's sources built again by clang with
 # -fsanitize=fuzzer,address,undefined (its own sanitizer build, so only
@@ -60,4 +65,4 @@ add_test(NAME fuzz_core
   COMMAND ${PROJECT_SOURCE_DIR}/tests/fuzz/run-fuzz ${CMAKE_BINARY_DIR}/fuzz_core
           ${LMIGRATE_FUZZ_RUNS} ${CMAKE_BINARY_DIR}
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-set_tests_properties(fuzz_core PROPERTIES TIMEOUT 900)
+set_tests_properties(fuzz_core PROPERTIES TIMEOUT 900 RESOURCE_LOCK lmigrate_timing)

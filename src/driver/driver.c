@@ -186,7 +186,7 @@ static int conn_last_insert_id (lua_State *L) {
 */
 static int conn_in_transaction (lua_State *L) {
   lm_Conn *c = checkidle(L);
-  int st = c->drv->in_transaction(c);
+  int st = (c->drv->in_transaction != NULL) ? c->drv->in_transaction(c) : -1;
   if (st < 0) luaL_pushfail(L);
   else lua_pushboolean(L, st);
   return 1;
