@@ -34,13 +34,7 @@ local function own_pid()
   return pid
 end
 
-local function refused(r, status, words)
-  helpers.assert_status(status, r)
-  for _, w in ipairs(words) do
-    assert(r.output:find(w, 1, true), ("%q not in\n%s"):format(w, helpers.describe_run(r)))
-  end
-  assert.is_nil(r.stderr:find("stack traceback", 1, true), helpers.describe_run(r))
-end
+local refused = helpers.assert_refused
 
 describe("SQLite URL forms and the lock [#sqlite]", function()
   local project, file

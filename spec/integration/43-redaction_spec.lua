@@ -8,16 +8,7 @@ local servers = require("spec.support.servers")
 local ONE = "2026_01_01_000001_create_one"
 local SECRET = "Zq7-secret-Pw"
 
--- no PG* variable of the spec run may stand in for what the URL says
-local POISON = { PGHOST = "/nonexistent", PGPORT = "1", PGUSER = "lmigrate_nobody",
-                 PGPASSWORD = "lmigrate-wrong", PGDATABASE = "lmigrate_nowhere" }
-
-local function env(extra)
-  local e = {}
-  for k, v in pairs(POISON) do e[k] = v end
-  for k, v in pairs(extra or {}) do e[k] = v end
-  return e
-end
+local env = servers.without_pg_env
 
 -- the run's status is 'status', its output names 'says', and no piece of
 -- 'secret' longer than 2 bytes shows in stdout or stderr

@@ -159,6 +159,18 @@ function Project:ok(...)
   return shell.assert_status(0, self:run(...))
 end
 
+-- refused(status, words, args...): runs, then shell.assert_refused
+function Project:refused(status, words, ...)
+  return shell.assert_refused(self:run(...), status, words)
+end
+
+-- the names of the applied migrations, oldest first
+function Project:applied()
+  local t = {}
+  for _, h in ipairs(self:history()) do t[#t + 1] = h.migration end
+  return t
+end
+
 -- }======================================================
 
 return M

@@ -261,6 +261,19 @@ function M.describe_run(r)
                                                                   r.stdout, r.stderr)
 end
 
+-- assert_refused(r, status, words) -> r: the run exited 'status', its
+-- output (stderr, then stdout) holds each plain string of 'words', and
+-- no stack traceback (bad input is a message, never a traceback)
+function M.assert_refused(r, status, words)
+  M.assert_status(status, r)
+  local out = r.stderr .. r.stdout
+  for _, w in ipairs(words or {}) do
+    assert(out:find(w, 1, true), ("%q not in the output\n%s"):format(w, M.describe_run(r)))
+  end
+  assert(not r.stderr:find("stack traceback", 1, true), "a traceback\n" .. M.describe_run(r))
+  return r
+end
+
 -- asserts the exit status, with the output in the failure message
 function M.assert_status(expected, r)
   assert(r.status == expected, ("expected exit status %d\n%s"):format(expected,
