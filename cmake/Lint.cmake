@@ -1,7 +1,7 @@
 # The static checks, each one ctest test, so that the test command runs
 # them: cppcheck and clang-tidy over src/ (clang-tidy reads the
 # compile_commands.json of this build and src/.clang-tidy), luacheck over
-# lua/ and spec/ (.luacheckrc). Every suppression says why where it is:
+# lua/, spec/ and the probes of tests/ (.luacheckrc). Every suppression says why where it is:
 # src/.clang-tidy, an inline NOLINT(check) or cppcheck-suppress comment.
 # A tool that is missing fails its test, with what to install.
 #
@@ -44,7 +44,7 @@ else()
 endif()
 
 if(LUACHECK)
-  add_test(NAME lint_luacheck COMMAND ${LUACHECK} --no-color lua spec
+  add_test(NAME lint_luacheck COMMAND ${LUACHECK} --no-color lua spec tests
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 else()
   lmigrate_missing_tool(lint_luacheck luacheck lua-check)

@@ -5,12 +5,14 @@
 # throwaway MariaDB, see scripts/with-mariadb.sh; lua-check, cppcheck and
 # clang-tidy: the static checks of cmake/Lint.cmake; PostGIS: the spatial
 # column types of spec/grammar/columns_postgres_spec.lua; luarocks,
-# man-db, bash-completion and zsh: the packaging specs, spec/package/);
-# does nothing when all of them are present. Not podman, buildah or
-# debootstrap: the container test (scripts/container-test.sh) adds minutes
-# and is skipped, saying so, where they are missing.
+# man-db, bash-completion and zsh: the packaging specs, spec/package/;
+# valgrind, clang and libclang-rt-14-dev: the memory check and the
+# libFuzzer target of cmake/Probes.cmake); does nothing when all of them
+# are present. Not podman, buildah or debootstrap: the container test
+# (scripts/container-test.sh) adds minutes and is skipped, saying so,
+# where they are missing.
 set -euo pipefail
-PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 libmariadb-dev mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh"
+PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 libmariadb-dev mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh valgrind clang libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -4,8 +4,9 @@
 # errors, LMIGRATE_WERROR), starts a
 # throwaway PostgreSQL cluster unless DATABASE_URL or PGHOST names a
 # server, and a throwaway MariaDB (scripts/with-mariadb.sh) unless
-# LMIGRATE_MYSQL_SOCKET names one, and runs every C test and busted spec
-# of both builds through ctest, and the static checks (cppcheck,
+# LMIGRATE_MYSQL_SOCKET names one, and runs every C test, busted spec and
+# probe (tests/crash, tests/memory, tests/fuzz: their counts are printed
+# at the end) of both builds through ctest, and the static checks (cppcheck,
 # clang-tidy, luacheck: cmake/Lint.cmake) with the plain build's. A
 # server that does not start fails the run. Then the container image is
 # built and tried (scripts/container-test.sh), where podman, buildah and
@@ -21,9 +22,22 @@ cmake --build build -j"$jobs"
 cmake -S . -B build-asan -DLMIGRATE_SANITIZE=ON -DLMIGRATE_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
 
+# the probes of cmake/Probes.cmake leave one summary line each in
+# <build>/probes/: their counts are printed after the tests, pass or fail
 run_ctest() {
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" &&
-  ctest --test-dir build --output-on-failure -j"$jobs"
+  local status=0 b
+  rm -rf build-asan/probes build/probes
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" || status=1
+  if [ "$status" = 0 ]; then
+    ctest --test-dir build --output-on-failure -j"$jobs" || status=1
+  fi
+  for b in build-asan build; do
+    if [ -d "$b/probes" ]; then
+      echo "== the probes of $b (short form; README: the long form)"
+      cat "$b"/probes/*.txt
+    fi
+  done
+  return "$status"
 }
 export -f run_ctest
 export jobs

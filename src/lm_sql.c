@@ -301,8 +301,124 @@ static int sql_tokenize (lua_State *L) {
 /* }====================================================== */
 
 
+/*
+** {======================================================
+** core.statement_heads
+** =======================================================
+*/
+
+/* the rules of the dialect named at 'arg' (default "sqlite") */
+static const lm_SqlRules *checkrules (lua_State *L, int arg) {
+  static const char *const names[] = {"sqlite", "postgres", "mysql", NULL};
+  static const lm_SqlRules *const rules[] = {
+    &lm_sql_sqlite, &lm_sql_postgres, &lm_sql_mysql
+  };
+  return rules[luaL_checkoption(L, arg, "sqlite", names)];
+}
+
+/* is the word 's'..'e' the keyword 'kw' (upper case), in any case? */
+static int iskeyword (const char *s, const char *e, const char *kw) {
+  for (; s < e && *kw != '\0'; s++, kw++)
+    if ((*s & ~0x20) != *kw) return 0;
+  return s == e && *kw == '\0';
+}
+
+/*
+** One statement being read: its head (first two bare words, upper
+** case) and how deep it is inside BEGIN/CASE ... END blocks, whose ';'
+** do not end it (a trigger's body, BEGIN ATOMIC, a MySQL procedure)
+*/
+typedef struct Head {
+  luaL_Buffer b;
+  int words;     /* words in the head so far */
+  int closed;    /* a token that is no bare word ended the head */
+  int started;   /* the statement has a token */
+  int depth;     /* open BEGIN/CASE blocks */
+  int endword;   /* the last word was END: a block closes unless IF, ... */
+  int begin;     /* the first word is BEGIN */
+} Head;
+
+/* a bare word of the statement's body: BEGIN and CASE open a block, END
+   closes one, except END IF, END LOOP, END WHILE, END REPEAT (MySQL) */
+static void bodyword (Head *h, const char *s, const char *e) {
+  if (h->endword) {
+    h->endword = 0;
+    if (iskeyword(s, e, "IF") || iskeyword(s, e, "LOOP")
+        || iskeyword(s, e, "WHILE") || iskeyword(s, e, "REPEAT"))
+      return;
+    if (h->depth > 0) h->depth--;
+  }
+  if (iskeyword(s, e, "BEGIN") || iskeyword(s, e, "CASE")) h->depth++;
+  else if (iskeyword(s, e, "END")) h->endword = 1;
+}
+
+static void headword (Head *h, const char *s, const char *e) {
+  const char *w;
+  if (h->words++ > 0) luaL_addchar(&h->b, ' ');
+  for (w = s; w < e; w++)
+    luaL_addchar(&h->b, (*w >= 'a' && *w <= 'z') ? (char)(*w - 0x20) : *w);
+  /* MariaDB's BEGIN NOT ATOMIC ... END is a block, not a transaction */
+  if (h->words == 1) h->begin = iskeyword(s, e, "BEGIN");
+  else if (h->begin && iskeyword(s, e, "NOT")) h->depth++;
+}
+
+/* the token 's'..'e' of kind 'kind' joins the statement; 1 when it ends it */
+static int headtoken (Head *h, const char *s, const char *e,
+                      lm_TokKind kind) {
+  if (kind == LM_TK_SPACE || kind == LM_TK_COMMENT) return 0;
+  if (kind != LM_TK_WORD && h->endword) {
+    h->endword = 0;
+    if (h->depth > 0) h->depth--;
+  }
+  if (kind == LM_TK_PUNCT && *s == ';' && h->depth == 0) return h->started;
+  h->started = 1;
+  if (kind == LM_TK_WORD && !h->closed && h->words < 2) headword(h, s, e);
+  else {
+    h->closed = 1;
+    if (kind == LM_TK_WORD) bodyword(h, s, e);
+  }
+  return 0;
+}
+
+/*
+** core.statement_heads(sql [, dialect]) -> { head, ... }: for each
+** statement of 'sql', in order, its first two bare words in upper case
+** ("START TRANSACTION", "COMMIT", "CREATE TABLE"; fewer when a quoted
+** name, a string or punctuation comes first), scanned by the dialect's
+** rules ("sqlite", "postgres", "mysql"), so that a ';' or a keyword in a
+** string, comment, dollar quote or trigger body is not mistaken for one
+*/
+static int sql_heads (lua_State *L) {
+  size_t len;
+  const char *sql = luaL_checklstring(L, 1, &len);
+  const lm_SqlRules *r = checkrules(L, 2);
+  const char *p, *e, *end = sql + len;
+  lua_Integer n = 0;
+  lm_TokKind kind;
+  Head h;
+  lua_settop(L, 2);
+  lua_newtable(L);
+  for (p = sql; p < end; ) {
+    memset(&h, 0, sizeof h);
+    luaL_buffinit(L, &h.b);
+    for (; p < end; p = e) {
+      e = lm_sqltoken(r, sql, p, end, &kind);
+      if (headtoken(&h, p, e, kind)) { p = e; break; }
+    }
+    luaL_pushresult(&h.b);
+    if (h.started) lua_rawseti(L, 3, ++n);
+    else lua_pop(L, 1);
+  }
+  return 1;
+}
+
+/* }====================================================== */
+
+
 int lm_open_sql (lua_State *L) {
   lua_pushcfunction(L, sql_tokenize);
   lua_setfield(L, -2, "tokenize");
+  lua_pushcfunction(L, sql_heads);
+  lua_setfield(L, -2, "statement_heads");
   return 0;
 }

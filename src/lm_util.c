@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -279,27 +280,72 @@ static int util_wait (lua_State *L) {
 */
 
 /*
-** core.lock(path) -> Lock | nil, msg, errno
-** Waits for an exclusive flock(2) on 'path'. flock locks do not interact
-** with the fcntl locks SQLite takes, and the descriptor stays open until
-** the lock is released, so closing it cannot drop SQLite's own locks
-** while the connection is open (release after closing the connection).
+** The pid of the process holding a flock(2) on the file open at 'fd', or
+** 0 when it cannot be told. flock locks record no owner the file API can
+** ask for (F_GETLK sees only fcntl locks), but Linux lists them all in
+** /proc/locks: "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF", with the
+** holder's pid and the file's device (major:minor, hex) and inode. A
+** waiter's line has "->" before FLOCK and is skipped.
+*/
+static long lockholder (int fd) {
+  struct stat st;
+  char line[256];
+  long pid = 0;
+  FILE *f;
+  if (fstat(fd, &st) != 0 || (f = fopen("/proc/locks", "r")) == NULL)
+    return 0;
+  while (pid == 0 && fgets(line, sizeof line, f) != NULL) {
+    long p;
+    unsigned maj, mnr;
+    unsigned long long ino;
+    if (sscanf(line, "%*d: FLOCK %*s %*s %ld %x:%x:%llu", &p, &maj, &mnr,
+               &ino) == 4
+        && maj == major(st.st_dev) && mnr == minor(st.st_dev)
+        && ino == (unsigned long long)st.st_ino)
+      pid = p;
+  }
+  fclose(f);
+  return pid;
+}
+
+/* a descriptor of 'path' to lock: read-write, else read-only (a file
+   mode=ro opens, on a read-only mount); flock needs no write access */
+static int lockfd (const char *path) {
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0 && (errno == EACCES || errno == EROFS))
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  return fd;
+}
+
+/*
+** core.lock(path) -> Lock | false, holder pid (nil when it cannot be
+** told) | nil, msg, errno
+** Tries once, without waiting, for an exclusive flock(2) on 'path': the
+** caller waits between tries (in the scheduler, saying who holds it).
+** flock locks do not interact with the fcntl locks SQLite takes, and the
+** descriptor stays open until the lock is released, so closing it cannot
+** drop SQLite's own locks while the connection is open (release after
+** closing the connection).
 */
 static int util_lock (lua_State *L) {
   const char *path = checkpath(L, 1);
   lm_Lock *lk = (lm_Lock *)lua_newuserdatauv(L, sizeof(lm_Lock), 0);
   lk->fd = -1;  /* a consistent handle before anything can fail */
   luaL_setmetatable(L, LM_LOCK);
-  lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (lk->fd < 0)
+  if ((lk->fd = lockfd(path)) < 0)
     return luaL_fileresult(L, 0, path);
-  while (flock(lk->fd, LOCK_EX) != 0) {
-    if (errno != EINTR) {
-      int err = errno;
-      close(lk->fd);
-      lk->fd = -1;
-      return fileerror(L, path, err);
+  while (flock(lk->fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    if (err == EINTR) continue;
+    if (err == EWOULDBLOCK) {
+      long pid = lockholder(lk->fd);
+      lua_pushboolean(L, 0);
+      if (pid > 0) lua_pushinteger(L, (lua_Integer)pid);
+      else lua_pushnil(L);
     }
+    close(lk->fd);
+    lk->fd = -1;
+    return (err == EWOULDBLOCK) ? 2 : fileerror(L, path, err);
   }
   return 1;
 }

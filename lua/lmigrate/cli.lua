@@ -67,6 +67,12 @@ local function bind_options(cmd, raw, args)
             :format(key, math.maxinteger, value))
         end
         value = n
+      elseif kind == "duration" then
+        local s = require("lmigrate.config").duration(value)
+        if not s then
+          usage(("option '--%s' needs a duration like 30s, 2m or 500ms, got '%s'"):format(key, value))
+        end
+        value = s
       end
       opts[norm] = value
     end

@@ -1,6 +1,7 @@
 -- Configuration: lmigrate.lua, DATABASE_URL and the command line decide
 -- which connections a command works on and where the migrations are.
 local errors = require("lmigrate.errors")
+local redact = require("lmigrate.redact")
 
 local M = {}
 
@@ -8,6 +9,31 @@ M.DEFAULT_DATABASE = "databases/database.sqlite"
 M.DEFAULT_MIGRATIONS = "databases/migrations"
 M.DEFAULT_SEEDS = "databases/seeds"
 M.DEFAULT_TABLE = "migrations"
+M.CONNECT_TIMEOUT = 10   -- seconds a server has to answer a new connection
+
+-- duration(v) -> seconds | nil: a number of seconds, or text of one with
+-- a unit: "30s", "2m", "500ms", "1h", "5" (seconds); never negative
+local UNITS = { [""] = 1, s = 1, ms = 0.001, m = 60, h = 3600 }
+function M.duration(v)
+  if math.type(v) then return v >= 0 and v < math.huge and v or nil end
+  if type(v) ~= "string" then return nil end
+  local n, unit = v:match("^%s*(%d+%.?%d*)%s*(%a*)%s*$")
+  if not n or not UNITS[unit] then return nil end
+  return tonumber(n) * UNITS[unit]
+end
+
+-- a connection's connect_timeout (a number or duration of lmigrate.lua,
+-- or a URL's ?connect_timeout= as libpq reads it), or the default; 0
+-- waits for ever, as in libpq
+local function connect_timeout(name, v)
+  if v == nil then return M.CONNECT_TIMEOUT end
+  local s = M.duration(v)
+  if not s then
+    errors.raise("config", ("connection '%s': connect_timeout must be a number of seconds or a duration"
+      .. " like \"5s\", got %s"):format(name, type(v) == "string" and ("'" .. v .. "'") or type(v)))
+  end
+  return s
+end
 
 local function usage(msg)
   errors.raise("usage", msg)
@@ -40,7 +66,7 @@ end
 
 local function mysql_bad(url, why, expected)
   usage(("malformed database URL '%s': %s (expected %s)")
-    :format(url, why, expected or "mysql://user:pass@host:port/db"))
+    :format(redact.text(url), why, expected or "mysql://user:pass@host:port/db"))
 end
 
 local SSL_MODES = { disabled = true, preferred = true, required = true, verify_ca = true,
@@ -106,10 +132,37 @@ local function parse_mysql(url)
   mysql_query(url, query, options)
   local why = mysql_check(options)
   if why then mysql_bad(url, why) end
-  return { driver = "mysql", database = unescape(db), options = options }
+  return { driver = "mysql", database = unescape(db), options = options,
+           connect_timeout = options.connect_timeout or M.CONNECT_TIMEOUT }
 end
 
 -- }======================================================
+
+-- a URL's user information that libpq would read differently from what
+-- it says (a password holding '/' or '@', a bad %-escape: libpq then
+-- takes part of the password for the host or port, or quotes it in its
+-- message) is refused here, naming the URL without it
+local function check_userinfo(url)
+  local after = url:match("^%a[%w+.-]*://(.*)$")
+  if not after then return end
+  local authority = after:match("^[^/?#]*")
+  local loose = after:match("^([^?]*)@")
+  local function bad(why)
+    usage(("malformed database URL '%s': %s"):format(redact.text(url), why))
+  end
+  if loose and not authority:find("@", 1, true) then
+    bad("the user or password holds '/' (write it as %2F)")
+  end
+  local userinfo = authority:match("^(.*)@")
+  if userinfo and userinfo:find("@", 1, true) then
+    bad("the user or password holds '@' (write it as %40)")
+  end
+  for esc in (userinfo or ""):gmatch("%%(..?)") do
+    if not esc:match("^%x%x$") or esc == "00" then
+      bad("the user or password holds a '%' that is no %XX escape (write '%' as %25)")
+    end
+  end
+end
 
 -- parse_url("sqlite:path" | "postgres://..." | "mysql://...") ->
 -- { driver, database | conninfo, options }
@@ -117,21 +170,25 @@ function M.parse_url(url)
   if type(url) ~= "string" or url == "" then
     usage("empty database URL (expected " .. FORMS .. ")")
   end
+  redact.remember(url)
   local path = url:match("^sqlite://(.*)$") or url:match("^sqlite:(.*)$")
   if path then
     if path == "" then
-      usage(("malformed database URL '%s': no path after 'sqlite:' (expected sqlite:PATH)"):format(url))
+      usage(("malformed database URL '%s': no path after 'sqlite:' (expected sqlite:PATH)")
+        :format(redact.text(url)))
     end
     return { driver = "sqlite", database = path }
   end
   if url:match("^postgres://") or url:match("^postgresql://") then
     if not url:match("^postgres[ql]*://[^%s]*$") then
-      usage(("malformed database URL '%s': spaces are not allowed"):format(url))
+      usage(("malformed database URL '%s': spaces are not allowed"):format(redact.text(url)))
     end
-    return { driver = "postgres", conninfo = url }
+    check_userinfo(url)
+    return { driver = "postgres", conninfo = url,
+             connect_timeout = connect_timeout("URL", url:match("[?&]connect_timeout=([^&]*)")) }
   end
   if url:match("^mysql://") or url:match("^mariadb://") then return parse_mysql(url) end
-  usage(("malformed database URL '%s' (expected %s)"):format(url, FORMS))
+  usage(("malformed database URL '%s' (expected %s)"):format(redact.text(url), FORMS))
 end
 
 local function conninfo_of(name, c)
@@ -144,6 +201,9 @@ local function conninfo_of(name, c)
     if v ~= nil then
       if type(v) ~= "string" and type(v) ~= "number" then
         errors.raise("config", ("lmigrate.lua: connection '%s': %s must be a string"):format(name, k))
+      end
+      if k == "password" then
+        redact.secret(v, table.concat({ tostring(c.user), tostring(c.host), tostring(c.database) }, " "))
       end
       v = tostring(v):gsub("\\", "\\\\"):gsub("'", "\\'")
       parts[#parts + 1] = keys[k] .. "='" .. v .. "'"
@@ -186,7 +246,8 @@ local function mysql_of(name, c)
   options.database = nil
   local why = mysql_check(options)
   if why then errors.raise("config", ("lmigrate.lua: connection '%s': %s"):format(name, why)) end
-  return { name = name, driver = "mysql", database = db, options = options }
+  return { name = name, driver = "mysql", database = db, options = options,
+           connect_timeout = options.connect_timeout or M.CONNECT_TIMEOUT }
 end
 
 -- a connection of lmigrate.lua -> { name, driver, database | conninfo, options }
@@ -206,7 +267,10 @@ local function from_config(name, c)
     end
     return { name = name, driver = "sqlite", database = c.database }
   elseif c.driver == "postgres" or c.driver == "postgresql" then
-    return { name = name, driver = "postgres", conninfo = conninfo_of(name, c) }
+    local t = { name = name, driver = "postgres", conninfo = conninfo_of(name, c) }
+    t.connect_timeout = c.connect_timeout ~= nil and connect_timeout(name, c.connect_timeout)
+      or c.url and M.parse_url(c.url).connect_timeout or M.CONNECT_TIMEOUT
+    return t
   elseif c.driver == "mysql" or c.driver == "mariadb" then
     return mysql_of(name, c)
   end
@@ -304,6 +368,7 @@ function M.resolve(opts, getenv, file)
   local r = {
     migrations = migrations_path,
     table = migrations.table or M.DEFAULT_TABLE,
+    lock_timeout = opts.lock_timeout,   -- seconds, nil: wait as long as it takes
     seeds = seeds_path,
     connections = {},
   }

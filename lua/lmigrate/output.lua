@@ -4,6 +4,7 @@
 -- production guard's question.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
+local redact = require("lmigrate.redact")
 
 local Out = {}
 Out.__index = Out
@@ -102,7 +103,7 @@ function Out:error(err)
   local lines = {}
   local p = self.prefix and ("[" .. safe(self.prefix) .. "] ") or ""
   local head = paint(self.ecolor, "red", "lmigrate: ")
-  local function text(v) return safe(errors.text(v), true) end
+  local function text(v) return safe(redact.text(errors.text(v)), true) end
   if type(err) == "table" and err.kind then
     if err.migration or err.seeder then
       lines[#lines + 1] = head .. p .. (err.migration and ("migration " .. safe(err.migration))

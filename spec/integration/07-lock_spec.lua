@@ -5,8 +5,6 @@
 -- wait for it, then find nothing pending.
 local helpers = require("spec.helpers")
 
-local quote = helpers.quote
-
 -- processes started at once (the MySQL issue asks for 6 there)
 local PROCESSES = { sqlite = 4, postgres = 4, mysql = 6 }
 
@@ -54,60 +52,17 @@ local function slow_migration(tbl, sleep)
   }
 end
 
--- the command line helpers.run would use, without the redirections
-local function command_line(project, args)
-  local cmd = { "exec", "env", "-u", "DATABASE_URL", "-u", "LMIGRATE_DEV", "-u", "LD_PRELOAD" }
-  if os.getenv("LMIGRATE_SPEC_PRELOAD") then cmd[#cmd + 1] = "ASAN_OPTIONS=detect_leaks=1" end
-  local env = project.dialect:env(project)
-  local keys = {}
-  for k in pairs(env) do keys[#keys + 1] = k end
-  table.sort(keys)
-  for _, k in ipairs(keys) do cmd[#cmd + 1] = quote(k .. "=" .. env[k]) end
-  cmd[#cmd + 1] = "timeout 120"
-  cmd[#cmd + 1] = quote(helpers.bin)
-  for _, a in ipairs(args) do cmd[#cmd + 1] = quote(a) end
-  return table.concat(cmd, " ")
-end
-
 -- starts n lmigrate processes at once in the project, waits for all of them;
 -- 'args' is one argument list for all, or { list, list, ... } (n = #args)
 -- -> { { status, stdout, stderr }, ... }
 local function run_at_once(project, n, args)
+  local runs = {}
   if type(args[1]) ~= "table" then
-    local same = {}
-    for i = 1, n do same[i] = args end
-    args = same
+    for i = 1, n do runs[i] = { args } end
+  else
+    for i, a in ipairs(args) do runs[i] = { a } end
   end
-  n = #args
-  local tmp = helpers.mktemp_dir()
-  local lines = {}
-  local script = { "cd " .. quote(project.dir) }
-  for i = 1, n do
-    local base = quote(tmp .. "/" .. i)
-    lines[i] = command_line(project, args[i])
-    script[#script + 1] = ("( %s ) </dev/null >%s.out 2>%s.err & pids=\"$pids $!\""):format(
-      lines[i], base, base)
-  end
-  -- each status on its own, in the order started
-  script[#script + 1] = "i=0; for p in $pids; do i=$((i + 1)); wait $p; echo $? >"
-    .. quote(tmp) .. "/$i.status; done"
-  assert(helpers.sh("sh -c " .. quote(table.concat(script, "\n"))) == 0)
-  local results = {}
-  for i = 1, n do
-    local base = tmp .. "/" .. i
-    local r = {
-      status = tonumber(helpers.read_file(base .. ".status")),
-      stdout = helpers.read_file(base .. ".out") or "",
-      stderr = helpers.read_file(base .. ".err") or "",
-      command = ("%s (process %d of %d)"):format(lines[i], i, n),
-    }
-    for _, mark in ipairs { "ERROR: AddressSanitizer", "%d+:%d+: runtime error:", "LeakSanitizer" } do
-      if r.stderr:find(mark) then error("sanitizer report from: " .. r.command .. "\n" .. r.stderr) end
-    end
-    results[i] = r
-  end
-  helpers.sh("rm -rf " .. quote(tmp))
-  return results
+  return project:run_at_once(runs)
 end
 
 -- how many stdout lines of all runs show 'name' as DONE

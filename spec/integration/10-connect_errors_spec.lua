@@ -10,15 +10,7 @@ local servers = require("spec.support.servers")
 local ONE = "2026_01_01_000001_create_one"
 
 -- no PG* variable can rescue a connection: only the URL or lmigrate.lua count
-local POISON = { PGHOST = "/nonexistent", PGPORT = "1", PGUSER = "lmigrate_nobody",
-                 PGPASSWORD = "lmigrate-wrong", PGDATABASE = "lmigrate_nowhere" }
-
-local function with_env(extra)
-  local env = {}
-  for k, v in pairs(POISON) do env[k] = v end
-  for k, v in pairs(extra or {}) do env[k] = v end
-  return env
-end
+local with_env = servers.without_pg_env
 
 -- exit 3, every plain string of 'says' on stderr, no traceback, nothing on stdout
 -- that claims a migration ran

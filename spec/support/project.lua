@@ -126,6 +126,11 @@ function Project:has_table(t) return self:with_db(function(db) return db:has_tab
 -- Runs lmigrate in the project: project:run("migrate", "--step") or
 -- project:run({ "migrate" }, { env = { DATABASE_URL = "..." }, cwd = dir }).
 -- Returns shell.run's result; the env is the dialect's unless opts.env.
+local function run_opts(self, opts)
+  return { cwd = opts.cwd or self.dir, env = opts.env or self.dialect:env(self),
+           stdin = opts.stdin, timeout = opts.timeout, wrap = opts.wrap }
+end
+
 function Project:run(args, ...)
   local opts = {}
   if type(args) ~= "table" then
@@ -133,16 +138,37 @@ function Project:run(args, ...)
   else
     opts = ... or {}
   end
-  return shell.run(args, {
-    cwd = opts.cwd or self.dir,
-    env = opts.env or self.dialect:env(self),
-    stdin = opts.stdin,
-  })
+  return shell.run(args, run_opts(self, opts))
+end
+
+-- spawn({ args }, opts?): the run started in the background (shell.spawn):
+-- its :wait() gives what run gives
+function Project:spawn(args, opts)
+  return shell.spawn(args, run_opts(self, opts or {}))
+end
+
+-- run_at_once({ { args, opts? }, ... }): runs started together in the project
+function Project:run_at_once(runs)
+  local list = {}
+  for i, r in ipairs(runs) do list[i] = { r[1], run_opts(self, r[2] or {}) } end
+  return shell.run_at_once(list)
 end
 
 -- runs and asserts exit 0
 function Project:ok(...)
   return shell.assert_status(0, self:run(...))
+end
+
+-- refused(status, words, args...): runs, then shell.assert_refused
+function Project:refused(status, words, ...)
+  return shell.assert_refused(self:run(...), status, words)
+end
+
+-- the names of the applied migrations, oldest first
+function Project:applied()
+  local t = {}
+  for _, h in ipairs(self:history()) do t[#t + 1] = h.migration end
+  return t
 end
 
 -- }======================================================

@@ -90,6 +90,18 @@ SERVERS.postgres = {
   end,
 }
 
+-- the environment of a run in which no PG* variable of the spec run can
+-- stand in for what a URL or lmigrate.lua says: each is set to something
+-- that cannot work; 'extra' is added
+local POISON = { PGHOST = "/nonexistent", PGPORT = "1", PGUSER = "lmigrate_nobody",
+                 PGPASSWORD = "lmigrate-wrong", PGDATABASE = "lmigrate_nowhere" }
+function M.without_pg_env(extra)
+  local env = {}
+  for k, v in pairs(POISON) do env[k] = v end
+  for k, v in pairs(extra or {}) do env[k] = v end
+  return env
+end
+
 -- }======================================================
 
 -- {======================================================

@@ -168,7 +168,10 @@ function M.is_root()
 end
 
 -- the shell command line of a run: the child gets no DATABASE_URL,
--- LMIGRATE_DEV or LD_PRELOAD of ours; the values of opts.env are set
+-- LMIGRATE_DEV or LD_PRELOAD of ours; the values of opts.env are set;
+-- opts.timeout = false runs it without `timeout 120` (so that its pid is
+-- lmigrate's own: the kill harness of tests/crash); opts.wrap, a command
+-- line lmigrate runs under (valgrind, for tests/memory)
 local function command_line(args, opts)
   local cmd = { "cd", quote(opts.cwd or "."), "&&", "exec", "env",
                 "-u", "DATABASE_URL", "-u", "LMIGRATE_DEV", "-u", "LD_PRELOAD" }
@@ -182,21 +185,32 @@ local function command_line(args, opts)
   if has_timeout == nil then
     has_timeout = os.execute("command -v timeout >/dev/null 2>&1") and true or false
   end
-  if has_timeout then
+  if has_timeout and opts.timeout ~= false then
     cmd[#cmd + 1] = "timeout 120"
   end
   if opts.as_nobody and M.is_root() then   -- permissions bind only the unprivileged
     cmd[#cmd + 1] = "setpriv --reuid=65534 --regid=65534 --clear-groups"
   end
+  if opts.wrap then cmd[#cmd + 1] = opts.wrap end   -- a command line it runs under (valgrind)
   cmd[#cmd + 1] = quote(opts.bin or M.bin)
   for _, a in ipairs(args) do cmd[#cmd + 1] = quote(a) end
   return table.concat(cmd, " ")
 end
 
--- run(args, { cwd =, env =, stdin = path, bin =, as_nobody = }) -> { status =, stdout =,
--- stderr =, output = stdout .. stderr, command = }; raises on a sanitizer
--- report or a timeout
-function M.run(args, opts)
+M.command_line = command_line
+
+-- raises at 'level' when a sanitizer reported something in run 'r'
+function M.check_sanitizers(r, level)
+  for _, mark in ipairs(SANITIZER_MARKS) do
+    if r.stderr:find(mark) then
+      error(("sanitizer report from: %s\n%s"):format(r.command, r.stderr), level + 1)
+    end
+  end
+end
+
+-- spawn(args, opts) -> a run going on while the caller does something
+-- else; run:wait() -> what run() returns, once it has finished
+function M.spawn(args, opts)
   opts = opts or {}
   local out = os.tmpname()
   local err = os.tmpname()
@@ -204,26 +218,60 @@ function M.run(args, opts)
   local shell = ("( %s ) <%s >%s 2>%s; echo $?"):format(line, opts.stdin and quote(opts.stdin)
                                                            or "/dev/null", quote(out), quote(err))
   local p = assert(io.popen(shell, "r"))
-  local status = tonumber(p:read("a"):match("(%d+)%s*$"))
-  p:close()
-  local r = { status = status, stdout = M.read_file(out) or "",
-              stderr = M.read_file(err) or "", command = line }
-  os.remove(out)
-  os.remove(err)
-  r.output = r.stdout .. r.stderr
-  for _, mark in ipairs(SANITIZER_MARKS) do
-    if r.stderr:find(mark) then
-      error(("sanitizer report from: %s\n%s"):format(line, r.stderr), 2)
-    end
+  local run = { command = line }
+  function run.wait(_, level)
+    level = level or 2
+    local status = tonumber(p:read("a"):match("(%d+)%s*$"))
+    p:close()
+    local r = { status = status, stdout = M.read_file(out) or "",
+                stderr = M.read_file(err) or "", command = line }
+    os.remove(out)
+    os.remove(err)
+    r.output = r.stdout .. r.stderr
+    M.check_sanitizers(r, level)
+    if status == 124 then error("lmigrate timed out: " .. line, level) end
+    return r
   end
-  if status == 124 then error("lmigrate timed out: " .. line, 2) end
-  return r
+  return run
+end
+
+-- run(args, { cwd =, env =, stdin = path, bin =, as_nobody =, timeout = }) -> { status =,
+-- stdout =, stderr =, output = stdout .. stderr, command = }; raises on a sanitizer
+-- report or a timeout
+function M.run(args, opts)
+  return M.spawn(args, opts):wait(3)
+end
+
+-- run_at_once({ { args, opts }, ... }) -> { result, ... }: the runs started
+-- together (a deploy's replicas), each result as run() gives it
+function M.run_at_once(runs)
+  local going = {}
+  for i, r in ipairs(runs) do going[i] = M.spawn(r[1], r[2]) end
+  local results = {}
+  for i, g in ipairs(going) do
+    results[i] = g:wait(3)
+    results[i].command = ("%s (process %d of %d)"):format(results[i].command, i, #runs)
+  end
+  return results
 end
 
 -- a readable description of a run, for assertion messages
 function M.describe_run(r)
   return ("$ %s\n[exit %s]\n--- stdout\n%s--- stderr\n%s"):format(r.command, tostring(r.status),
                                                                   r.stdout, r.stderr)
+end
+
+-- assert_refused(r, status, words) -> r: the run exited 'status', its
+-- output (stderr, then stdout) holds each plain string of 'words', and
+-- no stack traceback (bad input is a message, never a traceback)
+function M.assert_refused(r, status, words)
+  M.assert_status(status, r)
+  local out = r.stderr .. r.stdout
+  for _, w in ipairs(words or {}) do
+    assert(out:find(w, 1, true), ("%q not in the output\n%s"):format(w, M.describe_run(r)))
+  end
+  assert(not r.stderr:find("stack traceback", 1, true), "a traceback\n" .. M.describe_run(r))
+  return r
 end
 
 -- asserts the exit status, with the output in the failure message

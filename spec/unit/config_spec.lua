@@ -37,26 +37,27 @@ describe("config.parse_url", function()
     { "sqlite:///abs/app.db", { driver = "sqlite", database = "/abs/app.db" } },
     { "sqlite::memory:", { driver = "sqlite", database = ":memory:" } },
     { "sqlite:with space.db", { driver = "sqlite", database = "with space.db" } },
-    { "postgres://u:p@localhost:5432/app", { driver = "postgres",
+    { "postgres://u:p@localhost:5432/app", { driver = "postgres", connect_timeout = 10,
       conninfo = "postgres://u:p@localhost:5432/app" } },
-    { "postgresql://u@db.example.com/app?sslmode=disable", { driver = "postgres",
+    { "postgresql://u@db.example.com/app?sslmode=disable", {
+      driver = "postgres", connect_timeout = 10,
       conninfo = "postgresql://u@db.example.com/app?sslmode=disable" } },
-    { "postgres:///app?host=/run/postgresql", { driver = "postgres",
+    { "postgres:///app?host=/run/postgresql", { driver = "postgres", connect_timeout = 10,
       conninfo = "postgres:///app?host=/run/postgresql" } },
-    { "mysql://user:pass@host:3306/app", { driver = "mysql", database = "app",
+    { "mysql://user:pass@host:3306/app", { driver = "mysql", database = "app", connect_timeout = 10,
       options = { user = "user", password = "pass", host = "host", port = 3306 } } },
-    { "mariadb://root@localhost/app?socket=/run/mysqld/mysqld.sock", { driver = "mysql",
+    { "mariadb://root@localhost/app?socket=/run/mysqld/mysqld.sock", { driver = "mysql", connect_timeout = 10,
       database = "app", options = { user = "root", host = "localhost",
                                     socket = "/run/mysqld/mysqld.sock" } } },
     { "mysql:///app?socket=%2Frun%2Fmy.sock&ssl-mode=REQUIRED&connect_timeout=5",
-      { driver = "mysql", database = "app",
+      { driver = "mysql", database = "app", connect_timeout = 5,
         options = { socket = "/run/my.sock", ssl_mode = "REQUIRED", connect_timeout = 5 } } },
     { "mysql://u%40x:p%3Aw%2F@[::1]:3307/d%20b?sslmode=verify_identity&ssl-ca=/ca.pem",
-      { driver = "mysql", database = "d b", options = { user = "u@x", password = "p:w/",
+      { driver = "mysql", database = "d b", connect_timeout = 10, options = { user = "u@x", password = "p:w/",
         host = "::1", port = 3307, ssl_mode = "verify_identity", ssl_ca = "/ca.pem" } } },
-    { "mysql://h", { driver = "mysql", database = "", options = { host = "h" } } },
-    { "mysql://u:@h/", { driver = "mysql", database = "", options = { user = "u", password = "",
-                                                                      host = "h" } } },
+    { "mysql://h", { driver = "mysql", database = "", connect_timeout = 10, options = { host = "h" } } },
+    { "mysql://u:@h/", { driver = "mysql", database = "", connect_timeout = 10,
+                         options = { user = "u", password = "", host = "h" } } },
   }
 
   for _, case in ipairs(FORMS) do
@@ -149,7 +150,8 @@ describe("config.resolve", function()
     end)
 
     it("lets --database win over DATABASE_URL", function()
-      assert.same({ { name = "default", driver = "postgres", conninfo = "postgres://u@h/cli" } },
+      assert.same({ { name = "default", driver = "postgres", connect_timeout = 10,
+                      conninfo = "postgres://u@h/cli" } },
         resolve(nil, { database = "postgres://u@h/cli" }, { DATABASE_URL = "sqlite:env.db" })
           .connections)
     end)
@@ -189,7 +191,8 @@ describe("config.resolve", function()
     end)
 
     it("lets --connection win over DATABASE_URL", function()
-      assert.same({ { name = "other", driver = "postgres", conninfo = "postgres://u@h/other" } },
+      assert.same({ { name = "other", driver = "postgres", connect_timeout = 10,
+                      conninfo = "postgres://u@h/other" } },
         resolve(TWO, { connection = "other" }, { DATABASE_URL = "sqlite:env.db" }).connections)
     end)
 
@@ -233,30 +236,37 @@ describe("config.resolve", function()
       { '{ driver = "sqlite", url = "sqlite:u.db" }',
         { name = "c", driver = "sqlite", database = "u.db" } },
       { '{ driver = "postgres", url = "postgres://u:p@h:5432/db" }',
-        { name = "c", driver = "postgres", conninfo = "postgres://u:p@h:5432/db" } },
+        { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "postgres://u:p@h:5432/db" } },
       { '{ driver = "postgresql", url = "postgresql://u@h/db" }',
-        { name = "c", driver = "postgres", conninfo = "postgresql://u@h/db" } },
+        { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "postgresql://u@h/db" } },
       { '{ driver = "postgres", host = "h", port = 5433, user = "u", password = "p", '
           .. 'database = "d", sslmode = "disable" }',
-        { name = "c", driver = "postgres",
+        { name = "c", driver = "postgres", connect_timeout = 10,
           conninfo = "host='h' port='5433' user='u' password='p' dbname='d' sslmode='disable'" } },
       -- libpq's quoting: a quote and a backslash are escaped with a backslash
       { [[{ driver = "postgres", host = "h", password = "it's \\ x" }]],
-        { name = "c", driver = "postgres", conninfo = [[host='h' password='it\'s \\ x']] } },
-      { '{ driver = "postgres" }', { name = "c", driver = "postgres", conninfo = "" } },
+        { name = "c", driver = "postgres", connect_timeout = 10,
+          conninfo = [[host='h' password='it\'s \\ x']] } },
+      { '{ driver = "postgres" }', { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "" } },
+      { '{ driver = "postgres", connect_timeout = "2m" }',
+        { name = "c", driver = "postgres", connect_timeout = 120, conninfo = "" } },
+      { '{ driver = "postgres", url = "postgres://h/d?connect_timeout=4" }',
+        { name = "c", driver = "postgres", connect_timeout = 4,
+          conninfo = "postgres://h/d?connect_timeout=4" } },
       { '{ driver = "mysql", url = "mysql://u:p@h:3306/app" }',
         { name = "c", driver = "mysql", database = "app",
-          options = { user = "u", password = "p", host = "h", port = 3306 } } },
+          options = { user = "u", password = "p", host = "h", port = 3306 }, connect_timeout = 10 } },
       { '{ driver = "mysql", host = "h", port = "3307", user = "u", password = "p", '
           .. 'database = "d", sslmode = "required" }',
         { name = "c", driver = "mysql", database = "d", options = { host = "h", port = 3307,
-          user = "u", password = "p", ssl_mode = "required" } } },
+          user = "u", password = "p", ssl_mode = "required" }, connect_timeout = 10 } },
       { '{ driver = "mariadb", socket = "/run/mysqld/mysqld.sock", user = "root", '
           .. 'database = "app", ssl_mode = "DISABLED", connect_timeout = 3 }',
         { name = "c", driver = "mysql", database = "app", options = {
           socket = "/run/mysqld/mysqld.sock", user = "root", ssl_mode = "DISABLED",
-          connect_timeout = 3 } } },
-      { '{ driver = "mysql" }', { name = "c", driver = "mysql", database = "", options = {} } },
+          connect_timeout = 3 }, connect_timeout = 3 } },
+      { '{ driver = "mysql" }', { name = "c", driver = "mysql", database = "", options = {},
+        connect_timeout = 10 } },
     }
 
     for _, case in ipairs(FORMS) do

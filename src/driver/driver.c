@@ -183,6 +183,17 @@ static int conn_last_insert_id (lua_State *L) {
 }
 
 /*
+** conn:in_transaction() -> true | false | nil (the driver cannot tell)
+*/
+static int conn_in_transaction (lua_State *L) {
+  lm_Conn *c = checkidle(L);
+  int st = (c->drv->in_transaction != NULL) ? c->drv->in_transaction(c) : -1;
+  if (st < 0) luaL_pushfail(L);
+  else lua_pushboolean(L, st);
+  return 1;
+}
+
+/*
 ** conn:driver() -> "sqlite" | "postgres" | "mysql"
 */
 static int conn_driver (lua_State *L) {
@@ -393,6 +404,7 @@ static const luaL_Reg conn_meth[] = {
   {"last_insert_id", conn_last_insert_id},
   {"driver", conn_driver},
   {"supports", conn_supports},
+  {"in_transaction", conn_in_transaction},
   {"copy_begin", conn_copy_begin},
   {"copy_put", conn_copy_put},
   {"copy_flush", conn_copy_flush},

@@ -55,6 +55,14 @@ struct lm_Driver {
   int (*result) (lua_State *L, lm_Conn *c);  /* -> rows, columns, affected */
   int (*last_insert_id) (lua_State *L, lm_Conn *c);
   void (*describe) (lua_State *L, lm_Conn *c);       /* pushes a string */
+  /*
+  ** 1 while a transaction is open on the connection (one that failed and
+  ** awaits its ROLLBACK too), 0 in autocommit mode, -1 when the driver
+  ** cannot tell (a broken connection). 'c' is open and idle. lmigrate
+  ** checks it after each up/down, so that a migration that ended its
+  ** transaction itself is not recorded as applied.
+  */
+  int (*in_transaction) (lm_Conn *c);
   /* idempotent, and safe on a half-opened (zeroed) struct */
   void (*close) (lm_Conn *c);
   /* statement at stack top, 'c' its connection: 0 or pushes a failure */

@@ -268,23 +268,45 @@ static int pg_loadfail (lua_State *L, const char *err) {
 }
 
 /*
+** options.connect_timeout (seconds) as libpq's connect_timeout, whole
+** seconds rounded up, into 'buf'; NULL when absent (libpq's default:
+** wait for ever). It binds the blocking connect; a polled one is timed by
+** its caller.
+*/
+static const char *pg_timeout (lua_State *L, int opts, char *buf, size_t n) {
+  lua_Number s;
+  int isnum;
+  if (!lua_istable(L, opts)) return NULL;
+  lua_getfield(L, opts, "connect_timeout");
+  s = lua_tonumberx(L, -1, &isnum);
+  if (!lua_isnil(L, -1) && (!isnum || !(s >= 0)))
+    luaL_error(L, "option 'connect_timeout' must be a non-negative number");
+  lua_pop(L, 1);
+  if (!isnum) return NULL;
+  snprintf(buf, n, "%.0f", (s > 1e9) ? 1e9 : ceil(s));
+  return buf;
+}
+
+/*
 ** The conninfo goes in as an expanded dbname, so a URL, key=value pairs,
-** a bare database name and "" (the PG* environment) all work.
+** a bare database name and "" (the PG* environment) all work; what
+** comes before it in the arrays (the defaults) the conninfo overrides.
 */
 static int pg_open (lua_State *L, lm_Conn *h, const char *conninfo,
                     int opts, int async) {
   static const char *const keys[] = {
-    "fallback_application_name", "dbname", NULL
+    "fallback_application_name", "connect_timeout", "dbname", NULL
   };
-  const char *values[3];
+  const char *values[4];
   const char *err;
+  char timeout[32];
   PgConn *c = (PgConn *)h;
-  (void)opts;
+  values[1] = pg_timeout(L, opts, timeout, sizeof timeout);
   if ((err = lm_pq_load()) != NULL)
     return pg_loadfail(L, err);
   values[0] = "lmigrate";
-  values[1] = conninfo;
-  values[2] = NULL;
+  values[2] = conninfo;
+  values[3] = NULL;  /* a NULL value (no timeout) is a keyword libpq skips */
   c->pg = async ? lm_pq.PQconnectStartParams(keys, values, 1)
                 : lm_pq.PQconnectdbParams(keys, values, 1);
   if (c->pg == NULL || lm_pq.PQstatus(c->pg) == CONNECTION_BAD)
@@ -321,6 +343,17 @@ static void pg_describe (lua_State *L, lm_Conn *h) {
   const char *user = lm_pq.PQuser(c->pg), *db = lm_pq.PQdb(c->pg);
   lua_pushfstring(L, "postgres: %s@%s:%s/%s", user ? user : "",
                   host ? host : "", port ? port : "", db ? db : "");
+}
+
+/* the server's word: idle in a transaction, or in one that failed */
+static int pg_in_transaction (lm_Conn *h) {
+  PgConn *c = (PgConn *)h;
+  if (c->connecting) return 0;
+  switch (lm_pq.PQtransactionStatus(c->pg)) {
+    case PQTRANS_IDLE: return 0;
+    case PQTRANS_INTRANS: case PQTRANS_INERROR: case PQTRANS_ACTIVE: return 1;
+    default: return -1;  /* PQTRANS_UNKNOWN: the connection is bad */
+  }
 }
 
 /* }====================================================== */
@@ -677,6 +710,7 @@ const lm_Driver lm_driver_postgres = {
   .result = pg_result,
   .last_insert_id = pg_last_insert_id,
   .describe = pg_describe,
+  .in_transaction = pg_in_transaction,
   .close = pg_close,
   .prepare = pg_prepare,
   .stmt_exec = pg_stmt_exec,

@@ -21,7 +21,7 @@
 #define LM_PQ_FUNCS(X) \
   X(PQconnectdbParams) X(PQconnectStartParams) X(PQconnectPoll) \
   X(PQstatus) X(PQsetnonblocking) X(PQsetNoticeProcessor) X(PQfinish) \
-  X(PQerrorMessage) X(PQsocket) X(PQhost) X(PQport) X(PQuser) X(PQdb) \
+  X(PQerrorMessage) X(PQtransactionStatus) X(PQsocket) X(PQhost) X(PQport) X(PQuser) X(PQdb) \
   X(PQsendQuery) X(PQsendQueryParams) X(PQsendPrepare) \
   X(PQsendQueryPrepared) X(PQflush) X(PQconsumeInput) X(PQisBusy) \
   X(PQgetResult) X(PQgetCopyData) X(PQputCopyData) X(PQputCopyEnd) \

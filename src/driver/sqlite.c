@@ -86,8 +86,10 @@ static int sq_open (lua_State *L, lm_Conn *h, const char *path, int opts,
   SqConn *c = (SqConn *)h;
   int ms = sq_timeout(L, opts);
   (void)async;  /* opening a file does not wait on a network */
-  if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      NULL) != SQLITE_OK
+  /* file: names are URIs whatever SQLite was built with: lmigrate's lock
+     (run/locks.lua) reads them as SQLite's URI rules say */
+  if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                      | SQLITE_OPEN_URI, NULL) != SQLITE_OK
       || sqlite3_busy_timeout(c->db, ms) != SQLITE_OK
       || sqlite3_exec(c->db, "PRAGMA foreign_keys = ON;"
                       "SELECT count(*) FROM sqlite_master", NULL, NULL,
@@ -109,6 +111,11 @@ static void sq_describe (lua_State *L, lm_Conn *h) {
   SqConn *c = (SqConn *)h;
   const char *f = sqlite3_db_filename(c->db, "main");
   lua_pushfstring(L, "sqlite: %s", (f != NULL && *f) ? f : ":memory:");
+}
+
+/* outside autocommit mode: BEGIN ran, and no COMMIT or ROLLBACK since */
+static int sq_in_transaction (lm_Conn *h) {
+  return sqlite3_get_autocommit(((SqConn *)h)->db) == 0;
 }
 
 /* }====================================================== */
@@ -419,6 +426,7 @@ const lm_Driver lm_driver_sqlite = {
   .result = sq_result,
   .last_insert_id = sq_last_insert_id,
   .describe = sq_describe,
+  .in_transaction = sq_in_transaction,
   .close = sq_close,
   .prepare = sq_prepare,
   .stmt_exec = sq_stmt_exec,

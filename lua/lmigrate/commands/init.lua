@@ -3,15 +3,16 @@
 -- (lmigrate.manpage) and the bash and zsh completions
 -- (lmigrate.commands.completion) are all written from it.
 -- Option kinds: "flag" (no value), "value" (--opt VALUE or --opt=VALUE),
--- "count" (a positive whole number).
+-- "count" (a positive whole number), "duration" (30s, 2m: seconds).
 -- 'arg' names the positional argument of a command that takes one; such a
 -- command reads its own configuration (the others get ctx.config) and
 -- 'complete' (commands) or 'choices' say what the completions offer for it.
 local M = {}
 
 -- the options of every command that works on a database, in help's order
-M.common = { "connection", "database", "path", "quiet" }
-local COMMON = { connection = "value", database = "value", path = "value", quiet = "flag" }
+M.common = { "connection", "database", "path", "quiet", "lock_timeout" }
+local COMMON = { connection = "value", database = "value", path = "value", quiet = "flag",
+                 lock_timeout = "duration" }
 
 local function options(extra)
   local t = {}
@@ -90,6 +91,8 @@ M.option_help = {
     .. " mysql://user:pass@host:port/db",
   path = "--path DIR                   the migrations folder (default databases/migrations)",
   quiet = "--quiet                      print nothing but errors",
+  lock_timeout = "--lock-timeout DURATION      give up waiting for another run's lock after"
+    .. " DURATION (30s, 2m; default: wait, saying who holds it)",
   force = "--force                      run in production without asking",
   step = "--step                       migrate: each migration its own batch; rollback: --step N,"
     .. " the last N migrations",

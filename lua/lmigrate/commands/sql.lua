@@ -49,10 +49,11 @@ return function(ctx)
       errors.raise("migration", e.file .. ": the migration has no " .. method .. " function",
         { migration = e.name, file = e.file })
     end
+    local tx = instance.transaction ~= false
+    db.depth = tx and 1 or 0   -- a COMMIT of its own is refused, as when it runs
     invoke(e, instance, method, "migration")
     w("")
     w("-- " .. e.name)
-    local tx = instance.transaction ~= false
     -- SQLite ignores PRAGMA foreign_keys inside the transaction
     local keys_off, keys_on = keys.script_switch(db)
     if tx and keys_off then w(keys_off .. ";") end

@@ -4,6 +4,7 @@
 -- ("read"|"write", fd) to the scheduler until the result is ready.
 local errors = require("lmigrate.errors")
 local scheduler = require("lmigrate.run.scheduler")
+local txcontrol = require("lmigrate.db.txcontrol")
 
 local DB = {}
 DB.__index = DB
@@ -52,9 +53,9 @@ function DB:waits()
   return self.async and coroutine.isyieldable()
 end
 
--- db:execute(sql, ...) -> rows affected
-function DB:execute(sql, ...)
-  check_sql(sql, "execute")
+-- runs sql -> rows affected; lmigrate's own statements (its transactions)
+-- come here without the check of transaction control
+local function exec(self, sql, ...)
   if self.copying then self:finish_copy() end
   self.statements = self.statements + 1
   if self:waits() then
@@ -68,9 +69,17 @@ function DB:execute(sql, ...)
   return n
 end
 
+-- db:execute(sql, ...) -> rows affected
+function DB:execute(sql, ...)
+  check_sql(sql, "execute")
+  txcontrol.check(self, sql, "execute", 2)
+  return exec(self, sql, ...)
+end
+
 -- db:query(sql, ...) -> { row, ... }, each row keyed by column name
 function DB:query(sql, ...)
   check_sql(sql, "query")
+  txcontrol.check(self, sql, "query", 2)
   if self.copying then self:finish_copy() end
   self.statements = self.statements + 1
   local rows, msg, code, errno
@@ -86,6 +95,7 @@ end
 -- db:first(sql, ...) -> the first row, or nil
 function DB:first(sql, ...)
   check_sql(sql, "first")
+  txcontrol.check(self, sql, "first", 2)
   return self:query(sql, ...)[1]
 end
 
@@ -96,9 +106,9 @@ require("lmigrate.db.query").install(DB)
 
 function DB:begin()
   if self.depth == 0 then
-    self:execute(self.driver == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
+    exec(self, self.driver == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
   else
-    self:execute("SAVEPOINT lmigrate_" .. self.depth)
+    exec(self, "SAVEPOINT lmigrate_" .. self.depth)
   end
   self.depth = self.depth + 1
 end
@@ -106,9 +116,9 @@ end
 function DB:commit()
   self.depth = self.depth - 1
   if self.depth == 0 then
-    self:execute("COMMIT")
+    exec(self, "COMMIT")
   else
-    self:execute("RELEASE SAVEPOINT lmigrate_" .. self.depth)
+    exec(self, "RELEASE SAVEPOINT lmigrate_" .. self.depth)
   end
 end
 
@@ -119,8 +129,8 @@ function DB:rollback()
   self.depth = self.depth - 1
   local sql = self.depth == 0 and "ROLLBACK"
     or ("ROLLBACK TO SAVEPOINT lmigrate_" .. self.depth)
-  pcall(self.execute, self, sql)
-  if self.depth > 0 then pcall(self.execute, self, "RELEASE SAVEPOINT lmigrate_" .. self.depth) end
+  pcall(exec, self, sql)
+  if self.depth > 0 then pcall(exec, self, "RELEASE SAVEPOINT lmigrate_" .. self.depth) end
 end
 
 -- db:transaction(fn) -> what fn returns; nested calls use savepoints

@@ -3,6 +3,7 @@
 -- `lmigrate sql` (no connection at all: reading the database fails).
 local errors = require("lmigrate.errors")
 local DB = require("lmigrate.db")
+local txcontrol = require("lmigrate.db.txcontrol")
 
 local Pretend = {}
 Pretend.__index = Pretend
@@ -19,7 +20,7 @@ function M.new(grammar, reader)
     offline = reader == nil,
     pretend = true,    -- nothing runs: schema skips its checks before a drop
     recorded = {},
-    depth = 0,
+    depth = 0,   -- 1 while the migration printed runs in a transaction of lmigrate's
   }, Pretend)
 end
 
@@ -27,6 +28,7 @@ function Pretend:execute(sql, ...)
   if type(sql) ~= "string" then
     error("lmigrate: db:execute expects SQL text (string), got " .. type(sql), 2)
   end
+  txcontrol.check(self, sql, "execute", 2)
   -- the values written in as literals, by the driver's own placeholder rule
   local text, err = self.grammar:interpolate(sql, ...)
   if not text then errors.raise("database", err, { sql = sql }) end
@@ -43,6 +45,7 @@ function Pretend:refuse_read(what, sql)
 end
 
 function Pretend:query(sql, ...)
+  if type(sql) == "string" then txcontrol.check(self, sql, "query", 2) end
   self:refuse_read("db:query", sql)
   return self.reader:query(sql, ...)
 end

@@ -21,6 +21,7 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.schema.foreign_keys")
 local loader = require("lmigrate.run.loader")
+local txcontrol = require("lmigrate.db.txcontrol")
 local Schema = require("lmigrate.schema")
 local undo = require("lmigrate.run.undo")
 
@@ -123,8 +124,26 @@ local function shorten(text)
   return text
 end
 
-function Rec:query(sql, ...) return self.real:query(sql, ...) end
-function Rec:first(sql, ...) return self.real:first(sql, ...) end
+local OWNS = "lmigrate runs the migration's statements in transactions of its own, with their"
+  .. " journal rows"
+
+-- refuses transaction control (db/txcontrol.lua) unless the migration has
+-- transaction = false; a plan that meets it stops the run before anything
+function Rec:control(sql, method)
+  if self.nogroup or type(sql) ~= "string" or not txcontrol.find(sql, self.real.driver) then return end
+  self.refused = true
+  txcontrol.check(self.real, sql, method, 3, OWNS)
+end
+
+function Rec:query(sql, ...)
+  self:control(sql, "query")
+  return self.real:query(sql, ...)
+end
+
+function Rec:first(sql, ...)
+  self:control(sql, "first")
+  return self.real:first(sql, ...)
+end
 
 -- db:transaction(fn) on the migration's db: inside the data group, as a savepoint
 function Rec:begin()
@@ -231,6 +250,7 @@ function Rec:execute(sql, ...)
   if type(sql) ~= "string" then
     error("lmigrate: db:execute expects SQL text (string), got " .. type(sql), 2)
   end
+  self:control(sql, "execute")
   local kind = undo.kind(sql:sub(1, 1024))
   -- a plan runs the session statements too: the reads after them (the
   -- foreign key guards of schema:drop) see what the real run will see
@@ -238,10 +258,6 @@ function Rec:execute(sql, ...)
   if kind == "read" or kind == "session" then
     if self.mode == "plan" and kind == "read" then return 0 end
     return self.real:execute(sql, ...)
-  end
-  if kind == "tx" then
-    errors.raise("database", "a migration on " .. title(self.real) .. " cannot run transaction "
-      .. "statements itself: use self.db:transaction(fn)", { sql = sql })
   end
   local real, args = self.real, table.pack(...)
   return self:statement(kind, sql, shown(self.grammar, sql, ...), function()
@@ -295,13 +311,16 @@ local function instance(entry, rec)
   return setmetatable({ schema = Schema.new(rec, rec.grammar), db = rec }, { __index = entry.class })
 end
 
--- the statements 'up' would run -> { total, statements } | nil (it failed)
-function M.plan(m, entry)
+-- the statements 'up' (or 'method') would run -> { total, statements } |
+-- nil (it failed); raises when it meets transaction control (Rec:control)
+function M.plan(m, entry, method)
   if not entry.class then loader.load(entry) end
   local rec = recorder(m, entry, "plan")
-  local ok = pcall(invoke, entry, instance(entry, rec), "up", "migration")
+  rec.nogroup = entry.class.transaction == false
+  local ok, err = pcall(invoke, entry, instance(entry, rec), method or "up", "migration")
   -- the keys on again for the real run (its own switches turn them off)
   if rec.session_changed then pcall(m.db.execute, m.db, m.db.grammar:foreign_key_checks(true)) end
+  if rec.refused then error(err, 0) end
   if not ok then return nil end
   return { total = rec.n, statements = rec.planned }
 end
@@ -365,7 +384,9 @@ end
 function M.step(m, entry, method, record, before)
   local t0 = core.clock()
   local up = method == "up"
-  local plan = up and M.plan(m, entry) or nil
+  -- a down is planned only to refuse transaction control before it runs
+  local plan = M.plan(m, entry, method)
+  if not up then plan = nil end
   if not entry.class then loader.load(entry) end
   local rec = recorder(m, entry, up and "run" or "down", plan, up and entry.resume or nil)
   rec.nogroup = entry.class.transaction == false

@@ -11,6 +11,7 @@ local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
 local keys = require("lmigrate.schema.foreign_keys")
+local txcontrol = require("lmigrate.db.txcontrol")
 
 local Migrator = {}
 Migrator.__index = Migrator
@@ -54,6 +55,7 @@ function Migrator:step(entry, method, record, atomic, before)
   local t0 = core.clock()
   local ok, err = pcall(keys.run, db, own, function()
     invoke(entry, instantiate(entry, db, self.schema), method, "migration")
+    txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
   end, { before = before, after = record })
   if not ok then
     -- an --atomic batch runs again as a whole (Migrator:atomically)
@@ -71,6 +73,7 @@ function Migrator:pretend(list, method)
   local schema = Schema.new(db, self.db.grammar)
   for _, e in ipairs(list) do
     if not e.class then loader.load(e) end
+    db.depth = e.class.transaction ~= false and 1 or 0
     invoke(e, instantiate(e, db, schema), method, "migration")
     e.class = nil
     self.out:write("-- " .. e.name .. " (" .. method .. ")")
@@ -107,7 +110,9 @@ function Migrator:atomically(fn)
     self.out:info("Foreign keys are turned off in the batch: running it again with them off.")
   end })
   if not ok then
-    self.out:info("Rolled back the whole batch: nothing was applied.")
+    if not (errors.is(err) and err.escaped) then
+      self.out:info("Rolled back the whole batch: nothing was applied.")
+    end
     error(err, 0)
   end
 end

@@ -12,15 +12,32 @@ local resume, yield, status = coroutine.resume, coroutine.yield, coroutine.statu
 local isyieldable, create = coroutine.isyieldable, coroutine.create
 local pack, unpack = table.pack, table.unpack
 
--- the tag of a driver's yield: (WAIT, "read"|"write", fd)
+-- the tag of a driver's yield: (WAIT, "read"|"write"|"sleep", fd, deadline)
 M.WAIT = setmetatable({}, { __name = "lmigrate.wait", __tostring = function() return "lmigrate.wait" end })
 local WAIT = M.WAIT
 
--- wait(mode, fd): waits until fd is ready for mode; inside a scheduled
+-- waits in this thread: -> true when fd is ready, false when the
+-- deadline (of core.clock) passed first; "sleep" waits for no descriptor
+local function block(mode, fd, deadline)
+  local t = deadline and math.max(0, deadline - core.clock()) or nil
+  if mode == "sleep" then
+    core.wait({}, t)
+    return false
+  end
+  return #core.wait({ [fd] = mode }, t) > 0
+end
+
+-- wait(mode, fd, deadline?) -> true when fd is ready for mode, false when
+-- 'deadline' (a time of core.clock) came first; inside a scheduled
 -- coroutine by yielding to the scheduler, else in core.wait
-function M.wait(mode, fd)
-  if isyieldable() then return yield(WAIT, mode, fd) end
-  core.wait({ [fd] = mode })
+function M.wait(mode, fd, deadline)
+  if isyieldable() then return yield(WAIT, mode, fd, deadline) end
+  return block(mode, fd, deadline)
+end
+
+-- sleep(seconds): lets the other connections run meanwhile
+function M.sleep(seconds)
+  M.wait("sleep", nil, core.clock() + seconds)
 end
 
 -- what a yield that is no driver's wait means, as the error of its coroutine
@@ -41,12 +58,11 @@ function M.run(co, ...)
     if not res[1] then return false, res[2] end
     if status(co) == "dead" then return unpack(res, 1, res.n) end
     if res[2] ~= WAIT then return false, stray(res) end
-    local mode, fd = res[3], res[4]
+    local mode, fd, deadline = res[3], res[4], res[5]
     if isyieldable() then
-      res = pack(resume(co, yield(WAIT, mode, fd)))
+      res = pack(resume(co, yield(WAIT, mode, fd, deadline)))
     else
-      core.wait({ [fd] = mode })
-      res = pack(resume(co))
+      res = pack(resume(co, block(mode, fd, deadline)))
     end
   end
 end
@@ -60,7 +76,7 @@ end
 local function pass_resume(co, ...)
   local res = pack(resume(co, ...))
   while res[1] and res[2] == WAIT and status(co) == "suspended" do
-    res = pack(resume(co, M.wait(res[3], res[4])))
+    res = pack(resume(co, M.wait(res[3], res[4], res[5])))
   end
   return unpack(res, 1, res.n)
 end
@@ -97,7 +113,7 @@ end
 -- runs every function of 'jobs' in its own coroutine, all at once.
 -- -> { { ok = true, value } | { ok = false, err }, ... } in the order given
 function M.all(jobs)
-  local results, waiting, live = {}, {}, {}
+  local results, waiting, live = {}, {}, {}   -- waiting: index -> { mode, fd, deadline }
   for i, fn in ipairs(jobs) do
     live[i] = { co = create(fn) }
   end
@@ -115,18 +131,28 @@ function M.all(jobs)
       results[i] = { ok = false, err = stray(res) }
       remaining = remaining - 1
     else
-      waiting[res[4]] = { index = i, mode = res[3] }
+      waiting[i] = { mode = res[3], fd = res[4], deadline = res[5] }
     end
   end
   for i = 1, #jobs do step(i) end
   while remaining > 0 do
-    local want = {}
-    for fd, w in pairs(waiting) do want[fd] = w.mode end
-    local ready = core.wait(want)
-    for _, fd in ipairs(ready) do
-      local w = waiting[fd]
-      waiting[fd] = nil
-      step(w.index)
+    local want, timeout, now = {}, nil, core.clock()
+    for _, w in pairs(waiting) do
+      if w.fd then want[w.fd] = w.mode end
+      if w.deadline then timeout = math.min(timeout or math.huge, math.max(0, w.deadline - now)) end
+    end
+    local ready = {}
+    for _, fd in ipairs(core.wait(want, timeout)) do ready[fd] = true end
+    now = core.clock()
+    local due = {}
+    for i, w in pairs(waiting) do
+      if (w.fd and ready[w.fd]) or (w.deadline and now >= w.deadline) then due[#due + 1] = i end
+    end
+    table.sort(due)
+    for _, i in ipairs(due) do
+      local w = waiting[i]
+      waiting[i] = nil
+      step(i, w.fd ~= nil and ready[w.fd] == true)
     end
   end
   return results

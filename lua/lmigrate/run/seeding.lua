@@ -7,6 +7,7 @@ local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.schema.foreign_keys")
 local names = require("lmigrate.names")
 local Seeder = require("lmigrate.seeder")
+local txcontrol = require("lmigrate.db.txcontrol")
 
 local Seeds = {}
 Seeds.__index = Seeds
@@ -79,6 +80,7 @@ function Seeds:run(name)
   local ok, err = pcall(keys.run, self.db, true, function()
     local done, e = run_seeder(self.db, entry, instance)
     if not done then error(e, 0) end
+    txcontrol.still_open(self.db, "the seeder", { seeder = name, file = entry.file })
   end)
   if not ok then
     if keys.is_restart(err) then error(err, 0) end  -- the outermost seeder runs again

@@ -3,9 +3,11 @@
 -- run the work on all of them at once when there are several.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
+local redact = require("lmigrate.redact")
 local DB = require("lmigrate.db")
 local Schema = require("lmigrate.schema")
 local Repository = require("lmigrate.run.repository")
+local locks = require("lmigrate.run.locks")
 local Migrator = require("lmigrate.run.migrator")
 local scheduler = require("lmigrate.run.scheduler")
 
@@ -21,9 +23,7 @@ local function describe(c)
     return "mysql://" .. (o.user and (o.user .. "@") or "") .. where
   end
   local info = c.conninfo or ""
-  if info:match("^postgres") then
-    return (info:gsub("^(postgres[ql]*://[^:@/]*):[^@/]*@", "%1@"):gsub("%?.*$", ""))
-  end
+  if info:match("^postgres") then return (redact.text(info):gsub("%?.*$", "")) end
   return "postgres"
 end
 
@@ -31,55 +31,46 @@ end
 -- waits, so that several connections are established at once.
 local function connect(c)
   local target = c.driver == "postgres" and c.conninfo or c.database
+  local timeout = c.connect_timeout
+  local options = c.options or { connect_timeout = timeout }
   local conn, msg
   if coroutine.isyieldable() then
-    conn, msg = core.connect_start(c.driver, target, c.options)
+    -- libpq's connect_timeout binds only its blocking connect: this
+    -- deadline binds the polled one (a server that accepts and never answers)
+    local deadline = timeout and timeout > 0 and core.clock() + timeout or nil
+    conn, msg = core.connect_start(c.driver, target, options)
     while conn do
       local state, fd = conn:poll()
       if state == "done" then break end
       if state == nil then conn, msg = nil, fd break end
-      scheduler.wait(state, fd)
+      if not scheduler.wait(state, fd, deadline) then
+        conn:close()
+        conn, msg = nil, ("no answer within %gs (connect_timeout)"):format(timeout)
+      end
     end
   else
-    conn, msg = core.connect(c.driver, target, c.options)
+    conn, msg = core.connect(c.driver, target, options)
   end
   if not conn then
-    errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c), msg))
+    errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c),
+      redact.text(msg)))
   end
   return conn
 end
 
--- MySQL's named lock: lock names are server-wide and at most 64
--- characters, so the name is a hash of the database's (49 characters)
-local MYSQL_LOCK = "CONCAT('lmigrate:', SHA1(DATABASE()))"
--- how long GET_LOCK waits at once, in seconds; it is asked again after
-local MYSQL_LOCK_WAIT = 3600
-
--- GET_LOCK until it is ours -> the release function
-local function mysql_lock(db)
-  while true do
-    local row = db:first("SELECT GET_LOCK(" .. MYSQL_LOCK .. ", ?) AS got", MYSQL_LOCK_WAIT)
-    if row.got == 1 then break end
-    if row.got ~= 0 then
-      errors.raise("connect", "cannot take the migration lock (GET_LOCK gave NULL)")
-    end
-  end
-  return function() pcall(db.query, db, "DO RELEASE_LOCK(" .. MYSQL_LOCK .. ")") end
-end
-
--- the lock held for the whole run: a flock on the SQLite file, a
--- PostgreSQL advisory lock or a MySQL named lock (both released when the
--- connection closes; MySQL's before it too) -> a release function, or nil
-local function lock(c, db)
+-- the lock held for the whole run (run/locks.lua): a flock on the SQLite
+-- file, a PostgreSQL advisory lock (released when the connection closes)
+-- or a MySQL named lock (released before it too); waited for with a word
+-- after a second, up to --lock-timeout -> a release function, or nil
+local function lock(c, db, cfg, out)
+  local opts = { timeout = cfg.lock_timeout, out = out }
   if c.driver == "sqlite" then
-    if c.database == ":memory:" or c.database:match("^file:") then return nil end
-    local lk, msg = core.lock(c.database)
-    if not lk then errors.raise("connect", "cannot lock " .. c.database .. ": " .. msg) end
-    return function() lk:release() end
+    local lk = locks.file(c.database, opts)
+    return lk and function() lk:release() end
   elseif c.driver == "mysql" then
-    return mysql_lock(db)
+    return locks.named(db, describe(c), opts)
   end
-  db:query("SELECT pg_advisory_lock(hashtext(current_database() || ':lmigrate'))")
+  locks.advisory(db, describe(c), opts)
   return nil
 end
 
@@ -90,7 +81,7 @@ function M.open(c, cfg, out, opts)
   local db = DB.new(conn, grammar)
   local schema = Schema.new(db, grammar)
   local ok, lk = true, nil
-  if opts and opts.lock then ok, lk = pcall(lock, c, db) end
+  if opts and opts.lock then ok, lk = pcall(lock, c, db, cfg, out) end
   if not ok then
     conn:close()
     error(lk, 0)

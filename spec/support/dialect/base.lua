@@ -142,7 +142,9 @@ end
 -- the history as lines of a snapshot
 function Dialect:history_lines(db, out)
   for _, h in ipairs(self:history(db)) do
-    out[#out + 1] = ("history %d %s %d %s"):format(h.id, h.migration, h.batch, tostring(h.checksum))
+    -- %s: a damaged row's batch (text, NULL) shows too
+    out[#out + 1] = ("history %s %s %s %s"):format(tostring(h.id), h.migration, tostring(h.batch),
+                                                   tostring(h.checksum))
   end
   return out
 end
