@@ -640,6 +640,10 @@ static int bp_table_name (lua_State *L) {
   return 1;
 }
 
+const char *lm_modename (lm_BpMode mode) {
+  return modes[mode];
+}
+
 static int bp_mode (lua_State *L) {
   lua_pushstring(L, modes[lm_checkblueprint(L, 1)->mode]);
   return 1;
