@@ -41,7 +41,7 @@ static void setint (lua_State *L, const char *k, lua_Integer n) {
   lua_setfield(L, -2, k);
 }
 
-static void setbool (lua_State *L, const char *k, int b) {
+static void setbool (lua_State *L, const char *k, unsigned b) {
   lua_pushboolean(L, b != 0);
   lua_setfield(L, -2, k);
 }
@@ -248,7 +248,7 @@ static int bp_describe (lua_State *L) {
   lua_createtable(L, 0, 9);
   setstr(L, "table", bp->table);
   setstr(L, "mode", lm_modename(bp->mode));
-  setbool(L, "temporary", bp->temporary);
+  setbool(L, "temporary", bp->temporary != 0);
   setstr(L, "engine", bp->engine);
   setstr(L, "charset", bp->charset);
   setstr(L, "collation", bp->collation);
