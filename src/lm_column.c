@@ -427,6 +427,27 @@ static int bp_foreign_id_for (lua_State *L) {
   return pushcol(L);
 }
 
+/*
+** t:remove_column(name) -> the blueprint: Laravel's removeColumn, which
+** takes every column of that name out of the blueprint's pending
+** additions: no SQL, nothing is dropped (drop_column drops). What other
+** methods made of the column stays, as in Laravel (the index of morphs(),
+** the key of constrained()); a Column handle to it raises from then on.
+*/
+static int bp_remove_column (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  const char *name;
+  int i, n = 0;
+  lm_checkargs(L, 2, "remove_column");
+  name = lm_checkstr(L, 2, "column name");
+  for (i = 0; i < bp->ncols; i++) {
+    if (strcmp(bp->cols[i].name, name) != 0) bp->cols[n++] = bp->cols[i];
+  }
+  bp->ncols = n;
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* }====================================================== */
 
 
@@ -711,6 +732,7 @@ static const luaL_Reg coltype_meth[] = {
   {"remember_token", bp_remember_token},
   {"foreign_id", bp_foreign_id}, {"foreign_uuid", bp_foreign_uuid},
   {"foreign_ulid", bp_foreign_ulid}, {"foreign_id_for", bp_foreign_id_for},
+  {"remove_column", bp_remove_column},
   {NULL, NULL}
 };
 

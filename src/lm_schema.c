@@ -21,8 +21,12 @@ struct lm_Arena {
   union { void *p; double d; long long l; } data[];  /* C99 flexible member */
 };
 
-/* a Column or Foreign: its blueprint is the user value, 'idx' its entry */
-typedef struct Handle { int idx; } Handle;
+/*
+** A Column, Foreign or Index: its blueprint is the user value, 'seq' the
+** seq of its entry, which stays the same when remove_column() takes an
+** entry before it out of the array
+*/
+typedef struct Handle { int seq; } Handle;
 
 static const char *const modes[] = {"create", "create_if_not_exists", "alter", NULL};
 
@@ -107,26 +111,47 @@ lm_Blueprint *lm_checkopen (lua_State *L, lm_Blueprint *bp) {
 /*
 ** Pushes a handle of 'tname' to entry 'idx' of the blueprint at index 1,
 ** or, when index 1 is itself a handle, of its blueprint. A handle refers
-** to its entry by index, so the arrays may grow under it.
+** to its entry by the entry's seq, so the arrays may grow (and
+** remove_column shrink them) under it.
 */
 int lm_pushhandle (lua_State *L, const char *tname, int idx) {
   Handle *h = (Handle *)lua_newuserdatauv(L, sizeof(Handle), 1);
-  h->idx = idx;
+  const lm_Blueprint *bp;
   luaL_setmetatable(L, tname);
   if (luaL_testudata(L, 1, LM_BLUEPRINT) != NULL)
     lua_pushvalue(L, 1);
   else
     lua_getiuservalue(L, 1, 1);
+  bp = (const lm_Blueprint *)lua_touserdata(L, -1);
+  h->seq = strcmp(tname, LM_COLUMN) == 0 ? bp->cols[idx].seq : bp->cmds[idx].seq;
   lua_setiuservalue(L, -2, 1);
   return 1;
 }
 
+/* the index of the entry with 'seq' (entries are in seq order), or -1 */
+static int findseq (const lm_Blueprint *bp, int iscol, int seq) {
+  int lo = 0, hi = (iscol ? bp->ncols : bp->ncmds) - 1;
+  while (lo <= hi) {
+    int mid = lo + (hi - lo) / 2;
+    int s = iscol ? bp->cols[mid].seq : bp->cmds[mid].seq;
+    if (s == seq) return mid;
+    if (s < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 int lm_checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp) {
   Handle *h = (Handle *)luaL_checkudata(L, 1, tname);
+  int i;
   lua_getiuservalue(L, 1, 1);
   *bp = lm_checkopen(L, (lm_Blueprint *)lua_touserdata(L, -1));
   lua_pop(L, 1);   /* the handle at index 1 keeps it alive */
-  return h->idx;
+  i = findseq(*bp, strcmp(tname, LM_COLUMN) == 0, h->seq);
+  if (i < 0)
+    lm_error(L, "this column of the blueprint for '%s' was taken out of it by "
+             "remove_column()", (*bp)->table);
+  return i;
 }
 
 const char *lm_optname (lua_State *L, int arg) {
@@ -613,6 +638,10 @@ static int bp_rebuild_plan (lua_State *L) {
 static int bp_table_name (lua_State *L) {
   lua_pushstring(L, lm_checkblueprint(L, 1)->table);
   return 1;
+}
+
+const char *lm_modename (lm_BpMode mode) {
+  return modes[mode];
 }
 
 static int bp_mode (lua_State *L) {

@@ -42,6 +42,9 @@ void lm_addsingular (luaL_Buffer *b, const char *word, size_t n);
 /* the foreign key column of the model or table at 'arg' (User -> user_id) */
 const char *lm_modelkey (lua_State *L, lm_Blueprint *bp, int arg);
 
+/* lm_schema.c: "create", "create_if_not_exists", "alter" */
+const char *lm_modename (lm_BpMode mode);
+
 /* lm_schema.c: a new table-level command */
 lm_Command *lm_addcmd (lua_State *L, lm_Blueprint *bp, lm_CmdKind kind);
 /* lm_schema.c: a list of one name, copied into the blueprint */

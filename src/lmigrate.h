@@ -325,6 +325,9 @@ int lm_open_column (lua_State *L);
 /* lm_foreign.c: Foreign and col:constrained; after lm_open_column */
 int lm_open_foreign (lua_State *L);
 
+/* lm_describe.c: bp:describe(); after lm_open_schema */
+int lm_open_describe (lua_State *L);
+
 /* grammar/grammar.c */
 int lm_open_grammar (lua_State *L);
 /* grammar/query.c: the query builder's methods of Grammar; after lm_open_grammar */

@@ -637,11 +637,11 @@ for _, name in ipairs(DIALECTS) do
       assert.same({}, history())
     end)
 
-    it("fails with exit 1, naming the file, when a migration reads the database", function()
+    -- schema reads answer from the schema the script built (23-sql_model_spec)
+    it("fails with exit 1, naming the file, when a migration reads data", function()
       for i, body in ipairs {
-        '  if not self.schema:has_table("users") then return end',
         '  local rows = self.db:query("SELECT 1 AS x")',
-        '  self.schema:has_column("users", "email")',
+        '  if self.schema:has_table("users") then self.db:first("SELECT 1") end',
       } do
         local file = ("2026_05_01_00000%d_reads"):format(i)
         project:write(file, helpers.migration { up = body, down = "" })
@@ -650,8 +650,7 @@ for _, name in ipairs(DIALECTS) do
         assert.truthy(r.stderr:find(file .. ".lua", 1, true), helpers.describe_run(r))
         assert.truthy(r.stderr:find("lmigrate sql", 1, true), helpers.describe_run(r))
         assert.truthy(r.stderr:find("without a connection", 1, true), helpers.describe_run(r))
-        assert.truthy(r.stderr:find(({ "schema:has_table", "db:query", "schema:has_column" })[i],
-          1, true), helpers.describe_run(r))
+        assert.truthy(r.stderr:find("db:query", 1, true), helpers.describe_run(r))
         assert.equals("", r.stdout)
         project:remove(file)
       end

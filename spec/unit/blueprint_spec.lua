@@ -314,3 +314,67 @@ describe("odd inputs found by fuzzing", function()
     end
   end)
 end)
+
+-- t:remove_column(name), Laravel's removeColumn: the column leaves the
+-- blueprint's pending additions, and no SQL is written for it (BookStack's
+-- 2023_12_17_140913_add_description_html_to_entities calls it in its down)
+describe("remove_column", function()
+  it("takes every column of that name out, writing no SQL for it", function()
+    for _, d in ipairs({ "sqlite", "postgres", "mysql" }) do
+      local t = core.blueprint("books", "alter")
+      t:text("description_html")
+      t:string("slug")
+      t:text("description_html"):nullable()
+      assert.equals(t, t:remove_column("description_html"))
+      local sql = t:to_sql(core.grammar(d))
+      assert.equals(1, #sql)
+      assert.falsy(sql[1]:find("description_html", 1, true), sql[1])
+      assert.truthy(sql[1]:find("slug", 1, true), sql[1])
+    end
+  end)
+
+  it("leaves an alter with nothing in it, and a create with the rest", function()
+    local t = core.blueprint("books", "alter")
+    t:remove_column("description_html")   -- nothing of that name: nothing happens
+    assert.same({}, t:to_sql(g))
+    local c = bp()
+    c:string("a")
+    c:string("b")
+    c:remove_column("a")
+    assert.equals('CREATE TABLE "users" ("b" VARCHAR(255) NOT NULL)', c:to_sql(g)[1])
+  end)
+
+  it("keeps the handles of the other columns, and kills the removed one's", function()
+    local t = bp()
+    local a = t:string("a")
+    local gone = t:string("gone")
+    local b = t:string("b")
+    t:remove_column("gone")
+    a:nullable()
+    b:default("x"):unique()
+    raises("taken out of it by remove_column()", function() gone:nullable() end)
+    local sql = t:to_sql(g)
+    assert.equals('CREATE TABLE "users" ("a" VARCHAR(255) NULL, "b" VARCHAR(255) NOT NULL'
+      .. " DEFAULT 'x')", sql[1])
+    assert.equals('CREATE UNIQUE INDEX "users_b_unique" ON "users" ("b")', sql[2])
+  end)
+
+  it("keeps what other methods made of the column, as Laravel", function()
+    local t = core.blueprint("comments", "alter")
+    t:morphs("commentable")
+    t:remove_column("commentable_type")
+    t:remove_column("commentable_id")
+    local sql = t:to_sql(core.grammar("postgres"))
+    assert.same({ 'CREATE INDEX "comments_commentable_type_commentable_id_index" ON "comments" '
+      .. '("commentable_type", "commentable_id")' }, sql)
+  end)
+
+  it("checks its argument", function()
+    local t = bp()
+    raises("column name expected", function() t:remove_column(1) end)
+    raises("remove_column() takes at most 1 argument(s)", function() t:remove_column("a", "b") end)
+    t:string("a")
+    t:to_sql(g)
+    raises("already built", function() t:remove_column("a") end)
+  end)
+end)

@@ -2,7 +2,10 @@
 -- offline. Every up in order (--down: every down, newest first), each in
 -- a transaction with the statement that records it in the history table,
 -- after the statement creating that table: applied by hand, lmigrate
--- then sees those migrations as applied.
+-- then sees those migrations as applied. A migration's schema reads
+-- (has_table, get_columns, ...) answer from the schema the script has
+-- built so far (schema/model.lua); with --down, the one every up builds,
+-- run first without writing their SQL.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
@@ -16,6 +19,28 @@ local DIALECTS = { sqlite = true, postgres = true, mysql = true }
 
 local function statements(w, list)
   for _, sql in ipairs(list) do w(sql .. ";") end
+end
+
+local function instance(e, db, schema)
+  return setmetatable({ db = db, schema = schema }, { __index = e.class })
+end
+
+-- --down: the schema every up builds, for the downs' reads, their SQL
+-- not written; an up that fails offline ends the model there: a read
+-- after it fails, saying so, and a down that reads nothing still runs
+local function build_model(files, db, schema)
+  for _, e in ipairs(files) do
+    if type(e.class.up) == "function" then
+      local ok, err = pcall(invoke, e, instance(e, db, schema), "up", "migration")
+      db:take()
+      keys.script_switch(db)
+      if not ok then
+        schema.model:incomplete(("%s, whose up fails offline: %s"):format(e.name,
+          errors.is(err) and err.message or errors.text(err)))
+        return
+      end
+    end
+  end
 end
 
 return function(ctx)
@@ -35,23 +60,26 @@ return function(ctx)
   local history = g:quote(cfg.table)
   w(("-- lmigrate %s: %s script for %s, %d migration(s)"):format(core.version,
     down and "rollback" or "migration", dialect, #files))
-  if not down then
-    schema:create_if_not_exists(cfg.table, Repository.define)
+  schema:create_if_not_exists(cfg.table, Repository.define)
+  if down then
+    db:take()
+    build_model(files, db, schema)
+  else
     statements(w, db:take())
   end
   local first, last, dir = 1, #files, 1
   if down then first, last, dir = #files, 1, -1 end
   for i = first, last, dir do
     local e = files[i]
-    local instance = setmetatable({ db = db, schema = schema }, { __index = e.class })
     local method = down and "down" or "up"
     if type(e.class[method]) ~= "function" then
       errors.raise("migration", e.file .. ": the migration has no " .. method .. " function",
         { migration = e.name, file = e.file })
     end
-    local tx = instance.transaction ~= false
+    local m = instance(e, db, schema)
+    local tx = m.transaction ~= false
     db.depth = tx and 1 or 0   -- a COMMIT of its own is refused, as when it runs
-    invoke(e, instance, method, "migration")
+    invoke(e, m, method, "migration")
     w("")
     w("-- " .. e.name)
     -- SQLite ignores PRAGMA foreign_keys inside the transaction

@@ -1,9 +1,10 @@
 -- self.schema: the schema builder, Laravel 12's Schema facade in
 -- snake_case. Blueprints are C userdata; this file turns their SQL into
 -- statements on the migration's connection, and reads the schema back
--- (schema/inspect.lua and each dialect's introspect.lua). The foreign key
--- switches and the checks that keep a drop from deleting other tables'
--- rows are schema/foreign_keys.lua.
+-- (schema/inspect.lua and each dialect's introspect.lua); offline (`lmigrate
+-- sql`) the reads answer from the schema the script builds
+-- (schema/model.lua). The foreign key switches and the checks that keep a
+-- drop from deleting other tables' rows are schema/foreign_keys.lua.
 local core = require("lmigrate.core")
 local inspect = require("lmigrate.schema.inspect")
 local keys = require("lmigrate.schema.foreign_keys")
@@ -13,8 +14,11 @@ Schema.__index = Schema
 
 local M = {}
 
+-- new(db, grammar): on an offline db (`lmigrate sql`), with the model
+-- of the schema the script builds, self.model
 function M.new(db, grammar)
-  return setmetatable({ db = db, grammar = grammar }, Schema)
+  local model = db.offline and require("lmigrate.schema.model").new(grammar) or nil
+  return setmetatable({ db = db, grammar = grammar, model = model }, Schema)
 end
 
 local function check_name(name, method, what)
@@ -48,11 +52,13 @@ end
 
 local function run(self, bp)
   if bp:mode() == "alter" and self.grammar:supports("rebuild") then
-    return require("lmigrate.schema.dialect.sqlite.rebuild").run(self, bp)
+    require("lmigrate.schema.dialect.sqlite.rebuild").run(self, bp)
+  else
+    for _, sql in ipairs(bp:to_sql(self.grammar)) do
+      self.db:execute(sql)
+    end
   end
-  for _, sql in ipairs(bp:to_sql(self.grammar)) do
-    self.db:execute(sql)
-  end
+  if self.model then self.model:apply(bp:describe(self.grammar)) end
 end
 
 -- create(name, fn) runs fn(blueprint) then the CREATE; create(name)
@@ -89,6 +95,7 @@ function Schema:drop(name)
   local sql = self.grammar:drop(name, false)
   keys.guard_drop(self, name, "drop", sql)
   self.db:execute(sql)
+  if self.model then self.model:drop(name) end
 end
 
 function Schema:drop_if_exists(name)
@@ -96,6 +103,7 @@ function Schema:drop_if_exists(name)
   local sql = self.grammar:drop(name, true)
   keys.guard_drop(self, name, "drop_if_exists", sql)
   self.db:execute(sql)
+  if self.model then self.model:drop(name) end
 end
 
 -- drop_columns(table, column | { columns }): table(t, function(t) t:drop_column(...) end)
@@ -109,6 +117,7 @@ function Schema:rename(from, to)
   check_name(from, "rename")
   check_name(to, "rename", "a new table name")
   self.db:execute(self.grammar:rename(from, to))
+  if self.model then self.model:rename(from, to) end
 end
 
 function Schema:truncate(name)
@@ -125,16 +134,16 @@ end
 -- Reading the schema
 -- ======================================================
 
--- the dialect's introspect module; offline (`lmigrate sql`) reading fails,
--- naming the method that reads
+-- the dialect's introspect module; offline (`lmigrate sql`) the model's
+-- reads, which answer from the schema the script has built so far
 local function reader(self, method)
-  if self.db.refuse_read then self.db:refuse_read("schema:" .. method) end
+  if self.model then return self.model:reader(method) end
   return inspect.dialect(self.db)
 end
 
 function Schema:has_table(name)
   check_name(name, "has_table")
-  reader(self, "has_table")
+  if self.model then return reader(self, "has_table").has_table(self.db, name) end
   return self.db:first(self.grammar:has_table(), name) ~= nil
 end
 
@@ -261,19 +270,31 @@ end
 -- Dropping everything; the foreign key switches
 -- ======================================================
 
+-- the tables the model knows (offline), as list_objects' rows
+local function modelled(self)
+  local rows = {}
+  reader(self, "drop_all_tables")
+  for i, name in ipairs(self.model:names()) do rows[i] = { kind = "table", name = name } end
+  return rows
+end
+
 -- every table, view and sequence of the connection's schema, whatever
 -- the foreign keys between them: with the checks off where the dialect
--- has the switch (SQLite, MySQL), with CASCADE where it has that (PostgreSQL)
+-- has the switch (SQLite, MySQL), with CASCADE where it has that
+-- (PostgreSQL); offline, every table the script made (it knows of no
+-- view or sequence)
 function Schema:drop_all_tables()
   local g, db = self.grammar, self.db
   -- inside a migration the switch goes through the unit (SQLite's is
-  -- thrown before BEGIN): no drop fires a cascade or trips a key
-  if db.unit then keys.disable(self) end
+  -- thrown before BEGIN; in a script, written before it): no drop fires
+  -- a cascade or trips a key
+  if db.unit or db.pretend then keys.disable(self) end
   local off = g:foreign_key_checks(false)
   if off then db:execute(off) end
   local ok, err = pcall(function()
-    for _, row in ipairs(db:query(g:list_objects())) do
+    for _, row in ipairs(self.model and modelled(self) or db:query(g:list_objects())) do
       db:execute(g:drop_object(row.kind, row.name))
+      if self.model then self.model:drop(row.name) end
     end
   end)
   if off then db:execute(g:foreign_key_checks(true)) end

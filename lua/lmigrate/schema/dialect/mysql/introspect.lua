@@ -86,4 +86,34 @@ function M.foreign_keys(db, t)
     .. "AND kc.referenced_table_name IS NOT NULL ORDER BY kc.constraint_name, kc.ordinal_position", t))
 end
 
+-- {======================================================
+-- Offline: what MySQL says of what a script declared (schema/model.lua)
+-- ======================================================
+
+local INDEX_TYPES = { fulltext = "fulltext", spatial_index = "spatial" }
+
+M.offline = {
+  comments = true,
+  table_options = true,    -- engine, collation
+  shrink_indexes = true,   -- a dropped column leaves an index of several
+  -- InnoDB indexes a foreign key's columns (by the key's name) unless an
+  -- index begins with them; MariaDB says RESTRICT of a key given no action
+  key_index = true,
+  action = "restrict",
+  column_type = function(c)
+    local sql = c.sql_type:gsub("%s*/%*.-%*/", "")   -- the SRID comments
+    local base, args = sql:match("^([%a ]-)%s*(%b())$")
+    if not base then base, args = sql, "" end
+    base = base:lower()
+    if base ~= "enum" and base ~= "set" then args = args:gsub(",%s+", ",") end
+    local ty = base .. args
+    if c.unsigned and not base:find("unsigned", 1, true) then ty = ty .. " unsigned" end
+    return base:match("^%a+"), ty
+  end,
+  primary_name = function() return "primary" end,
+  index_type = function(kind) return INDEX_TYPES[kind] or "btree" end,
+}
+
+-- }======================================================
+
 return M

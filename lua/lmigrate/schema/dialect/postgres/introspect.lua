@@ -95,4 +95,49 @@ function M.foreign_keys(db, t)
     ORDER BY c.conname, k.ord]], t), M.RULES)
 end
 
+-- {======================================================
+-- Offline: what PostgreSQL says of what a script declared
+-- (schema/model.lua)
+-- ======================================================
+
+-- the grammar's types as pg_type's typname and format_type's text (%s:
+-- the type's arguments)
+local TYPES = {
+  SERIAL = { "int4", "integer" }, BIGSERIAL = { "int8", "bigint" },
+  SMALLSERIAL = { "int2", "smallint" }, INTEGER = { "int4", "integer" },
+  BIGINT = { "int8", "bigint" }, SMALLINT = { "int2", "smallint" },
+  VARCHAR = { "varchar", "character varying%s" }, CHAR = { "bpchar", "character%s" },
+  BOOLEAN = { "bool", "boolean" }, DECIMAL = { "numeric", "numeric%s" },
+  ["DOUBLE PRECISION"] = { "float8", "double precision" }, REAL = { "float4", "real" },
+  TIMESTAMP = { "timestamp", "timestamp%s without time zone" },
+  TIMESTAMPTZ = { "timestamptz", "timestamp%s with time zone" },
+  TIME = { "time", "time%s without time zone" }, TIMETZ = { "timetz", "time%s with time zone" },
+}
+
+local INDEX_TYPES = { primary = "btree", fulltext = "gin", spatial_index = "gist" }
+
+M.offline = {
+  comments = true,
+  action = "no action",   -- of a foreign key given none
+  column_type = function(c)
+    local base, args = c.sql_type:match("^([%a ]-)%s*(%b())$")
+    if not base then base, args = c.sql_type, "" end
+    args = args:gsub(",%s+", ",")
+    if base == "FLOAT" then   -- FLOAT(p): a real up to 24 bits
+      base, args = (tonumber(args:match("%d+")) or 53) <= 24 and "REAL" or "DOUBLE PRECISION", ""
+    end
+    local known = TYPES[base]
+    if not known then return base:lower(), base:lower() .. args end
+    return known[1], known[2]:format(args)
+  end,
+  -- an unnamed primary key is <table>_pkey, after the table it was made in
+  name_primary = function(table_name) return table_name .. "_pkey" end,
+  primary_name = function(t) return t.primary.name end,
+  index_type = function(kind, algorithm)
+    return INDEX_TYPES[kind] or (algorithm and algorithm:lower()) or "btree"
+  end,
+}
+
+-- }======================================================
+
 return M

@@ -13,6 +13,11 @@ local M = {}
 
 local value = inspect.value
 
+-- the name of a declared type: "varchar(255)" -> "varchar"
+local function type_name(ty)
+  return ty:match("^[^(]*"):match("^(.-)%s*$")
+end
+
 local function word(tok, w)
   return tok and tok.kind == "id" and tok.text:upper() == w
 end
@@ -90,7 +95,7 @@ function M.columns(db, t)
     local collation, expression = definition(defs[r.name:lower()] or "")
     local gen = GENERATED[tonumber(r.hidden)]
     list[#list + 1] = inspect.column_entry({
-      name = r.name, type_name = ty:match("^[^(]*"):match("^(.-)%s*$"), type = ty,
+      name = r.name, type_name = type_name(ty), type = ty,
       collation = collation, nullable = tonumber(r.notnull) == 0, default = r.dflt_value,
       -- INTEGER PRIMARY KEY is the rowid: it counts up by itself
       auto_increment = pks == 1 and tonumber(r.pk) > 0 and ty == "integer",
@@ -175,5 +180,34 @@ function M.foreign_keys(db, t)
   end
   return list
 end
+
+-- {======================================================
+-- Offline: what SQLite says of what a script declared (schema/model.lua)
+-- ======================================================
+
+M.offline = {
+  schema = "main",
+  comments = false,       -- SQLite keeps none
+  null_default = true,    -- DEFAULT NULL reads back as "NULL"
+  action = "no action",   -- of a foreign key given none
+  column_type = function(c)
+    local ty = c.sql_type:lower()
+    return type_name(ty), ty
+  end,
+  -- the key of the rowid (one INTEGER column) is "primary"; any other
+  -- has an index of SQLite's own, the table's first
+  primary_name = function(t)
+    local cols = t.primary.columns
+    for _, c in ipairs(#cols == 1 and t.columns or {}) do
+      if c.name:lower() == cols[1]:lower() and c.sql_type:upper() == "INTEGER" then
+        return "primary"
+      end
+    end
+    return "sqlite_autoindex_" .. t.name .. "_1"
+  end,
+  index_type = function() return nil end,
+}
+
+-- }======================================================
 
 return M
