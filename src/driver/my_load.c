@@ -4,8 +4,9 @@
 ** opened, and resolves the functions of LM_MY_FUNCS into lm_my.
 */
 #include <dlfcn.h>
-#include <stdio.h>
+#include <stddef.h>
 
+#include "dl_load.h"
 #include "my_load.h"
 
 lm_MY lm_my;
@@ -17,25 +18,16 @@ static void *handle;  /* libmariadb once loaded; never closed */
 ** every function resolved, so lm_my is either empty or whole.
 */
 const char *lm_my_load (void) {
-  static char msg[512];  /* dlerror's text outlives dlclose */
   lm_MY t;
   void *h;
   const char *err;
   if (handle != NULL) return NULL;
-  if ((h = dlopen(LM_MY_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-    err = dlerror();
-    return (err != NULL) ? err : "dlopen failed";
-  }
+  if ((h = lm_dlopen(LM_MY_SONAME, &err)) == NULL) return err;
 #define LM_MY_RESOLVE(f) \
-  if ((t.f = (__typeof__(f) *)dlsym(h, #f)) == NULL) goto fail;
+  if ((t.f = (__typeof__(f) *)dlsym(h, #f)) == NULL) return lm_dlfail(h);
   LM_MY_FUNCS(LM_MY_RESOLVE)
 #undef LM_MY_RESOLVE
   lm_my = t;
   handle = h;
   return NULL;
-fail:
-  err = dlerror();
-  snprintf(msg, sizeof msg, "%s", (err != NULL) ? err : "dlsym failed");
-  dlclose(h);
-  return msg;
 }

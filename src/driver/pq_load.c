@@ -4,8 +4,9 @@
 ** opened, and resolves the functions of LM_PQ_FUNCS into lm_pq.
 */
 #include <dlfcn.h>
-#include <stdio.h>
+#include <stddef.h>
 
+#include "dl_load.h"
 #include "pq_load.h"
 
 lm_PQ lm_pq;
@@ -18,25 +19,16 @@ static void *handle;  /* libpq once loaded; never closed */
 ** of them is unloaded again and reported like a missing libpq.
 */
 const char *lm_pq_load (void) {
-  static char msg[512];  /* dlerror's text outlives dlclose */
   lm_PQ t;
   void *h;
   const char *err;
   if (handle != NULL) return NULL;
-  if ((h = dlopen(LM_PQ_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-    err = dlerror();
-    return (err != NULL) ? err : "dlopen failed";
-  }
+  if ((h = lm_dlopen(LM_PQ_SONAME, &err)) == NULL) return err;
 #define LM_PQ_RESOLVE(f) \
-  if ((t.f = (__typeof__(f) *)dlsym(h, #f)) == NULL) goto fail;
+  if ((t.f = (__typeof__(f) *)dlsym(h, #f)) == NULL) return lm_dlfail(h);
   LM_PQ_FUNCS(LM_PQ_RESOLVE)
 #undef LM_PQ_RESOLVE
   lm_pq = t;
   handle = h;
   return NULL;
-fail:
-  err = dlerror();
-  snprintf(msg, sizeof msg, "%s", (err != NULL) ? err : "dlsym failed");
-  dlclose(h);
-  return msg;
 }
