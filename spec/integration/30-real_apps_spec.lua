@@ -83,6 +83,13 @@ local APPS = {}
 
 APPS[#APPS + 1] = {
   name = "bookstack",
+  -- BookStack supports MySQL and MariaDB only: on SQLite and PostgreSQL its own
+  -- migrations fail under Laravel too (spec/fixtures/README.md, section E)
+  only_on = { mysql = true },
+  only_why = "BookStack runs on MySQL/MariaDB only upstream (spec/fixtures/README.md, E)",
+  -- BookStack's config/database.php: its mysql connection has 'strict' => false
+  -- (2016_09_29's insert of the guest user leaves out password and external_auth_id)
+  url_params = { mysql = "strict=false" },
   tables = {
     "activities", "api_tokens", "attachments", "books", "bookshelves", "bookshelves_books",
     "cache", "chapters", "comments", "deletions", "email_confirmations", "entity_permissions",
@@ -244,40 +251,83 @@ APPS[#APPS + 1] = {
 
 -- }======================================================
 
+-- One project per app and dialect is migrated once and shared by the tests
+-- that read it or put it back as they found it (migrate, rollback and
+-- migrate, fresh): the apps' folders take seconds to run on MySQL. A test
+-- that fails while the shared project is away from that state drops it;
+-- the next one migrates a new one. The others get a project of their own.
 for _, app in ipairs(APPS) do
   local names = fixture_names(app.name)
 
   for _, dialect in helpers.each_dialect() do
     describe(app.name .. "'s migrations [#" .. dialect .. "]", function()
-      local project
+      local project, shared, moving
+      local it = it
+      if app.only_on and not app.only_on[dialect.name] then
+        it = function(what) pending(what .. ": not on " .. dialect.name .. " (" .. app.only_why .. ")") end
+      end
 
-      before_each(function()
-        project = helpers.project(dialect)
-      end)
+      local function new_project()
+        local p = helpers.project(dialect)
+        local params = app.url_params and app.url_params[dialect.name]
+        if params then
+          p.env = dialect:env(p)
+          local url = p.env.DATABASE_URL
+          p.env.DATABASE_URL = url .. (url:find("?", 1, true) and "&" or "?") .. params
+        end
+        return p
+      end
+
+      -- the shared project, every migration run as one batch; moving() marks
+      -- that the test takes it away from that state until it returns
+      local function migrated()
+        if not shared then
+          local p = new_project()
+          copy_fixture(p, app.name)
+          local ok, r = pcall(p.ok, p, "migrate")
+          if not ok then
+            p:cleanup()
+            error(r, 0)
+          end
+          shared, p.first_run = p, r
+        end
+        return shared
+      end
 
       after_each(function()
         if project then project:cleanup() end
         project = nil
+        if moving and shared then
+          shared:cleanup()
+          shared = nil
+        end
+        moving = false
       end)
 
-      local function migrate_all()
-        copy_fixture(project, app.name)
-        return project:ok("migrate")
+      teardown(function()
+        if shared then shared:cleanup() end
+        shared = nil
+      end)
+
+      local function own()
+        project = new_project()
+        return project
       end
 
       it("migrate creates every table of the app and status shows every migration ran", function()
-        local r = migrate_all()
+        local p = migrated()
+        local r = p.first_run
         for _, name in ipairs(names) do
           assert.truthy(r.stdout:find(name, 1, true), name .. "\n" .. helpers.describe_run(r))
         end
-        assert.same(sorted(app.tables), project:tables())
-        local history = project:history()
+        assert.same(sorted(app.tables), p:tables())
+        local history = p:history()
         assert.equals(#names, #history)
         for i, h in ipairs(history) do
           assert.equals(names[i], h.migration)
           assert.equals(1, h.batch)
         end
-        local status = project:ok("status")
+        local status = p:ok("status")
         local lines = helpers.lines(status.stdout)
         for _, name in ipairs(names) do
           local i = helpers.line_index(lines, name)
@@ -288,69 +338,75 @@ for _, app in ipairs(APPS) do
       end)
 
       it("leaves the keys and indexes its alters build", function()
-        migrate_all()
-        project:with_db(app.schema)
+        migrated():with_db(app.schema)
       end)
 
       it("runs its data steps", function()
-        migrate_all()
-        project:with_db(app.data_steps)
+        migrated():with_db(app.data_steps)
       end)
 
       it("rollback undoes every migration, leaving the history table; migrate works again", function()
-        migrate_all()
-        local r = project:ok("rollback")
+        local p = migrated()
+        moving = true
+        local r = p:ok("rollback")
         for _, name in ipairs(names) do
           assert.truthy(r.stdout:find(name, 1, true), name .. "\n" .. helpers.describe_run(r))
         end
-        assert.same({ "migrations" }, project:tables())
-        assert.same({}, project:history())
-        project:ok("migrate")
-        assert.same(sorted(app.tables), project:tables())
-        assert.equals(#names, #project:history())
-      end)
-
-      it("reset undoes every batch of a one-migration-per-batch run", function()
-        copy_fixture(project, app.name)
-        project:ok("migrate", "--step")
-        local history = project:history()
-        assert.equals(#names, #history)
-        assert.equals(#names, history[#history].batch)
-        project:ok("reset")
-        assert.same({ "migrations" }, project:tables())
-        assert.same({}, project:history())
+        assert.same({ "migrations" }, p:tables())
+        assert.same({}, p:history())
+        p:ok("migrate")
+        assert.same(sorted(app.tables), p:tables())
+        assert.equals(#names, #p:history())
+        p:with_db(app.data_steps)
+        moving = false
       end)
 
       it("fresh drops everything and migrates again as one batch", function()
-        migrate_all()
-        project:with_db(function(db)
+        local p = migrated()
+        moving = true
+        p:with_db(function(db)
           db:run("CREATE TABLE " .. db.dialect:ident("not_a_migration") .. " (x INTEGER)")
         end)
-        project:ok("fresh")
-        assert.same(sorted(app.tables), project:tables())
-        local history = project:history()
+        p:ok("fresh")
+        assert.same(sorted(app.tables), p:tables())
+        local history = p:history()
         assert.equals(#names, #history)
         assert.equals(1, history[#history].batch)
+        moving = false
+      end)
+
+      it("reset undoes every batch of a one-migration-per-batch run", function()
+        local p = own()
+        copy_fixture(p, app.name)
+        p:ok("migrate", "--step")
+        local history = p:history()
+        assert.equals(#names, #history)
+        assert.equals(#names, history[#history].batch)
+        p:ok("reset")
+        assert.same({ "migrations" }, p:tables())
+        assert.same({}, p:history())
       end)
 
       it("its data steps move the rows that were there before them", function()
-        copy_fixture(project, app.name, function(name) return name < app.stage end)
-        project:ok("migrate")
-        project:with_db(app.stage_rows)
-        copy_fixture(project, app.name, function(name) return name >= app.stage end)
-        project:ok("migrate")
-        project:with_db(app.staged)
+        local p = own()
+        copy_fixture(p, app.name, function(name) return name < app.stage end)
+        p:ok("migrate")
+        p:with_db(app.stage_rows)
+        copy_fixture(p, app.name, function(name) return name >= app.stage end)
+        p:ok("migrate")
+        p:with_db(app.staged)
       end)
 
       it("keeps the rows of the tables a partial rollback alters; migrate puts the columns back", function()
-        migrate_all()
-        project:with_db(app.keep_rows)
-        project:ok("rollback", "--step", tostring(app.keep_steps))
-        assert.equals(#names - app.keep_steps, #project:history())
-        project:with_db(app.kept)
-        project:ok("migrate")
-        assert.equals(#names, #project:history())
-        project:with_db(app.kept)
+        local p = migrated()
+        moving = true   -- (the rows stay: the shared project is done with)
+        p:with_db(app.keep_rows)
+        p:ok("rollback", "--step", tostring(app.keep_steps))
+        assert.equals(#names - app.keep_steps, #p:history())
+        p:with_db(app.kept)
+        p:ok("migrate")
+        assert.equals(#names, #p:history())
+        p:with_db(app.kept)
       end)
     end)
   end
