@@ -1,7 +1,8 @@
 -- Two real applications' migration folders, ported from PHP to Lua call for
 -- call (spec/fixtures/bookstack, spec/fixtures/cachet; where they come from
 -- and what they found: spec/fixtures/README.md), run up, down and fresh on
--- every dialect: every table each app creates exists, status shows every
+-- the dialects each supports (Cachet: all three; BookStack: MySQL, as
+-- upstream): every table each app creates exists, status shows every
 -- migration ran, rollback and reset leave only the history table, migrate
 -- works again, fresh works, the apps' own data steps do what they say, and
 -- rows survive the alters of a partial rollback.
