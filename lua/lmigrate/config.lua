@@ -99,16 +99,48 @@ local function mysql_hostport(url, hp)
   return host ~= "" and unescape(host) or nil, port ~= "" and tonumber(port) or nil
 end
 
-local function mysql_query(url, query, options)
+-- Laravel's 'strict' and 'modes' of a MySQL connection, the session's
+-- sql_mode (set once connected: run/session.lua): modes is a list of mode
+-- names (a URL's modes= a comma list), strict a boolean (a URL's strict=
+-- true|false|1|0); -> strict, modes (a comma list); bad(why) raises
+local MODE_PARAMS = { strict = true, modes = true }
+local URL_BOOLEANS = { ["true"] = true, ["1"] = true, ["false"] = false, ["0"] = false }
+
+local function mysql_modes(strict, modes, from_url, bad)
+  if from_url and strict ~= nil then
+    local b = URL_BOOLEANS[strict:lower()]
+    if b == nil then bad(("strict must be true or false, got '%s'"):format(strict)) end
+    strict = b
+  elseif strict ~= nil and type(strict) ~= "boolean" then
+    bad("strict must be true or false, got " .. type(strict))
+  end
+  if from_url and modes ~= nil then
+    local list = {}
+    for m in modes:gmatch("[^,]+") do list[#list + 1] = m end
+    modes = list
+  elseif modes ~= nil and type(modes) ~= "table" then
+    bad("modes must be a list of sql_mode names, got " .. type(modes))
+  end
+  if modes == nil then return strict, nil end
+  for i, m in ipairs(modes) do
+    if type(m) ~= "string" or not m:match("^[%a_]+$") then
+      bad(("modes[%d] must be an sql_mode name (letters and '_'), got %s"):format(i,
+        type(m) == "string" and ("'" .. m .. "'") or type(m)))
+    end
+  end
+  return strict, table.concat(modes, ","):upper()
+end
+
+local function mysql_query(url, query, options, session)
   for pair in query:gmatch("[^&]+") do
     local k, v = pair:match("^([^=]+)=(.*)$")
     local key = mysql_param(k or pair)
-    if not key then
+    if not key and not MODE_PARAMS[k or pair] then
       mysql_bad(url, ("unknown parameter '%s'"):format(k or pair),
-        (table.concat(MYSQL_PARAMS, ", "):gsub("_", "-")))
+        (table.concat(MYSQL_PARAMS, ", "):gsub("_", "-")) .. ", strict, modes")
     end
     if not v or v == "" then mysql_bad(url, "parameter '" .. (k or pair) .. "' has no value") end
-    options[key] = unescape(v)
+    if key then options[key] = unescape(v) else session[k] = unescape(v) end
   end
 end
 
@@ -129,11 +161,14 @@ local function parse_mysql(url)
     if options.user == "" then options.user = nil end
   end
   options.host, options.port = mysql_hostport(url, hp)
-  mysql_query(url, query, options)
+  local session = {}
+  mysql_query(url, query, options, session)
   local why = mysql_check(options)
   if why then mysql_bad(url, why) end
+  local strict, modes = mysql_modes(session.strict, session.modes, true,
+    function(w) mysql_bad(url, w) end)
   return { driver = "mysql", database = unescape(db), options = options,
-           connect_timeout = options.connect_timeout or M.CONNECT_TIMEOUT }
+           connect_timeout = options.connect_timeout or M.CONNECT_TIMEOUT, strict = strict, modes = modes }
 end
 
 -- }======================================================
@@ -217,17 +252,22 @@ end
 local MYSQL_FIELDS = { "host", "port", "user", "password", "database" }
 
 local function mysql_of(name, c)
+  local function bad(why) errors.raise("config", ("lmigrate.lua: connection '%s': %s"):format(name, why)) end
+  local strict, modes = mysql_modes(c.strict, c.modes, false, bad)
   if c.url then
     local t = M.parse_url(c.url)
     if t.driver ~= "mysql" then
       errors.raise("config", ("lmigrate.lua: connection '%s' (mysql) needs a mysql:// url"):format(name))
     end
     t.name = name
+    -- the URL's parameters win, as in Laravel's ConfigurationUrlParser
+    if t.strict == nil then t.strict = strict end
+    t.modes = t.modes or modes
     return t
   end
   local options = {}
   for k, v in pairs(c) do
-    local key = k ~= "driver" and (mysql_param(k) or k)
+    local key = k ~= "driver" and not MODE_PARAMS[k] and (mysql_param(k) or k)
     if key then
       local known = mysql_param(key) ~= nil
       for _, f in ipairs(MYSQL_FIELDS) do known = known or f == key end
@@ -245,9 +285,9 @@ local function mysql_of(name, c)
   local db = options.database or ""
   options.database = nil
   local why = mysql_check(options)
-  if why then errors.raise("config", ("lmigrate.lua: connection '%s': %s"):format(name, why)) end
+  if why then bad(why) end
   return { name = name, driver = "mysql", database = db, options = options,
-           connect_timeout = options.connect_timeout or M.CONNECT_TIMEOUT }
+           connect_timeout = options.connect_timeout or M.CONNECT_TIMEOUT, strict = strict, modes = modes }
 end
 
 -- a connection of lmigrate.lua -> { name, driver, database | conninfo, options }

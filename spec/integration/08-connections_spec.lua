@@ -485,3 +485,90 @@ describe("a bad lmigrate.lua exits 2", function()
     assert_refused(project:run("migrate"), { "table" })
   end)
 end)
+
+-- Laravel's 'strict' and 'modes' of a MySQL connection (a URL's ?strict=,
+-- ?modes= or lmigrate.lua's fields): the session's sql_mode, set once
+-- connected. strict = false is MySQL's loose mode, which BookStack's
+-- migrations need (spec/fixtures/bookstack: 'strict' => false).
+for _, dialect in helpers.each_dialect() do
+  if dialect.name == "mysql" then
+    describe("a MySQL connection's strict and modes [#mysql]", function()
+      local project
+
+      local RECORD = helpers.migration {
+        up = '  self.schema:create("modes", function(t) t:text("mode") end)\n'
+          .. '  self.db:insert("modes", { mode = self.db:first("SELECT @@SESSION.sql_mode AS m").m })',
+        down = '  self.schema:drop("modes")',
+      }
+      -- an INSERT that leaves out a NOT NULL column without a default
+      local LOOSE = helpers.migration {
+        up = '  self.schema:create("people", function(t) t:string("name") t:string("email") end)\n'
+          .. '  self.db:insert("people", { name = "Ada" })',
+        down = '  self.schema:drop("people")',
+      }
+
+      before_each(function()
+        project = helpers.project(dialect)
+        project:write("2026_01_01_000001_record_mode", RECORD)
+      end)
+
+      after_each(function()
+        if project then project:cleanup() end
+        project = nil
+      end)
+
+      local function run_url(params, ...)
+        return project:run({ ... }, { env = { DATABASE_URL = project:url() .. "&" .. params } })
+      end
+
+      local function run_config(fields, ...)
+        helpers.write_file(project:path("lmigrate.lua"), ("return { default = 'm', connections = "
+          .. "{ m = { driver = 'mysql', url = %q, %s } } }\n"):format(project:url(), fields))
+        return project:run({ ... }, { env = {} })
+      end
+
+      local function mode()
+        return project:with_db(function(db) return db:scalar("SELECT mode FROM modes") end)
+      end
+
+      it("?strict=false: NO_ENGINE_SUBSTITUTION alone; the insert stores the implicit default", function()
+        project:write("2026_01_01_000002_loose_insert", LOOSE)
+        helpers.assert_status(0, run_url("strict=false", "migrate"))
+        assert.equals("NO_ENGINE_SUBSTITUTION", mode())
+        assert.same({ { name = "Ada", email = "" } },
+                    project:with_db(function(db) return db:query("SELECT name, email FROM people") end))
+      end)
+
+      it("neither: the server's own sql_mode (MariaDB's strict default refuses the insert)", function()
+        helpers.assert_status(0, project:run("migrate"))
+        local global = project:with_db(function(db) return db:scalar("SELECT @@GLOBAL.sql_mode") end)
+        assert.equals(global, mode())
+        project:write("2026_01_01_000002_loose_insert", LOOSE)
+        local r = project:run("migrate")
+        helpers.assert_status(1, r)
+        assert.matches("doesn't have a default value", r.stderr)
+      end)
+
+      it("strict = true in lmigrate.lua: Laravel's strict list", function()
+        helpers.assert_status(0, run_config("strict = true", "migrate"))
+        assert.equals("ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+          .. "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION", mode())
+      end)
+
+      it("modes win over strict, in lmigrate.lua and in the URL", function()
+        helpers.assert_status(0, run_config('strict = true, modes = { "error_for_division_by_zero", '
+          .. '"NO_ENGINE_SUBSTITUTION" }', "migrate"))
+        assert.equals("ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION", mode())
+        helpers.assert_status(0, run_config("strict = true", "rollback"))
+        helpers.assert_status(0, run_url("strict=true&modes=NO_ZERO_DATE", "migrate"))
+        assert.equals("NO_ZERO_DATE", mode())
+      end)
+
+      it("a mode the server does not know: exit 2, naming the connection and the mode", function()
+        helpers.assert_refused(run_url("modes=NO_SUCH_MODE", "migrate"), 2,
+          { "connection 'default'", "refuses sql_mode 'NO_SUCH_MODE' (modes)" })
+        assert.same({}, project:tables())
+      end)
+    end)
+  end
+end

@@ -703,6 +703,25 @@ describe("lmigrate sql, usage and no database", function()
     end
   end)
 
+  it("drops a named primary key by its name when drop_primary is given columns or nothing", function()
+    project:write("2026_05_03_000000_joint", helpers.migration {
+      up = [[
+  self.schema:create("joint", function(t)
+    t:integer("a"); t:integer("b"); t:primary({ "a", "b" }, "joint_primary")
+  end)
+  self.schema:table("joint", function(t) t:drop_primary({ "a", "b" }) end)
+  self.schema:table("joint", function(t) t:primary({ "a", "b" }) end)
+  self.schema:table("joint", function(t) t:drop_primary() end)]],
+      down = '  self.schema:drop("joint")',
+    })
+    local r = project:ok("sql", "--dialect", "postgres")
+    assert.truthy(r.stdout:find('ALTER TABLE "joint" DROP CONSTRAINT "joint_primary";\n'
+      .. 'ALTER TABLE "joint" ADD PRIMARY KEY ("a", "b");\n'
+      .. 'ALTER TABLE "joint" DROP CONSTRAINT "joint_pkey";', 1, true), r.stdout)
+    r = project:ok("sql", "--dialect", "mysql")
+    assert.truthy(r.stdout:find("ALTER TABLE `joint` DROP PRIMARY KEY;", 1, true), r.stdout)
+  end)
+
   it("never connects: a database that cannot exist is fine", function()
     for _, url in ipairs { "sqlite:/nonexistent/dir/x.db",
                            "postgres://nobody:secret@127.0.0.1:1/nowhere?connect_timeout=1" } do

@@ -308,6 +308,22 @@ for _, b in ipairs(BACKENDS) do
       assert.equals(3, b:count("items"))
     end)
 
+    -- BookStack's joint_permissions: primary(cols, 'joint_primary'), later
+    -- dropPrimary(cols); PostgreSQL's unnamed key would be <table>_pkey
+    it("drop_primary({cols}) and drop_primary() drop the key primary(cols, name) named", function()
+      b:create("t", function(t) t:integer("a"); t:string("b", 20); t:primary({ "a", "b" }, "t_joint") end)
+      b:script { "INSERT INTO t (a, b) VALUES (1, 'x')" }
+      b:alter("t", function(t) t:drop_primary({ "a", "b" }) end)
+      assert.is_nil(primary(b:indexes("t")))
+      b:alter("t", function(t) t:primary({ "a", "b" }, "t_again") end)
+      like({ columns = "a,b" }, primary(b:indexes("t")), "primary key")
+      b:alter("t", function(t) t:drop_primary(); t:primary("a") end)
+      like({ columns = "a" }, primary(b:indexes("t")), "the unnamed one added after")
+      b:alter("t", function(t) t:drop_primary() end)
+      assert.is_nil(primary(b:indexes("t")))
+      assert.equals(1, b:count("t"))
+    end)
+
     if b.name ~= "mysql" then
       it("rename_index keeps a partial index partial", function()
         b:alter("items", function(t)

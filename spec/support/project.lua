@@ -125,9 +125,10 @@ function Project:has_table(t) return self:with_db(function(db) return db:has_tab
 
 -- Runs lmigrate in the project: project:run("migrate", "--step") or
 -- project:run({ "migrate" }, { env = { DATABASE_URL = "..." }, cwd = dir }).
--- Returns shell.run's result; the env is the dialect's unless opts.env.
+-- Returns shell.run's result; the env is opts.env, else project.env (a
+-- spec's own), else the dialect's.
 local function run_opts(self, opts)
-  return { cwd = opts.cwd or self.dir, env = opts.env or self.dialect:env(self),
+  return { cwd = opts.cwd or self.dir, env = opts.env or self.env or self.dialect:env(self),
            stdin = opts.stdin, timeout = opts.timeout, wrap = opts.wrap }
 end
 

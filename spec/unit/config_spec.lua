@@ -58,6 +58,15 @@ describe("config.parse_url", function()
     { "mysql://h", { driver = "mysql", database = "", connect_timeout = 10, options = { host = "h" } } },
     { "mysql://u:@h/", { driver = "mysql", database = "", connect_timeout = 10,
                          options = { user = "u", password = "", host = "h" } } },
+    -- Laravel's strict and modes (the session's sql_mode), kept out of the driver's options
+    { "mysql://h/d?strict=false", { driver = "mysql", database = "d", connect_timeout = 10,
+                                    options = { host = "h" }, strict = false } },
+    { "mysql://h/d?strict=TRUE&socket=/s", { driver = "mysql", database = "d", connect_timeout = 10,
+                                             options = { host = "h", socket = "/s" }, strict = true } },
+    { "mysql://h/d?strict=0", { driver = "mysql", database = "d", connect_timeout = 10,
+                                options = { host = "h" }, strict = false } },
+    { "mysql://h/d?modes=strict_trans_tables,NO_ZERO_DATE", { driver = "mysql", database = "d",
+      connect_timeout = 10, options = { host = "h" }, modes = "STRICT_TRANS_TABLES,NO_ZERO_DATE" } },
   }
 
   for _, case in ipairs(FORMS) do
@@ -81,7 +90,7 @@ describe("config.parse_url", function()
       .. MY_FORM },
     { "mysql://h/db?sock=/s", "malformed database URL 'mysql://h/db?sock=/s': unknown parameter "
       .. "'sock' (expected socket, ssl-mode, ssl-ca, ssl-capath, ssl-cert, ssl-key, ssl-cipher, "
-      .. "connect-timeout, charset)" },
+      .. "connect-timeout, charset, strict, modes)" },
     { "mysql://h/db?socket=", "malformed database URL 'mysql://h/db?socket=': parameter 'socket' "
       .. "has no value " .. MY_FORM },
     { "mysql://h/db?ssl-mode=sometimes", "malformed database URL 'mysql://h/db?ssl-mode=sometimes': "
@@ -89,6 +98,12 @@ describe("config.parse_url", function()
       .. "VERIFY_IDENTITY " .. MY_FORM },
     { "mysql://h/db?connect-timeout=5s", "malformed database URL 'mysql://h/db?connect-timeout=5s': "
       .. "connect-timeout must be a whole number, got '5s' " .. MY_FORM },
+    { "mysql://h/db?strict=no", "malformed database URL 'mysql://h/db?strict=no': "
+      .. "strict must be true or false, got 'no' " .. MY_FORM },
+    { "mysql://h/db?modes=A;B", "malformed database URL 'mysql://h/db?modes=A;B': "
+      .. "modes[1] must be an sql_mode name (letters and '_'), got 'A;B' " .. MY_FORM },
+    { "mysql://h/db?strict=", "malformed database URL 'mysql://h/db?strict=': parameter 'strict' "
+      .. "has no value " .. MY_FORM },
     { "mysql:/h/db", "malformed database URL 'mysql:/h/db' " .. PG_FORM },
     { "db.sqlite", "malformed database URL 'db.sqlite' " .. PG_FORM },
     { "SQLITE:db.sqlite", "malformed database URL 'SQLITE:db.sqlite' " .. PG_FORM },
@@ -267,6 +282,17 @@ describe("config.resolve", function()
           connect_timeout = 3 }, connect_timeout = 3 } },
       { '{ driver = "mysql" }', { name = "c", driver = "mysql", database = "", options = {},
         connect_timeout = 10 } },
+      { '{ driver = "mysql", database = "d", strict = false }', { name = "c", driver = "mysql",
+        database = "d", options = {}, connect_timeout = 10, strict = false } },
+      { '{ driver = "mysql", modes = { "STRICT_TRANS_TABLES", "no_zero_date" }, strict = true }',
+        { name = "c", driver = "mysql", database = "", options = {}, connect_timeout = 10,
+          strict = true, modes = "STRICT_TRANS_TABLES,NO_ZERO_DATE" } },
+      { '{ driver = "mysql", modes = {} }', { name = "c", driver = "mysql", database = "",
+        options = {}, connect_timeout = 10, modes = "" } },
+      -- with a url: its parameters win, as in Laravel's ConfigurationUrlParser
+      { '{ driver = "mysql", url = "mysql://h/d?strict=true", strict = false, modes = { "ANSI" } }',
+        { name = "c", driver = "mysql", database = "d", options = { host = "h" }, connect_timeout = 10,
+          strict = true, modes = "ANSI" } },
     }
 
     for _, case in ipairs(FORMS) do
@@ -292,6 +318,12 @@ describe("config.resolve", function()
       { '{ driver = "mysql", password = 12 }', "lmigrate.lua: connection 'c': password must be a string" },
       { '{ driver = "mysql", url = "postgres://u@h/db" }',
         "lmigrate.lua: connection 'c' (mysql) needs a mysql:// url" },
+      { '{ driver = "mysql", strict = "false" }',
+        "lmigrate.lua: connection 'c': strict must be true or false, got string" },
+      { '{ driver = "mysql", modes = "ANSI" }',
+        "lmigrate.lua: connection 'c': modes must be a list of sql_mode names, got string" },
+      { [[{ driver = "mysql", modes = { "ANSI", "x'y" } }]],
+        "lmigrate.lua: connection 'c': modes[2] must be an sql_mode name (letters and '_'), got 'x'y'" },
       { '{ driver = "sqlite" }', [[lmigrate.lua: connection 'c' (sqlite) needs database = "path"]] },
       { '{ driver = "sqlite", database = "" }',
         [[lmigrate.lua: connection 'c' (sqlite) needs database = "path"]] },

@@ -74,11 +74,53 @@ local function lock(c, db, cfg, out)
   return nil
 end
 
+-- Laravel's MySqlConnector: 'modes' is the session's sql_mode; else strict
+-- = false is NO_ENGINE_SUBSTITUTION alone (MySQL's loose mode: an INSERT
+-- leaving out a NOT NULL column without a default stores its implicit
+-- default), strict = true Laravel's strict list (NO_AUTO_CREATE_USER only
+-- before MySQL 8.0.11, which removed it); neither keeps the server's own
+local STRICT_MODES = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+  .. "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+
+local function before_8_0_11(version)
+  local v = {}
+  for n in tostring(version):gmatch("%d+") do v[#v + 1] = tonumber(n) if #v == 3 then break end end
+  for i, min in ipairs { 8, 0, 11 } do
+    if (v[i] or 0) ~= min then return (v[i] or 0) < min end
+  end
+  return false
+end
+
+local function set_modes(c, db)
+  local mode = c.modes
+  if mode == nil and c.strict == false then mode = "NO_ENGINE_SUBSTITUTION" end
+  if mode == nil and c.strict then
+    mode = STRICT_MODES
+    if before_8_0_11(db:first("SELECT VERSION() AS v").v) then
+      mode = mode:gsub("NO_ENGINE", "NO_AUTO_CREATE_USER,NO_ENGINE")
+    end
+  end
+  if not mode then return end
+  local ok, err = pcall(db.execute, db, "SET SESSION sql_mode = ?", mode)
+  if not ok then
+    -- a mode this server does not know: the connection's setting is wrong
+    errors.raise("config", ("connection '%s': the server refuses sql_mode '%s' (%s): %s"):format(
+      c.name, mode, c.modes and "modes" or "strict", errors.text(err)))
+  end
+end
+
 -- open(c, cfg, out) -> migrator, close function
 function M.open(c, cfg, out, opts)
   local conn = connect(c)
   local grammar = core.grammar(c.driver)
   local db = DB.new(conn, grammar)
+  if c.driver == "mysql" then
+    local ok, err = pcall(set_modes, c, db)
+    if not ok then
+      conn:close()
+      error(err, 0)
+    end
+  end
   local schema = Schema.new(db, grammar)
   local ok, lk = true, nil
   if opts and opts.lock then ok, lk = pcall(lock, c, db, cfg, out) end

@@ -50,11 +50,51 @@ local function check_columns(cols, method, one)
   return cols
 end
 
+local reader
+
+-- One SQL text of a blueprint of 'name' holding what fill(bp) adds
+local function one_sql(self, name, fill)
+  local bp = core.blueprint(name, "alter")
+  fill(bp)
+  return bp:to_sql(self.grammar)[1]
+end
+
+-- drop_primary() and drop_primary({ cols }) compile to the dialect's
+-- name of an unnamed key (PostgreSQL: DROP CONSTRAINT "<table>_pkey"); a
+-- key primary(cols, name) named (BookStack's joint_primary) is dropped by
+-- its own name, read from the table (offline, from the script's model).
+-- A dialect whose drop names no key (MySQL) is left alone.
+local function primary_named(self, bp, list)
+  if bp:mode() ~= "alter" then return list end
+  local d = bp:describe()
+  local unnamed = false
+  for _, cmd in ipairs(d.commands) do
+    unnamed = unnamed or (cmd.kind == "drop_primary" and cmd.name == nil)
+  end
+  if not unnamed then return list end
+  local function drop(key) return one_sql(self, d.table, function(b) b:drop_primary(key) end) end
+  local default = drop(nil)
+  if default == drop("lmigrate_probe") then return list end
+  local actual
+  for _, ix in ipairs(reader(self, "drop_primary").indexes(self.db, d.table)) do
+    if ix.primary then actual = ix.name end
+  end
+  if actual == nil then return list end
+  local named = drop(actual)
+  for i, sql in ipairs(list) do   -- the first: a later drop is of a key added since
+    if sql == default then
+      list[i] = named
+      break
+    end
+  end
+  return list
+end
+
 local function run(self, bp)
   if bp:mode() == "alter" and self.grammar:supports("rebuild") then
     require("lmigrate.schema.dialect.sqlite.rebuild").run(self, bp)
   else
-    for _, sql in ipairs(bp:to_sql(self.grammar)) do
+    for _, sql in ipairs(primary_named(self, bp, bp:to_sql(self.grammar))) do
       self.db:execute(sql)
     end
   end
@@ -136,7 +176,7 @@ end
 
 -- the dialect's introspect module; offline (`lmigrate sql`) the model's
 -- reads, which answer from the schema the script has built so far
-local function reader(self, method)
+function reader(self, method)
   if self.model then return self.model:reader(method) end
   return inspect.dialect(self.db)
 end
