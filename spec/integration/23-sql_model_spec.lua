@@ -154,22 +154,29 @@ backends.postgres = {
   open = function(project) return assert(core.connect("postgres", project:url())) end,
 }
 
+-- MariaDB through lmigrate's driver, as root on the server's socket
+local function mysql_conn(db)
+  return assert(core.connect("mysql", db, { socket = MARIADB.socket, user = "root" }))
+end
+
+local function mysql_admin(sql)
+  local conn = mysql_conn("")
+  assert(conn:exec(sql))
+  conn:close()
+end
+
 backends.mysql = {
   setup = function(project)
     project.mysql_db = helpers.unique_name("lmigrate_model")
-    assert(require("spec.support.mariadb_conn").open(MARIADB, "")
-      :exec("CREATE DATABASE `" .. project.mysql_db .. "`"))
+    mysql_admin("CREATE DATABASE `" .. project.mysql_db .. "`")
   end,
   teardown = function(project)
-    if project.mysql_db then
-      require("spec.support.mariadb_conn").open(MARIADB, "")
-        :exec("DROP DATABASE IF EXISTS `" .. project.mysql_db .. "`")
-    end
+    if project.mysql_db then mysql_admin("DROP DATABASE IF EXISTS `" .. project.mysql_db .. "`") end
   end,
   apply = function(project, path)
     return servers.run_script("mariadb", MARIADB, project.mysql_db, path)
   end,
-  open = function(project) return require("spec.support.mariadb_conn").open(MARIADB, project.mysql_db) end,
+  open = function(project) return mysql_conn(project.mysql_db) end,
 }
 
 -- }======================================================
