@@ -109,6 +109,7 @@ for _, dialect in helpers.each_dialect() do
       local r = project:run("migrate")
       helpers.assert_status(1, r)
       assert.truthy(r.stderr:find("failing at id 1000", 1, true), r.stderr)
+      assert.truthy(helpers.has_file_line(r.stderr, "databases/migrations/" .. FILL .. ".lua", 11), r.stderr)
       assert.same({ CREATE }, project:applied())
       local c = counts(project)
       assert.equals(900, c.s)

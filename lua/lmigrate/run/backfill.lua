@@ -84,7 +84,8 @@ end
 -- self:backfill
 -- ======================================================
 
-local function misuse(msg) error("self:backfill: " .. msg, 3) end
+-- a misuse: invoke names the file and line of the call
+local function misuse(msg) error("lmigrate: self:backfill: " .. msg, 0) end
 
 -- the call's arguments, checked -> the backfill's description
 local function describe(tbl, opts, fn)
@@ -92,7 +93,7 @@ local function describe(tbl, opts, fn)
   if type(opts) == "function" and fn == nil then opts, fn = {}, opts end
   opts = opts or {}
   if type(opts) ~= "table" then misuse("expects a table of options, got " .. type(opts)) end
-  local known = { batch = true, pause = true, key = true, set = true, where = true, progress = true }
+  local known = { batch = true, pause = true, key = true, set = true, where = true }
   for k in pairs(opts) do
     if not known[k] then misuse(("unknown option '%s' (batch, pause, key, set, where)"):format(tostring(k))) end
   end
@@ -127,14 +128,18 @@ function M.call(inst, tbl, opts, fn)
       :format(tbl, b.key, b.batch)
     return
   end
+  -- MySQL's plan (run/journal.lua): the progress table is made now,
+  -- before any transaction is open (MySQL commits a CREATE TABLE at once);
+  -- a plan outside a step (migrate --resume's check) only plans
+  if db.mode == "plan" then
+    if c then ensure(c.m) end
+    return
+  end
   if not c then misuse("runs in a migration's up only") end
   if c.atomic then
     errors.raise("usage", "migrate --atomic cannot run a backfill: it commits in batches of its own,"
       .. " after its migration's transaction")
   end
-  -- MySQL's plan (run/journal.lua): the progress table is made now,
-  -- before any transaction is open (MySQL commits a CREATE TABLE at once)
-  if db.mode == "plan" then return ensure(c.m) end
   if c.instance ~= inst then c.instance, c.list = inst, {} end
   if not c.collect and not db.mode then ensure(c.m) end
   c.list[#c.list + 1] = b
@@ -192,8 +197,25 @@ local function step_batch(m, b, p, last, done)
   return n, key, final
 end
 
+-- a batch's failure as a migration error naming the line of the file
+-- that was running (an xpcall handler: the stack is still there)
+local function placed(entry)
+  return function(err)
+    if errors.is(err) and (err.migration or err.kind == "usage") then return err end
+    local line, source = nil, "@" .. entry.file
+    for level = 2, 60 do
+      local info = debug.getinfo(level, "Sl")
+      if not info then break end
+      if info.source == source and (info.currentline or 0) > 0 then line = info.currentline break end
+    end
+    local fields = { migration = entry.name, file = entry.file, line = line }
+    if errors.is(err) then fields.sql, fields.code, fields.errno = err.sql, err.code, err.errno end
+    return errors.new("migration", errors.text(err), fields)
+  end
+end
+
 -- runs backfill b from its progress row p to its end
-local function walk(m, b, p)
+local function walk(m, entry, b, p)
   local db = m.db
   local last = decode(p.last_key, p.key_type)
   local done = math.tointeger(tonumber(p.rows_done)) or 0
@@ -202,7 +224,7 @@ local function walk(m, b, p)
   end)
   while true do
     db:begin()
-    local ok, n, key, final = pcall(step_batch, m, b, p, last, done)
+    local ok, n, key, final = xpcall(step_batch, placed(entry), m, b, p, last, done)
     if ok then
       local committed, err = pcall(db.commit, db)
       if not committed then ok, n = false, err end
@@ -231,7 +253,7 @@ local function finish(m, entry, c, rows, record)
   c.instance.db, c.instance.schema = m.db, m.schema
   invoke(entry, { go = function()
     for i, b in ipairs(c.list) do
-      if rows[i].state ~= "done" then walk(m, b, rows[i]) end
+      if rows[i].state ~= "done" then walk(m, entry, b, rows[i]) end
     end
   end }, "go", "migration")
   m.db:transaction(function()
