@@ -121,6 +121,13 @@ for _, dialect in helpers.each_dialect() do
       r = project:ok("status", "--json")
       assert.truthy(r.stdout:find('"backfill":true,"backfill_table":"songs","backfill_rows":900,'
         .. '"backfill_key":"id","backfill_last_key":"900"', 1, true), r.stdout)
+      -- no rollback below it meanwhile: its up has committed
+      local before = project:snapshot()
+      r = project:run("rollback")
+      helpers.assert_status(2, r)
+      assert.truthy(r.stderr:find("the backfill of songs by " .. FILL .. " is under way (900 rows done", 1, true),
+        r.stderr)
+      assert.equals(before, project:snapshot())
       -- failing again at the same batch changes nothing
       helpers.assert_status(1, project:run("migrate"))
       assert.equals(900, counts(project).s)

@@ -26,8 +26,13 @@ local scheduler = require("lmigrate.run.scheduler")
 
 local M = {}
 
--- the collector of the up running now: { m, atomic, instance, list, collect }
-M.current = nil
+-- the collector of the up running now on each connection (its DB: several
+-- run at once), { m, atomic, instance, list, collect }
+local current = setmetatable({}, { __mode = "k" })
+
+-- the connection behind a migration's self.db: itself, the journal's
+-- recorder's (run/journal.lua), or the one a plan reads from (Pretend)
+local function connection(db) return rawget(db, "real") or rawget(db, "reader") or db end
 
 -- {======================================================
 -- The progress table
@@ -95,7 +100,9 @@ local function describe(tbl, opts, fn)
   if type(opts) ~= "table" then misuse("expects a table of options, got " .. type(opts)) end
   local known = { batch = true, pause = true, key = true, set = true, where = true }
   for k in pairs(opts) do
-    if not known[k] then misuse(("unknown option '%s' (batch, pause, key, set, where)"):format(tostring(k))) end
+    if not known[k] then
+      misuse(("unknown option '%s' (batch, pause, key, set, where)"):format(tostring(k)))
+    end
   end
   local batch = opts.batch or 1000
   if math.type(batch) ~= "integer" or batch < 1 then
@@ -121,7 +128,8 @@ end
 
 function M.call(inst, tbl, opts, fn)
   local b = describe(tbl, opts, fn)
-  local db, c = inst.db, M.current
+  local db = inst.db
+  local c = current[connection(db)]
   if db.pretend and not (c and c.collect) then
     -- migrate --pretend, lmigrate sql: nothing runs; the walk is named
     db.recorded[#db.recorded + 1] = ("-- backfill %s by %s in batches of %d, after up commits")
@@ -170,7 +178,8 @@ local function batch(db, b, last)
     if rows[1] == nil then return 0, last, true end
     local key = rows[#rows][b.key]
     if key == nil or key == core.null then
-      errors.raise("migration", ("backfill %s: the rows have no value of '%s' (its key)"):format(b.table, b.key))
+      errors.raise("migration", ("backfill %s: the rows have no value of '%s' (its key)")
+        :format(b.table, b.key))
     end
     b.fn(rows, db)
     return #rows, key, #rows < b.batch
@@ -268,9 +277,9 @@ local function resume(m, entry, c, rows, record)
   local db = Pretend.new(m.db.grammar, m.db)
   local inst = setmetatable({ schema = Schema.new(db, m.db.grammar), db = db }, { __index = entry.class })
   c.collect = true
-  M.current = c
+  current[m.db] = c
   local ok, err = pcall(invoke, entry, inst, "up", "migration")
-  M.current = nil
+  current[m.db] = nil
   if not ok then error(err, 0) end
   c.collect = false
   local t0 = core.clock()
@@ -285,15 +294,30 @@ local function resume(m, entry, c, rows, record)
   m.out:finish(entry.name, core.clock() - t0, true)
 end
 
+-- a rollback while a backfill is under way would leave that migration's
+-- up (committed, not in the history) applied below what it undoes
+local function refuse_undo(m)
+  if not exists(m) then return end
+  local r = m.db:first("SELECT migration, table_name, rows_done FROM " .. quoted(m)
+    .. " ORDER BY id")
+  if not r then return end
+  errors.raise("usage", ("the backfill of %s by %s is under way (%s rows done; its up has committed):"
+    .. " run `lmigrate migrate` to finish it before rolling back"):format(r.table_name, r.migration,
+    tostring(r.rows_done)), { migration = r.migration })
+end
+
 -- step(m, entry, method, record, atomic, run): Migrator:step's hook. run(record)
 -- runs the step with the record function given; a migration whose up
 -- called self:backfill records its progress rows instead, then walks.
 function M.step(m, entry, method, record, atomic, run)
-  if method ~= "up" then return run(record) end
+  if method ~= "up" then
+    refuse_undo(m)
+    return run(record)
+  end
   local c = { m = m, atomic = atomic, list = {} }
   local rows = not atomic and read(m, entry.name)
   if rows then return resume(m, entry, c, rows, record) end
-  M.current = c
+  current[m.db] = c
   local ok, err = pcall(run, function()
     if #c.list == 0 then return record() end
     for i, b in ipairs(c.list) do
@@ -302,7 +326,7 @@ function M.step(m, entry, method, record, atomic, run)
     end
     c.started = true
   end)
-  M.current = nil
+  current[m.db] = nil
   if not ok then error(err, 0) end
   if c.started then
     if not entry.class then loader.load(entry) end
