@@ -125,8 +125,8 @@ for _, dialect in helpers.each_dialect() do
       local before = project:snapshot()
       r = project:run("rollback")
       helpers.assert_status(2, r)
-      assert.truthy(r.stderr:find("the backfill of songs by " .. FILL .. " is under way (900 rows done", 1, true),
-        r.stderr)
+      assert.truthy(r.stderr:find("the backfill of songs by " .. FILL .. " is under way (900 rows done", 1,
+        true), r.stderr)
       assert.equals(before, project:snapshot())
       -- failing again at the same batch changes nothing
       helpers.assert_status(1, project:run("migrate"))
