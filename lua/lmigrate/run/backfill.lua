@@ -285,8 +285,9 @@ local function resume(m, entry, c, rows, record)
   local t0 = core.clock()
   for _, r in ipairs(rows) do
     if r.state ~= "done" then
-      m.out:info(("Resuming the backfill of %s (%s): %s rows done, after %s %s."):format(r.table_name,
-        entry.name, tostring(r.rows_done), r.key_column, r.last_key == core.null and "none" or r.last_key))
+      local from = r.last_key == core.null and "not started yet"
+        or ("%s rows done, after %s %s"):format(tostring(r.rows_done), r.key_column, r.last_key)
+      m.out:info(("Resuming the backfill of %s (%s): %s."):format(r.table_name, entry.name, from))
     end
   end
   finish(m, entry, c, rows, record)
