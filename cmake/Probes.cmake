@@ -8,6 +8,7 @@
 # in probes/ of the build, which scripts/test.sh prints.
 set(LMIGRATE_PROBES
   tests/crash/kill.lua
+  tests/crash/backfill.lua
   tests/crash/race.lua
   tests/crash/corpus.lua
   tests/memory/memcheck.lua

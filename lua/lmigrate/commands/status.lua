@@ -19,6 +19,15 @@ local function print_json(list, several, name)
         keys[#keys + 1] = k
       end
     end
+    if s.backfill then  -- a backfill under way (run/backfill.lua)
+      local b = s.backfill
+      item.backfill, item.backfill_table, item.backfill_rows = true, b.table, b.rows_done
+      item.backfill_key, item.backfill_last_key = b.key, b.last_key
+      for _, k in ipairs { "backfill", "backfill_table", "backfill_rows", "backfill_key",
+                           "backfill_last_key" } do
+        keys[#keys + 1] = k
+      end
+    end
     if several then keys[#keys + 1] = "connection" end
     items[i] = json.encode(item, keys)
   end
@@ -40,6 +49,10 @@ local function print_rows(out, list)
     elseif s.partial then
       out:row(s.migration, "", ("Partly applied (%d of %s statements)"):format(s.partial.applied,
         s.partial.total and tostring(s.partial.total) or "?"), "red")
+    elseif s.backfill then
+      local b = s.backfill
+      out:row(s.migration, "", b.table and ("Backfilling %s (%d rows done, last %s %s)"):format(b.table,
+        b.rows_done, b.key, b.last_key or "none") or "Backfilled, not recorded", "yellow")
     else
       out:row(s.migration, "", "Pending", "yellow")
     end

@@ -82,6 +82,8 @@ function M.load(entry)
   if type(m.up) ~= "function" then
     bad(entry, entry.file .. ": the migration has no up function")
   end
+  -- a plain table has the base class's methods too (self:backfill)
+  if getmetatable(m) == nil then setmetatable(m, { __index = require("lmigrate.migration") }) end
   entry.class = m
   return m
 end

@@ -1,6 +1,7 @@
 -- Runs migrations on one connection: migrate, rollback, reset, status.
 -- Each migration and its history row commit together (or the whole batch
 -- with --atomic); up/down run in coroutines (see invoke.lua).
+local backfill = require("lmigrate.run.backfill")
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
@@ -42,7 +43,7 @@ end
 -- 'before' (optional) runs first, inside that transaction. keys.run begins
 -- and ends that transaction, runs the step again from its start if it
 -- turns foreign keys off on SQLite, and checks the keys then.
-function Migrator:step(entry, method, record, atomic, before)
+local function step(self, entry, method, record, atomic, before)
   -- without transactional DDL (MySQL): each statement journaled instead
   if journal.applies(self) then
     local ok, err = pcall(journal.step, self, entry, method, record, before)
@@ -65,6 +66,14 @@ function Migrator:step(entry, method, record, atomic, before)
   end
   entry.class = nil
   self.out:finish(entry.name, core.clock() - t0, true)
+end
+
+-- the step, through the backfills' hook: an up calling self:backfill
+-- records its progress instead of its history row, then walks (run/backfill.lua)
+function Migrator:step(entry, method, record, atomic, before)
+  backfill.step(self, entry, method, record, atomic, function(rec)
+    step(self, entry, method, rec, atomic, before)
+  end)
 end
 
 -- prints the SQL each entry's method would run, changing nothing
@@ -267,7 +276,7 @@ function Migrator:status()
   end
   -- the files come sorted; only rows without a file need placing
   if missing then table.sort(list, function(a, b) return a.migration < b.migration end) end
-  return partial.annotate(self, list)
+  return backfill.annotate(self, partial.annotate(self, list))
 end
 
 -- rollback --partial: undoes what a partly applied migration applied (MySQL)

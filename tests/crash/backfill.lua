@@ -1,0 +1,166 @@
+-- tests/crash/backfill.lua: kill -9 in the middle of self:backfill. A
+-- table of ROWS rows is walked by a migration with two backfills (a
+-- function adding 1 to a counter, and the declarative form adding 1 to
+-- another); SIGKILL lands at a random moment of `migrate`, then `migrate`
+-- runs again. After it every row's counters are exactly 1 (no batch twice,
+-- none lost), the migration is in the history once and no progress row is
+-- left. On PostgreSQL a writer updating random rows while a backfill runs
+-- is never blocked for much longer than one batch.
+--
+--   tests/run-probe lua5.4 tests/crash/backfill.lua [--long]
+local probe = require("probe")
+local helpers = require("spec.helpers")
+local core = require("lmigrate.core")
+
+local p = probe.new("backfill", { short = { kills = 5, rows = 20000 },
+                                  long = { kills = 20, rows = 200000 } })
+local ROWS, BATCH = p.budget.rows, 1000
+local CREATE = "2026_01_01_000000_create_songs"
+local FILL = "2026_01_02_000000_fill_songs"
+
+local CREATE_SRC = ([[
+return {
+  up = function(self)
+    self.schema:create("songs", function(t)
+      t:increments("id")
+      t:string("title")
+      t:integer("counter"):default(0)
+      t:integer("counter2"):default(0)
+      t:integer("other"):default(0)
+      t:string("slug"):nullable()
+    end)
+    for from = 1, %d, 1000 do
+      local rows = {}
+      for i = from, from + 999 do rows[#rows + 1] = { title = "song " .. i } end
+      self.db:table("songs"):insert(rows)
+    end
+  end,
+  down = function(self) self.schema:drop("songs") end,
+}
+]]):format(ROWS)
+
+local FILL_SRC = ([[
+local lmigrate = require("lmigrate")
+return {
+  up = function(self)
+    self:backfill("songs", { batch = %d }, function(rows, db)
+      local ids = {}
+      for i, r in ipairs(rows) do ids[i] = r.id end
+      db:table("songs"):where_in("id", ids):update({ slug = lmigrate.raw("title"),
+                                                    counter = lmigrate.raw("counter + 1") })
+    end)
+    self:backfill("songs", { batch = %d, set = { counter2 = lmigrate.raw("counter2 + 1") } })
+  end,
+  down = function(self)
+    self.db:execute("UPDATE songs SET counter = 0, counter2 = 0, slug = NULL")
+  end,
+}
+]]):format(BATCH, BATCH)
+
+local function kill_run(project, args, delay)
+  local line = helpers.command_line(args, { cwd = project.dir, env = project.dialect:env(project),
+                                            timeout = false })
+  local script = ("( %s ) </dev/null >/dev/null 2>&1 & pid=$!\nsleep %.3f\nkill -9 $pid 2>/dev/null\n"
+    .. "wait $pid; echo $?"):format(line, delay)
+  local f = assert(io.popen("sh -c " .. helpers.quote(script) .. " 2>/dev/null"))
+  local status = tonumber(f:read("a"):match("(%d+)%s*$"))
+  f:close()
+  return status == 137, status
+end
+
+-- what the database holds: the counters' spread, the history, the progress rows
+local function state(project)
+  return project:with_db(function(db)
+    local r = db:first("SELECT COUNT(*) AS n, MIN(counter) AS lo, MAX(counter) AS hi, MIN(counter2) AS lo2,"
+      .. " MAX(counter2) AS hi2, SUM(CASE WHEN slug = title THEN 1 ELSE 0 END) AS slugs FROM songs")
+    local s = {}
+    for k, v in pairs(r) do s[k] = math.tointeger(tonumber(v)) end
+    s.fill = math.tointeger(tonumber(db:scalar("SELECT COUNT(*) AS n FROM migrations WHERE migration = ?",
+      FILL)))
+    s.progress = db:has_table("migrations_backfills")
+      and math.tointeger(tonumber(db:scalar("SELECT COUNT(*) AS n FROM migrations_backfills"))) or 0
+    return s
+  end)
+end
+
+local function check_done(where, s)
+  p:check(s.n == ROWS and s.lo == 1 and s.hi == 1 and s.lo2 == 1 and s.hi2 == 1 and s.slugs == ROWS, where,
+    "the rows are not each done once: %d rows, counter %s..%s, counter2 %s..%s, %s slugs", s.n or -1,
+    tostring(s.lo), tostring(s.hi), tostring(s.lo2), tostring(s.hi2), tostring(s.slugs))
+  p:check(s.fill == 1, where, "the migration is in the history %d times", s.fill or -1)
+  p:check(s.progress == 0, where, "%d progress rows left", s.progress or -1)
+end
+
+-- a killed run leaves every counter 0 or 1, and 1s only in a prefix of the keys
+local function check_killed(where, project)
+  local bad = project:with_db(function(db)
+    return math.tointeger(tonumber(db:scalar("SELECT COUNT(*) AS n FROM songs"
+      .. " WHERE counter > 1 OR counter2 > 1 OR counter < 0")))
+  end)
+  p:check(bad == 0, where, "%d rows done twice after the kill", bad or -1)
+end
+
+local function trial(dialect, project, span, i)
+  local where = ("%s kill %d"):format(dialect, i)
+  project:ok("rollback", "--step", "1")
+  local killed, status = kill_run(project, { "migrate" }, 0.02 + math.random() * span * 0.95)
+  if killed then p:count(dialect, "kills") else
+    p:count(dialect, "finished before the kill")
+    p:check(status == 0, where, "exit %s without a kill", tostring(status))
+  end
+  check_killed(where, project)
+  local r = project:run("migrate")
+  if p:check(r.status == 0, where, "the next migrate failed\n%s", probe.describe(r)) then
+    if r.stdout:find("Resuming the backfill", 1, true) then p:count(dialect, "resumed") end
+    check_done(where .. ", then migrate", state(project))
+  end
+end
+
+-- PostgreSQL: a writer of random rows during a backfill waits at most about one batch
+local function writer(dialect, project, span)
+  project:ok("rollback", "--step", "1")
+  local run = project:spawn({ "migrate" })
+  local db = project:connect()
+  local worst, n, t_end = 0, 0, core.clock() + span * 0.9
+  while core.clock() < t_end do
+    local t0 = core.clock()
+    db:run("UPDATE songs SET other = other + 1 WHERE id = ?", math.random(1, ROWS))
+    local dt = core.clock() - t0
+    if dt > worst then worst = dt end
+    n = n + 1
+  end
+  db:close()
+  local r = run:wait()
+  p:check(r.status == 0, "writer", "the migrate beside the writer failed\n%s", probe.describe(r))
+  check_done("writer", state(project))
+  -- a batch's time: the whole walk (two backfills) over its batches
+  local batch = span / (2 * ROWS / BATCH)
+  print(("%s: %d writer updates, the longest waited %.1fms; a batch takes %.1fms"):format(dialect, n,
+    worst * 1000, batch * 1000))
+  p:count(dialect, "writer updates", n)
+  p:check(worst < 3 * batch + 0.1, "writer", "a writer waited %.1fms, a batch takes %.1fms",
+    worst * 1000, batch * 1000)
+end
+
+for _, dialect in p:each_dialect({ "sqlite", "postgres", "mysql" }) do
+  p:protect(dialect, function()
+    local project = helpers.project(dialect)
+    project:write(CREATE, CREATE_SRC)
+    project:write(FILL, FILL_SRC)
+    project:ok("migrate", "--step")
+    check_done(dialect .. " first run", state(project))
+    -- the time of the walk alone, for the kills' moments
+    project:ok("rollback", "--step", "1")
+    local t0 = core.clock()
+    project:ok("migrate")
+    local span = core.clock() - t0
+    print(("%s: the walk of %d rows (two backfills) takes %.2fs"):format(dialect, ROWS, span))
+    for i = 1, p.budget.kills do
+      if not p:protect(dialect, trial, dialect, project, span, i) then break end
+    end
+    if dialect.name == "postgres" then p:protect(dialect, writer, dialect, project, span) end
+    project:cleanup()
+  end)
+end
+
+p:finish()
