@@ -1,0 +1,357 @@
+-- Two real applications' migration folders, ported from PHP to Lua call for
+-- call (spec/fixtures/bookstack, spec/fixtures/cachet; where they come from
+-- and what they found: spec/fixtures/README.md), run up, down and fresh on
+-- every dialect: every table each app creates exists, status shows every
+-- migration ran, rollback and reset leave only the history table, migrate
+-- works again, fresh works, the apps' own data steps do what they say, and
+-- rows survive the alters of a partial rollback.
+local helpers = require("spec.helpers")
+
+local FIXTURES = helpers.source .. "/spec/fixtures"
+
+-- {======================================================
+-- Fixture folders
+-- ======================================================
+
+-- the migration names of an app's fixture folder, in name order
+local function fixture_names(app)
+  local dir = FIXTURES .. "/" .. app .. "/migrations"
+  local p = assert(io.popen("ls " .. helpers.quote(dir)))
+  local names = {}
+  for file in p:lines() do
+    local name = file:match("^(.+)%.lua$")
+    if name then names[#names + 1] = name end
+  end
+  p:close()
+  assert(#names > 0, "no migrations in " .. dir)
+  return names
+end
+
+-- copies the app's migrations into the project; keep(name) picks some
+local function copy_fixture(project, app, keep)
+  local dir = FIXTURES .. "/" .. app .. "/migrations"
+  for _, name in ipairs(fixture_names(app)) do
+    if not keep or keep(name) then
+      project:write(name, assert(helpers.read_file(dir .. "/" .. name .. ".lua")))
+    end
+  end
+end
+
+local function sorted(list)
+  local t = { table.unpack(list) }
+  table.sort(t)
+  return t
+end
+
+-- INSERT of one row; identifiers quoted for the dialect ("order", "key", ...)
+local function insert(db, tbl, row)
+  local cols, marks, vals = {}, {}, {}
+  for k in pairs(row) do cols[#cols + 1] = k end
+  table.sort(cols)
+  for i, k in ipairs(cols) do
+    vals[i], marks[i], cols[i] = row[k], "?", db.dialect:ident(k)
+  end
+  db:run(("INSERT INTO %s (%s) VALUES (%s)"):format(db.dialect:ident(tbl),
+    table.concat(cols, ", "), table.concat(marks, ", ")), table.unpack(vals))
+end
+
+-- the rows of a table as "a|b|c" strings of the given columns, sorted
+local function rows_of(db, tbl, cols)
+  local q = {}
+  for i, c in ipairs(cols) do q[i] = db.dialect:ident(c) end
+  local out = {}
+  for _, r in ipairs(db:query(("SELECT %s FROM %s"):format(table.concat(q, ", "),
+      db.dialect:ident(tbl)))) do
+    local vals = {}
+    for i, c in ipairs(cols) do
+      local v = r[c]
+      vals[i] = (v == nil or v == helpers.core.null) and "NULL" or tostring(v)
+    end
+    out[#out + 1] = table.concat(vals, "|")
+  end
+  table.sort(out)
+  return out
+end
+
+-- }======================================================
+
+-- {======================================================
+-- The apps
+-- ======================================================
+
+local APPS = {}
+
+APPS[#APPS + 1] = {
+  name = "bookstack",
+  tables = {
+    "activities", "api_tokens", "attachments", "books", "bookshelves", "bookshelves_books",
+    "cache", "chapters", "comments", "deletions", "email_confirmations", "entity_permissions",
+    "favourites", "images", "imports", "joint_permissions", "mfa_values", "migrations",
+    "page_revisions", "pages", "password_resets", "permission_role", "references",
+    "role_permissions", "role_user", "roles", "search_terms", "sessions", "settings",
+    "social_accounts", "sort_rules", "tags", "user_invites", "users", "views", "watches",
+    "webhook_tracked_events", "webhooks",
+  },
+
+  -- what the app's own inserts and updates leave in a new database
+  data_steps = function(db)
+    assert.same({ "Admin|admin@admin.com|NULL|admin|Admin", "Guest|guest@example.com|public|guest|Public" },
+      (function()
+        local out = {}
+        for _, r in ipairs(db:query("SELECT u.name, u.email, u.system_name, u.slug, r.display_name AS role "
+            .. "FROM users u JOIN role_user ru ON ru.user_id = u.id JOIN roles r ON r.id = ru.role_id")) do
+          local sys = r.system_name == helpers.core.null and "NULL" or r.system_name
+          out[#out + 1] = table.concat({ r.name, r.email, sys, r.slug, r.role }, "|")
+        end
+        table.sort(out)
+        return out
+      end)())
+    assert.equals(61, db:count("role_permissions"))
+    local per_role = {}
+    for _, r in ipairs(db:query("SELECT r.display_name AS role, COUNT(pr.permission_id) AS n FROM roles r "
+        .. "LEFT JOIN permission_role pr ON pr.role_id = r.id GROUP BY r.display_name")) do
+      per_role[r.role] = tonumber(r.n)
+    end
+    assert.same({ Admin = 61, Editor = 39, Viewer = 9, Public = 9 }, per_role)
+    for _, name in ipairs { "settings-manage", "bookshelf-view-all", "templates-manage", "access-api",
+                            "content-export", "editor-change", "receive-notifications",
+                            "content-import" } do
+      assert.equals(1, tonumber(db:scalar("SELECT COUNT(*) AS n FROM role_permissions WHERE name = ?",
+        name)), name)
+    end
+    assert.equals(0, tonumber(db:scalar("SELECT COUNT(*) AS n FROM role_permissions WHERE name = ?",
+      "book-create")), "2016_02_27 deleted the first permissions")
+    local id = db:scalar("SELECT value FROM settings WHERE setting_key = 'instance-id'")
+    assert.matches("^%x+%-%x+%-4%x+%-%x+%-%x+$", tostring(id))
+  end,
+
+  -- the keys and indexes the alters of the folder must leave behind
+  schema = function(db)
+    assert.truthy(db:unique_sets("joint_permissions")["role_id,entity_type,entity_id"],
+      "joint_permissions' primary key after 2020_08_04 and 2022_07_16")
+    assert.truthy(db:unique_sets("bookshelves_books")["bookshelf_id,book_id"])
+    assert.truthy(db:unique_sets("users").email)
+    assert.truthy(db:unique_sets("users").slug)
+    assert.truthy(db:indexes("activities").loggable_id, "the entity_id index follows both renames")
+    assert.is_nil(db:columns("activities").book_id)
+    assert.is_false(db:columns("activities").loggable_id.notnull, "2020_11_07 change() to nullable")
+    assert.is_nil(db:columns("roles").name, "2020_08_04 dropped roles.name")
+    local fks = {}
+    for _, fk in ipairs(db:foreign_keys("role_user")) do
+      fks[#fks + 1] = fk.from .. ">" .. fk.table .. "." .. fk.to .. " " .. fk.on_delete:upper()
+    end
+    assert.same({ "role_id>roles.id CASCADE", "user_id>users.id CASCADE" }, sorted(fks))
+  end,
+
+  -- runs before the migrations from 'from' on: rows for their data steps
+  stage = "2020_11_07_232321_simplify_activities_table",
+  stage_rows = function(db)
+    insert(db, "activities", { key = "page_create", extra = "", book_id = 1, user_id = 1,
+                               entity_id = 5, entity_type = "BookStack\\Page" })
+    insert(db, "activities", { key = "auth_login", extra = "", book_id = 0, user_id = 1,
+                               entity_id = 0, entity_type = "" })
+    insert(db, "views", { user_id = 1, viewable_id = 2, viewable_type = "BookStack\\Book", views = 3 })
+    for i, p in ipairs { { "md", "<p>a</p>", "# a" }, { "html", "<p>b</p>", "" } } do
+      insert(db, "pages", { book_id = 2, chapter_id = 0, name = p[1], slug = p[1], html = p[2],
+                            text = "", priority = i, created_by = 7, updated_by = 7,
+                            markdown = p[3], revision_count = 0 })
+    end
+  end,
+  staged = function(db)
+    assert.same({ "auth_login|NULL|NULL", "page_create|5|page" },
+                rows_of(db, "activities", { "type", "loggable_id", "loggable_type" }))
+    assert.same({ "2|book" }, rows_of(db, "views", { "viewable_id", "viewable_type" }))
+    assert.same({ "html|wysiwyg|7", "md|markdown|7" }, rows_of(db, "pages", { "name", "editor", "owned_by" }))
+  end,
+
+  -- rows the last migrations' downs (books, comments) must keep
+  keep_rows = function(db)
+    insert(db, "books", { name = "B", slug = "b", description = "d", created_by = 1, updated_by = 1,
+                          owned_by = 1, description_html = "" })
+    local book = db:scalar("SELECT id FROM books WHERE slug = 'b'")
+    insert(db, "bookshelves", { name = "S", slug = "s", description = "d", owned_by = 1,
+                                description_html = "" })
+    local shelf = db:scalar("SELECT id FROM bookshelves WHERE slug = 's'")
+    insert(db, "bookshelves_books", { bookshelf_id = shelf, book_id = book, order = 0 })
+  end,
+  kept = function(db)
+    assert.same({ "B|b" }, rows_of(db, "books", { "name", "slug" }))
+    assert.equals(1, db:count("bookshelves_books"), "no cascade from rebuilding books")
+  end,
+  keep_steps = 3,
+}
+
+APPS[#APPS + 1] = {
+  name = "cachet",
+  tables = {
+    "actions", "cache", "component_groups", "components", "failed_jobs", "incident_components",
+    "incident_templates", "incident_updates", "incidents", "invites", "jobs", "meta",
+    "metric_points", "metrics", "migrations", "notifications", "schedule_components", "schedules",
+    "sessions", "settings", "subscribers", "subscriptions", "taggables", "tags", "users",
+  },
+
+  data_steps = function(db)
+    for _, t in ipairs { "users", "incidents", "schedules", "taggables", "settings" } do
+      assert.equals(0, db:count(t), t)
+    end
+  end,
+
+  schema = function(db)
+    assert.truthy(db:unique_sets("users").username)
+    assert.truthy(db:unique_sets("users").api_key)
+    assert.truthy(db:unique_sets("tags")["name,slug"])
+    -- morphs(): Laravel's one (type, id) index
+    assert.truthy(db:indexes("taggables")["taggable_type,taggable_id"], "morphs('taggable') index")
+    assert.truthy(db:indexes("notifications")["notifiable_type,notifiable_id"])
+    assert.is_nil(db:columns("incidents").scheduled_at)
+    assert.is_false(db:columns("components").link.notnull, "2016_12_29 change() to nullable")
+    assert.is_nil(db:columns("jobs").reserved)
+  end,
+
+  stage = "2016_10_24_183415_AlterTableIncidentsAddOccurredAtColumn",
+  stage_rows = function(db)
+    insert(db, "incidents", { name = "outage", status = 4, message = "m",
+                              created_at = "2020-01-01 10:00:00" })
+    insert(db, "incidents", { name = "maintenance", status = 0, message = "m2",
+                              created_at = "2020-02-02 10:00:00", scheduled_at = "2020-03-03 10:00:00" })
+    insert(db, "component_tag", { component_id = 7, tag_id = 3 })
+    insert(db, "component_tag", { component_id = 8, tag_id = 4 })
+  end,
+  staged = function(db)
+    -- occurred_at = created_at; the scheduled incident moved to schedules; tags to taggables
+    local inc = db:query("SELECT name, occurred_at, created_at FROM incidents")
+    assert.equals(1, #inc)
+    assert.equals("outage", inc[1].name)
+    -- (created_at is TIMESTAMPTZ on PostgreSQL, occurred_at TIMESTAMP: the same second)
+    assert.equals(tostring(inc[1].created_at):sub(1, 19), tostring(inc[1].occurred_at):sub(1, 19))
+    assert.same({ "maintenance" }, rows_of(db, "schedules", { "name" }))
+    assert.same({ "3|components|7", "4|components|8" },
+                rows_of(db, "taggables", { "tag_id", "taggable_type", "taggable_id" }))
+  end,
+
+  keep_rows = function(db)
+    insert(db, "incidents", { name = "i", status = 1, message = "m" })
+    insert(db, "schedules", { name = "s", scheduled_at = "2021-01-01 00:00:00" })
+    insert(db, "jobs", { queue = "q", payload = "p", attempts = 0, available_at = 1, created_at = 1 })
+  end,
+  kept = function(db)
+    assert.same({ "i|1" }, rows_of(db, "incidents", { "name", "status" }))
+    assert.same({ "s" }, rows_of(db, "schedules", { "name" }))
+    assert.same({ "q" }, rows_of(db, "jobs", { "queue" }))
+  end,
+  keep_steps = 3,
+}
+
+-- }======================================================
+
+for _, app in ipairs(APPS) do
+  local names = fixture_names(app.name)
+
+  for _, dialect in helpers.each_dialect() do
+    describe(app.name .. "'s migrations [#" .. dialect .. "]", function()
+      local project
+
+      before_each(function()
+        project = helpers.project(dialect)
+      end)
+
+      after_each(function()
+        if project then project:cleanup() end
+        project = nil
+      end)
+
+      local function migrate_all()
+        copy_fixture(project, app.name)
+        return project:ok("migrate")
+      end
+
+      it("migrate creates every table of the app and status shows every migration ran", function()
+        local r = migrate_all()
+        for _, name in ipairs(names) do
+          assert.truthy(r.stdout:find(name, 1, true), name .. "\n" .. helpers.describe_run(r))
+        end
+        assert.same(sorted(app.tables), project:tables())
+        local history = project:history()
+        assert.equals(#names, #history)
+        for i, h in ipairs(history) do
+          assert.equals(names[i], h.migration)
+          assert.equals(1, h.batch)
+        end
+        local status = project:ok("status")
+        local lines = helpers.lines(status.stdout)
+        for _, name in ipairs(names) do
+          local i = helpers.line_index(lines, name)
+          assert.is_not_nil(i, name .. "\n" .. helpers.describe_run(status))
+          assert.truthy(lines[i]:find("Ran", 1, true), lines[i])
+        end
+        assert.is_nil(status.stdout:find("Pending", 1, true), helpers.describe_run(status))
+      end)
+
+      it("leaves the keys and indexes its alters build", function()
+        migrate_all()
+        project:with_db(app.schema)
+      end)
+
+      it("runs its data steps", function()
+        migrate_all()
+        project:with_db(app.data_steps)
+      end)
+
+      it("rollback undoes every migration, leaving the history table; migrate works again", function()
+        migrate_all()
+        local r = project:ok("rollback")
+        for _, name in ipairs(names) do
+          assert.truthy(r.stdout:find(name, 1, true), name .. "\n" .. helpers.describe_run(r))
+        end
+        assert.same({ "migrations" }, project:tables())
+        assert.same({}, project:history())
+        project:ok("migrate")
+        assert.same(sorted(app.tables), project:tables())
+        assert.equals(#names, #project:history())
+      end)
+
+      it("reset undoes every batch of a one-migration-per-batch run", function()
+        copy_fixture(project, app.name)
+        project:ok("migrate", "--step")
+        local history = project:history()
+        assert.equals(#names, #history)
+        assert.equals(#names, history[#history].batch)
+        project:ok("reset")
+        assert.same({ "migrations" }, project:tables())
+        assert.same({}, project:history())
+      end)
+
+      it("fresh drops everything and migrates again as one batch", function()
+        migrate_all()
+        project:with_db(function(db)
+          db:run("CREATE TABLE " .. db.dialect:ident("not_a_migration") .. " (x INTEGER)")
+        end)
+        project:ok("fresh")
+        assert.same(sorted(app.tables), project:tables())
+        local history = project:history()
+        assert.equals(#names, #history)
+        assert.equals(1, history[#history].batch)
+      end)
+
+      it("its data steps move the rows that were there before them", function()
+        copy_fixture(project, app.name, function(name) return name < app.stage end)
+        project:ok("migrate")
+        project:with_db(app.stage_rows)
+        copy_fixture(project, app.name, function(name) return name >= app.stage end)
+        project:ok("migrate")
+        project:with_db(app.staged)
+      end)
+
+      it("keeps the rows of the tables a partial rollback alters; migrate puts the columns back", function()
+        migrate_all()
+        project:with_db(app.keep_rows)
+        project:ok("rollback", "--step", tostring(app.keep_steps))
+        assert.equals(#names - app.keep_steps, #project:history())
+        project:with_db(app.kept)
+        project:ok("migrate")
+        assert.equals(#names, #project:history())
+        project:with_db(app.kept)
+      end)
+    end)
+  end
+end
