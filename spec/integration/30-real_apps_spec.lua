@@ -246,13 +246,15 @@ APPS[#APPS + 1] = {
   name = "koel",
   tables = {
     "albums", "artists", "interactions", "migrations", "password_resets",
-    "personal_access_tokens", "playlist_song", "playlists", "settings", "songs", "users",
+    "personal_access_tokens", "playlist_folders", "playlist_song", "playlists", "settings", "songs",
+    "users",
   },
 
-  -- 2016_04_16 creates the "Various Artists"; the settings and users steps find no rows
+  -- a new database: the data steps find no rows and write none
   data_steps = function(db)
-    assert.same({ "1|Various Artists" }, rows_of(db, "artists", { "id", "name" }))
-    assert.equals(0, db:count("settings"))
+    for _, t in ipairs { "artists", "songs", "playlists", "settings", "users" } do
+      assert.equals(0, db:count(t), t)
+    end
   end,
 
   schema = function(db)
@@ -262,7 +264,8 @@ APPS[#APPS + 1] = {
     assert.truthy(db:indexes("personal_access_tokens")["tokenable_type,tokenable_id"])
     assert.truthy(db:indexes("songs")["track,disc"])
     assert.is_nil(db:columns("albums").is_compilation)
-    assert.is_nil(db:columns("songs").contributing_artist_id)
+    assert.is_nil(db:columns("songs").contributing_artist_id, "2022_08_04 drops it")
+    assert.truthy(db:columns("songs").genre)
     local fks = {}
     for _, fk in ipairs(db:foreign_keys("songs")) do
       fks[#fks + 1] = fk.from .. ">" .. fk.table .. "." .. fk.to .. " " .. fk.on_delete:upper()
@@ -273,15 +276,17 @@ APPS[#APPS + 1] = {
       fks[#fks + 1] = fk.from .. ">" .. fk.table .. "." .. fk.to .. " " .. fk.on_delete:upper()
         .. " " .. fk.on_update:upper()
     end
-    -- 2021_04_16 drops the old key but on SQLite, where Laravel could not drop one when
-    -- it was written (Laravel 12 can, and keeps both, as lmigrate does)
-    local old = db.dialect.name == "sqlite" and { "playlist_id>playlists.id CASCADE NO ACTION" } or {}
-    assert.same(sorted { "playlist_id>playlists.id CASCADE CASCADE", "song_id>songs.id CASCADE NO ACTION",
+    -- 2021_04_16 and 2022_08_01 drop the old keys but on SQLite, where Laravel could not
+    -- drop one when they were written (Laravel 12 can, and keeps both, as lmigrate does)
+    local old = db.dialect.name == "sqlite"
+      and { "playlist_id>playlists.id CASCADE NO ACTION", "song_id>songs.id CASCADE NO ACTION" } or {}
+    assert.same(sorted { "playlist_id>playlists.id CASCADE CASCADE", "song_id>songs.id CASCADE CASCADE",
                          table.unpack(old) }, sorted(fks))
   end,
 
-  -- rows for 2017_04_21 (a song's artist from its album's), 2021_04_16 (playlist ids
-  -- become UUIDs, their songs follow by ON UPDATE CASCADE) and 2022_07_05 (covers)
+  -- rows for 2017_04_21 (a song's artist from its album's, a column 2022_08_04 drops),
+  -- 2021_04_16 and 2022_08_01 (playlist and song ids become UUIDs, playlist_song follows
+  -- by ON UPDATE CASCADE) and 2022_07_05 (covers)
   stage = "2017_04_21_092159_copy_artist_to_contributing_artist",
   stage_rows = function(db)
     insert(db, "artists", { id = 2, name = "A" })
@@ -297,24 +302,28 @@ APPS[#APPS + 1] = {
     insert(db, "playlist_song", { playlist_id = 1, song_id = "s1" })
   end,
   staged = function(db)
-    assert.same({ "s1|2" }, rows_of(db, "songs", { "id", "artist_id" }))
+    local uuid = "^%x+%-%x+%-4%x+%-%x+%-%x+$"
+    local songs = rows_of(db, "songs", { "id" })
+    assert.equals(1, #songs)
+    assert.matches(uuid, songs[1])
     assert.same({ "" }, rows_of(db, "albums", { "cover" }))
     if db.dialect.name == "sqlite" then return end
     local ids = rows_of(db, "playlists", { "id" })
     assert.equals(1, #ids)
-    assert.matches("^%x+%-%x+%-4%x+%-%x+%-%x+$", ids[1])
-    assert.same({ ids[1] .. "|s1" }, rows_of(db, "playlist_song", { "playlist_id", "song_id" }))
+    assert.matches(uuid, ids[1])
+    assert.same({ ids[1] .. "|" .. songs[1] }, rows_of(db, "playlist_song", { "playlist_id", "song_id" }))
   end,
 
   keep_rows = function(db)
+    insert(db, "artists", { id = 1, name = "A" })
     insert(db, "albums", { id = 5, artist_id = 1, name = "Kept", cover = "" })
   end,
   kept = function(db)
     assert.same({ "Kept" }, rows_of(db, "albums", { "name" }))
   end,
-  -- the last two, data steps without a down (2022_06_11 before them has none either,
-  -- and its indexes stay, so migrating it again fails under Laravel too)
-  keep_steps = 2,
+  -- the last three have no down (2022_11_08's column stays, so migrating it again would
+  -- fail under Laravel too): the partial rollback goes back one
+  keep_steps = 1,
 }
 
 -- }======================================================
