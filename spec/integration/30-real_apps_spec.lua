@@ -270,8 +270,8 @@ APPS[#APPS + 1] = {
     for _, fk in ipairs(db:foreign_keys("songs")) do
       fks[#fks + 1] = fk.from .. ">" .. fk.table .. "." .. fk.to .. " " .. fk.on_delete:upper()
     end
-    assert.same({ "album_id>albums.id NO ACTION", "artist_id>artists.id CASCADE", "owner_id>users.id CASCADE" },
-      sorted(fks))
+    assert.same({ "album_id>albums.id NO ACTION", "artist_id>artists.id CASCADE",
+                  "owner_id>users.id CASCADE" }, sorted(fks))
     fks = {}
     for _, fk in ipairs(db:foreign_keys("playlist_song")) do
       fks[#fks + 1] = fk.from .. ">" .. fk.table .. "." .. fk.to .. " " .. fk.on_delete:upper()
