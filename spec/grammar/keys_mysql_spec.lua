@@ -137,9 +137,9 @@ local ALTER = {
   { function(t) t:drop_fulltext("users_bio_fulltext"); t:drop_spatial_index({ "location" }) end, {
     'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`',
     'ALTER TABLE `users` DROP INDEX `users_location_spatialindex`' } },
-  { function(t) t:drop_full_text("users_bio_fulltext"); t:drop_full_text({ "bio" }) end, {
-    'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`',
-    'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`' } },
+  { function(t) t:drop_full_text("users_bio_fulltext") end,
+    'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`' },
+  { function(t) t:drop_full_text({ "bio" }) end, 'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`' },
   { function(t) t:drop_fulltext({ "bio" }); t:drop_spatial_index("users_location_spatialindex") end, {
     'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`',
     'ALTER TABLE `users` DROP INDEX `users_location_spatialindex`' } },
