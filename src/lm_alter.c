@@ -303,7 +303,7 @@ static const luaL_Reg alter_meth[] = {
   {"drop_column", bp_drop_column},
   {"rename_column", bp_rename_column},
   {"drop_index", bp_drop_index}, {"drop_unique", bp_drop_unique},
-  {"drop_fulltext", bp_drop_fulltext},
+  {"drop_fulltext", bp_drop_fulltext}, {"drop_full_text", bp_drop_fulltext},
   {"drop_spatial_index", bp_drop_spatial_index},
   {"drop_foreign", bp_drop_foreign}, {"drop_primary", bp_drop_primary},
   {"drop_constrained_foreign_id", bp_drop_constrained_foreign_id},

@@ -334,7 +334,8 @@ static int ix_nulls_not_distinct (lua_State *L) {
 
 static const luaL_Reg col_meth[] = {
   {"constrained", col_constrained}, {"references", col_references},
-  {"fulltext", col_fulltext}, {"spatial_index", col_spatial_index},
+  {"fulltext", col_fulltext}, {"full_text", col_fulltext},
+  {"spatial_index", col_spatial_index},
   {NULL, NULL}
 };
 

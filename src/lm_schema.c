@@ -689,7 +689,8 @@ static int raw_tostring (lua_State *L) {
 static const luaL_Reg bp_meth[] = {
   {"foreign", bp_foreign}, {"add_foreign", bp_add_foreign},
   {"unique", bp_unique}, {"index", bp_index}, {"primary", bp_primary},
-  {"fulltext", bp_fulltext}, {"spatial_index", bp_spatial_index},
+  {"fulltext", bp_fulltext}, {"full_text", bp_fulltext},
+  {"spatial_index", bp_spatial_index},
   {"raw_index", bp_raw_index}, {"check", bp_check},
   {"table_comment", bp_table_comment}, {"comment", bp_table_comment},
   {"engine", bp_engine}, {"charset", bp_charset},

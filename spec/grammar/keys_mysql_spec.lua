@@ -40,6 +40,10 @@ local CREATE = {
   { function(t) t:text("title"); t:text("body"):fulltext(); t:fulltext("title", "ft"):language("english") end,
     'CREATE TABLE `users` (`title` TEXT NOT NULL, `body` TEXT NOT NULL, '
       .. 'FULLTEXT `users_body_fulltext` (`body`), FULLTEXT `ft` (`title`))' },
+  -- full_text: Laravel 12's fullText() in snake_case, the same index
+  { function(t) t:text("title"); t:text("body"):full_text(); t:full_text({ "title" }, "ft") end,
+    'CREATE TABLE `users` (`title` TEXT NOT NULL, `body` TEXT NOT NULL, '
+      .. 'FULLTEXT `users_body_fulltext` (`body`), FULLTEXT `ft` (`title`))' },
 
   -- foreign keys: every action and shorthand
   { function(t)
@@ -133,6 +137,9 @@ local ALTER = {
   { function(t) t:drop_fulltext("users_bio_fulltext"); t:drop_spatial_index({ "location" }) end, {
     'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`',
     'ALTER TABLE `users` DROP INDEX `users_location_spatialindex`' } },
+  { function(t) t:drop_full_text("users_bio_fulltext") end,
+    'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`' },
+  { function(t) t:drop_full_text({ "bio" }) end, 'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`' },
   { function(t) t:drop_fulltext({ "bio" }); t:drop_spatial_index("users_location_spatialindex") end, {
     'ALTER TABLE `users` DROP INDEX `users_bio_fulltext`',
     'ALTER TABLE `users` DROP INDEX `users_location_spatialindex`' } },

@@ -70,6 +70,10 @@ local CREATE = {
     table = "a_rather_long_table_name_for_testing" },
 
   -- fulltext: GIN over to_tsvector, as Laravel
+  { function(t) t:text("title"); t:full_text("title"); t:text("body"):full_text() end, {
+    'CREATE TABLE "users" ("title" TEXT NOT NULL, "body" TEXT NOT NULL)',
+    'CREATE INDEX "users_title_fulltext" ON "users" USING gin ((to_tsvector(\'english\', "title")))',
+    'CREATE INDEX "users_body_fulltext" ON "users" USING gin ((to_tsvector(\'english\', "body")))' } },
   { function(t) t:text("title"); t:text("body"); t:fulltext({ "title", "body" }) end, {
     'CREATE TABLE "users" ("title" TEXT NOT NULL, "body" TEXT NOT NULL)',
     'CREATE INDEX "users_title_body_fulltext" ON "users" USING gin '
@@ -199,6 +203,7 @@ local ALTER = {
   { function(t) t:drop_primary("users_pkey") end, 'ALTER TABLE "users" DROP CONSTRAINT "users_pkey"' },
   { function(t) t:drop_fulltext("users_bio_fulltext") end, 'DROP INDEX "users_bio_fulltext"' },
   { function(t) t:drop_fulltext({ "bio" }) end, 'DROP INDEX "users_bio_fulltext"' },
+  { function(t) t:drop_full_text({ "bio" }) end, 'DROP INDEX "users_bio_fulltext"' },
   { function(t) t:drop_spatial_index({ "location" }) end, 'DROP INDEX "users_location_spatialindex"' },
   { function(t) t:drop_spatial_index("users_location_spatialindex") end,
     'DROP INDEX "users_location_spatialindex"' },

@@ -120,6 +120,8 @@ end
 local REFUSED = {
   { function(t) t:text("body"); t:fulltext("body") end, "fulltext() is not supported on sqlite" },
   { function(t) t:text("body"):fulltext() end, "fulltext() is not supported on sqlite" },
+  { function(t) t:text("body"):full_text() end, "fulltext() is not supported on sqlite" },
+  { function(t) t:text("body"); t:full_text("body") end, "fulltext() is not supported on sqlite" },
   { function(t) t:text("body"); t:spatial_index("body") end, "spatial_index() is not supported on sqlite" },
   { function(t) t:text("body"):spatial_index() end, "spatial_index() is not supported on sqlite" },
   { function(t) t:string("a"); t:index("a", nil, "hash") end,
@@ -132,6 +134,7 @@ local REFUSED = {
     "nulls_not_distinct() of unique() is not supported on sqlite" },
   { function(t) t:foreign_id("a"):constrained():not_valid() end, "not_valid() is not supported on sqlite" },
   { function(t) t:drop_fulltext("x") end, "drop_fulltext() is not supported on sqlite", "alter" },
+  { function(t) t:drop_full_text("x") end, "drop_fulltext() is not supported on sqlite", "alter" },
   { function(t) t:drop_spatial_index({ "x" }) end, "drop_spatial_index() is not supported on sqlite",
     "alter" },
   { function(t) t:rename_index("a", "b") end,

@@ -201,6 +201,23 @@ local SELECTS = {
     end,
     sql = 'SELECT DISTINCT "album_id" FROM "songs" WHERE "album_id" IS NOT NULL ORDER BY "album_id" ASC',
     rows = { { album_id = 1 }, { album_id = 2 } } },
+  { "distinct(cols): DISTINCT ON (cols) on PostgreSQL, DISTINCT elsewhere, as Laravel",
+    function(db)
+      return db:table("songs"):distinct("album_id"):select("album_id"):where_not_null("album_id")
+        :order_by("album_id"):get()
+    end,
+    sqlite = 'SELECT DISTINCT "album_id" FROM "songs" WHERE "album_id" IS NOT NULL ORDER BY "album_id" ASC',
+    postgres = 'SELECT DISTINCT ON ("album_id") "album_id" FROM "songs" WHERE "album_id" IS NOT NULL '
+      .. 'ORDER BY "album_id" ASC',
+    mysql = 'SELECT DISTINCT `album_id` FROM `songs` WHERE `album_id` IS NOT NULL ORDER BY `album_id` ASC',
+    rows = { { album_id = 1 }, { album_id = 2 } } },
+  { "distinct({ cols }) and distinct(false)",
+    function(db)
+      return db:table("songs"):distinct({ "album_id" }):distinct(false):select("album_id")
+        :where("album_id", 1):get()
+    end,
+    sql = 'SELECT "album_id" FROM "songs" WHERE "album_id" = ?', values = { 1 },
+    rows = { { album_id = 1 }, { album_id = 1 } } },
   { "order_by desc, limit, offset",
     function(db)
       return db:table("songs"):where_not_null("plays"):order_by("plays", "desc"):order_by("id"):limit(2)
@@ -311,6 +328,9 @@ local AGGREGATES = {
   { "count(column) skips NULLs", function(db) return db:table("songs"):count("rating") end,
     sql = 'SELECT COUNT("rating") AS "aggregate" FROM "songs"', value = 4 },
   { "count of distinct", function(db) return db:table("songs"):distinct():count("album_id") end,
+    sql = 'SELECT COUNT(DISTINCT "album_id") AS "aggregate" FROM "songs"', value = 2 },
+  { "count with distinct(cols): COUNT(DISTINCT cols)",
+    function(db) return db:table("songs"):distinct("album_id"):count() end,
     sql = 'SELECT COUNT(DISTINCT "album_id") AS "aggregate" FROM "songs"', value = 2 },
   { "count of groups: the rows get() returns",
     function(db)

@@ -146,6 +146,29 @@ for _, dialect in helpers.each_dialect() do
         assert.same({ "log", "migrations", "t_a", "t_b", "t_c" }, project:tables())
       end)
 
+      it("rolls back a migration without a down as a no-op, as Laravel", function()
+        project:write(LOG, log_migration())
+        project:write(A, table.concat({
+          'local Migration = require("lmigrate.migration")',
+          'local M = Migration:extend("NoDown")',
+          "function M:up()",
+          '  self.db:execute("INSERT INTO log (what) VALUES (?)", "up a")',
+          "end",
+          "return M", "",
+        }, "\n"))
+        project:write(B, "return { up = function(self) self.db:execute(\"INSERT INTO log (what) "
+          .. "VALUES ('up b')\") end }\n")
+        project:ok("migrate")
+        project:write(C, step_migration("c"))
+        project:ok("migrate")
+        local r = project:ok("rollback", "--step", "3")
+        assert_order(r.stdout, { C, B, A })
+        assert.same({ "up a", "up b", "up c", "down c" }, log_of(project))
+        assert.same({ [LOG] = 1 }, batches(project))
+        project:ok("migrate")
+        assert.same({ [LOG] = 1, [A] = 2, [B] = 2, [C] = 2 }, batches(project))
+      end)
+
       it("leaves a pending migration alone", function()
         two_batches()
         project:write(D, step_migration("d"))

@@ -15,6 +15,7 @@
 **                                          | {sub=builder, as=alias} }
 **   dist    true: DISTINCT        joins  { join }   (a join is a query
 **   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS")
+**   (dist may be a list of columns: distinct(cols), DISTINCT ON on PostgreSQL)
 **   groups  { column | raw }      havings { clause }
 **   orders  { {column=, dir="ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
 **   lim, off  integers            lock  "update" | "share"
@@ -748,11 +749,42 @@ static void addlock (Q *q) {
 const char *const lmq_aggregates[] = {"count", "min", "max", "sum", "avg", NULL};
 static const char *const aggsql[] = {"COUNT", "MIN", "MAX", "SUM", "AVG"};
 
+/* the columns of distinct(cols), comma separated */
+static void adddistinctcols (Q *q) {
+  lua_Integer i, n = lmq_listlen(q->s->L, q->t, "dist");
+  for (i = 1; i <= n; i++) {
+    if (i > 1) luaL_addstring(B(q), ", ");
+    elem(q->s->L, q->t, "dist", i);
+    addident(q, 0);
+  }
+}
+
+/*
+** SELECT's DISTINCT: for distinct(cols) PostgreSQL's DISTINCT ON (cols);
+** the other dialects ignore the columns, as Laravel's grammars do
+*/
+static void adddistinct (Q *q) {
+  if (lmq_listlen(q->s->L, q->t, "dist") > 0 && q->s->qg->distinct_on) {
+    luaL_addstring(B(q), "DISTINCT ON (");
+    adddistinctcols(q);
+    luaL_addstring(B(q), ") ");
+  }
+  else luaL_addstring(B(q), "DISTINCT ");
+}
+
+/*
+** FN(column); with distinct() FN(DISTINCT column), and with distinct(cols)
+** FN(DISTINCT cols) in place of the column, as Laravel's compileAggregate
+*/
 static void addaggregate (Q *q, const Agg *a, int distinct) {
   lua_State *L = q->s->L;
   luaL_addstring(B(q), aggsql[a->fn]);
   luaL_addchar(B(q), '(');
-  if (lua_type(L, a->column) == LUA_TSTRING && strcmp(lua_tostring(L, a->column), "*") == 0)
+  if (distinct && lmq_listlen(L, q->t, "dist") > 0) {
+    luaL_addstring(B(q), "DISTINCT ");
+    adddistinctcols(q);
+  }
+  else if (lua_type(L, a->column) == LUA_TSTRING && strcmp(lua_tostring(L, a->column), "*") == 0)
     luaL_addchar(B(q), '*');
   else {
     if (distinct) luaL_addstring(B(q), "DISTINCT ");
@@ -771,7 +803,7 @@ void lmq_components (Q *q, Cols cols, const Agg *a) {
   luaL_addstring(B(q), "SELECT ");
   if (cols == COLS_AGGREGATE && a != NULL) addaggregate(q, a, distinct);
   else {
-    if (distinct) luaL_addstring(B(q), "DISTINCT ");
+    if (distinct) adddistinct(q);
     if (cols == COLS_ROWID) {
       lmq_addrowsource(q);
       lm_addf(&q->c, ".%I", q->s->qg->rowid);

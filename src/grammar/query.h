@@ -52,6 +52,7 @@ typedef struct lm_QueryGrammar {
   const char *random;         /* in_random_order() */
   const char *lock_update;    /* lock_for_update(); NULL: ignored (SQLite) */
   const char *lock_share;     /* shared_lock() */
+  int distinct_on;            /* distinct(cols): 1 DISTINCT ON (cols); 0 DISTINCT */
 } lm_QueryGrammar;
 
 /* lm_query_sqlite, lm_query_postgres, lm_query_mysql: grammar.h */

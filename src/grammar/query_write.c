@@ -262,7 +262,8 @@ const lm_QueryGrammar lm_query_postgres = {
   .rowid = "ctid",
   .random = "RANDOM()",
   .lock_update = " FOR UPDATE",
-  .lock_share = " FOR SHARE"
+  .lock_share = " FOR SHARE",
+  .distinct_on = 1
 };
 
 const lm_QueryGrammar lm_query_mysql = {

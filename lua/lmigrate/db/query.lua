@@ -219,8 +219,17 @@ function Builder:select_sub(q, as)
   return push(self, "cols", { sub = subquery(self, "select_sub", q), as = as })
 end
 
-function Builder:distinct()
-  self.dist = true
+-- distinct() | distinct(bool) | distinct(col, ...) | distinct({ cols }): with
+-- columns, PostgreSQL's DISTINCT ON (cols) and COUNT(DISTINCT cols), as Laravel
+function Builder:distinct(...)
+  local first = ...
+  if select("#", ...) == 0 then
+    self.dist = true
+  elseif type(first) == "boolean" and select("#", ...) == 1 then
+    self.dist = first or nil
+  else
+    self.dist = M.columns("distinct", {}, ...)
+  end
   return self
 end
 

@@ -30,6 +30,9 @@ end
 -- invoke(entry, instance, method, what) where entry = { name, file } and
 -- what is "migration" or "seeder"; raises a migration error on failure
 return function(entry, instance, method, what)
+  -- a migration without the method does nothing, as Laravel's migrator
+  -- skips a down (or up) the migration does not define
+  if (what or "migration") == "migration" and instance[method] == nil then return end
   local co = coroutine.create(function() return instance[method](instance) end)
   running = running + 1
   os.exit = refuse_exit   -- luacheck: ignore 122
