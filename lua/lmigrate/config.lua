@@ -339,6 +339,7 @@ local function split(list)
 end
 
 M.FILE = "lmigrate.lua"
+M.DOTENV = ".env"   -- read for DATABASE_URL and DB_* (lmigrate.dotenv), under the real environment
 
 -- a folder of lmigrate.lua's section 'key' (migrations, seeds), else 'default'
 local function folder(cfg, key, default)
@@ -361,7 +362,8 @@ end
 -- resolve(opts, getenv?, file?) -> { connections = { ... }, migrations = path,
 -- table = name, seeds = path }; 'file' is the config file (lmigrate.lua)
 function M.resolve(opts, getenv, file)
-  getenv = getenv or os.getenv
+  local dotenv = require("lmigrate.dotenv")
+  getenv = dotenv.getenv(getenv or os.getenv, M.DOTENV)
   local migrations_path, seeds_path, cfg = M.folders(opts, file)
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
@@ -375,8 +377,18 @@ function M.resolve(opts, getenv, file)
   if type(r.table) ~= "string" or r.table == "" then
     errors.raise("config", "lmigrate.lua: migrations.table must be a table name (string)")
   end
-  local url = opts.database or getenv("DATABASE_URL")
-  if opts.database == nil and opts.connection then url = nil end
+  -- --database NAME names a connection of lmigrate.lua when it has one of
+  -- that name (Laravel's meaning), else it is a URL
+  local database, connection = opts.database, opts.connection
+  if database and conns[database] ~= nil and not connection then
+    database, connection = nil, database
+  end
+  local url = database or getenv("DATABASE_URL")
+  if database == nil and connection then url = nil end
+  if database and not database:find(":", 1, true) and next(conns) then
+    usage(("--database '%s' is neither a connection of lmigrate.lua (%s) nor a URL (%s)")
+      :format(url, require("lmigrate.suggest").list(conns, url), FORMS))
+  end
   if url and url ~= "" then
     local t = M.parse_url(url)
     t.name = "default"
@@ -384,13 +396,17 @@ function M.resolve(opts, getenv, file)
     return r
   end
   local names
-  if opts.connection then
-    names = split(opts.connection)
+  if connection then
+    names = split(connection)
     if #names == 0 then usage("--connection needs a connection name") end
   elseif cfg.default ~= nil then
     names = { cfg.default }
   elseif next(conns) == nil then
-    r.connections[1] = { name = "default", driver = "sqlite", database = M.DEFAULT_DATABASE }
+    -- no connections in lmigrate.lua: Laravel's DB_* (a project's .env), else the default file
+    local laravel = dotenv.laravel_url(getenv, function(msg) errors.raise("config", msg) end)
+    r.connections[1] = laravel and M.parse_url(laravel)
+      or { driver = "sqlite", database = M.DEFAULT_DATABASE }
+    r.connections[1].name = "default"
     return r
   elseif conns.default ~= nil then
     names = { "default" }
@@ -401,7 +417,8 @@ function M.resolve(opts, getenv, file)
   for _, name in ipairs(names) do
     if conns[name] == nil then
       errors.raise("config", ("unknown connection '%s'%s"):format(tostring(name),
-        next(conns) and "" or " (lmigrate.lua defines no connections)"))
+        next(conns) and require("lmigrate.suggest").hint(name, conns)
+        or " (lmigrate.lua defines no connections)"))
     end
     r.connections[#r.connections + 1] = from_config(name, conns[name])
   end

@@ -18,6 +18,11 @@ end
 -- name: anything else stops the run before it reads a file.
 function M.discover(dir)
   local names, kinds = core.listdir(dir)
+  -- the default folder not made yet (a new project): no migrations
+  if not names and dir == require("lmigrate.config").DEFAULT_MIGRATIONS
+      and not core.filetype(dir) then
+    return {}
+  end
   if not names then
     errors.raise("usage", "cannot read the migrations folder: " .. kinds)
   end
