@@ -3,6 +3,7 @@
 local commands = require("lmigrate.commands")
 local errors = require("lmigrate.errors")
 local output = require("lmigrate.output")
+local suggest = require("lmigrate.suggest")
 
 local M = {}
 
@@ -50,7 +51,11 @@ local function bind_options(cmd, raw, args)
     local norm = key:gsub("%-", "_")
     local kind = cmd.options[norm]
     if not kind then
-      usage(("unknown option '--%s' for '%s' (see lmigrate help %s)"):format(key, cmd.name, cmd.name))
+      local known = {}
+      for k in pairs(cmd.options) do known[#known + 1] = (k:gsub("_", "-")) end
+      local hint = suggest.hint(key, known, "--")
+      usage(("unknown option '--%s' for '%s'%s (see lmigrate help %s)"):format(key, cmd.name,
+        hint, cmd.name))
     end
     if kind == "flag" then
       if value then usage(("option '--%s' takes no value"):format(key)) end
@@ -103,7 +108,12 @@ local function run(argv)
   end
   if name == nil then name = "help" end
   local cmd = commands.find(name)
-  if not cmd then usage(("unknown command '%s' (see lmigrate help)"):format(name)) end
+  if not cmd then
+    local known = {}
+    for _, c in ipairs(commands.list) do known[#known + 1] = c.name end
+    for alias in pairs(commands.aliases) do known[#known + 1] = alias end
+    usage(("unknown command '%s'%s (see lmigrate help)"):format(name, suggest.hint(name, known)))
+  end
   local opts = bind_options(cmd, raw, args)
   return M.execute(cmd, opts, args, output.new({ quiet = opts.quiet }))
 end

@@ -295,6 +295,33 @@ local function plain(v, seen)
   return t
 end
 
+-- the keys lmigrate.lua may have, top level and in its sections (a
+-- connection's fields are checked by its driver's reader): a key that
+-- some module reads is added here, else the file is refused naming it
+M.KEYS = {
+  default = true, connections = true,
+  migrations = { path = true, table = true },
+  seeds = { path = true },
+}
+
+-- check_keys(cfg, path): raises (exit 2) on a key of no meaning, with the
+-- nearest known one ("migration" for "migrations": a typo read as
+-- nothing would silently use the defaults)
+function M.check_keys(cfg, path)
+  local suggest = require("lmigrate.suggest")
+  local function check(t, known, where)
+    for k, v in pairs(t) do
+      local want = known[k]
+      if want == nil then
+        errors.raise("config", ("%s: unknown key '%s%s'%s"):format(path, where, tostring(k),
+          type(k) == "string" and suggest.hint(k, known, where) or ""))
+      end
+      if type(want) == "table" and type(v) == "table" then check(v, want, where .. k .. ".") end
+    end
+  end
+  check(cfg, M.KEYS, "")
+end
+
 -- the user's lmigrate.lua, or an empty config when there is none; a file
 -- that is there but cannot be read (permissions, a folder) is an error
 function M.load_file(path)
@@ -317,7 +344,9 @@ function M.load_file(path)
   if type(cfg) ~= "table" then
     errors.raise("config", path .. ": must return a table, got " .. type(cfg))
   end
-  return plain(cfg)
+  cfg = plain(cfg)
+  M.check_keys(cfg, path)
+  return cfg
 end
 
 local function section(cfg, key)

@@ -107,7 +107,7 @@ function Out:error(err)
   if type(err) == "table" and err.kind then
     if err.migration or err.seeder then
       lines[#lines + 1] = head .. p .. (err.migration and ("migration " .. safe(err.migration))
-        or ("seeder " .. safe(err.seeder))) .. " failed"
+        or ("seeder " .. safe(err.seeder))) .. (err.load and " could not be loaded" or " failed")
       if err.file then
         lines[#lines + 1] = "  in " .. safe(err.file) .. (err.line and (":" .. err.line) or "")
       end

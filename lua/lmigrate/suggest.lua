@@ -80,4 +80,31 @@ function M.list(candidates, word)
   return #names > 0 and ("known: " .. table.concat(names, ", ")) or "none defined"
 end
 
+-- the methods of self.schema, self.db, migrations and seeders: what a
+-- call of a nil method in a migration or seeder most likely meant
+local function lua_methods()
+  local list, seen = {}, {}
+  for _, t in ipairs { require("lmigrate.schema").class, require("lmigrate.db").class,
+                       require("lmigrate.migration"), require("lmigrate.seeder") } do
+    for k, v in pairs(t) do
+      if type(k) == "string" and type(v) == "function" and not k:match("^_") and not seen[k] then
+        seen[k] = true
+        list[#list + 1] = k
+      end
+    end
+  end
+  return list
+end
+
+-- method_hint(msg) -> msg, with "did you mean" added to Lua's "attempt to
+-- call a nil value (method 'hasTable')" when a method of self.schema,
+-- self.db or the migration is near (the C objects say it themselves)
+function M.method_hint(msg)
+  local name = msg:match("attempt to call a nil value %(method '([^']+)'%)")
+  if not name then return msg end
+  local near = M.closest(name, lua_methods())
+  if not near then return msg end
+  return ("%s (did you mean '%s'?)"):format(msg, near)
+end
+
 return M

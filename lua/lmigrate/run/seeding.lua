@@ -22,7 +22,11 @@ end
 local function load(self, name)
   local file = self.path .. "/" .. names.snake(name) .. ".lua"
   local entry = { name = name, file = file }
-  local function bad(msg) errors.raise("migration", msg, { seeder = name, file = file }) end
+  local function bad(msg)
+    local line = tostring(msg):match(file:gsub("%p", "%%%0") .. ":(%d+):")
+    errors.raise("migration", msg, { seeder = name, file = file, load = true,
+                                     line = line and tonumber(line) })
+  end
   if not name:match("^[%w_]+$") then bad(("'%s' is not a seeder class name"):format(name)) end
   local chunk, err = loadfile(file, "t")
   if not chunk then
