@@ -22,11 +22,16 @@ function M.parse(argv)
     elseif a == "--help" or a == "-h" then
       if name then args[#args + 1] = name end
       name = "help"
+    elseif a:match("^%-%a$") and commands.short[a:sub(2)] then
+      opts[#opts + 1] = "--" .. commands.short[a:sub(2)]:gsub("_", "-")
     elseif a:sub(1, 2) == "--" and #a > 2 then
       opts[#opts + 1] = a
       local spec_has_value = not a:find("=", 3, true)
-      -- values are taken once the command is known: keep the raw word
-      if spec_has_value and argv[i + 1] and argv[i + 1]:sub(1, 2) ~= "--" then
+      -- values are taken once the command is known: keep the raw word;
+      -- before the command, a command's name is the command
+      local nxt = argv[i + 1]
+      if spec_has_value and nxt and nxt:sub(1, 2) ~= "--" and not nxt:match("^%-%a$")
+          and not (name == nil and commands.find(nxt)) then
         opts[#opts] = { a, argv[i + 1] }
         i = i + 1
       end
@@ -49,7 +54,7 @@ local function bind_options(cmd, raw, args)
     local key, value = word:match("^%-%-([%w%-_:]+)=(.*)$")
     key = key or word:sub(3)
     local norm = key:gsub("%-", "_")
-    local kind = cmd.options[norm]
+    local kind = cmd.options[norm] or commands.global[norm]
     if not kind then
       local known = {}
       for k in pairs(cmd.options) do known[#known + 1] = (k:gsub("_", "-")) end
@@ -115,7 +120,10 @@ local function run(argv)
     usage(("unknown command '%s'%s (see lmigrate help)"):format(name, suggest.hint(name, known)))
   end
   local opts = bind_options(cmd, raw, args)
-  return M.execute(cmd, opts, args, output.new({ quiet = opts.quiet }))
+  local color   -- nil: as the terminal and the environment say
+  if opts.no_color then color = false end
+  return M.execute(cmd, opts, args, output.new({ quiet = opts.quiet, verbose = opts.verbose,
+    color = color }))
 end
 
 local function handler(e)

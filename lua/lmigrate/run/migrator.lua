@@ -52,6 +52,7 @@ function Migrator:step(entry, method, record, atomic, before)
   if not entry.class then loader.load(entry) end
   local db = self.db
   local own = not atomic and entry.class.transaction ~= false
+  self.out:start(entry.name)
   local t0 = core.clock()
   local ok, err = pcall(keys.run, db, own, function()
     invoke(entry, instantiate(entry, db, self.schema), method, "migration")

@@ -78,6 +78,7 @@ function Seeds:run(name)
         if v == nil then v = Seeder[k] end
         return v
       end })
+  self.out:start(name)
   local t0 = core.clock()
   -- keys.run: the transaction (a savepoint in the caller's), and the
   -- foreign key switches (schema/foreign_keys.lua)

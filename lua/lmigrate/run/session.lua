@@ -121,6 +121,7 @@ function M.open(c, cfg, out, opts)
   local conn = connect(c, opts)
   local grammar = core.grammar(c.driver)
   local db = DB.new(conn, grammar)
+  if out.verbose then db.trace = function(sql, seconds) out:statement(sql, seconds) end end
   local schema = Schema.new(db, grammar)
   local ok, lk = true, nil
   if opts and opts.lock then ok, lk = pcall(lock, c, db, cfg, out) end
