@@ -189,6 +189,15 @@ function Out:statement(sql, seconds)
   self:write("    " .. p .. paint(self.color, "gray", ms(seconds)) .. " " .. safe(sql, true))
 end
 
+-- warn(msg): something the run goes on after, on stderr ("lmigrate:
+-- warning: ..."); --quiet keeps it back
+function Out:warn(msg)
+  if self.quiet then return end
+  self:close_line()
+  local p = self.prefix and ("[" .. safe(self.prefix) .. "] ") or ""
+  self.stderr:write(paint(self.ecolor, "yellow", "lmigrate: warning: ") .. p .. safe(msg, true), "\n")
+end
+
 -- an lmigrate error (or any error value) on stderr; every piece of text in
 -- it made terminal-safe (names and messages may come from anywhere)
 function Out:error(err)

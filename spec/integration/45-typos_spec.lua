@@ -90,3 +90,33 @@ describe("typos", function()
     has(r.stderr, "unknown key 'seeds.folder'")
   end)
 end)
+
+describe("a migration without down", function()
+  local project
+  before_each(function() project = helpers.project("sqlite") end)
+  after_each(function() project:cleanup() end)
+
+  local NO_DOWN = 'local Migration = require("lmigrate.migration")\n'
+    .. 'local M = Migration:extend("CreatePosts")\n'
+    .. 'function M:up()\n  self.schema:create("posts", function(t) t:id() end)\nend\nreturn M\n'
+
+  it("is found when it is loaded: migrate warns naming it, and runs it", function()
+    project:write(M1, NO_DOWN)
+    local r = project:run("migrate")
+    helpers.assert_status(0, r)
+    has(r.stderr, "warning: " .. M1 .. " has no down function")
+    has(r.stdout, M1)
+    assert.is_true(project:has_table("posts"))
+  end)
+
+  it("--pretend warns too; --quiet does not", function()
+    project:write(M1, NO_DOWN)
+    has(project:run("migrate", "--pretend").stderr, M1 .. " has no down function")
+    assert.equals("", project:run("migrate", "--quiet").stderr)
+  end)
+
+  it("a migration with a down gets no warning", function()
+    project:write(M1, helpers.create_table_migration("posts"))
+    assert.equals("", project:run("migrate").stderr)
+  end)
+end)

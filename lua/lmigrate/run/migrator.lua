@@ -133,6 +133,10 @@ function Migrator:migrate(opts)
   for _, e in ipairs(pending) do
     local class = loader.load(e)
     e.class, e.transaction = nil, class.transaction
+    -- found now, not when a rollback needs it
+    if type(class.down) ~= "function" then
+      self.out:warn(("%s has no down function: rollback cannot undo it (%s)"):format(e.name, e.file))
+    end
   end
   -- MySQL: --atomic refused, a partly applied migration first (--resume)
   pending = partial.check_migrate(self, pending, opts)
