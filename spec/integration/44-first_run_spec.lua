@@ -136,7 +136,8 @@ describe("a server's database that does not exist [#postgres]", function()
 
   it("comes from Laravel's DB_* variables of .env", function()
     local name = helpers.unique_name("lm_env"):lower()
-    local user, pass, host, port = pg:url_with_db("x"):match("^postgres[%w]*://([^:@]*):?([^@]*)@([^:/]*):?(%d*)/")
+    local user, pass, host, port = pg:url_with_db("x")
+      :match("^postgres[%w]*://([^:@]*):?([^@]*)@([^:/]*):?(%d*)/")
     helpers.write_file(f:path(".env"), table.concat({
       "DB_CONNECTION=pgsql", "DB_HOST=" .. host, "DB_PORT=" .. (port ~= "" and port or "5432"),
       "DB_DATABASE=" .. name, "DB_USERNAME=" .. user, 'DB_PASSWORD="' .. pass .. '"', "" }, "\n"))

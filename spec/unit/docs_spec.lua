@@ -81,7 +81,8 @@ describe("the documentation", function()
       local missing = {}
       for _, name in ipairs(k.names) do
         -- a table row: | `name(...)...` | `example` | what |
-        if not text:find("\n| `" .. (k.class == "Migration" and "Migration:" or "") .. name .. "(", 1, true) then
+        local prefix = k.class == "Migration" and "Migration:" or ""
+        if not text:find("\n| `" .. prefix .. name .. "(", 1, true) then
           missing[#missing + 1] = name
         end
       end
