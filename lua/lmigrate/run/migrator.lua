@@ -70,16 +70,25 @@ end
 
 -- prints the SQL each entry's method would run, changing nothing
 function Migrator:pretend(list, method)
-  local db = Pretend.new(self.db.grammar, self.db)
-  local schema = Schema.new(db, self.db.grammar)
-  for _, e in ipairs(list) do
-    if not e.class then loader.load(e) end
-    db.depth = e.class.transaction ~= false and 1 or 0
-    invoke(e, instantiate(e, db, schema), method, "migration")
-    e.class = nil
-    self.out:write("-- " .. e.name .. " (" .. method .. ")")
-    for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
+  -- SQLite: a shadow of the schema, where the rebuilds read (db/shadow.lua)
+  local shadow, close
+  if self.db.driver == "sqlite" then
+    shadow, close = require("lmigrate.db.shadow").open(self.db.grammar, self.db)
   end
+  local db = Pretend.new(self.db.grammar, self.db, shadow)
+  local schema = Schema.new(db, self.db.grammar)
+  local ok, err = pcall(function()
+    for _, e in ipairs(list) do
+      if not e.class then loader.load(e) end
+      db.depth = e.class.transaction ~= false and 1 or 0
+      invoke(e, instantiate(e, db, schema), method, "migration")
+      e.class = nil
+      self.out:write("-- " .. e.name .. " (" .. method .. ")")
+      for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
+    end
+  end)
+  if close then close() end
+  if not ok then error(err, 0) end
   return 0
 end
 
