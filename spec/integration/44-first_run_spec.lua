@@ -150,6 +150,30 @@ describe("a server's database that does not exist [#postgres]", function()
   end)
 end)
 
+describe("db:create of a connection of lmigrate.lua's fields [#postgres]", function()
+  local pg = servers.need("postgres", "db:create from lmigrate.lua fields")
+  if not pg then return end
+  local f
+  before_each(function() f = folder() end)
+  after_each(function() f.cleanup() end)
+
+  it("reads the database name out of the fields, quotes and all", function()
+    local name = helpers.unique_name("lm_f'q"):lower()
+    local user, pass, host, port = pg:url_with_db("x")
+      :match("^postgres[%w]*://([^:@]*):?([^@]*)@([^:/]*):?(%d*)/")
+    helpers.write_file(f:path("lmigrate.lua"), ("return { connections = { default = { driver = %q,"
+      .. " host = %q, port = %q, user = %q, password = %q, database = %q } } }\n")
+      :format("postgres", host, port ~= "" and port or "5432", user, pass, name))
+    helpers.assert_status(3, run(f, { "status" }))
+    local r = run(f, { "db:create" })
+    helpers.assert_status(0, r)
+    assert.truthy(r.stdout:find(name, 1, true), r.stdout)
+    helpers.assert_status(0, run(f, { "status" }))
+    helpers.assert_status(0, run(f, { "db:drop" }))
+    helpers.assert_status(3, run(f, { "status" }))
+  end)
+end)
+
 describe("a server's database that does not exist [#mysql]", function()
   local my = servers.need("mariadb", "db:create on MySQL")
   if not my then return end
