@@ -63,6 +63,7 @@ end
 local function unescape(s)
   return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
 end
+M.unescape = unescape   -- a URL's %XX escapes decoded
 
 local function mysql_bad(url, why, expected)
   usage(("malformed database URL '%s': %s (expected %s)")

@@ -108,12 +108,12 @@ M.option_help = {
   database = "--database URL               sqlite:PATH, postgres://user:pass@host:port/db or"
     .. " mysql://user:pass@host:port/db",
   path = "--path DIR                   the migrations folder (default databases/migrations)",
-  quiet = "--quiet, -q                  print nothing but errors",
-  verbose = "--verbose, -v                print each SQL statement as it runs, with its time",
+  quiet = "--quiet                      print nothing but errors (-q)",
+  verbose = "--verbose                    print each SQL statement as it runs, with its time (-v)",
   no_color = "--no-color                   no colour, even on a terminal (as NO_COLOR=1)",
   lock_timeout = "--lock-timeout DURATION      give up waiting for another run's lock after"
     .. " DURATION (30s, 2m; default: wait, saying who holds it)",
-  force = "--force, -f                  run in production without asking",
+  force = "--force                      run in production without asking (-f)",
   step = "--step                       migrate: each migration its own batch; rollback: --step N,"
     .. " the last N migrations",
   batch = "--batch N                    roll back only batch N",

@@ -9,9 +9,7 @@ local session = require("lmigrate.run.session")
 
 local M = {}
 
-local function unescape(s)
-  return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
-end
+local unescape = require("lmigrate.config").unescape
 
 -- the name of the database of a PostgreSQL connection, and the same
 -- connection to its server's "postgres" database instead
@@ -132,6 +130,16 @@ function M.wait(c, timeout, out)
       said = true
     end
     core.wait({}, 0.5)
+  end
+end
+
+-- command(verb) -> the command db:create or db:drop ('verb'): on each
+-- connection, under its name when there are several
+function M.command(verb)
+  return function(ctx)
+    local conns = ctx.config.connections
+    for _, c in ipairs(conns) do M.run(c, verb, #conns > 1 and ctx.out:with_prefix(c.name) or ctx.out) end
+    return 0
   end
 end
 
