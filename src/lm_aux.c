@@ -4,6 +4,7 @@
 ** checks, the only two ways SQL text gets user strings into it, and the
 ** metatables of the userdata.
 */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,13 +118,83 @@ void lm_quote_lit (luaL_Buffer *b, const char *s) {
 */
 
 /*
+** The edit distance of 'a' and 'b', letters compared without case
+** (optimal string alignment: a swap of neighbours is one edit), for the
+** "did you mean" of an unknown method; names longer than MAXNAME are
+** too far from everything.
+*/
+#define MAXNAME 48
+
+static int editdistance (const char *a, size_t la, const char *b, size_t lb) {
+  int d[MAXNAME + 1][MAXNAME + 1];
+  size_t i, j;
+  if (la > MAXNAME || lb > MAXNAME) return MAXNAME;
+  for (i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (j = 0; j <= lb; j++) d[0][j] = (int)j;
+  for (i = 1; i <= la; i++) {
+    for (j = 1; j <= lb; j++) {
+      int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+      int v = d[i - 1][j - 1] + (ca != cb);
+      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2])
+          && tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  }
+  return d[la][lb];
+}
+
+/* Laravel's camelCase name in snake_case (foreignId -> foreign_id) */
+static void snakename (const char *s, char *out, size_t size) {
+  size_t n = 0;
+  for (; *s && n + 2 < size; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (isupper(c) && n > 0 && out[n - 1] != '_') out[n++] = '_';
+    out[n++] = (char)tolower(c);
+  }
+  out[n] = '\0';
+}
+
+/*
+** The nearest method of the method table at index 1 to 'key': the one
+** 'key' is the camelCase of, else the nearest within a third of its
+** letters (at least one); ties go to the first in byte order. -> name or NULL
+*/
+static const char *nearestmethod (lua_State *L, const char *key) {
+  char snake[2 * MAXNAME + 2];
+  const char *best = NULL;
+  size_t lk = strlen(key);
+  int bestd = MAXNAME, limit = (int)(lk / 3) < 1 ? 1 : (int)(lk / 3);
+  snakename(key, snake, sizeof snake);
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      size_t ln;
+      const char *name = lua_tolstring(L, -1, &ln);
+      int d = strcmp(name, snake) == 0 ? -1 : editdistance(key, lk, name, ln);
+      if (d < bestd || (d == bestd && best != NULL && strcmp(name, best) < 0)) {
+        bestd = d;
+        best = name;   /* a key of the table at index 1: stays alive */
+      }
+    }
+  }
+  return (best != NULL && bestd <= limit && bestd < (int)lk) ? best : NULL;
+}
+
+/*
 ** __index of a method table: the method was not found. Upvalue 1 names
-** the kind of object ("blueprint"); 2 is the key.
+** the kind of object ("blueprint"); 1 is the method table, 2 the key.
 */
 static int unknownmethod (lua_State *L) {
-  return luaL_error(L, "unknown %s method '%s'",
-                    lua_tostring(L, lua_upvalueindex(1)),
-                    luaL_tolstring(L, 2, NULL));
+  const char *what = lua_tostring(L, lua_upvalueindex(1));
+  const char *key = luaL_tolstring(L, 2, NULL);
+  const char *near = lua_type(L, 2) == LUA_TSTRING ? nearestmethod(L, key) : NULL;
+  if (near != NULL)
+    return luaL_error(L, "unknown %s method '%s' (did you mean '%s'?)", what, key, near);
+  return luaL_error(L, "unknown %s method '%s'", what, key);
 }
 
 /*

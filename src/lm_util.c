@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -147,6 +148,16 @@ static int util_clock (lua_State *L) {
 */
 static int util_isatty (lua_State *L) {
   lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
+/* core.termwidth(fd) -> the terminal's columns | nil (not a terminal) */
+static int util_termwidth (lua_State *L) {
+  struct winsize ws;
+  if (ioctl((int)luaL_checkinteger(L, 1), TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+    luaL_pushfail(L);
+  else
+    lua_pushinteger(L, ws.ws_col);
   return 1;
 }
 
@@ -369,6 +380,7 @@ static const luaL_Reg util_funcs[] = {
   {"mkdir", util_mkdir},
   {"clock", util_clock},
   {"isatty", util_isatty},
+  {"termwidth", util_termwidth},
   {"checksum", util_checksum},
   {"checksum_file", util_checksum_file},
   {"numtext", util_numtext},

@@ -3,6 +3,7 @@
 local commands = require("lmigrate.commands")
 local errors = require("lmigrate.errors")
 local output = require("lmigrate.output")
+local suggest = require("lmigrate.suggest")
 
 local M = {}
 
@@ -21,11 +22,16 @@ function M.parse(argv)
     elseif a == "--help" or a == "-h" then
       if name then args[#args + 1] = name end
       name = "help"
+    elseif a:match("^%-%a$") and commands.short[a:sub(2)] then
+      opts[#opts + 1] = "--" .. commands.short[a:sub(2)]:gsub("_", "-")
     elseif a:sub(1, 2) == "--" and #a > 2 then
       opts[#opts + 1] = a
       local spec_has_value = not a:find("=", 3, true)
-      -- values are taken once the command is known: keep the raw word
-      if spec_has_value and argv[i + 1] and argv[i + 1]:sub(1, 2) ~= "--" then
+      -- values are taken once the command is known: keep the raw word;
+      -- before the command, a command's name is the command
+      local nxt = argv[i + 1]
+      if spec_has_value and nxt and nxt:sub(1, 2) ~= "--" and not nxt:match("^%-%a$")
+          and not (name == nil and commands.find(nxt)) then
         opts[#opts] = { a, argv[i + 1] }
         i = i + 1
       end
@@ -48,9 +54,13 @@ local function bind_options(cmd, raw, args)
     local key, value = word:match("^%-%-([%w%-_:]+)=(.*)$")
     key = key or word:sub(3)
     local norm = key:gsub("%-", "_")
-    local kind = cmd.options[norm]
+    local kind = cmd.options[norm] or commands.global[norm]
     if not kind then
-      usage(("unknown option '--%s' for '%s' (see lmigrate help %s)"):format(key, cmd.name, cmd.name))
+      local known = {}
+      for k in pairs(cmd.options) do known[#known + 1] = (k:gsub("_", "-")) end
+      local hint = suggest.hint(key, known, "--")
+      usage(("unknown option '--%s' for '%s'%s (see lmigrate help %s)"):format(key, cmd.name,
+        hint, cmd.name))
     end
     if kind == "flag" then
       if value then usage(("option '--%s' takes no value"):format(key)) end
@@ -103,9 +113,17 @@ local function run(argv)
   end
   if name == nil then name = "help" end
   local cmd = commands.find(name)
-  if not cmd then usage(("unknown command '%s' (see lmigrate help)"):format(name)) end
+  if not cmd then
+    local known = {}
+    for _, c in ipairs(commands.list) do known[#known + 1] = c.name end
+    for alias in pairs(commands.aliases) do known[#known + 1] = alias end
+    usage(("unknown command '%s'%s (see lmigrate help)"):format(name, suggest.hint(name, known)))
+  end
   local opts = bind_options(cmd, raw, args)
-  return M.execute(cmd, opts, args, output.new({ quiet = opts.quiet }))
+  local color   -- nil: as the terminal and the environment say
+  if opts.no_color then color = false end
+  return M.execute(cmd, opts, args, output.new({ quiet = opts.quiet, verbose = opts.verbose,
+    color = color }))
 end
 
 local function handler(e)

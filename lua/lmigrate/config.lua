@@ -63,6 +63,7 @@ end
 local function unescape(s)
   return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
 end
+M.unescape = unescape   -- a URL's %XX escapes decoded
 
 local function mysql_bad(url, why, expected)
   usage(("malformed database URL '%s': %s (expected %s)")
@@ -335,6 +336,33 @@ local function plain(v, seen)
   return t
 end
 
+-- the keys lmigrate.lua may have, top level and in its sections (a
+-- connection's fields are checked by its driver's reader): a key that
+-- some module reads is added here, else the file is refused naming it
+M.KEYS = {
+  default = true, connections = true,
+  migrations = { path = true, table = true },
+  seeds = { path = true },
+}
+
+-- check_keys(cfg, path): raises (exit 2) on a key of no meaning, with the
+-- nearest known one ("migration" for "migrations": a typo read as
+-- nothing would silently use the defaults)
+function M.check_keys(cfg, path)
+  local suggest = require("lmigrate.suggest")
+  local function check(t, known, where)
+    for k, v in pairs(t) do
+      local want = known[k]
+      if want == nil then
+        errors.raise("config", ("%s: unknown key '%s%s'%s"):format(path, where, tostring(k),
+          type(k) == "string" and suggest.hint(k, known, where) or ""))
+      end
+      if type(want) == "table" and type(v) == "table" then check(v, want, where .. k .. ".") end
+    end
+  end
+  check(cfg, M.KEYS, "")
+end
+
 -- the user's lmigrate.lua, or an empty config when there is none; a file
 -- that is there but cannot be read (permissions, a folder) is an error
 function M.load_file(path)
@@ -357,7 +385,9 @@ function M.load_file(path)
   if type(cfg) ~= "table" then
     errors.raise("config", path .. ": must return a table, got " .. type(cfg))
   end
-  return plain(cfg)
+  cfg = plain(cfg)
+  M.check_keys(cfg, path)
+  return cfg
 end
 
 local function section(cfg, key)
@@ -379,6 +409,7 @@ local function split(list)
 end
 
 M.FILE = "lmigrate.lua"
+M.DOTENV = ".env"   -- read for DATABASE_URL and DB_* (lmigrate.dotenv), under the real environment
 
 -- a folder of lmigrate.lua's section 'key' (migrations, seeds), else 'default'
 local function folder(cfg, key, default)
@@ -401,7 +432,8 @@ end
 -- resolve(opts, getenv?, file?) -> { connections = { ... }, migrations = path,
 -- table = name, seeds = path }; 'file' is the config file (lmigrate.lua)
 function M.resolve(opts, getenv, file)
-  getenv = getenv or os.getenv
+  local dotenv = require("lmigrate.dotenv")
+  getenv = dotenv.getenv(getenv or os.getenv, M.DOTENV)
   local migrations_path, seeds_path, cfg = M.folders(opts, file)
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
@@ -415,8 +447,18 @@ function M.resolve(opts, getenv, file)
   if type(r.table) ~= "string" or r.table == "" then
     errors.raise("config", "lmigrate.lua: migrations.table must be a table name (string)")
   end
-  local url = opts.database or getenv("DATABASE_URL")
-  if opts.database == nil and opts.connection then url = nil end
+  -- --database NAME names a connection of lmigrate.lua when it has one of
+  -- that name (Laravel's meaning), else it is a URL
+  local database, connection = opts.database, opts.connection
+  if database and conns[database] ~= nil and not connection then
+    database, connection = nil, database
+  end
+  local url = database or getenv("DATABASE_URL")
+  if database == nil and connection then url = nil end
+  if database and not database:find(":", 1, true) and next(conns) then
+    usage(("--database '%s' is neither a connection of lmigrate.lua (%s) nor a URL (%s)")
+      :format(url, require("lmigrate.suggest").list(conns, url), FORMS))
+  end
   if url and url ~= "" then
     local t = M.parse_url(url)
     t.name = "default"
@@ -424,13 +466,17 @@ function M.resolve(opts, getenv, file)
     return r
   end
   local names
-  if opts.connection then
-    names = split(opts.connection)
+  if connection then
+    names = split(connection)
     if #names == 0 then usage("--connection needs a connection name") end
   elseif cfg.default ~= nil then
     names = { cfg.default }
   elseif next(conns) == nil then
-    r.connections[1] = { name = "default", driver = "sqlite", database = M.DEFAULT_DATABASE }
+    -- no connections in lmigrate.lua: Laravel's DB_* (a project's .env), else the default file
+    local laravel = dotenv.laravel_url(getenv, function(msg) errors.raise("config", msg) end)
+    r.connections[1] = laravel and M.parse_url(laravel)
+      or { driver = "sqlite", database = M.DEFAULT_DATABASE }
+    r.connections[1].name = "default"
     return r
   elseif conns.default ~= nil then
     names = { "default" }
@@ -441,7 +487,8 @@ function M.resolve(opts, getenv, file)
   for _, name in ipairs(names) do
     if conns[name] == nil then
       errors.raise("config", ("unknown connection '%s'%s"):format(tostring(name),
-        next(conns) and "" or " (lmigrate.lua defines no connections)"))
+        next(conns) and require("lmigrate.suggest").hint(name, conns)
+        or " (lmigrate.lua defines no connections)"))
     end
     r.connections[#r.connections + 1] = from_config(name, conns[name])
   end

@@ -166,6 +166,24 @@ return CreatePostsTable
       make(project, "create_tags_table")
       assert.equals(2, #files(project.migrations))
     end)
+
+    it("five made in one second get five increasing timestamps, in the order made", function()
+      local made = {}
+      for i = 1, 5 do made[i] = (make(project, "step_" .. i)) end
+      local list = files(project.migrations)
+      assert.same(made, list)
+      for i = 2, 5 do
+        assert.truthy(made[i]:match(TIMESTAMPED) > made[i - 1]:match(TIMESTAMPED), made[i])
+      end
+    end)
+
+    it("comes after every existing migration, even one stamped in the future", function()
+      project:write("2099_12_31_235959_far_future", helpers.migration { up = "", down = "" })
+      local name = make(project, "create_posts_table")
+      assert.equals("2100_01_01_000000_create_posts_table.lua", name)
+      local second = make(project, "create_tags_table")
+      assert.equals("2100_01_01_000001_create_tags_table.lua", second)
+    end)
   end)
 
   describe("the stub, without --create or --table, as Laravel and Masonite guess it", function()

@@ -195,9 +195,14 @@ for _, dialect in helpers.each_dialect() do
   self.db:insert("posts", { title = "after" })]]))
         local r = project:ok("seed")
         assert.same({ "before", "from PostSeeder", "after" }, titles(project))
+        -- listed in the order they start: DatabaseSeeder's RUNNING line, PostSeeder, DatabaseSeeder
         local lines = helpers.lines(r.stdout)
-        local post, db = helpers.line_index(lines, "PostSeeder"), helpers.line_index(lines, "DatabaseSeeder")
-        assert.truthy(post and db and post < db, r.stdout)
+        local running = helpers.line_index(lines, "RUNNING")
+        local post = helpers.line_index(lines, "PostSeeder")
+        assert.truthy(running and lines[running]:find("DatabaseSeeder", 1, true), r.stdout)
+        assert.truthy(post and post > running and lines[post]:find("DONE", 1, true), r.stdout)
+        assert.truthy(lines[#lines]:find("DatabaseSeeder", 1, true)
+          and lines[#lines]:find("DONE", 1, true), r.stdout)
       end)
 
       it("migrate --seed migrates, then runs DatabaseSeeder", function()

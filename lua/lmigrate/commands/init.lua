@@ -10,9 +10,16 @@
 local M = {}
 
 -- the options of every command that works on a database, in help's order
-M.common = { "connection", "database", "path", "quiet", "lock_timeout" }
+M.common = { "connection", "database", "path", "quiet", "lock_timeout", "verbose", "no_color" }
 local COMMON = { connection = "value", database = "value", path = "value", quiet = "flag",
-                 lock_timeout = "duration" }
+                 lock_timeout = "duration", verbose = "flag", no_color = "flag" }
+
+-- what every command takes, even one without the common options (help;
+-- --quiet is refused there: help is the output asked for)
+M.global = { verbose = "flag", no_color = "flag" }
+
+-- the short flags and the option each stands for
+M.short = { q = "quiet", v = "verbose", f = "force" }
 
 local function options(extra)
   local t = {}
@@ -66,6 +73,17 @@ M.list = {
     options = options(), arg = { name = "NAME" },
     usage = "lmigrate make:seed NAME",
     summary = "write a new seeder into databases/seeds" },
+  { name = "db:create", module = "lmigrate.commands.db_create", options = options(),
+    usage = "lmigrate db:create [options]",
+    summary = "create the connection's database (PostgreSQL, MySQL; SQLite: the file)" },
+  { name = "db:drop", module = "lmigrate.commands.db_drop", guarded = true,
+    options = options({ force = "flag" }),
+    usage = "lmigrate db:drop [--force] [options]",
+    summary = "drop the connection's database (SQLite: remove the file)" },
+  { name = "wait", module = "lmigrate.commands.wait",
+    options = options({ timeout = "duration" }),
+    usage = "lmigrate wait [--timeout 30s] [options]",
+    summary = "wait until the database accepts connections (a starting container)" },
   { name = "completion", module = "lmigrate.commands.completion", options = {},
     arg = { name = "SHELL", choices = { "bash", "zsh", "connections" } },
     usage = "lmigrate completion bash|zsh|connections",
@@ -90,10 +108,12 @@ M.option_help = {
   database = "--database URL               sqlite:PATH, postgres://user:pass@host:port/db or"
     .. " mysql://user:pass@host:port/db",
   path = "--path DIR                   the migrations folder (default databases/migrations)",
-  quiet = "--quiet                      print nothing but errors",
+  quiet = "--quiet                      print nothing but errors (-q)",
+  verbose = "--verbose                    print each SQL statement as it runs, with its time (-v)",
+  no_color = "--no-color                   no colour, even on a terminal (as NO_COLOR=1)",
   lock_timeout = "--lock-timeout DURATION      give up waiting for another run's lock after"
     .. " DURATION (30s, 2m; default: wait, saying who holds it)",
-  force = "--force                      run in production without asking",
+  force = "--force                      run in production without asking (-f)",
   step = "--step                       migrate: each migration its own batch; rollback: --step N,"
     .. " the last N migrations",
   batch = "--batch N                    roll back only batch N",
@@ -113,6 +133,7 @@ M.option_help = {
     .. " every run (default: a random seed, printed)",
   create = "--create TABLE               the stub creates TABLE",
   table = "--table TABLE                the stub alters TABLE",
+  timeout = "--timeout DURATION           give up after DURATION (30s, 2m; default 30s)",
   man = "--man                        print the manual page (roff): lmigrate help --man | man -l -",
 }
 
@@ -147,6 +168,10 @@ M.environment = {
   { "LMIGRATE_ENV, APP_ENV", "production: migrate, rollback, reset, refresh, fresh and seed ask"
     .. " first on a terminal and refuse without --force elsewhere" },
   { "NO_COLOR", "set and not empty: no colour, even on a terminal" },
+  { "TERM", "dumb: no colour" },
+  { "COLUMNS", "the width of the dotted lines (default: the terminal's, else 78)" },
+  { ".env", "the project folder's .env gives DATABASE_URL and Laravel's DB_CONNECTION, DB_HOST,"
+    .. " DB_PORT, DB_DATABASE, DB_USERNAME, DB_PASSWORD, DB_SOCKET, never over the real environment" },
 }
 
 M.by_name = {}

@@ -1,7 +1,10 @@
 -- lmigrate make:migration NAME [--create TABLE | --table TABLE] [--path DIR]
 --
 -- Writes <migrations folder>/<YYYY_MM_DD_HHMMSS>_<snake name>.lua from a
--- stub, the timestamp being the current UTC time. NAME may be snake_case,
+-- stub, the timestamp being the current UTC time, or one second after the
+-- newest migration of the folder when that is not earlier (five calls in
+-- one second, or a clock behind a teammate's: the files still run in the
+-- order they were made). NAME may be snake_case,
 -- CamelCase or words ("create posts table"); the class is its CamelCase.
 --
 -- Which stub, as Laravel's TableGuesser (which Masonite follows):
@@ -23,6 +26,7 @@ local names = require("lmigrate.names")
 local stubs = require("lmigrate.stubs")
 
 local TIMESTAMPED = "^%d%d%d%d_%d%d_%d%d_%d%d%d%d%d%d_(.+)%.lua$"
+local STAMP = "^(%d%d%d%d)_(%d%d)_(%d%d)_(%d%d)(%d%d)(%d%d)_.+%.lua$"
 
 local function usage(msg)
   errors.raise("usage", msg .. " (see lmigrate help make:migration)")
@@ -76,6 +80,35 @@ local function same_name(dir, snake)
   return nil
 end
 
+-- seconds since 1970 of a UTC date (days from the civil calendar, as in
+-- Howard Hinnant's algorithm: os.time would read the table as local time)
+local function utc_seconds(y, m, d, hh, mm, ss)
+  y = m <= 2 and y - 1 or y
+  local era = y // 400
+  local yoe = y - era * 400
+  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
+  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+  local days = era * 146097 + doe - 719468
+  return ((days * 24 + hh) * 60 + mm) * 60 + ss
+end
+
+-- the timestamp of a new migration of 'dir': now, or one second past the
+-- newest timestamp already there
+local function next_stamp(dir)
+  local now = os.time()
+  local newest
+  for _, f in ipairs(core.isdir(dir) and core.listdir(dir) or {}) do
+    local y, m, d, hh, mm, ss = f:match(STAMP)
+    if y then
+      local t = utc_seconds(tonumber(y), tonumber(m), tonumber(d), tonumber(hh), tonumber(mm),
+        tonumber(ss))
+      if not newest or t > newest then newest = t end
+    end
+  end
+  if newest and newest >= now then now = newest + 1 end
+  return os.date("!%Y_%m_%d_%H%M%S", now)
+end
+
 return function(ctx)
   local opts, args = ctx.opts, ctx.args
   if #args == 0 then usage("make:migration needs a NAME, e.g. create_posts_table") end
@@ -101,7 +134,7 @@ return function(ctx)
       :format(snake, stubs.join(dir, existing)))
   end
   stubs.mkdir_p(dir)
-  local path = stubs.join(dir, os.date("!%Y_%m_%d_%H%M%S") .. "_" .. snake .. ".lua")
+  local path = stubs.join(dir, next_stamp(dir) .. "_" .. snake .. ".lua")
   stubs.write_new(path, stubs.render(kind, { class = class, table = tbl }))
   ctx.out:info("Created migration: " .. path)
   return 0

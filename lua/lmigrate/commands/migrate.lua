@@ -48,7 +48,7 @@ function M.run(ctx)
     errors.raise("usage", "--pretend and --seed do not go together")
   end
   M.random_seed(o)
-  session.each(ctx.config, ctx.out, { lock = not o.pretend }, function(m, _, out)
+  session.each(ctx.config, ctx.out, { lock = not o.pretend, readonly = o.pretend }, function(m, _, out)
     m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend, resume = o.resume })
     if o.seed then M.seed(m, ctx.config, out, o) end
   end)

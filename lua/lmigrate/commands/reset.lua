@@ -2,7 +2,7 @@
 local session = require("lmigrate.run.session")
 
 return function(ctx)
-  session.each(ctx.config, ctx.out, { lock = not ctx.opts.pretend }, function(m)
+  session.each(ctx.config, ctx.out, { lock = not ctx.opts.pretend, readonly = ctx.opts.pretend }, function(m)
     m:rollback({ all = true, pretend = ctx.opts.pretend })
   end)
   return 0

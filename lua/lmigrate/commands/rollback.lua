@@ -8,7 +8,7 @@ return function(ctx)
   if o.partial and (o.step or o.batch or o.pretend) then
     errors.raise("usage", "--partial goes with none of --step, --batch and --pretend")
   end
-  session.each(ctx.config, ctx.out, { lock = not o.pretend }, function(m)
+  session.each(ctx.config, ctx.out, { lock = not o.pretend, readonly = o.pretend }, function(m)
     if o.partial then return m:rollback_partial() end
     m:rollback({ step = o.step, batch = o.batch, pretend = o.pretend })
   end)

@@ -50,7 +50,9 @@ return function(ctx)
     errors.raise("usage", ("unknown dialect '%s' (expected sqlite, postgres or mysql)"):format(dialect))
   end
   local g = core.grammar(dialect)
-  local db = Pretend.new(g)
+  -- SQLite: the rebuilds read the schema the script builds in a shadow (db/shadow.lua)
+  local shadow = dialect == "sqlite" and require("lmigrate.db.shadow").open(g) or nil
+  local db = Pretend.new(g, nil, shadow)
   local schema = Schema.new(db, g)
   local files = loader.discover(cfg.migrations)
   for _, e in ipairs(files) do loader.load(e) end

@@ -62,7 +62,7 @@ end
 return function(ctx)
   local several = #ctx.config.connections > 1
   local items = {}
-  session.each(ctx.config, ctx.out, { lock = false }, function(m, c, out)
+  session.each(ctx.config, ctx.out, { lock = false, readonly = true }, function(m, c, out)
     local list = m:status()
     if ctx.result then  -- lmigrate.run's result
       local all = ctx.result.migrations or {}

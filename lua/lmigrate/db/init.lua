@@ -2,6 +2,7 @@
 -- errors.lua: kind, message, sql, code). On a driver that can wait
 -- without blocking (PostgreSQL), a call made inside a coroutine yields
 -- ("read"|"write", fd) to the scheduler until the result is ready.
+local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local scheduler = require("lmigrate.run.scheduler")
 local txcontrol = require("lmigrate.db.txcontrol")
@@ -58,13 +59,16 @@ end
 local function exec(self, sql, ...)
   if self.copying then self:finish_copy() end
   self.statements = self.statements + 1
+  local t0 = self.trace and core.clock()
   if self:waits() then
     -- on failure the second and third values are the message and code
     local rows, cols_or_msg, affected_or_code, errno = run_async(self.conn, sql, ...)
+    if t0 then self.trace(sql, core.clock() - t0) end
     if not rows then self:fail(sql, cols_or_msg, affected_or_code, errno) end
     return affected_or_code or 0
   end
   local n, msg, code, errno = self.conn:exec(sql, ...)
+  if t0 then self.trace(sql, core.clock() - t0) end
   if not n then self:fail(sql, msg, code, errno) end
   return n
 end
@@ -83,11 +87,13 @@ function DB:query(sql, ...)
   if self.copying then self:finish_copy() end
   self.statements = self.statements + 1
   local rows, msg, code, errno
+  local t0 = self.trace and core.clock()
   if self:waits() then
     rows, msg, code, errno = run_async(self.conn, sql, ...)
   else
     rows, msg, code, errno = self.conn:query(sql, ...)
   end
+  if t0 then self.trace(sql, core.clock() - t0) end
   if not rows then self:fail(sql, msg, code, errno) end
   return rows
 end

@@ -10,13 +10,16 @@ Pretend.__index = Pretend
 
 local M = {}
 
--- new(grammar, reader?): reader is the real DB that answers queries; without
--- one the stand-in is offline (`lmigrate sql`): nothing can be read
-function M.new(grammar, reader)
+-- new(grammar, reader?, shadow?): reader is the real DB that answers queries; without
+-- one the stand-in is offline (`lmigrate sql`): nothing can be read. On
+-- SQLite, 'shadow' (db/shadow.lua) runs every statement recorded, for
+-- the table rebuilds to read
+function M.new(grammar, reader, shadow)
   return setmetatable({
     grammar = grammar,
     driver = grammar:name(),
     reader = reader,
+    shadow = shadow,
     offline = reader == nil,
     pretend = true,    -- nothing runs: schema skips its checks before a drop
     recorded = {},
@@ -32,8 +35,21 @@ function Pretend:execute(sql, ...)
   -- the values written in as literals, by the driver's own placeholder rule
   local text, err = self.grammar:interpolate(sql, ...)
   if not text then errors.raise("database", err, { sql = sql }) end
+  if self.shadow then
+    -- in step with the script; a statement the row-less shadow refuses
+    -- fails only where a rebuild asks (rebuild_view)
+    local n, msg, code = self.shadow.conn:exec(sql, ...)
+    if not n and self.strict then self:fail(sql, msg, code) end
+  end
   self.recorded[#self.recorded + 1] = text
   return 0
+end
+
+-- rebuild_view() -> the stand-in a SQLite table rebuild runs on: reads
+-- answered by the shadow, every statement run there (a failure raises,
+-- as it would on the database) and recorded with the others
+function Pretend:rebuild_view()
+  return setmetatable({ reader = self.shadow, offline = false, strict = true }, { __index = self })
 end
 
 -- refuse_read(what [, sql]): offline, reading the database fails, naming

@@ -51,5 +51,5 @@ return function(entry, instance, method, what)
     fields.sql, fields.code, fields.errno = err.sql, err.code, err.errno
     errors.raise("migration", err.message, fields)
   end
-  errors.raise("migration", errors.text(err), fields)
+  errors.raise("migration", require("lmigrate.suggest").method_hint(errors.text(err)), fields)
 end

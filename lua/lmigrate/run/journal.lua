@@ -382,6 +382,7 @@ end
 -- dialect ('before', if any, runs first). entry.resume (migrate
 -- --resume): the applied journal rows, by position.
 function M.step(m, entry, method, record, before)
+  m.out:start(entry.name)
   local t0 = core.clock()
   local up = method == "up"
   -- a down is planned only to refuse transaction control before it runs

@@ -18,6 +18,11 @@ end
 -- name: anything else stops the run before it reads a file.
 function M.discover(dir)
   local names, kinds = core.listdir(dir)
+  -- the default folder not made yet (a new project): no migrations
+  if not names and dir == require("lmigrate.config").DEFAULT_MIGRATIONS
+      and not core.filetype(dir) then
+    return {}
+  end
   if not names then
     errors.raise("usage", "cannot read the migrations folder: " .. kinds)
   end
@@ -56,8 +61,12 @@ local function read(file)
   return src
 end
 
+-- a file that cannot be loaded (read, compiled, run to its class): the
+-- message says so, not that the migration failed; its line, when Lua names one
 local function bad(entry, message)
-  errors.raise("migration", message, { migration = entry.name, file = entry.file })
+  local line = tostring(message):match(entry.file:gsub("%p", "%%%0") .. ":(%d+):")
+  errors.raise("migration", message, { migration = entry.name, file = entry.file,
+                                       line = line and tonumber(line), load = true })
 end
 
 -- load(entry) -> the migration class or table the file returns; sets

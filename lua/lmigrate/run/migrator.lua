@@ -53,6 +53,7 @@ local function step(self, entry, method, record, atomic, before)
   if not entry.class then loader.load(entry) end
   local db = self.db
   local own = not atomic and entry.class.transaction ~= false
+  self.out:start(entry.name)
   local t0 = core.clock()
   local ok, err = pcall(keys.run, db, own, function()
     invoke(entry, instantiate(entry, db, self.schema), method, "migration")
@@ -78,16 +79,25 @@ end
 
 -- prints the SQL each entry's method would run, changing nothing
 function Migrator:pretend(list, method)
-  local db = Pretend.new(self.db.grammar, self.db)
-  local schema = Schema.new(db, self.db.grammar)
-  for _, e in ipairs(list) do
-    if not e.class then loader.load(e) end
-    db.depth = e.class.transaction ~= false and 1 or 0
-    invoke(e, instantiate(e, db, schema), method, "migration")
-    e.class = nil
-    self.out:write("-- " .. e.name .. " (" .. method .. ")")
-    for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
+  -- SQLite: a shadow of the schema, where the rebuilds read (db/shadow.lua)
+  local shadow, close
+  if self.db.driver == "sqlite" then
+    shadow, close = require("lmigrate.db.shadow").open(self.db.grammar, self.db)
   end
+  local db = Pretend.new(self.db.grammar, self.db, shadow)
+  local schema = Schema.new(db, self.db.grammar)
+  local ok, err = pcall(function()
+    for _, e in ipairs(list) do
+      if not e.class then loader.load(e) end
+      db.depth = e.class.transaction ~= false and 1 or 0
+      invoke(e, instantiate(e, db, schema), method, "migration")
+      e.class = nil
+      self.out:write("-- " .. e.name .. " (" .. method .. ")")
+      for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
+    end
+  end)
+  if close then close() end
+  if not ok then error(err, 0) end
   return 0
 end
 
@@ -141,6 +151,10 @@ function Migrator:migrate(opts)
   for _, e in ipairs(pending) do
     local class = loader.load(e)
     e.class, e.transaction = nil, class.transaction
+    -- found now, not when a rollback needs it
+    if type(class.down) ~= "function" then
+      self.out:warn(("%s has no down function: rollback cannot undo it (%s)"):format(e.name, e.file))
+    end
   end
   -- MySQL: --atomic refused, a partly applied migration first (--resume)
   pending = partial.check_migrate(self, pending, opts)

@@ -22,7 +22,11 @@ end
 local function load(self, name)
   local file = self.path .. "/" .. names.snake(name) .. ".lua"
   local entry = { name = name, file = file }
-  local function bad(msg) errors.raise("migration", msg, { seeder = name, file = file }) end
+  local function bad(msg)
+    local line = tostring(msg):match(file:gsub("%p", "%%%0") .. ":(%d+):")
+    errors.raise("migration", msg, { seeder = name, file = file, load = true,
+                                     line = line and tonumber(line) })
+  end
   if not name:match("^[%w_]+$") then bad(("'%s' is not a seeder class name"):format(name)) end
   local chunk, err = loadfile(file, "t")
   if not chunk then
@@ -74,6 +78,7 @@ function Seeds:run(name)
         if v == nil then v = Seeder[k] end
         return v
       end })
+  self.out:start(name)
   local t0 = core.clock()
   -- keys.run: the transaction (a savepoint in the caller's), and the
   -- foreign key switches (schema/foreign_keys.lua)

@@ -27,10 +27,51 @@ local function describe(c)
   return "postgres"
 end
 
+M.describe = describe
+
+-- a SQLite file that is not there yet: a file path (not :memory:, not a
+-- file: URI, which SQLite reads by its own rules) that names nothing
+local function sqlite_missing(c)
+  local path = c.database
+  if c.driver ~= "sqlite" or path == ":memory:" or path == "" or path:match("^file:") then
+    return false
+  end
+  local f = io.open(path, "r")
+  if f then f:close() return false end
+  return not core.isdir(path)
+end
+
+-- the hint of a server saying that the database does not exist
+-- (PostgreSQL's 3D000, MySQL's 1049)
+local function missing_database_hint(c, msg)
+  if c.driver == "postgres" and msg:match('database ".-" does not exist')
+      or c.driver == "mysql" and msg:match("[Uu]nknown database") then
+    return ("\n  the database does not exist: create it with `lmigrate db:create%s`")
+      :format(c.name ~= "default" and (" --connection " .. c.name) or "")
+  end
+  return ""
+end
+
 -- Inside the scheduler the connection is started and polled, yielding its
 -- waits, so that several connections are established at once.
-local function connect(c)
+-- A SQLite file not there yet: a command that only reads ('readonly':
+-- status, --pretend) sees an empty in-memory database instead and leaves
+-- no file behind; the others create it (SQLite does), and the folder of
+-- the default databases/database.sqlite too (the first run in a new
+-- folder). Another path in a missing folder is taken for a typo: it fails.
+local function connect(c, opts)
   local target = c.driver == "postgres" and c.conninfo or c.database
+  if sqlite_missing(c) then
+    local dir = c.database:match("^(.*)/[^/]*$")
+    local default = c.database == require("lmigrate.config").DEFAULT_DATABASE
+    if dir == nil or dir == "" or core.isdir(dir) or default then
+      if opts and opts.readonly then
+        target = ":memory:"
+      elseif dir and default then
+        require("lmigrate.stubs").mkdir_p(dir)
+      end
+    end
+  end
   local timeout = c.connect_timeout
   local options = c.options or { connect_timeout = timeout }
   local conn, msg
@@ -52,11 +93,12 @@ local function connect(c)
     conn, msg = core.connect(c.driver, target, options)
   end
   if not conn then
-    errors.raise("connect", ("cannot connect to %s (%s): %s"):format(c.name, describe(c),
-      redact.text(msg)))
+    errors.raise("connect", ("cannot connect to %s (%s): %s%s"):format(c.name, describe(c),
+      redact.text(msg), missing_database_hint(c, tostring(msg))))
   end
   return conn
 end
+M.connect = connect
 
 -- the lock held for the whole run (run/locks.lua): a flock on the SQLite
 -- file, a PostgreSQL advisory lock (released when the connection closes)
@@ -111,7 +153,7 @@ end
 
 -- open(c, cfg, out) -> migrator, close function
 function M.open(c, cfg, out, opts)
-  local conn = connect(c)
+  local conn = connect(c, opts)
   local grammar = core.grammar(c.driver)
   local db = DB.new(conn, grammar)
   if c.driver == "mysql" then
@@ -121,6 +163,7 @@ function M.open(c, cfg, out, opts)
       error(err, 0)
     end
   end
+  if out.verbose then db.trace = function(sql, seconds) out:statement(sql, seconds) end end
   local schema = Schema.new(db, grammar)
   local ok, lk = true, nil
   if opts and opts.lock then ok, lk = pcall(lock, c, db, cfg, out) end

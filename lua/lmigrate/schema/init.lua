@@ -12,7 +12,7 @@ local keys = require("lmigrate.schema.foreign_keys")
 local Schema = {}
 Schema.__index = Schema
 
-local M = {}
+local M = { class = Schema }   -- the methods (docs_spec, suggest's hints)
 
 -- new(db, grammar): on an offline db (`lmigrate sql`), with the model
 -- of the schema the script builds, self.model

@@ -196,6 +196,8 @@ end
 -- consecutive rebuild steps are one rebuild
 function M.run(self, bp)
   local plan = bp:rebuild_plan(self.grammar)
+  -- --pretend and sql: the rebuild reads and runs on the shadow (db/shadow.lua)
+  if self.db.shadow then self = setmetatable({ db = self.db:rebuild_view() }, { __index = self }) end
   local db, t = self.db, bp:table_name()
   local pending = {}
   local function flush()
