@@ -35,6 +35,51 @@ local function connect_timeout(name, v)
   return s
 end
 
+-- {======================================================
+-- Production safety: the lock budget of a migration's statements and the
+-- lease of the migration lock (run/retry.lua, run/lease.lua)
+-- ======================================================
+
+M.SAFETY = { lock_timeout = 5, lock_budget = 600, lease = 30, lease_renew = 10 }
+M.SAFETY_KEYS = { "lock_timeout", "statement_timeout", "lock_budget", "lease", "lease_renew" }
+
+local function is_safety(k)
+  for _, s in ipairs(M.SAFETY_KEYS) do
+    if s == k then return true end
+  end
+  return false
+end
+M.is_safety = is_safety
+
+-- safety_value(where, key, v) -> seconds | false (lock_budget only): a
+-- duration ("2s", "500ms", "10m"); 'where' names the place for the error
+function M.safety_value(where, key, v)
+  if v == false and key == "lock_budget" then return false end
+  local s = M.duration(v)
+  if not s or (s == 0 and key ~= "statement_timeout") then
+    errors.raise("config", ("%s: %s must be a duration like \"5s\" or \"500ms\"%s, got %s")
+      :format(where, key, key == "lock_budget" and " (or false: no retries)" or "",
+        type(v) == "string" and ("'" .. v .. "'") or tostring(v)))
+  end
+  return s
+end
+
+-- safety(where, c, base) -> the keys of table 'c' over 'base' (the defaults)
+local function safety(where, c, base)
+  local t = {}
+  for k, v in pairs(base) do t[k] = v end
+  for _, k in ipairs(M.SAFETY_KEYS) do
+    if c[k] ~= nil then t[k] = M.safety_value(where, k, c[k]) end
+  end
+  if t.lease_renew >= t.lease then
+    errors.raise("config", ("%s: lease_renew (%gs) must be shorter than lease (%gs)")
+      :format(where, t.lease_renew, t.lease))
+  end
+  return t
+end
+
+-- }======================================================
+
 local function usage(msg)
   errors.raise("usage", msg)
 end
@@ -227,7 +272,7 @@ local function mysql_of(name, c)
   end
   local options = {}
   for k, v in pairs(c) do
-    local key = k ~= "driver" and (mysql_param(k) or k)
+    local key = k ~= "driver" and not is_safety(k) and (mysql_param(k) or k)
     if key then
       local known = mysql_param(key) ~= nil
       for _, f in ipairs(MYSQL_FIELDS) do known = known or f == key end
@@ -365,6 +410,7 @@ function M.resolve(opts, getenv, file)
   local migrations_path, seeds_path, cfg = M.folders(opts, file)
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
+  local defaults = safety("lmigrate.lua", cfg, M.SAFETY)
   local r = {
     migrations = migrations_path,
     table = migrations.table or M.DEFAULT_TABLE,
@@ -380,6 +426,7 @@ function M.resolve(opts, getenv, file)
   if url and url ~= "" then
     local t = M.parse_url(url)
     t.name = "default"
+    t.safety = defaults
     r.connections[1] = t
     return r
   end
@@ -390,7 +437,8 @@ function M.resolve(opts, getenv, file)
   elseif cfg.default ~= nil then
     names = { cfg.default }
   elseif next(conns) == nil then
-    r.connections[1] = { name = "default", driver = "sqlite", database = M.DEFAULT_DATABASE }
+    r.connections[1] = { name = "default", driver = "sqlite", database = M.DEFAULT_DATABASE,
+                         safety = defaults }
     return r
   elseif conns.default ~= nil then
     names = { "default" }
@@ -403,7 +451,9 @@ function M.resolve(opts, getenv, file)
       errors.raise("config", ("unknown connection '%s'%s"):format(tostring(name),
         next(conns) and "" or " (lmigrate.lua defines no connections)"))
     end
-    r.connections[#r.connections + 1] = from_config(name, conns[name])
+    local t = from_config(name, conns[name])
+    t.safety = safety(("lmigrate.lua: connection '%s'"):format(name), conns[name], defaults)
+    r.connections[#r.connections + 1] = t
   end
   return r
 end

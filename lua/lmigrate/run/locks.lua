@@ -1,6 +1,7 @@
 -- The migration lock of one connection, taken before the history is read
 -- and held for the whole run: a flock on the SQLite file (whatever URL
--- form names it), a PostgreSQL advisory lock, a MySQL named lock. A lock another process holds
+-- form names it), a MySQL named lock (PostgreSQL's lease, run/lease.lua,
+-- waits here too). A lock another process holds
 -- is waited for in the scheduler (the other connections run meanwhile);
 -- after a second lmigrate says who holds it, and --lock-timeout gives up.
 local core = require("lmigrate.core")
@@ -86,26 +87,6 @@ function M.file(database, opts)
     if lk == nil then errors.raise("connect", ("cannot lock %s: %s"):format(path, pid), { code = errno }) end
     return lk, pid
   end, path, opts)
-end
-
-local KEY = "hashtext(current_database() || ':lmigrate')"
-
--- the backend holding the advisory lock: pg_locks shows a bigint key as
--- its high (classid) and low (objid) 32 bits
-local HOLDER = "SELECT l.pid FROM pg_locks l, (SELECT " .. KEY .. "::bigint AS k) x"
-  .. " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-  .. " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-  .. " AND l.classid = ((x.k >> 32) & 4294967295)::oid AND l.objid = (x.k & 4294967295)::oid"
-
--- advisory(db, what, opts): the session advisory lock of the database
--- (released when the connection closes)
-function M.advisory(db, what, opts)
-  M.wait_for(function()
-    if db:first("SELECT pg_try_advisory_lock(" .. KEY .. ") AS ok").ok then return true end
-    local row = db:first(HOLDER)
-    return false, row and ("PostgreSQL backend pid " .. tostring(row.pid)
-      .. " (see pg_stat_activity)")
-  end, what, opts)
 end
 
 -- MySQL's named lock: lock names are server-wide and at most 64

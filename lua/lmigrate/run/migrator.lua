@@ -7,6 +7,7 @@ local invoke = require("lmigrate.run.invoke")
 local journal = require("lmigrate.run.journal")
 local loader = require("lmigrate.run.loader")
 local partial = require("lmigrate.run.partial")
+local retry = require("lmigrate.run.retry")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
@@ -53,10 +54,13 @@ function Migrator:step(entry, method, record, atomic, before)
   local db = self.db
   local own = not atomic and entry.class.transaction ~= false
   local t0 = core.clock()
-  local ok, err = pcall(keys.run, db, own, function()
-    invoke(entry, instantiate(entry, db, self.schema), method, "migration")
-    txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
-  end, { before = before, after = record })
+  -- retry.step: under the lock budget, again after a lock timeout (run/retry.lua)
+  local ok, err = pcall(retry.step, self, entry, own, before, record, function(b, a)
+    keys.run(db, own, function()
+      invoke(entry, instantiate(entry, db, self.schema), method, "migration")
+      txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
+    end, { before = b, after = a })
+  end)
   if not ok then
     -- an --atomic batch runs again as a whole (Migrator:atomically)
     if keys.is_restart(err) then error(err, 0) end
@@ -231,6 +235,7 @@ end
 function Migrator:wipe()
   local t0 = core.clock()
   self.schema:drop_all_tables()
+  if self.lease then self.lease:retake(self.db) end   -- its table went too (run/lease.lua)
   self.out:row("Dropping all tables", ("%.2fms"):format((core.clock() - t0) * 1000), "DONE", "green")
 end
 
