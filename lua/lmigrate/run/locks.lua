@@ -91,21 +91,21 @@ end
 
 -- MySQL's named lock: lock names are server-wide and at most 64
 -- characters, so the name is a hash of the database's (49 characters)
-local NAMED = "CONCAT('lmigrate:', SHA1(DATABASE()))"
+M.NAMED = "CONCAT('lmigrate:', SHA1(DATABASE()))"
 
 -- named(db, what, opts) -> the release function: GET_LOCK, tried without
 -- waiting so the scheduler runs the other connections meanwhile (the
 -- server also releases it when the connection goes)
 function M.named(db, what, opts)
   M.wait_for(function()
-    local got = db:first("SELECT GET_LOCK(" .. NAMED .. ", 0) AS got").got
+    local got = db:first("SELECT GET_LOCK(" .. M.NAMED .. ", 0) AS got").got
     if got == 1 then return true end
     if got ~= 0 then errors.raise("connect", "cannot take the migration lock (GET_LOCK gave NULL)") end
-    local row = db:first("SELECT IS_USED_LOCK(" .. NAMED .. ") AS id")
+    local row = db:first("SELECT IS_USED_LOCK(" .. M.NAMED .. ") AS id")
     local id = row and math.tointeger(row.id)
     return false, id and ("MySQL connection " .. id .. " (see SHOW PROCESSLIST)")
   end, what, opts)
-  return function() pcall(db.query, db, "DO RELEASE_LOCK(" .. NAMED .. ")") end
+  return function() pcall(db.query, db, "DO RELEASE_LOCK(" .. M.NAMED .. ")") end
 end
 
 return M

@@ -135,6 +135,7 @@ function Migrator:migrate(opts)
   -- hold every migration in memory at once.
   for _, e in ipairs(pending) do
     local class = loader.load(e)
+    retry.limits(self, e)   -- a bad lock_timeout, lock_budget: before any runs
     e.class, e.transaction = nil, class.transaction
   end
   -- MySQL: --atomic refused, a partly applied migration first (--resume)

@@ -55,7 +55,14 @@ function M.limits(m, entry)
   for _, k in ipairs(KEYS) do
     t[k] = base[k]
     local v = entry.class and rawget(entry.class, k)
-    if v ~= nil then t[k] = config.safety_value(entry.file or entry.name, k, v) end
+    if v ~= nil then
+      local ok, err = pcall(config.safety_value, entry.file or entry.name, k, v)
+      if not ok then   -- bad config (exit 2), named as the migration's
+        err.migration, err.file = entry.name, entry.file
+        error(err, 0)
+      end
+      t[k] = err
+    end
   end
   return t
 end
