@@ -146,3 +146,51 @@ if servers.need("postgres", "lock budgets [#postgres]") then
     end)
   end)
 end
+
+-- MySQL (MariaDB): lock_wait_timeout and innodb_lock_wait_timeout, in
+-- whole seconds; a lock timeout after which the journal holds nothing
+-- applied runs again
+if servers.need("mariadb", "lock budgets [#mysql]") then
+  describe("lock budgets on MySQL, behind another session's open transaction [#mysql]", function()
+    local project, holder
+
+    before_each(function()
+      project = helpers.project(helpers.dialects.mysql)
+      project:write(SONGS, helpers.create_table_migration("songs"))
+      project:ok("migrate")
+      project:write(ADD, add_column())
+      holder = project:connect()
+      holder:run("BEGIN")
+      holder:query("SELECT * FROM songs")   -- a shared metadata lock until COMMIT
+    end)
+    after_each(function()
+      if holder then holder:close() end
+      holder = nil
+      if project then project:cleanup() end
+      project = nil
+    end)
+
+    it("retries and runs once the lock is released", function()
+      helpers.write_file(project:path("lmigrate.lua"), 'return { lock_budget = "20s" }')
+      local run = project:spawn({ "migrate" })
+      core.wait({}, 2.5)
+      holder:run("COMMIT")
+      local r = run:wait()
+      helpers.assert_status(0, r)
+      assert.truthy(r.stdout:find("Lock not granted within 1s (attempt 1): rolled back", 1, true),
+        helpers.describe_run(r))
+      assert.same({ SONGS, ADD }, project:applied())
+      assert.is_true(has_artist(project))
+    end)
+
+    it("fails after the budget: nothing applied, exit 1", function()
+      helpers.write_file(project:path("lmigrate.lua"), 'return { lock_budget = "2s" }')
+      local r = project:run("migrate")
+      refused(r, 1, { "a lock was not granted within the lock budget of 2s",
+        "nothing of it was applied", "Lock wait timeout exceeded" })
+      assert.same({ SONGS }, project:applied())
+      holder:run("COMMIT")
+      assert.is_false(has_artist(project))
+    end)
+  end)
+end

@@ -46,7 +46,9 @@ end
 function Migrator:step(entry, method, record, atomic, before)
   -- without transactional DDL (MySQL): each statement journaled instead
   if journal.applies(self) then
-    local ok, err = pcall(journal.step, self, entry, method, record, before)
+    if not entry.class then loader.load(entry) end
+    local ok, err = pcall(retry.step, self, entry, entry.class.transaction ~= false, before, record,
+      function(b, a) journal.step(self, entry, method, a, b) end)
     if not ok then error(placed(entry, err), 0) end
     return
   end

@@ -73,32 +73,85 @@ function M.is_lock_timeout(err)
   return errors.is(err) and (err.code == "55P03" or err.errno == 1205)
 end
 
+-- {======================================================
+-- One attempt's timeouts, by driver: ATTEMPT[driver](m, lim, wait, before,
+-- after, attempt) runs attempt(before', after') under them -> ok, err, the
+-- row of a failure held back (MySQL)
+-- ======================================================
+
 local function ms(s) return ("%d"):format(math.max(1, math.floor(s * 1000 + 0.5))) end
 
--- the SET of the attempt's timeouts: LOCAL inside a transaction (it ends
--- with it, and binds behind a transaction pooler), else for the session
-local function settings(db, lock_timeout, statement_timeout)
-  local scope = db.depth > 0 and "SET LOCAL " or "SET "
-  db:execute(scope .. "lock_timeout = " .. ms(lock_timeout))
-  if statement_timeout and statement_timeout > 0 then
-    db:execute(scope .. "statement_timeout = " .. ms(statement_timeout))
+-- whole seconds, at least 1: MySQL's lock_wait_timeout and
+-- innodb_lock_wait_timeout take no fraction
+local function whole(s) return math.max(1, math.ceil(s - 1e-9)) end
+
+local ATTEMPT = {}
+
+-- PostgreSQL: SET LOCAL inside the transaction (it ends with it, and binds
+-- behind a transaction pooler), SET for the session outside one (RESET
+-- after); the watcher watches the backend of the transaction; the lease
+-- is checked last before the commit
+function ATTEMPT.postgres(m, lim, wait, before, after, attempt)
+  local db, session = m.db, false
+  local ok, err = pcall(attempt, function()
+    local scope = db.depth > 0 and "SET LOCAL " or "SET "
+    session = db.depth == 0
+    db:execute(scope .. "lock_timeout = " .. ms(wait))
+    if lim.statement_timeout and lim.statement_timeout > 0 then
+      db:execute(scope .. "statement_timeout = " .. ms(lim.statement_timeout))
+    end
+    if m.side then m.side:watch(db) end
+    if before then before() end
+  end, function()
+    if after then after() end
+    if m.lease then m.lease:fence(db) end
+  end)
+  if m.side then m.side:unwatch() end
+  if session then
+    pcall(db.execute, db, "RESET lock_timeout")
+    pcall(db.execute, db, "RESET statement_timeout")
   end
-  return db.depth == 0
+  return ok, err
 end
 
-local function reset(db)
-  pcall(db.execute, db, "RESET lock_timeout")
-  pcall(db.execute, db, "RESET statement_timeout")
+-- MySQL: the session's metadata-lock and row-lock waits (whole seconds),
+-- back to the server's defaults after; MariaDB's max_statement_time and
+-- MySQL's max_execution_time differ, so statement_timeout is not set here.
+-- The journal (run/journal.lua) prints a failed attempt's row: it is held
+-- back until the last attempt
+function ATTEMPT.mysql(m, lim, wait, before, after, attempt)
+  local db, out = m.db, m.out
+  local n = whole(wait)
+  db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d"):format(n, n))
+  local failed
+  m.out = setmetatable({ finish = function(o, name, t, done)
+    if done then return out.finish(o, name, t, done) end
+    failed = { name, t }
+  end }, { __index = out })
+  local ok, err = pcall(attempt, before, after)
+  m.out = out
+  pcall(db.execute, db, "SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT")
+  return ok, err, failed
+end
+
+-- }======================================================
+
+-- whether a failed attempt may run again: a lock timeout after which
+-- nothing stayed (MySQL: no statement of the journal applied)
+local function retryable(db, err)
+  if not M.is_lock_timeout(err) then return false end
+  return db.driver ~= "mysql" or err.details == nil
 end
 
 -- step(m, entry, own, before, after, attempt): runs attempt(before', after')
--- (one try of the step: keys.run) until it succeeds, retrying a lock
--- timeout while the budget lasts; before' sets the timeouts and tells the
--- watcher which backend to watch, after' checks the lease (fencing) just
--- before the commit
+-- (one try of the step: keys.run, or journal.step on MySQL) until it
+-- succeeds, retrying a lock timeout while the budget lasts; before' sets
+-- the timeouts and tells the watcher which backend to watch, after'
+-- checks the lease (fencing) just before the commit
 function M.step(m, entry, own, before, after, attempt)
   local db = m.db
-  if db.driver ~= "postgres" then return attempt(before, after) end
+  local run = ATTEMPT[db.driver]
+  if not run then return attempt(before, after) end
   local lim = M.limits(m, entry)
   local budget = own and lim.lock_budget or false
   local mode = own and "own" or db.depth > 0 and "batch" or "none"
@@ -109,27 +162,22 @@ function M.step(m, entry, own, before, after, attempt)
     if budget then   -- the last attempt waits no longer than the budget has left
       wait = math.min(wait, (timing(i)), math.max(0.01, budget - (core.clock() - t0)))
     end
-    local session = false
-    local ok, err = pcall(attempt, function()
-      session = settings(db, wait, lim.statement_timeout)
-      if m.side then m.side:watch(db) end
-      if before then before() end
-    end, function()
-      if after then after() end
-      if m.lease then m.lease:fence(db) end
-    end)
-    if m.side then m.side:unwatch() end
-    if session then reset(db) end
+    if db.driver == "mysql" then wait = whole(wait) end
+    local ok, err, failed = run(m, lim, wait, before, after, attempt)
     if ok then
       if m.side then m.side:forget() end
       return
     end
-    if not M.is_lock_timeout(err) then error(err, 0) end
     local spent = core.clock() - t0
     local _, pause = timing(i)
-    if not budget or spent + pause >= budget then
+    local again = retryable(db, err) and budget and spent + pause < budget
+    if not again then
       if m.side then m.side:forget() end
-      M.give_up(err, entry, lim, budget, i, spent, mode)
+      if failed then m.out:finish(failed[1], failed[2], false) end
+      if M.is_lock_timeout(err) then
+        M.give_up(err, entry, lim, budget, i, spent, err.details and "none" or mode)
+      end
+      error(err, 0)
     end
     m.out:info(("Lock not granted within %s (attempt %d): rolled back, retrying in %s (%s of the %s"
       .. " lock budget spent)."):format(M.seconds(wait), i, M.seconds(pause), M.seconds(spent),
