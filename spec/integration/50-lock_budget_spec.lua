@@ -63,7 +63,8 @@ if servers.need("postgres", "lock budgets [#postgres]") then
         1, true), helpers.describe_run(r))
       assert.truthy(out:find("Lock not granted within 500ms (attempt 6): rolled back, retrying in 2s",
         1, true), helpers.describe_run(r))
-      assert.truthy(out:find(("Waiting for ACCESS EXCLUSIVE on songs: held by pid %d (postgres@"):format(backend),
+      assert.truthy(out:find(("Waiting for ACCESS EXCLUSIVE on songs: held by pid %d (postgres@")
+        :format(backend),
         1, true), helpers.describe_run(r))
       assert.truthy(out:find("idle in transaction for %ds: LOCK TABLE songs IN ACCESS SHARE MODE"),
         helpers.describe_run(r))

@@ -72,7 +72,9 @@ if bouncer then
     end
 
     it("6 racing migrate runs apply each migration once", function()
-      for i = 1, 3 do project:write(("2026_01_01_00000%d_busy_%d"):format(i + 1, i), busy("busy_" .. i, 0.3)) end
+      for i = 1, 3 do
+        project:write(("2026_01_01_00000%d_busy_%d"):format(i + 1, i), busy("busy_" .. i, 0.3))
+      end
       local runs = {}
       for i = 1, 6 do runs[i] = { { "migrate" }, { env = env } } end
       local results = project:run_at_once(runs)

@@ -119,7 +119,7 @@ end
 -- MySQL's max_execution_time differ, so statement_timeout is not set here.
 -- The journal (run/journal.lua) prints a failed attempt's row: it is held
 -- back until the last attempt
-function ATTEMPT.mysql(m, lim, wait, before, after, attempt)
+function ATTEMPT.mysql(m, _, wait, before, after, attempt)
   local db, out = m.db, m.out
   local n = whole(wait)
   db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d"):format(n, n))
