@@ -2,6 +2,7 @@
 -- which connections a command works on and where the migrations are.
 local errors = require("lmigrate.errors")
 local redact = require("lmigrate.redact")
+local safety = require("lmigrate.safety")
 
 local M = {}
 
@@ -34,51 +35,6 @@ local function connect_timeout(name, v)
   end
   return s
 end
-
--- {======================================================
--- Production safety: the lock budget of a migration's statements and the
--- lease of the migration lock (run/retry.lua, run/lease.lua)
--- ======================================================
-
-M.SAFETY = { lock_timeout = 5, lock_budget = 600, lease = 30, lease_renew = 10 }
-M.SAFETY_KEYS = { "lock_timeout", "statement_timeout", "lock_budget", "lease", "lease_renew" }
-
-local function is_safety(k)
-  for _, s in ipairs(M.SAFETY_KEYS) do
-    if s == k then return true end
-  end
-  return false
-end
-M.is_safety = is_safety
-
--- safety_value(where, key, v) -> seconds | false (lock_budget only): a
--- duration ("2s", "500ms", "10m"); 'where' names the place for the error
-function M.safety_value(where, key, v)
-  if v == false and key == "lock_budget" then return false end
-  local s = M.duration(v)
-  if not s or (s == 0 and key ~= "statement_timeout") then
-    errors.raise("config", ("%s: %s must be a duration like \"5s\" or \"500ms\"%s, got %s")
-      :format(where, key, key == "lock_budget" and " (or false: no retries)" or "",
-        type(v) == "string" and ("'" .. v .. "'") or tostring(v)))
-  end
-  return s
-end
-
--- safety(where, c, base) -> the keys of table 'c' over 'base' (the defaults)
-local function safety(where, c, base)
-  local t = {}
-  for k, v in pairs(base) do t[k] = v end
-  for _, k in ipairs(M.SAFETY_KEYS) do
-    if c[k] ~= nil then t[k] = M.safety_value(where, k, c[k]) end
-  end
-  if t.lease_renew >= t.lease then
-    errors.raise("config", ("%s: lease_renew (%gs) must be shorter than lease (%gs)")
-      :format(where, t.lease_renew, t.lease))
-  end
-  return t
-end
-
--- }======================================================
 
 local function usage(msg)
   errors.raise("usage", msg)
@@ -272,7 +228,7 @@ local function mysql_of(name, c)
   end
   local options = {}
   for k, v in pairs(c) do
-    local key = k ~= "driver" and not is_safety(k) and (mysql_param(k) or k)
+    local key = k ~= "driver" and not safety.is_key(k) and (mysql_param(k) or k)
     if key then
       local known = mysql_param(key) ~= nil
       for _, f in ipairs(MYSQL_FIELDS) do known = known or f == key end
@@ -410,7 +366,7 @@ function M.resolve(opts, getenv, file)
   local migrations_path, seeds_path, cfg = M.folders(opts, file)
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
-  local defaults = safety("lmigrate.lua", cfg, M.SAFETY)
+  local defaults = safety.resolve("lmigrate.lua", cfg, safety.DEFAULTS)
   local r = {
     migrations = migrations_path,
     table = migrations.table or M.DEFAULT_TABLE,
@@ -452,7 +408,7 @@ function M.resolve(opts, getenv, file)
         next(conns) and "" or " (lmigrate.lua defines no connections)"))
     end
     local t = from_config(name, conns[name])
-    t.safety = safety(("lmigrate.lua: connection '%s'"):format(name), conns[name], defaults)
+    t.safety = safety.resolve(("lmigrate.lua: connection '%s'"):format(name), conns[name], defaults)
     r.connections[#r.connections + 1] = t
   end
   return r

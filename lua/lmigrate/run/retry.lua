@@ -8,7 +8,7 @@
 -- its lock_budget is spent. While a statement waits, the second
 -- connection (run/side.lua) says who holds the lock.
 local core = require("lmigrate.core")
-local config = require("lmigrate.config")
+local safety = require("lmigrate.safety")
 local errors = require("lmigrate.errors")
 local scheduler = require("lmigrate.run.scheduler")
 
@@ -50,13 +50,13 @@ local KEYS = { "lock_timeout", "statement_timeout", "lock_budget" }
 -- limits(m, entry) -> { lock_timeout, statement_timeout, lock_budget }:
 -- the connection's (lmigrate.lua), each overridden by the migration's own
 function M.limits(m, entry)
-  local base = (m.connection and m.connection.safety) or config.SAFETY
+  local base = (m.connection and m.connection.safety) or safety.DEFAULTS
   local t = {}
   for _, k in ipairs(KEYS) do
     t[k] = base[k]
     local v = entry.class and rawget(entry.class, k)
     if v ~= nil then
-      local ok, err = pcall(config.safety_value, entry.file or entry.name, k, v)
+      local ok, err = pcall(safety.value, entry.file or entry.name, k, v)
       if not ok then   -- bad config (exit 2), named as the migration's
         err.migration, err.file = entry.name, entry.file
         error(err, 0)
@@ -179,6 +179,7 @@ function M.step(m, entry, own, before, after, attempt)
       end
       error(err, 0)
     end
+    if m.side then m.side:need() end
     m.out:info(("Lock not granted within %s (attempt %d): rolled back, retrying in %s (%s of the %s"
       .. " lock budget spent)."):format(M.seconds(wait), i, M.seconds(pause), M.seconds(spent),
       M.seconds(budget)))

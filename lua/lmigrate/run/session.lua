@@ -81,8 +81,7 @@ end
 -- the second connection of a PostgreSQL run (run/side.lua): it renews the
 -- lease and says who blocks a migration's statement
 local function side_of(c, lk, out)
-  local db = DB.new(connect(c), core.grammar(c.driver))
-  local s = side.new(db, out)
+  local s = side.new(function() return DB.new(connect(c), core.grammar(c.driver)) end, out)
   if lk then s:renew(lk) end
   return s
 end

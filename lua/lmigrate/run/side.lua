@@ -3,7 +3,9 @@
 -- (run/lease.lua) every lease_renew seconds, and while a statement of the
 -- migration connection has been waiting a moment, it asks pg_locks and
 -- pg_blocking_pids who holds the lock and says so, live. The migration's
--- own wait is never blocked by this: both yield to the scheduler.
+-- own wait is never blocked by this: both yield to the scheduler. The
+-- connection opens when it is first needed (the first heartbeat, a lock
+-- timeout, a statement stalled for OPEN_AFTER): a short run opens none.
 local core = require("lmigrate.core")
 local scheduler = require("lmigrate.run.scheduler")
 
@@ -16,6 +18,7 @@ Side.__index = Side
 M.TICK = 0.05
 M.STALL = 0.05
 M.LOOK = 0.25   -- between two looks at one wait
+M.OPEN_AFTER = 0.5   -- a statement stalled this long opens the connection
 M.REPEAT = 10   -- the same holder is said again after this many seconds
 
 -- the lock the backend 'pid' waits for and who holds it, the first holder
@@ -56,9 +59,9 @@ function M.describe(r, null)
     who, state, age(r.secs or 0), q and q ~= "" and (": " .. q) or ""), math.tointeger(r.pid)
 end
 
--- new(db, out, lease) -> the side: 'db' its connection (closed by close)
-function M.new(db, out)
-  local self = setmetatable({ db = db, out = out, watching = nil, said = nil }, Side)
+-- new(open, out) -> the side; open() -> its connection (a DB), when needed
+function M.new(open, out)
+  local self = setmetatable({ open = open, out = out, watching = nil, said = nil }, Side)
   self.task = scheduler.spawn(function() self:loop() end)
   return self
 end
@@ -72,11 +75,33 @@ end
 
 function Side:unwatch() self.watching = nil end
 
+-- need(): the connection is wanted now (a lock timeout happened)
+function Side:need() self.wanted = true end
+
 -- the step is over: a holder seen is said again for the next one
 function Side:forget() self.said = nil end
 
 -- the lease this side renews
 function Side:renew(lease) self.lease = lease end
+
+-- connect(now) -> whether the connection is open, opening it; a failure
+-- is said once, and tried again after a while
+local function connect(self, now)
+  if self.db then return true end
+  if now < (self.retry_at or 0) then return false end
+  local ok, db = pcall(self.open)
+  if ok then
+    self.db = db
+    return true
+  end
+  self.retry_at = now + 5
+  if not self.failed then
+    self.failed = true
+    self.out:info(("Cannot open a second connection (%s): the lease is not renewed and nobody"
+      .. " is named while a lock is waited for."):format(require("lmigrate.errors").text(db)))
+  end
+  return false
+end
 
 local function look(self, w, now)
   if w.db.statements ~= w.count then
@@ -84,6 +109,8 @@ local function look(self, w, now)
     return
   end
   if now - w.since < M.STALL or now < (w.next or 0) then return end
+  if not self.db and not self.wanted and now - w.since < M.OPEN_AFTER then return end
+  if not connect(self, now) then return end
   w.next = now + M.LOOK
   local ok, r = pcall(self.db.first, self.db, BLOCKERS, w.pid)
   if not ok or not r or self.watching ~= w then return end
@@ -96,10 +123,10 @@ local function look(self, w, now)
 end
 
 function Side:loop()
-  local beat = core.clock()
+  local beat = core.clock() + (self.lease and self.lease.renew or 0)
   while not self.task.stopped do
     local now = core.clock()
-    if self.lease and now >= beat then
+    if self.lease and now >= beat and connect(self, now) then
       beat = now + self.lease.renew
       self.lease:heartbeat(self.db, self.out)
     end
@@ -115,7 +142,7 @@ function Side:close()
     self.task.stop()
     while not self.task.done and coroutine.isyieldable() do scheduler.sleep(0.01) end
   end
-  self.db.conn:close()
+  if self.db then self.db.conn:close() end
 end
 
 return M
