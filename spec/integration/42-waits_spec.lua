@@ -216,6 +216,11 @@ if servers.need("postgres", "the lease's waits [#postgres]") then
 
     it("is waited for, naming its holder, until it is released", function()
       local run = project:spawn({ "migrate" })
+      local t0 = core.clock()   -- until the run is connected, then past its notice
+      while core.clock() - t0 < 30 and tonumber(holder:scalar("SELECT count(*) AS n FROM"
+          .. " pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")) == 0 do
+        core.wait({}, 0.05)
+      end
       core.wait({}, 1.6)
       holder:run("DELETE FROM lmigrate.leases")
       local r = run:wait()

@@ -26,6 +26,17 @@ local function has_artist(project)
   return project:columns("songs").artist ~= nil
 end
 
+-- waits until 'db' sees the query of another session match 'pattern' (the
+-- migrating run has started and waits), up to 30 s
+local function until_seen(db, sql)
+  local t0 = core.clock()
+  while core.clock() - t0 < 30 do
+    if tonumber(db:scalar(sql)) > 0 then return end
+    core.wait({}, 0.05)
+  end
+  error("not seen within 30s: " .. sql)
+end
+
 if servers.need("postgres", "lock budgets [#postgres]") then
   describe("lock budgets, behind another session's lock on the table [#postgres]", function()
     local project, holder, backend
@@ -54,7 +65,11 @@ if servers.need("postgres", "lock budgets [#postgres]") then
     it("retries, saying who holds the lock, and runs once it is released", function()
       config('{ lock_budget = "20s" }')
       local run = project:spawn({ "migrate" })
-      core.wait({}, 2.5)
+      -- its first attempt waits: then past the sixth (about 2 s later)
+      project:with_db(function(db)   -- not on holder: its last query is in the line
+        until_seen(db, "SELECT count(*) AS n FROM pg_locks WHERE NOT granted")
+      end)
+      core.wait({}, 2.6)
       holder:run("COMMIT")
       local r = run:wait()
       helpers.assert_status(0, r)
