@@ -37,6 +37,23 @@ local function until_seen(db, sql)
   error("not seen within 30s: " .. sql)
 end
 
+-- a project of 'dialect' with songs made and ADD pending, and another
+-- session holding a lock on songs (hold(db)): -> project, that session
+local function blocked(dialect, hold)
+  local project = helpers.project(dialect)
+  project:write(SONGS, helpers.create_table_migration("songs"))
+  project:ok("migrate")
+  project:write(ADD, add_column())
+  local holder = project:connect()
+  hold(holder)
+  return project, holder
+end
+
+local function unblock(project, holder)
+  if holder then holder:close() end
+  if project then project:cleanup() end
+end
+
 if servers.need("postgres", "lock budgets [#postgres]") then
   describe("lock budgets, behind another session's lock on the table [#postgres]", function()
     local project, holder, backend
@@ -46,20 +63,15 @@ if servers.need("postgres", "lock budgets [#postgres]") then
     end
 
     before_each(function()
-      project = helpers.project(helpers.dialects.postgres)
-      project:write(SONGS, helpers.create_table_migration("songs"))
-      project:ok("migrate")
-      project:write(ADD, add_column())
-      holder = project:connect()
-      backend = math.tointeger(tonumber(holder:scalar("SELECT pg_backend_pid() AS pid")))
-      holder:run("BEGIN")
-      holder:run("LOCK TABLE songs IN ACCESS SHARE MODE")
+      project, holder = blocked(helpers.dialects.postgres, function(db)
+        backend = math.tointeger(tonumber(db:scalar("SELECT pg_backend_pid() AS pid")))
+        db:run("BEGIN")
+        db:run("LOCK TABLE songs IN ACCESS SHARE MODE")
+      end)
     end)
     after_each(function()
-      if holder then holder:close() end
-      holder = nil
-      if project then project:cleanup() end
-      project = nil
+      unblock(project, holder)
+      project, holder = nil, nil
     end)
 
     it("retries, saying who holds the lock, and runs once it is released", function()
@@ -171,19 +183,14 @@ if servers.need("mariadb", "lock budgets [#mysql]") then
     local project, holder
 
     before_each(function()
-      project = helpers.project(helpers.dialects.mysql)
-      project:write(SONGS, helpers.create_table_migration("songs"))
-      project:ok("migrate")
-      project:write(ADD, add_column())
-      holder = project:connect()
-      holder:run("BEGIN")
-      holder:query("SELECT * FROM songs")   -- a shared metadata lock until COMMIT
+      project, holder = blocked(helpers.dialects.mysql, function(db)
+        db:run("BEGIN")
+        db:query("SELECT * FROM songs")   -- a shared metadata lock until COMMIT
+      end)
     end)
     after_each(function()
-      if holder then holder:close() end
-      holder = nil
-      if project then project:cleanup() end
-      project = nil
+      unblock(project, holder)
+      project, holder = nil, nil
     end)
 
     it("retries and runs once the lock is released", function()
