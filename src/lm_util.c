@@ -373,6 +373,19 @@ static int lock_gc (lua_State *L) {
 
 /* }====================================================== */
 
+/*
+** whoami() -> host name, process id: who holds a migration lease
+** (lmigrate lock:status names them)
+*/
+static int util_whoami (lua_State *L) {
+  char host[256];
+  if (gethostname(host, sizeof(host)) != 0) strcpy(host, "localhost");
+  host[sizeof(host) - 1] = '\0';
+  lua_pushstring(L, host);
+  lua_pushinteger(L, (lua_Integer)getpid());
+  return 2;
+}
+
 static const luaL_Reg util_funcs[] = {
   {"listdir", util_listdir},
   {"isdir", util_isdir},
@@ -386,6 +399,7 @@ static const luaL_Reg util_funcs[] = {
   {"numtext", util_numtext},
   {"wait", util_wait},
   {"lock", util_lock},
+  {"whoami", util_whoami},
   {NULL, NULL}
 };
 

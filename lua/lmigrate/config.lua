@@ -2,6 +2,7 @@
 -- which connections a command works on and where the migrations are.
 local errors = require("lmigrate.errors")
 local redact = require("lmigrate.redact")
+local safety = require("lmigrate.safety")
 
 local M = {}
 
@@ -268,7 +269,7 @@ local function mysql_of(name, c)
   end
   local options = {}
   for k, v in pairs(c) do
-    local key = k ~= "driver" and not MODE_PARAMS[k] and (mysql_param(k) or k)
+    local key = k ~= "driver" and not MODE_PARAMS[k] and not safety.is_key(k) and (mysql_param(k) or k)
     if key then
       local known = mysql_param(key) ~= nil
       for _, f in ipairs(MYSQL_FIELDS) do known = known or f == key end
@@ -344,6 +345,7 @@ M.KEYS = {
   migrations = { path = true, table = true },
   seeds = { path = true },
 }
+for _, k in ipairs(safety.KEYS) do M.KEYS[k] = true end
 
 -- check_keys(cfg, path): raises (exit 2) on a key of no meaning, with the
 -- nearest known one ("migration" for "migrations": a typo read as
@@ -437,6 +439,7 @@ function M.resolve(opts, getenv, file)
   local migrations_path, seeds_path, cfg = M.folders(opts, file)
   local migrations = section(cfg, "migrations")
   local conns = section(cfg, "connections")
+  local defaults = safety.resolve("lmigrate.lua", cfg, safety.DEFAULTS)
   local r = {
     migrations = migrations_path,
     table = migrations.table or M.DEFAULT_TABLE,
@@ -462,6 +465,7 @@ function M.resolve(opts, getenv, file)
   if url and url ~= "" then
     local t = M.parse_url(url)
     t.name = "default"
+    t.safety = defaults
     r.connections[1] = t
     return r
   end
@@ -477,6 +481,7 @@ function M.resolve(opts, getenv, file)
     r.connections[1] = laravel and M.parse_url(laravel)
       or { driver = "sqlite", database = M.DEFAULT_DATABASE }
     r.connections[1].name = "default"
+    r.connections[1].safety = defaults
     return r
   elseif conns.default ~= nil then
     names = { "default" }
@@ -490,7 +495,9 @@ function M.resolve(opts, getenv, file)
         next(conns) and require("lmigrate.suggest").hint(name, conns)
         or " (lmigrate.lua defines no connections)"))
     end
-    r.connections[#r.connections + 1] = from_config(name, conns[name])
+    local t = from_config(name, conns[name])
+    t.safety = safety.resolve(("lmigrate.lua: connection '%s'"):format(name), conns[name], defaults)
+    r.connections[#r.connections + 1] = t
   end
   return r
 end

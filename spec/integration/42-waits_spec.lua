@@ -192,16 +192,21 @@ describe("a server that accepts and never answers [#postgres]", function()
   end)
 end)
 
-if servers.need("postgres", "the advisory lock's waits [#postgres]") then
-  describe("the PostgreSQL advisory lock, held by another session [#postgres]", function()
-    local project, holder, backend
+if servers.need("postgres", "the lease's waits [#postgres]") then
+  describe("the PostgreSQL lease, held by another run [#postgres]", function()
+    local project, holder
 
     before_each(function()
       project = helpers.project(helpers.dialects.postgres)
       project:write(RUNS, helpers.create_table_migration("runs"))
+      project:ok("lock:status")   -- nothing held; makes no table
       holder = project:connect()
-      holder:query("SELECT pg_advisory_lock(hashtext(current_database() || ':lmigrate'))")
-      backend = tonumber(holder:scalar("SELECT pg_backend_pid() AS pid"))
+      holder:run("CREATE SCHEMA IF NOT EXISTS lmigrate")
+      holder:run("CREATE TABLE IF NOT EXISTS lmigrate.leases (name text PRIMARY KEY, token text NOT NULL,"
+        .. " host text NOT NULL, pid integer NOT NULL, started timestamptz NOT NULL,"
+        .. " heartbeat timestamptz NOT NULL, expires timestamptz NOT NULL)")
+      holder:run("INSERT INTO lmigrate.leases VALUES ('public.migrations', 'other', 'deployhost', 4242,"
+        .. " now(), now(), now() + interval '1 minute')")
     end)
     after_each(function()
       if holder then holder:close() end
@@ -209,21 +214,25 @@ if servers.need("postgres", "the advisory lock's waits [#postgres]") then
       project = nil
     end)
 
-    it("is waited for, naming the backend's pid, until it is released", function()
+    it("is waited for, naming its holder, until it is released", function()
       local run = project:spawn({ "migrate" })
+      local t0 = core.clock()   -- until the run is connected, then past its notice
+      while core.clock() - t0 < 30 and tonumber(holder:scalar("SELECT count(*) AS n FROM"
+          .. " pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")) == 0 do
+        core.wait({}, 0.05)
+      end
       core.wait({}, 1.6)
-      holder:close()
-      holder = nil
+      holder:run("DELETE FROM lmigrate.leases")
       local r = run:wait()
       helpers.assert_status(0, r)
-      assert.truthy(r.stdout:find(("held by PostgreSQL backend pid %d"):format(backend), 1, true),
+      assert.truthy(r.stdout:find("held by deployhost pid 4242 (its lease renewed", 1, true),
                     helpers.describe_run(r))
       assert.equals(1, #project:history())
     end)
 
     it("--lock-timeout gives up (exit 3), changing nothing", function()
       refused(project:run("migrate", "--lock-timeout", "1s"), 3,
-              { "gave up waiting for the lock", ("backend pid %d"):format(backend) })
+              { "gave up waiting for the lock", "deployhost pid 4242" })
       assert.same({}, project:history())
     end)
   end)

@@ -133,10 +133,62 @@ describe("config.resolve", function()
 
   -- resolve(opts) with lmigrate.lua = 'source' (nil: no file) and the
   -- environment 'env' (nothing else of the real one)
-  local function resolve(source, opts, env)
+  -- and each connection's safety keys (tested below) left out
+  local function resolve(source, opts, env, keep)
     if source then shell.write_file(path, source) else os.remove(path) end
-    return config.resolve(opts or {}, function(k) return (env or {})[k] end, path)
+    local r = config.resolve(opts or {}, function(k) return (env or {})[k] end, path)
+    for _, c in ipairs(keep and {} or r.connections) do c.safety = nil end
+    return r
   end
+
+  describe("the lock budget and lease keys", function()
+    it("default to lock_timeout 5s, lock_budget 10m, a 30s lease renewed every 10s", function()
+      assert.same({ lock_timeout = 5, lock_budget = 600, lease = 30, lease_renew = 10 },
+        resolve(nil, {}, {}, true).connections[1].safety)
+    end)
+
+    it("are read at the top of lmigrate.lua and per connection, the connection's winning", function()
+      local r = resolve([[return { lock_timeout = "2s", lock_budget = false, default = "a",
+        connections = { a = { driver = "sqlite", database = "a.db", lock_budget = "30s",
+          statement_timeout = "1m", lease = "1m", lease_renew = "500ms" } } }]], {}, {}, true)
+      assert.same({ lock_timeout = 2, lock_budget = 30, statement_timeout = 60, lease = 60,
+                    lease_renew = 0.5 }, r.connections[1].safety)
+      r = resolve('return { lock_budget = false, lock_timeout = "250ms" }', {},
+        { DATABASE_URL = "sqlite:x.db" }, true)
+      assert.same({ lock_timeout = 0.25, lock_budget = false, lease = 30, lease_renew = 10 },
+        r.connections[1].safety)
+    end)
+
+    it("are not MySQL connection options", function()
+      local r = resolve([[return { default = "m", connections = { m = { driver = "mysql",
+        socket = "/s", database = "d", lock_timeout = "1s" } } }]], {}, {}, true)
+      assert.is_nil(r.connections[1].options.lock_timeout)
+      assert.equals(1, r.connections[1].safety.lock_timeout)
+    end)
+
+    for _, case in ipairs {
+      { 'lock_timeout = "soon"',
+        [[lmigrate.lua: lock_timeout must be a duration like "5s" or "500ms", got 'soon']] },
+      { "lock_timeout = 0", [[lmigrate.lua: lock_timeout must be a duration like "5s" or "500ms", got 0]] },
+      { "lock_budget = true", [[lmigrate.lua: lock_budget must be a duration like "5s" or "500ms" (or false:]]
+        .. [[ no retries), got true]] },
+      { "lease = false", [[lmigrate.lua: lease must be a duration like "5s" or "500ms", got false]] },
+      { 'lease = "5s", lease_renew = "5s"',
+        "lmigrate.lua: lease_renew (5s) must be shorter than lease (5s)" },
+    } do
+      it("refuses " .. case[1], function()
+        assert_raises("config", case[2], function() resolve("return { " .. case[1] .. " }") end)
+      end)
+    end
+
+    it("names the connection of a bad value", function()
+      assert_raises("config", [[lmigrate.lua: connection 'a': lock_budget must be a duration like "5s" or]]
+        .. [[ "500ms" (or false: no retries), got 'lots']], function()
+        resolve([[return { default = "a", connections = { a = { driver = "sqlite",
+          database = "a.db", lock_budget = "lots" } } }]])
+      end)
+    end)
+  end)
 
   local DEFAULT = { name = "default", driver = "sqlite", database = "databases/database.sqlite" }
 

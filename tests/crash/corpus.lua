@@ -19,9 +19,18 @@ local function hold_lock(project)
     local lk = assert(helpers.core.lock(project.dialect:target(project)))
     return function() lk:release() end
   end
+  -- PostgreSQL: a live lease of another run (run/lease.lua)
   local db = project:connect()
-  db:query("SELECT pg_advisory_lock(hashtext(current_database() || ':lmigrate'))")
-  return function() db:close() end
+  db:run("CREATE SCHEMA IF NOT EXISTS lmigrate")
+  db:run("CREATE TABLE IF NOT EXISTS lmigrate.leases (name text PRIMARY KEY, token text NOT NULL,"
+    .. " host text NOT NULL, pid integer NOT NULL, started timestamptz NOT NULL,"
+    .. " heartbeat timestamptz NOT NULL, expires timestamptz NOT NULL)")
+  db:run("INSERT INTO lmigrate.leases VALUES (current_schema() || '.migrations', 'probe', 'probehost',"
+    .. " 4242, now(), now(), now() + interval '1 hour')")
+  return function()
+    db:run("DELETE FROM lmigrate.leases WHERE token = 'probe'")
+    db:close()
+  end
 end
 
 local function files_of(project, case)

@@ -1,6 +1,7 @@
 -- The migration lock of one connection, taken before the history is read
 -- and held for the whole run: a flock on the SQLite file (whatever URL
--- form names it), a PostgreSQL advisory lock, a MySQL named lock. A lock another process holds
+-- form names it), a MySQL named lock (PostgreSQL's lease, run/lease.lua,
+-- waits here too). A lock another process holds
 -- is waited for in the scheduler (the other connections run meanwhile);
 -- after a second lmigrate says who holds it, and --lock-timeout gives up.
 local core = require("lmigrate.core")
@@ -88,43 +89,23 @@ function M.file(database, opts)
   end, path, opts)
 end
 
-local KEY = "hashtext(current_database() || ':lmigrate')"
-
--- the backend holding the advisory lock: pg_locks shows a bigint key as
--- its high (classid) and low (objid) 32 bits
-local HOLDER = "SELECT l.pid FROM pg_locks l, (SELECT " .. KEY .. "::bigint AS k) x"
-  .. " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-  .. " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-  .. " AND l.classid = ((x.k >> 32) & 4294967295)::oid AND l.objid = (x.k & 4294967295)::oid"
-
--- advisory(db, what, opts): the session advisory lock of the database
--- (released when the connection closes)
-function M.advisory(db, what, opts)
-  M.wait_for(function()
-    if db:first("SELECT pg_try_advisory_lock(" .. KEY .. ") AS ok").ok then return true end
-    local row = db:first(HOLDER)
-    return false, row and ("PostgreSQL backend pid " .. tostring(row.pid)
-      .. " (see pg_stat_activity)")
-  end, what, opts)
-end
-
 -- MySQL's named lock: lock names are server-wide and at most 64
 -- characters, so the name is a hash of the database's (49 characters)
-local NAMED = "CONCAT('lmigrate:', SHA1(DATABASE()))"
+M.NAMED = "CONCAT('lmigrate:', SHA1(DATABASE()))"
 
 -- named(db, what, opts) -> the release function: GET_LOCK, tried without
 -- waiting so the scheduler runs the other connections meanwhile (the
 -- server also releases it when the connection goes)
 function M.named(db, what, opts)
   M.wait_for(function()
-    local got = db:first("SELECT GET_LOCK(" .. NAMED .. ", 0) AS got").got
+    local got = db:first("SELECT GET_LOCK(" .. M.NAMED .. ", 0) AS got").got
     if got == 1 then return true end
     if got ~= 0 then errors.raise("connect", "cannot take the migration lock (GET_LOCK gave NULL)") end
-    local row = db:first("SELECT IS_USED_LOCK(" .. NAMED .. ") AS id")
+    local row = db:first("SELECT IS_USED_LOCK(" .. M.NAMED .. ") AS id")
     local id = row and math.tointeger(row.id)
     return false, id and ("MySQL connection " .. id .. " (see SHOW PROCESSLIST)")
   end, what, opts)
-  return function() pcall(db.query, db, "DO RELEASE_LOCK(" .. NAMED .. ")") end
+  return function() pcall(db.query, db, "DO RELEASE_LOCK(" .. M.NAMED .. ")") end
 end
 
 return M

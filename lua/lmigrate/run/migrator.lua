@@ -8,6 +8,7 @@ local invoke = require("lmigrate.run.invoke")
 local journal = require("lmigrate.run.journal")
 local loader = require("lmigrate.run.loader")
 local partial = require("lmigrate.run.partial")
+local retry = require("lmigrate.run.retry")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
@@ -46,7 +47,9 @@ end
 local function step(self, entry, method, record, atomic, before)
   -- without transactional DDL (MySQL): each statement journaled instead
   if journal.applies(self) then
-    local ok, err = pcall(journal.step, self, entry, method, record, before)
+    if not entry.class then loader.load(entry) end
+    local ok, err = pcall(retry.step, self, entry, entry.class.transaction ~= false, before, record,
+      function(b, a) journal.step(self, entry, method, a, b) end)
     if not ok then error(placed(entry, err), 0) end
     return
   end
@@ -55,10 +58,13 @@ local function step(self, entry, method, record, atomic, before)
   local own = not atomic and entry.class.transaction ~= false
   self.out:start(entry.name)
   local t0 = core.clock()
-  local ok, err = pcall(keys.run, db, own, function()
-    invoke(entry, instantiate(entry, db, self.schema), method, "migration")
-    txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
-  end, { before = before, after = record })
+  -- retry.step: under the lock budget, again after a lock timeout (run/retry.lua)
+  local ok, err = pcall(retry.step, self, entry, own, before, record, function(b, a)
+    keys.run(db, own, function()
+      invoke(entry, instantiate(entry, db, self.schema), method, "migration")
+      txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
+    end, { before = b, after = a })
+  end)
   if not ok then
     -- an --atomic batch runs again as a whole (Migrator:atomically)
     if keys.is_restart(err) then error(err, 0) end
@@ -150,6 +156,7 @@ function Migrator:migrate(opts)
   -- hold every migration in memory at once.
   for _, e in ipairs(pending) do
     local class = loader.load(e)
+    retry.limits(self, e)   -- a bad lock_timeout, lock_budget: before any runs
     e.class, e.transaction = nil, class.transaction
     -- found now, not when a rollback needs it
     if type(class.down) ~= "function" then
@@ -252,6 +259,7 @@ end
 function Migrator:wipe()
   local t0 = core.clock()
   self.schema:drop_all_tables()
+  if self.lease then self.lease:retake(self.db) end   -- its table went too (run/lease.lua)
   self.out:row("Dropping all tables", ("%.2fms"):format((core.clock() - t0) * 1000), "DONE", "green")
 end
 

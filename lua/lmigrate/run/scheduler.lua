@@ -110,7 +110,30 @@ end
 
 -- }======================================================
 
--- runs every function of 'jobs' in its own coroutine, all at once.
+-- {======================================================
+-- Background tasks: a coroutine a job starts beside itself (the lease's
+-- heartbeat, the watcher that says who blocks a statement) on a
+-- connection of its own, run by the same loop as the jobs
+-- ======================================================
+
+local loops = {}   -- the M.all loops running, innermost last: each a function adding a task
+
+-- spawn(fn) -> a task handle { stopped, done, err }, or nil outside M.all:
+-- fn runs beside the jobs until it returns; task:stop() asks it to (its
+-- sleeps end at once) and the loop drops it when the jobs are done
+function M.spawn(fn)
+  local add = loops[#loops]
+  if not add then return nil end
+  local task = { stopped = false, done = false }
+  function task.stop() task.stopped = true end
+  add(fn, task)
+  return task
+end
+
+-- }======================================================
+
+-- runs every function of 'jobs' in its own coroutine, all at once, and
+-- the tasks they spawn beside them.
 -- -> { { ok = true, value } | { ok = false, err }, ... } in the order given
 function M.all(jobs)
   local results, waiting, live = {}, {}, {}   -- waiting: index -> { mode, fd, deadline }
@@ -118,26 +141,38 @@ function M.all(jobs)
     live[i] = { co = create(fn) }
   end
   local remaining = #jobs
+  local function finish(i, ok, err, value)
+    local task = live[i]
+    live[i] = nil
+    if task.bg then
+      task.bg.done, task.bg.err = true, not ok and err or nil
+      return
+    end
+    results[i] = ok and { ok = true, value = value } or { ok = false, err = err }
+    remaining = remaining - 1
+  end
   local function step(i, ...)
     local task = live[i]
     local res = pack(resume(task.co, ...))
-    if not res[1] then
-      results[i] = { ok = false, err = res[2] }
-      remaining = remaining - 1
-    elseif status(task.co) == "dead" then
-      results[i] = { ok = true, value = res[2] }
-      remaining = remaining - 1
-    elseif res[2] ~= WAIT then
-      results[i] = { ok = false, err = stray(res) }
-      remaining = remaining - 1
+    if not res[1] then finish(i, false, res[2])
+    elseif status(task.co) == "dead" then finish(i, true, nil, res[2])
+    elseif res[2] ~= WAIT then finish(i, false, stray(res))
     else
       waiting[i] = { mode = res[3], fd = res[4], deadline = res[5] }
     end
   end
+  local n = #jobs
+  loops[#loops + 1] = function(fn, bg)
+    n = n + 1
+    live[n] = { co = create(fn), bg = bg }
+    waiting[n] = { mode = "sleep", deadline = 0 }   -- started by the loop's next round
+  end
   for i = 1, #jobs do step(i) end
   while remaining > 0 do
     local want, timeout, now = {}, nil, core.clock()
-    for _, w in pairs(waiting) do
+    for i, w in pairs(waiting) do
+      local bg = live[i].bg
+      if bg and bg.stopped and w.mode == "sleep" then w.deadline = now end
       if w.fd then want[w.fd] = w.mode end
       if w.deadline then timeout = math.min(timeout or math.huge, math.max(0, w.deadline - now)) end
     end
@@ -155,6 +190,7 @@ function M.all(jobs)
       step(i, w.fd ~= nil and ready[w.fd] == true)
     end
   end
+  loops[#loops] = nil
   return results
 end
 

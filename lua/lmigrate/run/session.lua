@@ -7,9 +7,11 @@ local redact = require("lmigrate.redact")
 local DB = require("lmigrate.db")
 local Schema = require("lmigrate.schema")
 local Repository = require("lmigrate.run.repository")
+local lease = require("lmigrate.run.lease")
 local locks = require("lmigrate.run.locks")
 local Migrator = require("lmigrate.run.migrator")
 local scheduler = require("lmigrate.run.scheduler")
+local side = require("lmigrate.run.side")
 
 local M = {}
 
@@ -100,10 +102,12 @@ local function connect(c, opts)
 end
 M.connect = connect
 
--- the lock held for the whole run (run/locks.lua): a flock on the SQLite
--- file, a PostgreSQL advisory lock (released when the connection closes)
--- or a MySQL named lock (released before it too); waited for with a word
--- after a second, up to --lock-timeout -> a release function, or nil
+-- the lock held for the whole run: a flock on the SQLite file
+-- (run/locks.lua), a MySQL named lock (released before the connection
+-- closes; GET_LOCK is bound to the session, and MySQL has no transaction
+-- pooler of PgBouncer's kind in common use), a PostgreSQL lease
+-- (run/lease.lua); waited for with a word after a second, up to
+-- --lock-timeout -> a release function, or nil; and the lease
 local function lock(c, db, cfg, out)
   local opts = { timeout = cfg.lock_timeout, out = out }
   if c.driver == "sqlite" then
@@ -112,8 +116,16 @@ local function lock(c, db, cfg, out)
   elseif c.driver == "mysql" then
     return locks.named(db, describe(c), opts)
   end
-  locks.advisory(db, describe(c), opts)
-  return nil
+  local l = lease.take(db, c, cfg.table, describe(c), opts)
+  return function() l:release(db) end, l
+end
+
+-- the second connection of a PostgreSQL run (run/side.lua): it renews the
+-- lease and says who blocks a migration's statement
+local function side_of(c, lk, out)
+  local s = side.new(function() return DB.new(connect(c), core.grammar(c.driver)) end, out)
+  if lk then s:renew(lk) end
+  return s
 end
 
 -- Laravel's MySqlConnector: 'modes' is the session's sql_mode; else strict
@@ -165,20 +177,27 @@ function M.open(c, cfg, out, opts)
   end
   if out.verbose then db.trace = function(sql, seconds) out:statement(sql, seconds) end end
   local schema = Schema.new(db, grammar)
-  local ok, lk = true, nil
-  if opts and opts.lock then ok, lk = pcall(lock, c, db, cfg, out) end
+  local ok, err, release, l, sd = true, nil, nil, nil, nil
+  if opts and opts.lock then
+    ok, err = pcall(function()
+      release, l = lock(c, db, cfg, out)
+      if c.driver == "postgres" then sd = side_of(c, l, out) end
+    end)
+  end
   if not ok then
+    if release then release() end
     conn:close()
-    error(lk, 0)
+    error(err, 0)
   end
   local m = Migrator.new({
     db = db, schema = schema, path = cfg.migrations, out = out,
-    repo = Repository.new(db, schema, cfg.table), connection = c,
+    repo = Repository.new(db, schema, cfg.table), connection = c, lease = l, side = sd,
   })
   return m, function()
-    if lk and c.driver == "mysql" then lk() end
+    if sd then sd:close() end
+    if release and c.driver ~= "sqlite" then release() end
     conn:close()
-    if lk and c.driver ~= "mysql" then lk() end
+    if release and c.driver == "sqlite" then release() end
   end
 end
 
@@ -196,8 +215,9 @@ function M.each(cfg, out, opts, fn)
     end
   end
   if #conns == 1 then
-    local ok, err = scheduler.run(coroutine.create(job(conns[1], out)))
-    if not ok then error(err, 0) end
+    -- through all() too: its background tasks (the lease's heartbeat)
+    local r = scheduler.all({ job(conns[1], out) })[1]
+    if not r.ok then error(r.err, 0) end
     return
   end
   local jobs = {}

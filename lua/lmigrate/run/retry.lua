@@ -1,0 +1,215 @@
+-- Lock budgets: every statement of a migration runs under a lock_timeout
+-- (and a statement_timeout where configured), so that a migration never
+-- queues the traffic of a busy table behind it for longer than that. When
+-- the lock is not granted in time (PostgreSQL's SQLSTATE 55P03), the
+-- migration's transaction is rolled back and the migration runs again
+-- after a pause, with the timeouts and pauses of GitLab's WithLockRetries
+-- (short waits first, pauses growing to minutes), until it succeeds or
+-- its lock_budget is spent. While a statement waits, the second
+-- connection (run/side.lua) says who holds the lock.
+local core = require("lmigrate.core")
+local safety = require("lmigrate.safety")
+local errors = require("lmigrate.errors")
+local scheduler = require("lmigrate.run.scheduler")
+
+local M = {}
+
+-- GitLab's Gitlab::Database::WithLockRetries::DEFAULT_TIMING_CONFIGURATION:
+-- { lock_timeout of the attempt, pause after it fails }, in seconds. The
+-- attempt's wait is capped by the migration's lock_timeout; past the end
+-- of the table its last row repeats until the budget is spent.
+M.SCHEDULE = {
+  { 0.1, 0.05 }, { 0.1, 0.05 }, { 0.2, 0.05 }, { 0.3, 0.1 }, { 0.4, 0.15 },
+  { 0.5, 2 }, { 0.5, 2 }, { 0.5, 2 }, { 0.5, 2 }, { 1, 5 }, { 1, 60 },
+  { 0.1, 0.05 }, { 0.1, 0.05 }, { 0.2, 0.05 }, { 0.3, 0.1 }, { 0.4, 0.15 },
+  { 0.5, 2 }, { 0.5, 2 }, { 0.5, 2 }, { 3, 180 },
+  { 0.1, 0.05 }, { 0.1, 0.05 }, { 0.5, 2 }, { 0.5, 2 }, { 5, 120 },
+  { 0.5, 0.5 }, { 0.5, 0.5 }, { 7, 300 }, { 0.5, 0.5 }, { 0.5, 0.5 }, { 7, 300 },
+  { 0.5, 0.5 }, { 0.5, 0.5 }, { 7, 300 },
+  { 0.1, 0.05 }, { 0.1, 0.05 }, { 0.5, 2 }, { 10, 600 },
+  { 0.1, 0.05 }, { 0.5, 2 }, { 10, 600 },
+}
+
+local function timing(i)
+  local row = M.SCHEDULE[math.min(i, #M.SCHEDULE)]
+  return row[1], row[2]
+end
+
+-- a duration as the messages write it: 100ms, 1.5s, 2m, 1m30s
+function M.seconds(s)
+  if s < 1 then return ("%dms"):format(math.floor(s * 1000 + 0.5)) end
+  if s >= 60 then
+    local m, r = s // 60, math.floor(s % 60 + 0.5)
+    return r == 0 and ("%dm"):format(m) or ("%dm%ds"):format(m, r)
+  end
+  return (("%.1f"):format(s):gsub("%.0$", "")) .. "s"
+end
+
+local KEYS = { "lock_timeout", "statement_timeout", "lock_budget" }
+
+-- limits(m, entry) -> { lock_timeout, statement_timeout, lock_budget }:
+-- the connection's (lmigrate.lua), each overridden by the migration's own
+function M.limits(m, entry)
+  local base = (m.connection and m.connection.safety) or safety.DEFAULTS
+  local t = {}
+  for _, k in ipairs(KEYS) do
+    t[k] = base[k]
+    local v = entry.class and rawget(entry.class, k)
+    if v ~= nil then
+      local ok, err = pcall(safety.value, entry.file or entry.name, k, v)
+      if not ok then   -- bad config (exit 2), named as the migration's
+        err.migration, err.file = entry.name, entry.file
+        error(err, 0)
+      end
+      t[k] = err
+    end
+  end
+  return t
+end
+
+-- whether err is a lock not granted in time (PostgreSQL 55P03 lock_not_available,
+-- MySQL 1205 ER_LOCK_WAIT_TIMEOUT)
+function M.is_lock_timeout(err)
+  return errors.is(err) and (err.code == "55P03" or err.errno == 1205)
+end
+
+-- {======================================================
+-- One attempt's timeouts, by driver: ATTEMPT[driver](m, lim, wait, before,
+-- after, attempt) runs attempt(before', after') under them -> ok, err, the
+-- row of a failure held back (MySQL)
+-- ======================================================
+
+local function ms(s) return ("%d"):format(math.max(1, math.floor(s * 1000 + 0.5))) end
+
+-- whole seconds, at least 1: MySQL's lock_wait_timeout and
+-- innodb_lock_wait_timeout take no fraction
+local function whole(s) return math.max(1, math.ceil(s - 1e-9)) end
+
+local ATTEMPT = {}
+
+-- PostgreSQL: SET LOCAL inside the transaction (it ends with it, and binds
+-- behind a transaction pooler), SET for the session outside one (RESET
+-- after); the watcher watches the backend of the transaction; the lease
+-- is checked last before the commit
+function ATTEMPT.postgres(m, lim, wait, before, after, attempt)
+  local db, session = m.db, false
+  local ok, err = pcall(attempt, function()
+    local scope = db.depth > 0 and "SET LOCAL " or "SET "
+    session = db.depth == 0
+    db:execute(scope .. "lock_timeout = " .. ms(wait))
+    if lim.statement_timeout and lim.statement_timeout > 0 then
+      db:execute(scope .. "statement_timeout = " .. ms(lim.statement_timeout))
+    end
+    if m.side then m.side:watch(db) end
+    if before then before() end
+  end, function()
+    if after then after() end
+    if m.lease then m.lease:fence(db) end
+  end)
+  if m.side then m.side:unwatch() end
+  if session then
+    pcall(db.execute, db, "RESET lock_timeout")
+    pcall(db.execute, db, "RESET statement_timeout")
+  end
+  return ok, err
+end
+
+-- MySQL: the session's metadata-lock and row-lock waits (whole seconds),
+-- back to the server's defaults after; MariaDB's max_statement_time and
+-- MySQL's max_execution_time differ, so statement_timeout is not set here.
+-- The journal (run/journal.lua) prints a failed attempt's row: it is held
+-- back until the last attempt
+function ATTEMPT.mysql(m, _, wait, before, after, attempt)
+  local db, out = m.db, m.out
+  local n = whole(wait)
+  db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d"):format(n, n))
+  local failed
+  m.out = setmetatable({ finish = function(o, name, t, done)
+    if done then return out.finish(o, name, t, done) end
+    failed = { name, t }
+  end }, { __index = out })
+  local ok, err = pcall(attempt, before, after)
+  m.out = out
+  pcall(db.execute, db, "SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT")
+  return ok, err, failed
+end
+
+-- }======================================================
+
+-- whether a failed attempt may run again: a lock timeout after which
+-- nothing stayed (MySQL: no statement of the journal applied)
+local function retryable(db, err)
+  if not M.is_lock_timeout(err) then return false end
+  return db.driver ~= "mysql" or err.details == nil
+end
+
+-- step(m, entry, own, before, after, attempt): runs attempt(before', after')
+-- (one try of the step: keys.run, or journal.step on MySQL) until it
+-- succeeds, retrying a lock timeout while the budget lasts; before' sets
+-- the timeouts and tells the watcher which backend to watch, after'
+-- checks the lease (fencing) just before the commit
+function M.step(m, entry, own, before, after, attempt)
+  local db = m.db
+  local run = ATTEMPT[db.driver]
+  if not run then return attempt(before, after) end
+  local lim = M.limits(m, entry)
+  local budget = own and lim.lock_budget or false
+  local mode = own and "own" or db.depth > 0 and "batch" or "none"
+  local t0, i = core.clock(), 0
+  while true do
+    i = i + 1
+    local wait = lim.lock_timeout
+    if budget then   -- the last attempt waits no longer than the budget has left
+      wait = math.min(wait, (timing(i)), math.max(0.01, budget - (core.clock() - t0)))
+    end
+    if db.driver == "mysql" then wait = whole(wait) end
+    local ok, err, failed = run(m, lim, wait, before, after, attempt)
+    if ok then
+      if m.side then m.side:forget() end
+      return
+    end
+    local spent = core.clock() - t0
+    local _, pause = timing(i)
+    local again = retryable(db, err) and budget and spent + pause < budget
+    if not again then
+      if m.side then m.side:forget() end
+      if failed then m.out:finish(failed[1], failed[2], false) end
+      if M.is_lock_timeout(err) then
+        M.give_up(err, entry, lim, budget, i, spent, err.details and "none" or mode)
+      end
+      error(err, 0)
+    end
+    if m.side then m.side:need() end
+    m.out:info(("Lock not granted within %s (attempt %d): rolled back, retrying in %s (%s of the %s"
+      .. " lock budget spent)."):format(M.seconds(wait), i, M.seconds(pause), M.seconds(spent),
+      M.seconds(budget)))
+    scheduler.sleep(pause)
+  end
+end
+
+-- raises the failure of a migration whose lock never came: what it waited
+-- for, and that nothing of it stayed
+local STAYS = {
+  own = "it was rolled back, nothing of it was applied",
+  batch = "the batch's transaction is rolled back",
+  none = "what it ran before the lock stays",
+}
+function M.give_up(err, entry, lim, budget, attempts, spent, mode)
+  local why
+  if budget then
+    why = ("a lock was not granted within the lock budget of %s (%d attempts in %s, each waiting"
+      .. " at most %s)"):format(M.seconds(budget), attempts, M.seconds(spent),
+      M.seconds(lim.lock_timeout))
+  elseif mode == "own" then
+    why = ("a lock was not granted within lock_timeout %s (lock_budget = false: no retries)")
+      :format(M.seconds(lim.lock_timeout))
+  else
+    why = ("a lock was not granted within lock_timeout %s (only a migration in a transaction of its"
+      .. " own is retried)"):format(M.seconds(lim.lock_timeout))
+  end
+  err.message = ("%s; %s (%s)"):format(why, STAYS[mode], err.message)
+  err.migration, err.file = entry.name, entry.file
+  error(err, 0)
+end
+
+return M
