@@ -18,7 +18,7 @@ local M = {}
 
 -- every dialect a probe runs on, in order; a new one is one more name here
 -- (and its file in spec/support/dialect/)
-M.DIALECTS = { "sqlite", "postgres" }
+M.DIALECTS = { "sqlite", "postgres", "mysql" }
 
 local Probe = {}
 Probe.__index = Probe

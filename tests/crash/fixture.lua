@@ -27,11 +27,11 @@ end
 -- { name, up, down }: each up and down also logs itself
 local DEFS = {
   { "2026_01_01_000001_create_parents",
-    '  self.schema:create("parents", function(t)\n    t:increments("id")\n'
+    '  self.schema:create("parents", function(t)\n    t:id()\n'
       .. '    t:string("name", 100)\n  end)\n' .. rows("parents", 300, '{ name = "p" .. i }'),
     '  self.schema:drop("parents")' },
   { "2026_01_01_000002_create_children",
-    '  self.schema:create("children", function(t)\n    t:increments("id")\n'
+    '  self.schema:create("children", function(t)\n    t:id()\n'
       .. '    t:foreign_id("parent_id"):constrained("parents"):on_delete("cascade")\n'
       .. '    t:string("note"):nullable()\n  end)\n'
       .. rows("children", 600, '{ parent_id = (i % 300) + 1, note = "n" .. i }'),
@@ -48,7 +48,7 @@ local DEFS = {
     '  self.schema:table("parents", function(t) t:string("name", 200):change() end)',
     '  self.schema:table("parents", function(t) t:string("name", 100):change() end)' },
   { "2026_01_01_000006_create_tags",
-    '  self.schema:create("tags", function(t)\n    t:increments("id")\n'
+    '  self.schema:create("tags", function(t)\n    t:id()\n'
       .. '    t:foreign_id("parent_id"):constrained("parents")\n    t:string("label"):unique()\n  end)\n'
       .. rows("tags", 400, '{ parent_id = (i % 300) + 1, label = "t" .. i }'),
     '  self.schema:drop("tags")' },
@@ -100,28 +100,6 @@ local function snapshot(db)
   return table.concat(out, "\n")
 end
 
--- what breaks the database's own rules: integrity, dangling references
-local function integrity(db, dialect)
-  local bad = {}
-  if dialect == "sqlite" then
-    local r = db:query("PRAGMA integrity_check")
-    if #r ~= 1 or r[1].integrity_check ~= "ok" then bad[#bad + 1] = "integrity_check failed" end
-    if #db:query("PRAGMA foreign_key_check") > 0 then bad[#bad + 1] = "foreign_key_check failed" end
-  else
-    local n = tonumber(db:scalar("SELECT count(*) AS n FROM pg_index WHERE NOT indisvalid"))
-    if n > 0 then bad[#bad + 1] = n .. " invalid index(es)" end
-  end
-  for _, t in ipairs(db:tables()) do
-    for _, fk in ipairs(db:foreign_keys(t)) do
-      local q = ('SELECT count(*) AS n FROM "%s" c WHERE c."%s" IS NOT NULL AND NOT EXISTS '
-        .. '(SELECT 1 FROM "%s" p WHERE p."%s" = c."%s")'):format(t, fk.from, fk.table, fk.to, fk.from)
-      local n = tonumber(db:scalar(q))
-      if n > 0 then bad[#bad + 1] = ("%d row(s) of %s.%s point nowhere"):format(n, t, fk.from) end
-    end
-  end
-  return bad
-end
-
 -- state(project) -> { history = { names }, snapshot, log = { name -> ups - downs }, bad = { ... } }
 function M.state(project)
   return project:with_db(function(db)
@@ -131,7 +109,7 @@ function M.state(project)
     for _, r in ipairs(db:query("SELECT dir, migration FROM probe_log")) do
       s.log[r.migration] = (s.log[r.migration] or 0) + (r.dir == "up" and 1 or -1)
     end
-    s.bad = integrity(db, project.dialect.name)
+    s.bad = db:integrity()
     return s
   end)
 end

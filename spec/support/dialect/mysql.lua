@@ -72,6 +72,19 @@ function Mysql:tables(db)
   return t
 end
 
+-- CHECK TABLE of each table: InnoDB's own consistency check
+function Mysql:own_integrity(db)
+  local bad = {}
+  for _, t in ipairs(self:tables(db)) do
+    for _, r in ipairs(db:query("CHECK TABLE " .. self:ident(t))) do
+      if r.Msg_type == "error" or (r.Msg_type == "status" and r.Msg_text ~= "OK") then
+        bad[#bad + 1] = ("CHECK TABLE %s: %s"):format(t, tostring(r.Msg_text))
+      end
+    end
+  end
+  return bad
+end
+
 function Mysql:columns(db, tbl)
   local cols = {}
   for _, r in ipairs(db:query("SELECT column_name AS name, column_type AS type, is_nullable AS n, "
@@ -93,7 +106,8 @@ function Mysql:foreign_keys(db, tbl)
     JOIN information_schema.referential_constraints c
       ON c.constraint_schema = k.constraint_schema AND c.constraint_name = k.constraint_name
     WHERE k.table_schema = DATABASE() AND k.table_name = ? AND k.referenced_table_name IS NOT NULL
-    ORDER BY k.constraint_name, k.ordinal_position]], tbl)) do
+      AND c.constraint_schema = DATABASE() AND c.table_name = ?
+    ORDER BY k.constraint_name, k.ordinal_position]], tbl, tbl)) do
     fks[#fks + 1] = r
   end
   return fks
