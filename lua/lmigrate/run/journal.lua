@@ -5,17 +5,20 @@
 -- here instead of in one transaction:
 --   * it first runs as a plan (nothing executes; reads still do), which
 --     gives its statements: their number, and on --resume their text;
---   * each schema statement runs on its own, and its row goes into the
---     journal table (<history table>_journal) as soon as it has committed,
---     with the SQL that undoes it (run/undo.lua);
+--   * each schema statement runs on its own; its row goes into the
+--     journal table (<history table>_journal) before it runs, as
+--     "running", with the SQL that undoes it (run/undo.lua), the
+--     connection and the fingerprint of the table it changes, and becomes
+--     "applied" once the statement has committed;
 --   * consecutive data statements run in one transaction, which commits
 --     with their journal rows just before the next schema statement;
 --   * the history row goes in with the last of them, and the migration's
 --     journal rows go in the same transaction.
--- The last planned statement needs no row of its own: the history row
--- records it. The one window left is a crash between a schema statement's
--- commit and its journal row's. run/partial.lua reads the journal back
--- (status, migrate --resume, rollback --partial).
+-- The last planned statement's row need not become "applied": the history
+-- row records it. MySQL finishes a statement whose client is gone (a kill
+-- -9, a lost connection), so a "running" row may name a statement that
+-- applied after all: once its connection has ended, run/partial.lua tells
+-- which by the fingerprint (status, migrate --resume, rollback --partial).
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
@@ -50,6 +53,8 @@ function M.define(t)
   t:string("checksum", 16)
   t:text("inverse"):nullable() -- the SQL that undoes it ("": nothing to undo)
   t:text("note"):nullable()    -- what the inverse cannot bring back; the error
+  t:big_integer("connection"):nullable()  -- "running": the connection that runs it
+  t:long_text("fingerprint"):nullable()   -- "running": its table before (undo.fingerprint)
   t:datetime("ran_at"):use_current()
 end
 
@@ -65,7 +70,7 @@ local function ensure(m)
 end
 
 local COLUMNS = { "migration", "position", "total", "state", "statement", "checksum", "inverse",
-                  "note" }
+                  "note", "connection", "fingerprint" }
 
 -- inserts the rows 'list' ({ position, text, checksum, inverse, note, state })
 function M.write(m, name, total, list)
@@ -76,13 +81,23 @@ function M.write(m, name, total, list)
   for _, st in ipairs(list) do
     for _, v in ipairs { name, st.position, total or core.null, st.state or "applied",
                          st.text:sub(1, KEPT), st.checksum, st.inverse or core.null,
-                         st.note or core.null } do
+                         st.note or core.null, st.connection or core.null,
+                         st.fingerprint or core.null } do
       n = n + 1
       values[n] = v
     end
   end
   m.db:execute(("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
     table.concat(quoted, ", "), string.rep(tuple, #list, ", ")), table.unpack(values, 1, n))
+end
+
+-- sets the state of the row of statement 'position' of migration 'name'
+-- ("applied", "failed" with its note), which was "running"
+function M.mark(m, name, position, state, note)
+  local g = m.db.grammar
+  m.db:execute(("UPDATE %s SET state = ?, note = COALESCE(?, note), %s = NULL, %s = NULL"
+    .. " WHERE migration = ? AND position = ? AND state = 'running'"):format(g:quote(M.table_name(m)),
+    g:quote("connection"), g:quote("fingerprint")), state, note or core.null, name, position)
 end
 
 -- deletes the rows of migration 'name' (of 'state' only, when given)
@@ -205,16 +220,36 @@ function Rec:alone(st, run)
       { sql = st.text })
   end
   self:close_group()
-  local before = self.mode == "run" and st.kind == "ddl" and undo.before(self.real, self.grammar, st.text)
+  if self.mode == "run" then self:ahead(st) end
   self.running = st
   local n = run()
   self.running = nil
   self.committed[#self.committed + 1] = st
   if self.mode == "run" then
-    st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
-    if self:last(st) then self.unwritten = st else self:write({ st }) end
+    if self:last(st) then self.unwritten = st else self:applied(st) end
   end
   return n
+end
+
+-- the row of 'st', "running", before it runs: its inverse is known from
+-- the text and what the statement destroys (read now); the connection and
+-- the fingerprint of its table let run/partial.lua tell afterwards whether
+-- a statement whose run was killed applied (MySQL finishes it regardless)
+function Rec:ahead(st)
+  local before = st.kind == "ddl" and undo.before(self.real, self.grammar, st.text)
+  st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
+  if not self.m.connection_id then
+    self.m.connection_id = self.real:first("SELECT CONNECTION_ID() AS id").id
+  end
+  st.state, st.connection = "running", self.m.connection_id
+  st.fingerprint = undo.fingerprint(self.real, self.grammar, st.text)
+  self:write({ st })
+  st.state, st.connection, st.fingerprint = nil, nil, nil
+  st.ahead = true
+end
+
+function Rec:applied(st)
+  M.mark(self.m, self.entry.name, st.position, "applied")
 end
 
 -- a statement that changes something: planned, skipped (--resume) or run
@@ -367,10 +402,15 @@ function Rec:fail(err)
     while self.real.depth > 0 do self.real:rollback() end
   end
   if self.mode == "run" then
-    if self.unwritten then pcall(self.write, self, { self.unwritten }) end
-    if failing and (self.written > 0 or self.skip) then
+    if self.unwritten then pcall(self.applied, self, self.unwritten) end
+    local kept = #self.committed > 0 or self.skip
+    local note = errors.is(err) and err.message or tostring(err)
+    if failing and failing.ahead then   -- its row went in before it ran
+      if kept then pcall(M.mark, self.m, self.entry.name, failing.position, "failed", note)
+      else pcall(M.delete, self.m, self.entry.name) end
+    elseif failing and kept then
       local row = { position = failing.position, text = failing.text, checksum = failing.checksum,
-                    state = "failed", note = errors.is(err) and err.message or tostring(err) }
+                    state = "failed", note = note }
       pcall(self.write, self, { row })
     end
   end
@@ -392,7 +432,7 @@ function M.step(m, entry, method, record, before)
   rec.nogroup = entry.class.transaction == false
   local unit = { own = not rec.nogroup }
   local ok, err = pcall(function()
-    if up and (not plan or plan.total > 1) then ensure(m) end
+    if up and (not plan or plan.total > 0) then ensure(m) end
     if before then before() end
     if rec.skip then M.delete(m, entry.name, "failed") end
     keys.open(m.db, unit)

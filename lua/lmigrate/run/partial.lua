@@ -7,6 +7,7 @@
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local journal = require("lmigrate.run.journal")
+local undo = require("lmigrate.run.undo")
 
 local M = {}
 
@@ -20,6 +21,33 @@ local function value(v)
   return v
 end
 
+-- a "running" row (run/journal.lua writes it before its statement runs)
+-- -> the row, "applied", or nil (the statement did not apply: the row is
+-- gone). While its connection lives the statement may still be running
+-- (MySQL finishes a statement whose client was killed; a live run holds
+-- the migration lock): the row stays as it is, not applied. Once the
+-- connection has ended, the table the statement changes tells: its
+-- fingerprint differs from the one taken before (applied) or not.
+local function settle(m, q, r)
+  local live = m.db:first("SELECT COUNT(*) AS n FROM information_schema.processlist WHERE id = ?",
+    value(r.connection) or -1)
+  if tonumber(live.n) > 0 then return nil end
+  local before, now = value(r.fingerprint), undo.fingerprint(m.db, m.db.grammar, r.statement)
+  if before == nil or now == nil then
+    errors.raise("migration", ("statement %d of %s (%s) was running when its run stopped, and"
+      .. " whether it applied cannot be told from the schema: check it, then set the state of its"
+      .. " row (id %s) in %s to 'applied', or delete the row if it did not apply"):format(r.position,
+      r.migration, r.statement, tostring(r.id), journal.table_name(m)), { migration = r.migration })
+  end
+  if before == now then
+    m.db:execute("DELETE FROM " .. q .. " WHERE id = ?", r.id)
+    return nil
+  end
+  journal.mark(m, r.migration, r.position, "applied")
+  r.state = "applied"
+  return r
+end
+
 -- the journal's migrations that have no history row -> { name = {
 -- name, applied = { row by position }, failed = row | nil, total } }
 function M.read(m)
@@ -29,8 +57,10 @@ function M.read(m)
   local q = m.db.grammar:quote(journal.table_name(m))
   local out = {}
   for _, r in ipairs(m.db:query("SELECT id, migration, position, total, state, statement, checksum,"
-      .. " inverse, note FROM " .. q .. " ORDER BY migration, position, id")) do
-    if not ran[r.migration] then
+      .. " inverse, note, " .. m.db.grammar:quote("connection") .. ", fingerprint FROM " .. q
+      .. " ORDER BY migration, position, id")) do
+    if r.state == "running" and not ran[r.migration] then r = settle(m, q, r) end
+    if r and not ran[r.migration] then
       local p = out[r.migration] or { name = r.migration, applied = {} }
       out[r.migration] = p
       r.inverse, r.note, r.total = value(r.inverse), value(r.note), value(r.total)

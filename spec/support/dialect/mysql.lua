@@ -10,6 +10,10 @@ local base = require("spec.support.dialect.base")
 
 local Mysql = base.new("mysql", "mariadb")
 
+-- MySQL commits each schema statement at once: a migration runs statement
+-- by statement, journaled (lmigrate's run/journal.lua), not in one transaction
+Mysql.transactional_ddl = false
+
 local JOURNAL = "migrations_journal"
 
 local function null() return base.need_core().null end
@@ -83,6 +87,31 @@ function Mysql:own_integrity(db)
     end
   end
   return bad
+end
+
+function Mysql:journal(db)
+  if tonumber(db:scalar("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema ="
+      .. " DATABASE() AND table_name = ?", JOURNAL)) == 0 then
+    return {}
+  end
+  local rows = db:query("SELECT migration, position, total, state, statement FROM " .. self:ident(JOURNAL)
+    .. " ORDER BY migration, position, id")
+  for _, r in ipairs(rows) do
+    r.migration = tostring(r.migration):gsub("%.lua$", "")
+    r.position, r.total = tonumber(r.position), tonumber(r.total)
+  end
+  return rows
+end
+
+function Mysql:quiesce(db)
+  for _ = 1, 600 do
+    if tonumber(db:scalar("SELECT COUNT(*) AS n FROM information_schema.processlist"
+        .. " WHERE db = DATABASE() AND id <> CONNECTION_ID()")) == 0 then
+      return
+    end
+    base.need_core().wait({}, 0.05)
+  end
+  error("mysql: another connection still works on the database after 30 s")
 end
 
 function Mysql:columns(db, tbl)
