@@ -11,7 +11,8 @@ local probe = require("probe")
 local fixture = require("crash.fixture")
 local helpers = require("spec.helpers")
 
-local p = probe.new("kill", { short = { kills = 20 }, long = { kills = 400 } })
+-- MySQL's short form: its DDL is slow, and 3 of its 10 trials are skipped (below)
+local p = probe.new("kill", { short = { kills = 20, mysql = { kills = 10 } }, long = { kills = 400 } })
 
 -- the modes a kill lands in, in turn: { args, starts from }
 local MODES = {
@@ -99,7 +100,6 @@ end
 
 local function trial(dialect, project, refs, up, down, i)
   local mode = MODES[(i - 1) % #MODES + 1]
-  if os.getenv("ONLYUP") then mode = MODES[1] end
   local where = ("%s kill %d (%s)"):format(dialect, i, mode.name)
   -- the starting state: some migrations pending, or all applied
   local start = fixture.N
@@ -109,6 +109,11 @@ local function trial(dialect, project, refs, up, down, i)
   end
   if mode.name == "atomic" and not dialect.transactional_ddl then
     atomic_refused(dialect, project, refs, where, start)
+  elseif mode.from == "full" and not dialect.transactional_ddl then
+    -- a down is not journaled there: a kill in one leaves it half done,
+    -- with the migration in the history (README: Not done yet)
+    p:count(dialect, "rollback/reset trials skipped (a down is not journaled)")
+    return
   else
     local span = mode.from == "partial" and up * (fixture.N - start) / fixture.N or down
     local killed, status, text = kill_run(project, mode.args, 0.01 + math.random() * span * 0.95)
@@ -134,8 +139,9 @@ local function trial(dialect, project, refs, up, down, i)
   -- the next run completes, and leaves all of them applied
   local r = project:run("migrate")
   if p:check(r.status == 0, where, "the next migrate failed\n%s", probe.describe(r)) then
-    fixture.check(p, where .. ", then migrate", fixture.state(project), refs)
-    p:check(#fixture.state(project).history == fixture.N, where, "the next migrate left migrations pending")
+    local s = fixture.state(project)
+    fixture.check(p, where .. ", then migrate", s, refs)
+    p:check(#s.history == fixture.N, where, "the next migrate left migrations pending")
   end
 end
 
@@ -147,7 +153,7 @@ for _, dialect in p:each_dialect() do
     fixture.prepare(project)
     fixture.write(project)
     project:ok("migrate")
-    for i = 1, p.budget.kills do
+    for i = 1, p:of(dialect, "kills") do
       if not p:protect(dialect, trial, dialect, project, refs, up, down, i) then break end
     end
     project:cleanup()
