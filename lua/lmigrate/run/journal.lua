@@ -178,10 +178,24 @@ function Rec:rollback()
   if self.mode ~= "plan" then self.real:rollback() end
 end
 
+-- the data statements' transaction must still be open when it commits
+-- (with their journal rows, or the history row): a COMMIT or ROLLBACK that
+-- got past Rec:control (through the connection itself, a procedure) ended
+-- it, and they committed, or not, without their rows
+function Rec:group_open()
+  if not self.group or self.real.conn:in_transaction() ~= false then return end
+  self.real.depth = 0
+  self.ended, self.group = self.group, nil
+  errors.raise("migration", ("%s ended the transaction lmigrate ran its data statements in (a COMMIT"
+    .. " or ROLLBACK of its own): whether they stay cannot be told, and they are not in the journal")
+    :format(self.mode == "down" and "down" or "up"), { migration = self.entry.name, file = self.entry.file })
+end
+
 -- the open data statements commit, with their journal rows
 function Rec:close_group()
   local grp = self.group
   if not grp then return end
+  self:group_open()
   if self.mode == "run" and #grp > 0 then self:write(grp) end
   self.real:commit()
   self.group = nil
@@ -317,6 +331,7 @@ end
 -- the history row, in the transaction of the last data statements (or its
 -- own, with the journal rows' removal, when there are any)
 function Rec:finish(record)
+  self:group_open()
   local rows = self.written > 0 or self.skip ~= nil
   if rows and not self.group then
     self.real:begin()
@@ -361,7 +376,7 @@ function M.plan(m, entry, method)
 end
 
 -- what the failure left, for the error: the lines of err.details
-local function details(rec, failing, rolled)
+local function details(rec, failing, rolled, ended)
   local applied = rec.skipped + #rec.committed
   if applied == 0 then return nil end
   local total = rec.plan and rec.plan.total
@@ -379,6 +394,10 @@ local function details(rec, failing, rolled)
   end
   for _, st in ipairs(rolled or {}) do
     lines[#lines + 1] = ("  rolled back %d: %s"):format(st.position, shorten(st.text))
+  end
+  for _, st in ipairs(ended or {}) do
+    lines[#lines + 1] = ("  committed or rolled back by the migration itself %d: %s"):format(st.position,
+      shorten(st.text))
   end
   if failing then lines[#lines + 1] = ("  failed %d: %s"):format(failing.position, shorten(failing.text)) end
   local last = failing and failing.position or rec.n
@@ -414,7 +433,7 @@ function Rec:fail(err)
       pcall(self.write, self, { row })
     end
   end
-  if errors.is(err) then err.details = details(self, failing, rolled) end
+  if errors.is(err) then err.details = details(self, failing, rolled, self.ended) end
   return err
 end
 

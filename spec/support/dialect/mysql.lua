@@ -142,6 +142,9 @@ function Mysql:foreign_keys(db, tbl)
   return fks
 end
 
+-- (information_schema: MariaDB reads only this database's tables when the
+-- query names table_schema, not constraint_schema: 100 times faster)
+
 -- { ["a,b"] = index name } of the unique (or the other) indexes; the
 -- primary key counts as unique, as on PostgreSQL
 local function index_sets(db, tbl, unique)
@@ -178,7 +181,7 @@ function Mysql:snapshot(db)
   end
   for _, r in ipairs(db:query([[
     SELECT table_name AS t, constraint_name AS c, constraint_type AS ty
-    FROM information_schema.table_constraints WHERE constraint_schema = DATABASE()
+    FROM information_schema.table_constraints WHERE table_schema = DATABASE()
       AND table_name <> ? ORDER BY BINARY table_name, BINARY constraint_name]], JOURNAL)) do
     out[#out + 1] = ("constraint %s %s %s"):format(r.t, r.c, r.ty)
   end
