@@ -350,6 +350,26 @@ if my then
       assert.same({}, schema_of(project).journal)
     end)
 
+    it("refuses to record data statements whose transaction the migration committed itself", function()
+      project:write(M1, helpers.migration {
+        name = "OwnCommit",
+        up = [[
+  self.schema:create("a", function(t) t:increments("id") end)
+  self.db:insert("a", { { id = 1 } })
+  self.db.conn:exec("COMMIT")
+  self.db:execute("SELECT 1")]],
+        down = '  self.schema:drop("a")',
+      })
+      local r = helpers.assert_status(1, project:run("migrate"))
+      assert.matches("up ended the transaction lmigrate ran its data statements in", r.stderr)
+      assert.truthy(r.stderr:find("committed or rolled back by the migration itself 2: INSERT", 1, true),
+                    helpers.describe_run(r))
+      assert.same({}, project:history())
+      assert.same({ { position = 1, state = "applied" } }, schema_of(project).journal)
+      project:ok("rollback", "--partial")
+      assert.same({ "migrations" }, schema_of(project).tables)
+    end)
+
     -- statement 2 of 3 is a schema statement that takes 2 s; the run is
     -- killed while the server runs it, then (abort) the statement is killed
     -- too -> the journal after the server is done
