@@ -122,24 +122,29 @@ function M.state(project)
 end
 
 -- what the journal of state 's' says, with n migrations in the history:
--- its rows must all be "applied" rows of migration n + 1, positions 1..j
--- -> j (0: nothing partly applied), or nil after recording why not
+-- its rows must all be "applied" rows of migration n + 1 (its up stopped)
+-- or of migration n (its down stopped), positions 1..j -> j (0: nothing
+-- partly applied) and whether they are a down's, or nil after recording
+-- why not
 local function journaled(p, where, s, n)
-  local name = M.NAMES[n + 1]
+  local down = s.journal[1] ~= nil and s.journal[1].migration == M.NAMES[n]
+  local name = M.NAMES[down and n or n + 1]
   for j, r in ipairs(s.journal) do
     if r.migration ~= name or r.state ~= "applied" or r.position ~= j then
-      return p:fail(where, "the journal is not the first statements of %s (the one after the history):"
-        .. " row %d is %s statement %s of %s (%s)", tostring(name), j, tostring(r.state),
-        tostring(r.position), r.migration, r.statement)
+      return p:fail(where, "the journal is not the first statements of %s (%s): row %d is %s"
+        .. " statement %s of %s (%s)", tostring(name), down and "the last in the history, its down"
+        or "the one after the history", j, tostring(r.state), tostring(r.position), r.migration,
+        r.statement)
     end
   end
-  return #s.journal
+  return #s.journal, down
 end
 
--- check(p, where, state, refs) -> the number of migrations applied and the
--- number of statements of the next one the journal names (MySQL), or nil
--- after recording why the state is not consistent. The schema must be that
--- of those migrations and statements applied (partial()).
+-- check(p, where, state, refs) -> the number of migrations applied, the
+-- number of statements of the next one (or of the last one's down) the
+-- journal names (MySQL) and whether they are a down's, or nil after
+-- recording why the state is not consistent. The schema must be that of
+-- those migrations and statements applied (partial()).
 function M.check(p, where, s, refs)
   local ok = true
   for _, why in ipairs(s.bad) do ok = p:check(false, where, "%s", why) end
@@ -150,13 +155,13 @@ function M.check(p, where, s, refs)
                     table.concat(s.history, ", "))
     end
   end
-  local j = journaled(p, where, s, n)
+  local j, down = journaled(p, where, s, n)
   if not j then return nil end
   local want = refs and (j > 0 and M.partial(refs, n, s.journal) or refs[n])
   if want and s.snapshot ~= want then
     ok = p:check(false, where, "the schema is not that of %d migrations applied%s:\n%s\n--- expected\n%s",
-                 n, j > 0 and (" and the %d statement(s) of %s the journal names"):format(j, M.NAMES[n + 1])
-                 or "", s.snapshot, want)
+                 n, j > 0 and (" and the %d statement(s) of %s%s the journal names"):format(j,
+                 M.NAMES[down and n or n + 1], down and "'s down" or "") or "", s.snapshot, want)
   end
   for i, name in ipairs(M.NAMES) do
     local want = i <= n and 1 or 0
@@ -165,7 +170,7 @@ function M.check(p, where, s, refs)
                    s.log[name] or 0, want)
     end
   end
-  if ok then return n, j end
+  if ok then return n, j, down end
   return nil
 end
 
@@ -190,7 +195,8 @@ local function replay(db, text)
 end
 
 -- partial(refs, n, rows) -> the snapshot of n migrations applied and then
--- the statements of the journal's 'rows' (of migration n + 1) run one
+-- the statements of the journal's 'rows' (of migration n + 1, or of n's
+-- down) run one
 -- after the other, on a database of its own: what the schema must be
 -- when the journal says they are applied. Cached by n and the rows.
 function M.partial(refs, n, rows)

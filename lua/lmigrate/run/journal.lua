@@ -115,8 +115,9 @@ end
 
 local Rec = {}
 
--- mode: "plan" (records, runs nothing), "run" (runs and journals), "down"
--- (runs; a down has no journal). skip: position -> applied journal row.
+-- mode: "plan" (records, runs nothing), "run" (runs and journals an up),
+-- "down" (the same for a down: its rows are those of a migration still in
+-- the history). skip: position -> applied journal row.
 local function recorder(m, entry, mode, plan, skip)
   return setmetatable({
     m = m, real = m.db, grammar = m.db.grammar, entry = entry, mode = mode, plan = plan,
@@ -196,7 +197,7 @@ function Rec:close_group()
   local grp = self.group
   if not grp then return end
   self:group_open()
-  if self.mode == "run" and #grp > 0 then self:write(grp) end
+  if self.mode ~= "plan" and #grp > 0 then self:write(grp) end
   self.real:commit()
   self.group = nil
   for _, st in ipairs(grp) do self.committed[#self.committed + 1] = st end
@@ -234,12 +235,12 @@ function Rec:alone(st, run)
       { sql = st.text })
   end
   self:close_group()
-  if self.mode == "run" then self:ahead(st) end
+  if self.mode ~= "plan" then self:ahead(st) end
   self.running = st
   local n = run()
   self.running = nil
   self.committed[#self.committed + 1] = st
-  if self.mode == "run" then
+  if self.mode ~= "plan" then
     if self:last(st) then self.unwritten = st else self:applied(st) end
   end
   return n
@@ -338,7 +339,7 @@ function Rec:finish(record)
     self.group = {}
   end
   record()
-  if rows and self.mode == "run" then M.delete(self.m, self.entry.name) end
+  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end
@@ -382,8 +383,10 @@ local function details(rec, failing, rolled, ended)
   local total = rec.plan and rec.plan.total
   local lines = {}
   if rec.mode == "down" then
-    lines[1] = ("%s commits each schema statement at once: %d statement(s) of this down were"
-      .. " applied and stay; the migration stays in the history:"):format(title(rec.real), applied)
+    lines[1] = ("%s commits each schema statement at once: %d of %s statements of this down were"
+      .. " applied and stay; the migration stays in the history:"):format(title(rec.real), applied,
+      total and tostring(total) or "?")
+    if rec.skipped > 0 then lines[#lines + 1] = ("  applied 1-%d: in the earlier run"):format(rec.skipped) end
   else
     lines[1] = ("%s commits each schema statement at once: %d of %s statements were applied and"
       .. " stay:"):format(title(rec.real), applied, total and tostring(total) or "?")
@@ -408,6 +411,8 @@ local function details(rec, failing, rolled, ended)
   if rec.mode ~= "down" then
     lines[#lines + 1] = "Fix the migration, then `lmigrate migrate --resume` runs it on from where it"
       .. " stopped; or `lmigrate rollback --partial` undoes the applied statements."
+  else
+    lines[#lines + 1] = "Fix the down, then `lmigrate rollback --step 1` runs it on from where it stopped."
   end
   return lines
 end
@@ -420,7 +425,7 @@ function Rec:fail(err)
   if rolled then
     while self.real.depth > 0 do self.real:rollback() end
   end
-  if self.mode == "run" then
+  if self.mode ~= "plan" then
     if self.unwritten then pcall(self.applied, self, self.unwritten) end
     local kept = #self.committed > 0 or self.skip
     local note = errors.is(err) and err.message or tostring(err)
@@ -438,20 +443,19 @@ function Rec:fail(err)
 end
 
 -- step(m, entry, method, record, before): Migrator:step on such a
--- dialect ('before', if any, runs first). entry.resume (migrate
--- --resume): the applied journal rows, by position.
+-- dialect ('before', if any, runs first). entry.resume (migrate --resume,
+-- or a rollback after a down that stopped): the applied journal rows, by
+-- position.
 function M.step(m, entry, method, record, before)
   local t0 = core.clock()
   local up = method == "up"
-  -- a down is planned only to refuse transaction control before it runs
   local plan = M.plan(m, entry, method)
-  if not up then plan = nil end
   if not entry.class then loader.load(entry) end
-  local rec = recorder(m, entry, up and "run" or "down", plan, up and entry.resume or nil)
+  local rec = recorder(m, entry, up and "run" or "down", plan, entry.resume)
   rec.nogroup = entry.class.transaction == false
   local unit = { own = not rec.nogroup }
   local ok, err = pcall(function()
-    if up and (not plan or plan.total > 0) then ensure(m) end
+    if not plan or plan.total > 0 then ensure(m) end
     if before then before() end
     if rec.skip then M.delete(m, entry.name, "failed") end
     keys.open(m.db, unit)
