@@ -350,6 +350,42 @@ if my then
       assert.same({}, schema_of(project).journal)
     end)
 
+    it("journals a down: one that fails part-way is shown, blocks migrate, and rollback runs it on", function()
+      local function three(fail)
+        return helpers.migration {
+          name = "ThreeDown",
+          up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
+            .. '  self.schema:create("b", function(t) t:increments("id") end)\n'
+            .. '  self.schema:create("c", function(t) t:increments("id") end)',
+          down = '  self.schema:drop("c")\n'
+            .. (fail and '  self.db:execute("DROP TABLE nowhere")\n' or '')
+            .. '  self.schema:drop("b")\n  self.schema:drop("a")',
+        }
+      end
+      project:write(M1, three(true))
+      project:ok("migrate")
+      local r = helpers.assert_status(1, project:run("rollback"))
+      assert.truthy(r.stderr:find("1 of 4 statements of this down were applied", 1, true), helpers.describe_run(r))
+      assert.truthy(r.stderr:find("rollback --step 1", 1, true), helpers.describe_run(r))
+      assert.same({ "a", "b", "migrations" }, schema_of(project).tables)
+      assert.same({ M1 }, project:applied())
+      assert.matches("Partly rolled back %(1 of 4 statements%)", project:ok("status").stdout)
+      assert.matches("the down of " .. M1 .. " stopped part%-way %(1 of 4 statements of it applied,"
+        .. " statement 2 failed%)", helpers.assert_status(1, project:run("migrate")).stderr)
+      helpers.assert_status(1, project:run("rollback", "--partial"))
+      -- a changed statement that was applied: refused, nothing runs
+      project:write(M1, helpers.migration { name = "ThreeDown", up = "", down = '  self.schema:drop("a")' })
+      assert.matches("statement 1 of " .. M1 .. " was applied as",
+        helpers.assert_status(1, project:run("rollback")).stderr)
+      assert.same({ "a", "b", "migrations" }, schema_of(project).tables)
+      project:write(M1, three(false))
+      assert.matches("Rolling back " .. M1 .. " on after its 1 of 4 statements",
+        project:ok("rollback").stdout)
+      assert.same({ "migrations" }, schema_of(project).tables)
+      assert.same({}, project:applied())
+      assert.same({}, schema_of(project).journal)
+    end)
+
     it("refuses to record data statements whose transaction the migration committed itself", function()
       project:write(M1, helpers.migration {
         name = "OwnCommit",
@@ -370,7 +406,7 @@ if my then
       assert.same({ "migrations" }, schema_of(project).tables)
     end)
 
-    -- statement 2 of 3 is a schema statement that takes 2 s; the run is
+    -- statement 2 of 3 is a schema statement that takes 4 s; the run is
     -- killed while the server runs it, then (abort) the statement is killed
     -- too -> the journal after the server is done
     local function killed_in_statement(abort)
@@ -378,7 +414,7 @@ if my then
         name = "InStatement",
         up = [[
   self.schema:create("a", function(t) t:increments("id") end)
-  self.db:execute("CREATE TABLE b AS SELECT SLEEP(2) AS x")
+  self.db:execute("CREATE TABLE b AS SELECT SLEEP(4) AS x")
   self.schema:create("c", function(t) t:increments("id") end)]],
         down = '  self.schema:drop("c")\n  self.schema:drop("b")\n  self.schema:drop("a")',
       })
