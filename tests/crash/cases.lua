@@ -52,7 +52,8 @@ M.list = {
     -- data statements is, and its COMMIT would leave them out of the journal
     mysql = { files = { [CASE] = up(
       '  self.schema:create("bad", function(t) t:increments("id") end)\n'
-      .. '  self.db:insert("bad", { { id = 1 } })\n  self.db.conn:exec("COMMIT")\n  self.db:execute("SELECT 1")') },
+      .. '  self.db:insert("bad", { { id = 1 } })\n  self.db.conn:exec("COMMIT")\n'
+      .. '  self.db:execute("SELECT 1")') },
       partial = true, words = { "up ended the transaction lmigrate ran its data statements in" } } },
   { what = "3: os.exit in up", files = { [CASE] = up("  os.exit(0)") },
     status = 1, words = { "os.exit()", CASE .. ".lua:5" } },

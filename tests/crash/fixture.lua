@@ -157,11 +157,11 @@ function M.check(p, where, s, refs)
   end
   local j, down = journaled(p, where, s, n)
   if not j then return nil end
-  local want = refs and (j > 0 and M.partial(refs, n, s.journal) or refs[n])
-  if want and s.snapshot ~= want then
+  local expect = refs and (j > 0 and M.partial(refs, n, s.journal) or refs[n])
+  if expect and s.snapshot ~= expect then
     ok = p:check(false, where, "the schema is not that of %d migrations applied%s:\n%s\n--- expected\n%s",
                  n, j > 0 and (" and the %d statement(s) of %s%s the journal names"):format(j,
-                 M.NAMES[down and n or n + 1], down and "'s down" or "") or "", s.snapshot, want)
+                 M.NAMES[down and n or n + 1], down and "'s down" or "") or "", s.snapshot, expect)
   end
   for i, name in ipairs(M.NAMES) do
     local want = i <= n and 1 or 0
@@ -194,14 +194,14 @@ local function replay(db, text)
   end
 end
 
--- partial(refs, n, rows) -> the snapshot of n migrations applied and then
--- the statements of the journal's 'rows' (of migration n + 1, or of n's
+-- partial(refs, n, journal) -> the snapshot of n migrations applied and then
+-- the statements of the 'journal' rows (of migration n + 1, or of n's
 -- down) run one
 -- after the other, on a database of its own: what the schema must be
 -- when the journal says they are applied. Cached by n and the rows.
-function M.partial(refs, n, rows)
+function M.partial(refs, n, journal)
   local texts = {}
-  for i, r in ipairs(rows) do texts[i] = r.statement end
+  for i, r in ipairs(journal) do texts[i] = r.statement end
   local key = n .. "\0" .. table.concat(texts, "\0")
   if refs.partials[key] then return refs.partials[key] end
   local project = helpers.project(refs.dialect)

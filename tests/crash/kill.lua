@@ -142,7 +142,8 @@ local function trial(dialect, project, refs, up, down, i)
     local n, j, in_down = fixture.check(p, where, fixture.state(project), refs)
     if killed and n then
       if mode.name == "atomic" then
-        p:check(n == start or n == fixture.N, where, "--atomic left %d of %d..%d applied", n, start, fixture.N)
+        p:check(n == start or n == fixture.N, where, "--atomic left %d of %d..%d applied", n, start,
+                fixture.N)
       end
       if dialect.name == "sqlite" and mode.from == "partial" and (n == 3 or n == 4)
          and mode.name ~= "atomic" then

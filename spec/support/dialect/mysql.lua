@@ -66,11 +66,16 @@ function Mysql:connect(project)
   return self:open(self:target(project))
 end
 
+-- (the journal is <history table>_journal: the one of a history table
+-- named in lmigrate.lua is left out too)
 function Mysql:tables(db)
-  local t = {}
-  for _, r in ipairs(db:query("SELECT table_name AS name FROM information_schema.tables "
-      .. "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) do
-    if r.name ~= JOURNAL then t[#t + 1] = r.name end
+  local t, all = {}, {}
+  local rows = db:query("SELECT table_name AS name FROM information_schema.tables "
+      .. "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")
+  for _, r in ipairs(rows) do all[r.name] = true end
+  for _, r in ipairs(rows) do
+    local history = r.name:match("^(.+)_journal$")
+    if r.name ~= JOURNAL and not (history and all[history]) then t[#t + 1] = r.name end
   end
   table.sort(t)  -- byte order, as the other dialects give it (not the collation's)
   return t
