@@ -350,7 +350,7 @@ if my then
       assert.same({}, schema_of(project).journal)
     end)
 
-    it("journals a down: one that fails part-way is shown, blocks migrate, and rollback runs it on", function()
+    it("journals a down: one that fails part-way is shown, blocks migrate; rollback runs it on", function()
       local function three(fail)
         return helpers.migration {
           name = "ThreeDown",
@@ -365,7 +365,8 @@ if my then
       project:write(M1, three(true))
       project:ok("migrate")
       local r = helpers.assert_status(1, project:run("rollback"))
-      assert.truthy(r.stderr:find("1 of 4 statements of this down were applied", 1, true), helpers.describe_run(r))
+      assert.truthy(r.stderr:find("1 of 4 statements of this down were applied", 1, true),
+                    helpers.describe_run(r))
       assert.truthy(r.stderr:find("rollback --step 1", 1, true), helpers.describe_run(r))
       assert.same({ "a", "b", "migrations" }, schema_of(project).tables)
       assert.same({ M1 }, project:applied())

@@ -179,18 +179,18 @@ function M.check_rollback(m, opts)
   if p then errors.raise("migration", hint(p)) end
 end
 
--- the rollback of 'undo' (its entries, newest first, loaded once): a down
+-- the rollback of 'list' (its entries, newest first, loaded once): a down
 -- that stopped part-way runs on first, its applied statements skipped
 -- once they are found unchanged in the down's plan
-function M.continue_down(m, undo, opts)
+function M.continue_down(m, list, opts)
   if opts.pretend or not journal.applies(m) then return end
   local _, down = M.find(m)
   if not down then return end
-  if not undo[1] or undo[1].name ~= down.name then
+  if not list[1] or list[1].name ~= down.name then
     errors.raise("migration", down_hint(down) .. " (it is not the first this rollback undoes)",
       { migration = down.name })
   end
-  undo[1].resume = check_prefix(m, undo[1], down, "down")
+  list[1].resume = check_prefix(m, list[1], down, "down")
   m.out:info(("Rolling back %s on after its %s."):format(down.name, counted(down)))
 end
 
