@@ -45,15 +45,6 @@ function M.new(name, budgets)
   return self
 end
 
--- of(dialect, key) -> the budget's 'key' for 'dialect': budget[dialect
--- name][key] when the form gives one (a slower dialect's short form does
--- less), else budget[key]
-function Probe:of(dialect, key)
-  local own = self.budget[tostring(dialect)]
-  if own and own[key] ~= nil then return own[key] end
-  return self.budget[key]
-end
-
 -- each_dialect() -> ipairs over the dialect objects of spec/support this run
 -- has; a missing server fails under CI (or when asked for), else is skipped
 -- with its reason
@@ -102,6 +93,15 @@ function Probe:count(where, key, n)
   local k = tostring(where) .. " " .. key
   if not self.counts[k] then self.order[#self.order + 1] = k end
   self.counts[k] = (self.counts[k] or 0) + (n or 1)
+end
+
+-- of(dialect, key) -> the budget's 'key' for 'dialect': budget[dialect
+-- name][key] when the form gives one (a slower dialect's short form does
+-- less), else budget[key]
+function Probe:of(dialect, key)
+  local own = self.budget[tostring(dialect)]
+  if own and own[key] ~= nil then return own[key] end
+  return self.budget[key]
 end
 
 -- the run of lmigrate 'r' (shell.run's result) as a failure's text
