@@ -5,8 +5,8 @@
 -- one summary line each probe prints and leaves in $LMIGRATE_BUILD/probes/.
 --
 --   local probe = require("probe")
---   local p = probe.new("kill", { short = { kills = 20 }, long = { kills = 500 } })
---   for _, dialect in p:each_dialect() do ... p:count(dialect, "kills") ... end
+--   local p = probe.new("kill", { short = { kills = 20, mysql = { kills = 8 } }, long = { kills = 500 } })
+--   for _, dialect in p:each_dialect() do ... p:of(dialect, "kills") ... p:count(dialect, "kills") ... end
 --   p:finish()     -- exits: 0 clean, 1 with failures, 77 (ctest: skipped) with no dialect
 --
 -- The long form: LMIGRATE_PROBE_LONG=1 (or --long); LMIGRATE_PROBE_SEED=N
@@ -18,7 +18,7 @@ local M = {}
 
 -- every dialect a probe runs on, in order; a new one is one more name here
 -- (and its file in spec/support/dialect/)
-M.DIALECTS = { "sqlite", "postgres" }
+M.DIALECTS = { "sqlite", "postgres", "mysql" }
 
 local Probe = {}
 Probe.__index = Probe
@@ -93,6 +93,15 @@ function Probe:count(where, key, n)
   local k = tostring(where) .. " " .. key
   if not self.counts[k] then self.order[#self.order + 1] = k end
   self.counts[k] = (self.counts[k] or 0) + (n or 1)
+end
+
+-- of(dialect, key) -> the budget's 'key' for 'dialect': budget[dialect
+-- name][key] when the form gives one (a slower dialect's short form does
+-- less), else budget[key]
+function Probe:of(dialect, key)
+  local own = self.budget[tostring(dialect)]
+  if own and own[key] ~= nil then return own[key] end
+  return self.budget[key]
 end
 
 -- the run of lmigrate 'r' (shell.run's result) as a failure's text

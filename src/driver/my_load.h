@@ -37,7 +37,7 @@
   X(mysql_stmt_field_count) X(mysql_stmt_bind_param) \
   X(mysql_stmt_affected_rows) X(mysql_stmt_free_result) \
   X(mysql_stmt_close) X(mysql_stmt_errno) X(mysql_stmt_error) \
-  X(mysql_stmt_sqlstate)
+  X(mysql_stmt_sqlstate) X(mariadb_get_infov)
 
 /* each field has the type of a pointer to its libmariadb function */
 #define LM_MY_FIELD(f)  __typeof__(f) *f;  /* NOLINT(bugprone-macro-parentheses) */

@@ -819,6 +819,20 @@ static int my_result (lua_State *L, lm_Conn *h) {
   return my_pushresult(L, c, LM_ROWS);
 }
 
+/*
+** Whether the session is in a transaction: the server's status flags of
+** its last reply, which the library keeps. The journal asks before it
+** commits a group of data statements: a COMMIT that got past it (through
+** the connection itself) would have committed them without their rows.
+*/
+static int my_in_transaction (lm_Conn *h) {
+  MyConn *c = (MyConn *)h;
+  unsigned int status = 0;
+  if (c->my == NULL || c->op != OP_NONE) return -1;
+  if (MY(mariadb_get_infov)(c->my, MARIADB_CONNECTION_SERVER_STATUS, &status) != 0) return -1;
+  return (status & SERVER_STATUS_IN_TRANS) != 0;
+}
+
 static int my_last_insert_id (lua_State *L, lm_Conn *h) {
   MyConn *c = (MyConn *)h;
   my_ulonglong id = (c->my && c->op == OP_NONE) ? MY(mysql_insert_id)(c->my)
@@ -994,6 +1008,7 @@ const lm_Driver lm_driver_mysql = {
   .poll = my_poll,
   .result = my_result,
   .last_insert_id = my_last_insert_id,
+  .in_transaction = my_in_transaction,
   .describe = my_describe,
   .close = my_close,
   .prepare = my_prepare,

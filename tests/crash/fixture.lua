@@ -17,7 +17,12 @@ local function log(dir, name)
   return ('  self.db:insert("probe_log", { dir = %q, migration = %q })'):format(dir, name)
 end
 
+-- the rows each table gets: tbl -> { n, the Lua expression of row i };
+-- a replay of the journal (partial) inserts them too
+local ROWS = {}
+
 local function rows(tbl, n, row)
+  ROWS[tbl] = { n, row }
   return ([[
   local rows = {}
   for i = 1, %d do rows[i] = %s end
@@ -27,11 +32,11 @@ end
 -- { name, up, down }: each up and down also logs itself
 local DEFS = {
   { "2026_01_01_000001_create_parents",
-    '  self.schema:create("parents", function(t)\n    t:increments("id")\n'
+    '  self.schema:create("parents", function(t)\n    t:id()\n'
       .. '    t:string("name", 100)\n  end)\n' .. rows("parents", 300, '{ name = "p" .. i }'),
     '  self.schema:drop("parents")' },
   { "2026_01_01_000002_create_children",
-    '  self.schema:create("children", function(t)\n    t:increments("id")\n'
+    '  self.schema:create("children", function(t)\n    t:id()\n'
       .. '    t:foreign_id("parent_id"):constrained("parents"):on_delete("cascade")\n'
       .. '    t:string("note"):nullable()\n  end)\n'
       .. rows("children", 600, '{ parent_id = (i % 300) + 1, note = "n" .. i }'),
@@ -48,7 +53,7 @@ local DEFS = {
     '  self.schema:table("parents", function(t) t:string("name", 200):change() end)',
     '  self.schema:table("parents", function(t) t:string("name", 100):change() end)' },
   { "2026_01_01_000006_create_tags",
-    '  self.schema:create("tags", function(t)\n    t:increments("id")\n'
+    '  self.schema:create("tags", function(t)\n    t:id()\n'
       .. '    t:foreign_id("parent_id"):constrained("parents")\n    t:string("label"):unique()\n  end)\n'
       .. rows("tags", 400, '{ parent_id = (i % 300) + 1, label = "t" .. i }'),
     '  self.schema:drop("tags")' },
@@ -100,29 +105,8 @@ local function snapshot(db)
   return table.concat(out, "\n")
 end
 
--- what breaks the database's own rules: integrity, dangling references
-local function integrity(db, dialect)
-  local bad = {}
-  if dialect == "sqlite" then
-    local r = db:query("PRAGMA integrity_check")
-    if #r ~= 1 or r[1].integrity_check ~= "ok" then bad[#bad + 1] = "integrity_check failed" end
-    if #db:query("PRAGMA foreign_key_check") > 0 then bad[#bad + 1] = "foreign_key_check failed" end
-  else
-    local n = tonumber(db:scalar("SELECT count(*) AS n FROM pg_index WHERE NOT indisvalid"))
-    if n > 0 then bad[#bad + 1] = n .. " invalid index(es)" end
-  end
-  for _, t in ipairs(db:tables()) do
-    for _, fk in ipairs(db:foreign_keys(t)) do
-      local q = ('SELECT count(*) AS n FROM "%s" c WHERE c."%s" IS NOT NULL AND NOT EXISTS '
-        .. '(SELECT 1 FROM "%s" p WHERE p."%s" = c."%s")'):format(t, fk.from, fk.table, fk.to, fk.from)
-      local n = tonumber(db:scalar(q))
-      if n > 0 then bad[#bad + 1] = ("%d row(s) of %s.%s point nowhere"):format(n, t, fk.from) end
-    end
-  end
-  return bad
-end
-
--- state(project) -> { history = { names }, snapshot, log = { name -> ups - downs }, bad = { ... } }
+-- state(project) -> { history = { names }, snapshot, log = { name -> ups - downs }, bad = { ... },
+-- journal = { rows of the statement journal (MySQL) } }
 function M.state(project)
   return project:with_db(function(db)
     local s = { history = {}, log = {} }
@@ -131,13 +115,36 @@ function M.state(project)
     for _, r in ipairs(db:query("SELECT dir, migration FROM probe_log")) do
       s.log[r.migration] = (s.log[r.migration] or 0) + (r.dir == "up" and 1 or -1)
     end
-    s.bad = integrity(db, project.dialect.name)
+    s.bad = db:integrity()
+    s.journal = db:journal()
     return s
   end)
 end
 
--- check(p, where, state, refs) -> the number of migrations applied, or nil
--- after recording why the state is not consistent
+-- what the journal of state 's' says, with n migrations in the history:
+-- its rows must all be "applied" rows of migration n + 1 (its up stopped)
+-- or of migration n (its down stopped), positions 1..j -> j (0: nothing
+-- partly applied) and whether they are a down's, or nil after recording
+-- why not
+local function journaled(p, where, s, n)
+  local down = s.journal[1] ~= nil and s.journal[1].migration == M.NAMES[n]
+  local name = M.NAMES[down and n or n + 1]
+  for j, r in ipairs(s.journal) do
+    if r.migration ~= name or r.state ~= "applied" or r.position ~= j then
+      return p:fail(where, "the journal is not the first statements of %s (%s): row %d is %s"
+        .. " statement %s of %s (%s)", tostring(name), down and "the last in the history, its down"
+        or "the one after the history", j, tostring(r.state), tostring(r.position), r.migration,
+        r.statement)
+    end
+  end
+  return #s.journal, down
+end
+
+-- check(p, where, state, refs) -> the number of migrations applied, the
+-- number of statements of the next one (or of the last one's down) the
+-- journal names (MySQL) and whether they are a down's, or nil after
+-- recording why the state is not consistent. The schema must be that of
+-- those migrations and statements applied (partial()).
 function M.check(p, where, s, refs)
   local ok = true
   for _, why in ipairs(s.bad) do ok = p:check(false, where, "%s", why) end
@@ -148,9 +155,13 @@ function M.check(p, where, s, refs)
                     table.concat(s.history, ", "))
     end
   end
-  if refs and refs[n] and s.snapshot ~= refs[n] then
-    ok = p:check(false, where, "the schema is not that of %d migrations applied:\n%s\n--- expected\n%s",
-                 n, s.snapshot, refs[n])
+  local j, down = journaled(p, where, s, n)
+  if not j then return nil end
+  local expect = refs and (j > 0 and M.partial(refs, n, s.journal) or refs[n])
+  if expect and s.snapshot ~= expect then
+    ok = p:check(false, where, "the schema is not that of %d migrations applied%s:\n%s\n--- expected\n%s",
+                 n, j > 0 and (" and the %d statement(s) of %s%s the journal names"):format(j,
+                 M.NAMES[down and n or n + 1], down and "'s down" or "") or "", s.snapshot, expect)
   end
   for i, name in ipairs(M.NAMES) do
     local want = i <= n and 1 or 0
@@ -159,7 +170,53 @@ function M.check(p, where, s, refs)
                    s.log[name] or 0, want)
     end
   end
-  return ok and n or nil
+  if ok then return n, j, down end
+  return nil
+end
+
+-- runs the statement 'text' of the journal on db: as it is, but for a
+-- db:insert (journaled as "INSERT INTO t (...) VALUES ... (db:insert, n
+-- rows)"), whose rows are the fixture's
+local function replay(db, text)
+  local tbl, n = text:match("^INSERT INTO [`\"]([%w_]+)[`\"] %b() VALUES %.%.%. %(db:insert, (%d+) rows%)$")
+  if not tbl then return db:run(text) end
+  local def = assert(ROWS[tbl], "no rows known for " .. tbl)
+  assert(tonumber(n) == def[1], text)
+  local row = assert(load("local i = ...; return " .. def[2]))
+  for i = 1, def[1] do
+    local r = row(i)
+    local cols, marks, vals = {}, {}, {}
+    for k, v in pairs(r) do
+      cols[#cols + 1], marks[#marks + 1], vals[#vals + 1] = db.dialect:ident(k), "?", v
+    end
+    db:run(("INSERT INTO %s (%s) VALUES (%s)"):format(db.dialect:ident(tbl), table.concat(cols, ", "),
+      table.concat(marks, ", ")), table.unpack(vals))
+  end
+end
+
+-- partial(refs, n, journal) -> the snapshot of n migrations applied and then
+-- the statements of the 'journal' rows (of migration n + 1, or of n's
+-- down) run one
+-- after the other, on a database of its own: what the schema must be
+-- when the journal says they are applied. Cached by n and the rows.
+function M.partial(refs, n, journal)
+  local texts = {}
+  for i, r in ipairs(journal) do texts[i] = r.statement end
+  local key = n .. "\0" .. table.concat(texts, "\0")
+  if refs.partials[key] then return refs.partials[key] end
+  local project = helpers.project(refs.dialect)
+  M.prepare(project)
+  if n > 0 then
+    M.write(project, n)
+    project:ok("migrate")
+  end
+  project:with_db(function(db)
+    for _, text in ipairs(texts) do replay(db, text) end
+  end)
+  local snap = M.state(project).snapshot
+  project:cleanup()
+  refs.partials[key] = snap
+  return snap
 end
 
 -- references(p, dialect) -> refs[0..N] (the snapshot of each number of
@@ -169,7 +226,7 @@ end
 function M.references(p, dialect)
   local project = helpers.project(dialect)
   M.prepare(project)
-  local refs = { [0] = M.state(project).snapshot }
+  local refs = { [0] = M.state(project).snapshot, dialect = dialect, partials = {} }
   for i = 1, M.N do
     M.write(project, i)
     local r = project:run("migrate")

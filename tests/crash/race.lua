@@ -11,7 +11,7 @@ local probe = require("probe")
 local fixture = require("crash.fixture")
 local helpers = require("spec.helpers")
 
-local p = probe.new("race", { short = { rounds = 3 }, long = { rounds = 40 } })
+local p = probe.new("race", { short = { rounds = 3, mysql = { rounds = 1 } }, long = { rounds = 40 } })
 
 -- the arguments of process i: on SQLite every other one by a URI
 local function args(dialect, i, ...)
@@ -60,7 +60,7 @@ for _, dialect in p:each_dialect() do
     local project = helpers.project(dialect)
     fixture.prepare(project)
     fixture.write(project)
-    for i = 1, p.budget.rounds do
+    for i = 1, p:of(dialect, "rounds") do
       if not p:protect(dialect, round, dialect, project, refs, i) then break end
     end
     project:cleanup()

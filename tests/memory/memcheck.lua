@@ -19,23 +19,37 @@ local VALGRIND = "valgrind -q --error-exitcode=97 --leak-check=full --show-leak-
 local UNREACHABLE = {
   sqlite = "sqlite:/nonexistent/dir/x.db",
   postgres = "postgres://u:pw@127.0.0.1:1/db",
+  mysql = "mysql://u:pw@127.0.0.1:1/db",
 }
 
 local A = "2026_01_01_000001_create_a"
 local B = "2026_01_01_000002_fails"
 
+local function write_b(project)
+  project:write(B, helpers.migration {
+    up = '  self.schema:create("b", function(t) t:increments("id") end)\n'
+      .. '  self.db:execute("INSERT INTO nowhere (id) VALUES (1)")', down = "" })
+end
+
 -- { what, args, status, before = fn(project) }
 local RUNS = {
   { "migrate", { "migrate" }, 0 },
   { "status", { "status" }, 0 },
-  { "a failing migration", { "migrate" }, 1, before = function(project)
-    project:write(B, helpers.migration {
-      up = '  self.schema:create("b", function(t) t:increments("id") end)\n'
-        .. '  self.db:execute("INSERT INTO nowhere DEFAULT VALUES")', down = "" })
-  end },
+  { "a failing migration", { "migrate" }, 1, before = write_b },
   { "rollback", { "rollback" }, 0, before = function(project) project:remove(B) end },
   { "an unreachable database", nil, 3 },
   { "a malformed URL", { "migrate", "--database", "nope://u:pw@x" }, 2 },
+}
+
+-- MySQL, where valgrind is slowest (the library and its TLS stack load):
+-- one migrate applies a and stops in b, which stays partly applied (its
+-- CREATE TABLE committed, journaled); rollback --partial undoes it; then
+-- the unreachable server. status and the malformed URL are the same code
+-- on every dialect, and a down runs through the journal as the up did.
+local MYSQL_RUNS = {
+  { "migrate, the second migration failing", { "migrate" }, 1, before = write_b },
+  { "rollback --partial", { "rollback", "--partial" }, 0 },
+  RUNS[5],
 }
 
 if not ASAN and not helpers.has_command("valgrind") then
@@ -49,7 +63,7 @@ for _, dialect in p:each_dialect() do
       up = '  self.schema:create("a", function(t) t:increments("id") t:string("v"):nullable() end)\n'
         .. '  self.db:insert("a", { { v = "x" }, { v = "y" } })',
       down = '  self.schema:drop("a")' })
-    for _, run in ipairs(RUNS) do
+    for _, run in ipairs(dialect.name == "mysql" and MYSQL_RUNS or RUNS) do
       local what, args, status = run[1], run[2], run[3]
       if run.before then run.before(project) end
       args = args or { "migrate", "--database", UNREACHABLE[dialect.name] or "nope://x" }

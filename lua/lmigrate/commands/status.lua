@@ -43,6 +43,9 @@ local function print_rows(out, list)
   for _, s in ipairs(list) do
     if s.missing then
       out:row(s.migration, "[" .. s.batch .. "]", "Ran, file missing", "red")
+    elseif s.ran and s.partial then   -- MySQL: its down stopped part-way
+      out:row(s.migration, "[" .. s.batch .. "]", ("Partly rolled back (%d of %s statements)")
+        :format(s.partial.applied, s.partial.total and tostring(s.partial.total) or "?"), "red")
     elseif s.ran then
       out:row(s.migration, "[" .. s.batch .. "]", s.modified and "Ran, modified" or "Ran",
         s.modified and "yellow" or "green")

@@ -5,17 +5,20 @@
 -- here instead of in one transaction:
 --   * it first runs as a plan (nothing executes; reads still do), which
 --     gives its statements: their number, and on --resume their text;
---   * each schema statement runs on its own, and its row goes into the
---     journal table (<history table>_journal) as soon as it has committed,
---     with the SQL that undoes it (run/undo.lua);
+--   * each schema statement runs on its own; its row goes into the
+--     journal table (<history table>_journal) before it runs, as
+--     "running", with the SQL that undoes it (run/undo.lua), the
+--     connection and the fingerprint of the table it changes, and becomes
+--     "applied" once the statement has committed;
 --   * consecutive data statements run in one transaction, which commits
 --     with their journal rows just before the next schema statement;
 --   * the history row goes in with the last of them, and the migration's
 --     journal rows go in the same transaction.
--- The last planned statement needs no row of its own: the history row
--- records it. The one window left is a crash between a schema statement's
--- commit and its journal row's. run/partial.lua reads the journal back
--- (status, migrate --resume, rollback --partial).
+-- The last planned statement's row need not become "applied": the history
+-- row records it. MySQL finishes a statement whose client is gone (a kill
+-- -9, a lost connection), so a "running" row may name a statement that
+-- applied after all: once its connection has ended, run/partial.lua tells
+-- which by the fingerprint (status, migrate --resume, rollback --partial).
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
@@ -23,76 +26,19 @@ local keys = require("lmigrate.schema.foreign_keys")
 local loader = require("lmigrate.run.loader")
 local txcontrol = require("lmigrate.db.txcontrol")
 local Schema = require("lmigrate.schema")
+local jtable = require("lmigrate.run.journal_table")
 local undo = require("lmigrate.run.undo")
 
 local M = {}
 
--- characters of a statement kept in the journal and shown in messages
-local KEPT, SHOWN = 4000, 160
+-- characters of a statement shown in messages
+local SHOWN = 160
 
--- {======================================================
--- The journal table
--- ======================================================
-
-function M.applies(m)
-  return not m.db.grammar:supports("transactional_ddl")
+-- the journal table (run/journal_table.lua), as this module's too
+for _, k in ipairs { "applies", "table_name", "define", "exists", "ensure", "write", "mark", "delete" } do
+  M[k] = jtable[k]
 end
-
-function M.table_name(m) return m.repo.name .. "_journal" end
-
-function M.define(t)
-  t:increments("id")
-  t:string("migration")
-  t:integer("position")
-  t:integer("total"):nullable()
-  t:string("state", 16)        -- "applied", or "failed" (the statement that failed)
-  t:text("statement")
-  t:string("checksum", 16)
-  t:text("inverse"):nullable() -- the SQL that undoes it ("": nothing to undo)
-  t:text("note"):nullable()    -- what the inverse cannot bring back; the error
-  t:datetime("ran_at"):use_current()
-end
-
-function M.exists(m)
-  if m.journal_exists == nil then m.journal_exists = m.schema:has_table(M.table_name(m)) end
-  return m.journal_exists
-end
-
-local function ensure(m)
-  if M.exists(m) then return end
-  m.schema:create(M.table_name(m), M.define)
-  m.journal_exists = true
-end
-
-local COLUMNS = { "migration", "position", "total", "state", "statement", "checksum", "inverse",
-                  "note" }
-
--- inserts the rows 'list' ({ position, text, checksum, inverse, note, state })
-function M.write(m, name, total, list)
-  ensure(m)
-  local g = m.db.grammar
-  local quoted, tuple, values, n = {}, "(" .. string.rep("?", #COLUMNS, ", ") .. ")", {}, 0
-  for i, c in ipairs(COLUMNS) do quoted[i] = g:quote(c) end
-  for _, st in ipairs(list) do
-    for _, v in ipairs { name, st.position, total or core.null, st.state or "applied",
-                         st.text:sub(1, KEPT), st.checksum, st.inverse or core.null,
-                         st.note or core.null } do
-      n = n + 1
-      values[n] = v
-    end
-  end
-  m.db:execute(("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
-    table.concat(quoted, ", "), string.rep(tuple, #list, ", ")), table.unpack(values, 1, n))
-end
-
--- deletes the rows of migration 'name' (of 'state' only, when given)
-function M.delete(m, name, state)
-  local sql = "DELETE FROM " .. m.db.grammar:quote(M.table_name(m)) .. " WHERE migration = ?"
-  if state then return m.db:execute(sql .. " AND state = ?", name, state) end
-  return m.db:execute(sql, name)
-end
-
--- }======================================================
+local ensure = jtable.ensure
 
 -- {======================================================
 -- The migration's self.db: statements are classified, run and recorded
@@ -100,8 +46,9 @@ end
 
 local Rec = {}
 
--- mode: "plan" (records, runs nothing), "run" (runs and journals), "down"
--- (runs; a down has no journal). skip: position -> applied journal row.
+-- mode: "plan" (records, runs nothing), "run" (runs and journals an up),
+-- "down" (the same for a down: its rows are those of a migration still in
+-- the history). skip: position -> applied journal row.
 local function recorder(m, entry, mode, plan, skip)
   return setmetatable({
     m = m, real = m.db, grammar = m.db.grammar, entry = entry, mode = mode, plan = plan,
@@ -163,11 +110,25 @@ function Rec:rollback()
   if self.mode ~= "plan" then self.real:rollback() end
 end
 
+-- the data statements' transaction must still be open when it commits
+-- (with their journal rows, or the history row): a COMMIT or ROLLBACK that
+-- got past Rec:control (through the connection itself, a procedure) ended
+-- it, and they committed, or not, without their rows
+function Rec:group_open()
+  if not self.group or self.real.conn:in_transaction() ~= false then return end
+  self.real.depth = 0
+  self.ended, self.group = self.group, nil
+  errors.raise("migration", ("%s ended the transaction lmigrate ran its data statements in (a COMMIT"
+    .. " or ROLLBACK of its own): whether they stay cannot be told, and they are not in the journal")
+    :format(self.mode == "down" and "down" or "up"), { migration = self.entry.name, file = self.entry.file })
+end
+
 -- the open data statements commit, with their journal rows
 function Rec:close_group()
   local grp = self.group
   if not grp then return end
-  if self.mode == "run" and #grp > 0 then self:write(grp) end
+  self:group_open()
+  if self.mode ~= "plan" and #grp > 0 then self:write(grp) end
   self.real:commit()
   self.group = nil
   for _, st in ipairs(grp) do self.committed[#self.committed + 1] = st end
@@ -205,16 +166,36 @@ function Rec:alone(st, run)
       { sql = st.text })
   end
   self:close_group()
-  local before = self.mode == "run" and st.kind == "ddl" and undo.before(self.real, self.grammar, st.text)
+  if self.mode ~= "plan" then self:ahead(st) end
   self.running = st
   local n = run()
   self.running = nil
   self.committed[#self.committed + 1] = st
-  if self.mode == "run" then
-    st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
-    if self:last(st) then self.unwritten = st else self:write({ st }) end
+  if self.mode ~= "plan" then
+    if self:last(st) then self.unwritten = st else self:applied(st) end
   end
   return n
+end
+
+-- the row of 'st', "running", before it runs: its inverse is known from
+-- the text and what the statement destroys (read now); the connection and
+-- the fingerprint of its table let run/partial.lua tell afterwards whether
+-- a statement whose run was killed applied (MySQL finishes it regardless)
+function Rec:ahead(st)
+  local before = st.kind == "ddl" and undo.before(self.real, self.grammar, st.text)
+  st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
+  if not self.m.connection_id then
+    self.m.connection_id = self.real:first("SELECT CONNECTION_ID() AS id").id
+  end
+  st.state, st.connection = "running", self.m.connection_id
+  st.fingerprint = undo.fingerprint(self.real, self.grammar, st.text)
+  self:write({ st })
+  st.state, st.connection, st.fingerprint = nil, nil, nil
+  st.ahead = true
+end
+
+function Rec:applied(st)
+  M.mark(self.m, self.entry.name, st.position, "applied")
 end
 
 -- a statement that changes something: planned, skipped (--resume) or run
@@ -282,13 +263,14 @@ end
 -- the history row, in the transaction of the last data statements (or its
 -- own, with the journal rows' removal, when there are any)
 function Rec:finish(record)
+  self:group_open()
   local rows = self.written > 0 or self.skip ~= nil
   if rows and not self.group then
     self.real:begin()
     self.group = {}
   end
   record()
-  if rows and self.mode == "run" then M.delete(self.m, self.entry.name) end
+  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end
@@ -326,14 +308,16 @@ function M.plan(m, entry, method)
 end
 
 -- what the failure left, for the error: the lines of err.details
-local function details(rec, failing, rolled)
+local function details(rec, failing, rolled, ended)
   local applied = rec.skipped + #rec.committed
   if applied == 0 then return nil end
   local total = rec.plan and rec.plan.total
   local lines = {}
   if rec.mode == "down" then
-    lines[1] = ("%s commits each schema statement at once: %d statement(s) of this down were"
-      .. " applied and stay; the migration stays in the history:"):format(title(rec.real), applied)
+    lines[1] = ("%s commits each schema statement at once: %d of %s statements of this down were"
+      .. " applied and stay; the migration stays in the history:"):format(title(rec.real), applied,
+      total and tostring(total) or "?")
+    if rec.skipped > 0 then lines[#lines + 1] = ("  applied 1-%d: in the earlier run"):format(rec.skipped) end
   else
     lines[1] = ("%s commits each schema statement at once: %d of %s statements were applied and"
       .. " stay:"):format(title(rec.real), applied, total and tostring(total) or "?")
@@ -345,6 +329,10 @@ local function details(rec, failing, rolled)
   for _, st in ipairs(rolled or {}) do
     lines[#lines + 1] = ("  rolled back %d: %s"):format(st.position, shorten(st.text))
   end
+  for _, st in ipairs(ended or {}) do
+    lines[#lines + 1] = ("  committed or rolled back by the migration itself %d: %s"):format(st.position,
+      shorten(st.text))
+  end
   if failing then lines[#lines + 1] = ("  failed %d: %s"):format(failing.position, shorten(failing.text)) end
   local last = failing and failing.position or rec.n
   if total and total > last then
@@ -354,6 +342,8 @@ local function details(rec, failing, rolled)
   if rec.mode ~= "down" then
     lines[#lines + 1] = "Fix the migration, then `lmigrate migrate --resume` runs it on from where it"
       .. " stopped; or `lmigrate rollback --partial` undoes the applied statements."
+  else
+    lines[#lines + 1] = "Fix the down, then `lmigrate rollback --step 1` runs it on from where it stopped."
   end
   return lines
 end
@@ -366,34 +356,38 @@ function Rec:fail(err)
   if rolled then
     while self.real.depth > 0 do self.real:rollback() end
   end
-  if self.mode == "run" then
-    if self.unwritten then pcall(self.write, self, { self.unwritten }) end
-    if failing and (self.written > 0 or self.skip) then
+  if self.mode ~= "plan" then
+    if self.unwritten then pcall(self.applied, self, self.unwritten) end
+    local kept = #self.committed > 0 or self.skip
+    local note = errors.is(err) and err.message or tostring(err)
+    if failing and failing.ahead then   -- its row went in before it ran
+      if kept then pcall(M.mark, self.m, self.entry.name, failing.position, "failed", note)
+      else pcall(M.delete, self.m, self.entry.name) end
+    elseif failing and kept then
       local row = { position = failing.position, text = failing.text, checksum = failing.checksum,
-                    state = "failed", note = errors.is(err) and err.message or tostring(err) }
+                    state = "failed", note = note }
       pcall(self.write, self, { row })
     end
   end
-  if errors.is(err) then err.details = details(self, failing, rolled) end
+  if errors.is(err) then err.details = details(self, failing, rolled, self.ended) end
   return err
 end
 
 -- step(m, entry, method, record, before): Migrator:step on such a
--- dialect ('before', if any, runs first). entry.resume (migrate
--- --resume): the applied journal rows, by position.
+-- dialect ('before', if any, runs first). entry.resume (migrate --resume,
+-- or a rollback after a down that stopped): the applied journal rows, by
+-- position.
 function M.step(m, entry, method, record, before)
   m.out:start(entry.name)
   local t0 = core.clock()
   local up = method == "up"
-  -- a down is planned only to refuse transaction control before it runs
   local plan = M.plan(m, entry, method)
-  if not up then plan = nil end
   if not entry.class then loader.load(entry) end
-  local rec = recorder(m, entry, up and "run" or "down", plan, up and entry.resume or nil)
+  local rec = recorder(m, entry, up and "run" or "down", plan, entry.resume)
   rec.nogroup = entry.class.transaction == false
   local unit = { own = not rec.nogroup }
   local ok, err = pcall(function()
-    if up and (not plan or plan.total > 1) then ensure(m) end
+    if not plan or plan.total > 0 then ensure(m) end
     if before then before() end
     if rec.skip then M.delete(m, entry.name, "failed") end
     keys.open(m.db, unit)

@@ -146,6 +146,7 @@ end
 -- batch (--step: one batch each) -> count run
 function Migrator:migrate(opts)
   opts = opts or {}
+  partial.refuse_down(self, opts)
   local pending, last = self:pending()
   if #pending == 0 then
     self.out:info("Nothing to migrate.")
@@ -247,6 +248,8 @@ function Migrator:rollback(opts)
     return 0
   end
   self:check_undo(undo)
+  -- MySQL: a down that stopped part-way runs on first
+  partial.continue_down(self, undo, opts)
   if opts.pretend then return self:pretend(undo, "down") end
   self.out:info(opts.all and "Resetting migrations." or "Rolling back migrations.")
   for _, e in ipairs(undo) do

@@ -7,6 +7,7 @@
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local journal = require("lmigrate.run.journal")
+local undo = require("lmigrate.run.undo")
 
 local M = {}
 
@@ -20,34 +21,71 @@ local function value(v)
   return v
 end
 
+-- a "running" row (run/journal.lua writes it before its statement runs)
+-- -> the row, "applied", or nil (the statement did not apply: the row is
+-- gone). While its connection lives the statement may still be running
+-- (MySQL finishes a statement whose client was killed; a live run holds
+-- the migration lock): the row stays as it is, not applied. Once the
+-- connection has ended, the table the statement changes tells: its
+-- fingerprint differs from the one taken before (applied) or not.
+local function settle(m, q, r)
+  local live = m.db:first("SELECT COUNT(*) AS n FROM information_schema.processlist WHERE id = ?",
+    value(r.connection) or -1)
+  if tonumber(live.n) > 0 then return nil end
+  local before, now = value(r.fingerprint), undo.fingerprint(m.db, m.db.grammar, r.statement)
+  if before == nil or now == nil then
+    errors.raise("migration", ("statement %d of %s (%s) was running when its run stopped, and"
+      .. " whether it applied cannot be told from the schema: check it, then set the state of its"
+      .. " row (id %s) in %s to 'applied', or delete the row if it did not apply"):format(r.position,
+      r.migration, r.statement, tostring(r.id), journal.table_name(m)), { migration = r.migration })
+  end
+  if before == now then
+    m.db:execute("DELETE FROM " .. q .. " WHERE id = ?", r.id)
+    return nil
+  end
+  journal.mark(m, r.migration, r.position, "applied")
+  r.state = "applied"
+  return r
+end
+
 -- the journal's migrations that have no history row -> { name = {
--- name, applied = { row by position }, failed = row | nil, total } }
+-- name, applied = { row by position }, failed = row | nil, total } }, and
+-- those that have one (their down stopped: "downs") -> the same
 function M.read(m)
-  if not journal.applies(m) or not journal.exists(m) then return {} end
+  if not journal.applies(m) or not journal.exists(m) then return {}, {} end
   local ran = {}
   for _, r in ipairs(m.repo:ran()) do ran[r.migration] = true end
   local q = m.db.grammar:quote(journal.table_name(m))
-  local out = {}
+  local out, downs = {}, {}
   for _, r in ipairs(m.db:query("SELECT id, migration, position, total, state, statement, checksum,"
-      .. " inverse, note FROM " .. q .. " ORDER BY migration, position, id")) do
-    if not ran[r.migration] then
-      local p = out[r.migration] or { name = r.migration, applied = {} }
-      out[r.migration] = p
+      .. " inverse, note, " .. m.db.grammar:quote("connection") .. ", fingerprint FROM " .. q
+      .. " ORDER BY migration, position, id")) do
+    if r.state == "running" then r = settle(m, q, r) end
+    if r then
+      local map = ran[r.migration] and downs or out
+      local p = map[r.migration] or { name = r.migration, applied = {}, down = ran[r.migration] }
+      map[r.migration] = p
       r.inverse, r.note, r.total = value(r.inverse), value(r.note), value(r.total)
       if r.state == "failed" then p.failed = r else p.applied[#p.applied + 1] = r end
       p.total = r.total or p.total
     end
   end
-  return out
+  return out, downs
 end
 
--- the partly applied migration, first by name, or nil
-function M.find(m)
+local function first_of(map)
   local first
-  for name, p in pairs(M.read(m)) do
+  for name, p in pairs(map) do
     if #p.applied > 0 and (not first or name < first.name) then first = p end
   end
   return first
+end
+
+-- the partly applied migration, first by name, or nil; and the one whose
+-- down stopped part-way (still in the history), or nil
+function M.find(m)
+  local ups, downs = M.read(m)
+  return first_of(ups), first_of(downs)
 end
 
 local function counted(p)
@@ -60,25 +98,43 @@ local function hint(p)
     p.failed and (", statement " .. p.failed.position .. " failed") or ", interrupted")
 end
 
+local function down_hint(p)
+  return ("the down of %s stopped part-way (%s of it applied%s): fix the down if it failed and run"
+    .. " `lmigrate rollback --step 1`, which runs it on from there"):format(p.name, counted(p),
+    p.failed and (", statement " .. p.failed.position .. " failed") or ", interrupted")
+end
+
 -- the applied statements must be the plan's first ones -> position -> row
-local function check_prefix(m, entry, p)
-  local plan = journal.plan(m, entry)
+local function check_prefix(m, entry, p, method)
+  local plan = journal.plan(m, entry, method)
+  local down = method == "down"
+  local cmd = down and "rollback" or "--resume"
   if not plan then
-    errors.raise("migration", ("--resume: %s cannot be planned again (its up fails before it runs:"
-      .. " run `lmigrate migrate --pretend` to see why)"):format(entry.name), { migration = entry.name })
+    errors.raise("migration", ("%s: %s cannot be planned again (its %s fails before it runs:"
+      .. " run `lmigrate %s --pretend` to see why)"):format(cmd, entry.name, down and "down" or "up",
+      down and "rollback" or "migrate"), { migration = entry.name })
   end
   local skip = {}
   for _, r in ipairs(p.applied) do
     local st = plan.statements[r.position]
     if not st or st.checksum ~= r.checksum then
-      errors.raise("migration", ("--resume: statement %d of %s was applied as `%s`, but the file now"
-        .. " has %s there: --resume needs the applied statements unchanged (undo them with"
-        .. " `lmigrate rollback --partial`)"):format(r.position, entry.name, r.statement,
-        st and ("`" .. st.text .. "`") or "no statement"), { migration = entry.name, file = entry.file })
+      errors.raise("migration", ("%s: statement %d of %s was applied as `%s`, but the file now"
+        .. " has %s there: %s needs the applied statements unchanged%s"):format(cmd, r.position,
+        entry.name, r.statement, st and ("`" .. st.text .. "`") or "no statement", cmd,
+        down and "" or " (undo them with `lmigrate rollback --partial`)"),
+        { migration = entry.name, file = entry.file })
     end
     skip[r.position] = r
   end
   return skip
+end
+
+-- migrate's first guard (before it looks for pending migrations): a down
+-- that stopped part-way must be run on first
+function M.refuse_down(m, opts)
+  if opts.pretend or not journal.applies(m) then return end
+  local _, down = M.find(m)
+  if down then errors.raise("migration", down_hint(down)) end
 end
 
 -- migrate's guard: --atomic is refused; a partly applied migration stops
@@ -123,14 +179,29 @@ function M.check_rollback(m, opts)
   if p then errors.raise("migration", hint(p)) end
 end
 
+-- the rollback of 'list' (its entries, newest first, loaded once): a down
+-- that stopped part-way runs on first, its applied statements skipped
+-- once they are found unchanged in the down's plan
+function M.continue_down(m, list, opts)
+  if opts.pretend or not journal.applies(m) then return end
+  local _, down = M.find(m)
+  if not down then return end
+  if not list[1] or list[1].name ~= down.name then
+    errors.raise("migration", down_hint(down) .. " (it is not the first this rollback undoes)",
+      { migration = down.name })
+  end
+  list[1].resume = check_prefix(m, list[1], down, "down")
+  m.out:info(("Rolling back %s on after its %s."):format(down.name, counted(down)))
+end
+
 -- status: each partly applied migration's item gets .partial
 function M.annotate(m, list)
   if not journal.applies(m) then return list end
-  local found = M.read(m)
+  local found, downs = M.read(m)
   for _, item in ipairs(list) do
-    local p = not item.ran and found[item.migration]
+    local p = (item.ran and downs or found)[item.migration]
     if p and #p.applied > 0 then
-      item.partial = { applied = #p.applied, total = p.total,
+      item.partial = { applied = #p.applied, total = p.total, down = p.down,
                        failed = p.failed and p.failed.position or nil }
     end
   end
@@ -150,7 +221,8 @@ function M.rollback_partial(m)
     errors.raise("usage", ("rollback --partial: nothing is partly applied on %s, where each"
       .. " migration runs in a transaction"):format(m.db.driver))
   end
-  local p = M.find(m)
+  local p, down = M.find(m)
+  if not p and down then errors.raise("migration", "rollback --partial: " .. down_hint(down)) end
   if not p then errors.raise("usage", "rollback --partial: no migration is partly applied") end
   m.out:info(("Undoing the %s applied of %s."):format(counted(p), p.name))
   local q = m.db.grammar:quote(journal.table_name(m))

@@ -7,6 +7,9 @@
 --                                table's SHOW CREATE TABLE), read before it runs
 --   inverse(g, sql, before)      -> the SQL that undoes it ("" when it changed
 --                                nothing) | nil, why not
+--   subject(sql), fingerprint(db, g, sql)  the table it changes, and how
+--                                that table looks (to tell afterwards whether
+--                                a statement whose client died applied)
 --
 -- Statements are read through core.tokenize by MySQL's rules; the shapes
 -- known are the builder's (create/drop/rename table, add/drop/modify/
@@ -160,6 +163,43 @@ function M.before(db, g, sql)
   local out = {}
   for _, t in ipairs(tables) do out[t] = create_lines(db, g, t) end
   return out
+end
+
+-- subject(sql) -> the table (or view) a schema statement changes, by
+-- name: CREATE TABLE/VIEW t, CREATE INDEX i ON t, ALTER/DROP TABLE t,
+-- DROP INDEX i ON t, RENAME TABLE t TO u; nil for any other statement
+function M.subject(sql)
+  local r = reader(sql)
+  if r:accept("CREATE") then
+    r:accept("OR", "REPLACE"); r:accept("TEMPORARY")
+    if r:accept("TABLE") or r:accept("VIEW") then
+      r:accept("IF", "NOT", "EXISTS")
+      return r:name()
+    end
+    r:accept("UNIQUE"); r:accept("FULLTEXT"); r:accept("SPATIAL")
+    if r:accept("INDEX") and r:name() and r:accept("ON") then return r:name() end
+    return nil
+  end
+  if r:accept("DROP", "TABLE") or r:accept("DROP", "VIEW") then
+    r:accept("IF", "EXISTS")
+    return r:name()
+  end
+  if r:accept("DROP", "INDEX") then return r:name() and r:accept("ON") and r:name() or nil end
+  if r:accept("ALTER", "TABLE") or r:accept("RENAME", "TABLE") then return r:name() end
+  return nil
+end
+
+-- fingerprint(db, g, sql) -> what the table 'sql' changes looks like now:
+-- its SHOW CREATE TABLE without the AUTO_INCREMENT counter, "-" when there
+-- is no such table; nil when the statement names none (subject). Taken
+-- before a statement and again after a run that stopped in it, it tells
+-- whether the statement applied.
+function M.fingerprint(db, g, sql)
+  local t = M.subject(sql)
+  if not t then return nil end
+  local info = create_lines(db, g, t)
+  if not info then return "-" end
+  return (tostring(info.text):gsub(" AUTO_INCREMENT=%d+", ""))
 end
 
 -- }======================================================

@@ -70,7 +70,7 @@ end
 
 -- Db:tables(), Db:columns(t), ... forward to the dialect
 for _, m in ipairs { "tables", "columns", "foreign_keys", "unique_sets", "indexes",
-                     "has_table", "snapshot", "history" } do
+                     "has_table", "snapshot", "history", "integrity", "journal", "quiesce" } do
   Db[m] = function(self, ...) return self.dialect[m](self.dialect, self, ...) end
 end
 
@@ -93,7 +93,7 @@ Dialect.__concat = function(a, b) return tostring(a) .. tostring(b) end
 -- a new dialect named 'name' (lmigrate.core's driver name), needing the
 -- server 'server' of spec.support.servers (nil: none)
 function M.new(name, server)
-  return setmetatable({ name = name, server = server }, Dialect)
+  return setmetatable({ name = name, server = server, transactional_ddl = true }, Dialect)
 end
 
 function Dialect:ident(name)
@@ -126,6 +126,35 @@ function Dialect:has_table(db, name)
   end
   return false
 end
+
+-- what breaks the database's own rules -> { problem text, ... }: the
+-- rows of each foreign key that point nowhere, and what the dialect's
+-- own check (own_integrity) finds
+function Dialect:integrity(db)
+  local bad = self:own_integrity(db)
+  for _, t in ipairs(self:tables(db)) do
+    for _, fk in ipairs(self:foreign_keys(db, t)) do
+      local q = ("SELECT count(*) AS n FROM %s c WHERE c.%s IS NOT NULL AND NOT EXISTS "
+        .. "(SELECT 1 FROM %s p WHERE p.%s = c.%s)"):format(self:ident(t), self:ident(fk.from),
+        self:ident(fk.table), self:ident(fk.to), self:ident(fk.from))
+      local n = tonumber(db:scalar(q))
+      if n > 0 then bad[#bad + 1] = ("%d row(s) of %s.%s point nowhere"):format(n, t, fk.from) end
+    end
+  end
+  return bad
+end
+
+function Dialect:own_integrity() return {} end
+
+-- the rows of lmigrate's statement journal (dialects without
+-- transactional DDL: MySQL) -> { {migration=, position=, total=, state=,
+-- statement=}, ... } by migration and position; none elsewhere
+function Dialect:journal() return {} end
+
+-- waits until no other connection works on the database (MySQL finishes
+-- the statement of a client that was killed: the state to check is the one
+-- after it); nothing to wait for elsewhere
+function Dialect:quiesce() end
 
 -- the history rows, without ran_at: { {migration=, batch=, checksum=}, ... } by id
 function Dialect:history(db)

@@ -40,6 +40,12 @@ function Postgres:url(project) return self.found:url_with_db(project.pg_db) end
 function Postgres:target(project) return self:url(project) end
 function Postgres:env(project) return { DATABASE_URL = self:url(project) } end
 
+-- an index a failed CREATE INDEX CONCURRENTLY left behind
+function Postgres:own_integrity(db)
+  local n = tonumber(db:scalar("SELECT count(*) AS n FROM pg_index WHERE NOT indisvalid"))
+  return n > 0 and { n .. " invalid index(es)" } or {}
+end
+
 function Postgres:tables(db)
   local t = {}
   for _, r in ipairs(db:query("SELECT table_name FROM information_schema.tables "

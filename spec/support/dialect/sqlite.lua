@@ -28,6 +28,14 @@ function Sqlite:prepare(db)
   db:run("PRAGMA foreign_keys = ON")
 end
 
+function Sqlite:own_integrity(db)
+  local bad = {}
+  local r = db:query("PRAGMA integrity_check")
+  if #r ~= 1 or r[1].integrity_check ~= "ok" then bad[#bad + 1] = "integrity_check failed" end
+  if #db:query("PRAGMA foreign_key_check") > 0 then bad[#bad + 1] = "foreign_key_check failed" end
+  return bad
+end
+
 function Sqlite:tables(db)
   local t = {}
   for _, r in ipairs(db:query("SELECT name FROM sqlite_master WHERE type = 'table' "

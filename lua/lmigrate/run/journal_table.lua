@@ -1,0 +1,90 @@
+-- The journal table of a dialect without transactional DDL (MySQL):
+-- <history table>_journal, one row per statement of a migration (or of a
+-- down) that runs statement by statement (run/journal.lua runs them,
+-- run/partial.lua reads the rows back). A row is "running" from just
+-- before its statement runs until it has committed ("applied"), or
+-- "failed"; the history row's transaction deletes them all.
+local core = require("lmigrate.core")
+
+local M = {}
+
+-- characters of a statement kept in the journal
+local KEPT = 4000
+
+-- {======================================================
+-- The journal table
+-- ======================================================
+
+function M.applies(m)
+  return not m.db.grammar:supports("transactional_ddl")
+end
+
+function M.table_name(m) return m.repo.name .. "_journal" end
+
+function M.define(t)
+  t:increments("id")
+  t:string("migration")
+  t:integer("position")
+  t:integer("total"):nullable()
+  t:string("state", 16)        -- "applied", or "failed" (the statement that failed)
+  t:text("statement")
+  t:string("checksum", 16)
+  t:text("inverse"):nullable() -- the SQL that undoes it ("": nothing to undo)
+  t:text("note"):nullable()    -- what the inverse cannot bring back; the error
+  t:big_integer("connection"):nullable()  -- "running": the connection that runs it
+  t:long_text("fingerprint"):nullable()   -- "running": its table before (undo.fingerprint)
+  t:datetime("ran_at"):use_current()
+end
+
+function M.exists(m)
+  if m.journal_exists == nil then m.journal_exists = m.schema:has_table(M.table_name(m)) end
+  return m.journal_exists
+end
+
+function M.ensure(m)
+  if M.exists(m) then return end
+  m.schema:create(M.table_name(m), M.define)
+  m.journal_exists = true
+end
+
+local COLUMNS = { "migration", "position", "total", "state", "statement", "checksum", "inverse",
+                  "note", "connection", "fingerprint" }
+
+-- inserts the rows 'list' ({ position, text, checksum, inverse, note, state })
+function M.write(m, name, total, list)
+  M.ensure(m)
+  local g = m.db.grammar
+  local quoted, tuple, values, n = {}, "(" .. string.rep("?", #COLUMNS, ", ") .. ")", {}, 0
+  for i, c in ipairs(COLUMNS) do quoted[i] = g:quote(c) end
+  for _, st in ipairs(list) do
+    for _, v in ipairs { name, st.position, total or core.null, st.state or "applied",
+                         st.text:sub(1, KEPT), st.checksum, st.inverse or core.null,
+                         st.note or core.null, st.connection or core.null,
+                         st.fingerprint or core.null } do
+      n = n + 1
+      values[n] = v
+    end
+  end
+  m.db:execute(("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
+    table.concat(quoted, ", "), string.rep(tuple, #list, ", ")), table.unpack(values, 1, n))
+end
+
+-- sets the state of the row of statement 'position' of migration 'name'
+-- ("applied", "failed" with its note), which was "running"
+function M.mark(m, name, position, state, note)
+  local g = m.db.grammar
+  m.db:execute(("UPDATE %s SET state = ?, note = COALESCE(?, note), %s = NULL, %s = NULL"
+    .. " WHERE migration = ? AND position = ? AND state = 'running'"):format(g:quote(M.table_name(m)),
+    g:quote("connection"), g:quote("fingerprint")), state, note or core.null, name, position)
+end
+
+-- deletes the rows of migration 'name' (of 'state' only, when given)
+function M.delete(m, name, state)
+  local sql = "DELETE FROM " .. m.db.grammar:quote(M.table_name(m)) .. " WHERE migration = ?"
+  if state then return m.db:execute(sql .. " AND state = ?", name, state) end
+  return m.db:execute(sql, name)
+end
+
+-- }======================================================
+
+return M
