@@ -630,6 +630,15 @@ function Blueprint:index(columns, name_or_options, algorithm) end
 ---@return Index
 function Blueprint:fulltext(columns, name, algorithm) end
 
+--- Laravel 12's name of fulltext
+---
+--- `table:full_text("body")`
+---@param columns string|string[]
+---@param name? string
+---@param algorithm? string
+---@return Index
+function Blueprint:full_text(columns, name, algorithm) end
+
 --- a spatial index
 ---
 --- `table:spatial_index("location")`
@@ -724,6 +733,12 @@ function Blueprint:drop_primary(name_or_columns) end
 --- `table:drop_fulltext({ "body" })`
 ---@param name_or_columns string|string[]
 function Blueprint:drop_fulltext(name_or_columns) end
+
+--- Laravel 12's name of drop_fulltext
+---
+--- `table:drop_full_text({ "body" })`
+---@param name_or_columns string|string[]
+function Blueprint:drop_full_text(name_or_columns) end
 
 --- drop a spatial index
 ---
@@ -931,6 +946,13 @@ function Column:primary() end
 ---@param name? string
 ---@return Column
 function Column:fulltext(name) end
+
+--- Laravel 12's name of fulltext
+---
+--- `table:text("body"):full_text()`
+---@param name? string
+---@return Column
+function Column:full_text(name) end
 
 --- a spatial index on the column
 ---
@@ -1526,6 +1548,15 @@ function Migration:up() end
 
 --- Laravel's down: what undoes it (a warning at migrate when missing)
 function Migration:down() end
+
+--- walk a table in key order in batches after up commits, resuming after a
+--- kill: fn(rows, db) per batch, or options.set/where (docs/query-builder.md)
+---
+--- `self:backfill("songs", { batch = 1000 }, function(rows, db) ... end)`
+---@param table string
+---@param options table batch, pause, key, where, set
+---@param fn? fun(rows: table[], db: DB)
+function Migration:backfill(table, options, fn) end
 
 ---@class Seeder
 ---@field schema Schema
