@@ -35,7 +35,7 @@ static const char *const cmdnames[LM_C__COUNT] = {
   "spatial_index",
   "drop_column", "rename_column", "drop_index", "drop_unique",
   "drop_foreign", "drop_primary", "drop_fulltext", "drop_spatial_index",
-  "rename_index", "rename"
+  "rename_index", "rename", "validate_foreign", "validate_check"
 };
 
 const char *lm_cmdname (lm_CmdKind kind) {
@@ -135,6 +135,29 @@ void lm_stmt (lm_Ctx *c, const char *fmt, ...) {
   vaddf(c, fmt, ap);
   va_end(ap);
   lm_end(c);
+}
+
+void lm_markout (lm_Ctx *c, int undo) {
+  lua_State *L = c->L;
+  if (lua_getfield(L, c->list, "autocommit") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, c->list, "autocommit");
+  }
+  if (undo) lua_rotate(L, -2, 1);   /* the undo SQL above the table */
+  else lua_pushboolean(L, 1);
+  lua_rawseti(L, -2, c->n);
+  lua_pop(L, 1);
+}
+
+int lm_online (const lm_Ctx *c) {
+  return c->bp != NULL && c->bp->online && c->bp->mode == LM_ALTER;
+}
+
+int lm_concurrent (const lm_Ctx *c, const lm_Command *cmd) {
+  return (c->g->features & LM_G_CONCURRENTLY) && c->bp != NULL &&
+         c->bp->mode == LM_ALTER && ((cmd->flags & LM_K_CONCURRENTLY) || c->bp->online);
 }
 
 void lm_unsupported (lm_Ctx *c, const char *what) {
@@ -383,7 +406,8 @@ void lm_addcheck (lm_Ctx *c, const lm_Command *cmd) {
 ** CREATE [UNIQUE ]INDEX "name" ON "table"[ USING x] ("a", "b")[ WHERE expr]
 */
 void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind) {
-  lm_addf(c, "CREATE %sINDEX %I ON %T", kind, cmd->name);
+  lm_addf(c, "CREATE %sINDEX %s%I ON %T", kind,
+          lm_concurrent(c, cmd) ? "CONCURRENTLY " : "", cmd->name);
   lm_addusing(c, cmd);
   luaL_addchar(&c->b, ' ');
   lm_addkeycolumns(c, cmd);
@@ -520,7 +544,9 @@ static const lm_Grammar base = {
     [LM_C_DROP_FULLTEXT] = lm_compile_drop_index,
     [LM_C_DROP_SPATIAL_INDEX] = lm_compile_drop_index,
     [LM_C_RENAME_INDEX] = base_rename_index,
-    [LM_C_RENAME] = base_compile_rename
+    [LM_C_RENAME] = base_compile_rename,
+    [LM_C_VALIDATE_FOREIGN] = lm_no_command,   /* PostgreSQL's: NOT VALID keys */
+    [LM_C_VALIDATE_CHECK] = lm_no_command
   },
   .compile_add = base_add,
   .compile_change = base_change,
