@@ -44,6 +44,7 @@ local function fresh(body)
 end
 
 local NOTX = "M.transaction = false"
+local UPDATE = '\n  self.db:execute("UPDATE songs SET genre = \'x\'")'
 local ONLINE = "M.online = true"
 
 -- { rule, trigger = { up, extra? }, exempt = { { up, extra?, silenced? }, ... } }
@@ -55,7 +56,8 @@ local CASES = {
     { { alter 't:drop_index("songs_tag_index"):concurrently()', NOTX },
       { alter 't:drop_index("songs_tag_index")', ONLINE } } },
   { "concurrently-in-transaction", { alter 't:index("name"):concurrently()' },
-    { { alter 't:index("name"):concurrently()', NOTX }, { alter 't:index("name"):concurrently()', ONLINE } } },
+    { { alter 't:index("name"):concurrently()', NOTX },
+      { alter 't:index("name"):concurrently()', ONLINE } } },
   { "foreign-key-not-valid", { alter 't:foreign("artist_id"):references("id"):on("artists")' },
     { { fresh 't:foreign("artist_id"):references("id"):on("artists")' },
       { alter 't:foreign("artist_id"):references("id"):on("artists"):not_valid()' },
@@ -95,9 +97,8 @@ local CASES = {
     { { fresh 't:drop_column("name")' }, { alter 't:drop_column("tag"):unsafe_ok("unread")', nil, true } } },
   { "drop-table", { '  self.schema:drop("artists")' },
     { { '  self.schema:create("tmp", function(t) t:increments("id") end)\n  self.schema:drop("tmp")' } } },
-  { "data-in-ddl-transaction",
-    { alter 't:string("genre"):nullable()' .. '\n  self.db:execute("UPDATE songs SET genre = \'x\'")' },
-    { { alter 't:string("genre"):nullable()' .. '\n  self.db:execute("UPDATE songs SET genre = \'x\'")', NOTX },
+  { "data-in-ddl-transaction", { alter 't:string("genre"):nullable()' .. UPDATE },
+    { { alter 't:string("genre"):nullable()' .. UPDATE, NOTX },
       { '  self.db:table("songs"):where("id", 1):update({ name = "x" })' } } },
   { "data-in-ddl-transaction",
     { alter 't:string("genre"):nullable()' .. '\n  self.db:table("songs"):delete()' }, {} },
@@ -222,7 +223,8 @@ describe("lmigrate lint [#postgres]", function()
     end)
 
     it("a silenced finding does not stop --strict", function()
-      project:write(CASE, case(alter 't:string("genre"):nullable() t:index("genre"):unsafe_ok("tiny")', nil, UNDO))
+      project:write(CASE, case(alter 't:string("genre"):nullable() t:index("genre"):unsafe_ok("tiny")',
+        nil, UNDO))
       local r = project:run("migrate", "--strict")
       assert.equals(0, r.status, r.stdout .. r.stderr)
       assert.matches('allowed: ' .. CASE .. ' [index-concurrently]', r.stdout, 1, true)
