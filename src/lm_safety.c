@@ -7,7 +7,8 @@
 ** bp:describe; concurrently() on index() and drop_index(); not_valid() on
 ** check(); t:validate_foreign(name | {cols}) and t:validate_check(name)
 ** (PostgreSQL's ALTER TABLE ... VALIDATE CONSTRAINT); and bp:online(),
-** which makes an alter compile to its safe forms (grammar/postgres.c).
+** which makes an alter compile to its safe forms (grammar/postgres.c),
+** with lm_markout, lm_online and lm_concurrent, what the grammars use.
 */
 #include <string.h>
 
@@ -169,6 +170,38 @@ static int bp_online (lua_State *L) {
   bp->online = opton(L, "online");
   lua_settop(L, 1);
   return 1;
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
+** For the grammars (grammar.h): what runs outside the transaction
+** =======================================================
+*/
+
+void lm_markout (lm_Ctx *c, int undo) {
+  lua_State *L = c->L;
+  if (lua_getfield(L, c->list, "autocommit") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, c->list, "autocommit");
+  }
+  if (undo) lua_rotate(L, -2, 1);   /* the undo SQL above the table */
+  else lua_pushboolean(L, 1);
+  lua_rawseti(L, -2, c->n);
+  lua_pop(L, 1);
+}
+
+int lm_online (const lm_Ctx *c) {
+  return c->bp != NULL && c->bp->online && c->bp->mode == LM_ALTER;
+}
+
+int lm_concurrent (const lm_Ctx *c, const lm_Command *cmd) {
+  return (c->g->features & LM_G_CONCURRENTLY) && c->bp != NULL &&
+         c->bp->mode == LM_ALTER && ((cmd->flags & LM_K_CONCURRENTLY) || c->bp->online);
 }
 
 /* }====================================================== */

@@ -137,29 +137,6 @@ void lm_stmt (lm_Ctx *c, const char *fmt, ...) {
   lm_end(c);
 }
 
-void lm_markout (lm_Ctx *c, int undo) {
-  lua_State *L = c->L;
-  if (lua_getfield(L, c->list, "autocommit") != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, c->list, "autocommit");
-  }
-  if (undo) lua_rotate(L, -2, 1);   /* the undo SQL above the table */
-  else lua_pushboolean(L, 1);
-  lua_rawseti(L, -2, c->n);
-  lua_pop(L, 1);
-}
-
-int lm_online (const lm_Ctx *c) {
-  return c->bp != NULL && c->bp->online && c->bp->mode == LM_ALTER;
-}
-
-int lm_concurrent (const lm_Ctx *c, const lm_Command *cmd) {
-  return (c->g->features & LM_G_CONCURRENTLY) && c->bp != NULL &&
-         c->bp->mode == LM_ALTER && ((cmd->flags & LM_K_CONCURRENTLY) || c->bp->online);
-}
-
 void lm_unsupported (lm_Ctx *c, const char *what) {
   lm_error(c->L, "%s is not supported on %s", what, c->g->name);
 }

@@ -145,7 +145,7 @@ void lm_begin (lm_Ctx *c);     /* starts a statement */
 void lm_end (lm_Ctx *c);       /* adds it to the list */
 void lm_stmt (lm_Ctx *c, const char *fmt, ...);  /* begin, addf, end */
 /*
-** The statements that must run outside the migration's transaction (an
+** lm_safety.c: the statements that must run outside the migration's transaction (an
 ** index built CONCURRENTLY, what an online blueprint validates after it):
 ** lm_markout marks the last one, list.autocommit[n] = the SQL at the top
 ** of the stack (popped) that undoes what a failure of it left behind

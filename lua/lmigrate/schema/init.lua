@@ -63,7 +63,7 @@ end
 local function run(self, bp)
   local deferred = self.db.deferred
   if deferred then bp:online() end
-  heard(self, "blueprint", bp:describe(self.grammar))
+  if self.observer then heard(self, "blueprint", bp:describe(self.grammar)) end
   if bp:mode() == "alter" and self.grammar:supports("rebuild") then
     require("lmigrate.schema.dialect.sqlite.rebuild").run(self, bp)
   else
