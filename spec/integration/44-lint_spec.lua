@@ -118,6 +118,18 @@ local function findings(out, rule)
   return list
 end
 
+describe("the rules table", function()
+  it("has a case here and a row in README for every rule", function()
+    local covered = {}
+    for _, c in ipairs(CASES) do covered[c[1]] = true end
+    local readme = helpers.read_file(helpers.source .. "/README.md")
+    for _, r in ipairs(require("lmigrate.lint.rules").list) do
+      assert.is_true(covered[r.id], r.id .. " has no case")
+      assert.matches("| `" .. r.id .. "` |", readme, 1, true)
+    end
+  end)
+end)
+
 describe("lmigrate lint [#postgres]", function()
   local PG = servers.need("postgres", "the lint specs")
   if not PG then return end

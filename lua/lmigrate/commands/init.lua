@@ -112,7 +112,8 @@ M.option_help = {
   strict = "--strict                     a lint finding not silenced by unsafe_ok stops the run"
     .. " (exit 1, nothing changed)",
   target_version = "--target-version N           lint for PostgreSQL N (default: the server's)",
-  json = "--json                       a JSON list of {migration, ran, batch, ran_at, modified}",
+  json = "--json                       JSON: status, a list of {migration, ran, batch, ran_at,"
+    .. " modified}; lint, {findings, notes}",
   dialect = "--dialect NAME               sqlite, postgres or mysql (default: the connection's)",
   down = "--down                       every down, newest first, instead of every up",
   class = "--class Name                 the seeder to run (default DatabaseSeeder)",
