@@ -3,7 +3,8 @@
 ** The Blueprint's alter-only commands (schema:table): every drop_* of
 ** columns, indexes and keys, and the renames of a column, an index and
 ** the table. lm_open_alter adds them to the Blueprint's methods, after
-** lm_open_schema.
+** lm_open_schema. Each returns a Command (lm_safety.c) of the last command
+** it added, for unsafe_ok() and, on drop_index, concurrently().
 */
 #include <string.h>
 
@@ -51,7 +52,7 @@ static int bp_drop_column (lua_State *L) {
     const char **cols = lm_checkcolumns(L, bp, arg, &n);
     dropcols(L, bp, cols, n);
   }
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /* drops the columns 'cols' (a NULL-terminated list) of 'method' */
@@ -61,7 +62,7 @@ static int dropfixed (lua_State *L, const char *method, const char *const *cols)
   lm_checkargs(L, 1, method);
   while (cols[n] != NULL) n++;
   dropcols(L, bp, cols, n);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 static int bp_drop_timestamps (lua_State *L) {
@@ -86,7 +87,7 @@ static int dropsoft (lua_State *L, const char *method) {
   lm_checkargs(L, 2, method);
   col = lua_isnoneornil(L, 2) ? "deleted_at" : lm_checkstr(L, 2, "column name");
   dropcols(L, bp, &col, 1);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 static int bp_drop_soft_deletes (lua_State *L) {
@@ -114,7 +115,7 @@ static int bp_rename_column (lua_State *L) {
   cmd->columns = cols;
   cmd->ncolumns = 1;
   cmd->to = to;
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /*
@@ -149,22 +150,22 @@ static lm_Command *dropnamed (lua_State *L, lm_CmdKind kind, const char *suffix,
 
 static int bp_drop_index (lua_State *L) {
   dropnamed(L, LM_C_DROP_INDEX, "index", 0);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 static int bp_drop_unique (lua_State *L) {
   dropnamed(L, LM_C_DROP_UNIQUE, "unique", 0);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 static int bp_drop_fulltext (lua_State *L) {
   dropnamed(L, LM_C_DROP_FULLTEXT, "fulltext", 0);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 static int bp_drop_spatial_index (lua_State *L) {
   dropnamed(L, LM_C_DROP_SPATIAL_INDEX, "spatialindex", 0);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /*
@@ -173,7 +174,7 @@ static int bp_drop_spatial_index (lua_State *L) {
 */
 static int bp_drop_foreign (lua_State *L) {
   dropnamed(L, LM_C_DROP_FOREIGN, "foreign", 0);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /*
@@ -182,7 +183,7 @@ static int bp_drop_foreign (lua_State *L) {
 */
 static int bp_drop_primary (lua_State *L) {
   dropnamed(L, LM_C_DROP_PRIMARY, NULL, 1);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /* the foreign key of 'column' (by its default name), then the column */
@@ -203,7 +204,7 @@ static int bp_drop_constrained_foreign_id (lua_State *L) {
   lm_Blueprint *bp = checkalter(L, "drop_constrained_foreign_id");
   lm_checkargs(L, 2, "drop_constrained_foreign_id");
   dropconstrained(L, bp, lm_checkstr(L, 2, "column name"));
-  return 0;
+  return lm_pushcommand(L);
 }
 
 
@@ -225,7 +226,7 @@ static int bp_drop_foreign_id_for (lua_State *L) {
   lm_Blueprint *bp = checkalter(L, "drop_foreign_id_for");
   const char *col = modelcolumn(L, bp, "drop_foreign_id_for");
   dropcols(L, bp, &col, 1);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /*
@@ -235,7 +236,7 @@ static int bp_drop_foreign_id_for (lua_State *L) {
 static int bp_drop_constrained_foreign_id_for (lua_State *L) {
   lm_Blueprint *bp = checkalter(L, "drop_constrained_foreign_id_for");
   dropconstrained(L, bp, modelcolumn(L, bp, "drop_constrained_foreign_id_for"));
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /*
@@ -256,7 +257,7 @@ static int bp_drop_morphs (lua_State *L) {
   cmd = lm_addcmd(L, bp, LM_C_DROP_INDEX);
   cmd->name = index ? lm_bpstrdup(L, bp, index) : lm_defname(L, bp, cols, 2, "index");
   dropcols(L, bp, cols, 2);
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /*
@@ -272,7 +273,7 @@ static int bp_rename_index (lua_State *L) {
   cmd = lm_addcmd(L, bp, LM_C_RENAME_INDEX);
   cmd->name = from;
   cmd->to = to;
-  return 0;
+  return lm_pushcommand(L);
 }
 
 static int bp_rename (lua_State *L) {
@@ -287,7 +288,7 @@ static int bp_rename (lua_State *L) {
                bp->cmds[i].to);
   }
   lm_addcmd(L, bp, LM_C_RENAME)->to = to;
-  return 0;
+  return lm_pushcommand(L);
 }
 
 /* }====================================================== */

@@ -180,6 +180,7 @@ static void setmodifiers (lua_State *L, const lm_Column *col) {
   setidentity(L, col);
   if (col->from) setint(L, "from", col->from);
   setstr(L, "ref_table", col->ref_table);
+  setstr(L, "unsafe_ok", col->unsafe_ok);
 }
 
 static void pushcolumn (lua_State *L, const lm_Blueprint *bp, const lm_Grammar *g,
@@ -230,6 +231,8 @@ static void pushcommand (lua_State *L, const lm_Command *cmd) {
   setbool(L, "initially_immediate", f & LM_K_INIT_IMMEDIATE);
   setbool(L, "not_valid", f & LM_K_NOT_VALID);
   setbool(L, "nulls_not_distinct", f & LM_K_NULLS_NOT_DISTINCT);
+  setbool(L, "concurrently", f & LM_K_CONCURRENTLY);
+  setstr(L, "unsafe_ok", cmd->unsafe_ok);
   setint(L, "seq", cmd->seq);
 }
 
@@ -253,6 +256,7 @@ static int bp_describe (lua_State *L) {
   setstr(L, "charset", bp->charset);
   setstr(L, "collation", bp->collation);
   setstr(L, "comment", bp->comment);
+  setbool(L, "online", bp->online);
   lua_createtable(L, bp->ncols, 0);
   for (i = 0; i < bp->ncols; i++) {
     pushcolumn(L, bp, g, &bp->cols[i]);

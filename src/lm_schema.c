@@ -462,7 +462,7 @@ static int bp_check (lua_State *L) {
   cmd = lm_addcmd(L, bp, LM_C_CHECK);
   cmd->expr = lm_bpstrdup(L, bp, expr);
   if (name) cmd->name = lm_bpstrdup(L, bp, name);
-  return 0;
+  return lm_pushcommand(L);   /* not_valid(), unsafe_ok() */
 }
 
 /*

@@ -64,5 +64,7 @@ int lm_addfk (lua_State *L, lm_Blueprint *bp, const char *column, const char *re
 */
 int lm_pushhandle (lua_State *L, const char *tname, int idx);
 int lm_checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp);
+/* lm_safety.c: pushes a Command handle to the blueprint's last command */
+int lm_pushcommand (lua_State *L);
 
 #endif

@@ -40,6 +40,7 @@
 #define LM_COLUMN     "lmigrate.Column"
 #define LM_FOREIGN    "lmigrate.Foreign"
 #define LM_INDEX      "lmigrate.Index"
+#define LM_COMMAND    "lmigrate.Command"   /* the other commands (drop_column, check, ...) */
 #define LM_GRAMMAR    "lmigrate.Grammar"
 #define LM_RAW        "lmigrate.Raw"
 #define LM_LOCK       "lmigrate.Lock"
@@ -143,6 +144,7 @@ typedef struct lm_Column {
   */
   const char *unsigned_check, *enum_check;
   const char *ref_table;   /* foreign_id_for(table): what constrained() references */
+  const char *unsafe_ok;   /* unsafe_ok(why): the lint's findings on it silenced */
 } lm_Column;
 
 /* table-level commands, in the order the user gave them */
@@ -153,6 +155,7 @@ typedef enum lm_CmdKind {
   LM_C_DROP_COLUMN, LM_C_RENAME_COLUMN, LM_C_DROP_INDEX, LM_C_DROP_UNIQUE,
   LM_C_DROP_FOREIGN, LM_C_DROP_PRIMARY, LM_C_DROP_FULLTEXT,
   LM_C_DROP_SPATIAL_INDEX, LM_C_RENAME_INDEX, LM_C_RENAME,
+  LM_C_VALIDATE_FOREIGN, LM_C_VALIDATE_CHECK,
   LM_C__COUNT
 } lm_CmdKind;
 
@@ -164,6 +167,7 @@ typedef enum lm_CmdKind {
 #define LM_K_INIT_IMMEDIATE  (1u << 4)  /* initially_immediate() */
 #define LM_K_NOT_VALID       (1u << 5)  /* not_valid(): existing rows unchecked */
 #define LM_K_NULLS_NOT_DISTINCT (1u << 6)  /* nulls_not_distinct() */
+#define LM_K_CONCURRENTLY    (1u << 7)  /* concurrently(): CREATE/DROP INDEX CONCURRENTLY */
 
 typedef struct lm_Command {
   lm_CmdKind kind;
@@ -184,6 +188,7 @@ typedef struct lm_Command {
   const char *algorithm;   /* index(..., algorithm): USING; NULL = default */
   const char *language;    /* fulltext():language(); NULL = "english" */
   unsigned flags;          /* LM_K_* */
+  const char *unsafe_ok;   /* unsafe_ok(why): the lint's findings on it silenced */
 } lm_Command;
 
 typedef enum lm_BpMode { LM_CREATE, LM_CREATE_IF_NOT_EXISTS, LM_ALTER } lm_BpMode;
@@ -205,6 +210,8 @@ typedef struct lm_Blueprint {
   int built;               /* 1 once to_sql or <close> consumed it */
   int nseq;                /* next seq number */
   int closed;              /* __close already ran */
+  int online;              /* online(): an alter compiles to its safe forms
+                              (an online = true migration; lm_safety.c) */
 } lm_Blueprint;
 
 /* }====================================================== */
@@ -324,6 +331,10 @@ int lm_open_column (lua_State *L);
 
 /* lm_foreign.c: Foreign and col:constrained; after lm_open_column */
 int lm_open_foreign (lua_State *L);
+
+/* lm_safety.c: unsafe_ok, concurrently, validate_*, online, the Command
+   handle; after lm_open_foreign */
+int lm_open_safety (lua_State *L);
 
 /* lm_describe.c: bp:describe(); after lm_open_schema */
 int lm_open_describe (lua_State *L);

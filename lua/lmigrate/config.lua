@@ -446,7 +446,11 @@ function M.resolve(opts, getenv, file)
     lock_timeout = opts.lock_timeout,   -- seconds, nil: wait as long as it takes
     seeds = seeds_path,
     connections = {},
+    strict = cfg.strict,   -- migrate --strict for every run (lint/run.lua)
   }
+  if cfg.strict ~= nil and type(cfg.strict) ~= "boolean" then
+    errors.raise("config", "lmigrate.lua: strict must be true or false")
+  end
   if type(r.table) ~= "string" or r.table == "" then
     errors.raise("config", "lmigrate.lua: migrations.table must be a table name (string)")
   end

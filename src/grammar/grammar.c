@@ -35,7 +35,7 @@ static const char *const cmdnames[LM_C__COUNT] = {
   "spatial_index",
   "drop_column", "rename_column", "drop_index", "drop_unique",
   "drop_foreign", "drop_primary", "drop_fulltext", "drop_spatial_index",
-  "rename_index", "rename"
+  "rename_index", "rename", "validate_foreign", "validate_check"
 };
 
 const char *lm_cmdname (lm_CmdKind kind) {
@@ -383,7 +383,8 @@ void lm_addcheck (lm_Ctx *c, const lm_Command *cmd) {
 ** CREATE [UNIQUE ]INDEX "name" ON "table"[ USING x] ("a", "b")[ WHERE expr]
 */
 void lm_addindex (lm_Ctx *c, const lm_Command *cmd, const char *kind) {
-  lm_addf(c, "CREATE %sINDEX %I ON %T", kind, cmd->name);
+  lm_addf(c, "CREATE %sINDEX %s%I ON %T", kind,
+          lm_concurrent(c, cmd) ? "CONCURRENTLY " : "", cmd->name);
   lm_addusing(c, cmd);
   luaL_addchar(&c->b, ' ');
   lm_addkeycolumns(c, cmd);
@@ -520,7 +521,9 @@ static const lm_Grammar base = {
     [LM_C_DROP_FULLTEXT] = lm_compile_drop_index,
     [LM_C_DROP_SPATIAL_INDEX] = lm_compile_drop_index,
     [LM_C_RENAME_INDEX] = base_rename_index,
-    [LM_C_RENAME] = base_compile_rename
+    [LM_C_RENAME] = base_compile_rename,
+    [LM_C_VALIDATE_FOREIGN] = lm_no_command,   /* PostgreSQL's: NOT VALID keys */
+    [LM_C_VALIDATE_CHECK] = lm_no_command
   },
   .compile_add = base_add,
   .compile_change = base_change,

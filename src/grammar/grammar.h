@@ -23,6 +23,7 @@ extern const struct lm_QueryGrammar lm_query_sqlite, lm_query_postgres, lm_query
 /* features of a grammar */
 #define LM_G_NOT_VALID           1   /* foreign keys NOT VALID */
 #define LM_G_NULLS_NOT_DISTINCT  2   /* UNIQUE NULLS NOT DISTINCT */
+#define LM_G_CONCURRENTLY        4   /* CREATE/DROP INDEX CONCURRENTLY */
 
 /* flags of compile_drop */
 #define LM_DROP_IF_EXISTS  1
@@ -143,6 +144,20 @@ void lm_addf (lm_Ctx *c, const char *fmt, ...);
 void lm_begin (lm_Ctx *c);     /* starts a statement */
 void lm_end (lm_Ctx *c);       /* adds it to the list */
 void lm_stmt (lm_Ctx *c, const char *fmt, ...);  /* begin, addf, end */
+/*
+** lm_safety.c: the statements that must run outside the migration's transaction (an
+** index built CONCURRENTLY, what an online blueprint validates after it):
+** lm_markout marks the last one, list.autocommit[n] = the SQL at the top
+** of the stack (popped) that undoes what a failure of it left behind
+** ('undo' 1), or true ('undo' 0). lm_concurrent: whether an index command
+** of an alter blueprint is built or dropped CONCURRENTLY (concurrently(),
+** or an online blueprint); lm_online: whether the blueprint is an online
+** alter (bp:online()).
+*/
+void lm_markout (lm_Ctx *c, int undo);
+int lm_online (const lm_Ctx *c);
+int lm_concurrent (const lm_Ctx *c, const lm_Command *cmd);
+
 /* raise "<what> is not supported on <dialect>" and the SQLite rebuild error */
 LM_NORETURN void lm_unsupported (lm_Ctx *c, const char *what);
 LM_NORETURN void lm_rebuild (lm_Ctx *c, const char *what);

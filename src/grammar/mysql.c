@@ -175,8 +175,30 @@ static void mysql_compile_rename_index (lm_Ctx *c, const lm_Command *cmd) {
 }
 
 /* drop_index and drop_unique */
+/*
+** concurrently() on index(), unique() and drop_index() of an alter:
+** MySQL's online DDL, ALGORITHM=INPLACE, LOCK=NONE, with which the server
+** refuses the statement rather than block writes (InnoDB builds a
+** secondary index in place by default: this makes it a promise)
+*/
+static void addonline (lm_Ctx *c, const lm_Command *cmd) {
+  if ((cmd->flags & LM_K_CONCURRENTLY) && c->bp->mode == LM_ALTER)
+    luaL_addstring(&c->b, ", ALGORITHM=INPLACE, LOCK=NONE");
+}
+
+static void mysql_compile_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  lm_inline(c->g, cmd->kind)(c, cmd);
+  addonline(c, cmd);
+  lm_end(c);
+}
+
 static void mysql_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER TABLE %T DROP INDEX %I", cmd->name);
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T DROP INDEX %I", cmd->name);
+  addonline(c, cmd);
+  lm_end(c);
 }
 
 static void mysql_compile_drop_foreign (lm_Ctx *c, const lm_Command *cmd) {
@@ -287,7 +309,8 @@ const lm_Grammar lm_grammar_mysql = {
   .compile_table_options = mysql_compile_table_options,
   .compile = {
     /* ALTER TABLE ADD INDEX / FULLTEXT, as the other constraints */
-    [LM_C_INDEX] = lm_compile_alter_add,
+    [LM_C_INDEX] = mysql_compile_index,
+    [LM_C_UNIQUE] = mysql_compile_index,
     [LM_C_FULLTEXT] = lm_compile_alter_add,
     [LM_C_SPATIAL_INDEX] = lm_compile_alter_add,
     [LM_C_DROP_INDEX] = mysql_compile_drop_index,

@@ -81,7 +81,8 @@ static void pg_inline_unique (lm_Ctx *c, const lm_Command *cmd) {
 */
 static int pg_after_create (const lm_Command *cmd) {
   return (cmd->kind == LM_C_UNIQUE && cmd->algorithm != NULL) ||
-         (cmd->kind == LM_C_FOREIGN && (cmd->flags & LM_K_NOT_VALID));
+         ((cmd->kind == LM_C_FOREIGN || cmd->kind == LM_C_CHECK) &&
+          (cmd->flags & LM_K_NOT_VALID));
 }
 
 /* any access method of the server: btree, hash, gist, gin, brin, ... */
@@ -96,24 +97,104 @@ static void pg_index_using (lm_Ctx *c, const lm_Command *cmd) {
 
 /*
 ** {======================================================
-** compile_
+** compile_; the safe forms: CONCURRENTLY, NOT VALID then VALIDATE (lm_safety.c)
 ** =======================================================
 */
 
-static void pg_compile_unique (lm_Ctx *c, const lm_Command *cmd) {
-  if (cmd->algorithm == NULL) {
+/* marks the index statement just written to run outside the transaction,
+   with the DROP that removes the INVALID index a failed build leaves */
+static void markindex (lm_Ctx *c, const char *name) {
+  lm_begin(c);
+  lm_addf(c, "DROP INDEX CONCURRENTLY IF EXISTS %I", name);
+  luaL_pushresult(&c->b);
+  lm_markout(c, 1);
+}
+
+/* ALTER TABLE t VALIDATE CONSTRAINT n: outside the transaction when online */
+static void validate (lm_Ctx *c, const char *name, int out) {
+  lm_stmt(c, "ALTER TABLE %T VALIDATE CONSTRAINT %I", name);
+  if (out) lm_markout(c, 0);
+}
+
+static void pg_compile_validate (lm_Ctx *c, const lm_Command *cmd) {
+  validate(c, cmd->name, lm_online(c));
+}
+
+static void pg_compile_index (lm_Ctx *c, const lm_Command *cmd) {
+  lm_compile_create_index(c, cmd);
+  if (lm_concurrent(c, cmd)) markindex(c, cmd->name);
+}
+
+static void pg_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
+  if (!lm_concurrent(c, cmd)) {
+    lm_compile_drop_index(c, cmd);
+    return;
+  }
+  lm_stmt(c, "DROP INDEX CONCURRENTLY %I", cmd->name);
+  lm_markout(c, 0);
+}
+
+/*
+** A key with an algorithm has no ADD CONSTRAINT form (Laravel's: a unique
+** index USING it, then the constraint USING INDEX); built CONCURRENTLY,
+** neither: the index outside the transaction, then the constraint, which
+** only takes the index (a primary key: its columns must be NOT NULL)
+*/
+static void pg_compile_key (lm_Ctx *c, const lm_Command *cmd) {
+  int out = lm_concurrent(c, cmd);
+  const char *name = cmd->name, *what = cmd->kind == LM_C_PRIMARY ? "PRIMARY KEY" : "UNIQUE";
+  if (cmd->algorithm == NULL && !out) {
     lm_compile_alter_add(c, cmd);
     return;
   }
+  if (name == NULL) name = lua_pushfstring(c->L, "%s_pkey", c->bp->table);
   lm_begin(c);
-  lm_addindex(c, cmd, "UNIQUE ");
-  luaL_addstring(&c->b, nullsnotdistinct(cmd));
+  lm_addf(c, "CREATE UNIQUE INDEX %s%I ON %T", out ? "CONCURRENTLY " : "", name);
+  lm_addusing(c, cmd);
+  lm_addf(c, " (%C)%s", cmd->columns, cmd->ncolumns, nullsnotdistinct(cmd));
   lm_end(c);
+  if (out) markindex(c, name);
   lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD CONSTRAINT %I UNIQUE USING INDEX %I", cmd->name,
-          cmd->name);
+  lm_addf(c, "ALTER TABLE %T ADD CONSTRAINT %I %s USING INDEX %I", name, what, name);
   lm_adddeferrable(c, cmd);
   lm_end(c);
+  if (out) lm_markout(c, 0);
+  if (cmd->name == NULL) lua_pop(c->L, 1);
+}
+
+/*
+** ALTER TABLE ADD CONSTRAINT ... CHECK (...)[ NOT VALID]; online, NOT
+** VALID and then validated outside the transaction, which needs its name
+*/
+static void pg_compile_check (lm_Ctx *c, const lm_Command *cmd) {
+  int online = lm_online(c) && !(cmd->flags & LM_K_NOT_VALID);
+  if (online && cmd->name == NULL)
+    lm_error(c->L, "online = true validates the check on %s after adding it NOT VALID:"
+             " give it a name (check(expr, name))", c->bp->table);
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD ");
+  lm_addcheck(c, cmd);
+  if (online || (cmd->flags & LM_K_NOT_VALID)) luaL_addstring(&c->b, " NOT VALID");
+  lm_end(c);
+  if (online) validate(c, cmd->name, 1);
+}
+
+/*
+** change() to NOT NULL, online: a CHECK (c IS NOT NULL) NOT VALID in the
+** transaction; outside it, validated (no write blocked), then SET NOT NULL
+** (PostgreSQL 12+ takes the validated check as proof: no scan), then the
+** check dropped
+*/
+static void notnull_online (lm_Ctx *c, const lm_Column *col) {
+  const char *name = lua_pushfstring(c->L, "%s_%s_not_null", c->bp->table, col->name);
+  lm_stmt(c, "ALTER TABLE %T ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID", name,
+          col->name);
+  validate(c, name, 1);
+  lm_stmt(c, "ALTER TABLE %T ALTER COLUMN %I SET NOT NULL", col->name);
+  lm_markout(c, 0);
+  lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", name);
+  lm_markout(c, 0);
+  lua_pop(c->L, 1);
 }
 
 /* ALTER TABLE ADD CONSTRAINT ... FOREIGN KEY ...[ NOT VALID] */
@@ -121,8 +202,9 @@ static void pg_compile_foreign (lm_Ctx *c, const lm_Command *cmd) {
   lm_begin(c);
   lm_addf(c, "ALTER TABLE %T ADD ");
   lm_addforeign(c, cmd);
-  if (cmd->flags & LM_K_NOT_VALID) luaL_addstring(&c->b, " NOT VALID");
+  if ((cmd->flags & LM_K_NOT_VALID) || lm_online(c)) luaL_addstring(&c->b, " NOT VALID");
   lm_end(c);
+  if (lm_online(c) && !(cmd->flags & LM_K_NOT_VALID)) validate(c, cmd->name, 1);
 }
 
 /*
@@ -164,6 +246,7 @@ static void pg_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
 static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_Column plain = *col;
   int serial = (col->flags & LM_F_AUTOINC) && !(col->flags & LM_F_IDENTITY);
+  int defer = lm_online(c) && !(col->flags & LM_F_NULLABLE);   /* notnull_online */
   lm_checkcolumn(c, col);
   if (col->expr) lm_unsupported(c, "change() of a generated column");
   if (lm_serialtype(col->type, 0) != LM_T__COUNT)
@@ -176,8 +259,9 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_modify_collate(c, col);
   lm_addf(c, " USING %I::", col->name);
   lm_addtype(c, &plain);
-  lm_addf(c, ", ALTER COLUMN %I %s NOT NULL", col->name,
-          (col->flags & LM_F_NULLABLE) ? "DROP" : "SET");
+  if (!defer)
+    lm_addf(c, ", ALTER COLUMN %I %s NOT NULL", col->name,
+            (col->flags & LM_F_NULLABLE) ? "DROP" : "SET");
   if (!serial) {
     lm_addf(c, ", ALTER COLUMN %I ", col->name);
     if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT))
@@ -202,6 +286,7 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   }
   if (col->flags & LM_F_PRIMARY) lm_addf(c, ", ADD PRIMARY KEY (%I)", col->name);
   lm_end(c);
+  if (defer) notnull_online(c, col);
 }
 
 /* from(n): the next value of the column's sequence (serial or identity) */
@@ -284,10 +369,16 @@ const lm_Grammar lm_grammar_postgres = {
   .after_create = pg_after_create,
   .index_using = pg_index_using,
   .deferrable = (1u << LM_C_FOREIGN) | (1u << LM_C_UNIQUE) | (1u << LM_C_PRIMARY),
-  .features = LM_G_NOT_VALID | LM_G_NULLS_NOT_DISTINCT,
+  .features = LM_G_NOT_VALID | LM_G_NULLS_NOT_DISTINCT | LM_G_CONCURRENTLY,
   .maxident = 63,   /* NAMEDATALEN - 1 bytes */
   .compile = {
-    [LM_C_UNIQUE] = pg_compile_unique,
+    [LM_C_PRIMARY] = pg_compile_key,
+    [LM_C_UNIQUE] = pg_compile_key,
+    [LM_C_INDEX] = pg_compile_index,
+    [LM_C_CHECK] = pg_compile_check,
+    [LM_C_DROP_INDEX] = pg_compile_drop_index,
+    [LM_C_VALIDATE_FOREIGN] = pg_compile_validate,
+    [LM_C_VALIDATE_CHECK] = pg_compile_validate,
     [LM_C_FOREIGN] = pg_compile_foreign,
     [LM_C_FULLTEXT] = pg_compile_fulltext,
     [LM_C_SPATIAL_INDEX] = pg_compile_spatial_index,

@@ -31,9 +31,9 @@ end
 M.list = {
   { name = "migrate", module = "lmigrate.commands.migrate", guarded = true,
     options = options({ step = "flag", atomic = "flag", pretend = "flag", seed = "flag",
-                        force = "flag", random_seed = "value", resume = "flag" }),
-    usage = "lmigrate migrate [--step] [--atomic] [--pretend] [--seed [--random-seed N]] [--resume]"
-      .. " [--force] [options]",
+                        force = "flag", random_seed = "value", resume = "flag", strict = "flag" }),
+    usage = "lmigrate migrate [--step] [--atomic] [--pretend] [--strict] [--seed [--random-seed N]]"
+      .. " [--resume] [--force] [options]",
     summary = "run the pending migrations as one new batch" },
   { name = "rollback", module = "lmigrate.commands.rollback", guarded = true,
     options = options({ step = "count", batch = "count", pretend = "flag", force = "flag",
@@ -60,6 +60,10 @@ M.list = {
     options = options({ dialect = "value", down = "flag" }),
     usage = "lmigrate sql [--dialect sqlite|postgres|mysql] [--down] [options]",
     summary = "print the whole migration script offline, with its history statements" },
+  { name = "lint", module = "lmigrate.commands.lint",
+    options = options({ json = "flag", target_version = "value" }),
+    usage = "lmigrate lint [--json] [--target-version N] [options]",
+    summary = "the safety rules on the pending migrations (exit 1 on a finding)" },
   { name = "seed", module = "lmigrate.commands.seed", guarded = true,
     options = options({ class = "value", force = "flag", random_seed = "value" }),
     usage = "lmigrate seed [--class Name] [--random-seed N] [--force] [options]",
@@ -133,7 +137,11 @@ M.option_help = {
     .. " migration",
   pretend = "--pretend                    print the SQL that would run, change nothing",
   seed = "--seed                       run the DatabaseSeeder afterwards",
-  json = "--json                       a JSON list of {migration, ran, batch, ran_at, modified}",
+  strict = "--strict                     a lint finding not silenced by unsafe_ok stops the run"
+    .. " (exit 1, nothing changed)",
+  target_version = "--target-version N           lint for PostgreSQL N (default: the server's)",
+  json = "--json                       JSON: status, a list of {migration, ran, batch, ran_at,"
+    .. " modified}; lint, {findings, notes}",
   dialect = "--dialect NAME               sqlite, postgres or mysql (default: the connection's)",
   down = "--down                       every down, newest first, instead of every up",
   class = "--class Name                 the seeder to run (default DatabaseSeeder)",

@@ -49,6 +49,8 @@ function M.run(ctx)
   end
   M.random_seed(o)
   session.each(ctx.config, ctx.out, { lock = not o.pretend, readonly = o.pretend }, function(m, _, out)
+    -- the safety lint first: warnings, or (errors, --strict) nothing runs
+    require("lmigrate.lint.run").gate(m, ctx.config, out, o)
     m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend, resume = o.resume })
     if o.seed then M.seed(m, ctx.config, out, o) end
   end)

@@ -5,11 +5,14 @@
 -- then sees those migrations as applied. A migration's schema reads
 -- (has_table, get_columns, ...) answer from the schema the script has
 -- built so far (schema/model.lua); with --down, the one every up builds,
--- run first without writing their SQL.
+-- run first without writing their SQL. An online = true migration's
+-- autocommit steps (run/online.lua) follow its COMMIT, its history row
+-- after them.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local loader = require("lmigrate.run.loader")
+local online = require("lmigrate.run.online")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
@@ -81,7 +84,10 @@ return function(ctx)
     local m = instance(e, db, schema)
     local tx = m.transaction ~= false
     db.depth = tx and 1 or 0   -- a COMMIT of its own is refused, as when it runs
+    -- online = true: what runs outside the transaction, after its COMMIT
+    local steps = online.open(db, e.class, tx)
     invoke(e, m, method, "migration")
+    db.deferred = nil
     w("")
     w("-- " .. e.name)
     -- SQLite ignores PRAGMA foreign_keys inside the transaction
@@ -89,14 +95,18 @@ return function(ctx)
     if tx and keys_off then w(keys_off .. ";") end
     if tx then w("BEGIN;") end
     statements(w, db:take())
-    if down then
-      w(("DELETE FROM %s WHERE migration = %s;"):format(history, g:literal(e.name)))
-    else
-      w(("INSERT INTO %s (migration, batch, checksum) VALUES (%s, 1, %s);")
-        :format(history, g:literal(e.name), g:literal(e.checksum)))
-    end
+    local row = down and ("DELETE FROM %s WHERE migration = %s;"):format(history, g:literal(e.name))
+      or ("INSERT INTO %s (migration, batch, checksum) VALUES (%s, 1, %s);")
+        :format(history, g:literal(e.name), g:literal(e.checksum))
+    local later = steps and #steps > 0
+    if not later then w(row) end
     if tx then w("COMMIT;") end
     if tx and keys_on then w(keys_on .. ";") end
+    if later then
+      w("-- online = true: outside the transaction, one by one")
+      for _, s in ipairs(steps) do w(s.sql .. ";") end
+      w(row)
+    end
   end
   ctx.out:print(table.concat(out, "\n"))
   return 0

@@ -7,6 +7,7 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local journal = require("lmigrate.run.journal")
 local loader = require("lmigrate.run.loader")
+local online = require("lmigrate.run.online")
 local partial = require("lmigrate.run.partial")
 local retry = require("lmigrate.run.retry")
 local Pretend = require("lmigrate.db.pretend")
@@ -58,13 +59,19 @@ local function step(self, entry, method, record, atomic, before)
   local own = not atomic and entry.class.transaction ~= false
   self.out:start(entry.name)
   local t0 = core.clock()
-  -- retry.step: under the lock budget, again after a lock timeout (run/retry.lua)
+  -- retry.step: under the lock budget, again after a lock timeout (run/retry.lua);
+  -- online = true: the autocommit steps after the transaction (run/online.lua),
+  -- outside the retries (the transactional part has committed by then)
+  local steps
   local ok, err = pcall(retry.step, self, entry, own, before, record, function(b, a)
+    steps = online.open(db, entry.class, own)
     keys.run(db, own, function()
       invoke(entry, instantiate(entry, db, self.schema), method, "migration")
       txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
-    end, { before = b, after = a })
+    end, { before = b, after = steps and online.record(steps, a) or a })
   end)
+  if ok and steps then ok, err = pcall(online.finish, db, entry, steps, record) end
+  db.deferred = nil
   if not ok then
     -- an --atomic batch runs again as a whole (Migrator:atomically)
     if keys.is_restart(err) then error(err, 0) end
@@ -96,10 +103,13 @@ function Migrator:pretend(list, method)
     for _, e in ipairs(list) do
       if not e.class then loader.load(e) end
       db.depth = e.class.transaction ~= false and 1 or 0
+      local steps = online.open(db, e.class, db.depth == 1)
       invoke(e, instantiate(e, db, schema), method, "migration")
-      e.class = nil
+      e.class, db.deferred = nil, nil
       self.out:write("-- " .. e.name .. " (" .. method .. ")")
       for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
+      if steps and #steps > 0 then self.out:write("-- then outside the transaction, one by one:") end
+      for _, s in ipairs(steps or {}) do self.out:write(s.sql .. ";") end
     end
   end)
   if close then close() end
@@ -163,15 +173,17 @@ function Migrator:migrate(opts)
     if type(class.down) ~= "function" then
       self.out:warn(("%s has no down function: rollback cannot undo it (%s)"):format(e.name, e.file))
     end
+    if class.online == true then e.online = true end
   end
   -- MySQL: --atomic refused, a partly applied migration first (--resume)
   pending = partial.check_migrate(self, pending, opts)
   if opts.pretend then return self:pretend(pending, "up") end
   if opts.atomic then
     for _, e in ipairs(pending) do
-      if e.transaction == false then
-        errors.raise("usage", ("migrate --atomic cannot run %s: it sets transaction = false,"
-          .. " so it cannot run inside the batch's transaction"):format(e.name))
+      if e.transaction == false or (e.online and self.db.driver == "postgres") then
+        errors.raise("usage", ("migrate --atomic cannot run %s: it sets %s,"
+          .. " so it cannot run inside the batch's transaction"):format(e.name,
+          e.online and "online = true" or "transaction = false"))
       end
     end
   end

@@ -90,12 +90,31 @@ local function primary_named(self, bp, list)
   return list
 end
 
+-- the safety lint (lint/run.lua) hears of each schema change before it
+-- runs: heard(self, "blueprint", bp:describe(g)), ("drop", name), ("rename", from, to)
+local function heard(self, kind, ...)
+  if self.observer then self.observer:heard(kind, ...) end
+end
+
+-- An online = true migration (db.deferred, run/online.lua): the blueprint
+-- compiles to its safe forms, and the statements marked to run outside
+-- the transaction (list.autocommit: CREATE INDEX CONCURRENTLY, VALIDATE)
+-- wait in db.deferred, each with the SQL that undoes a failure of it
 local function run(self, bp)
+  local deferred = self.db.deferred
+  if deferred then bp:online() end
+  if self.observer then heard(self, "blueprint", bp:describe(self.grammar)) end
   if bp:mode() == "alter" and self.grammar:supports("rebuild") then
     require("lmigrate.schema.dialect.sqlite.rebuild").run(self, bp)
   else
-    for _, sql in ipairs(primary_named(self, bp, bp:to_sql(self.grammar))) do
-      self.db:execute(sql)
+    local list = primary_named(self, bp, bp:to_sql(self.grammar))
+    local out = list.autocommit or {}
+    for i, sql in ipairs(list) do
+      if out[i] and deferred then
+        deferred[#deferred + 1] = { sql = sql, undo = type(out[i]) == "string" and out[i] or nil }
+      else
+        self.db:execute(sql)
+      end
     end
   end
   if self.model then self.model:apply(bp:describe(self.grammar)) end
@@ -133,6 +152,7 @@ end
 function Schema:drop(name)
   check_name(name, "drop")
   local sql = self.grammar:drop(name, false)
+  heard(self, "drop", name)
   keys.guard_drop(self, name, "drop", sql)
   self.db:execute(sql)
   if self.model then self.model:drop(name) end
@@ -141,6 +161,7 @@ end
 function Schema:drop_if_exists(name)
   check_name(name, "drop_if_exists")
   local sql = self.grammar:drop(name, true)
+  heard(self, "drop", name)
   keys.guard_drop(self, name, "drop_if_exists", sql)
   self.db:execute(sql)
   if self.model then self.model:drop(name) end
@@ -156,6 +177,7 @@ end
 function Schema:rename(from, to)
   check_name(from, "rename")
   check_name(to, "rename", "a new table name")
+  heard(self, "rename", from, to)
   self.db:execute(self.grammar:rename(from, to))
   if self.model then self.model:rename(from, to) end
 end

@@ -216,6 +216,10 @@ for _, kind in ipairs { "drop_index", "drop_unique", "drop_fulltext", "drop_spat
   COMMANDS[kind] = function(_, t, cmd) remove_named(t.indexes, cmd.name) end
 end
 
+-- validating a NOT VALID key or check changes nothing the model holds
+COMMANDS.validate_foreign = function() end
+COMMANDS.validate_check = COMMANDS.validate_foreign
+
 local OPTIONS = { "engine", "charset", "collation", "comment" }
 
 -- apply(d): the blueprint d = bp:describe(grammar) ran
