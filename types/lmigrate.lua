@@ -740,6 +740,26 @@ function Blueprint:drop_fulltext(name_or_columns) end
 ---@param name_or_columns string|string[]
 function Blueprint:drop_full_text(name_or_columns) end
 
+--- PostgreSQL VALIDATE CONSTRAINT of a NOT VALID foreign key
+---
+--- `table:validate_foreign({ "user_id" })`
+---@param name_or_columns string|string[]
+---@return Command
+function Blueprint:validate_foreign(name_or_columns) end
+
+--- PostgreSQL VALIDATE CONSTRAINT of a NOT VALID CHECK
+---
+--- `table:validate_check("posts_score_check")`
+---@param name string
+---@return Command
+function Blueprint:validate_check(name) end
+
+--- compile the unsafe forms to their safe ones (what online = true does)
+---
+--- `table:online()`
+---@return Blueprint
+function Blueprint:online() end
+
 --- drop a spatial index
 ---
 --- `table:drop_spatial_index({ "location" })`
@@ -946,6 +966,13 @@ function Column:primary() end
 ---@param name? string
 ---@return Column
 function Column:fulltext(name) end
+
+--- silence the safety lint for this column, saying why
+---
+--- `table:string("code"):change():unsafe_ok("tiny table")`
+---@param why string
+---@return Column
+function Column:unsafe_ok(why) end
 
 --- Laravel 12's name of fulltext
 ---
@@ -1179,6 +1206,13 @@ function Foreign:initially_immediate(value) end
 ---@return Foreign
 function Foreign:not_valid() end
 
+--- silence the safety lint for this key, saying why
+---
+--- `...:unsafe_ok("empty table")`
+---@param why string
+---@return Foreign
+function Foreign:unsafe_ok(why) end
+
 ---@class Index
 local Index = {}
 
@@ -1223,6 +1257,20 @@ function Index:initially_deferred(value) end
 ---@param value? boolean
 ---@return Index
 function Index:initially_immediate(value) end
+
+--- PostgreSQL CREATE/DROP INDEX CONCURRENTLY (MySQL ALGORITHM=INPLACE, LOCK=NONE)
+---
+--- `table:index("email"):concurrently()`
+---@param value? boolean
+---@return Index
+function Index:concurrently(value) end
+
+--- silence the safety lint for this index, saying why
+---
+--- `table:index("email"):unsafe_ok("tiny table")`
+---@param why string
+---@return Index
+function Index:unsafe_ok(why) end
 
 -- {======================================================
 -- self.schema
@@ -1529,6 +1577,15 @@ function DB:waits() end
 function DB:fail(sql, msg, code, errno) end
 
 -- }======================================================
+
+---@class Command
+--- the handle of a drop, rename, check or validate_* call: unsafe_ok(why)
+local Command = {}
+
+--- silence the safety lint for this command, saying why
+---@param why string
+---@return Command
+function Command:unsafe_ok(why) end
 
 ---@class Migration
 ---@field schema Schema

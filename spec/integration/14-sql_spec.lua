@@ -637,7 +637,7 @@ for _, name in ipairs(DIALECTS) do
       assert.same({}, history())
     end)
 
-    -- schema reads answer from the schema the script built (23-sql_model_spec)
+    -- schema reads answer from the schema the script built (26-sql_model_spec)
     it("fails with exit 1, naming the file, when a migration reads data", function()
       for i, body in ipairs {
         '  local rows = self.db:query("SELECT 1 AS x")',
