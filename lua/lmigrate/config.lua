@@ -341,7 +341,7 @@ end
 -- connection's fields are checked by its driver's reader): a key that
 -- some module reads is added here, else the file is refused naming it
 M.KEYS = {
-  default = true, connections = true,
+  default = true, connections = true, strict = true,
   migrations = { path = true, table = true },
   seeds = { path = true },
 }

@@ -84,9 +84,17 @@ end
 
 -- ends the line a started step left open, before anything else is
 -- written: "RUNNING" (finish writes the step's whole line then)
+-- a step line that progress() drew over is written back to its name
+local function unprogress(self, step)
+  if not step.progressed then return end
+  self.stdout:write("\r", (self:row_parts(step.name, "", "", "gray")), "\27[K")
+  step.progressed = false
+end
+
 function Out:close_line()
   local open = rawget(self, "open")
   if open then
+    unprogress(self, open)
     local _, rest = self:row_parts(open.name, "", "RUNNING", "yellow")
     self.stdout:write(rest, "\n")
     open.partial, open.shown = false, true
@@ -174,12 +182,25 @@ function Out:finish(name, seconds, ok)
   local status, color = ok and "DONE" or "FAIL", ok and "green" or "red"
   if self.quiet then return end
   if step and step.partial and rawget(self, "open") == step then
+    unprogress(self, step)
     local _, rest = self:row_parts(name, ms(seconds), status, color)
     self.stdout:write(rest, "\n")
     self.open = nil
     return
   end
   self:row(name, ms(seconds), status, color)
+end
+
+-- progress(text): on a terminal, what the open step has done so far
+-- ("12000 rows, 8000 rows/s"), drawn after its name until it finishes;
+-- nothing elsewhere (a log gets the finished line only)
+function Out:progress(text)
+  local step = rawget(self, "open")
+  if self.quiet or not step then return end
+  self.stdout:write("\r", (self:row_parts(step.name, "", "", "gray")), paint(self.color, "gray", text),
+    "\27[K")
+  if self.stdout.flush then self.stdout:flush() end
+  step.progressed = true
 end
 
 -- statement(sql, seconds): --verbose, a statement that ran and its time

@@ -3,7 +3,8 @@
 -- DONE; elsewhere the line is written at its end. The dotted lines are
 -- as wide as COLUMNS says; --no-color, NO_COLOR and TERM=dumb turn colour
 -- off; --verbose (-v) prints each statement with its time; -q, -v, -f and
--- options before the command work. The terminal is util-linux `script`.
+-- options before the command work; a long seed shows its rows on its line.
+-- The terminal is util-linux `script`.
 local helpers = require("spec.helpers")
 
 local quote = helpers.quote
@@ -129,5 +130,39 @@ describe("output while it runs", function()
     env.LMIGRATE_ENV = "production"
     helpers.assert_status(2, project:run({ "migrate" }, { env = env }))
     helpers.assert_status(0, project:run({ "-f", "migrate" }, { env = env }))
+  end)
+
+  -- a seeder inserting rows one at a time for about a second
+  local function slow_seeder()
+    assert.equals(0, helpers.sh("mkdir -p " .. quote(project:path("databases/seeds"))))
+    helpers.write_file(project:path("databases/seeds/database_seeder.lua"), [[
+local Seeder = require("lmigrate.seeder")
+local S = Seeder:extend("DatabaseSeeder")
+function S:run()
+  self.db:execute("CREATE TABLE IF NOT EXISTS nums (n INTEGER)")
+  local t0, i = os.clock(), 0
+  while os.clock() - t0 < 1.2 do
+    i = i + 1
+    self.db:insert("nums", { n = i })
+  end
+end
+return S
+]])
+  end
+
+  tty_it("a long seed shows its rows and rows/s on its line while it runs", function()
+    slow_seeder()
+    local r = run_tty(project, { "seed" })
+    assert.equals(0, r.status, r.describe)
+    local text = plain(r.output):gsub("\27%[K", "")
+    assert.truthy(text:find("DatabaseSeeder [^\n]*%d+ rows, %d+ rows/s"), r.describe)
+    assert.truthy(text:find("DatabaseSeeder %.+ [%d.]+m?s DONE"), r.describe)
+  end)
+
+  it("elsewhere a seed's line is written at its end, without the rows", function()
+    slow_seeder()
+    local r = project:ok("seed")
+    assert.falsy(r.stdout:find("rows/s", 1, true), r.stdout)
+    assert.truthy(r.stdout:find("DatabaseSeeder", 1, true), r.stdout)
   end)
 end)

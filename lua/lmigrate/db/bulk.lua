@@ -210,7 +210,7 @@ end
 -- db:insert(table, row | { row, ... }) -> rows inserted. The columns are
 -- every key of every row; a column a row lacks is NULL (lmigrate.null).
 -- An empty list inserts nothing and returns 0, as Laravel's insert([]).
-function DB:insert(tbl, rows)
+local function insert(self, tbl, rows)
   if type(tbl) ~= "string" then
     insert_error(2, "expects a table name (string), got " .. type(tbl))
   end
@@ -237,6 +237,13 @@ function DB:insert(tbl, rows)
   end
   if self.copying then self:finish_copy() end
   return insert_rows(self, tbl, cols, rows, 1, n)
+end
+
+-- db.on_rows(n), when set (a seeder's progress line), hears of each insert
+function DB:insert(tbl, rows)
+  local n = insert(self, tbl, rows)
+  if self.on_rows then self.on_rows(n) end
+  return n
 end
 
 return DB
