@@ -11,8 +11,14 @@
 # are present. Not podman, buildah or debootstrap: the container test
 # (scripts/container-test.sh) adds minutes and is skipped, saying so,
 # where they are missing.
+#
+# `install-deps.sh build` installs only what building lmigrate needs (the
+# Quick start's scripts/example.sh: the headers of the three drivers, no
+# servers, no test tools).
 set -euo pipefail
+BUILD_PACKAGES="liblua5.4-dev libsqlite3-dev libpq-dev libmariadb-dev cmake gcc pkg-config"
 PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 libmariadb-dev mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh valgrind clang libclang-rt-14-dev pgbouncer"
+[ "${1:-}" = build ] && PACKAGES="$BUILD_PACKAGES"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

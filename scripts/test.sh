@@ -17,9 +17,10 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMIGRATE_WERROR=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMIGRATE_WERROR=ON -DBUILD_TESTING=ON >/dev/null
 cmake --build build -j"$jobs"
-cmake -S . -B build-asan -DLMIGRATE_SANITIZE=ON -DLMIGRATE_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake -S . -B build-asan -DLMIGRATE_SANITIZE=ON -DLMIGRATE_WERROR=ON -DBUILD_TESTING=ON \
+  -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
 
 # the probes of cmake/Probes.cmake leave one summary line each in
