@@ -210,7 +210,13 @@ end
 -- db:insert(table, row | { row, ... }) -> rows inserted. The columns are
 -- every key of every row; a column a row lacks is NULL (lmigrate.null).
 -- An empty list inserts nothing and returns 0, as Laravel's insert([]).
-local function insert(self, tbl, rows)
+-- db.on_rows(n), when set (a seeder's progress line), hears of each insert
+local function counted(self, n)
+  if self.on_rows then self.on_rows(n) end
+  return n
+end
+
+function DB:insert(tbl, rows)
   if type(tbl) ~= "string" then
     insert_error(2, "expects a table name (string), got " .. type(tbl))
   end
@@ -228,22 +234,17 @@ local function insert(self, tbl, rows)
       and (n >= COPY_MIN or self.defer or self.copying) then
     local done, from = copy_rows(self, tbl, cols, rows, n)
     if done == n then
-      if not self.defer then return self:finish_copy() end
-      return n
+      if not self.defer then return counted(self, self:finish_copy()) end
+      return counted(self, n)
     end
     -- a value text COPY cannot carry: INSERT the rest after what was copied
     self:finish_copy()
-    return done + insert_rows(self, tbl, cols, rows, from, n)
+    local rest = insert_rows(self, tbl, cols, rows, from, n)
+    return counted(self, done + rest)
   end
   if self.copying then self:finish_copy() end
-  return insert_rows(self, tbl, cols, rows, 1, n)
-end
-
--- db.on_rows(n), when set (a seeder's progress line), hears of each insert
-function DB:insert(tbl, rows)
-  local n = insert(self, tbl, rows)
-  if self.on_rows then self.on_rows(n) end
-  return n
+  local k = insert_rows(self, tbl, cols, rows, 1, n)
+  return counted(self, k)
 end
 
 return DB
