@@ -151,7 +151,7 @@ local function silent_server()
   return port, pid
 end
 
-describe("a server that accepts and never answers [#postgres]", function()
+describe("a server that accepts and never answers [#postgres] [#mysql]", function()
   local project, port, pid
 
   before_each(function()
@@ -183,6 +183,14 @@ describe("a server that accepts and never answers [#postgres]", function()
     local r = project:run({ "migrate", "--connection", "hangs,local_db" }, { env = {} })
     refused(r, 1, { "[hangs]", "no answer within 1.5s", "DONE" })
     assert.equals(1, #project:history())
+  end)
+
+  it("a MySQL URL's connect_timeout gives up on it too, under the scheduler (exit 3)", function()
+    local t0 = core.clock()
+    local r = project:run({ "status", "--database",
+      ("mysql://u:pw-pw-pw@127.0.0.1:%d/db?connect_timeout=1"):format(port) }, { env = {} })
+    refused(r, 3, { "cannot connect to default", "no answer within 1s (connect_timeout)" })
+    assert.truthy(core.clock() - t0 < 5)
   end)
 
   it("a connect_timeout that is no duration is bad config", function()
