@@ -9,7 +9,7 @@
 FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      gcc libc6-dev make cmake pkg-config liblua5.4-dev libsqlite3-dev libpq-dev \
+      gcc libc6-dev make cmake pkg-config liblua5.4-dev libsqlite3-dev libpq-dev libmariadb-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./

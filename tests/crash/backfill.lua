@@ -12,7 +12,7 @@ local probe = require("probe")
 local helpers = require("spec.helpers")
 local core = require("lmigrate.core")
 
-local p = probe.new("backfill", { short = { kills = 5, rows = 20000 },
+local p = probe.new("backfill", { short = { kills = 3, rows = 10000 },
                                   long = { kills = 20, rows = 200000 } })
 local ROWS, BATCH = p.budget.rows, 1000
 local CREATE = "2026_01_01_000000_create_songs"

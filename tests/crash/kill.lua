@@ -12,7 +12,7 @@ local fixture = require("crash.fixture")
 local helpers = require("spec.helpers")
 
 -- MySQL's short form does fewer: its DDL is slow
-local p = probe.new("kill", { short = { kills = 20, mysql = { kills = 6 } }, long = { kills = 400 } })
+local p = probe.new("kill", { short = { kills = 10, mysql = { kills = 6 } }, long = { kills = 400 } })
 
 -- the modes a kill lands in, in turn: { args, starts from }
 local MODES = {
