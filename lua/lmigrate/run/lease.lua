@@ -21,6 +21,7 @@ local COLUMNS = "(name text PRIMARY KEY, token text NOT NULL, host text NOT NULL
   .. " pid integer NOT NULL, started timestamptz NOT NULL, heartbeat timestamptz NOT NULL,"
   .. " expires timestamptz NOT NULL)"
 local SHARED = '"lmigrate"."leases"'
+local RACE = { ["23505"] = true, ["42P07"] = true, ["42710"] = true }
 
 -- where the leases are: lmigrate.leases, made when missing; where the
 -- role may not create a schema, <history>_lease beside the history table
@@ -30,19 +31,25 @@ local function locate(db, history)
     .. " to_regclass(?) IS NOT NULL AS own", own)
   if r.shared then return SHARED end
   if r.own then return own end
-  for _ = 1, 3 do   -- two runs creating it at once: one of them fails, once
+  -- two runs creating it at once: the loser's IF NOT EXISTS does not
+  -- see the winner's uncommitted catalog rows and fails (42P07, 42710
+  -- "type already exists", 23505 on the catalog's unique index); the
+  -- next try sees the table
+  local tbl = SHARED
+  for try = 1, 5 do
     local ok, err = pcall(function()
-      db:execute("CREATE SCHEMA IF NOT EXISTS lmigrate")
-      db:execute("CREATE TABLE IF NOT EXISTS " .. SHARED .. " " .. COLUMNS)
+      if tbl == SHARED then db:execute("CREATE SCHEMA IF NOT EXISTS lmigrate") end
+      db:execute("CREATE TABLE IF NOT EXISTS " .. tbl .. " " .. COLUMNS)
     end)
-    if ok then return SHARED end
-    if errors.is(err) and err.code == "42501" then
-      db:execute("CREATE TABLE IF NOT EXISTS " .. own .. " " .. COLUMNS)
-      return own
+    if ok then return tbl end
+    if not errors.is(err) then error(err, 0) end
+    if err.code == "42501" and tbl == SHARED then
+      tbl = own
+    elseif not RACE[err.code] or try == 5 then
+      error(err, 0)
     end
-    if not (errors.is(err) and (err.code == "23505" or err.code == "42P07")) then error(err, 0) end
   end
-  return SHARED
+  return tbl
 end
 
 local HOLDER = "SELECT host, pid, token, expires < clock_timestamp() AS expired,"
