@@ -6,8 +6,9 @@
 # server, and a throwaway MariaDB (scripts/with-mariadb.sh) unless
 # LMIGRATE_MYSQL_SOCKET names one, and runs every C test, busted spec and
 # probe (tests/crash, tests/memory, tests/fuzz: their counts are printed
-# at the end) of both builds through ctest, and the static checks (cppcheck,
-# clang-tidy, luacheck: cmake/Lint.cmake) with the plain build's. A
+# at the end) through ctest: all of the sanitizer build's, then the plain
+# build's but its integration specs, with the static checks (cppcheck,
+# clang-tidy, luacheck: cmake/Lint.cmake). A
 # server that does not start fails the run. Then the container image is
 # built and tried (scripts/container-test.sh), where podman, buildah and
 # debootstrap are installed; elsewhere it says why it is skipped.
@@ -29,8 +30,12 @@ run_ctest() {
   local status=0 b
   rm -rf build-asan/probes build/probes
   ctest --test-dir build-asan --output-on-failure -j"$jobs" || status=1
+  # the plain build: what the sanitizer build cannot judge or does not
+  # have (the kill probes, valgrind, the static checks, the fuzzer) and
+  # the unit and package specs; its integration specs would run the same
+  # code on the same servers again (ctest --test-dir build runs them)
   if [ "$status" = 0 ]; then
-    ctest --test-dir build --output-on-failure -j"$jobs" || status=1
+    ctest --test-dir build --output-on-failure -j"$jobs" -LE integration || status=1
   fi
   for b in build-asan build; do
     if [ -d "$b/probes" ]; then
