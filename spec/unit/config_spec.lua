@@ -1,4 +1,4 @@
--- spec/unit/config_spec.lua: lua/lmigrate/config.lua without the binary:
+-- spec/unit/config_spec.lua: lua/lmigrate/config/ without the binary:
 -- parse_url for every URL form and the malformed ones, and resolve() with
 -- a fake getenv and a temp lmigrate.lua (resolve's third argument): which of
 -- DATABASE_URL, --database and --connection wins, the defaults, named

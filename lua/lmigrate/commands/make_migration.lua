@@ -23,6 +23,7 @@ local config = require("lmigrate.config")
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local names = require("lmigrate.names")
+local files = require("lmigrate.files")
 local stubs = require("lmigrate.stubs")
 
 local TIMESTAMPED = "^%d%d%d%d_%d%d_%d%d_%d%d%d%d%d%d_(.+)%.lua$"
@@ -72,9 +73,9 @@ end
 -- a migration of the folder, whatever its timestamp, named 'snake'
 local function same_name(dir, snake)
   if not core.isdir(dir) then return nil end
-  local files = core.listdir(dir) or {}
-  table.sort(files)
-  for _, f in ipairs(files) do
+  local found = core.listdir(dir) or {}
+  table.sort(found)
+  for _, f in ipairs(found) do
     if f:match(TIMESTAMPED) == snake then return f end
   end
   return nil
@@ -127,15 +128,15 @@ return function(ctx)
     kind, tbl = guess(snake)
   end
 
-  local dir = stubs.dir((config.folders(opts)))
+  local dir = files.dir((config.folders(opts)))
   local existing = same_name(dir, snake)
   if existing then
     errors.raise("exists", ("a migration named %s already exists: %s (not writing another)")
-      :format(snake, stubs.join(dir, existing)))
+      :format(snake, files.join(dir, existing)))
   end
-  stubs.mkdir_p(dir)
-  local path = stubs.join(dir, next_stamp(dir) .. "_" .. snake .. ".lua")
-  stubs.write_new(path, stubs.render(kind, { class = class, table = tbl }))
+  files.mkdir_p(dir)
+  local path = files.join(dir, next_stamp(dir) .. "_" .. snake .. ".lua")
+  files.write_new(path, stubs.render(kind, { class = class, table = tbl }))
   ctx.out:info("Created migration: " .. path)
   return 0
 end

@@ -11,6 +11,7 @@
 local config = require("lmigrate.config")
 local errors = require("lmigrate.errors")
 local names = require("lmigrate.names")
+local files = require("lmigrate.files")
 local stubs = require("lmigrate.stubs")
 
 local function usage(msg)
@@ -24,13 +25,13 @@ return function(ctx)
     usage(("make:seed takes one NAME, got %d words (quote a name with spaces)"):format(#args))
   end
   local snake, class = names.parse(args[1], "seeder")
-  local dir = stubs.dir(select(2, config.folders({})))
-  local path = stubs.join(dir, snake .. ".lua")
-  if stubs.exists(path) then
+  local dir = files.dir(select(2, config.folders({})))
+  local path = files.join(dir, snake .. ".lua")
+  if files.exists(path) then
     errors.raise("exists", ("the seeder %s already exists: %s (not overwriting it)"):format(class, path))
   end
-  stubs.mkdir_p(dir)
-  stubs.write_new(path, stubs.render("seeder", { class = class }))
+  files.mkdir_p(dir)
+  files.write_new(path, stubs.render("seeder", { class = class }))
   ctx.out:info("Created seeder: " .. path)
   return 0
 end

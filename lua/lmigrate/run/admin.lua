@@ -19,7 +19,7 @@ local function postgres_target(c)
   if head then
     return unescape(path), head .. "/postgres" .. query
   end
-  -- key='value' conninfo of lmigrate.lua's fields (config.lua writes
+  -- key='value' conninfo of lmigrate.lua's fields (config/init.lua writes
   -- \' and \\ escapes); a later key wins in libpq
   local i = select(2, info:find("dbname='", 1, true))
   local name = {}

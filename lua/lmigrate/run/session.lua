@@ -70,7 +70,7 @@ local function connect(c, opts)
       if opts and opts.readonly then
         target = ":memory:"
       elseif dir and default then
-        require("lmigrate.stubs").mkdir_p(dir)
+        require("lmigrate.files").mkdir_p(dir)
       end
     end
   end
