@@ -139,11 +139,14 @@ function Migrator:pending()
   return list, last
 end
 
--- runs 'fn' in one transaction; on failure says that nothing stayed
+-- runs 'fn' in one transaction, all of it again after a lock timeout
+-- while the lock budget lasts (retry.batch); on failure says that nothing stayed
 function Migrator:atomically(fn)
-  local ok, err = pcall(keys.run, self.db, true, fn, { on_restart = function()
-    self.out:info("Foreign keys are turned off in the batch: running it again with them off.")
-  end })
+  local ok, err = pcall(retry.batch, self, function()
+    keys.run(self.db, true, fn, { on_restart = function()
+      self.out:info("Foreign keys are turned off in the batch: running it again with them off.")
+    end })
+  end)
   if not ok then
     if not (errors.is(err) and err.escaped) then
       self.out:info("Rolled back the whole batch: nothing was applied.")
