@@ -31,14 +31,16 @@ end
 M.list = {
   { name = "migrate", module = "lmigrate.commands.migrate", guarded = true,
     options = options({ step = "flag", atomic = "flag", pretend = "flag", seed = "flag",
-                        force = "flag", random_seed = "value", resume = "flag", strict = "flag" }),
+                        force = "flag", random_seed = "value", resume = "flag", strict = "flag",
+                        json = "flag" }),
     usage = "lmigrate migrate [--step] [--atomic] [--pretend] [--strict] [--seed [--random-seed N]]"
-      .. " [--resume] [--force] [options]",
+      .. " [--resume] [--json] [--force] [options]",
     summary = "run the pending migrations as one new batch" },
   { name = "rollback", module = "lmigrate.commands.rollback", guarded = true,
     options = options({ step = "count", batch = "count", pretend = "flag", force = "flag",
-                        partial = "flag" }),
-    usage = "lmigrate rollback [--step N | --batch N | --partial] [--pretend] [--force] [options]",
+                        partial = "flag", json = "flag" }),
+    usage = "lmigrate rollback [--step N | --batch N | --partial] [--pretend] [--json] [--force]"
+      .. " [options]",
     summary = "undo the last batch of migrations" },
   { name = "reset", module = "lmigrate.commands.reset", guarded = true,
     options = options({ pretend = "flag", force = "flag" }),
@@ -141,7 +143,7 @@ M.option_help = {
     .. " (exit 1, nothing changed)",
   target_version = "--target-version N           lint for PostgreSQL N (default: the server's)",
   json = "--json                       JSON: status, a list of {migration, ran, batch, ran_at,"
-    .. " modified}; lint, {findings, notes}",
+    .. " modified}; lint, {findings, notes}; migrate and rollback, one event a line",
   dialect = "--dialect NAME               sqlite, postgres or mysql (default: the connection's)",
   down = "--down                       every down, newest first, instead of every up",
   class = "--class Name                 the seeder to run (default DatabaseSeeder)",

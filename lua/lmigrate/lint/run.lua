@@ -271,6 +271,16 @@ end
 
 -- prints each finding (a warning, or an error with 'strict'), then the notes
 function M.print(out, findings, notes, strict)
+  if out.json then   -- migrate --json: an event each (output_json.lua)
+    for _, f in ipairs(findings) do
+      local t = { event = "lint" }
+      for _, k in ipairs(KEYS) do t[k] = f[k] end
+      t.level = f.silenced and "allowed" or (strict or f.severity == "error") and "error" or "warning"
+      out:event(t)
+    end
+    for _, n in ipairs(notes) do out:event({ event = "note", message = n }) end
+    return
+  end
   for _, f in ipairs(findings) do
     local where = f.table and (f.column and (f.table .. "." .. f.column) or f.table) or ""
     local level = f.silenced and "allowed" or (strict or f.severity == "error") and "error"

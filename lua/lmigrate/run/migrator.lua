@@ -75,8 +75,9 @@ local function step(self, entry, method, record, atomic, before)
   if not ok then
     -- an --atomic batch runs again as a whole (Migrator:atomically)
     if keys.is_restart(err) then error(err, 0) end
-    self.out:finish(entry.name, core.clock() - t0, false)
-    error(placed(entry, err), 0)
+    err = placed(entry, err)
+    self.out:finish(entry.name, core.clock() - t0, false, err)
+    error(err, 0)
   end
   entry.class = nil
   self.out:finish(entry.name, core.clock() - t0, true)

@@ -124,9 +124,9 @@ function ATTEMPT.mysql(m, _, wait, before, after, attempt)
   local n = whole(wait)
   db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d"):format(n, n))
   local failed
-  m.out = setmetatable({ finish = function(o, name, t, done)
+  m.out = setmetatable({ finish = function(o, name, t, done, err)
     if done then return out.finish(o, name, t, done) end
-    failed = { name, t }
+    failed = { name, t, err }
   end }, { __index = out })
   local ok, err = pcall(attempt, before, after)
   m.out = out
@@ -154,10 +154,24 @@ local function wait_of(db, lim, budget, i, t0)
   return wait
 end
 
-local function retrying(m, what, wait, i, pause, spent, budget)
+local function msec(s) return math.floor(s * 1000 + 0.5) end
+
+-- says that attempt i's lock was not granted within 'wait' and what runs
+-- again ('scope': the migration, the statement, the batch) after 'pause';
+-- then waits the pause
+local WHAT = {
+  migration = "rolled back, retrying",
+  statement = "the statement had no effect, running it again",
+  batch = "rolled back the whole batch, running it again",
+}
+local function retrying(m, scope, wait, i, pause, spent, budget, lim, migration)
   if m.side then m.side:need() end
-  m.out:info(("Lock not granted within %s (attempt %d): %s in %s (%s of the %s lock budget spent).")
-    :format(M.seconds(wait), i, what, M.seconds(pause), M.seconds(spent), M.seconds(budget)))
+  local line = ("Lock not granted within %s (attempt %d): %s in %s (%s of the %s lock budget spent).")
+    :format(M.seconds(wait), i, WHAT[scope], M.seconds(pause), M.seconds(spent), M.seconds(budget))
+  local next_wait = math.min(lim.lock_timeout, (timing(i + 1)))
+  m.out:lock_timeout(line, { event = "lock_timeout", migration = migration, attempt = i,
+    timeout_ms = msec(wait), retry = scope, retry_in_ms = msec(pause), spent_ms = msec(spent),
+    budget_ms = msec(budget), next_attempt = i + 1, next_timeout_ms = msec(next_wait) })
   scheduler.sleep(pause)
 end
 
@@ -201,10 +215,10 @@ local function alone(m, lim, budget, st)
     local _, pause = timing(st.i)
     if spent + pause >= budget then return false end
     db.on_failure = nil
-    retrying(m, "the statement had no effect, running it again", st.wait, st.i, pause, spent,
-      budget)
+    retrying(m, "statement", st.wait, st.i, pause, spent, budget, lim)
     st.i = st.i + 1
     st.wait = wait_of(db, lim, budget, st.i, st.t0)
+    if m.side then m.side:attempt(st.i, st.wait) end
     set(st.wait)
     return true
   end
@@ -240,6 +254,7 @@ function M.step(m, entry, own, before, after, attempt)
     st.wait = wait_of(db, lim, budget, st.i, st.t0)
     if m.batch_try then st.wait = math.min(st.wait, m.batch_try.wait) end
     if mode == "none" then db.on_failure, db.on_send = alone(m, lim, budget, st) end
+    if m.side then m.side:attempt(m.batch_try and m.batch_try.n or st.i, st.wait) end
     local ok, err, failed = run(m, lim, st.wait, before, after, attempt)
     db.on_failure, db.on_send = nil, nil
     if ok then
@@ -251,14 +266,14 @@ function M.step(m, entry, own, before, after, attempt)
     local again = own and retryable(db, err) and budget and spent + pause < budget
     if not again then
       if m.side then m.side:forget() end
-      if failed then m.out:finish(failed[1], failed[2], false) end
+      if failed then m.out:finish(failed[1], failed[2], false, failed[3]) end
       -- the batch decides (M.batch)
       if M.is_lock_timeout(err) and not m.batch_try and not concurrent_build(err.sql) then
         M.give_up(err, entry, lim, budget, st.i, spent, err.details and "none" or mode)
       end
       error(err, 0)
     end
-    retrying(m, "rolled back, retrying", st.wait, st.i, pause, spent, budget)
+    retrying(m, "migration", st.wait, st.i, pause, spent, budget, lim)
   end
 end
 
@@ -274,7 +289,7 @@ function M.batch(m, fn)
   local t0, i = core.clock(), 0
   while true do
     i = i + 1
-    m.batch_try = { wait = wait_of(db, lim, budget, i, t0) }
+    m.batch_try = { n = i, wait = wait_of(db, lim, budget, i, t0) }
     local ok, err = pcall(fn)
     local wait = m.batch_try.wait
     m.batch_try = nil
@@ -287,7 +302,7 @@ function M.batch(m, fn)
       end
       error(err, 0)
     end
-    retrying(m, "rolled back the whole batch, running it again", wait, i, pause, spent, budget)
+    retrying(m, "batch", wait, i, pause, spent, budget, lim, err.migration)
   end
 end
 
