@@ -306,11 +306,12 @@ end
 -- error finding (and with --strict or strict = true any finding not
 -- silenced) stops the run, exit 1, nothing changed. The lint runs each up
 -- once more (recording): on SQLite and MySQL, whose rules are few, only
--- with --strict
-function M.gate(m, cfg, out, opts)
+-- with --strict. 'entries' (refresh, fresh: every migration file, all of
+-- them to run again) default to the pending migrations.
+function M.gate(m, cfg, out, opts, entries)
   local strict = opts.strict or cfg.strict == true
   if not strict and m.db.driver ~= "postgres" then return end
-  local pending = m:pending()
+  local pending = entries or m:pending()
   if #pending == 0 then return end
   local findings, notes = M.check({ db = m.db, schema = m.schema, grammar = m.db.grammar,
     entries = pending, atomic = opts.atomic, budgets_off = M.budgets_off(m, cfg) })
