@@ -67,8 +67,9 @@ function Json:event(t)
   if self.stdout.flush then self.stdout:flush() end
 end
 
-function Json:close_line() end
-function Json:progress() end
+-- no line is left open, no progress drawn over one
+function Json.close_line() end
+function Json.progress() end
 
 -- a line of text (the lint's, a note): an info event
 function Json:write(s)

@@ -6,8 +6,8 @@ local S = require("spec.support.commands")
 
 local A, B, C = S.A, S.B, S.C
 
-local json = require("spec.support.json")
-local NULL, json_decode = json.NULL, json.decode
+local decoder = require("spec.support.json")
+local NULL, json_decode = decoder.NULL, decoder.decode
 
 -- runs status --json, decodes it -> list, { [migration] = item }
 local function status_json(project)
