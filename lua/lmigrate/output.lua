@@ -15,7 +15,7 @@ local redact = require("lmigrate.redact")
 local Out = {}
 Out.__index = Out
 
-local M = {}
+local M = { class = Out }
 
 local WIDTH, MIN_WIDTH, MAX_WIDTH = 78, 40, 150
 local COLORS = { green = "32", red = "31", yellow = "33", gray = "90", bold = "1" }
@@ -202,6 +202,13 @@ function Out:progress(text)
   if self.stdout.flush then self.stdout:flush() end
   step.progressed = true
 end
+
+-- waiting(line, fields): a statement waits for a lock held by another
+-- session (run/side.lua); lock_timeout(line, fields): the lock was not
+-- granted in time, and what happens next (run/retry.lua). The fields are
+-- those of --json's events (output_json.lua); the terminal gets the line.
+function Out:waiting(line) self:info(line) end
+function Out:lock_timeout(line) self:info(line) end
 
 -- statement(sql, seconds): --verbose, a statement that ran and its time
 function Out:statement(sql, seconds)

@@ -26,6 +26,20 @@ local function has_artist(project)
   return project:columns("songs").artist ~= nil
 end
 
+-- a migration without a transaction (transaction = false): it creates
+-- albums (no lock to wait for), then adds songs.artist (behind the lock)
+local function add_column_alone()
+  return helpers.migration {
+    name = "AddArtist",
+    up = '  self.schema:create("albums", function(t) t:increments("id") end)\n'
+      .. '  self.schema:table("songs", function(t) t:string("artist"):nullable() end)',
+    down = '  self.schema:drop("albums")',
+    extra = "M.transaction = false",
+  }
+end
+
+local THIRD = "2026_01_01_000003_add_artist"
+
 -- waits until 'db' sees the query of another session match 'pattern' (the
 -- migrating run has started and waits), up to 30 s
 local function until_seen(db, sql)
@@ -143,6 +157,128 @@ if servers.need("postgres", "lock budgets [#postgres]") then
     end)
   end)
 
+  describe("lock budgets without a transaction of the migration's own [#postgres]", function()
+    local project, holder
+
+    local function config(lua)
+      helpers.write_file(project:path("lmigrate.lua"), "return " .. lua)
+    end
+    -- the run waits on songs' lock: seen in pg_locks
+    local function until_waiting()
+      project:with_db(function(db)
+        until_seen(db, "SELECT count(*) AS n FROM pg_locks WHERE NOT granted")
+      end)
+    end
+
+    before_each(function()
+      project, holder = blocked(helpers.dialects.postgres, function(db)
+        db:run("BEGIN")
+        db:run("LOCK TABLE songs IN ACCESS SHARE MODE")
+      end)
+    end)
+    after_each(function()
+      unblock(project, holder)
+      project, holder = nil, nil
+    end)
+
+    it("transaction = false: the statement that timed out runs again alone", function()
+      config('{ lock_budget = "20s" }')
+      project:write(ADD, add_column_alone())
+      local run = project:spawn({ "migrate" })
+      until_waiting()
+      core.wait({}, 1)
+      holder:run("COMMIT")
+      local r = run:wait()
+      helpers.assert_status(0, r)
+      assert.truthy(r.stdout:find("Lock not granted within 100ms (attempt 1): the statement had no"
+        .. " effect, running it again in 50ms", 1, true), helpers.describe_run(r))
+      assert.truthy(r.stdout:find("Waiting for ACCESS EXCLUSIVE on songs: held by pid", 1, true),
+        helpers.describe_run(r))
+      assert.same({ SONGS, ADD }, project:applied())
+      assert.is_true(has_artist(project))
+      assert.is_true(project:has_table("albums"))
+    end)
+
+    it("transaction = false: fails after the budget, what ran before the lock stays, exit 1",
+      function()
+      config('{ lock_budget = "1.5s", lock_timeout = "300ms" }')
+      project:write(ADD, add_column_alone())
+      local t0 = core.clock()
+      local r = project:run("migrate")
+      refused(r, 1, { "migration " .. ADD .. " failed",
+        "a lock was not granted within the lock budget of 1.5s", "each waiting at most 300ms",
+        "what it ran before the lock stays", "lock timeout" })
+      assert.truthy(core.clock() - t0 < 4)
+      assert.truthy(r.stdout:find("Lock not granted within 300ms (attempt 4): the statement", 1,
+        true), helpers.describe_run(r))
+      assert.same({ SONGS }, project:applied())
+      holder:run("COMMIT")
+      assert.is_true(project:has_table("albums"))
+      assert.is_false(has_artist(project))
+    end)
+
+    it("transaction = false, lock_budget = false: one try within lock_timeout", function()
+      config('{ lock_budget = false, lock_timeout = "300ms" }')
+      project:write(ADD, add_column_alone())
+      local r = project:run("migrate")
+      refused(r, 1, { "within lock_timeout 300ms (lock_budget = false: no retries)",
+        "what it ran before the lock stays" })
+      assert.falsy(r.stdout:find("Lock not granted", 1, true), helpers.describe_run(r))
+    end)
+
+    it("transaction = false: CREATE INDEX CONCURRENTLY waits its lock_timeout, once", function()
+      config('{ lock_budget = "20s", lock_timeout = "1s" }')
+      project:write(ADD, helpers.migration {
+        up = '  self.schema:table("songs", function(t) t:index("name"):concurrently() end)',
+        extra = "M.transaction = false" })
+      holder:run("LOCK TABLE songs IN ROW EXCLUSIVE MODE")   -- a writer: the build waits for it
+      local t0 = core.clock()
+      local r = project:run("migrate")
+      refused(r, 1, { "lock timeout" })
+      assert.truthy(core.clock() - t0 >= 0.9, helpers.describe_run(r))
+      assert.falsy(r.stdout:find("Lock not granted", 1, true), helpers.describe_run(r))
+      assert.falsy(r.stderr:find("already exists", 1, true), helpers.describe_run(r))
+    end)
+
+    it("migrate --atomic: the whole batch rolls back and runs again", function()
+      config('{ lock_budget = "20s" }')
+      project:write(ADD, helpers.create_table_migration("albums"))
+      project:write(THIRD, add_column())
+      local run = project:spawn({ "migrate", "--atomic" })
+      until_waiting()
+      core.wait({}, 1)
+      holder:run("COMMIT")
+      local r = run:wait()
+      helpers.assert_status(0, r)
+      assert.truthy(r.stdout:find("Lock not granted within 100ms (attempt 1): rolled back the whole"
+        .. " batch, running it again in 50ms", 1, true), helpers.describe_run(r))
+      assert.same({ SONGS, ADD, THIRD }, project:applied())
+      assert.is_true(has_artist(project))
+      local batches = {}
+      for _, h in ipairs(project:history()) do batches[#batches + 1] = h.batch end
+      assert.same({ 1, 2, 2 }, batches)
+    end)
+
+    it("migrate --atomic: fails after the budget, nothing of the batch applied, exit 1", function()
+      config('{ lock_budget = "1.5s", lock_timeout = "300ms" }')
+      project:write(ADD, helpers.create_table_migration("albums"))
+      project:write(THIRD, add_column())
+      local t0 = core.clock()
+      local r = project:run("migrate", "--atomic")
+      refused(r, 1, { "a lock was not granted within the lock budget of 1.5s",
+        "the batch's transaction is rolled back" })
+      assert.truthy(core.clock() - t0 < 4)
+      assert.truthy(r.stdout:find("Rolled back the whole batch: nothing was applied.", 1, true),
+        helpers.describe_run(r))
+      assert.truthy(r.stdout:find("(attempt 4): rolled back the whole batch", 1, true),
+        helpers.describe_run(r))
+      assert.same({ SONGS }, project:applied())
+      holder:run("COMMIT")
+      assert.is_false(project:has_table("albums"))
+      assert.is_false(has_artist(project))
+    end)
+  end)
+
   describe("lock budgets: statement_timeout and the keys' values [#postgres]", function()
     local project
     before_each(function() project = helpers.project(helpers.dialects.postgres) end)
@@ -213,6 +349,32 @@ if servers.need("mariadb", "lock budgets [#mysql]") then
         "nothing of it was applied", "Lock wait timeout exceeded" })
       assert.same({ SONGS }, project:applied())
       holder:run("COMMIT")
+      assert.is_false(has_artist(project))
+    end)
+
+    it("transaction = false: the statement runs again alone, and fails after the budget", function()
+      helpers.write_file(project:path("lmigrate.lua"), 'return { lock_budget = "20s" }')
+      project:write(ADD, add_column_alone())
+      local run = project:spawn({ "migrate" })
+      core.wait({}, 2.5)
+      holder:run("COMMIT")
+      local r = run:wait()
+      helpers.assert_status(0, r)
+      assert.truthy(r.stdout:find("Lock not granted within 1s (attempt 1): the statement had no"
+        .. " effect, running it again", 1, true), helpers.describe_run(r))
+      assert.same({ SONGS, ADD }, project:applied())
+      assert.is_true(has_artist(project))
+    end)
+
+    it("transaction = false: fails after the budget, what ran before stays, exit 1", function()
+      helpers.write_file(project:path("lmigrate.lua"), 'return { lock_budget = "2s" }')
+      project:write(ADD, add_column_alone())
+      local r = project:run("migrate")
+      refused(r, 1, { "a lock was not granted within the lock budget of 2s",
+        "what it ran before the lock stays", "Lock wait timeout exceeded" })
+      assert.same({ SONGS }, project:applied())
+      holder:run("COMMIT")
+      assert.is_true(project:has_table("albums"))
       assert.is_false(has_artist(project))
     end)
   end)

@@ -1,4 +1,4 @@
--- lmigrate migrate [--step] [--atomic] [--pretend] [--seed [--random-seed N]]
+-- lmigrate migrate [--step] [--atomic] [--pretend] [--json] [--seed [--random-seed N]]
 local errors = require("lmigrate.errors")
 local session = require("lmigrate.run.session")
 local Seeds = require("lmigrate.run.seeding")
@@ -48,12 +48,20 @@ function M.run(ctx)
     errors.raise("usage", "--pretend and --seed do not go together")
   end
   M.random_seed(o)
-  session.each(ctx.config, ctx.out, { lock = not o.pretend, readonly = o.pretend }, function(m, _, out)
-    -- the safety lint first: warnings, or (errors, --strict) nothing runs
-    require("lmigrate.lint.run").gate(m, ctx.config, out, o)
-    m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend, resume = o.resume })
-    if o.seed then M.seed(m, ctx.config, out, o) end
-  end)
+  if o.json and (o.pretend or o.seed) then
+    errors.raise("usage", "--json goes with neither --pretend nor --seed")
+  end
+  local function run(sink)
+    session.each(ctx.config, sink, { lock = not o.pretend, readonly = o.pretend }, function(m, _, out)
+      -- the safety lint first: warnings, or (errors, --strict) nothing runs
+      require("lmigrate.lint.run").gate(m, ctx.config, out, o)
+      m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend, resume = o.resume })
+      if o.seed then M.seed(m, ctx.config, out, o) end
+    end)
+  end
+  -- --json: the run's events, one JSON object a line (output_json.lua)
+  if o.json then require("lmigrate.output_json").run(ctx.out, ctx.config, "up", run)
+  else run(ctx.out) end
   return 0
 end
 

@@ -1,9 +1,14 @@
 -- lmigrate refresh [--seed]: reset, then migrate (then seed).
 local session = require("lmigrate.run.session")
+local lint = require("lmigrate.lint.run")
+local loader = require("lmigrate.run.loader")
 local migrate = require("lmigrate.commands.migrate")
 
 return function(ctx)
   session.each(ctx.config, ctx.out, { lock = true }, function(m, _, out)
+    -- the safety lint of every migration, as migrate's of the pending ones,
+    -- before anything changes: warnings, or (errors, --strict) nothing runs
+    lint.gate(m, ctx.config, out, ctx.opts, loader.discover(m.path))
     m:rollback({ all = true })
     m:migrate({})
     if ctx.opts.seed then migrate.seed(m, ctx.config, out, ctx.opts) end

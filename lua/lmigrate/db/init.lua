@@ -54,23 +54,39 @@ function DB:waits()
   return self.async and coroutine.isyieldable()
 end
 
+-- a statement outside any transaction that failed: raised, unless
+-- self.on_failure (run/retry.lua: a lock not granted in time, waited out
+-- under the lock budget) says to send it again -> true. Only there: a
+-- failed statement inside a transaction has aborted it. self.on_send(sql),
+-- when set, is told of each statement before it goes (its lock_timeout).
+local function failed(self, sql, msg, code, errno)
+  local err = errors.database(self.driver, sql, msg, code, errno)
+  local again = self.depth == 0 and self.on_failure
+  if again and again(err) then return true end
+  error(err, 0)
+end
+
 -- runs sql -> rows affected; lmigrate's own statements (its transactions)
 -- come here without the check of transaction control
 local function exec(self, sql, ...)
   if self.copying then self:finish_copy() end
-  self.statements = self.statements + 1
-  local t0 = self.trace and core.clock()
-  if self:waits() then
-    -- on failure the second and third values are the message and code
-    local rows, cols_or_msg, affected_or_code, errno = run_async(self.conn, sql, ...)
-    if t0 then self.trace(sql, core.clock() - t0) end
-    if not rows then self:fail(sql, cols_or_msg, affected_or_code, errno) end
-    return affected_or_code or 0
-  end
-  local n, msg, code, errno = self.conn:exec(sql, ...)
-  if t0 then self.trace(sql, core.clock() - t0) end
-  if not n then self:fail(sql, msg, code, errno) end
-  return n
+  if self.on_send then self.on_send(sql) end
+  repeat
+    self.statements = self.statements + 1
+    local t0 = self.trace and core.clock()
+    if self:waits() then
+      -- on failure the second and third values are the message and code
+      local rows, cols_or_msg, affected_or_code, errno = run_async(self.conn, sql, ...)
+      if t0 then self.trace(sql, core.clock() - t0) end
+      if rows then return affected_or_code or 0 end
+      failed(self, sql, cols_or_msg, affected_or_code, errno)
+    else
+      local n, msg, code, errno = self.conn:exec(sql, ...)
+      if t0 then self.trace(sql, core.clock() - t0) end
+      if n then return n end
+      failed(self, sql, msg, code, errno)
+    end
+  until false
 end
 
 -- db:execute(sql, ...) -> rows affected
@@ -85,17 +101,20 @@ function DB:query(sql, ...)
   check_sql(sql, "query")
   txcontrol.check(self, sql, "query", 2)
   if self.copying then self:finish_copy() end
-  self.statements = self.statements + 1
-  local rows, msg, code, errno
-  local t0 = self.trace and core.clock()
-  if self:waits() then
-    rows, msg, code, errno = run_async(self.conn, sql, ...)
-  else
-    rows, msg, code, errno = self.conn:query(sql, ...)
-  end
-  if t0 then self.trace(sql, core.clock() - t0) end
-  if not rows then self:fail(sql, msg, code, errno) end
-  return rows
+  if self.on_send then self.on_send(sql) end
+  repeat
+    self.statements = self.statements + 1
+    local rows, msg, code, errno
+    local t0 = self.trace and core.clock()
+    if self:waits() then
+      rows, msg, code, errno = run_async(self.conn, sql, ...)
+    else
+      rows, msg, code, errno = self.conn:query(sql, ...)
+    end
+    if t0 then self.trace(sql, core.clock() - t0) end
+    if rows then return rows end
+    failed(self, sql, msg, code, errno)
+  until false
 end
 
 -- db:first(sql, ...) -> the first row, or nil

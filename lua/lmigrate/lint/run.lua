@@ -271,6 +271,16 @@ end
 
 -- prints each finding (a warning, or an error with 'strict'), then the notes
 function M.print(out, findings, notes, strict)
+  if out.json then   -- migrate --json: an event each (output_json.lua)
+    for _, f in ipairs(findings) do
+      local t = { event = "lint" }
+      for _, k in ipairs(KEYS) do t[k] = f[k] end
+      t.level = f.silenced and "allowed" or (strict or f.severity == "error") and "error" or "warning"
+      out:event(t)
+    end
+    for _, n in ipairs(notes) do out:event({ event = "note", message = n }) end
+    return
+  end
   for _, f in ipairs(findings) do
     local where = f.table and (f.column and (f.table .. "." .. f.column) or f.table) or ""
     local level = f.silenced and "allowed" or (strict or f.severity == "error") and "error"
@@ -296,11 +306,12 @@ end
 -- error finding (and with --strict or strict = true any finding not
 -- silenced) stops the run, exit 1, nothing changed. The lint runs each up
 -- once more (recording): on SQLite and MySQL, whose rules are few, only
--- with --strict
-function M.gate(m, cfg, out, opts)
+-- with --strict. 'entries' (refresh, fresh: every migration file, all of
+-- them to run again) default to the pending migrations.
+function M.gate(m, cfg, out, opts, entries)
   local strict = opts.strict or cfg.strict == true
   if not strict and m.db.driver ~= "postgres" then return end
-  local pending = m:pending()
+  local pending = entries or m:pending()
   if #pending == 0 then return end
   local findings, notes = M.check({ db = m.db, schema = m.schema, grammar = m.db.grammar,
     entries = pending, atomic = opts.atomic, budgets_off = M.budgets_off(m, cfg) })

@@ -398,7 +398,7 @@ function M.step(m, entry, method, record, before)
   if not ok then err = rec:fail(err) end
   keys.close(m.db, unit)
   if not ok then
-    m.out:finish(entry.name, core.clock() - t0, false)
+    m.out:finish(entry.name, core.clock() - t0, false, err)
     error(err, 0)
   end
   entry.class = nil

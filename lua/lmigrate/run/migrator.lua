@@ -75,8 +75,9 @@ local function step(self, entry, method, record, atomic, before)
   if not ok then
     -- an --atomic batch runs again as a whole (Migrator:atomically)
     if keys.is_restart(err) then error(err, 0) end
-    self.out:finish(entry.name, core.clock() - t0, false)
-    error(placed(entry, err), 0)
+    err = placed(entry, err)
+    self.out:finish(entry.name, core.clock() - t0, false, err)
+    error(err, 0)
   end
   entry.class = nil
   self.out:finish(entry.name, core.clock() - t0, true)
@@ -139,11 +140,14 @@ function Migrator:pending()
   return list, last
 end
 
--- runs 'fn' in one transaction; on failure says that nothing stayed
+-- runs 'fn' in one transaction, all of it again after a lock timeout
+-- while the lock budget lasts (retry.batch); on failure says that nothing stayed
 function Migrator:atomically(fn)
-  local ok, err = pcall(keys.run, self.db, true, fn, { on_restart = function()
-    self.out:info("Foreign keys are turned off in the batch: running it again with them off.")
-  end })
+  local ok, err = pcall(retry.batch, self, function()
+    keys.run(self.db, true, fn, { on_restart = function()
+      self.out:info("Foreign keys are turned off in the batch: running it again with them off.")
+    end })
+  end)
   if not ok then
     if not (errors.is(err) and err.escaped) then
       self.out:info("Rolled back the whole batch: nothing was applied.")

@@ -124,9 +124,9 @@ function ATTEMPT.mysql(m, _, wait, before, after, attempt)
   local n = whole(wait)
   db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d"):format(n, n))
   local failed
-  m.out = setmetatable({ finish = function(o, name, t, done)
+  m.out = setmetatable({ finish = function(o, name, t, done, err)
     if done then return out.finish(o, name, t, done) end
-    failed = { name, t }
+    failed = { name, t, err }
   end }, { __index = out })
   local ok, err = pcall(attempt, before, after)
   m.out = out
@@ -143,47 +143,166 @@ local function retryable(db, err)
   return db.driver ~= "mysql" or err.details == nil
 end
 
+-- the wait of attempt i, begun at t0: the schedule's, within lock_timeout
+-- and what the budget has left
+local function wait_of(db, lim, budget, i, t0)
+  local wait = lim.lock_timeout
+  if budget then
+    wait = math.min(wait, (timing(i)), math.max(0.01, budget - (core.clock() - t0)))
+  end
+  if db.driver == "mysql" then wait = whole(wait) end
+  return wait
+end
+
+local function msec(s) return math.floor(s * 1000 + 0.5) end
+
+-- says that attempt i's lock was not granted within 'wait' and what runs
+-- again ('scope': the migration, the statement, the batch) after 'pause';
+-- then waits the pause
+local WHAT = {
+  migration = "rolled back, retrying",
+  statement = "the statement had no effect, running it again",
+  batch = "rolled back the whole batch, running it again",
+}
+local function retrying(m, scope, wait, i, pause, spent, budget, lim, migration)
+  if m.side then m.side:need() end
+  local line = ("Lock not granted within %s (attempt %d): %s in %s (%s of the %s lock budget spent).")
+    :format(M.seconds(wait), i, WHAT[scope], M.seconds(pause), M.seconds(spent), M.seconds(budget))
+  local next_wait = math.min(lim.lock_timeout, (timing(i + 1)))
+  m.out:lock_timeout(line, { event = "lock_timeout", migration = migration, attempt = i,
+    timeout_ms = msec(wait), retry = scope, retry_in_ms = msec(pause), spent_ms = msec(spent),
+    budget_ms = msec(budget), next_attempt = i + 1, next_timeout_ms = msec(next_wait) })
+  scheduler.sleep(pause)
+end
+
+-- {======================================================
+-- A migration outside a transaction (transaction = false): a statement
+-- whose lock is not granted in time has had no effect, so it alone runs
+-- again, under the next timeout of the schedule; the statements before
+-- it stay done. db.on_failure (db/init.lua) asks at each failure.
+-- ======================================================
+
+local SET = {
+  postgres = function(db, wait) db:execute("SET lock_timeout = " .. ms(wait)) end,
+  mysql = function(db, wait)
+    db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d")
+      :format(wait, wait))
+  end,
+}
+
+-- CREATE INDEX CONCURRENTLY: a build that gives up leaves an INVALID index
+-- behind (it is not without effect), and it waits for every older
+-- transaction, not a table's queue: it runs once, under lock_timeout itself
+local function concurrent_build(sql)
+  local s = type(sql) == "string" and sql:upper() or ""
+  return s:match("^%s*CREATE%s+UNIQUE%s+INDEX%s+CONCURRENTLY") ~= nil
+    or s:match("^%s*CREATE%s+INDEX%s+CONCURRENTLY") ~= nil
+end
+
+-- alone(m, lim, budget, st) -> the db.on_failure and db.on_send of the
+-- step; st: { i, t0, wait }, the attempt it is at
+local function alone(m, lim, budget, st)
+  local db = m.db
+  local hook, send
+  local function set(wait)
+    db.on_failure, db.on_send = nil, nil
+    SET[db.driver](db, wait)
+    db.on_failure, db.on_send = hook, send
+  end
+  function hook(err)
+    if not (budget and M.is_lock_timeout(err)) or concurrent_build(err.sql) then return false end
+    local spent = core.clock() - st.t0
+    local _, pause = timing(st.i)
+    if spent + pause >= budget then return false end
+    db.on_failure = nil
+    retrying(m, "statement", st.wait, st.i, pause, spent, budget, lim)
+    st.i = st.i + 1
+    st.wait = wait_of(db, lim, budget, st.i, st.t0)
+    if m.side then m.side:attempt(st.i, st.wait) end
+    set(st.wait)
+    return true
+  end
+  function send(sql)
+    local cic = db.driver == "postgres" and concurrent_build(sql)
+    if cic ~= (st.cic or false) then
+      st.cic = cic
+      set(cic and lim.lock_timeout or st.wait)
+    end
+  end
+  return hook, send
+end
+
+-- }======================================================
+
 -- step(m, entry, own, before, after, attempt): runs attempt(before', after')
 -- (one try of the step: keys.run, or journal.step on MySQL) until it
 -- succeeds, retrying a lock timeout while the budget lasts; before' sets
 -- the timeouts and tells the watcher which backend to watch, after'
--- checks the lease (fencing) just before the commit
+-- checks the lease (fencing) just before the commit. In a transaction of
+-- its own, the step runs again; outside any, the statement
+-- (alone); in an --atomic batch, the batch (M.batch).
 function M.step(m, entry, own, before, after, attempt)
   local db = m.db
   local run = ATTEMPT[db.driver]
   if not run then return attempt(before, after) end
   local lim = M.limits(m, entry)
-  local budget = own and lim.lock_budget or false
   local mode = own and "own" or db.depth > 0 and "batch" or "none"
-  local t0, i = core.clock(), 0
+  local budget = mode ~= "batch" and lim.lock_budget
+  local st = { i = 0, t0 = core.clock() }
   while true do
-    i = i + 1
-    local wait = lim.lock_timeout
-    if budget then   -- the last attempt waits no longer than the budget has left
-      wait = math.min(wait, (timing(i)), math.max(0.01, budget - (core.clock() - t0)))
-    end
-    if db.driver == "mysql" then wait = whole(wait) end
-    local ok, err, failed = run(m, lim, wait, before, after, attempt)
+    st.i = st.i + 1
+    st.wait = wait_of(db, lim, budget, st.i, st.t0)
+    if m.batch_try then st.wait = math.min(st.wait, m.batch_try.wait) end
+    if mode == "none" then db.on_failure, db.on_send = alone(m, lim, budget, st) end
+    if m.side then m.side:attempt(m.batch_try and m.batch_try.n or st.i, st.wait) end
+    local ok, err, failed = run(m, lim, st.wait, before, after, attempt)
+    db.on_failure, db.on_send = nil, nil
     if ok then
       if m.side then m.side:forget() end
       return
     end
-    local spent = core.clock() - t0
-    local _, pause = timing(i)
-    local again = retryable(db, err) and budget and spent + pause < budget
+    local spent = core.clock() - st.t0
+    local _, pause = timing(st.i)
+    local again = own and retryable(db, err) and budget and spent + pause < budget
     if not again then
       if m.side then m.side:forget() end
-      if failed then m.out:finish(failed[1], failed[2], false) end
-      if M.is_lock_timeout(err) then
-        M.give_up(err, entry, lim, budget, i, spent, err.details and "none" or mode)
+      if failed then m.out:finish(failed[1], failed[2], false, failed[3]) end
+      -- the batch decides (M.batch)
+      if M.is_lock_timeout(err) and not m.batch_try and not concurrent_build(err.sql) then
+        M.give_up(err, entry, lim, budget, st.i, spent, err.details and "none" or mode)
       end
       error(err, 0)
     end
-    if m.side then m.side:need() end
-    m.out:info(("Lock not granted within %s (attempt %d): rolled back, retrying in %s (%s of the %s"
-      .. " lock budget spent)."):format(M.seconds(wait), i, M.seconds(pause), M.seconds(spent),
-      M.seconds(budget)))
-    scheduler.sleep(pause)
+    retrying(m, "migration", st.wait, st.i, pause, spent, budget, lim)
+  end
+end
+
+-- batch(m, fn): fn runs an --atomic batch in one transaction; a lock not
+-- granted in time rolls all of it back, and it runs again after the
+-- schedule's pause, each statement under the schedule's next timeout,
+-- within the connection's lock_budget
+function M.batch(m, fn)
+  local db = m.db
+  if not ATTEMPT[db.driver] then return fn() end
+  local lim = M.limits(m, {})
+  local budget = lim.lock_budget
+  local t0, i = core.clock(), 0
+  while true do
+    i = i + 1
+    m.batch_try = { n = i, wait = wait_of(db, lim, budget, i, t0) }
+    local ok, err = pcall(fn)
+    local wait = m.batch_try.wait
+    m.batch_try = nil
+    if ok then return end
+    local spent = core.clock() - t0
+    local _, pause = timing(i)
+    if not (M.is_lock_timeout(err) and budget and spent + pause < budget) then
+      if M.is_lock_timeout(err) then
+        M.give_up(err, { name = err.migration, file = err.file }, lim, budget, i, spent, "batch")
+      end
+      error(err, 0)
+    end
+    retrying(m, "batch", wait, i, pause, spent, budget, lim, err.migration)
   end
 end
 
@@ -200,12 +319,9 @@ function M.give_up(err, entry, lim, budget, attempts, spent, mode)
     why = ("a lock was not granted within the lock budget of %s (%d attempts in %s, each waiting"
       .. " at most %s)"):format(M.seconds(budget), attempts, M.seconds(spent),
       M.seconds(lim.lock_timeout))
-  elseif mode == "own" then
+  else
     why = ("a lock was not granted within lock_timeout %s (lock_budget = false: no retries)")
       :format(M.seconds(lim.lock_timeout))
-  else
-    why = ("a lock was not granted within lock_timeout %s (only a migration in a transaction of its"
-      .. " own is retried)"):format(M.seconds(lim.lock_timeout))
   end
   err.message = ("%s; %s (%s)"):format(why, STAYS[mode], err.message)
   err.migration, err.file = entry.name, entry.file

@@ -47,7 +47,8 @@ local function age(s)
   return ("%dh%02dm"):format(s // 3600, s % 3600 // 60)
 end
 
--- the line of a row of BLOCKERS
+-- the line of a row of BLOCKERS, the holder's pid, and the fields of the
+-- --json event (output_json.lua)
 function M.describe(r, null)
   local function v(x) return x ~= null and x or nil end
   local what = mode_words(r.mode) .. " on " .. (v(r.rel) or r.locktype)
@@ -55,8 +56,12 @@ function M.describe(r, null)
   local state = v(r.state) or "running"
   local q = v(r.query)
   if q and v(r.qlen) and r.qlen > #q then q = q .. " ..." end
-  return ("waiting for %s: held by pid %d (%s, %s for %s%s)"):format(what, math.tointeger(r.pid),
-    who, state, age(r.secs or 0), q and q ~= "" and (": " .. q) or ""), math.tointeger(r.pid)
+  local pid = math.tointeger(r.pid)
+  local fields = { event = "waiting", lock = mode_words(r.mode), table = v(r.rel),
+    locktype = r.locktype, blocker = { pid = pid, user = v(r.usename), addr = v(r.addr),
+      state = state, ["for"] = age(r.secs or 0), for_s = math.floor(r.secs or 0), query = q } }
+  return ("waiting for %s: held by pid %d (%s, %s for %s%s)"):format(what, pid,
+    who, state, age(r.secs or 0), q and q ~= "" and (": " .. q) or ""), pid, fields
 end
 
 -- new(open, out) -> the side; open() -> its connection (a DB), when needed
@@ -77,6 +82,9 @@ function Side:unwatch() self.watching = nil end
 
 -- need(): the connection is wanted now (a lock timeout happened)
 function Side:need() self.wanted = true end
+
+-- attempt(n, wait): the try of the lock budget now running, and its lock_timeout
+function Side:attempt(n, wait) self.try = { n = n, wait = wait } end
 
 -- the step is over: a holder seen is said again for the next one
 function Side:forget() self.said = nil end
@@ -114,12 +122,16 @@ local function look(self, w, now)
   w.next = now + M.LOOK
   local ok, r = pcall(self.db.first, self.db, BLOCKERS, w.pid)
   if not ok or not r or self.watching ~= w then return end
-  local line, pid = M.describe(r, core.null)
+  local line, pid, fields = M.describe(r, core.null)
   local s = self.said
   if s and s.pid == pid and s.line:match("^[^(]*") == line:match("^[^(]*")
       and now - s.at < M.REPEAT then return end
   self.said = { pid = pid, line = line, at = now }
-  self.out:info(line:sub(1, 1):upper() .. line:sub(2) .. ".")
+  if self.try then
+    fields.attempt, fields.timeout_ms = self.try.n, math.floor(self.try.wait * 1000 + 0.5)
+  end
+  fields.waited_ms = math.floor((now - w.since) * 1000 + 0.5)
+  self.out:waiting(line:sub(1, 1):upper() .. line:sub(2) .. ".", fields)
 end
 
 function Side:loop()
