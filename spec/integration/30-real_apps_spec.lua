@@ -255,6 +255,8 @@ APPS[#APPS + 1] = {
   name = "koel",
   -- Koel's own limits, under Laravel too (spec/fixtures/README.md, "What Koel found")
   only_on = { sqlite = true },
+  -- Koel's config/database.php: its mysql connection has 'strict' => false
+  url_params = { mysql = "strict=false" },
   only_why = "Koel's 2021_04_16_131414 changes the type of playlists.id while playlist_song's"
     .. " foreign key references it: PostgreSQL and MariaDB refuse that under Laravel too"
     .. " (koel/koel#1725)",
@@ -297,8 +299,13 @@ APPS[#APPS + 1] = {
 
   schema = function(db)
     assert.truthy(db:unique_sets("users").email)
+    local sqlite = db.dialect.name == "sqlite"
     -- (on SQLite 2025_07_20's artists_new has no unique name: 2020_11_14's key goes with it)
-    assert.is_nil(db:unique_sets("artists").name, "2025_07_20 rebuilds artists without it")
+    if sqlite then
+      assert.is_nil(db:unique_sets("artists").name, "2025_07_20 rebuilds artists without it")
+    else
+      assert.truthy(db:unique_sets("artists").name, "the unique key follows 2020_11_14's change()")
+    end
     assert.truthy(db:unique_sets("personal_access_tokens").token)
     assert.truthy(db:indexes("personal_access_tokens")["tokenable_type,tokenable_id"])
     assert.truthy(db:indexes("songs")["track,disc"])
@@ -315,18 +322,18 @@ APPS[#APPS + 1] = {
     end
     -- 2025_07_20_165510 adds the ULID keys twice on SQLite (in the rebuild and after it), as
     -- Laravel 12's SQLite rebuild does
-    assert.same({ "album_id>albums.id CASCADE", "album_id>albums.id CASCADE",
-                  "artist_id>artists.id CASCADE", "artist_id>artists.id CASCADE",
-                  "folder_id>folders.id SET NULL", "owner_id>users.id CASCADE",
-                  "podcast_id>podcasts.id CASCADE" }, keys_of("songs"))
+    local twice = sqlite and { "album_id>albums.id CASCADE", "artist_id>artists.id CASCADE" } or {}
+    assert.same(sorted { "album_id>albums.id CASCADE", "artist_id>artists.id CASCADE",
+                         "folder_id>folders.id SET NULL", "owner_id>users.id CASCADE",
+                         "podcast_id>podcasts.id CASCADE", table.unpack(twice) }, keys_of("songs"))
     assert.same({ "artist_id>artists.id CASCADE CASCADE", "user_id>users.id CASCADE CASCADE" },
       keys_of("albums", true))
     assert.same({ "user_id>users.id CASCADE CASCADE" }, keys_of("artists", true))
     for _, t in ipairs { "artists", "albums" } do
-      assert.equals(1, db:columns(t).id.pk, t)
-      assert.matches("VARCHAR%(26%)", db:columns(t).id.type, t)
+      assert.truthy(db:unique_sets(t).id, t .. ": the ULID is the primary key")
+      if sqlite then assert.matches("VARCHAR%(26%)", db:columns(t).id.type, t) end
     end
-    assert.matches("VARCHAR%(26%)", db:columns("songs").artist_id.type)
+    if sqlite then assert.matches("VARCHAR%(26%)", db:columns("songs").artist_id.type) end
     assert.is_false(db:columns("songs").album_id.notnull, "the ULID column renamed in is nullable")
     assert.truthy(db:unique_sets("podcasts").url, "2024_05_08's unique():…:unique()")
     assert.truthy(db:unique_sets("users")["sso_provider,sso_id"])
@@ -345,7 +352,7 @@ APPS[#APPS + 1] = {
     assert.is_nil(db:columns("playlists").folder_id, "2024_03_26 moves it to playlist_playlist_folder")
     assert.is_nil(db:columns("playlists").user_id, "2025_06_03 moves it to playlist_user")
     assert.is_nil(db:columns("playlists").own_songs_only)
-    assert.equals("''", db:columns("playlists").description.default)
+    assert.matches("^''", db:columns("playlists").description.default)
     assert.is_nil(db:columns("interactions").liked, "2025_07_18 moves it to favorites")
     assert.same({ "playlist_id>playlists.id CASCADE CASCADE", "user_id>users.id CASCADE CASCADE" },
       keys_of("playlist_user", true))
@@ -355,7 +362,7 @@ APPS[#APPS + 1] = {
     assert.truthy(db:unique_sets("transcodes")["song_id,bit_rate"])
     assert.truthy(db:indexes("audits")["auditable_type,auditable_id"], "morphs('auditable') index")
     assert.truthy(db:indexes("audits")["user_id,user_type"])
-    assert.matches("VARCHAR", db:columns("audits").auditable_id.type, "2025_05_18 change() to string")
+    assert.matches("char", db:columns("audits").auditable_id.type:lower(), "2025_05_18 change() to string")
     assert.truthy(db:unique_sets("model_has_roles")["role_id,model_id,model_type"])
     assert.truthy(db:unique_sets("role_has_permissions")["permission_id,role_id"])
     assert.truthy(db:indexes("agent_conversation_messages")["conversation_id,user_id,updated_at"])
