@@ -682,3 +682,42 @@ for _, dialect in helpers.each_dialect() do
     end)
   end
 end
+
+-- Koel's 2025_06_12 on Koel Plus (a row in licenses): a song another user owns gets
+-- an artist and an album of its owner's, inserted by name while artists' unique name
+-- (2020_11_14) still holds, so an artist two users share stops it, under Laravel too;
+-- the migration leaves the database as it was
+for _, dialect in helpers.each_dialect() do
+  if dialect.name == "sqlite" then
+    describe("koel's 2025_06_12 on Koel Plus [#" .. dialect .. "]", function()
+      it("runs its Plus branch and stops at the artists' unique name", function()
+        local project = helpers.project(dialect)
+        local stage = "2025_06_12_150202_user-scope_artists_and_albums"
+        copy_fixture(project, "koel", function(name) return name < stage end)
+        project:ok("migrate")
+        project:with_db(function(db)
+          insert(db, "artists", { id = 2, name = "A" })
+          insert(db, "albums", { id = 1, artist_id = 2, name = "L", cover = "" })
+          insert(db, "users", { id = 1, name = "U", email = "u@example.com", password = "x", is_admin = true })
+          insert(db, "users", { id = 2, name = "V", email = "v@example.com", password = "x" })
+          for i, owner in ipairs { 1, 2 } do
+            insert(db, "songs", { id = "s" .. i, album_id = 1, artist_id = 2, owner_id = owner, title = "T",
+                                  length = 1, lyrics = "", path = "/a", mtime = 0 })
+          end
+          insert(db, "licenses", { key = "plus" })
+        end)
+        copy_fixture(project, "koel", function(name) return name == stage end)
+        local r = project:run("migrate")
+        helpers.assert_status(1, r)
+        assert.truthy(r.stderr:find(stage .. ".lua:", 1, true), r.stderr)
+        assert.matches('INSERT INTO "artists"', r.stderr)
+        assert.matches("UNIQUE constraint failed: artists.name", r.stderr)
+        project:with_db(function(db)
+          assert.same({ "2|A" }, rows_of(db, "artists", { "id", "name" }))
+          assert.is_nil(db:columns("artists").public_id)
+        end)
+        project:cleanup()
+      end)
+    end)
+  end
+end
