@@ -288,7 +288,8 @@ APPS[#APPS + 1] = {
     assert.matches("^[0-9a-hjkmnp-tv-z]+$", db:scalar("SELECT id FROM organizations"))
     assert.equals(26, #db:scalar("SELECT id FROM organizations"))
     assert.same({ "manage podcasts|web", "manage radio stations|web", "manage settings|web",
-                  "manage songs|web", "manage users|web" }, rows_of(db, "permissions", { "name", "guard_name" }))
+                  "manage songs|web", "manage users|web" },
+      rows_of(db, "permissions", { "name", "guard_name" }))
     local per_role = {}
     for _, r in ipairs(db:query("SELECT r.name AS role, COUNT(rp.permission_id) AS n FROM roles r "
         .. "LEFT JOIN role_has_permissions rp ON rp.role_id = r.id GROUP BY r.name")) do
@@ -375,7 +376,8 @@ APPS[#APPS + 1] = {
       and { "playlist_id>playlists.id CASCADE NO ACTION", "playlist_id>playlists.id CASCADE CASCADE",
             "song_id>songs.id CASCADE NO ACTION" } or {}
     assert.same(sorted { "playlist_id>playlists.id CASCADE CASCADE", "song_id>songs.id CASCADE CASCADE",
-                         "user_id>users.id CASCADE CASCADE", table.unpack(old) }, keys_of("playlist_song", true))
+                         "user_id>users.id CASCADE CASCADE", table.unpack(old) },
+      keys_of("playlist_song", true))
   end,
 
   -- rows for 2017_04_21 (a song's artist from its album's, a column 2022_08_04 drops),
@@ -409,7 +411,8 @@ APPS[#APPS + 1] = {
       if db.dialect.name == "sqlite" then
         insert(db, "playlists", { id = "8d3f4b2c-0000-4000-8000-000000000001", user_id = 1, name = "P" })
       end
-      insert(db, "playlist_collaborators", { user_id = 1, playlist_id = db:scalar("SELECT id FROM playlists") })
+      insert(db, "playlist_collaborators",
+        { user_id = 1, playlist_id = db:scalar("SELECT id FROM playlists") })
     end },
     { "2025_05_28_125915_add_hash_to_folders_table", function(db)
       insert(db, "folders", { id = "f1", path = "/music" })
@@ -444,7 +447,8 @@ APPS[#APPS + 1] = {
     assert.same({ "1|" .. org }, rows_of(db, "users", { "id", "organization_id" }))
     assert.matches(uuid, db:scalar("SELECT public_id FROM users"))
     assert.same({ "admin|App\\Models\\User" },
-      joined("SELECT r.name AS a, mr.model_type AS b FROM model_has_roles mr JOIN roles r ON r.id = mr.role_id"))
+      joined("SELECT r.name AS a, mr.model_type AS b FROM model_has_roles mr"
+        .. " JOIN roles r ON r.id = mr.role_id"))
     assert.equals(1, tonumber(db:scalar("SELECT model_id FROM model_has_roles")))
     assert.same({ "1|" .. songs[1] .. "|playable|0" },
       rows_of(db, "favorites", { "user_id", "favoriteable_id", "favoriteable_type", "position" }))
@@ -698,7 +702,8 @@ for _, dialect in helpers.each_dialect() do
         project:with_db(function(db)
           insert(db, "artists", { id = 2, name = "A" })
           insert(db, "albums", { id = 1, artist_id = 2, name = "L", cover = "" })
-          insert(db, "users", { id = 1, name = "U", email = "u@example.com", password = "x", is_admin = true })
+          insert(db, "users", { id = 1, name = "U", email = "u@example.com", password = "x",
+                                is_admin = true })
           insert(db, "users", { id = 2, name = "V", email = "v@example.com", password = "x" })
           for i, owner in ipairs { 1, 2 } do
             insert(db, "songs", { id = "s" .. i, album_id = 1, artist_id = 2, owner_id = owner, title = "T",
