@@ -60,7 +60,10 @@ end
 
 -- dangling(db, limit) -> the rows whose parent is missing, by foreign
 -- key: { { key, table, columns, foreign_table, foreign_columns, count,
--- samples = { text, ... } (at most limit) }, ... } (PRAGMA foreign_key_check)
+-- samples = { text, ... } (at most limit) }, ... } (PRAGMA foreign_key_check).
+-- The PRAGMA reports a row once per key it breaks, and a table may have two
+-- keys on the same columns (Laravel's SQLite migrations that skip
+-- dropForeign leave them): a row counts once under its key.
 function M.dangling(db, limit)
   local q = function(s) return db.grammar:quote(s) end
   local by, list, fks = {}, {}, {}
@@ -78,12 +81,16 @@ function M.dangling(db, limit)
     local d = by[key]
     if not d then
       d = { key = key, table = r.table, name = name_of(db, r.table, key), columns = cols,
-            foreign_table = r.parent, foreign_columns = refs, count = 0, samples = {} }
+            foreign_table = r.parent, foreign_columns = refs, count = 0, samples = {}, rows = {} }
       by[key] = d
       list[#list + 1] = d
     end
-    d.count = d.count + 1
-    if #d.samples < limit then d.samples[#d.samples + 1] = sample(db, q, r, cols) end
+    local rowid = inspect.value(r.rowid)
+    if rowid == nil or not d.rows[rowid] then
+      if rowid ~= nil then d.rows[rowid] = true end
+      d.count = d.count + 1
+      if #d.samples < limit then d.samples[#d.samples + 1] = sample(db, q, r, cols) end
+    end
   end
   return list
 end
