@@ -134,8 +134,8 @@ function Rec:close_group()
   for _, st in ipairs(grp) do self.committed[#self.committed + 1] = st end
 end
 
-function Rec:write(list)
-  M.write(self.m, self.entry.name, self.plan and self.plan.total, list)
+function Rec:write(list, ahead)
+  M.write(self.m, self.entry.name, self.plan and self.plan.total, list, ahead)
   self.written = self.written + #list
 end
 
@@ -180,7 +180,10 @@ end
 -- the row of 'st', "running", before it runs: its inverse is known from
 -- the text and what the statement destroys (read now); the connection and
 -- the fingerprint of its table let run/partial.lua tell afterwards whether
--- a statement whose run was killed applied (MySQL finishes it regardless)
+-- a statement whose run was killed applied (MySQL finishes it regardless).
+-- The row goes in the statement's own round trip, just before it (it
+-- commits on its own first: the server runs the two in turn, and the
+-- statement not at all when the row fails)
 function Rec:ahead(st)
   local before = st.kind == "ddl" and undo.before(self.real, self.grammar, st.text)
   st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
@@ -188,8 +191,8 @@ function Rec:ahead(st)
     self.m.connection_id = self.real:first("SELECT CONNECTION_ID() AS id").id
   end
   st.state, st.connection = "running", self.m.connection_id
-  st.fingerprint = undo.fingerprint(self.real, self.grammar, st.text)
-  self:write({ st })
+  st.fingerprint = undo.fingerprint(self.real, self.grammar, st.text, before or nil)
+  self:write({ st }, true)
   st.state, st.connection, st.fingerprint = nil, nil, nil
   st.ahead = true
 end
@@ -266,11 +269,12 @@ function Rec:finish(record)
   self:group_open()
   local rows = self.written > 0 or self.skip ~= nil
   if rows and not self.group then
-    self.real:begin()
+    -- BEGIN goes with the history row, the journal rows' removal with the COMMIT
+    self.real:begin(true)
     self.group = {}
   end
   record()
-  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name) end
+  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name, nil, true) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end

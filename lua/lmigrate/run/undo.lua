@@ -193,11 +193,11 @@ end
 -- its SHOW CREATE TABLE without the AUTO_INCREMENT counter, "-" when there
 -- is no such table; nil when the statement names none (subject). Taken
 -- before a statement and again after a run that stopped in it, it tells
--- whether the statement applied.
-function M.fingerprint(db, g, sql)
+-- whether the statement applied. known: what before() read, if it did.
+function M.fingerprint(db, g, sql, known)
   local t = M.subject(sql)
   if not t then return nil end
-  local info = create_lines(db, g, t)
+  local info = known and known[t] or create_lines(db, g, t)
   if not info then return "-" end
   return (tostring(info.text):gsub(" AUTO_INCREMENT=%d+", ""))
 end
