@@ -90,10 +90,12 @@ read -r A_LM A_FLOOR < <(rounds my_a_migrate_all "$PROJ" \
   "$RECREATE ${P}_floor" "${FLOOR[*]} -e 'source $WORK/floor_my_up.sql'")
 
 # the floor must be the schema lmigrate creates, and the same history
-dump() { mariadb-dump --no-defaults --user=root "--socket=$SOCK" --no-data --skip-comments "$1" \
+# (without lmigrate's journal table, which the floor has no need of)
+dump() { mariadb-dump --no-defaults --user=root "--socket=$SOCK" --no-data --skip-comments \
+           "--ignore-table=$1.migrations_journal" "$1" \
            | sed -e 's/ AUTO_INCREMENT=[0-9]*//' -e '/^\/\*!/d'; }
 if diff <(dump "${P}_lm") <(dump "${P}_floor") >"$WORK/schema.diff"; then
-  PARITY="identical (mariadb-dump --no-data)"
+  PARITY="identical (mariadb-dump --no-data, lmigrate's migrations_journal left out)"
 else
   PARITY="DIFFERENT (first lines below; the floor is hand-written DDL, see bench/gen.lua)"
 fi
@@ -104,6 +106,29 @@ else
   HPARITY="DIFFERENT"
 fi
 HIST=$(q "${P}_lm" "SELECT CONCAT(COUNT(*), ' rows, batches ', MIN(batch), '..', MAX(batch)) FROM migrations")
+
+# what each sends the server for (a), counted in one more (untimed) run
+# of each into an empty database: the query packets (round trips) in the
+# general log, and the statements the server ran (Questions, which counts
+# each statement of a multi-statement packet)
+LOG=$WORK/general.log
+counted() {   # counted DB CMD... -> "packets statements"
+  local db=$1 q0 q1
+  shift
+  "$RECREATE" "$db" >/dev/null
+  : >"$LOG"
+  q "" "SET GLOBAL general_log_file = '$LOG', general_log = 1"
+  q0=$(q "" "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2)
+  (cd "$PROJ" && eval "$*") >/dev/null
+  q1=$(q "" "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2)
+  q "" "SET GLOBAL general_log = 0"
+  # the packets of the run's own connections: those on its database
+  local ids
+  ids=$(awk -v db="$db" '$0 ~ "Connect" && $0 ~ (" on " db " ") { for (i = 1; i <= NF; i++) if ($i == "Connect") print $(i - 1) }' "$LOG" | paste -sd'|')
+  echo "$(grep -cE "^[[:space:]0-9:]*[[:space:]]($ids) Query" "$LOG") $((q1 - q0 - 2))"
+}
+read -r A_LM_PK A_LM_ST < <(counted "${P}_lm" "$BIN migrate")
+read -r A_FL_PK A_FL_ST < <(counted "${P}_floor" "${FLOOR[*]} -e 'source $WORK/floor_my_up.sql'")
 
 # (b) no-op migrate, (c) status, (d) one client query; a warm-up run of each first
 D_CMD="${CLIENT[*]} ${P}_lm -e 'SELECT migration, batch FROM migrations ORDER BY id'"
@@ -122,10 +147,15 @@ SEQ="for i in \$(seq 1 $CONNS); do $BIN migrate --connection d\$i || exit 1; don
 read -r F_ONE F_SEQ < <(rounds my_f_eight_databases "$MULTI" \
   "$RECREATE ${ALL_D[*]}" "env -u DATABASE_URL $BIN migrate --connection $LIST" \
   "$RECREATE ${ALL_D[*]}" "env -u DATABASE_URL sh -c '$SEQ'")
-# the server's own bound: the floor's script in the 8 databases by 8 clients at once
-PAR=""
-for db in "${ALL_D[@]}"; do PAR="$PAR ${CLIENT[*]} $db -e 'source $WORK/floor_my_up.sql' &"; done
-read -r F_PAR < <(rounds my_f_clients_at_once "$MULTI" "$RECREATE ${ALL_D[*]}" "sh -c \"$PAR wait\"")
+# the server's own bound: the floor's script in the 8 databases by 8 clients
+# at once, against the same 8 clients one after the other
+PAR="" INTURN=""
+for db in "${ALL_D[@]}"; do
+  PAR="$PAR ${CLIENT[*]} $db -e 'source $WORK/floor_my_up.sql' &"
+  INTURN="$INTURN ${CLIENT[*]} $db -e 'source $WORK/floor_my_up.sql' &&"
+done
+read -r F_PAR F_INTURN < <(rounds my_f_clients_at_once "$MULTI" "$RECREATE ${ALL_D[*]}" "sh -c \"$PAR wait\"" \
+  "$RECREATE ${ALL_D[*]}" "sh -c \"$INTURN true\"")
 F_CHECK=ok
 for db in "${ALL_D[@]}"; do
   [ "$(q "$db" "SELECT COUNT(*) FROM migrations")" = "$N" ] || F_CHECK="MISSING ROWS in $db"
@@ -146,9 +176,14 @@ printf "(f) %d databases x %d migrations: one 'migrate --connection %s' run %s m
   "$CONNS" "$N" "$LIST" "$F_ONE"
 printf "    %d single-connection runs one after the other %s ms: %s faster at once (target >= 3x: %s; history: %s)\n" \
   "$CONNS" "$F_SEQ" "$SPEED" "$(ok "$(echo "$SPEED" | tr -d x)" ">=" 3)" "$F_CHECK"
-printf "    the server's bound: %d mariadb clients at once, the floor's script each, %s ms (%s faster than lmigrate's 8 runs)\n" \
+printf "    the server's bound: %d mariadb clients at once, the floor's script each, %s ms (%s faster than lmigrate's 8 runs);\n" \
   "$CONNS" "$F_PAR" "$(ratio "$F_SEQ" "$F_PAR")"
+printf "    the same %d clients one after the other %s ms: the server's own speed-up at once %s\n" \
+  "$CONNS" "$F_INTURN" "$(ratio "$F_INTURN" "$F_PAR")"
 echo
+echo "sent for (a), per migration: lmigrate $(awk -v p="$A_LM_PK" -v s="$A_LM_ST" -v n="$N" 'BEGIN { printf "%.2f round trips, %.2f statements", p / n, s / n }'),"\
+  "the floor $(awk -v p="$A_FL_PK" -v s="$A_FL_ST" -v n="$N" 'BEGIN { printf "%.2f round trips, %.2f statements", p / n, s / n }')"\
+  "(totals: $A_LM_PK/$A_LM_ST and $A_FL_PK/$A_FL_ST)"
 echo "history after (a): $HIST; the floor's history: $HPARITY; rows left after (e): $E_LEFT"
 echo "schema of (a) vs the floor's: $PARITY"
 [ "${PARITY#identical}" != "$PARITY" ] || head -n 12 "$WORK/schema.diff"
