@@ -131,6 +131,8 @@ end
 -- come here without the check of transaction control
 local function exec(self, sql, ...)
   if self.copying then self:finish_copy() end
+  -- db.holding: held for the next statement (run/journal.lua, with a COMMIT to come)
+  if self.holding then return self:ahead(0, sql, ...) or 0 end
   self.statements = self.statements + 1
   local text, args, before = sql, nil, self.ahead_rows or 0
   if self.unsent then text, args = prefixed(self, sql, ...) end
@@ -201,7 +203,17 @@ end
 
 function DB:commit()
   self.depth = self.depth - 1
-  if self.depth == 0 then
+  if self.depth == 0 and self.ahead_sql then
+    -- a statement held for the COMMIT that fails leaves the transaction
+    -- open; the error shows what the round trip held
+    local held = self.ahead_sql
+    local ok, err = pcall(exec, self, "COMMIT")
+    if not ok then
+      pcall(exec, self, "ROLLBACK")
+      if errors.is(err) then err.sql = held .. "; COMMIT" end
+      error(err, 0)
+    end
+  elseif self.depth == 0 then
     exec(self, "COMMIT")
   else
     exec(self, "RELEASE SAVEPOINT lmigrate_" .. self.depth)

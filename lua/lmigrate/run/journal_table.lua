@@ -51,8 +51,10 @@ local COLUMNS = { "migration", "position", "total", "state", "statement", "check
                   "note", "connection", "fingerprint" }
 
 -- inserts the rows 'list' ({ position, text, checksum, inverse, note, state });
--- ahead: in the round trip of the next statement, just before it (db:ahead)
-function M.write(m, name, total, list, ahead)
+-- ahead: in the round trip of the next statement, just before it (db:ahead);
+-- absent: a table name, the one row goes in only while no such table exists
+-- (the row of a CREATE TABLE, which fails when it does)
+function M.write(m, name, total, list, ahead, absent)
   M.ensure(m)
   local g = m.db.grammar
   local quoted, tuple, values, n = {}, "(" .. string.rep("?", #COLUMNS, ", ") .. ")", {}, 0
@@ -68,6 +70,13 @@ function M.write(m, name, total, list, ahead)
   end
   local sql = ("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
     table.concat(quoted, ", "), string.rep(tuple, #list, ", "))
+  if absent then
+    sql = ("INSERT INTO %s (%s) SELECT %s FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
+      .. " information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+      .. " AND BINARY table_name = BINARY ?)"):format(g:quote(M.table_name(m)),
+      table.concat(quoted, ", "), tuple:sub(2, -2))
+    values[n + 1], values[n + 2], n = absent, absent, n + 2
+  end
   if ahead then return m.db:ahead(#list, sql, table.unpack(values, 1, n)) end
   m.db:execute(sql, table.unpack(values, 1, n))
 end

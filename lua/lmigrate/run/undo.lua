@@ -189,6 +189,17 @@ function M.subject(sql)
   return nil
 end
 
+-- creates(sql) -> the table a plain CREATE TABLE t (...) makes (not IF
+-- NOT EXISTS, OR REPLACE, TEMPORARY): it fails when t exists, so when it
+-- applies, t was absent before it ran (its fingerprint is "-" unread)
+function M.creates(sql)
+  local r = reader(sql)
+  if not r:accept("CREATE", "TABLE") then return nil end
+  local name, t = r:name(), r:peek()
+  if name and t and t.text == "(" then return name end
+  return nil
+end
+
 -- fingerprint(db, g, sql) -> what the table 'sql' changes looks like now:
 -- its SHOW CREATE TABLE without the AUTO_INCREMENT counter, "-" when there
 -- is no such table; nil when the statement names none (subject). Taken
