@@ -28,8 +28,13 @@ local KINDS = {
   INSERT = "data", UPDATE = "data", DELETE = "data", REPLACE = "data", LOAD = "data",
 }
 
+-- the tokens of the last statement read: a statement is read several
+-- times in a row (its kind, its inverse, its table); nothing changes them
+local last_sql, last_tokens
+
 local function tokens(sql)
-  return core.tokenize(sql, "mysql")
+  if sql ~= last_sql then last_sql, last_tokens = sql, core.tokenize(sql, "mysql") end
+  return last_tokens
 end
 
 -- the upper-case word of token t, or nil for a quoted name or a punctuation
