@@ -84,16 +84,51 @@ echo "lmigrate MySQL bench: N=$N migrations, $RUNS runs each (hyperfine), server
 echo "binary: $BIN ($("$BIN" --version 2>/dev/null || echo '?')); floor: $MARIADB"
 echo
 
+# what each sends the server for (a), counted in one (untimed) run of each
+# into an empty database: the query packets (round trips) in the general
+# log, and the statements the server ran (Questions, which counts each
+# statement of a multi-statement packet). lmigrate's packets, replayed by
+# the client (replay_up.sql), are a third command of (a): the server's
+# time for lmigrate's statements, without lmigrate.
+LOG=$WORK/general.log
+counted() {   # counted DB CMD... -> "packets statements"
+  local db=$1 q0 q1
+  shift
+  "$RECREATE" "$db" >/dev/null
+  : >"$LOG"
+  q "" "SET GLOBAL general_log_file = '$LOG', general_log = 1"
+  q0=$(q "" "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2)
+  (cd "$PROJ" && eval "$*") >/dev/null
+  q1=$(q "" "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2)
+  q "" "SET GLOBAL general_log = 0"
+  # the packets of the run's own connections: those on its database
+  local ids
+  ids=$(awk -v db="$db" '$0 ~ "Connect" && $0 ~ (" on " db " ") { for (i = 1; i <= NF; i++) if ($i == "Connect") print $(i - 1) }' "$LOG" | paste -sd'|')
+  # and what they sent, as a script the client sends packet by packet
+  { echo 'DELIMITER $$$'
+    grep -E "^[[:space:]0-9:]*[[:space:]]($ids) Query" "$LOG" | sed -E 's/^.*[[:space:]]Query\t//; s/$/$$$/'
+  } >"$WORK/replay_$db.sql"
+  echo "$(grep -cE "^[[:space:]0-9:]*[[:space:]]($ids) Query" "$LOG") $((q1 - q0 - 2))"
+}
+read -r A_LM_PK A_LM_ST < <(counted "${P}_lm" "$BIN migrate")
+mv "$WORK/replay_${P}_lm.sql" "$WORK/replay_up.sql"
+read -r A_FL_PK A_FL_ST < <(counted "${P}_floor" "${FLOOR[*]} -e 'source $WORK/floor_my_up.sql'")
+
 # (a) migrate all into an empty database
-read -r A_LM A_FLOOR < <(rounds my_a_migrate_all "$PROJ" \
+read -r A_LM A_FLOOR A_REPLAY < <(rounds my_a_migrate_all "$PROJ" \
   "$RECREATE ${P}_lm" "$BIN migrate" \
-  "$RECREATE ${P}_floor" "${FLOOR[*]} -e 'source $WORK/floor_my_up.sql'")
+  "$RECREATE ${P}_floor" "${FLOOR[*]} -e 'source $WORK/floor_my_up.sql'" \
+  "$RECREATE ${P}_floor" "${FLOOR[*]} -e 'source $WORK/replay_up.sql'" )
+"$RECREATE" "${P}_floor" >/dev/null
+(cd "$PROJ" && "${FLOOR[@]}" -e "source $WORK/floor_my_up.sql")
 
 # the floor must be the schema lmigrate creates, and the same history
-dump() { mariadb-dump --no-defaults --user=root "--socket=$SOCK" --no-data --skip-comments "$1" \
+# (without lmigrate's journal table, which the floor has no need of)
+dump() { mariadb-dump --no-defaults --user=root "--socket=$SOCK" --no-data --skip-comments \
+           "--ignore-table=$1.migrations_journal" "$1" \
            | sed -e 's/ AUTO_INCREMENT=[0-9]*//' -e '/^\/\*!/d'; }
 if diff <(dump "${P}_lm") <(dump "${P}_floor") >"$WORK/schema.diff"; then
-  PARITY="identical (mariadb-dump --no-data)"
+  PARITY="identical (mariadb-dump --no-data, lmigrate's migrations_journal left out)"
 else
   PARITY="DIFFERENT (first lines below; the floor is hand-written DDL, see bench/gen.lua)"
 fi
@@ -122,10 +157,15 @@ SEQ="for i in \$(seq 1 $CONNS); do $BIN migrate --connection d\$i || exit 1; don
 read -r F_ONE F_SEQ < <(rounds my_f_eight_databases "$MULTI" \
   "$RECREATE ${ALL_D[*]}" "env -u DATABASE_URL $BIN migrate --connection $LIST" \
   "$RECREATE ${ALL_D[*]}" "env -u DATABASE_URL sh -c '$SEQ'")
-# the server's own bound: the floor's script in the 8 databases by 8 clients at once
-PAR=""
-for db in "${ALL_D[@]}"; do PAR="$PAR ${CLIENT[*]} $db -e 'source $WORK/floor_my_up.sql' &"; done
-read -r F_PAR < <(rounds my_f_clients_at_once "$MULTI" "$RECREATE ${ALL_D[*]}" "sh -c \"$PAR wait\"")
+# the server's own bound: the floor's script in the 8 databases by 8 clients
+# at once, against the same 8 clients one after the other
+PAR="" INTURN=""
+for db in "${ALL_D[@]}"; do
+  PAR="$PAR ${CLIENT[*]} $db -e 'source $WORK/floor_my_up.sql' &"
+  INTURN="$INTURN ${CLIENT[*]} $db -e 'source $WORK/floor_my_up.sql' &&"
+done
+read -r F_PAR F_INTURN < <(rounds my_f_clients_at_once "$MULTI" "$RECREATE ${ALL_D[*]}" "sh -c \"$PAR wait\"" \
+  "$RECREATE ${ALL_D[*]}" "sh -c \"$INTURN true\"")
 F_CHECK=ok
 for db in "${ALL_D[@]}"; do
   [ "$(q "$db" "SELECT COUNT(*) FROM migrations")" = "$N" ] || F_CHECK="MISSING ROWS in $db"
@@ -135,6 +175,8 @@ row() { printf "%-30s %11s %9s %7s   %s\n" "$@"; }
 row "scenario" "lmigrate ms" "floor ms" "ratio" "targets"
 row "(a) migrate all" "$A_LM" "$A_FLOOR" "$(ratio "$A_LM" "$A_FLOOR")" \
     "ratio <= 1.10x: $(ok "$(ratio "$A_LM" "$A_FLOOR" | tr -d x)" "<=" 1.10)"
+row "    lmigrate's statements" "-" "$A_REPLAY" "$(ratio "$A_REPLAY" "$A_FLOOR")" \
+    "replayed by the client (the server's part of lmigrate's time)"
 row "(b) no-op migrate" "$B_LM" "$D_FLOOR" "$(ratio "$B_LM" "$D_FLOOR")" "reported (floor: (d))"
 row "(c) status" "$C_LM" "$D_FLOOR" "$(ratio "$C_LM" "$D_FLOOR")" "reported (floor: (d))"
 row "(d) floor: 1 client query" "-" "$D_FLOOR" "-" "the floor of (b) and (c)"
@@ -146,9 +188,14 @@ printf "(f) %d databases x %d migrations: one 'migrate --connection %s' run %s m
   "$CONNS" "$N" "$LIST" "$F_ONE"
 printf "    %d single-connection runs one after the other %s ms: %s faster at once (target >= 3x: %s; history: %s)\n" \
   "$CONNS" "$F_SEQ" "$SPEED" "$(ok "$(echo "$SPEED" | tr -d x)" ">=" 3)" "$F_CHECK"
-printf "    the server's bound: %d mariadb clients at once, the floor's script each, %s ms (%s faster than lmigrate's 8 runs)\n" \
+printf "    the server's bound: %d mariadb clients at once, the floor's script each, %s ms (%s faster than lmigrate's 8 runs);\n" \
   "$CONNS" "$F_PAR" "$(ratio "$F_SEQ" "$F_PAR")"
+printf "    the same %d clients one after the other %s ms: the server's own speed-up at once %s\n" \
+  "$CONNS" "$F_INTURN" "$(ratio "$F_INTURN" "$F_PAR")"
 echo
+echo "sent for (a), per migration: lmigrate $(awk -v p="$A_LM_PK" -v s="$A_LM_ST" -v n="$N" 'BEGIN { printf "%.2f round trips, %.2f statements", p / n, s / n }'),"\
+  "the floor $(awk -v p="$A_FL_PK" -v s="$A_FL_ST" -v n="$N" 'BEGIN { printf "%.2f round trips, %.2f statements", p / n, s / n }')"\
+  "(totals: $A_LM_PK/$A_LM_ST and $A_FL_PK/$A_FL_ST)"
 echo "history after (a): $HIST; the floor's history: $HPARITY; rows left after (e): $E_LEFT"
 echo "schema of (a) vs the floor's: $PARITY"
 [ "${PARITY#identical}" != "$PARITY" ] || head -n 12 "$WORK/schema.diff"

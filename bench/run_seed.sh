@@ -7,6 +7,10 @@
 # least 5), the two commands taking turns (bench/lib.sh).
 #   bench/run_seed.sh                        SQLite only
 #   pg_virtualenv -t bench/run_seed.sh       SQLite, then PostgreSQL
+#   scripts/with-mariadb.sh bench/run_seed.sh 100000   SQLite, then MySQL
+# MySQL (LMIGRATE_MYSQL_SOCKET set): against two floors, the mariadb client's
+# LOAD DATA LOCAL INFILE of the CSV, and the same client sending the rows as
+# the multi-row INSERTs of 200 rows lmigrate prepares (as text).
 # Env: LMIGRATE_BIN (default build/lmigrate), BENCH_RUNS, BENCH_KEEP=1,
 # BENCH_PSQL.
 set -euo pipefail
@@ -19,8 +23,11 @@ command -v sqlite3 >/dev/null || die "sqlite3 CLI not found (apt-get install sql
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lmigrate-bench-seed.XXXXXX")
 P=lmbench_seed_$$
+MY_SOCK=${LMIGRATE_MYSQL_SOCKET:-}
+my() { mariadb --no-defaults --user=root "--socket=$MY_SOCK" "$@"; }
 cleanup() {
   [ "$PG" = 0 ] || pg_drop "${P}_lm" "${P}_floor" "${P}_empty"
+  [ -z "$MY_SOCK" ] || for db in lm floor ins; do my -e "DROP DATABASE IF EXISTS ${P}_$db" >/dev/null 2>&1 || true; done
   if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -86,6 +93,17 @@ for id = 1, $ROWS do
   local a, b, c, d, e = row(id)
   f:write(a, ',', b, ',', c, ',', d, ',', e, '\n')
 end
+assert(f:close())
+-- MySQL: the rows as multi-row INSERTs of 200, as lmigrate's prepared batches
+f = assert(io.open('$WORK/inserts.sql', 'wb'))
+for first = 1, $ROWS, 200 do
+  local t = {}
+  for id = first, math.min($ROWS, first + 199) do
+    local a, b, c, d, e = row(id)
+    t[#t + 1] = ('(%d,\'%s\',\'%s\',%d,\'%s\')'):format(a, b, c, d, e)
+  end
+  f:write('INSERT INTO items (id, name, email, score, created_at) VALUES ', table.concat(t, ','), ';\n')
+end
 assert(f:close())"
 COLS="id, name, email, score, created_at"
 printf 'BEGIN;\n.mode csv\n.import %s items\nCOMMIT;\n' "$WORK/items.csv" >"$WORK/import.sql"
@@ -149,9 +167,47 @@ else
 fi
 # }======================================================
 
+# {======================================================
+# MySQL: mariadb's LOAD DATA LOCAL INFILE, and its multi-row INSERTs
+# ======================================================
+if [ -n "$MY_SOCK" ]; then
+  MY_RECREATE=$WORK/my_recreate.sh
+  cat >"$MY_RECREATE" <<EOF2
+#!/bin/sh
+set -e
+for db in "\$@"; do
+  mariadb --no-defaults --user=root '--socket=$MY_SOCK' -e "DROP DATABASE IF EXISTS \$db; CREATE DATABASE \$db"
+  (cd '$PROJ' && DATABASE_URL='mysql://root@localhost/'\$db'?socket=$MY_SOCK' '$BIN' migrate --quiet)
+done
+EOF2
+  chmod +x "$MY_RECREATE"
+  LOAD="LOAD DATA LOCAL INFILE '$WORK/items.csv' INTO TABLE items FIELDS TERMINATED BY ',' ($COLS)"
+  MY_LOAD_CMD="mariadb --no-defaults --user=root --socket=$MY_SOCK --local-infile=1 ${P}_floor -e \"$LOAD\""
+  MY_INS_CMD="mariadb --no-defaults --user=root --socket=$MY_SOCK ${P}_ins -e 'source $WORK/inserts.sql'"
+  export DATABASE_URL="mysql://root@localhost/${P}_lm?socket=$MY_SOCK"
+  read -r M_LM M_LOAD M_INS < <(rounds seed_mysql "$PROJ" \
+    "$MY_RECREATE ${P}_lm" "$BIN seed --quiet" \
+    "$MY_RECREATE ${P}_floor" "$MY_LOAD_CMD" \
+    "$MY_RECREATE ${P}_ins" "$MY_INS_CMD")
+  unset DATABASE_URL
+  MY_CHECK="SELECT CONCAT_WS(' ', COUNT(*), SUM(score), SUM(LENGTH(name) + LENGTH(email)), MIN(id),
+    MAX(id), COUNT(DISTINCT created_at)) FROM items"
+  M_SUM=$(my -N -B "${P}_lm" -e "$MY_CHECK")
+  [ "$M_SUM" = "$(my -N -B "${P}_floor" -e "$MY_CHECK")" ] \
+    && [ "$M_SUM" = "$(my -N -B "${P}_ins" -e "$MY_CHECK")" ] && M_PARITY="the same rows" \
+    || M_PARITY="DIFFERENT: $M_SUM vs $(my -N -B "${P}_floor" -e "$MY_CHECK")"
+  row "(c) MySQL, LOAD DATA" "$M_LM" "$M_LOAD" "$(ratio "$M_LM" "$M_LOAD")" "-" "-" "reported"
+  row "    the client's INSERTs" "-" "$M_INS" "$(ratio "$M_LM" "$M_INS")" "-" "-" \
+      "the same 200-row INSERTs lmigrate prepares, as text"
+else
+  row "(c) MySQL" "-" "-" "-" "-" "-" "skipped: no server (run under scripts/with-mariadb.sh)"
+fi
+# }======================================================
+
 echo
 echo "SQLite: lmigrate's table vs the floor's: $S_PARITY ($S_SUM: count, sum(score), lengths, ids, stamps)"
 [ "$PG" = 0 ] || echo "PostgreSQL: lmigrate's table vs the floor's: $P_PARITY"
 echo "floors: sqlite3 '.read import.sql' (BEGIN; .mode csv; .import items.csv items; COMMIT;);" \
      "psql -f copy.sql (\\copy items ($COLS) from 'items.csv' csv)"
+[ -z "$MY_SOCK" ] || echo "MySQL: lmigrate's table vs the floors': $M_PARITY; floors: mariadb --local-infile=1 -e \"LOAD DATA LOCAL INFILE 'items.csv' ...\", mariadb -e 'source inserts.sql'"
 echo "times of every round: $OUT/seed_*.times (seconds, lmigrate then floor)"

@@ -6,6 +6,9 @@
 #   LMIGRATE_MYSQL_SOCKET    the server's socket (user root, no password)
 #   LMIGRATE_MYSQL_PORT      its TCP port on 127.0.0.1 (user root, no password)
 #   LMIGRATE_MYSQL_DATABASE  the database made for it
+# LMIGRATE_MYSQL_DATADIR, when set, is the folder the temp folder (data,
+# socket, logs) is made in instead of TMPDIR: /dev/shm puts the data on
+# tmpfs, so a benchmark does not measure a shared, noisy disk.
 # The server is stopped and the folder removed when CMD ends, whatever
 # its outcome; the exit status is CMD's. A server that does not start is
 # an error (exit 1, with its log), never a skip.
@@ -24,7 +27,7 @@ for tool in mariadb-install-db mariadbd mariadb; do
 done
 mariadbd=$(command -v mariadbd 2>/dev/null || echo /usr/sbin/mariadbd)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lmigrate-mariadb.XXXXXX")
+tmp=$(mktemp -d "${LMIGRATE_MYSQL_DATADIR:-${TMPDIR:-/tmp}}/lmigrate-mariadb.XXXXXX")
 pid=""
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then

@@ -1529,10 +1529,11 @@ function DB:transaction(fn) end
 ---@return boolean, table?
 function DB:try(fn) end
 
---- begin a transaction (lmigrate's own; a migration uses transaction)
+--- begin a transaction (lmigrate's own; a migration uses transaction; `ahead`: the BEGIN goes with the next statement, internal)
 ---
 --- `self.db:begin()`
-function DB:begin() end
+---@param ahead? boolean
+function DB:begin(ahead) end
 
 --- commit what begin began
 ---
@@ -1575,6 +1576,26 @@ function DB:waits() end
 ---@param code? string
 ---@param errno? integer
 function DB:fail(sql, msg, code, errno) end
+
+--- run sql in the next statement's round trip, just before it; its `rows` left out of that one's count (MySQL multi-statements; internal)
+---
+--- `self.db:ahead(1, "INSERT INTO log VALUES (?)", 1)`
+---@param rows integer
+---@param sql string
+---@param ... any
+function DB:ahead(rows, sql, ...) end
+
+--- the session setting `key` becomes `sql` with the next statement; nothing sent if it is already (internal)
+---
+--- `self.db:session("lock_wait", "SET SESSION lock_wait_timeout = 5")`
+---@param key string
+---@param sql string
+function DB:session(key, sql) end
+
+--- send what `ahead`/`session` hold, on its own (internal)
+---
+--- `self.db:flush()`
+function DB:flush() end
 
 -- }======================================================
 

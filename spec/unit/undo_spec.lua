@@ -33,6 +33,22 @@ describe("undo.kind", function()
   end
 end)
 
+describe("undo.creates", function()
+  -- the journal writes a plain CREATE TABLE's row without reading its table
+  local CASES = {
+    { "CREATE TABLE `t_1` (`id` INT)", "t_1" }, { "create table t (a int)", "t" },
+    { "CREATE TABLE IF NOT EXISTS t (a INT)", nil }, { "CREATE TEMPORARY TABLE t (a INT)", nil },
+    { "CREATE OR REPLACE TABLE t (a INT)", nil }, { "CREATE TABLE t LIKE u", nil },
+    { "CREATE TABLE t AS SELECT 1", nil }, { "CREATE INDEX i ON t (a)", nil },
+    { "ALTER TABLE t ADD b INT", nil }, { "DROP TABLE t", nil },
+  }
+  for _, case in ipairs(CASES) do
+    it(("%q -> %s"):format(case[1], tostring(case[2])), function()
+      assert.equals(case[2], undo.creates(case[1]))
+    end)
+  end
+end)
+
 describe("undo.inverse", function()
   -- { statement, its inverse, the note (what it cannot bring back) }
   local CASES = {

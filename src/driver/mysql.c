@@ -15,7 +15,8 @@
 ** mysql_real_escape_string (which knows the connection's character set
 ** and NO_BACKSLASH_ESCAPES); a string that is not UTF-8 goes as X'..'.
 ** conn:prepare() makes a server-side statement (db:insert's batches):
-** its values go in the binary protocol, never as text.
+** its values go in the binary protocol, never as text (my_stmt.c; my.h
+** has what the two files share).
 **
 ** Failures push nil, the server's (or the library's) message, the
 ** SQLSTATE as code, and the MySQL error number (1062, 2002, ...).
@@ -27,50 +28,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "driver.h"
-#include "my_load.h"
-
-#define MY(f)  lm_my.f
+#include "my.h"
 
 #define CONNECT_FAILED  "08001"  /* as postgres.c: no connection made */
 #define MY_CONNECT_TIMEOUT  10u  /* seconds, unless connect_timeout says */
-
-/* the operation in flight, which my_cont continues */
-enum { OP_NONE, OP_CONNECT, OP_QUERY, OP_STORE, OP_NEXT, OP_PREPARE,
-       OP_EXECUTE, OP_STMT_STORE };
-
-/* what my_advance answers */
-enum { MY_DONE, MY_READ, MY_WRITE };
-
-typedef struct MyConn {
-  lm_Conn h;
-  MYSQL *my;
-  MYSQL *connected;     /* what real_connect gave: NULL when it failed */
-  MYSQL_RES *res;       /* the last result set of the query */
-  MYSQL_RES *got;       /* what store_result gave */
-  MYSQL_STMT *stmt;     /* the statement of OP_PREPARE .. OP_STMT_STORE */
-  int op;               /* OP_*: in flight */
-  int wait;             /* the library's wait mask while it is */
-  int iret;             /* the int outcome of a _start/_cont */
-  long long deadline;   /* when MYSQL_WAIT_TIMEOUT fires (ms, monotonic) */
-  lua_Integer affected; /* summed over the statements of one query */
-  int failed;           /* the query failed: errnum, state, msg say why */
-  unsigned errnum;
-  char state[8];
-  char msg[512];
-  char desc[256];       /* user@host:port/db, for __tostring */
-  MYSQL_STMT **orphans; /* statements collected while the connection was
-                           busy: closed with it */
-  int norphans, maxorphans;
-  int need_tls;         /* ssl_mode REQUIRED or VERIFY_*: checked once made */
-} MyConn;
-
-typedef struct MyStmt {
-  lm_Stmt h;
-  MYSQL_STMT *st;
-  MyConn *conn;         /* kept alive by the statement's user value */
-} MyStmt;
-
 
 /*
 ** {======================================================
@@ -79,8 +40,8 @@ typedef struct MyStmt {
 */
 
 /* copies an error, so it outlives the library's next call */
-static void my_seterror (MyConn *c, unsigned num, const char *state,
-                         const char *msg) {
+void lm_my_seterror (MyConn *c, unsigned num, const char *state,
+                     const char *msg) {
   c->failed = 1;
   c->errnum = num;
   snprintf(c->state, sizeof c->state, "%s", state ? state : "HY000");
@@ -88,18 +49,13 @@ static void my_seterror (MyConn *c, unsigned num, const char *state,
            (msg && *msg) ? msg : "unknown MySQL error");
 }
 
-static void my_connerror (MyConn *c) {
-  my_seterror(c, MY(mysql_errno)(c->my), MY(mysql_sqlstate)(c->my),
-              MY(mysql_error)(c->my));
-}
-
-static void my_stmterror (MyConn *c, MYSQL_STMT *st) {
-  my_seterror(c, MY(mysql_stmt_errno)(st), MY(mysql_stmt_sqlstate)(st),
-              MY(mysql_stmt_error)(st));
+void lm_my_connerror (MyConn *c) {
+  lm_my_seterror(c, MY(mysql_errno)(c->my), MY(mysql_sqlstate)(c->my),
+                 MY(mysql_error)(c->my));
 }
 
 /* pushes nil, msg, SQLSTATE (or 'code'), the error number */
-static int my_pushfail (lua_State *L, MyConn *c, const char *code) {
+int lm_my_pushfail (lua_State *L, MyConn *c, const char *code) {
   luaL_pushfail(L);
   lua_pushstring(L, c->msg);
   lua_pushstring(L, code ? code : c->state);
@@ -183,12 +139,12 @@ static int my_next (MyConn *c) {
     default:  /* connect and statements: their callers read the outcome */
       return my_over(c);
   }
-  my_connerror(c);
+  lm_my_connerror(c);
   return my_over(c);
 }
 
 /* runs on from the library's answer 'st' until it must wait */
-static void my_run (MyConn *c, int st) {
+void lm_my_run (MyConn *c, int st) {
   while (st == 0 && c->op != OP_NONE) st = my_next(c);
   c->wait = st;
   if (st & MYSQL_WAIT_TIMEOUT)
@@ -234,15 +190,15 @@ static int my_waiting (MyConn *c) {
 static int my_advance (MyConn *c) {
   int ev;
   while (c->op != OP_NONE && (ev = my_events(c, 0)) != 0)
-    my_run(c, my_cont(c, ev));
+    lm_my_run(c, my_cont(c, ev));
   return my_waiting(c);
 }
 
 /* blocks in poll(2) until the operation is over */
-static void my_wait (MyConn *c) {
+void lm_my_wait (MyConn *c) {
   while (c->op != OP_NONE) {
     int ev = my_events(c, -1);
-    if (ev != 0) my_run(c, my_cont(c, ev));
+    if (ev != 0) lm_my_run(c, my_cont(c, ev));
   }
 }
 
@@ -399,7 +355,7 @@ static int my_insecure (MyConn *c) {
   if (MY(mysql_get_ssl_cipher)(c->my) != NULL
       || (via != NULL && strstr(via, "socket") != NULL))
     return 0;
-  my_seterror(c, 2026, "HY000", "ssl-mode asks for TLS, but the server "
+  lm_my_seterror(c, 2026, "HY000", "ssl-mode asks for TLS, but the server "
               "does not offer it");
   return 1;
 }
@@ -407,9 +363,9 @@ static int my_insecure (MyConn *c) {
 /* pushes nil, the library's message, "08001", the error number */
 static int my_connfail (lua_State *L, MyConn *c) {
   int n;
-  if (c->my == NULL) my_seterror(c, 2008, "HY000", "out of memory");
-  else if (!c->failed) my_connerror(c);  /* else my_insecure said why */
-  n = my_pushfail(L, c, CONNECT_FAILED);
+  if (c->my == NULL) lm_my_seterror(c, 2008, "HY000", "out of memory");
+  else if (!c->failed) lm_my_connerror(c);  /* else my_insecure said why */
+  n = lm_my_pushfail(L, c, CONNECT_FAILED);
   if (c->my != NULL) MY(mysql_close)(c->my);
   c->my = NULL;
   c->op = OP_NONE;
@@ -461,10 +417,10 @@ static int my_open (lua_State *L, lm_Conn *h, const char *db, int opts,
   c->op = OP_CONNECT;
   /* what is not given is the default, never MYSQL_PWD, MYSQL_HOST or
      MYSQL_TCP_PORT of the environment, which the library would read */
-  my_run(c, MY(mysql_real_connect_start)(&c->connected, c->my,
+  lm_my_run(c, MY(mysql_real_connect_start)(&c->connected, c->my,
          o.host ? o.host : "localhost", o.user, o.password ? o.password : "",
          *db ? db : NULL, o.port ? o.port : 3306u, o.socket, flags));
-  if (!async) my_wait(c);
+  if (!async) lm_my_wait(c);
   if (c->op == OP_NONE) {
     if (c->connected == NULL || my_insecure(c)) return my_connfail(L, c);
     lua_pushnil(L);
@@ -474,9 +430,9 @@ static int my_open (lua_State *L, lm_Conn *h, const char *db, int opts,
 }
 
 /* a connection from connect_start that a blocking call needs now */
-static int my_connected (lua_State *L, MyConn *c) {
+int lm_my_connected (lua_State *L, MyConn *c) {
   if (c->op != OP_CONNECT) return 0;
-  my_wait(c);
+  lm_my_wait(c);
   lua_pushnil(L);
   lua_setiuservalue(L, 1, 1);
   return (c->connected == NULL || my_insecure(c)) ? my_connfail(L, c) : 0;
@@ -514,7 +470,7 @@ static void my_describe (lua_State *L, lm_Conn *h) {
 */
 
 /* true when s[0..len) is UTF-8 (NUL bytes allowed) */
-static int my_isutf8 (const unsigned char *s, size_t len) {
+int lm_my_isutf8 (const unsigned char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     unsigned ch = s[i], cp, min;
@@ -541,7 +497,7 @@ static void my_pushstring (lua_State *L, MyConn *c, int idx) {
   const char *s = lua_tolstring(L, idx, &len);
   luaL_Buffer b;
   char *p;
-  if (my_isutf8((const unsigned char *)s, len)) {
+  if (lm_my_isutf8((const unsigned char *)s, len)) {
     p = luaL_buffinitsize(L, &b, 2 * len + 2);
     p[0] = '\'';
     i = MY(mysql_real_escape_string)(c->my, p + 1, s, (unsigned long)len);
@@ -580,7 +536,7 @@ static void my_pushparam (lua_State *L, int n, void *ud) {
 }
 
 /* 0 unless a value cannot be written: MySQL has no NaN nor infinity */
-static int my_checkvalues (lua_State *L, int first, int n) {
+int lm_my_checkvalues (lua_State *L, int first, int n) {
   int i;
   for (i = 0; i < n; i++) {
     if (lua_type(L, first + i) == LUA_TNUMBER && !lua_isinteger(L, first + i)) {
@@ -610,7 +566,7 @@ static int my_bindsql (lua_State *L, MyConn *c) {
     lua_pushvalue(L, 2);
     return 0;
   }
-  if ((n = my_checkvalues(L, 3, nparams)) > 0) return n;
+  if ((n = lm_my_checkvalues(L, 3, nparams)) > 0) return n;
   expected = lm_sqlreplace(L, &lm_sql_mysql, sql, len, my_pushparam, c);
   if (expected != nparams) return lm_failparams(L, expected, nparams);
   return 0;
@@ -740,7 +696,7 @@ static int my_pushresult (lua_State *L, MyConn *c, int what) {
   lua_pushnil(L);
   lua_setiuservalue(L, 1, 1);
   if (c->failed)
-    n = my_pushfail(L, c, NULL);
+    n = lm_my_pushfail(L, c, NULL);
   else {
     if (what == LM_ROWS) my_pushrows(L, c);
     lua_pushinteger(L, c->affected);
@@ -768,13 +724,13 @@ static int my_dispatch (lua_State *L, MyConn *c) {
   size_t len;
   const char *sql;
   int n;
-  if ((n = my_connected(L, c)) > 0 || (n = my_bindsql(L, c)) > 0) return n;
+  if ((n = lm_my_connected(L, c)) > 0 || (n = my_bindsql(L, c)) > 0) return n;
   sql = lua_tolstring(L, -1, &len);
   lua_setiuservalue(L, 1, 1);
   my_clear(c);
   c->h.pending = 1;
   c->op = OP_QUERY;
-  my_run(c, MY(mysql_real_query_start)(&c->iret, c->my, sql,
+  lm_my_run(c, MY(mysql_real_query_start)(&c->iret, c->my, sql,
                                        (unsigned long)len));
   return 0;
 }
@@ -783,7 +739,7 @@ static int my_exec (lua_State *L, lm_Conn *h, int what) {
   MyConn *c = (MyConn *)h;
   int n;
   if ((n = my_dispatch(L, c)) > 0) return n;
-  my_wait(c);
+  lm_my_wait(c);
   return my_pushresult(L, c, what);
 }
 
@@ -815,7 +771,7 @@ static int my_poll (lua_State *L, lm_Conn *h) {
 
 static int my_result (lua_State *L, lm_Conn *h) {
   MyConn *c = (MyConn *)h;
-  my_wait(c);  /* returns at once after poll() said "done" */
+  lm_my_wait(c);  /* returns at once after poll() said "done" */
   return my_pushresult(L, c, LM_ROWS);
 }
 
@@ -845,158 +801,6 @@ static int my_last_insert_id (lua_State *L, lm_Conn *h) {
 /* }====================================================== */
 
 
-/*
-** {======================================================
-** Prepared statements (server-side; blocking: they are for bulk inserts)
-** =======================================================
-*/
-
-/* runs one statement step to its end: 0, or pushes the failure */
-static int my_stmtstep (lua_State *L, MyConn *c, MYSQL_STMT *st, int op,
-                        int status) {
-  c->stmt = st;
-  c->op = op;
-  my_run(c, status);
-  my_wait(c);
-  c->stmt = NULL;
-  if (c->iret == 0) return 0;
-  my_stmterror(c, st);
-  return my_pushfail(L, c, NULL);
-}
-
-static int my_prepare (lua_State *L, lm_Conn *h, lm_Stmt *hs,
-                       const char *sql, size_t len) {
-  MyConn *c = (MyConn *)h;
-  MyStmt *s = (MyStmt *)hs;
-  int n;
-  if ((n = my_connected(L, c)) > 0) return n;
-  if ((s->st = MY(mysql_stmt_init)(c->my)) == NULL) {
-    my_connerror(c);
-    return my_pushfail(L, c, NULL);
-  }
-  s->conn = c;
-  n = my_stmtstep(L, c, s->st, OP_PREPARE,
-                  MY(mysql_stmt_prepare_start)(&c->iret, s->st, sql,
-                                               (unsigned long)len));
-  if (n > 0) return n;
-  s->h.nparams = (int)MY(mysql_stmt_param_count)(s->st);
-  return 0;
-}
-
-/* a parameter's binding; its number lives in 'num' */
-typedef union MyNum {
-  long long i;
-  double d;
-  signed char b;
-} MyNum;
-
-/* fills 'b' (and 'num') for the value at 'idx' */
-static void my_bindone (lua_State *L, int idx, MYSQL_BIND *b, MyNum *num) {
-  size_t len;
-  switch (lua_type(L, idx)) {
-    case LUA_TBOOLEAN:
-      num->b = (signed char)lua_toboolean(L, idx);
-      b->buffer_type = MYSQL_TYPE_TINY;
-      b->buffer = &num->b;
-      break;
-    case LUA_TNUMBER:
-      if (lua_isinteger(L, idx)) {
-        num->i = (long long)lua_tointeger(L, idx);
-        b->buffer_type = MYSQL_TYPE_LONGLONG;
-        b->buffer = &num->i;
-      }
-      else {
-        num->d = (double)lua_tonumber(L, idx);
-        b->buffer_type = MYSQL_TYPE_DOUBLE;
-        b->buffer = &num->d;
-      }
-      break;
-    case LUA_TSTRING:
-      b->buffer = (void *)lua_tolstring(L, idx, &len);
-      b->buffer_length = (unsigned long)len;
-      b->buffer_type = my_isutf8((const unsigned char *)b->buffer, len)
-                       ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
-      break;
-    default:  /* nil and lmigrate.null */
-      b->buffer_type = MYSQL_TYPE_NULL;
-      break;
-  }
-}
-
-/* binds the values 2..top to 's'; 0, or pushes the failure */
-static int my_bind (lua_State *L, MyConn *c, MyStmt *s) {
-  int i, n = s->h.nparams;
-  MYSQL_BIND *b;
-  MyNum *num;
-  if ((i = my_checkvalues(L, 2, n)) > 0) return i;
-  b = (MYSQL_BIND *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1)
-                                      * (sizeof(MYSQL_BIND) + sizeof(MyNum)), 0);
-  num = (MyNum *)(b + (n > 0 ? n : 1));
-  memset(b, 0, (size_t)(n > 0 ? n : 1) * sizeof(MYSQL_BIND));
-  for (i = 0; i < n; i++)
-    my_bindone(L, 2 + i, &b[i], &num[i]);
-  if (MY(mysql_stmt_bind_param)(s->st, b)) {  /* copies the bindings */
-    my_stmterror(c, s->st);
-    return my_pushfail(L, c, NULL);
-  }
-  return 0;
-}
-
-/*
-** stmt:exec(...) -> affected; the parameters are at 2..top. A statement
-** that returns rows has them read and dropped.
-*/
-static int my_stmt_exec (lua_State *L, lm_Conn *h, lm_Stmt *hs) {
-  MyConn *c = (MyConn *)h;
-  MyStmt *s = (MyStmt *)hs;
-  my_ulonglong n;
-  int k;
-  if ((k = my_bind(L, c, s)) > 0
-      || (k = my_stmtstep(L, c, s->st, OP_EXECUTE,
-                          MY(mysql_stmt_execute_start)(&c->iret, s->st))) > 0)
-    return k;
-  n = MY(mysql_stmt_affected_rows)(s->st);
-  if (MY(mysql_stmt_field_count)(s->st) > 0) {
-    n = 0;
-    k = my_stmtstep(L, c, s->st, OP_STMT_STORE,
-                    MY(mysql_stmt_store_result_start)(&c->iret, s->st));
-    MY(mysql_stmt_free_result)(s->st);
-    if (k > 0) return k;
-  }
-  lua_pushinteger(L, (n == (my_ulonglong)-1) ? 0 : (lua_Integer)n);
-  return 1;
-}
-
-/*
-** Closing tells the server (COM_STMT_CLOSE), which may only be done while
-** the connection is idle: a statement collected while a query is in
-** flight is kept for the connection's close. Once the connection is
-** closed, mysql_stmt_close only frees the client side.
-*/
-static void my_stmt_close (lm_Conn *h, lm_Stmt *hs) {
-  MyStmt *s = (MyStmt *)hs;
-  MyConn *c = s->conn;
-  (void)h;
-  if (s->st == NULL) return;
-  if (c != NULL && !c->h.closed && c->op != OP_NONE) {
-    if (c->norphans == c->maxorphans) {
-      int max = c->maxorphans ? 2 * c->maxorphans : 4;
-      MYSQL_STMT **p = (MYSQL_STMT **)realloc(c->orphans,
-                                              (size_t)max * sizeof(MYSQL_STMT *));
-      if (p == NULL) return;  /* left to the connection's close */
-      c->orphans = p;
-      c->maxorphans = max;
-    }
-    c->orphans[c->norphans++] = s->st;
-  }
-  else
-    MY(mysql_stmt_close)(s->st);
-  s->st = NULL;
-}
-
-/* }====================================================== */
-
-
 const lm_Driver lm_driver_mysql = {
   .name = "mysql",
   .size = sizeof(MyConn),
@@ -1011,8 +815,8 @@ const lm_Driver lm_driver_mysql = {
   .in_transaction = my_in_transaction,
   .describe = my_describe,
   .close = my_close,
-  .prepare = my_prepare,
-  .stmt_exec = my_stmt_exec,
-  .stmt_close = my_stmt_close,
+  .prepare = lm_my_prepare,
+  .stmt_exec = lm_my_stmt_exec,
+  .stmt_close = lm_my_stmt_close,
   .copy_begin = NULL, .copy_put = NULL, .copy_flush = NULL, .copy_end = NULL
 };

@@ -48,6 +48,7 @@ local function insert_rows(self, tbl, cols, rows, first, n)
   local total, i = 0, first
   if self.conn and n - first + 1 >= per then
     local sql = head .. string.rep(tuple, per, ", ")
+    self:flush()
     local stmt <close>, msg, code, errno = self.conn:prepare(sql)
     if not stmt then self:fail(shown(head, tuple, per), msg, code, errno) end
     while i + per - 1 <= n do

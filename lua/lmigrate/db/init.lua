@@ -66,24 +66,101 @@ local function failed(self, sql, msg, code, errno)
   error(err, 0)
 end
 
+-- {======================================================
+-- Statements sent ahead of the next one (MySQL): a driver that runs
+-- several statements of one query text (CLIENT_MULTI_STATEMENTS) takes
+-- them in the same round trip as the statement they precede. The server
+-- runs them in order and stops at the first that fails, so whatever
+-- follows a failed one does not run.
+-- ======================================================
+
+-- db:session(key, sql): the session setting 'key' is to be 'sql' from the
+-- next statement on; nothing is sent when the session has it already
+-- (run/retry.lua sets MySQL's lock waits around each migration: set back
+-- and set again between two of them, nothing is sent)
+function DB:session(key, sql)
+  local s = self.sessions
+  if not s then s = { have = {}, want = {} }; self.sessions = s end
+  s.want[key] = sql
+  if s.have[key] ~= sql then self.unsent = true end
+end
+
+-- db:ahead(rows, sql, ...): 'sql' (its values bound as a statement's),
+-- which changes 'rows' rows, runs in the round trip of the next
+-- statement, just before it; a failure of either is reported as that
+-- statement's, whose count of rows affected leaves those 'rows' out
+function DB:ahead(rows, sql, ...)
+  local a = self.ahead_sql
+  if not a then
+    self.ahead_sql, self.ahead_args, self.ahead_rows = sql, table.pack(...), rows
+  else
+    self.ahead_sql, self.ahead_rows = a .. "; " .. sql, self.ahead_rows + rows
+    local args = self.ahead_args
+    for i = 1, select("#", ...) do args[args.n + i] = select(i, ...) end
+    args.n = args.n + select("#", ...)
+  end
+  self.unsent = true
+end
+
+-- the text sent for sql: what is held back, then sql; and the values of
+-- all of it when statements ahead have values of their own (else nil)
+local function prefixed(self, sql, ...)
+  self.unsent = false
+  local parts, n, s = {}, 0, self.sessions
+  if s then
+    for k, v in pairs(s.want) do
+      if s.have[k] ~= v then n = n + 1; parts[n] = v; s.have[k] = v end
+    end
+  end
+  local args = self.ahead_args
+  if self.ahead_sql then n = n + 1; parts[n] = self.ahead_sql end
+  self.ahead_sql, self.ahead_args, self.ahead_rows = nil, nil, nil
+  n = n + 1
+  parts[n] = sql
+  if not args or args.n == 0 then return table.concat(parts, "; "), nil end
+  for i = 1, select("#", ...) do args[args.n + i] = select(i, ...) end
+  args.n = args.n + select("#", ...)
+  return table.concat(parts, "; "), args
+end
+
+-- calls f(conn, text, values): those of 'args' when given, else '...'
+local function call(f, conn, text, args, ...)
+  if args then return f(conn, text, table.unpack(args, 1, args.n)) end
+  return f(conn, text, ...)
+end
+
+-- sends what is held back on its own (before a prepared statement)
+function DB:flush()
+  if not self.unsent then return end
+  local text, args = prefixed(self, "DO 0")
+  local n, msg, code, errno = call(self.conn.exec, self.conn, text, args)
+  if not n then self:fail(text, msg, code, errno) end
+end
+
+-- }======================================================
+
 -- runs sql -> rows affected; lmigrate's own statements (its transactions)
 -- come here without the check of transaction control
 local function exec(self, sql, ...)
   if self.copying then self:finish_copy() end
+  -- db.holding: held for the next statement (run/journal.lua, with a COMMIT to come)
+  if self.holding then return self:ahead(0, sql, ...) or 0 end
   if self.on_send then self.on_send(sql) end
   repeat
     self.statements = self.statements + 1
+    local text, args, before = sql, nil, self.ahead_rows or 0
+    if self.unsent then text, args = prefixed(self, sql, ...) end
     local t0 = self.trace and core.clock()
     if self:waits() then
       -- on failure the second and third values are the message and code
-      local rows, cols_or_msg, affected_or_code, errno = run_async(self.conn, sql, ...)
+      local rows, cols_or_msg, affected_or_code, errno = call(run_async, self.conn, text, args, ...)
       if t0 then self.trace(sql, core.clock() - t0) end
-      if rows then return affected_or_code or 0 end
+      if rows then return (affected_or_code or 0) - before end
       failed(self, sql, cols_or_msg, affected_or_code, errno)
     else
-      local n, msg, code, errno = self.conn:exec(sql, ...)
+      local n, msg, code, errno = call(self.conn.exec, self.conn, text, args, ...)
       if t0 then self.trace(sql, core.clock() - t0) end
-      if n then return n end
+      if n then return n - before end
       failed(self, sql, msg, code, errno)
     end
   until false
@@ -104,12 +181,14 @@ function DB:query(sql, ...)
   if self.on_send then self.on_send(sql) end
   repeat
     self.statements = self.statements + 1
+    local text, args = sql, nil
+    if self.unsent then text, args = prefixed(self, sql, ...) end
     local rows, msg, code, errno
     local t0 = self.trace and core.clock()
     if self:waits() then
-      rows, msg, code, errno = run_async(self.conn, sql, ...)
+      rows, msg, code, errno = call(run_async, self.conn, text, args, ...)
     else
-      rows, msg, code, errno = self.conn:query(sql, ...)
+      rows, msg, code, errno = call(self.conn.query, self.conn, text, args, ...)
     end
     if t0 then self.trace(sql, core.clock() - t0) end
     if rows then return rows end
@@ -129,8 +208,11 @@ for name, fn in pairs(require("lmigrate.db.bulk")) do DB[name] = fn end
 -- db:table(name [, alias]) and db:query_builder(): the query builder
 require("lmigrate.db.query").install(DB)
 
-function DB:begin()
-  if self.depth == 0 then
+-- db:begin([ahead]): ahead, the BEGIN goes with the next statement (db:ahead)
+function DB:begin(ahead)
+  if self.depth == 0 and ahead then
+    self:ahead(0, "BEGIN")
+  elseif self.depth == 0 then
     exec(self, self.driver == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
   else
     exec(self, "SAVEPOINT lmigrate_" .. self.depth)
@@ -140,7 +222,17 @@ end
 
 function DB:commit()
   self.depth = self.depth - 1
-  if self.depth == 0 then
+  if self.depth == 0 and self.ahead_sql then
+    -- a statement held for the COMMIT that fails leaves the transaction
+    -- open; the error shows what the round trip held
+    local held = self.ahead_sql
+    local ok, err = pcall(exec, self, "COMMIT")
+    if not ok then
+      pcall(exec, self, "ROLLBACK")
+      if errors.is(err) then err.sql = held .. "; COMMIT" end
+      error(err, 0)
+    end
+  elseif self.depth == 0 then
     exec(self, "COMMIT")
   else
     exec(self, "RELEASE SAVEPOINT lmigrate_" .. self.depth)

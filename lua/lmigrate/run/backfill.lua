@@ -53,10 +53,18 @@ function M.define(t)
   t:datetime("updated_at"):use_current()
 end
 
-local function exists(m) return m.schema:has_table(M.table_name(m)) end
+-- asked once a run (every step asks): only ensure makes it, under the
+-- run's lock
+local function exists(m)
+  if m.backfills_exist == nil then m.backfills_exist = m.schema:has_table(M.table_name(m)) end
+  return m.backfills_exist
+end
 
 local function ensure(m)
-  if not exists(m) then m.schema:create(M.table_name(m), M.define) end
+  if not exists(m) then
+    m.schema:create(M.table_name(m), M.define)
+    m.backfills_exist = true
+  end
 end
 
 local function quoted(m) return m.db.grammar:quote(M.table_name(m)) end

@@ -134,8 +134,8 @@ function Rec:close_group()
   for _, st in ipairs(grp) do self.committed[#self.committed + 1] = st end
 end
 
-function Rec:write(list)
-  M.write(self.m, self.entry.name, self.plan and self.plan.total, list)
+function Rec:write(list, ahead, absent)
+  M.write(self.m, self.entry.name, self.plan and self.plan.total, list, ahead, absent)
   self.written = self.written + #list
 end
 
@@ -180,16 +180,22 @@ end
 -- the row of 'st', "running", before it runs: its inverse is known from
 -- the text and what the statement destroys (read now); the connection and
 -- the fingerprint of its table let run/partial.lua tell afterwards whether
--- a statement whose run was killed applied (MySQL finishes it regardless)
+-- a statement whose run was killed applied (MySQL finishes it regardless).
+-- The row goes in the statement's own round trip, just before it (it
+-- commits on its own first: the server runs the two in turn, and the
+-- statement not at all when the row fails). A plain CREATE TABLE's table
+-- is absent when it applies: its row goes in only while that holds (else
+-- the statement fails and no row is wanted), with the fingerprint "-"
 function Rec:ahead(st)
-  local before = st.kind == "ddl" and undo.before(self.real, self.grammar, st.text)
+  local fresh = st.kind == "ddl" and undo.creates(st.text)
+  local before = st.kind == "ddl" and not fresh and undo.before(self.real, self.grammar, st.text)
   st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
   if not self.m.connection_id then
     self.m.connection_id = self.real:first("SELECT CONNECTION_ID() AS id").id
   end
   st.state, st.connection = "running", self.m.connection_id
-  st.fingerprint = undo.fingerprint(self.real, self.grammar, st.text)
-  self:write({ st })
+  st.fingerprint = fresh and "-" or undo.fingerprint(self.real, self.grammar, st.text, before or nil)
+  self:write({ st }, true, fresh or nil)
   st.state, st.connection, st.fingerprint = nil, nil, nil
   st.ahead = true
 end
@@ -266,11 +272,16 @@ function Rec:finish(record)
   self:group_open()
   local rows = self.written > 0 or self.skip ~= nil
   if rows and not self.group then
-    self.real:begin()
+    self.real:begin(true)
     self.group = {}
   end
-  record()
-  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name) end
+  -- with a COMMIT to come, the history row and the journal rows' removal
+  -- go in its round trip (BEGIN too, when it is this one's: db:ahead)
+  self.real.holding = self.group ~= nil
+  local ok, err = pcall(record)
+  self.real.holding = nil
+  if not ok then error(err, 0) end
+  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name, nil, true) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end

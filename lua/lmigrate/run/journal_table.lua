@@ -50,8 +50,11 @@ end
 local COLUMNS = { "migration", "position", "total", "state", "statement", "checksum", "inverse",
                   "note", "connection", "fingerprint" }
 
--- inserts the rows 'list' ({ position, text, checksum, inverse, note, state })
-function M.write(m, name, total, list)
+-- inserts the rows 'list' ({ position, text, checksum, inverse, note, state });
+-- ahead: in the round trip of the next statement, just before it (db:ahead);
+-- absent: a table name, the one row goes in only while no such table exists
+-- (the row of a CREATE TABLE, which fails when it does)
+function M.write(m, name, total, list, ahead, absent)
   M.ensure(m)
   local g = m.db.grammar
   local quoted, tuple, values, n = {}, "(" .. string.rep("?", #COLUMNS, ", ") .. ")", {}, 0
@@ -65,8 +68,17 @@ function M.write(m, name, total, list)
       values[n] = v
     end
   end
-  m.db:execute(("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
-    table.concat(quoted, ", "), string.rep(tuple, #list, ", ")), table.unpack(values, 1, n))
+  local sql = ("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
+    table.concat(quoted, ", "), string.rep(tuple, #list, ", "))
+  if absent then
+    sql = ("INSERT INTO %s (%s) SELECT %s FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
+      .. " information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+      .. " AND BINARY table_name = BINARY ?)"):format(g:quote(M.table_name(m)),
+      table.concat(quoted, ", "), tuple:sub(2, -2))
+    values[n + 1], values[n + 2], n = absent, absent, n + 2
+  end
+  if ahead then return m.db:ahead(#list, sql, table.unpack(values, 1, n)) end
+  m.db:execute(sql, table.unpack(values, 1, n))
 end
 
 -- sets the state of the row of statement 'position' of migration 'name'
@@ -78,9 +90,11 @@ function M.mark(m, name, position, state, note)
     g:quote("connection"), g:quote("fingerprint")), state, note or core.null, name, position)
 end
 
--- deletes the rows of migration 'name' (of 'state' only, when given)
-function M.delete(m, name, state)
+-- deletes the rows of migration 'name' (of 'state' only, when given);
+-- ahead: in the round trip of the next statement (the history's COMMIT)
+function M.delete(m, name, state, ahead)
   local sql = "DELETE FROM " .. m.db.grammar:quote(M.table_name(m)) .. " WHERE migration = ?"
+  if ahead then return m.db:ahead(0, sql, name) end
   if state then return m.db:execute(sql .. " AND state = ?", name, state) end
   return m.db:execute(sql, name)
 end

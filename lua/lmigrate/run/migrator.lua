@@ -278,6 +278,7 @@ end
 function Migrator:wipe()
   local t0 = core.clock()
   self.schema:drop_all_tables()
+  self.journal_exists, self.backfills_exist = nil, nil   -- asked again (journal_table, backfill)
   if self.lease then self.lease:retake(self.db) end   -- its table went too (run/lease.lua)
   self.out:row("Dropping all tables", ("%.2fms"):format((core.clock() - t0) * 1000), "DONE", "green")
 end

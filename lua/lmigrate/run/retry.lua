@@ -115,14 +115,17 @@ function ATTEMPT.postgres(m, lim, wait, before, after, attempt)
 end
 
 -- MySQL: the session's metadata-lock and row-lock waits (whole seconds),
--- back to the server's defaults after; MariaDB's max_statement_time and
+-- back to the server's defaults after (db:session: both go with the next
+-- statement, so between two migrations of the same waits nothing is
+-- sent); MariaDB's max_statement_time and
 -- MySQL's max_execution_time differ, so statement_timeout is not set here.
 -- The journal (run/journal.lua) prints a failed attempt's row: it is held
 -- back until the last attempt
 function ATTEMPT.mysql(m, _, wait, before, after, attempt)
   local db, out = m.db, m.out
   local n = whole(wait)
-  db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d"):format(n, n))
+  db:session("lock_wait", ("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d")
+    :format(n, n))
   local failed
   m.out = setmetatable({ finish = function(o, name, t, done, err)
     if done then return out.finish(o, name, t, done) end
@@ -130,7 +133,7 @@ function ATTEMPT.mysql(m, _, wait, before, after, attempt)
   end }, { __index = out })
   local ok, err = pcall(attempt, before, after)
   m.out = out
-  pcall(db.execute, db, "SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT")
+  db:session("lock_wait", "SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT")
   return ok, err, failed
 end
 
@@ -184,8 +187,9 @@ end
 
 local SET = {
   postgres = function(db, wait) db:execute("SET lock_timeout = " .. ms(wait)) end,
+  -- goes with the statement sent again (db:session, as ATTEMPT.mysql's)
   mysql = function(db, wait)
-    db:execute(("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d")
+    db:session("lock_wait", ("SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d")
       :format(wait, wait))
   end,
 }

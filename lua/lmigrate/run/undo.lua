@@ -28,8 +28,13 @@ local KINDS = {
   INSERT = "data", UPDATE = "data", DELETE = "data", REPLACE = "data", LOAD = "data",
 }
 
+-- the tokens of the last statement read: a statement is read several
+-- times in a row (its kind, its inverse, its table); nothing changes them
+local last_sql, last_tokens
+
 local function tokens(sql)
-  return core.tokenize(sql, "mysql")
+  if sql ~= last_sql then last_sql, last_tokens = sql, core.tokenize(sql, "mysql") end
+  return last_tokens
 end
 
 -- the upper-case word of token t, or nil for a quoted name or a punctuation
@@ -189,15 +194,26 @@ function M.subject(sql)
   return nil
 end
 
+-- creates(sql) -> the table a plain CREATE TABLE t (...) makes (not IF
+-- NOT EXISTS, OR REPLACE, TEMPORARY): it fails when t exists, so when it
+-- applies, t was absent before it ran (its fingerprint is "-" unread)
+function M.creates(sql)
+  local r = reader(sql)
+  if not r:accept("CREATE", "TABLE") then return nil end
+  local name, t = r:name(), r:peek()
+  if name and t and t.text == "(" then return name end
+  return nil
+end
+
 -- fingerprint(db, g, sql) -> what the table 'sql' changes looks like now:
 -- its SHOW CREATE TABLE without the AUTO_INCREMENT counter, "-" when there
 -- is no such table; nil when the statement names none (subject). Taken
 -- before a statement and again after a run that stopped in it, it tells
--- whether the statement applied.
-function M.fingerprint(db, g, sql)
+-- whether the statement applied. known: what before() read, if it did.
+function M.fingerprint(db, g, sql, known)
   local t = M.subject(sql)
   if not t then return nil end
-  local info = create_lines(db, g, t)
+  local info = known and known[t] or create_lines(db, g, t)
   if not info then return "-" end
   return (tostring(info.text):gsub(" AUTO_INCREMENT=%d+", ""))
 end

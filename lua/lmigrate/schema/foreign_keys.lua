@@ -308,19 +308,44 @@ local function holds_rows(db, r)
     .. " LIMIT 1") ~= nil
 end
 
--- refuses, before schema:drop or schema:drop_if_exists runs 'sql', to
--- drop table t while other tables reference it and the keys are enforced
--- (on PostgreSQL always: it has no switch for it)
+local function refuse_drop(dk, t, method, sql, refs)
+  errors.raise("database", ("schema:%s cannot drop table %s: %s; %s"):format(method, t, describe(refs),
+    dk.drop_when_off and "drop those foreign keys first, or drop the table with foreign keys off"
+      .. " (without_foreign_key_constraints: their rows stay)"
+      or "drop those foreign keys first"), { sql = sql })
+end
+
+-- schema:drop and schema:drop_if_exists: runs 'sql', which drops table t,
+-- refusing to while other tables reference it and the keys are enforced
+-- (on PostgreSQL always: it has no switch for it). A server that refuses
+-- it itself (MySQL: dk.drop_refused, its error numbers) is asked which
+-- tables those are only once it has: the question reads every table's
+-- keys (MariaDB's information_schema opens each table of the schema)
+function M.drop(schema, t, method, sql)
+  local db = schema.db
+  local dk = dialect(db)
+  if not dk.drop_refused or db.pretend then
+    M.guard_drop(schema, t, method, sql)
+    return db:execute(sql)
+  end
+  local ok, err = pcall(db.execute, db, sql)
+  if ok then return end
+  if errors.is(err) and dk.drop_refused[err.errno] then
+    local refs = dk.referencing(db, t)
+    if #refs > 0 then refuse_drop(dk, t, method, sql, refs) end
+  end
+  error(err, 0)
+end
+
+-- refuses, before 'sql' runs, to drop table t while other tables
+-- reference it and the keys are enforced
 function M.guard_drop(schema, t, method, sql)
   local db = schema.db
   if db.pretend or not exists(db, t) then return end
   local dk = dialect(db)
   local refs = dk.referencing(db, t)
   if #refs == 0 or (dk.drop_when_off and not dk.enforced(db)) then return end
-  errors.raise("database", ("schema:%s cannot drop table %s: %s; %s"):format(method, t, describe(refs),
-    dk.drop_when_off and "drop those foreign keys first, or drop the table with foreign keys off"
-      .. " (without_foreign_key_constraints: their rows stay)"
-      or "drop those foreign keys first"), { sql = sql })
+  refuse_drop(dk, t, method, sql, refs)
 end
 
 -- refuses, before schema:truncate runs 'sql', to empty table t while rows

@@ -153,8 +153,7 @@ function Schema:drop(name)
   check_name(name, "drop")
   local sql = self.grammar:drop(name, false)
   heard(self, "drop", name)
-  keys.guard_drop(self, name, "drop", sql)
-  self.db:execute(sql)
+  keys.drop(self, name, "drop", sql)
   if self.model then self.model:drop(name) end
 end
 
@@ -162,8 +161,7 @@ function Schema:drop_if_exists(name)
   check_name(name, "drop_if_exists")
   local sql = self.grammar:drop(name, true)
   heard(self, "drop", name)
-  keys.guard_drop(self, name, "drop_if_exists", sql)
-  self.db:execute(sql)
+  keys.drop(self, name, "drop_if_exists", sql)
   if self.model then self.model:drop(name) end
 end
 
