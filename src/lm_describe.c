@@ -176,7 +176,10 @@ static void setmodifiers (lua_State *L, const lm_Column *col) {
   setstr(L, "after", col->after);
   setstr(L, "charset", col->charset);
   setstr(L, "collation", col->collation);
-  if (col->expr) setstr(L, (f & LM_F_STORED) ? "stored_as" : "virtual_as", col->expr);
+  if (col->expr)
+    setstr(L, (f & LM_F_JSON) ? ((f & LM_F_STORED) ? "stored_as_json" : "virtual_as_json")
+                              : ((f & LM_F_STORED) ? "stored_as" : "virtual_as"), col->expr);
+  setstr(L, "definition", col->definition);
   setidentity(L, col);
   if (col->from) setint(L, "from", col->from);
   setstr(L, "ref_table", col->ref_table);

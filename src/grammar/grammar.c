@@ -23,7 +23,8 @@ static const char *const typenames[LM_T__COUNT] = {
   "json", "jsonb", "uuid", "binary", "enum",
   "inet", "cidr", "macaddr", "foreign_id",
   "small_increments", "medium_increments", "date_time_tz", "time_tz",
-  "timestamp_tz", "set", "geometry", "geography", "vector"
+  "timestamp_tz", "set", "geometry", "geography", "vector",
+  "raw_column", "tsvector", "computed"
 };
 
 const char *lm_typename (lm_ColType t) {
@@ -189,6 +190,13 @@ void lm_addtype (lm_Ctx *c, const lm_Column *col) {
   const char *p;
   if ((col->flags & LM_F_IDENTITY) && lm_serialtype(t, 0) != LM_T__COUNT)
     t = lm_serialtype(t, 0);
+  if (t == LM_T_RAW) {   /* raw_column(c, sql): the SQL as given, as Laravel's */
+    luaL_addstring(&c->b, col->definition);
+    return;
+  }
+  if (t == LM_T_COMPUTED)   /* Laravel's grammars but SQL Server's throw too */
+    lm_error(c->L, "computed() is not supported on %s: it is SQL Server's; give the "
+             "column a type and stored_as() or virtual_as()", c->g->name);
   if (c->g->typefn[t] != NULL) {
     c->g->typefn[t](c, col);
     return;
@@ -291,9 +299,17 @@ void lm_modify_collate (lm_Ctx *c, const lm_Column *col) {
   if (col->collation) lm_addf(c, " COLLATE %I", col->collation);
 }
 
+/* a generated column's SQL, or the dialect's read of its JSON selector */
+void lm_addgenerated (lm_Ctx *c, const lm_Column *col) {
+  if (col->json) c->g->json_selector(c, col->json);
+  else luaL_addstring(&c->b, col->expr);
+}
+
 void lm_modify_generated (lm_Ctx *c, const lm_Column *col) {
-  if (col->expr)
-    lm_addf(c, " AS (%s) %s", col->expr, (col->flags & LM_F_STORED) ? "STORED" : "VIRTUAL");
+  if (col->expr == NULL) return;
+  luaL_addstring(&c->b, " AS (");
+  lm_addgenerated(c, col);
+  lm_addf(c, ") %s", (col->flags & LM_F_STORED) ? "STORED" : "VIRTUAL");
 }
 
 void lm_modify_no_on_update (lm_Ctx *c, const lm_Column *col) {

@@ -61,6 +61,8 @@ struct lm_Grammar {
   */
   const char *type[LM_T__COUNT];
   lm_ColFn typefn[LM_T__COUNT];
+  /* virtual_as_json(), stored_as_json(): the value at a JSON selector */
+  void (*json_selector) (lm_Ctx *c, const lm_JsonPath *jp);
   /* use_current() of a date and of a year (CURRENT_TIMESTAMP otherwise) */
   const char *now_date, *now_year;
   int now_precision;       /* 1: CURRENT_TIMESTAMP(p) for a precision p > 0 */
@@ -186,6 +188,7 @@ void lm_modify_default (lm_Ctx *c, const lm_Column *col);   /* DEFAULT x */
 void lm_modify_checks (lm_Ctx *c, const lm_Column *col);
 void lm_modify_collate (lm_Ctx *c, const lm_Column *col);   /* COLLATE "x" */
 /* AS (expr) STORED | VIRTUAL: SQLite's and MySQL's generated columns */
+void lm_addgenerated (lm_Ctx *c, const lm_Column *col);   /* the expr only */
 void lm_modify_generated (lm_Ctx *c, const lm_Column *col);
 /* raise for use_current_on_update(), generated_as() of a column that
    does not auto-increment: for the dialects that have neither */

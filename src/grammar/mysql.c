@@ -83,6 +83,15 @@ static void mysql_modify_after (lm_Ctx *c, const lm_Column *col) {
   else if (col->after) lm_addf(c, " AFTER %I", col->after);
 }
 
+/*
+** virtual_as_json("meta->a"): json_unquote(json_extract(`meta`, '$."a"')),
+** Laravel's MySQL form, which MariaDB runs too (Laravel's MariaDB grammar
+** writes json_value(`meta`, '$."a"'), the same value for a scalar)
+*/
+static void mysql_json_selector (lm_Ctx *c, const lm_JsonPath *jp) {
+  lm_addf(c, "json_unquote(json_extract(%I, %L))", jp->field, jp->path);
+}
+
 /* generated_as() is the AUTO_INCREMENT of an auto-increment column */
 static const lm_ColFn mysql_modify[] = {
   lm_modify_no_identity, mysql_modify_unsigned, mysql_modify_charset,
@@ -284,12 +293,13 @@ const lm_Grammar lm_grammar_mysql = {
     [LM_T_MACADDR] = "VARCHAR(17)",
     [LM_T_FOREIGN_ID] = "BIGINT UNSIGNED",
     [LM_T_SET] = "SET($e)",
-    [LM_T_VECTOR] = "VECTOR$l"   /* MySQL 9, MariaDB 11.7 */
+    [LM_T_VECTOR] = "VECTOR$l"   /* MySQL 9, MariaDB 11.7; tsvector(): none */
   },
   .typefn = {
     [LM_T_BINARY] = mysql_type_binary,
     [LM_T_GEOMETRY] = mysql_type_spatial, [LM_T_GEOGRAPHY] = mysql_type_spatial
   },
+  .json_selector = mysql_json_selector,
   .now_date = "(CURDATE())", .now_year = "(YEAR(CURDATE()))",
   .now_precision = 1,
   .modify = mysql_modify,
