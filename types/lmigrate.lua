@@ -441,6 +441,30 @@ function Blueprint:point(name, srid) end
 ---@return Column
 function Blueprint:vector(name, dimensions) end
 
+--- PostgreSQL's TSVECTOR (not on SQLite or MySQL)
+---
+--- `table:tsvector("search")`
+---@param name string
+---@return Column
+function Blueprint:tsvector(name) end
+
+--- a column whose type is the SQL given; the modifiers apply
+---
+--- `table:raw_column("code", "int4")`
+---@param name string
+---@param definition string
+---@return Column
+function Blueprint:raw_column(name, definition) end
+
+--- SQL Server's computed column: refused on every dialect here, as
+--- Laravel's grammars do (a type with stored_as is the generated column)
+---
+--- `table:computed("total", "price * qty")`
+---@param name string
+---@param expression string
+---@return Column
+function Blueprint:computed(name, expression) end
+
 --- unsigned BIGINT for a foreign key
 ---
 --- `table:foreign_id("user_id"):constrained()`
@@ -1074,6 +1098,21 @@ function Column:virtual_as(expression) end
 ---@param expression string
 ---@return Column
 function Column:stored_as(expression) end
+
+--- a virtual generated column of the value at a JSON path, "column->path"
+--- (not on PostgreSQL before 18)
+---
+--- `table:string("name"):virtual_as_json("meta->name")`
+---@param selector string
+---@return Column
+function Column:virtual_as_json(selector) end
+
+--- a stored generated column of the value at a JSON path, "column->path"
+---
+--- `table:string("name"):stored_as_json("meta->name")`
+---@param selector string
+---@return Column
+function Column:stored_as_json(selector) end
 
 --- MySQL INVISIBLE
 ---
