@@ -448,6 +448,29 @@ static int bp_foreign_id_for (lua_State *L) {
 }
 
 /*
+** t:after(column, fn) -> the blueprint: Laravel's Blueprint::after, the
+** columns fn(t) adds go after 'column', one after the other (MySQL's
+** AFTER, in an alter blueprint: where after() means something); a column
+** fn places with after() or first() itself keeps its place
+*/
+static int bp_after (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  const char *after = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  int i, first = bp->ncols;
+  luaL_checktype(L, 3, LUA_TFUNCTION);
+  lua_pushvalue(L, 3);
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 0);
+  for (i = first; i < bp->ncols; i++) {
+    lm_Column *col = &bp->cols[i];
+    if (col->after == NULL && !(col->flags & LM_F_FIRST)) col->after = after;
+    after = col->name;
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+/*
 ** t:remove_column(name) -> the blueprint: Laravel's removeColumn, which
 ** takes every column of that name out of the blueprint's pending
 ** additions: no SQL, nothing is dropped (drop_column drops). What other
@@ -512,6 +535,22 @@ static int setflag (lua_State *L, unsigned flag) {
 }
 
 static int col_primary (lua_State *L) { return setflag(L, LM_F_PRIMARY); }
+static int col_instant (lua_State *L) { return setflag(L, LM_F_INSTANT); }
+
+/*
+** col:lock(mode): Laravel 12's MySQL DDL lock of the column's ALTER TABLE
+** (none, shared, default, exclusive): LOCK=NONE, ...; instant():
+** ALGORITHM=INSTANT. The server refuses the statement rather than lock
+** more; the other dialects have neither and ignore them, as Laravel's do.
+*/
+static int col_lock (lua_State *L) {
+  static const char *const modes[] = {"none", "shared", "default", "exclusive", NULL};
+  static const char *const sql[] = {"NONE", "SHARED", "DEFAULT", "EXCLUSIVE"};
+  lm_Column *col = checkcol(L, NULL);
+  col->lock = sql[luaL_checkoption(L, 2, NULL, modes)];
+  lua_settop(L, 1);
+  return 1;
+}
 static int col_first (lua_State *L) { return setflag(L, LM_F_FIRST); }
 static int col_invisible (lua_State *L) { return setflag(L, LM_F_INVISIBLE); }
 
@@ -766,7 +805,7 @@ static const luaL_Reg coltype_meth[] = {
   {"remember_token", bp_remember_token},
   {"foreign_id", bp_foreign_id}, {"foreign_uuid", bp_foreign_uuid},
   {"foreign_ulid", bp_foreign_ulid}, {"foreign_id_for", bp_foreign_id_for},
-  {"remove_column", bp_remove_column},
+  {"remove_column", bp_remove_column}, {"after", bp_after},
   {NULL, NULL}
 };
 
@@ -776,6 +815,7 @@ static const luaL_Reg col_meth[] = {
   {"starting_value", col_from}, {"use_current_on_update", col_use_current_on_update},
   {"charset", col_charset}, {"collation", col_collation},
   {"first", col_first}, {"invisible", col_invisible},
+  {"instant", col_instant}, {"lock", col_lock},
   {"stored_as", col_stored_as}, {"virtual_as", col_virtual_as},
   {"stored_as_json", col_stored_as_json}, {"virtual_as_json", col_virtual_as_json},
   {"generated_as", col_generated_as}, {"always", col_always},

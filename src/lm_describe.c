@@ -170,6 +170,8 @@ static void setmodifiers (lua_State *L, const lm_Column *col) {
   setbool(L, "change", f & LM_F_CHANGE);
   setbool(L, "first", f & LM_F_FIRST);
   setbool(L, "invisible", f & LM_F_INVISIBLE);
+  setbool(L, "instant", f & LM_F_INSTANT);
+  setstr(L, "lock", col->lock);
   setbool(L, "fixed", f & LM_F_FIXED);
   setbool(L, "foreign_id", f & LM_F_FOREIGN);
   setstr(L, "comment", col->comment);

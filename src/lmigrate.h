@@ -113,6 +113,7 @@ lm_ColType lm_serialtype (lm_ColType t, int serial);
 #define LM_F_ALWAYS       (1u << 16)  /* always(): GENERATED ALWAYS */
 #define LM_F_NULLSET      (1u << 17)  /* nullable(on) was called */
 #define LM_F_JSON         (1u << 18)  /* *_as_json(): 'expr' is a JSON selector */
+#define LM_F_INSTANT      (1u << 19)  /* instant(): MySQL ALGORITHM=INSTANT */
 
 /* kinds of default value */
 typedef enum lm_DefaultKind {
@@ -153,6 +154,7 @@ typedef struct lm_Column {
   lua_Integer from;        /* from(n): the auto-increment's first value; 0 = not set */
   const char *subtype;     /* geometry/geography: "point", ...; NULL = any */
   const char *definition;  /* raw_column: the type's SQL; computed: its expression */
+  const char *lock;        /* lock(mode): MySQL's LOCK=mode of its ALTER; NULL = none */
   const lm_JsonPath *json; /* virtual_as_json/stored_as_json: the selector of
                               'expr' read; NULL = 'expr' is SQL */
   int srid;                /* geometry/geography */

@@ -714,6 +714,14 @@ function Blueprint:drop_column(...) end
 ---@param name string
 function Blueprint:remove_column(name) end
 
+--- MySQL: the columns fn adds go after column, one after the other
+---
+--- `table:after("name", function() table:string("nick"):nullable() end)`
+---@param column string
+---@param fn fun(table: Blueprint)
+---@return Blueprint
+function Blueprint:after(column, fn) end
+
 --- rename a column
 ---
 --- `table:rename_column("from", "to")`
@@ -1120,6 +1128,19 @@ function Column:stored_as_json(selector) end
 ---@return Column
 function Column:invisible() end
 
+--- MySQL: ALGORITHM=INSTANT on the column's ALTER TABLE
+---
+--- `table:string("nick"):nullable():instant()`
+---@return Column
+function Column:instant() end
+
+--- MySQL: LOCK=NONE, SHARED, DEFAULT or EXCLUSIVE on the column's ALTER TABLE
+---
+--- `table:string("nick"):nullable():lock("none")`
+---@param mode "none"|"shared"|"default"|"exclusive"
+---@return Column
+function Column:lock(mode) end
+
 --- a foreign key to the plural table's id
 ---
 --- `table:foreign_id("user_id"):constrained()`
@@ -1303,6 +1324,13 @@ function Index:initially_immediate(value) end
 ---@param value? boolean
 ---@return Index
 function Index:concurrently(value) end
+
+--- Laravel 12's name of concurrently
+---
+--- `table:index("email"):online()`
+---@param value? boolean
+---@return Index
+function Index:online(value) end
 
 --- silence the safety lint for this index, saying why
 ---

@@ -127,6 +127,11 @@ local ALTER = {
       'ALTER TABLE "users" ADD COLUMN "name" VARCHAR(255) AS (json_extract("meta", \'$."name"\')) VIRTUAL' },
   },
   postgres = {
+    { function(t) t:string("x"):nullable():instant():lock("none")
+        t:after("id", function() t:string("y"):nullable() end) end,
+      { 'ALTER TABLE "users" ADD COLUMN "x" VARCHAR(255) NULL',
+        'ALTER TABLE "users" ADD COLUMN "y" VARCHAR(255) NULL' },
+      title = "instant(), lock() and after() mean nothing here: ignored, as Laravel does" },
     { function(t) t:raw_column("c", "int4"):nullable(); t:tsvector("v"):nullable() end,
       { 'ALTER TABLE "users" ADD COLUMN "c" int4 NULL', 'ALTER TABLE "users" ADD COLUMN "v" TSVECTOR NULL' } },
     { function(t) t:raw_column("n", "bigint"):change() end,
@@ -137,6 +142,16 @@ local ALTER = {
       'ALTER TABLE "users" ADD COLUMN "name" VARCHAR(255) GENERATED ALWAYS AS ("meta"->>\'name\') STORED' },
   },
   mysql = {
+    { function(t) t:string("nick"):nullable():instant(); t:integer("k"):nullable():instant():lock("none") end,
+      { "ALTER TABLE `users` ADD COLUMN `nick` VARCHAR(255) NULL, ALGORITHM=INSTANT",
+        "ALTER TABLE `users` ADD COLUMN `k` INT NULL, ALGORITHM=INSTANT, LOCK=NONE" },
+      title = "instant(), lock(mode): Laravel 12's ALGORITHM and LOCK of the ALTER" },
+    { function(t) t:big_integer("n"):nullable():change():lock("shared") end,
+      "ALTER TABLE `users` MODIFY COLUMN `n` BIGINT NULL, LOCK=SHARED" },
+    { function(t) t:after("id", function() t:string("a"):nullable(); t:string("b"):nullable() end) end,
+      { "ALTER TABLE `users` ADD COLUMN `a` VARCHAR(255) NULL AFTER `id`",
+        "ALTER TABLE `users` ADD COLUMN `b` VARCHAR(255) NULL AFTER `a`" },
+      title = "after(column, fn): the columns fn adds, one after the other" },
     { function(t) t:raw_column("c", "mediumint unsigned"):nullable():after("id") end,
       "ALTER TABLE `users` ADD COLUMN `c` mediumint unsigned NULL AFTER `id`" },
     { function(t) t:raw_column("n", "bigint"):nullable():change() end,
@@ -194,6 +209,39 @@ for _, dialect in ipairs { "sqlite", "postgres", "mysql" } do
     end)
   end)
 end
+
+describe("index(...):online(): Laravel 12's name of concurrently()", function()
+  for _, dialect in ipairs { "postgres", "mysql" } do
+    it("writes what concurrently() writes on " .. dialect, function()
+      local function sql(method)
+        local t = core.blueprint("users", "alter")
+        t:index("n")[method](t:index("m"))
+        t:unique("k")[method](t:unique("j"))
+        return t:to_sql(core.grammar(dialect))
+      end
+      local online = sql("online")
+      assert.same(sql("concurrently"), online)
+      assert.matches(dialect == "mysql" and "ALGORITHM=INPLACE, LOCK=NONE" or "CONCURRENTLY",
+        table.concat(online, "\n"))
+    end)
+  end
+
+  it("is for index() and unique() only", function()
+    local t = core.blueprint("users", "alter")
+    local ok, err = pcall(function() t:primary("id"):online() end)
+    assert.is_false(ok)
+    assert.matches("online() is only for index() and unique(), not primary()", err, 1, true)
+  end)
+end)
+
+describe("lock(mode) takes Laravel's modes", function()
+  it("refuses another", function()
+    local t = core.blueprint("users", "alter")
+    local ok, err = pcall(function() t:string("a"):lock("everything") end)
+    assert.is_false(ok)
+    assert.matches("invalid option 'everything'", err, 1, true)
+  end)
+end)
 
 describe("sqlite: raw_column():change() through the table rebuild", function()
   it("gives the column the SQL type and keeps the rows", function()

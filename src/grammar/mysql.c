@@ -219,11 +219,26 @@ static void mysql_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
   lm_stmt(c, "ALTER TABLE %T DROP PRIMARY KEY");
 }
 
+/* instant(), lock(mode) of a column: ", ALGORITHM=INSTANT, LOCK=NONE" */
+static void addcolumnonline (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_INSTANT) luaL_addstring(&c->b, ", ALGORITHM=INSTANT");
+  if (col->lock) lm_addf(c, ", LOCK=%s", col->lock);
+}
+
+static void mysql_compile_add (lm_Ctx *c, const lm_Column *col) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  lm_addcolumn(c, col);
+  addcolumnonline(c, col);
+  lm_end(c);
+}
+
 /* change(): MODIFY gives the column exactly the new definition */
 static void mysql_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_begin(c);
   lm_addf(c, "ALTER TABLE %T MODIFY COLUMN ");
   lm_addcolumn(c, col);
+  addcolumnonline(c, col);
   lm_end(c);
 }
 
@@ -331,6 +346,7 @@ const lm_Grammar lm_grammar_mysql = {
     [LM_C_DROP_PRIMARY] = mysql_compile_drop_primary,
     [LM_C_RENAME_INDEX] = mysql_compile_rename_index
   },
+  .compile_add = mysql_compile_add,
   .compile_change = mysql_compile_change,
   .compile_comment = NULL,          /* inline: COMMENT '...' */
   .compile_from = mysql_compile_from,
