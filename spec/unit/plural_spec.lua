@@ -1,6 +1,7 @@
 -- The plural constrained() guesses its table with (foreign_id("x_id") ->
--- the plural of x), and foreign_id_for a model's table: Laravel's
--- Str::plural, which is Doctrine Inflector's English rules (uninflected
+-- the plural of x), and foreign_id_for a model's table; the singular
+-- foreign_id_for("people") names its column with: Laravel's Str::plural and
+-- Str::singular, which are Doctrine Inflector's English rules (uninflected
 -- words, irregular ones, then the regular endings), with Laravel's own
 -- cases (tests/Support/SupportPluralizerTest.php) and the inflector's.
 local core = require("lmigrate.core")
@@ -56,4 +57,31 @@ describe("the plural of constrained()'s table", function()
     t:foreign_id_for("Person"):constrained()
     assert.equals("people", t:describe().commands[1].ref_table)
   end)
+end)
+
+-- the column foreign_id_for(table) names: the table's singular .. "_id"
+local function singular(word)
+  local t = core.blueprint("t", "create")
+  t:foreign_id_for(word)
+  return (t:describe().columns[1].name:gsub("_id$", ""))
+end
+
+describe("the singular of foreign_id_for's table", function()
+  for _, case in ipairs {
+    { "children", "child" }, { "people", "person" }, { "men", "man" }, { "feet", "foot" },
+    { "geese", "goose" }, { "oxen", "ox" }, { "criteria", "criterion" }, { "media", "medium" },
+    { "axes", "axe" }, { "data", "data" }, { "news", "news" }, { "sheep", "sheep" },
+    { "glasses", "glass" }, { "statuses", "status" }, { "status", "status" }, { "campus", "campus" },
+    { "menus", "menu" }, { "quizzes", "quiz" }, { "matrices", "matrix" }, { "indices", "index" },
+    { "aliases", "alias" }, { "heroes", "hero" }, { "cacti", "cactus" }, { "taxes", "tax" },
+    { "analyses", "analysis" }, { "shoes", "shoe" }, { "houses", "house" }, { "buses", "bus" },
+    { "mice", "mouse" }, { "boxes", "box" }, { "churches", "church" }, { "movies", "movie" },
+    { "series", "series" }, { "categories", "category" }, { "blog_categories", "blog_category" },
+    { "days", "day" }, { "wolves", "wolf" }, { "knives", "knife" }, { "lives", "life" },
+    { "olives", "olive" }, { "drives", "drive" }, { "users", "user" }, { "blog_posts", "blog_post" },
+  } do
+    it(("%s -> %s"):format(case[1], case[2]), function()
+      assert.equals(case[2], singular(case[1]))
+    end)
+  end
 end)
