@@ -133,7 +133,8 @@ local ALTER = {
         'ALTER TABLE "users" ADD COLUMN "y" VARCHAR(255) NULL' },
       title = "instant(), lock() and after() mean nothing here: ignored, as Laravel does" },
     { function(t) t:raw_column("c", "int4"):nullable(); t:tsvector("v"):nullable() end,
-      { 'ALTER TABLE "users" ADD COLUMN "c" int4 NULL', 'ALTER TABLE "users" ADD COLUMN "v" TSVECTOR NULL' } },
+      { 'ALTER TABLE "users" ADD COLUMN "c" int4 NULL',
+        'ALTER TABLE "users" ADD COLUMN "v" TSVECTOR NULL' } },
     { function(t) t:raw_column("n", "bigint"):change() end,
       'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_n_unsigned", DROP CONSTRAINT IF EXISTS '
         .. '"users_n_enum", ALTER COLUMN "n" TYPE bigint USING "n"::bigint, ALTER COLUMN "n" SET NOT NULL, '
