@@ -178,9 +178,8 @@ static void setmodifiers (lua_State *L, const lm_Column *col) {
   setstr(L, "after", col->after);
   setstr(L, "charset", col->charset);
   setstr(L, "collation", col->collation);
-  if (col->expr)
-    setstr(L, (f & LM_F_JSON) ? ((f & LM_F_STORED) ? "stored_as_json" : "virtual_as_json")
-                              : ((f & LM_F_STORED) ? "stored_as" : "virtual_as"), col->expr);
+  if (col->expr) setstr(L, (f & LM_F_STORED) ? "stored_as" : "virtual_as", col->expr);
+  if (f & LM_F_JSON) setbool(L, "json", 1);   /* *_as_json(): expr is a JSON selector */
   setstr(L, "definition", col->definition);
   setidentity(L, col);
   if (col->from) setint(L, "from", col->from);
