@@ -177,12 +177,17 @@ static int iends (const char *word, size_t n, const char *s, size_t k, int whole
 
 /* the byte before an ending of 'k' bytes passes 'before' */
 static int passes (const char *word, size_t n, size_t k, const char *before) {
-  const char *qu;
+  const char *qu, *p;
+  int ch;
   if (before == NULL) return 1;
   qu = strchr(before, '+');
   if (qu != NULL && iends(word, n - k, qu + 1, strlen(qu + 1), 0)) return 1;
-  return n > k && memchr(before + 1, lower((unsigned char)word[n - k - 1]),
-                         (size_t)((qu ? qu : before + strlen(before)) - before - 1)) == NULL;
+  if (n <= k) return 0;
+  ch = lower((unsigned char)word[n - k - 1]);
+  for (p = before + 1; *p && *p != '+'; p++) {   /* "!set": not one of set */
+    if (*p == ch) return 0;
+  }
+  return 1;
 }
 
 static int matches (const char *word, size_t n, const Rule *r) {
