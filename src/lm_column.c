@@ -140,6 +140,26 @@ COLTYPE(bp_macaddr, LM_T_MACADDR, 0, NULL)
 COLTYPE(bp_mac_address, LM_T_MACADDR, 0, "mac_address")
 COLTYPE(bp_foreign_id, LM_T_FOREIGN_ID, LM_F_FOREIGN, NULL)
 COLTYPE(bp_foreign_uuid, LM_T_UUID, LM_F_FOREIGN, NULL)
+COLTYPE(bp_tsvector, LM_T_TSVECTOR, 0, NULL)
+
+static const char *checksql (lua_State *L, int arg);
+
+/*
+** t:raw_column(name, definition): a column whose type is the SQL given
+** (a string or lmigrate.raw), as Laravel's rawColumn; the modifiers
+** apply. t:computed(name, expression): SQL Server's computed column,
+** which the grammars refuse, as Laravel's do.
+*/
+static int sqlcol (lua_State *L, lm_ColType type) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  const char *name = lm_checkname(L, 2);
+  const char *sql = lm_bpstrdup(L, bp, checksql(L, 3));
+  addcol(L, bp, name, type, 0)->definition = sql;
+  return pushcol(L);
+}
+
+static int bp_raw_column (lua_State *L) { return sqlcol(L, LM_T_RAW); }
+static int bp_computed (lua_State *L) { return sqlcol(L, LM_T_COMPUTED); }
 
 /*
 ** t:integer(name, auto_increment = false, unsigned = false) and its
@@ -428,6 +448,29 @@ static int bp_foreign_id_for (lua_State *L) {
 }
 
 /*
+** t:after(column, fn) -> the blueprint: Laravel's Blueprint::after, the
+** columns fn(t) adds go after 'column', one after the other (MySQL's
+** AFTER, in an alter blueprint: where after() means something); a column
+** fn places with after() or first() itself keeps its place
+*/
+static int bp_after (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  const char *after = lm_bpstrdup(L, bp, lm_checkname(L, 2));
+  int i, first = bp->ncols;
+  luaL_checktype(L, 3, LUA_TFUNCTION);
+  lua_pushvalue(L, 3);
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 0);
+  for (i = first; i < bp->ncols; i++) {
+    lm_Column *col = &bp->cols[i];
+    if (col->after == NULL && !(col->flags & LM_F_FIRST)) col->after = after;
+    after = col->name;
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+/*
 ** t:remove_column(name) -> the blueprint: Laravel's removeColumn, which
 ** takes every column of that name out of the blueprint's pending
 ** additions: no SQL, nothing is dropped (drop_column drops). What other
@@ -492,6 +535,22 @@ static int setflag (lua_State *L, unsigned flag) {
 }
 
 static int col_primary (lua_State *L) { return setflag(L, LM_F_PRIMARY); }
+static int col_instant (lua_State *L) { return setflag(L, LM_F_INSTANT); }
+
+/*
+** col:lock(mode): Laravel 12's MySQL DDL lock of the column's ALTER TABLE
+** (none, shared, default, exclusive): LOCK=NONE, ...; instant():
+** ALGORITHM=INSTANT. The server refuses the statement rather than lock
+** more; the other dialects have neither and ignore them, as Laravel's do.
+*/
+static int col_lock (lua_State *L) {
+  static const char *const modes[] = {"none", "shared", "default", "exclusive", NULL};
+  static const char *const sql[] = {"NONE", "SHARED", "DEFAULT", "EXCLUSIVE"};
+  lm_Column *col = checkcol(L, NULL);
+  col->lock = sql[luaL_checkoption(L, 2, NULL, modes)];
+  lua_settop(L, 1);
+  return 1;
+}
 static int col_first (lua_State *L) { return setflag(L, LM_F_FIRST); }
 static int col_invisible (lua_State *L) { return setflag(L, LM_F_INVISIBLE); }
 
@@ -645,18 +704,31 @@ static int col_after (lua_State *L) { return settext(L, offsetof(lm_Column, afte
 static int col_charset (lua_State *L) { return settext(L, offsetof(lm_Column, charset), 1); }
 static int col_collation (lua_State *L) { return settext(L, offsetof(lm_Column, collation), 1); }
 
-/* col:stored_as(expr), col:virtual_as(expr): a generated column */
-static int generated (lua_State *L, unsigned stored) {
+/*
+** col:stored_as(expr), col:virtual_as(expr): a generated column;
+** col:stored_as_json(sel), col:virtual_as_json(sel): Laravel's
+** storedAsJson/virtualAsJson, the value at the JSON selector "col->path"
+** (a selector without "->" is the expression itself, as in Laravel)
+*/
+static int generated (lua_State *L, unsigned stored, int json) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
+  lm_JsonPath jp, *p = NULL;
   col->expr = lm_bpstrdup(L, bp, checksql(L, 2));
-  col->flags = (col->flags & ~LM_F_STORED) | stored;
+  if (json && lm_jsonpath(L, bp, col->expr, &jp)) {
+    p = (lm_JsonPath *)lm_bpalloc(L, bp, sizeof(jp));
+    *p = jp;
+  }
+  col->json = p;
+  col->flags = (col->flags & ~(LM_F_STORED | LM_F_JSON)) | stored | (json ? LM_F_JSON : 0);
   lua_settop(L, 1);
   return 1;
 }
 
-static int col_stored_as (lua_State *L) { return generated(L, LM_F_STORED); }
-static int col_virtual_as (lua_State *L) { return generated(L, 0); }
+static int col_stored_as (lua_State *L) { return generated(L, LM_F_STORED, 0); }
+static int col_virtual_as (lua_State *L) { return generated(L, 0, 0); }
+static int col_stored_as_json (lua_State *L) { return generated(L, LM_F_STORED, 1); }
+static int col_virtual_as_json (lua_State *L) { return generated(L, 0, 1); }
 
 /*
 ** col:generated_as(options?): a PostgreSQL identity column, GENERATED BY
@@ -724,7 +796,8 @@ static const luaL_Reg coltype_meth[] = {
   {"inet", bp_inet}, {"ip_address", bp_ip_address}, {"cidr", bp_cidr},
   {"macaddr", bp_macaddr}, {"mac_address", bp_mac_address},
   {"geometry", bp_geometry}, {"geography", bp_geography}, {"point", bp_point},
-  {"vector", bp_vector},
+  {"vector", bp_vector}, {"tsvector", bp_tsvector},
+  {"raw_column", bp_raw_column}, {"computed", bp_computed},
   {"morphs", bp_morphs}, {"nullable_morphs", bp_nullable_morphs},
   {"numeric_morphs", bp_morphs}, {"nullable_numeric_morphs", bp_nullable_morphs},
   {"uuid_morphs", bp_uuid_morphs}, {"nullable_uuid_morphs", bp_nullable_uuid_morphs},
@@ -732,7 +805,7 @@ static const luaL_Reg coltype_meth[] = {
   {"remember_token", bp_remember_token},
   {"foreign_id", bp_foreign_id}, {"foreign_uuid", bp_foreign_uuid},
   {"foreign_ulid", bp_foreign_ulid}, {"foreign_id_for", bp_foreign_id_for},
-  {"remove_column", bp_remove_column},
+  {"remove_column", bp_remove_column}, {"after", bp_after},
   {NULL, NULL}
 };
 
@@ -742,7 +815,9 @@ static const luaL_Reg col_meth[] = {
   {"starting_value", col_from}, {"use_current_on_update", col_use_current_on_update},
   {"charset", col_charset}, {"collation", col_collation},
   {"first", col_first}, {"invisible", col_invisible},
+  {"instant", col_instant}, {"lock", col_lock},
   {"stored_as", col_stored_as}, {"virtual_as", col_virtual_as},
+  {"stored_as_json", col_stored_as_json}, {"virtual_as_json", col_virtual_as_json},
   {"generated_as", col_generated_as}, {"always", col_always},
   {"default", col_default}, {"use_current", col_use_current},
   {"unique", col_unique}, {"index", col_index}, {"primary", col_primary},

@@ -170,6 +170,8 @@ static void setmodifiers (lua_State *L, const lm_Column *col) {
   setbool(L, "change", f & LM_F_CHANGE);
   setbool(L, "first", f & LM_F_FIRST);
   setbool(L, "invisible", f & LM_F_INVISIBLE);
+  setbool(L, "instant", f & LM_F_INSTANT);
+  setstr(L, "lock", col->lock);
   setbool(L, "fixed", f & LM_F_FIXED);
   setbool(L, "foreign_id", f & LM_F_FOREIGN);
   setstr(L, "comment", col->comment);
@@ -177,6 +179,8 @@ static void setmodifiers (lua_State *L, const lm_Column *col) {
   setstr(L, "charset", col->charset);
   setstr(L, "collation", col->collation);
   if (col->expr) setstr(L, (f & LM_F_STORED) ? "stored_as" : "virtual_as", col->expr);
+  if (f & LM_F_JSON) setbool(L, "json", 1);   /* *_as_json(): expr is a JSON selector */
+  setstr(L, "definition", col->definition);
   setidentity(L, col);
   if (col->from) setint(L, "from", col->from);
   setstr(L, "ref_table", col->ref_table);

@@ -97,6 +97,11 @@ static int ix_concurrently (lua_State *L) {
                  LM_K_CONCURRENTLY);
 }
 
+/* index(...):online(on = true): Laravel 12's name of concurrently() */
+static int ix_online (lua_State *L) {
+  return setflag(L, LM_INDEX, "online", INDEXES, "index() and unique()", LM_K_CONCURRENTLY);
+}
+
 /* drop_index(...):concurrently(on = true); check(...):not_valid(on = true) */
 static int co_concurrently (lua_State *L) {
   return setflag(L, LM_COMMAND, "concurrently", 1u << LM_C_DROP_INDEX, "drop_index()",
@@ -217,6 +222,7 @@ static const luaL_Reg fk_meth[] = { {"unsafe_ok", fk_unsafe_ok}, {NULL, NULL} };
 
 static const luaL_Reg ix_meth[] = {
   {"unsafe_ok", ix_unsafe_ok}, {"concurrently", ix_concurrently},
+  {"online", ix_online},
   {NULL, NULL}
 };
 

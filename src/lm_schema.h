@@ -16,6 +16,12 @@ void *lm_bpalloc (lua_State *L, lm_Blueprint *bp, size_t n);
 const char *lm_bpstrdup (lua_State *L, lm_Blueprint *bp, const char *s);
 void *lm_bpgrow (lua_State *L, void *arr, int n, int *cap, size_t sz);
 
+/*
+** lm_jsonpath.c: reads the JSON selector 'sel' of virtual_as_json into
+** 'jp' (blueprint memory) and returns 1; 0 when it has no "->"
+*/
+int lm_jsonpath (lua_State *L, lm_Blueprint *bp, const char *sel, lm_JsonPath *jp);
+
 /* lm_schema.c: argument checks */
 #define LM_MAXLIST  65535   /* items in a list of columns or enum values */
 int lm_checklistlen (lua_State *L, int arg, const char *what);

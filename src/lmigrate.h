@@ -80,6 +80,9 @@ typedef enum lm_ColType {
   LM_T_SMALL_INCREMENTS, LM_T_MEDIUM_INCREMENTS,
   LM_T_DATETIME_TZ, LM_T_TIME_TZ, LM_T_TIMESTAMP_TZ,
   LM_T_SET, LM_T_GEOMETRY, LM_T_GEOGRAPHY, LM_T_VECTOR,
+  /* raw_column(c, sql): 'definition' is the type; tsvector; computed
+     (SQL Server's: no dialect here has it) */
+  LM_T_RAW, LM_T_TSVECTOR, LM_T_COMPUTED,
   LM_T__COUNT
 } lm_ColType;
 
@@ -109,11 +112,25 @@ lm_ColType lm_serialtype (lm_ColType t, int serial);
 #define LM_F_IDENTITY     (1u << 15)  /* generated_as(): an identity column */
 #define LM_F_ALWAYS       (1u << 16)  /* always(): GENERATED ALWAYS */
 #define LM_F_NULLSET      (1u << 17)  /* nullable(on) was called */
+#define LM_F_JSON         (1u << 18)  /* *_as_json(): 'expr' is a JSON selector */
+#define LM_F_INSTANT      (1u << 19)  /* instant(): MySQL ALGORITHM=INSTANT */
 
 /* kinds of default value */
 typedef enum lm_DefaultKind {
   LM_D_NONE, LM_D_STRING, LM_D_NUMBER, LM_D_BOOLEAN, LM_D_RAW, LM_D_NULL
 } lm_DefaultKind;
+
+/*
+** virtual_as_json(sel)/stored_as_json(sel) of a selector with "->"
+** (lm_jsonpath.c): "meta->a->tags[0]" is field meta, path
+** '$."a"."tags"[0]' (MySQL, SQLite) and keys a, tags, 0 (PostgreSQL)
+*/
+typedef struct lm_JsonPath {
+  const char *field;
+  const char *path;
+  const char **keys;
+  int nkeys;
+} lm_JsonPath;
 
 typedef struct lm_Column {
   const char *name;
@@ -136,6 +153,10 @@ typedef struct lm_Column {
                               options; "" = none */
   lua_Integer from;        /* from(n): the auto-increment's first value; 0 = not set */
   const char *subtype;     /* geometry/geography: "point", ...; NULL = any */
+  const char *definition;  /* raw_column: the type's SQL; computed: its expression */
+  const char *lock;        /* lock(mode): MySQL's LOCK=mode of its ALTER; NULL = none */
+  const lm_JsonPath *json; /* virtual_as_json/stored_as_json: the selector of
+                              'expr' read; NULL = 'expr' is SQL */
   int srid;                /* geometry/geography */
   /*
   ** The names of the CHECKs lmigrate derives where the dialect lacks the

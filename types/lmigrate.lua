@@ -441,6 +441,30 @@ function Blueprint:point(name, srid) end
 ---@return Column
 function Blueprint:vector(name, dimensions) end
 
+--- PostgreSQL's TSVECTOR (not on SQLite or MySQL)
+---
+--- `table:tsvector("search")`
+---@param name string
+---@return Column
+function Blueprint:tsvector(name) end
+
+--- a column whose type is the SQL given; the modifiers apply
+---
+--- `table:raw_column("code", "int4")`
+---@param name string
+---@param definition string
+---@return Column
+function Blueprint:raw_column(name, definition) end
+
+--- SQL Server's computed column: refused on every dialect here, as
+--- Laravel's grammars do (a type with stored_as is the generated column)
+---
+--- `table:computed("total", "price * qty")`
+---@param name string
+---@param expression string
+---@return Column
+function Blueprint:computed(name, expression) end
+
 --- unsigned BIGINT for a foreign key
 ---
 --- `table:foreign_id("user_id"):constrained()`
@@ -689,6 +713,14 @@ function Blueprint:drop_column(...) end
 --- `table:remove_column("title")`
 ---@param name string
 function Blueprint:remove_column(name) end
+
+--- MySQL: the columns fn adds go after column, one after the other
+---
+--- `table:after("name", function() table:string("nick"):nullable() end)`
+---@param column string
+---@param fn fun(table: Blueprint)
+---@return Blueprint
+function Blueprint:after(column, fn) end
 
 --- rename a column
 ---
@@ -1075,11 +1107,39 @@ function Column:virtual_as(expression) end
 ---@return Column
 function Column:stored_as(expression) end
 
+--- a virtual generated column of the value at a JSON path, "column->path"
+--- (not on PostgreSQL before 18)
+---
+--- `table:string("name"):virtual_as_json("meta->name")`
+---@param selector string
+---@return Column
+function Column:virtual_as_json(selector) end
+
+--- a stored generated column of the value at a JSON path, "column->path"
+---
+--- `table:string("name"):stored_as_json("meta->name")`
+---@param selector string
+---@return Column
+function Column:stored_as_json(selector) end
+
 --- MySQL INVISIBLE
 ---
 --- `table:string("secret"):invisible()`
 ---@return Column
 function Column:invisible() end
+
+--- MySQL: ALGORITHM=INSTANT on the column's ALTER TABLE
+---
+--- `table:string("nick"):nullable():instant()`
+---@return Column
+function Column:instant() end
+
+--- MySQL: LOCK=NONE, SHARED, DEFAULT or EXCLUSIVE on the column's ALTER TABLE
+---
+--- `table:string("nick"):nullable():lock("none")`
+---@param mode "none"|"shared"|"default"|"exclusive"
+---@return Column
+function Column:lock(mode) end
 
 --- a foreign key to the plural table's id
 ---
@@ -1264,6 +1324,13 @@ function Index:initially_immediate(value) end
 ---@param value? boolean
 ---@return Index
 function Index:concurrently(value) end
+
+--- Laravel 12's name of concurrently
+---
+--- `table:index("email"):online()`
+---@param value? boolean
+---@return Index
+function Index:online(value) end
 
 --- silence the safety lint for this index, saying why
 ---

@@ -91,6 +91,7 @@ function M.harness(dialect)
   end
   -- the state of this run: the mysql runner's unique database
   local run = { database = server and shell.unique_name("lmigrate_spec") }
+  h.server = server   -- nil without one
 
   -- the SQL of blueprint 'table' (default users) in 'mode' (default create)
   function h.compile(fn, mode, table)

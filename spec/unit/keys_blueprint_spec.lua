@@ -124,8 +124,8 @@ describe("keys of the blueprint", function()
     for model, col in pairs {
       User = "user_id", BlogPost = "blog_post_id", ["App\\Models\\User"] = "user_id",
       ["App.Models.Category"] = "category_id", users = "user_id", categories = "category_id",
-      addresses = "address_id", boxes = "box_id", statuses = "statuse_id", status = "status_id",
-      blog_posts = "blog_post_id",
+      addresses = "address_id", boxes = "box_id", statuses = "status_id", status = "status_id",
+      blog_posts = "blog_post_id", people = "person_id", children = "child_id",
     } do
       assert.same({ ('ALTER TABLE "users" DROP COLUMN "%s"'):format(col) },
         sql(function(t) t:drop_foreign_id_for(model) end), model)

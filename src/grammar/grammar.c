@@ -1,9 +1,9 @@
 /*
 ** grammar.c
 ** What every dialect shares: a small SQL formatter, the pieces of column
-** definitions and constraints, the base grammar whose entries a dialect
-** leaves NULL, the compile loop that walks a Blueprint, and the Grammar
-** userdata seen from Lua.
+** definitions and constraints, the compile loop that walks a Blueprint
+** (with the base grammar of grammar_defaults.c for what a dialect leaves
+** NULL), and the Grammar userdata seen from Lua.
 */
 #include <math.h>
 #include <stdarg.h>
@@ -23,7 +23,8 @@ static const char *const typenames[LM_T__COUNT] = {
   "json", "jsonb", "uuid", "binary", "enum",
   "inet", "cidr", "macaddr", "foreign_id",
   "small_increments", "medium_increments", "date_time_tz", "time_tz",
-  "timestamp_tz", "set", "geometry", "geography", "vector"
+  "timestamp_tz", "set", "geometry", "geography", "vector",
+  "raw_column", "tsvector", "computed"
 };
 
 const char *lm_typename (lm_ColType t) {
@@ -189,6 +190,13 @@ void lm_addtype (lm_Ctx *c, const lm_Column *col) {
   const char *p;
   if ((col->flags & LM_F_IDENTITY) && lm_serialtype(t, 0) != LM_T__COUNT)
     t = lm_serialtype(t, 0);
+  if (t == LM_T_RAW) {   /* raw_column(c, sql): the SQL as given, as Laravel's */
+    luaL_addstring(&c->b, col->definition);
+    return;
+  }
+  if (t == LM_T_COMPUTED)   /* Laravel's grammars but SQL Server's throw too */
+    lm_error(c->L, "computed() is not supported on %s: it is SQL Server's; give the "
+             "column a type and stored_as() or virtual_as()", c->g->name);
   if (c->g->typefn[t] != NULL) {
     c->g->typefn[t](c, col);
     return;
@@ -291,9 +299,17 @@ void lm_modify_collate (lm_Ctx *c, const lm_Column *col) {
   if (col->collation) lm_addf(c, " COLLATE %I", col->collation);
 }
 
+/* a generated column's SQL, or the dialect's read of its JSON selector */
+void lm_addgenerated (lm_Ctx *c, const lm_Column *col) {
+  if (col->json) c->g->json_selector(c, col->json);
+  else luaL_addstring(&c->b, col->expr);
+}
+
 void lm_modify_generated (lm_Ctx *c, const lm_Column *col) {
-  if (col->expr)
-    lm_addf(c, " AS (%s) %s", col->expr, (col->flags & LM_F_STORED) ? "STORED" : "VIRTUAL");
+  if (col->expr == NULL) return;
+  luaL_addstring(&c->b, " AS (");
+  lm_addgenerated(c, col);
+  lm_addf(c, ") %s", (col->flags & LM_F_STORED) ? "STORED" : "VIRTUAL");
 }
 
 void lm_modify_no_on_update (lm_Ctx *c, const lm_Column *col) {
@@ -405,151 +421,6 @@ lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind) {
 /* }====================================================== */
 
 
-/*
-** {======================================================
-** The base grammar: the entries a dialect leaves NULL
-** =======================================================
-*/
-
-void lm_no_command (lm_Ctx *c, const lm_Command *cmd) {
-  lua_pushfstring(c->L, "%s()", cmdnames[cmd->kind]);
-  lm_unsupported(c, lua_tostring(c->L, -1));
-}
-
-/* [CONSTRAINT "name"] PRIMARY KEY[ USING x] ("a", "b")[ DEFERRABLE] */
-static void base_inline_primary (lm_Ctx *c, const lm_Command *cmd) {
-  if (cmd->name) lm_addf(c, "CONSTRAINT %I ", cmd->name);
-  luaL_addstring(&c->b, "PRIMARY KEY");
-  lm_addusing(c, cmd);
-  lm_addf(c, " (%C)", cmd->columns, cmd->ncolumns);
-  lm_adddeferrable(c, cmd);
-}
-
-/* a constraint added after the fact, written as inside CREATE TABLE */
-void lm_compile_alter_add (lm_Ctx *c, const lm_Command *cmd) {
-  lm_CmdFn f = lm_inline(c->g, cmd->kind);
-  if (f == NULL) lm_no_command(c, cmd);   /* a dialect that inlines none */
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD ");
-  f(c, cmd);
-  lm_end(c);
-}
-
-void lm_compile_create_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_begin(c);
-  lm_addindex(c, cmd, cmd->kind == LM_C_UNIQUE ? "UNIQUE " : "");
-  lm_end(c);
-}
-
-void lm_compile_drop_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "DROP INDEX %I", cmd->name);
-}
-
-/* ALTER TABLE "t" DROP COLUMN "a", DROP COLUMN "b" */
-static void base_drop_column (lm_Ctx *c, const lm_Command *cmd) {
-  int i;
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ");
-  for (i = 0; i < cmd->ncolumns; i++)
-    lm_addf(c, "%sDROP COLUMN %I", i > 0 ? ", " : "", cmd->columns[i]);
-  lm_end(c);
-}
-
-static void base_rename_column (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
-}
-
-/* drop_unique and drop_foreign: constraints with a name */
-static void base_drop_constraint (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER TABLE %T DROP CONSTRAINT %I", cmd->name);
-}
-
-static void base_rename_index (lm_Ctx *c, const lm_Command *cmd) {
-  lm_stmt(c, "ALTER INDEX %I RENAME TO %I", cmd->name, cmd->to);
-}
-
-/* rename(to) inside schema:table: the statement outside a blueprint */
-static void base_compile_rename (lm_Ctx *c, const lm_Command *cmd);
-
-static void base_add (lm_Ctx *c, const lm_Column *col) {
-  lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
-  lm_addcolumn(c, col);
-  lm_end(c);
-}
-
-static void base_change (lm_Ctx *c, const lm_Column *col) {
-  (void)col;
-  lm_unsupported(c, "change()");
-}
-
-/* CASCADE only where the dialect has it (g->cascade) */
-static void base_drop (lm_Ctx *c, const char *table, int flags) {
-  lm_stmt(c, "DROP TABLE %s%I%s", (flags & LM_DROP_IF_EXISTS) ? "IF EXISTS " : "",
-          table, (flags & LM_DROP_CASCADE) && c->g->cascade ? " CASCADE" : "");
-}
-
-static void base_rename (lm_Ctx *c, const char *from, const char *to) {
-  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
-}
-
-static void base_truncate (lm_Ctx *c, const char *table) {
-  lm_stmt(c, "TRUNCATE TABLE %I", table);
-}
-
-static const lm_Grammar base = {
-  .name = "base",
-  .inline_ = {
-    [LM_C_PRIMARY] = base_inline_primary,
-    [LM_C_FOREIGN] = lm_addforeign,
-    [LM_C_CHECK] = lm_addcheck
-  },
-  .compile = {
-    [LM_C_PRIMARY] = lm_compile_alter_add,
-    [LM_C_UNIQUE] = lm_compile_alter_add,
-    [LM_C_INDEX] = lm_compile_create_index,
-    [LM_C_FULLTEXT] = lm_no_command,
-    [LM_C_FOREIGN] = lm_compile_alter_add,
-    [LM_C_CHECK] = lm_compile_alter_add,
-    [LM_C_DROP_COLUMN] = base_drop_column,
-    [LM_C_RENAME_COLUMN] = base_rename_column,
-    [LM_C_DROP_INDEX] = lm_compile_drop_index,
-    [LM_C_DROP_UNIQUE] = base_drop_constraint,
-    [LM_C_DROP_FOREIGN] = base_drop_constraint,
-    [LM_C_DROP_PRIMARY] = lm_no_command,  /* each dialect names it its way */
-    [LM_C_SPATIAL_INDEX] = lm_no_command,
-    [LM_C_DROP_FULLTEXT] = lm_compile_drop_index,
-    [LM_C_DROP_SPATIAL_INDEX] = lm_compile_drop_index,
-    [LM_C_RENAME_INDEX] = base_rename_index,
-    [LM_C_RENAME] = base_compile_rename,
-    [LM_C_VALIDATE_FOREIGN] = lm_no_command,   /* PostgreSQL's: NOT VALID keys */
-    [LM_C_VALIDATE_CHECK] = lm_no_command
-  },
-  .compile_add = base_add,
-  .compile_change = base_change,
-  .compile_drop = base_drop,
-  .compile_rename = base_rename,
-  .compile_truncate = base_truncate
-};
-
-/* the dialect's entry 'f', or the base grammar's when it leaves it NULL */
-#define entry(g, f)  ((g)->f != NULL ? (g)->f : base.f)
-
-lm_CmdFn lm_inline (const lm_Grammar *g, lm_CmdKind kind) {
-  return entry(g, inline_[kind]);
-}
-
-lm_CmdFn lm_inlined (lm_Ctx *c, const lm_Command *cmd) {
-  if (c->g->after_create != NULL && c->g->after_create(cmd)) return NULL;
-  return lm_inline(c->g, cmd->kind);
-}
-
-static void base_compile_rename (lm_Ctx *c, const lm_Command *cmd) {
-  entry(c->g, compile_rename)(c, c->bp->table, cmd->to);
-}
-
-/* }====================================================== */
-
 
 /*
 ** {======================================================
@@ -558,7 +429,7 @@ static void base_compile_rename (lm_Ctx *c, const lm_Command *cmd) {
 */
 
 static void compilecmd (lm_Ctx *c, const lm_Command *cmd) {
-  entry(c->g, compile[cmd->kind])(c, cmd);
+  lm_entry(c->g, compile[cmd->kind])(c, cmd);
 }
 
 /* a column's unique() and index(): inline in a CREATE or after it */
@@ -637,8 +508,8 @@ static void aftercreate (lm_Ctx *c) {
 }
 
 static void altercolumn (lm_Ctx *c, const lm_Column *col) {
-  if (col->flags & LM_F_CHANGE) entry(c->g, compile_change)(c, col);
-  else entry(c->g, compile_add)(c, col);
+  if (col->flags & LM_F_CHANGE) lm_entry(c->g, compile_change)(c, col);
+  else lm_entry(c->g, compile_add)(c, col);
   colcommands(c, col, 0);
   if (col->comment && c->g->compile_comment)
     c->g->compile_comment(c, col);
@@ -800,7 +671,7 @@ static int g_drop (lua_State *L) {
               (lua_toboolean(L, 4) ? LM_DROP_CASCADE : 0);
   lua_settop(L, 4);
   newctx(L, &c);
-  entry(c.g, compile_drop)(&c, table, flags);
+  lm_entry(c.g, compile_drop)(&c, table, flags);
   lua_rawgeti(L, c.list, 1);
   return 1;
 }
@@ -813,7 +684,7 @@ static int g_rename (lua_State *L) {
   const char *from = lm_checkname(L, 2);
   const char *to = lm_checkname(L, 3);
   newctx(L, &c);
-  entry(c.g, compile_rename)(&c, from, to);
+  lm_entry(c.g, compile_rename)(&c, from, to);
   lua_rawgeti(L, c.list, 1);
   return 1;
 }
@@ -825,7 +696,7 @@ static int g_truncate (lua_State *L) {
   lm_Ctx c;
   const char *table = lm_checkname(L, 2);
   newctx(L, &c);
-  entry(c.g, compile_truncate)(&c, table);
+  lm_entry(c.g, compile_truncate)(&c, table);
   return 1;
 }
 
@@ -877,7 +748,7 @@ static int g_drop_object (lua_State *L) {
   const char *name = lm_checkname(L, 3);
   newctx(L, &c);
   if (kind == 0)
-    entry(c.g, compile_drop)(&c, name, LM_DROP_IF_EXISTS | LM_DROP_CASCADE);
+    lm_entry(c.g, compile_drop)(&c, name, LM_DROP_IF_EXISTS | LM_DROP_CASCADE);
   else
     lm_stmt(&c, "DROP %s IF EXISTS %I%s", words[kind], name,
             c.g->cascade ? " CASCADE" : "");

@@ -3,8 +3,8 @@
 ** One SQL grammar per dialect, after Laravel's schema grammars: three
 ** families of entries, compile_* (statements), type_* (a column's type)
 ** and modify_* (a column's suffixes). As Laravel's base Grammar holds
-** what most dialects write alike, grammar.c holds the base grammar: a
-** NULL compile_ or inline_ entry (and a NULL compile_add, compile_change,
+** what most dialects write alike, grammar_defaults.c holds the base
+** grammar: a NULL compile_ or inline_ entry (and a NULL compile_add, compile_change,
 ** compile_drop, compile_rename, compile_truncate) is the base's, so a
 ** dialect fills in only what it writes differently. What a dialect cannot
 ** do is said by lm_no_command (or a NULL type_), which raise "<what> is
@@ -61,6 +61,8 @@ struct lm_Grammar {
   */
   const char *type[LM_T__COUNT];
   lm_ColFn typefn[LM_T__COUNT];
+  /* virtual_as_json(), stored_as_json(): the value at a JSON selector */
+  void (*json_selector) (lm_Ctx *c, const lm_JsonPath *jp);
   /* use_current() of a date and of a year (CURRENT_TIMESTAMP otherwise) */
   const char *now_date, *now_year;
   int now_precision;       /* 1: CURRENT_TIMESTAMP(p) for a precision p > 0 */
@@ -122,6 +124,13 @@ extern const lm_Grammar lm_grammar_sqlite;
 extern const lm_Grammar lm_grammar_postgres;
 extern const lm_Grammar lm_grammar_mysql;
 
+/*
+** grammar_defaults.c: the base grammar, and lm_entry(g, f), the
+** dialect's entry 'f' or the base's when the dialect leaves it NULL
+*/
+extern const lm_Grammar lm_grammar_base;
+#define lm_entry(g, f)  ((g)->f != NULL ? (g)->f : lm_grammar_base.f)
+
 /* grammar.c: the Lua side */
 const lm_Grammar *lm_checkgrammar (lua_State *L, int arg);
 /*
@@ -179,6 +188,7 @@ void lm_modify_default (lm_Ctx *c, const lm_Column *col);   /* DEFAULT x */
 void lm_modify_checks (lm_Ctx *c, const lm_Column *col);
 void lm_modify_collate (lm_Ctx *c, const lm_Column *col);   /* COLLATE "x" */
 /* AS (expr) STORED | VIRTUAL: SQLite's and MySQL's generated columns */
+void lm_addgenerated (lm_Ctx *c, const lm_Column *col);   /* the expr only */
 void lm_modify_generated (lm_Ctx *c, const lm_Column *col);
 /* raise for use_current_on_update(), generated_as() of a column that
    does not auto-increment: for the dialects that have neither */
@@ -199,7 +209,7 @@ void lm_addusing (lm_Ctx *c, const lm_Command *cmd);   /* " USING x" or none */
 void lm_adddeferrable (lm_Ctx *c, const lm_Command *cmd);
 
 /*
-** grammar.c: the base grammar's entries that a dialect also puts in
+** grammar_defaults.c: the base grammar's entries that a dialect also puts in
 ** another slot than the base does
 */
 lm_CmdFn lm_inline (const lm_Grammar *g, lm_CmdKind kind);  /* or the base's */

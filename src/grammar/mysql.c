@@ -83,6 +83,15 @@ static void mysql_modify_after (lm_Ctx *c, const lm_Column *col) {
   else if (col->after) lm_addf(c, " AFTER %I", col->after);
 }
 
+/*
+** virtual_as_json("meta->a"): json_unquote(json_extract(`meta`, '$."a"')),
+** Laravel's MySQL form, which MariaDB runs too (Laravel's MariaDB grammar
+** writes json_value(`meta`, '$."a"'), the same value for a scalar)
+*/
+static void mysql_json_selector (lm_Ctx *c, const lm_JsonPath *jp) {
+  lm_addf(c, "json_unquote(json_extract(%I, %L))", jp->field, jp->path);
+}
+
 /* generated_as() is the AUTO_INCREMENT of an auto-increment column */
 static const lm_ColFn mysql_modify[] = {
   lm_modify_no_identity, mysql_modify_unsigned, mysql_modify_charset,
@@ -210,11 +219,26 @@ static void mysql_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
   lm_stmt(c, "ALTER TABLE %T DROP PRIMARY KEY");
 }
 
+/* instant(), lock(mode) of a column: ", ALGORITHM=INSTANT, LOCK=NONE" */
+static void addcolumnonline (lm_Ctx *c, const lm_Column *col) {
+  if (col->flags & LM_F_INSTANT) luaL_addstring(&c->b, ", ALGORITHM=INSTANT");
+  if (col->lock) lm_addf(c, ", LOCK=%s", col->lock);
+}
+
+static void mysql_compile_add (lm_Ctx *c, const lm_Column *col) {
+  lm_begin(c);
+  lm_addf(c, "ALTER TABLE %T ADD COLUMN ");
+  lm_addcolumn(c, col);
+  addcolumnonline(c, col);
+  lm_end(c);
+}
+
 /* change(): MODIFY gives the column exactly the new definition */
 static void mysql_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_begin(c);
   lm_addf(c, "ALTER TABLE %T MODIFY COLUMN ");
   lm_addcolumn(c, col);
+  addcolumnonline(c, col);
   lm_end(c);
 }
 
@@ -284,12 +308,13 @@ const lm_Grammar lm_grammar_mysql = {
     [LM_T_MACADDR] = "VARCHAR(17)",
     [LM_T_FOREIGN_ID] = "BIGINT UNSIGNED",
     [LM_T_SET] = "SET($e)",
-    [LM_T_VECTOR] = "VECTOR$l"   /* MySQL 9, MariaDB 11.7 */
+    [LM_T_VECTOR] = "VECTOR$l"   /* MySQL 9, MariaDB 11.7; tsvector(): none */
   },
   .typefn = {
     [LM_T_BINARY] = mysql_type_binary,
     [LM_T_GEOMETRY] = mysql_type_spatial, [LM_T_GEOGRAPHY] = mysql_type_spatial
   },
+  .json_selector = mysql_json_selector,
   .now_date = "(CURDATE())", .now_year = "(YEAR(CURDATE()))",
   .now_precision = 1,
   .modify = mysql_modify,
@@ -321,6 +346,7 @@ const lm_Grammar lm_grammar_mysql = {
     [LM_C_DROP_PRIMARY] = mysql_compile_drop_primary,
     [LM_C_RENAME_INDEX] = mysql_compile_rename_index
   },
+  .compile_add = mysql_compile_add,
   .compile_change = mysql_compile_change,
   .compile_comment = NULL,          /* inline: COMMENT '...' */
   .compile_from = mysql_compile_from,

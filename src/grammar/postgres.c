@@ -24,11 +24,38 @@ static void pg_modify_primary (lm_Ctx *c, const lm_Column *col) {
 
 /* PostgreSQL before 18 has stored generated columns only */
 static void pg_modify_generated (lm_Ctx *c, const lm_Column *col) {
+  const char *json = (col->flags & LM_F_JSON) ? "_json" : "";
   if (col->expr == NULL) return;
   if (!(col->flags & LM_F_STORED))
-    lm_error(c->L, "virtual_as() is not supported on postgres (PostgreSQL 18 has "
-             "virtual generated columns; stored_as() works on every version)");
-  lm_addf(c, " GENERATED ALWAYS AS (%s) STORED", col->expr);
+    lm_error(c->L, "virtual_as%s() is not supported on postgres (PostgreSQL 18 has "
+             "virtual generated columns; stored_as%s() works on every version)",
+             json, json);
+  luaL_addstring(&c->b, " GENERATED ALWAYS AS (");
+  lm_addgenerated(c, col);
+  luaL_addstring(&c->b, ") STORED");
+}
+
+/*
+** The value at a JSON selector as Laravel's PostgreSQL query grammar
+** reads "meta->a->tags[0]": "meta"->'a'->'tags'->>0 (Laravel's schema
+** grammar has no storedAsJson on PostgreSQL: it drops the modifier)
+*/
+static int isint (const char *s) {
+  if (*s == '-' || *s == '+') s++;
+  if (*s == '0') return s[1] == '\0';
+  if (*s < '1' || *s > '9') return 0;
+  while (*s >= '0' && *s <= '9') s++;
+  return *s == '\0';
+}
+
+static void pg_json_selector (lm_Ctx *c, const lm_JsonPath *jp) {
+  int i;
+  lm_addf(c, "%I", jp->field);
+  for (i = 0; i < jp->nkeys; i++) {
+    luaL_addstring(&c->b, i == jp->nkeys - 1 ? "->>" : "->");
+    if (isint(jp->keys[i])) luaL_addstring(&c->b, jp->keys[i]);
+    else lm_addf(c, "%L", jp->keys[i]);
+  }
 }
 
 /* generated_as(options?), always(): an identity column */
@@ -355,11 +382,13 @@ const lm_Grammar lm_grammar_postgres = {
     [LM_T_ENUM] = "VARCHAR(255)",
     [LM_T_INET] = "INET", [LM_T_CIDR] = "CIDR", [LM_T_MACADDR] = "MACADDR",
     [LM_T_FOREIGN_ID] = "BIGINT",
-    [LM_T_VECTOR] = "VECTOR$l"   /* pgvector's; set(): none */
+    [LM_T_VECTOR] = "VECTOR$l",   /* pgvector's; set(): none */
+    [LM_T_TSVECTOR] = "TSVECTOR"
   },
   .typefn = {
     [LM_T_GEOMETRY] = pg_type_spatial, [LM_T_GEOGRAPHY] = pg_type_spatial
   },
+  .json_selector = pg_json_selector,
   .now_date = "CURRENT_DATE",
   .now_year = "EXTRACT(YEAR FROM CURRENT_DATE)",
   .modify = pg_modify,

@@ -34,6 +34,11 @@ static const lm_ColFn sqlite_modify[] = {
   lm_modify_collate, lm_modify_generated, lm_modify_checks, NULL
 };
 
+/* virtual_as_json("meta->a"): json_extract("meta", '$."a"'), as Laravel */
+static void sqlite_json_selector (lm_Ctx *c, const lm_JsonPath *jp) {
+  lm_addf(c, "json_extract(%I, %L)", jp->field, jp->path);
+}
+
 /* }====================================================== */
 
 
@@ -316,8 +321,9 @@ const lm_Grammar lm_grammar_sqlite = {
     [LM_T_FOREIGN_ID] = "INTEGER",
     /* a label, as Laravel's: SQLite stores the value as it comes */
     [LM_T_GEOMETRY] = "GEOMETRY", [LM_T_GEOGRAPHY] = "GEOMETRY"
-    /* set(), vector(): none */
+    /* set(), vector(), tsvector(): none */
   },
+  .json_selector = sqlite_json_selector,
   .now_date = "CURRENT_DATE",
   .now_year = "(CAST(strftime('%Y', 'now') AS INTEGER))",
   .modify = sqlite_modify,
