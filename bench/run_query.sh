@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/run_query.sh [N] [ROUNDS]: the query builder's overhead per query
 # against db:query with the same SQL (bench/query.lua), on SQLite in
-# memory, with the build's lmigrate.core. Target: under 5 µs of building
-# and compiling a query.
+# memory, with the build's lmigrate.core. Target: an overhead under 5 µs
+# over db:query with the same SQL.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${LMIGRATE_BUILD:-$ROOT/build}
