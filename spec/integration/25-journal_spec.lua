@@ -387,6 +387,68 @@ if my then
       assert.same({}, schema_of(project).journal)
     end)
 
+    -- a down's DROP TABLE is journaled without its SHOW CREATE TABLE: its
+    -- row's fingerprint is "+" (the table was there), written by the server
+    -- as the row goes in; a kill in the DROP is settled by whether it is gone
+    describe("a down's DROP TABLE killed in its run", function()
+      local TWO = helpers.migration {
+        name = "TwoDown",
+        up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
+          .. '  self.schema:create("b", function(t) t:increments("id") end)',
+        down = '  self.schema:drop("b")\n  self.schema:drop("a")',
+      }
+
+      -- what the run wrote before its DROP TABLE `b`, from a connection that has ended
+      local function killed_in_drop(dropped)
+        project:write(M1, TWO)
+        project:ok("migrate")
+        local db = project:connect()
+        local sql = "DROP TABLE `b`"
+        db:run("INSERT INTO migrations_journal (migration, position, total, state, statement, checksum,"
+          .. " `connection`, fingerprint) VALUES (?, 1, 2, 'running', ?, ?, 2147483000, '+')",
+          M1, sql, helpers.core.checksum(sql))
+        if dropped then db:run(sql) end
+        db:close()
+      end
+
+      it("writes each row with '+' as it goes in, and no inverse", function()
+        project:write(M1, TWO)
+        project:ok("migrate")
+        project:with_db(function(db)   -- a trigger keeps what each row was as it went in
+          db:run("CREATE TABLE spy (position INT, inverse TEXT, fingerprint TEXT)")
+          db:run("CREATE TRIGGER spy_rows AFTER INSERT ON migrations_journal FOR EACH ROW"
+            .. " INSERT INTO spy VALUES (NEW.position, NEW.inverse, NEW.fingerprint)")
+        end)
+        project:ok("rollback")
+        local rows = project:with_db(function(db)
+          return db:query("SELECT position, inverse, fingerprint FROM spy ORDER BY position")
+        end)
+        assert.equals(2, #rows)
+        for i, r in ipairs(rows) do
+          assert.same({ i, helpers.core.null, "+" }, { tonumber(r.position), r.inverse, r.fingerprint })
+        end
+        assert.same({ "migrations", "spy" }, schema_of(project).tables)
+        assert.same({}, schema_of(project).journal)
+      end)
+
+      it("applied when the table is gone", function()
+        killed_in_drop(true)
+        assert.matches("Partly rolled back %(1 of 2 statements%)", project:ok("status").stdout)
+        assert.same({ { position = 1, state = "applied" } }, schema_of(project).journal)
+        assert.matches("Rolling back " .. M1 .. " on after its 1 of 2 statements", project:ok("rollback").stdout)
+        assert.same({ "migrations" }, schema_of(project).tables)
+        assert.same({}, schema_of(project).journal)
+      end)
+
+      it("not applied when the table is there: its row gone", function()
+        killed_in_drop(false)
+        assert.is_nil(project:ok("status").stdout:find("Partly", 1, true))
+        assert.same({}, schema_of(project).journal)
+        project:ok("rollback")
+        assert.same({ "migrations" }, schema_of(project).tables)
+      end)
+    end)
+
     it("refuses to record data statements whose transaction the migration committed itself", function()
       project:write(M1, helpers.migration {
         name = "OwnCommit",

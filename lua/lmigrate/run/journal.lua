@@ -134,8 +134,8 @@ function Rec:close_group()
   for _, st in ipairs(grp) do self.committed[#self.committed + 1] = st end
 end
 
-function Rec:write(list, ahead, absent)
-  M.write(self.m, self.entry.name, self.plan and self.plan.total, list, ahead, absent)
+function Rec:write(list, ahead, absent, present)
+  M.write(self.m, self.entry.name, self.plan and self.plan.total, list, ahead, absent, present)
   self.written = self.written + #list
 end
 
@@ -185,17 +185,28 @@ end
 -- commits on its own first: the server runs the two in turn, and the
 -- statement not at all when the row fails). A plain CREATE TABLE's table
 -- is absent when it applies: its row goes in only while that holds (else
--- the statement fails and no row is wanted), with the fingerprint "-"
+-- the statement fails and no row is wanted), with the fingerprint "-".
+-- A down's DROP TABLE t needs no SHOW CREATE TABLE either: a down is run
+-- on (rollback), never undone, so its inverse is not needed, and whether
+-- it applied is whether t is gone: the server writes in the row whether
+-- t is there ("+") as the row goes in.
 function Rec:ahead(st)
   local fresh = st.kind == "ddl" and undo.creates(st.text)
-  local before = st.kind == "ddl" and not fresh and undo.before(self.real, self.grammar, st.text)
-  st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
+  local gone = st.kind == "ddl" and self.mode == "down" and not fresh and undo.drops(st.text)
+  local before = st.kind == "ddl" and not fresh and not gone
+    and undo.before(self.real, self.grammar, st.text)
+  if gone then
+    st.inverse, st.note = nil, "a down's DROP TABLE: its definition was not read (a down is run on)"
+  else
+    st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
+  end
   if not self.m.connection_id then
     self.m.connection_id = self.real:first("SELECT CONNECTION_ID() AS id").id
   end
   st.state, st.connection = "running", self.m.connection_id
-  st.fingerprint = fresh and "-" or undo.fingerprint(self.real, self.grammar, st.text, before or nil)
-  self:write({ st }, true, fresh or nil)
+  st.fingerprint = (fresh or gone) and "-"
+    or undo.fingerprint(self.real, self.grammar, st.text, before or nil)
+  self:write({ st }, true, fresh or nil, gone or nil)
   st.state, st.connection, st.fingerprint = nil, nil, nil
   st.ahead = true
 end

@@ -50,11 +50,18 @@ end
 local COLUMNS = { "migration", "position", "total", "state", "statement", "checksum", "inverse",
                   "note", "connection", "fingerprint" }
 
+-- "table ? exists" (the name bound twice: MySQL's table_name comparison
+-- ignores case where the server's names may not)
+local EXISTS = "EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE()"
+  .. " AND table_name = ? AND BINARY table_name = BINARY ?)"
+
 -- inserts the rows 'list' ({ position, text, checksum, inverse, note, state });
 -- ahead: in the round trip of the next statement, just before it (db:ahead);
 -- absent: a table name, the one row goes in only while no such table exists
--- (the row of a CREATE TABLE, which fails when it does)
-function M.write(m, name, total, list, ahead, absent)
+-- (the row of a CREATE TABLE, which fails when it does); present: a table
+-- name, the one row's fingerprint is "+" while it exists, else "-", read
+-- by the server as the row goes in (the row of a down's DROP TABLE)
+function M.write(m, name, total, list, ahead, absent, present)
   M.ensure(m)
   local g = m.db.grammar
   local quoted, tuple, values, n = {}, "(" .. string.rep("?", #COLUMNS, ", ") .. ")", {}, 0
@@ -71,11 +78,13 @@ function M.write(m, name, total, list, ahead, absent)
   local sql = ("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
     table.concat(quoted, ", "), string.rep(tuple, #list, ", "))
   if absent then
-    sql = ("INSERT INTO %s (%s) SELECT %s FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
-      .. " information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
-      .. " AND BINARY table_name = BINARY ?)"):format(g:quote(M.table_name(m)),
-      table.concat(quoted, ", "), tuple:sub(2, -2))
+    sql = ("INSERT INTO %s (%s) SELECT %s FROM DUAL WHERE NOT %s"):format(g:quote(M.table_name(m)),
+      table.concat(quoted, ", "), tuple:sub(2, -2), EXISTS)
     values[n + 1], values[n + 2], n = absent, absent, n + 2
+  elseif present then  -- the last column, the fingerprint, read by the server
+    sql = ("INSERT INTO %s (%s) SELECT %s, CASE WHEN %s THEN '+' ELSE '-' END FROM DUAL")
+      :format(g:quote(M.table_name(m)), table.concat(quoted, ", "), tuple:sub(2, -5), EXISTS)
+    values[n], values[n + 1], n = present, present, n + 1
   end
   if ahead then return m.db:ahead(#list, sql, table.unpack(values, 1, n)) end
   m.db:execute(sql, table.unpack(values, 1, n))

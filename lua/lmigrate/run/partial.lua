@@ -39,7 +39,8 @@ local function settle(m, q, r)
       .. " row (id %s) in %s to 'applied', or delete the row if it did not apply"):format(r.position,
       r.migration, r.statement, tostring(r.id), journal.table_name(m)), { migration = r.migration })
   end
-  if before == now then
+  -- "+": the table was there, its definition unread (a down's DROP TABLE)
+  if before == now or (before == "+" and now ~= "-") then
     m.db:execute("DELETE FROM " .. q .. " WHERE id = ?", r.id)
     return nil
   end

@@ -205,11 +205,24 @@ function M.creates(sql)
   return nil
 end
 
+-- drops(sql) -> the one table a DROP TABLE [IF EXISTS] t drops (not
+-- TEMPORARY, not a list): whether it applied, after a kill, is whether t
+-- is gone, so its fingerprint need only say whether t was there ("+")
+function M.drops(sql)
+  local r = reader(sql)
+  if not r:accept("DROP", "TABLE") then return nil end
+  r:accept("IF", "EXISTS")
+  local name = r:name()
+  if name and r:done() then return name end
+  return nil
+end
+
 -- fingerprint(db, g, sql) -> what the table 'sql' changes looks like now:
 -- its SHOW CREATE TABLE without the AUTO_INCREMENT counter, "-" when there
 -- is no such table; nil when the statement names none (subject). Taken
 -- before a statement and again after a run that stopped in it, it tells
 -- whether the statement applied. known: what before() read, if it did.
+-- (A row may instead hold "+", the table was there, unread: drops.)
 function M.fingerprint(db, g, sql, known)
   local t = M.subject(sql)
   if not t then return nil end
