@@ -270,12 +270,15 @@ static void addtoken (lua_State *L, const char *sql, const char *s,
 }
 
 /*
-** core.tokenize(sql [, dialect]) -> { { text, s, e, kind, name }, ... }:
+** core.tokenize(sql [, dialect [, max]]) -> { { text, s, e, kind, name }, ... }:
 ** the tokens of SQL text by the rules of 'dialect' ("sqlite", the
 ** default, "postgres" or "mysql"), blanks and comments left out. 's' and 'e' are the
 ** first and last byte; 'kind' is "id" (a bare word, or a quoted
 ** identifier: 'name' is it unquoted, for a word the word), "str" (a
-** string literal) or "punct" (any other byte)
+** string literal) or "punct" (any other byte). With 'max', only the
+** first 'max' tokens, and a second result, true when more follow: a
+** reader of a statement's first words need not pay for its whole body
+** (a token is a table of five fields)
 */
 static int sql_tokenize (lua_State *L) {
   static const char *const names[] = {"sqlite", "postgres", "mysql", NULL};
@@ -285,6 +288,7 @@ static int sql_tokenize (lua_State *L) {
   size_t len;
   const char *sql = luaL_checklstring(L, 1, &len);
   const lm_SqlRules *r = rules[luaL_checkoption(L, 2, "sqlite", names)];
+  lua_Integer max = luaL_optinteger(L, 3, LUA_MAXINTEGER);
   const char *p, *e, *end = sql + len;
   lua_Integer n = 0;
   lm_TokKind kind;
@@ -292,8 +296,12 @@ static int sql_tokenize (lua_State *L) {
   lua_newtable(L);
   for (p = sql; p < end; p = e) {
     e = lm_sqltoken(r, sql, p, end, &kind);
-    if (kind != LM_TK_SPACE && kind != LM_TK_COMMENT)
-      addtoken(L, sql, p, e, kind, ++n);
+    if (kind == LM_TK_SPACE || kind == LM_TK_COMMENT) continue;
+    if (n == max) {
+      lua_pushboolean(L, 1);
+      return 2;
+    }
+    addtoken(L, sql, p, e, kind, ++n);
   }
   return 1;
 }

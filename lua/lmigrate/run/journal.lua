@@ -423,7 +423,7 @@ function M.step(m, entry, method, record, before)
     m.out:finish(entry.name, core.clock() - t0, false, err)
     error(err, 0)
   end
-  entry.class = nil
+  entry.class, entry.chunk = nil, nil
   m.out:finish(entry.name, core.clock() - t0, true)
 end
 

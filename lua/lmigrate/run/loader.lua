@@ -69,9 +69,12 @@ local function bad(entry, message)
                                        line = line and tonumber(line), load = true })
 end
 
--- load(entry) -> the migration class or table the file returns; sets
--- entry.source and entry.checksum. Raises a migration error naming the file.
-function M.load(entry)
+-- the file's chunk, compiled: read and compiled once, kept in
+-- entry.chunk (a batch checks every file loads before any runs, then
+-- loads each again as it runs: the chunk runs again, its text is not
+-- compiled again); sets entry.checksum
+local function compiled(entry)
+  if entry.chunk then return entry.chunk end
   local src, err = read(entry.file)
   if not src then bad(entry, "cannot read the file: " .. err) end
   entry.checksum = core.checksum(src)
@@ -80,7 +83,15 @@ function M.load(entry)
   local text = src:gsub("^\239\187\191", ""):gsub("^#[^\n]*", "")
   local chunk, lerr = load(text, "@" .. entry.file, "t")
   if not chunk then bad(entry, lerr) end
-  local ok, m = pcall(chunk)
+  entry.chunk = chunk
+  return chunk
+end
+
+-- load(entry) -> the migration class or table the file returns, its
+-- chunk run (again, when loaded before: each run gets a class of its
+-- own); sets entry.checksum. Raises a migration error naming the file.
+function M.load(entry)
+  local ok, m = pcall(compiled(entry))
   if not ok then
     bad(entry, errors.text(m))
   end

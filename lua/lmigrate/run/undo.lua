@@ -29,12 +29,20 @@ local KINDS = {
 }
 
 -- the tokens of the last statement read: a statement is read several
--- times in a row (its kind, its inverse, its table); nothing changes them
-local last_sql, last_tokens
+-- times in a row (its kind, its inverse, its table); nothing changes them.
+-- Its first HEAD tokens first: most readings need only the first words
+-- (a CREATE TABLE's kind, name and inverse), and a token is a table; a
+-- Reader that goes past them asks for all (more: some are not read yet).
+local HEAD = 12
+local last_sql, last_tokens, last_more
 
-local function tokens(sql)
-  if sql ~= last_sql then last_sql, last_tokens = sql, core.tokenize(sql, "mysql") end
-  return last_tokens
+local function tokens(sql, all)
+  if sql ~= last_sql then
+    last_sql = sql
+    last_tokens, last_more = core.tokenize(sql, "mysql", HEAD)
+  end
+  if all and last_more then last_tokens, last_more = core.tokenize(sql, "mysql"), nil end
+  return last_tokens, last_more
 end
 
 -- the upper-case word of token t, or nil for a quoted name or a punctuation
@@ -60,10 +68,15 @@ local Reader = {}
 Reader.__index = Reader
 
 local function reader(sql)
-  return setmetatable({ sql = sql, t = tokens(sql), i = 1 }, Reader)
+  local t, more = tokens(sql)
+  return setmetatable({ sql = sql, t = t, more = more, i = 1 }, Reader)
 end
 
-function Reader:peek(k) return self.t[self.i + (k or 0)] end
+function Reader:peek(k)
+  local i = self.i + (k or 0)
+  if i > #self.t and self.more then self.t, self.more = tokens(self.sql, true) end
+  return self.t[i]
+end
 
 -- takes the words given, in order; false (and moves nothing) unless all are there
 function Reader:accept(...)
