@@ -19,7 +19,8 @@
 */
 static int embedded_loader (lua_State *L) {
   const struct lm_Embedded *e = &lm_embedded[lua_tointeger(L, lua_upvalueindex(1))];
-  if (luaL_loadbufferx(L, e->data, e->len, e->chunk, "t") != LUA_OK)
+  /* bytecode (cmake/EmbedLua.cmake): the build compiled it */
+  if (luaL_loadbufferx(L, e->data, e->len, e->chunk, "b") != LUA_OK)
     return lua_error(L);
   lua_pushstring(L, e->name);
   lua_call(L, 1, 1);

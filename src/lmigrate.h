@@ -52,7 +52,7 @@
 */
 struct lm_Embedded {
   const char *name;    /* module name: "lmigrate.cli" */
-  const char *data;    /* the source */
+  const char *data;    /* its bytecode (src/tools/lm_dump.c) */
   size_t len;
   const char *chunk;   /* chunk name: "@lua/lmigrate/cli.lua" */
 };
