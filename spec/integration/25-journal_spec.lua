@@ -435,7 +435,8 @@ if my then
         killed_in_drop(true)
         assert.matches("Partly rolled back %(1 of 2 statements%)", project:ok("status").stdout)
         assert.same({ { position = 1, state = "applied" } }, schema_of(project).journal)
-        assert.matches("Rolling back " .. M1 .. " on after its 1 of 2 statements", project:ok("rollback").stdout)
+        assert.matches("Rolling back " .. M1 .. " on after its 1 of 2 statements",
+                       project:ok("rollback").stdout)
         assert.same({ "migrations" }, schema_of(project).tables)
         assert.same({}, schema_of(project).journal)
       end)
