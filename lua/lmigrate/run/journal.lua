@@ -200,10 +200,12 @@ function Rec:ahead(st)
   else
     st.inverse, st.note = undo.inverse(self.grammar, st.text, before or nil)
   end
-  if not self.m.connection_id then
-    self.m.connection_id = self.real:first("SELECT CONNECTION_ID() AS id").id
+  local m = self.m
+  if not m.connection_id or m.schema_name == nil then
+    local row = self.real:first("SELECT CONNECTION_ID() AS id, DATABASE() AS db")
+    m.connection_id, m.schema_name = row.id, type(row.db) == "string" and row.db or false
   end
-  st.state, st.connection = "running", self.m.connection_id
+  st.state, st.connection = "running", m.connection_id
   st.fingerprint = (fresh or gone) and "-"
     or undo.fingerprint(self.real, self.grammar, st.text, before or nil)
   self:write({ st }, true, fresh or nil, gone or nil)
@@ -255,6 +257,8 @@ function Rec:execute(sql, ...)
   if kind == "session" and self.mode == "plan" then self.session_changed = true end
   if kind == "read" or kind == "session" then
     if self.mode == "plan" and kind == "read" then return 0 end
+    -- a USE changes the database the journal rows' table checks name
+    if kind == "session" then self.m.schema_name = nil end
     return self.real:execute(sql, ...)
   end
   local real, args = self.real, table.pack(...)
