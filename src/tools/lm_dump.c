@@ -14,6 +14,9 @@
 #include "lua.h"
 #include "lauxlib.h"
 
+/* bytes read at a time */
+#define CHUNK 4096
+
 static int writer (lua_State *L, const void *p, size_t size, void *f) {
   (void)L;
   return fwrite(p, 1, size, (FILE *)f) != size;
@@ -40,7 +43,7 @@ int main (int argc, char **argv) {
   if ((in = fopen(argv[1], "rb")) == NULL) return fail(L, argv[1]);
   /* the file's bytes, read as embedded_loader would have been given them */
   luaL_buffinit(L, &b);
-  while ((n = fread(luaL_prepbuffer(&b), 1, LUAL_BUFFERSIZE, in)) > 0)
+  while ((n = fread(luaL_prepbuffsize(&b, CHUNK), 1, CHUNK, in)) > 0)
     luaL_addsize(&b, n);
   bad = ferror(in);
   fclose(in);
