@@ -427,7 +427,7 @@ function M.step(m, entry, method, record, before)
     m.out:finish(entry.name, core.clock() - t0, false, err)
     error(err, 0)
   end
-  entry.class, entry.chunk = nil, nil
+  entry.class = nil
   m.out:finish(entry.name, core.clock() - t0, true)
 end
 

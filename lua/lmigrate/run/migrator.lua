@@ -79,7 +79,7 @@ local function step(self, entry, method, record, atomic, before)
     self.out:finish(entry.name, core.clock() - t0, false, err)
     error(err, 0)
   end
-  entry.class, entry.chunk = nil, nil
+  entry.class = nil
   self.out:finish(entry.name, core.clock() - t0, true)
 end
 
@@ -168,8 +168,7 @@ function Migrator:migrate(opts)
   end
   -- every file must load before any runs: one bad file changes nothing.
   -- Each is loaded again just before it runs, so a long batch does not
-  -- hold every migration's class (and what its up keeps) at once; its
-  -- compiled chunk is kept (run/loader.lua) until it has run.
+  -- hold every migration's class (and what its up keeps) at once.
   for _, e in ipairs(pending) do
     local class = loader.load(e)
     retry.limits(self, e)   -- a bad lock_timeout, lock_budget: before any runs
