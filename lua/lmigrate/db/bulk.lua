@@ -24,10 +24,11 @@ local COPY_QUEUE = 1 << 20
 -- LOAD_ROWS rows a statement
 local LOAD_MIN = 100
 local LOAD_ROWS = 10000
--- the server refuses LOCAL INFILE (local_infile = OFF): MariaDB's and MySQL
--- 5.7's ER_NOT_ALLOWED_COMMAND, MySQL 8's ER_CLIENT_LOCAL_FILES_DISABLED,
--- and the refusal of MySQL 8's client library
-local LOAD_REFUSED = { [1148] = true, [3948] = true, [2068] = true }
+-- the server refuses LOCAL INFILE (local_infile = OFF): MariaDB 10.5's
+-- ER_LOAD_INFILE_CAPABILITY_DISABLED, ER_NOT_ALLOWED_COMMAND (older MariaDB,
+-- MySQL 5.7), MySQL 8's ER_CLIENT_LOCAL_FILES_DISABLED, and the refusal of
+-- MySQL 8's client library
+local LOAD_REFUSED = { [4166] = true, [1148] = true, [3948] = true, [2068] = true }
 
 local function insert_error(level, msg)
   error("lmigrate: db:insert " .. msg, level + 1)
