@@ -329,30 +329,37 @@ local function load(conn, sql, data)
   return a, b, c, d
 end
 
-local LOAD = "LOAD DATA LOCAL INFILE 'lmigrate' INTO TABLE t CHARACTER SET utf8mb4 FIELDS TERMINATED BY X'09' "
-  .. "ENCLOSED BY '' ESCAPED BY X'5C' LINES TERMINATED BY X'0A' "
-
-describe("LOAD DATA LOCAL INFILE [#mysql]", function()
-  local conn, name
-
+-- a database of its own for the describe block it is called in, made in its
+-- setup and dropped in its teardown -> a function giving its name
+local function my_database(prefix)
+  local name
   setup(function()
     if not MY then return end
-    name = shell.unique_name("lmigrate_load")
+    name = shell.unique_name(prefix)
     local admin = assert(core.connect("mysql", "", MY))
     assert(admin:exec("CREATE DATABASE `" .. name .. "`"))
     admin:close()
   end)
-
   teardown(function()
     if not MY then return end
     local admin = assert(core.connect("mysql", "", MY))
     admin:exec("DROP DATABASE IF EXISTS `" .. name .. "`")
     admin:close()
   end)
+  return function() return name end
+end
+
+local LOAD = "LOAD DATA LOCAL INFILE 'lmigrate' INTO TABLE t CHARACTER SET utf8mb4 FIELDS TERMINATED BY X'09' "
+  .. "ENCLOSED BY '' ESCAPED BY X'5C' LINES TERMINATED BY X'0A' "
+
+describe("LOAD DATA LOCAL INFILE [#mysql]", function()
+  local conn
+
+  local name = my_database("lmigrate_load")
 
   before_each(function()
     if not MY then return end
-    conn = assert(core.connect("mysql", name, MY))
+    conn = assert(core.connect("mysql", name(), MY))
     assert(conn:exec("DROP TABLE IF EXISTS t"))
     assert(conn:exec(MY_TABLE))
   end)
@@ -437,7 +444,7 @@ end)
 describe("db:insert through LOAD DATA [#mysql]", function()
   local DB = require("lmigrate.db")
   local errors = require("lmigrate.errors")
-  local conn, db, name, loads
+  local conn, db, loads
 
   -- the connection, with its load_begin calls counted
   local function counting(c)
@@ -450,24 +457,11 @@ describe("db:insert through LOAD DATA [#mysql]", function()
     end })
   end
 
-  setup(function()
-    if not MY then return end
-    name = shell.unique_name("lmigrate_dbload")
-    local admin = assert(core.connect("mysql", "", MY))
-    assert(admin:exec("CREATE DATABASE `" .. name .. "`"))
-    admin:close()
-  end)
-
-  teardown(function()
-    if not MY then return end
-    local admin = assert(core.connect("mysql", "", MY))
-    admin:exec("DROP DATABASE IF EXISTS `" .. name .. "`")
-    admin:close()
-  end)
+  local name = my_database("lmigrate_dbload")
 
   before_each(function()
     if not MY then return end
-    conn = assert(core.connect("mysql", name, MY))
+    conn = assert(core.connect("mysql", name(), MY))
     assert(conn:exec("DROP TABLE IF EXISTS t"))
     assert(conn:exec(MY_TABLE))
     loads = 0
@@ -519,6 +513,20 @@ describe("db:insert through LOAD DATA [#mysql]", function()
       .. "(t.s <=> t2.s AND t.t <=> t2.t AND t.b <=> t2.b AND t.d <=> t2.d AND t.f <=> t2.f AND t.blob_ <=> t2.blob_)"))
     assert.same({ { n = #rows } }, conn:query("SELECT COUNT(*) AS n FROM t JOIN t2 USING (id)"))
     assert.same(expected(HOSTILE[4]), conn:query("SELECT * FROM t WHERE id = ?", math.maxinteger)[1])
+  end)
+
+  my_it("reads its escapes the same under NO_BACKSLASH_ESCAPES", function()
+    assert(conn:exec("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')"))
+    local rows = many(200, 0)
+    db:begin()
+    assert.equals(200, db:insert("t", rows))
+    db:commit()
+    assert.equals(1, loads)
+    for _, i in ipairs({ 1, 2, 3, 4, 5 }) do
+      local want = expected(HOSTILE[i])
+      want.id = i
+      assert.same(want, conn:query("SELECT * FROM t WHERE id = ?", i)[1])
+    end
   end)
 
   my_it("keeps the INSERTs for fewer rows, and outside a transaction", function()

@@ -69,6 +69,9 @@ int lm_my_isutf8 (const unsigned char *s, size_t len);
 int lm_my_checkvalues (lua_State *L, int first, int n);
 void lm_my_clear (MyConn *c);
 int lm_my_advance (MyConn *c);
+/* what lm_my_pushresult pushes besides LM_AFFECTED and LM_ROWS */
+#define MY_LOADED  2   /* affected, warnings */
+int lm_my_pushresult (lua_State *L, MyConn *c, int what);
 
 /* my_stmt.c: the prepared statement entries of lm_driver_mysql */
 int lm_my_prepare (lua_State *L, lm_Conn *h, lm_Stmt *hs,

@@ -117,7 +117,7 @@ int lm_my_load_begin (lua_State *L, lm_Conn *h) {
 */
 int lm_my_load_end (lua_State *L, lm_Conn *h) {
   MyConn *c = (MyConn *)h;
-  int st = lm_my_advance(c), n;
+  int st = lm_my_advance(c);
   if (st != MY_DONE) {
     lua_pushstring(L, st == MY_WRITE ? "write" : "read");
     lua_pushinteger(L, (lua_Integer)MY(mysql_get_socket)(c->my));
@@ -125,18 +125,7 @@ int lm_my_load_end (lua_State *L, lm_Conn *h) {
   }
   c->infile = NULL;
   if (c->user_infile) MY(mysql_set_local_infile_default)(c->my);
-  c->h.pending = 0;
-  lua_pushnil(L);
-  lua_setiuservalue(L, 1, 1);
-  if (c->failed)
-    n = lm_my_pushfail(L, c, NULL);
-  else {
-    lua_pushinteger(L, c->affected);
-    lua_pushinteger(L, (lua_Integer)MY(mysql_warning_count)(c->my));
-    n = 2;
-  }
-  lm_my_clear(c);
-  return n;
+  return lm_my_pushresult(L, c, MY_LOADED);
 }
 
 /* }====================================================== */

@@ -697,9 +697,10 @@ void lm_my_clear (MyConn *c) {
 
 /*
 ** Pushes what the finished query gave: affected, or rows, columns,
-** affected (LM_ROWS); or nil, msg, code, errno. Drops the SQL it kept.
+** affected (LM_ROWS), or affected, warnings (MY_LOADED); or nil, msg,
+** code, errno. Drops the SQL (and the rows of a load) it kept.
 */
-static int my_pushresult (lua_State *L, MyConn *c, int what) {
+int lm_my_pushresult (lua_State *L, MyConn *c, int what) {
   int n;
   c->h.pending = 0;
   lua_pushnil(L);
@@ -710,6 +711,10 @@ static int my_pushresult (lua_State *L, MyConn *c, int what) {
     if (what == LM_ROWS) my_pushrows(L, c);
     lua_pushinteger(L, c->affected);
     n = (what == LM_ROWS) ? 3 : 1;
+    if (what == MY_LOADED) {
+      lua_pushinteger(L, (lua_Integer)MY(mysql_warning_count)(c->my));
+      n = 2;
+    }
   }
   lm_my_clear(c);
   return n;
@@ -749,7 +754,7 @@ static int my_exec (lua_State *L, lm_Conn *h, int what) {
   int n;
   if ((n = my_dispatch(L, c)) > 0) return n;
   lm_my_wait(c);
-  return my_pushresult(L, c, what);
+  return lm_my_pushresult(L, c, what);
 }
 
 static int my_send (lua_State *L, lm_Conn *h) {
@@ -781,7 +786,7 @@ static int my_poll (lua_State *L, lm_Conn *h) {
 static int my_result (lua_State *L, lm_Conn *h) {
   MyConn *c = (MyConn *)h;
   lm_my_wait(c);  /* returns at once after poll() said "done" */
-  return my_pushresult(L, c, LM_ROWS);
+  return lm_my_pushresult(L, c, LM_ROWS);
 }
 
 /*
