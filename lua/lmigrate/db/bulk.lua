@@ -263,9 +263,11 @@ local function load_check(self, sql, sent, loaded, warnings)
     local list = self:query("SHOW WARNINGS")
     for k, w in ipairs(list) do
       if w.Level ~= "Note" then
-        local st = self:query(("GET DIAGNOSTICS CONDITION %d @lmigrate_sqlstate = RETURNED_SQLSTATE;"
-          .. " SELECT @lmigrate_sqlstate AS state"):format(k))[1]
-        self:fail(shown, w.Message, st and st.state or "HY000", w.Code)
+        -- a server without GET DIAGNOSTICS (before MySQL 5.6) gives no SQLSTATE
+        local ok, st = pcall(self.query, self, ("GET DIAGNOSTICS CONDITION %d"
+          .. " @lmigrate_sqlstate = RETURNED_SQLSTATE; SELECT @lmigrate_sqlstate AS state"):format(k))
+        st = ok and st[1] and st[1].state
+        self:fail(shown, w.Message, type(st) == "string" and st or "HY000", w.Code)
       end
     end
     if warnings > #list then
