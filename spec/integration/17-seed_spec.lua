@@ -282,7 +282,8 @@ for _, dialect in helpers.each_dialect() do
           local file = failing(DUPLICATE_TAGS)
           local r = project:run("seed")
           assert_failed(r, file, line(3), "Duplicate entry 'tag 7' for key 'tags_name_unique'")
-          assert.truthy(r.stderr:find("SQL: LOAD DATA LOCAL INFILE 'lmigrate' INTO TABLE `tags`", 1, true), r.stderr)
+          assert.truthy(r.stderr:find("SQL: LOAD DATA LOCAL INFILE 'lmigrate' INTO TABLE `tags`", 1, true),
+                        r.stderr)
         end)
 
         it("through the INSERTs when the server refuses LOCAL INFILE", function()

@@ -258,7 +258,7 @@ end
 -- INSERT would have failed; so is a count of rows that is not the rows sent
 -- (the caller's transaction takes the rows back).
 local function load_check(self, sql, sent, loaded, warnings)
-  local shown = load_shown(sql, sent)
+  local what = load_shown(sql, sent)
   if warnings > 0 then
     local list = self:query("SHOW WARNINGS")
     for k, w in ipairs(list) do
@@ -267,16 +267,16 @@ local function load_check(self, sql, sent, loaded, warnings)
         local ok, st = pcall(self.query, self, ("GET DIAGNOSTICS CONDITION %d"
           .. " @lmigrate_sqlstate = RETURNED_SQLSTATE; SELECT @lmigrate_sqlstate AS state"):format(k))
         st = ok and st[1] and st[1].state
-        self:fail(shown, w.Message, type(st) == "string" and st or "HY000", w.Code)
+        self:fail(what, w.Message, type(st) == "string" and st or "HY000", w.Code)
       end
     end
     if warnings > #list then
-      self:fail(shown, ("LOAD DATA gave %d warnings, past the %d the server keeps (max_error_count)")
+      self:fail(what, ("LOAD DATA gave %d warnings, past the %d the server keeps (max_error_count)")
         :format(warnings, #list))
     end
   end
   if loaded ~= sent then
-    self:fail(shown, ("LOAD DATA loaded %d of the %d rows sent"):format(loaded, sent))
+    self:fail(what, ("LOAD DATA loaded %d of the %d rows sent"):format(loaded, sent))
   end
 end
 
