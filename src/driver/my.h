@@ -4,9 +4,8 @@
 ** mysql.c (connecting, queries, the non-blocking steps) and my_stmt.c
 ** (server-side prepared statements) and my_infile.c (LOAD DATA LOCAL
 ** INFILE from memory) share, what mysql.c lends them, and the entries
-** they give the driver table. Nothing
-** outside these files looks into a MySQL connection: driver.c
-** dispatches through lm_driver_mysql.
+** they give the driver table. Nothing outside these files looks into a
+** MySQL connection: driver.c dispatches through lm_driver_mysql.
 */
 #ifndef lm_my_h
 #define lm_my_h
