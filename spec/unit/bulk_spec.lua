@@ -444,12 +444,17 @@ end)
 describe("db:insert through LOAD DATA [#mysql]", function()
   local DB = require("lmigrate.db")
   local errors = require("lmigrate.errors")
-  local conn, db, loads
+  local conn, db, loads, load_waits
 
-  -- the connection, with its load_begin calls counted
+  -- the connection, with its load_begin calls and load_end's waits counted
   local function counting(c)
     return setmetatable({
       load_begin = function(_, ...) loads = loads + 1 return c:load_begin(...) end,
+      load_end = function()
+        local r = table.pack(c:load_end())
+        if type(r[1]) == "string" then load_waits = load_waits + 1 end
+        return table.unpack(r, 1, r.n)
+      end,
     }, { __index = function(_, k)
       local v = c[k]
       if type(v) == "function" then return function(_, ...) return v(c, ...) end end
@@ -464,7 +469,7 @@ describe("db:insert through LOAD DATA [#mysql]", function()
     conn = assert(core.connect("mysql", name(), MY))
     assert(conn:exec("DROP TABLE IF EXISTS t"))
     assert(conn:exec(MY_TABLE))
-    loads = 0
+    loads, load_waits = 0, 0
     db = DB.new(counting(conn), core.grammar("mysql"))
   end)
 
@@ -528,6 +533,31 @@ describe("db:insert through LOAD DATA [#mysql]", function()
       want.id = i
       assert.same(want, conn:query("SELECT * FROM t WHERE id = ?", i)[1])
     end
+  end)
+
+  my_it("waits for the load through the scheduler inside a coroutine", function()
+    local scheduler = require("lmigrate.run.scheduler")
+    local co = coroutine.create(function()
+      db:begin()
+      local n = db:insert("t", many(20000, 0))
+      db:commit()
+      return n
+    end)
+    local yields, r = 0
+    repeat
+      r = table.pack(coroutine.resume(co))
+      assert(r[1], r[2])
+      if coroutine.status(co) ~= "dead" then
+        assert.equals(scheduler.WAIT, r[2])
+        yields = yields + 1
+        core.wait({ [r[4]] = r[3] })
+      end
+    until coroutine.status(co) == "dead"
+    assert.equals(20000, r[2])
+    assert.equals(2, loads)
+    assert.is_true(load_waits > 0)
+    assert.is_true(yields >= load_waits)
+    assert.same({ { n = 20000 } }, conn:query("SELECT COUNT(*) AS n FROM t"))
   end)
 
   my_it("keeps the INSERTs for fewer rows, and outside a transaction", function()
