@@ -8,9 +8,12 @@
 #   bench/run_seed.sh                        SQLite only
 #   pg_virtualenv -t bench/run_seed.sh       SQLite, then PostgreSQL
 #   scripts/with-mariadb.sh bench/run_seed.sh 100000   SQLite, then MySQL
-# MySQL (LMIGRATE_MYSQL_SOCKET set): against two floors, the mariadb client's
-# LOAD DATA LOCAL INFILE of the CSV, and the same client sending the rows as
-# the multi-row INSERTs of 200 rows lmigrate prepares (as text).
+# MySQL (LMIGRATE_MYSQL_SOCKET set): lmigrate (whose db:insert is a LOAD DATA
+# LOCAL INFILE of the rows from memory) against two floors, the mariadb
+# client's LOAD DATA LOCAL INFILE of the CSV, and the same client sending the
+# rows as the multi-row INSERTs of 200 rows lmigrate prepares (as text); and
+# lmigrate on the server with local_infile = OFF, where it falls back to its
+# prepared INSERTs, in the same rounds.
 # Env: LMIGRATE_BIN (default build/lmigrate), BENCH_RUNS, BENCH_KEEP=1,
 # BENCH_PSQL.
 set -euo pipefail
@@ -27,7 +30,8 @@ MY_SOCK=${LMIGRATE_MYSQL_SOCKET:-}
 my() { mariadb --no-defaults --user=root "--socket=$MY_SOCK" "$@"; }
 cleanup() {
   [ "$PG" = 0 ] || pg_drop "${P}_lm" "${P}_floor" "${P}_empty"
-  [ -z "$MY_SOCK" ] || for db in lm floor ins; do my -e "DROP DATABASE IF EXISTS ${P}_$db" >/dev/null 2>&1 || true; done
+  [ -z "$MY_SOCK" ] || for db in lm floor ins lmins; do my -e "DROP DATABASE IF EXISTS ${P}_$db" >/dev/null 2>&1 || true; done
+  [ -z "$MY_SOCK" ] || my -e "SET GLOBAL local_infile = 1" >/dev/null 2>&1 || true
   if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -171,10 +175,13 @@ fi
 # MySQL: mariadb's LOAD DATA LOCAL INFILE, and its multi-row INSERTs
 # ======================================================
 if [ -n "$MY_SOCK" ]; then
+  # my_recreate.sh INFILE DB...: the server's local_infile, then each DB migrated anew
   MY_RECREATE=$WORK/my_recreate.sh
   cat >"$MY_RECREATE" <<EOF2
 #!/bin/sh
 set -e
+mariadb --no-defaults --user=root '--socket=$MY_SOCK' -e "SET GLOBAL local_infile = \$1"
+shift
 for db in "\$@"; do
   mariadb --no-defaults --user=root '--socket=$MY_SOCK' -e "DROP DATABASE IF EXISTS \$db; CREATE DATABASE \$db"
   (cd '$PROJ' && DATABASE_URL='mysql://root@localhost/'\$db'?socket=$MY_SOCK' '$BIN' migrate --quiet)
@@ -184,21 +191,27 @@ EOF2
   LOAD="LOAD DATA LOCAL INFILE '$WORK/items.csv' INTO TABLE items FIELDS TERMINATED BY ',' ($COLS)"
   MY_LOAD_CMD="mariadb --no-defaults --user=root --socket=$MY_SOCK --local-infile=1 ${P}_floor -e \"$LOAD\""
   MY_INS_CMD="mariadb --no-defaults --user=root --socket=$MY_SOCK ${P}_ins -e 'source $WORK/inserts.sql'"
+  MY_LMINS_CMD="env DATABASE_URL=mysql://root@localhost/${P}_lmins?socket=$MY_SOCK $BIN seed --quiet"
   export DATABASE_URL="mysql://root@localhost/${P}_lm?socket=$MY_SOCK"
-  read -r M_LM M_LOAD M_INS < <(rounds seed_mysql "$PROJ" \
-    "$MY_RECREATE ${P}_lm" "$BIN seed --quiet" \
-    "$MY_RECREATE ${P}_floor" "$MY_LOAD_CMD" \
-    "$MY_RECREATE ${P}_ins" "$MY_INS_CMD")
+  read -r M_LM M_LOAD M_INS M_LMINS < <(rounds seed_mysql "$PROJ" \
+    "$MY_RECREATE 1 ${P}_lm" "$BIN seed --quiet" \
+    "$MY_RECREATE 1 ${P}_floor" "$MY_LOAD_CMD" \
+    "$MY_RECREATE 1 ${P}_ins" "$MY_INS_CMD" \
+    "$MY_RECREATE 0 ${P}_lmins" "$MY_LMINS_CMD")
   unset DATABASE_URL
+  my -e "SET GLOBAL local_infile = 1"
   MY_CHECK="SELECT CONCAT_WS(' ', COUNT(*), SUM(score), SUM(LENGTH(name) + LENGTH(email)), MIN(id),
     MAX(id), COUNT(DISTINCT created_at)) FROM items"
   M_SUM=$(my -N -B "${P}_lm" -e "$MY_CHECK")
   [ "$M_SUM" = "$(my -N -B "${P}_floor" -e "$MY_CHECK")" ] \
-    && [ "$M_SUM" = "$(my -N -B "${P}_ins" -e "$MY_CHECK")" ] && M_PARITY="the same rows" \
+    && [ "$M_SUM" = "$(my -N -B "${P}_ins" -e "$MY_CHECK")" ] \
+    && [ "$M_SUM" = "$(my -N -B "${P}_lmins" -e "$MY_CHECK")" ] && M_PARITY="the same rows" \
     || M_PARITY="DIFFERENT: $M_SUM vs $(my -N -B "${P}_floor" -e "$MY_CHECK")"
   row "(c) MySQL, LOAD DATA" "$M_LM" "$M_LOAD" "$(ratio "$M_LM" "$M_LOAD")" "-" "-" "reported"
   row "    the client's INSERTs" "-" "$M_INS" "$(ratio "$M_LM" "$M_INS")" "-" "-" \
       "the same 200-row INSERTs lmigrate prepares, as text"
+  row "    local_infile = OFF" "$M_LMINS" "$M_INS" "$(ratio "$M_LMINS" "$M_INS")" "-" "-" \
+      "lmigrate's prepared INSERTs (the fallback) vs the client's; LOAD DATA $(ratio "$M_LMINS" "$M_LM") faster"
 else
   row "(c) MySQL" "-" "-" "-" "-" "-" "skipped: no server (run under scripts/with-mariadb.sh)"
 fi

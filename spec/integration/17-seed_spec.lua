@@ -2,7 +2,8 @@
 -- `--class` another one, `self:call` one from another, each in one
 -- transaction (a savepoint in its caller's), so a failure leaves no rows.
 -- self.db:insert takes thousands of rows at once (prepared and batched;
--- COPY on PostgreSQL) with NULLs, missing keys and any string.
+-- COPY on PostgreSQL, LOAD DATA LOCAL INFILE on MySQL) with NULLs, missing
+-- keys and any string.
 local helpers = require("spec.helpers")
 
 local MIGRATION = "2026_01_01_000000_create_seed_tables"
@@ -270,6 +271,42 @@ for _, dialect in helpers.each_dialect() do
         assert_failed(project:run("seed"), file, line(3))
       end)
 
+      -- 3000 tags, the 2500th a duplicate of the 7th, inserted on line(3)
+      local DUPLICATE_TAGS = [[
+  local rows = {}
+  for i = 1, 3000 do rows[i] = { name = "tag " .. (i == 2500 and 7 or i) } end
+  self.db:insert("tags", rows)]]
+
+      if dialect == "mysql" then
+        it("on a duplicate that LOAD DATA made a warning, with the server's error", function()
+          local file = failing(DUPLICATE_TAGS)
+          local r = project:run("seed")
+          assert_failed(r, file, line(3), "Duplicate entry 'tag 7' for key 'tags_name_unique'")
+          assert.truthy(r.stderr:find("SQL: LOAD DATA LOCAL INFILE 'lmigrate' INTO TABLE `tags`", 1, true),
+                        r.stderr)
+        end)
+
+        it("through the INSERTs when the server refuses LOCAL INFILE", function()
+          local was = project:with_db(function(db) return db:first("SELECT @@GLOBAL.local_infile AS v").v end)
+          project:with_db(function(db) db:execute("SET GLOBAL local_infile = 0") end)
+          finally(function()
+            project:with_db(function(db) db:execute("SET GLOBAL local_infile = " .. tostring(was)) end)
+          end)
+          local file = failing(DUPLICATE_TAGS)
+          local r = project:run("seed")
+          assert_failed(r, file, line(3), "Duplicate entry 'tag 7' for key 'tags_name_unique'")
+          assert.truthy(r.stderr:find("SQL: INSERT INTO `tags`", 1, true), r.stderr)
+          write_seed(project, "post_seeder.lua", seeder("PostSeeder", [[
+  local rows = {}
+  for i = 1, 3000 do rows[i] = { name = "tag " .. i } end
+  io.write("inserted ", self.db:insert("tags", rows), "\n")]]))
+          r = project:run("seed")
+          helpers.assert_status(0, r)
+          assert.truthy(r.stdout:find("inserted 3000", 1, true), r.stdout)
+          assert.equals(3002, count(project, "tags"))
+        end)
+      end
+
       it("on a duplicate in a bulk insert followed by more statements", function()
         local file = failing([[
   local rows = {}
@@ -475,6 +512,25 @@ for _, dialect in helpers.each_dialect() do
         assert.truthy(r.stderr:find(name, 1, true), r.stderr)
         assert.truthy(helpers.has_file_line(r.stderr, rel, 7) or helpers.has_file_line(r.stderr, path, 7),
                       r.stderr)
+      end)
+
+      it("--pretend prints the INSERTs of a bulk insert and inserts nothing", function()
+        project:write("2026_01_01_000001_fill_tags", helpers.migration {
+          name = "FillTags",
+          up = [[
+  local rows = {}
+  for i = 1, 300 do rows[i] = { name = "t" .. i .. (i == 2 and "\tit's" or "") } end
+  self.db:insert("tags", rows)]],
+        })
+        local r = project:ok("migrate", "--pretend")
+        local _, inserts = r.stdout:gsub("\nINSERT INTO [`\"]tags[`\"] %([`\"]name[`\"]%) VALUES ", "")
+        assert.equals(2, inserts, r.stdout)  -- 200 rows a statement
+        assert.truthy(r.stdout:find("('t1'), ", 1, true), r.stdout)
+        assert.truthy(r.stdout:find("('t300');", 1, true), r.stdout)
+        assert.falsy(r.stdout:find("LOAD DATA", 1, true), r.stdout)
+        assert.falsy(r.stdout:find("COPY", 1, true), r.stdout)
+        assert.equals(0, count(project, "tags"))
+        assert.equals(1, #project:history())
       end)
 
       it("a bulk insert lands whole", function()

@@ -6,7 +6,9 @@
 **   core.row_values(cols, rows, i, j)  the values of rows[i..j], flat
 **   stmt:exec_rows(cols, rows, i, j)   binds them to a prepared multi-row
 **                                      INSERT and runs it
-**   core.copy_encode(cols, rows, i, j) rows[i..j] as COPY text data
+**   core.copy_encode(cols, rows, i, j [, "mysql"])
+**                                      rows[i..j] as COPY text data, or
+**                                      as the file of MySQL's LOAD DATA
 ** A column a row lacks is SQL NULL.
 */
 #include <stdlib.h>
@@ -215,9 +217,18 @@ static int stmt_exec_rows (lua_State *L) {
 
 /*
 ** {======================================================
-** COPY text format (PostgreSQL)
+** COPY text format (PostgreSQL), LOAD DATA's (MySQL)
 ** =======================================================
 */
+
+/*
+** The two formats are alike: tab between fields, newline after each row,
+** \N for NULL, a backslash before what would be read as a separator. They
+** differ in booleans (PostgreSQL reads true/false, MySQL's TINYINT 1/0)
+** and in a NUL byte (MySQL reads \0; text COPY cannot carry one), and
+** MySQL stores neither NaN nor the infinities.
+*/
+enum { FMT_COPY, FMT_MYSQL };
 
 /* bytes copy_encode makes room for at once; the buffer grows past that */
 #define COPY_RESERVE  (1 << 20)
@@ -266,7 +277,8 @@ static void addinteger (lua_State *L, CopyBuf *b, lua_Integer v) {
 ** strings end with a '\0', so strcspn stops at the end, or at a NUL
 ** inside the string.
 */
-static int addescaped (lua_State *L, CopyBuf *b, const char *s, size_t len) {
+static int addescaped (lua_State *L, CopyBuf *b, const char *s, size_t len,
+                       int fmt) {
   const char *end = s + len;
   for (;;) {
     size_t run = strcspn(s, "\\\t\n\r");
@@ -279,7 +291,10 @@ static int addescaped (lua_State *L, CopyBuf *b, const char *s, size_t len) {
       case '\t': esc[1] = 't'; break;
       case '\n': esc[1] = 'n'; break;
       case '\r': esc[1] = 'r'; break;
-      default: return 0;  /* a NUL byte inside */
+      default:  /* a NUL byte inside */
+        if (fmt != FMT_MYSQL) return 0;
+        esc[1] = '0';
+        break;
     }
     esc[0] = '\\';
     cb_add(L, b, esc, 2);
@@ -287,27 +302,33 @@ static int addescaped (lua_State *L, CopyBuf *b, const char *s, size_t len) {
   }
 }
 
-/* adds the value at the top as a COPY field; 0 for a string with NUL */
-static int addfield (lua_State *L, CopyBuf *b) {
+/*
+** adds the value at the top as a field; 0 for what the format cannot
+** carry (COPY: a string with NUL; MySQL: NaN, an infinity)
+*/
+static int addfield (lua_State *L, CopyBuf *b, int fmt) {
   char num[LM_NUMBUF];
   size_t len;
   const char *s;
   switch (lua_type(L, -1)) {
     case LUA_TBOOLEAN:
-      if (lua_toboolean(L, -1)) cb_add(L, b, "true", 4);
+      if (fmt == FMT_MYSQL) cb_add(L, b, lua_toboolean(L, -1) ? "1" : "0", 1);
+      else if (lua_toboolean(L, -1)) cb_add(L, b, "true", 4);
       else cb_add(L, b, "false", 5);
       return 1;
     case LUA_TNUMBER:
       if (lua_isinteger(L, -1))
         addinteger(L, b, lua_tointeger(L, -1));
       else {
-        len = lm_numtext(num, lua_tonumber(L, -1));  /* as postgres.c binds it */
+        lua_Number x = lua_tonumber(L, -1);
+        if (fmt == FMT_MYSQL && (x != x || x - x != 0)) return 0;
+        len = lm_numtext(num, x);  /* as postgres.c binds it */
         cb_add(L, b, num, len);
       }
       return 1;
     case LUA_TSTRING:
       s = lua_tolstring(L, -1, &len);
-      return addescaped(L, b, s, len);
+      return addescaped(L, b, s, len, fmt);
     default:  /* SQL NULL */
       cb_add(L, b, "\\N", 2);
       return 1;
@@ -325,16 +346,20 @@ static size_t reserve (lua_Integer nrows, int ncols) {
 }
 
 /*
-** core.copy_encode(cols, rows, first, last) -> data | nil, why
+** core.copy_encode(cols, rows, first, last [, format]) -> data | nil, why
 ** rows[first..last] in COPY's text format (tab-separated, \N for NULL,
-** one line each), for COPY table (cols) FROM STDIN. nil, why when a
-** value cannot go as text: a string holding a NUL byte.
+** one line each), for COPY table (cols) FROM STDIN; format "mysql": as
+** the file of LOAD DATA ... FIELDS TERMINATED BY X'09' ESCAPED BY X'5C'
+** LINES TERMINATED BY X'0A' (cols). nil, why when a value cannot go as
+** text: a string holding a NUL byte (COPY), NaN or an infinity (MySQL).
 */
 static int core_copy_encode (lua_State *L) {
+  static const char *const formats[] = {"copy", "mysql", NULL};
   lua_Integer first, last, r;
-  int ncols, col, i, row;
+  int ncols, col, i, row, fmt;
   CopyBuf b;
   checkrange(L, 2, &first, &last);
+  fmt = luaL_checkoption(L, 5, "copy", formats);
   lua_settop(L, 4);
   ncols = pushcolumns(L, 1);
   col = 5;
@@ -349,10 +374,11 @@ static int core_copy_encode (lua_State *L) {
     for (i = 0; i < ncols; i++) {
       pushfield(L, row, col + i, r);
       if (i > 0) cb_add(L, &b, "\t", 1);
-      if (!addfield(L, &b)) {
+      if (!addfield(L, &b, fmt)) {
         luaL_pushfail(L);
-        lua_pushfstring(L, "row %I, column '%s': a string with a NUL byte",
-                        (LUAI_UACINT)r, lua_tostring(L, col + i));
+        lua_pushfstring(L, "row %I, column '%s': %s", (LUAI_UACINT)r,
+                        lua_tostring(L, col + i), fmt == FMT_MYSQL
+                        ? "NaN or an infinity" : "a string with a NUL byte");
         return 2;
       }
       lua_pop(L, 1);

@@ -29,13 +29,20 @@ lm_Conn *lm_checkconn (lua_State *L, int arg) {
   return c;
 }
 
+/* why a connection whose 'pending' is not 0 cannot take another query */
+static const char *busy (int pending) {
+  switch (pending) {
+    case LM_COPYING: case LM_COPYEND:
+      return "a COPY is in progress: call copy_end() first";
+    case LM_LOADING: return "a LOAD DATA is in progress: call load_end() first";
+    default: return "a sent query is pending: call result() first";
+  }
+}
+
 /* a usable connection with no query in flight */
 static lm_Conn *checkidle (lua_State *L) {
   lm_Conn *c = lm_checkconn(L, 1);
-  if (c->pending)
-    lm_error(L, (c->pending >= LM_COPYING)
-             ? "a COPY is in progress: call copy_end() first"
-             : "a sent query is pending: call result() first");
+  if (c->pending) lm_error(L, "%s", busy(c->pending));
   return c;
 }
 
@@ -157,8 +164,7 @@ static int conn_send (lua_State *L) {
 */
 static int conn_poll (lua_State *L) {
   lm_Conn *c = lm_checkconn(L, 1);
-  if (c->pending >= LM_COPYING)
-    return luaL_error(L, "a COPY is in progress: call copy_end() first");
+  if (c->pending >= LM_COPYING) return luaL_error(L, "%s", busy(c->pending));
   return c->drv->poll(L, c);
 }
 
@@ -169,8 +175,7 @@ static int conn_result (lua_State *L) {
   lm_Conn *c = lm_checkconn(L, 1);
   if (!c->pending)
     return luaL_error(L, "no query was sent: call send() first");
-  if (c->pending >= LM_COPYING)
-    return luaL_error(L, "a COPY is in progress: call copy_end() first");
+  if (c->pending >= LM_COPYING) return luaL_error(L, "%s", busy(c->pending));
   return c->drv->result(L, c);
 }
 
@@ -204,14 +209,15 @@ static int conn_driver (lua_State *L) {
 
 /*
 ** conn:supports(feature) -> boolean: "copy", the copy_* methods;
-** "async", send() and poll() that wait on a socket (a scheduler can run
-** other connections meanwhile)
+** "load", the load_* methods; "async", send() and poll() that wait on a
+** socket (a scheduler can run other connections meanwhile)
 */
 static int conn_supports (lua_State *L) {
-  static const char *const features[] = {"copy", "async", NULL};
+  static const char *const features[] = {"copy", "async", "load", NULL};
   const lm_Driver *drv = lm_toconn(L, 1)->drv;
   switch (luaL_checkoption(L, 2, NULL, features)) {
     case 0: lua_pushboolean(L, drv->copy_begin != NULL); break;
+    case 2: lua_pushboolean(L, drv->load_begin != NULL); break;
     default: lua_pushboolean(L, drv->async); break;
   }
   return 1;
@@ -296,6 +302,46 @@ static int conn_copy_end (lua_State *L) {
 
 /*
 ** {======================================================
+** LOAD DATA LOCAL INFILE of rows in memory (my_infile.c)
+** =======================================================
+*/
+
+static lm_Conn *checkload (lua_State *L) {
+  lm_Conn *c = lm_checkconn(L, 1);
+  if (c->drv->load_begin == NULL)
+    lm_error(L, "LOAD DATA LOCAL INFILE is not supported by the %s driver",
+             c->drv->name);
+  return c;
+}
+
+/*
+** conn:load_begin(sql, data) -> true | nil, msg, code, errno
+*/
+static int conn_load_begin (lua_State *L) {
+  lm_Conn *c = checkload(L);
+  if (c->pending) lm_error(L, "%s", busy(c->pending));
+  lm_checksql(L, 2, NULL);
+  luaL_checktype(L, 3, LUA_TSTRING);
+  lua_settop(L, 3);
+  return c->drv->load_begin(L, c);
+}
+
+/*
+** conn:load_end() -> rows, warnings | "read"|"write", fd
+**                  | nil, msg, code, errno
+*/
+static int conn_load_end (lua_State *L) {
+  lm_Conn *c = checkload(L);
+  if (c->pending != LM_LOADING)
+    lm_error(L, "no LOAD DATA in progress: call load_begin() first");
+  return c->drv->load_end(L, c);
+}
+
+/* }====================================================== */
+
+
+/*
+** {======================================================
 ** Statement: a prepared statement; keeps its Connection alive
 ** =======================================================
 */
@@ -349,10 +395,7 @@ static int stmt_exec (lua_State *L) {
   c = stmtconn(L);
   if (c == NULL)
     return luaL_error(L, "attempt to use a closed connection");
-  if (c->pending)
-    return luaL_error(L, (c->pending >= LM_COPYING)
-                      ? "a COPY is in progress: call copy_end() first"
-                      : "a sent query is pending: call result() first");
+  if (c->pending) return luaL_error(L, "%s", busy(c->pending));
   if (lua_gettop(L) - 1 != s->nparams)
     return lm_failparams(L, s->nparams, lua_gettop(L) - 1);
   return s->drv->stmt_exec(L, c, s);
@@ -409,6 +452,8 @@ static const luaL_Reg conn_meth[] = {
   {"copy_put", conn_copy_put},
   {"copy_flush", conn_copy_flush},
   {"copy_end", conn_copy_end},
+  {"load_begin", conn_load_begin},
+  {"load_end", conn_load_end},
   {"close", conn_gc},
   {NULL, NULL}
 };

@@ -23,6 +23,9 @@ typedef struct lm_Conn {
    copy_end(), then until copy_end() has collected the outcome */
 #define LM_COPYING  2
 #define LM_COPYEND  3
+/* 'pending' from load_begin() until load_end() gave the outcome (MySQL's
+   LOAD DATA LOCAL INFILE, my_infile.c) */
+#define LM_LOADING  4
 
 typedef struct lm_Stmt {
   const lm_Driver *drv;
@@ -80,6 +83,13 @@ struct lm_Driver {
   int (*copy_put) (lua_State *L, lm_Conn *c);
   int (*copy_flush) (lua_State *L, lm_Conn *c);
   int (*copy_end) (lua_State *L, lm_Conn *c);
+  /*
+  ** LOAD DATA LOCAL INFILE of rows in memory, conn:load_begin(sql, data),
+  ** load_end() (see my_infile.c): both, or NULL. 'c' is open and idle
+  ** for load_begin; its arguments are at 2 and 3.
+  */
+  int (*load_begin) (lua_State *L, lm_Conn *c);
+  int (*load_end) (lua_State *L, lm_Conn *c);
 };
 
 extern const lm_Driver lm_driver_sqlite;

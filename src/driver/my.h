@@ -2,10 +2,10 @@
 ** my.h
 ** Private to the MySQL driver: the connection and statement structs that
 ** mysql.c (connecting, queries, the non-blocking steps) and my_stmt.c
-** (server-side prepared statements) share, what mysql.c lends my_stmt.c,
-** and the statement entries my_stmt.c gives the driver table. Nothing
-** outside these two files looks into a MySQL connection: driver.c
-** dispatches through lm_driver_mysql.
+** (server-side prepared statements) and my_infile.c (LOAD DATA LOCAL
+** INFILE from memory) share, what mysql.c lends them, and the entries
+** they give the driver table. Nothing outside these files looks into a
+** MySQL connection: driver.c dispatches through lm_driver_mysql.
 */
 #ifndef lm_my_h
 #define lm_my_h
@@ -43,6 +43,11 @@ typedef struct MyConn {
                            busy: closed with it */
   int norphans, maxorphans;
   int need_tls;         /* ssl_mode REQUIRED or VERIFY_*: checked once made */
+  int user_infile;      /* local_infile = true: the library's own handler
+                           reads the files named, but during a load_* */
+  const char *infile;   /* the rows of load_begin (its user value keeps
+                           them) while the LOAD DATA runs, else NULL */
+  size_t infile_len, infile_pos;
 } MyConn;
 
 typedef struct MyStmt {
@@ -61,11 +66,22 @@ void lm_my_wait (MyConn *c);
 int lm_my_connected (lua_State *L, MyConn *c);
 int lm_my_isutf8 (const unsigned char *s, size_t len);
 int lm_my_checkvalues (lua_State *L, int first, int n);
+void lm_my_clear (MyConn *c);
+int lm_my_advance (MyConn *c);
+/* what lm_my_pushresult pushes besides LM_AFFECTED and LM_ROWS */
+#define MY_LOADED  2   /* affected, warnings */
+int lm_my_pushresult (lua_State *L, MyConn *c, int what);
 
 /* my_stmt.c: the prepared statement entries of lm_driver_mysql */
 int lm_my_prepare (lua_State *L, lm_Conn *h, lm_Stmt *hs,
                    const char *sql, size_t len);
 int lm_my_stmt_exec (lua_State *L, lm_Conn *h, lm_Stmt *hs);
 void lm_my_stmt_close (lm_Conn *h, lm_Stmt *hs);
+
+/* my_infile.c: LOAD DATA LOCAL INFILE of rows in memory */
+#define LM_MY_INFILE  "lmigrate"   /* the file name the SQL gives */
+void lm_my_infile_handler (MyConn *c);
+int lm_my_load_begin (lua_State *L, lm_Conn *h);
+int lm_my_load_end (lua_State *L, lm_Conn *h);
 
 #endif

@@ -37,7 +37,9 @@
   X(mysql_stmt_field_count) X(mysql_stmt_bind_param) \
   X(mysql_stmt_affected_rows) X(mysql_stmt_free_result) \
   X(mysql_stmt_close) X(mysql_stmt_errno) X(mysql_stmt_error) \
-  X(mysql_stmt_sqlstate) X(mariadb_get_infov)
+  X(mysql_stmt_sqlstate) X(mariadb_get_infov) \
+  X(mysql_set_local_infile_handler) X(mysql_set_local_infile_default) \
+  X(mysql_warning_count)
 
 /* each field has the type of a pointer to its libmariadb function */
 #define LM_MY_FIELD(f)  __typeof__(f) *f;  /* NOLINT(bugprone-macro-parentheses) */

@@ -15,8 +15,9 @@
 ** mysql_real_escape_string (which knows the connection's character set
 ** and NO_BACKSLASH_ESCAPES); a string that is not UTF-8 goes as X'..'.
 ** conn:prepare() makes a server-side statement (db:insert's batches):
-** its values go in the binary protocol, never as text (my_stmt.c; my.h
-** has what the two files share).
+** its values go in the binary protocol, never as text (my_stmt.c).
+** conn:load_begin() runs a LOAD DATA LOCAL INFILE whose file is a string
+** of rows in memory (my_infile.c). my.h has what the files share.
 **
 ** Failures push nil, the server's (or the library's) message, the
 ** SQLSTATE as code, and the MySQL error number (1062, 2002, ...).
@@ -187,7 +188,7 @@ static int my_waiting (MyConn *c) {
 }
 
 /* moves the operation on as far as it goes without waiting */
-static int my_advance (MyConn *c) {
+int lm_my_advance (MyConn *c) {
   int ev;
   while (c->op != OP_NONE && (ev = my_events(c, 0)) != 0)
     lm_my_run(c, my_cont(c, ev));
@@ -332,12 +333,20 @@ static void my_setssl (MYSQL *my, const MyOpts *o) {
   }
 }
 
+/*
+** LOCAL INFILE is always on: db:insert loads its rows with it (my_infile.c).
+** Unless the user asked for local_infile, the handler is lmigrate's,
+** which sends nothing but the rows of its own load: a server cannot have
+** a file of the client read.
+*/
 static void my_setopts (MyConn *c, const MyOpts *o) {
   unsigned timeout = o->timeout;
-  unsigned infile = o->local_infile ? 1u : 0u;
+  unsigned infile = 1u;
   MY(mysql_options)(c->my, MYSQL_OPT_NONBLOCK, 0);
   MY(mysql_options)(c->my, MYSQL_SET_CHARSET_NAME, o->charset);
   MY(mysql_options)(c->my, MYSQL_OPT_LOCAL_INFILE, &infile);
+  c->user_infile = o->local_infile;
+  if (!c->user_infile) lm_my_infile_handler(c);
   if (timeout > 0)
     MY(mysql_options)(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
   my_setssl(c->my, o);
@@ -412,7 +421,7 @@ static int my_open (lua_State *L, lm_Conn *h, const char *db, int opts,
   my_describe_at(c, &o, db);
   if ((c->my = MY(mysql_init)(NULL)) == NULL) return my_connfail(L, c);
   my_setopts(c, &o);
-  if (o.local_infile) flags |= CLIENT_LOCAL_FILES;
+  flags |= CLIENT_LOCAL_FILES;
   c->need_tls = (o.ssl_mode == SSL_REQUIRED || o.ssl_mode == SSL_VERIFY);
   c->op = OP_CONNECT;
   /* what is not given is the default, never MYSQL_PWD, MYSQL_HOST or
@@ -678,7 +687,7 @@ static void my_pushrows (lua_State *L, MyConn *c) {
   }
 }
 
-static void my_clear (MyConn *c) {
+void lm_my_clear (MyConn *c) {
   if (c->res != NULL) MY(mysql_free_result)(c->res);
   if (c->got != NULL) MY(mysql_free_result)(c->got);
   c->res = c->got = NULL;
@@ -688,9 +697,10 @@ static void my_clear (MyConn *c) {
 
 /*
 ** Pushes what the finished query gave: affected, or rows, columns,
-** affected (LM_ROWS); or nil, msg, code, errno. Drops the SQL it kept.
+** affected (LM_ROWS), or affected, warnings (MY_LOADED); or nil, msg,
+** code, errno. Drops the SQL (and the rows of a load) it kept.
 */
-static int my_pushresult (lua_State *L, MyConn *c, int what) {
+int lm_my_pushresult (lua_State *L, MyConn *c, int what) {
   int n;
   c->h.pending = 0;
   lua_pushnil(L);
@@ -701,8 +711,12 @@ static int my_pushresult (lua_State *L, MyConn *c, int what) {
     if (what == LM_ROWS) my_pushrows(L, c);
     lua_pushinteger(L, c->affected);
     n = (what == LM_ROWS) ? 3 : 1;
+    if (what == MY_LOADED) {
+      lua_pushinteger(L, (lua_Integer)MY(mysql_warning_count)(c->my));
+      n = 2;
+    }
   }
-  my_clear(c);
+  lm_my_clear(c);
   return n;
 }
 
@@ -727,7 +741,7 @@ static int my_dispatch (lua_State *L, MyConn *c) {
   if ((n = lm_my_connected(L, c)) > 0 || (n = my_bindsql(L, c)) > 0) return n;
   sql = lua_tolstring(L, -1, &len);
   lua_setiuservalue(L, 1, 1);
-  my_clear(c);
+  lm_my_clear(c);
   c->h.pending = 1;
   c->op = OP_QUERY;
   lm_my_run(c, MY(mysql_real_query_start)(&c->iret, c->my, sql,
@@ -740,7 +754,7 @@ static int my_exec (lua_State *L, lm_Conn *h, int what) {
   int n;
   if ((n = my_dispatch(L, c)) > 0) return n;
   lm_my_wait(c);
-  return my_pushresult(L, c, what);
+  return lm_my_pushresult(L, c, what);
 }
 
 static int my_send (lua_State *L, lm_Conn *h) {
@@ -758,7 +772,7 @@ static int my_poll (lua_State *L, lm_Conn *h) {
   static const char *const names[] = { "done", "read", "write" };
   MyConn *c = (MyConn *)h;
   int connecting = (c->op == OP_CONNECT);
-  int st = my_advance(c);
+  int st = lm_my_advance(c);
   if (connecting && st == MY_DONE) {
     lua_pushnil(L);
     lua_setiuservalue(L, 1, 1);  /* the options are no longer read */
@@ -772,7 +786,7 @@ static int my_poll (lua_State *L, lm_Conn *h) {
 static int my_result (lua_State *L, lm_Conn *h) {
   MyConn *c = (MyConn *)h;
   lm_my_wait(c);  /* returns at once after poll() said "done" */
-  return my_pushresult(L, c, LM_ROWS);
+  return lm_my_pushresult(L, c, LM_ROWS);
 }
 
 /*
@@ -818,5 +832,7 @@ const lm_Driver lm_driver_mysql = {
   .prepare = lm_my_prepare,
   .stmt_exec = lm_my_stmt_exec,
   .stmt_close = lm_my_stmt_close,
-  .copy_begin = NULL, .copy_put = NULL, .copy_flush = NULL, .copy_end = NULL
+  .copy_begin = NULL, .copy_put = NULL, .copy_flush = NULL, .copy_end = NULL,
+  .load_begin = lm_my_load_begin,
+  .load_end = lm_my_load_end
 };

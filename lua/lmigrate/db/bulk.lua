@@ -1,6 +1,7 @@
 -- db:insert, prepared and batched, and on a driver that has COPY FROM STDIN
 -- (PostgreSQL) a COPY that a seeder's inserts may keep open while it builds
--- its next rows. The methods here join the DB class of db/init.lua.
+-- its next rows; on MySQL, inside a transaction, a LOAD DATA LOCAL INFILE of
+-- the rows from memory. The methods here join the DB class of db/init.lua.
 local errors = require("lmigrate.errors")
 local core = require("lmigrate.core")
 local scheduler = require("lmigrate.run.scheduler")
@@ -18,6 +19,16 @@ local COPY_MIN = 100
 -- the server to take them
 local COPY_ROWS = 10000
 local COPY_QUEUE = 1 << 20
+-- on MySQL, an insert of at least this many rows inside a transaction goes
+-- through LOAD DATA LOCAL INFILE (measured faster from there: bench/README.md),
+-- LOAD_ROWS rows a statement
+local LOAD_MIN = 100
+local LOAD_ROWS = 10000
+-- the server refuses LOCAL INFILE (local_infile = OFF): MariaDB 10.5's
+-- ER_LOAD_INFILE_CAPABILITY_DISABLED, ER_NOT_ALLOWED_COMMAND (older MariaDB,
+-- MySQL 5.7), MySQL 8's ER_CLIENT_LOCAL_FILES_DISABLED, and the refusal of
+-- MySQL 8's client library
+local LOAD_REFUSED = { [4166] = true, [1148] = true, [3948] = true, [2068] = true }
 
 local function insert_error(level, msg)
   error("lmigrate: db:insert " .. msg, level + 1)
@@ -208,6 +219,104 @@ local function copy_rows(self, tbl, cols, rows, n)
   end
 end
 
+-- {======================================================
+-- MySQL: LOAD DATA LOCAL INFILE of the rows, from memory (src/driver/my_infile.c)
+-- ======================================================
+
+-- the statement; its file is core.copy_encode(..., "mysql"). The hex
+-- literals read the same with or without NO_BACKSLASH_ESCAPES, which would
+-- change the default ESCAPED BY.
+local function load_sql(self, tbl, cols)
+  local g = self.grammar
+  local quoted = {}
+  for i, c in ipairs(cols) do quoted[i] = g:quote(c) end
+  return "LOAD DATA LOCAL INFILE 'lmigrate' INTO TABLE " .. g:quote(tbl)
+    .. " CHARACTER SET utf8mb4 FIELDS TERMINATED BY X'09' ENCLOSED BY '' ESCAPED BY X'5C'"
+    .. " LINES TERMINATED BY X'0A' (" .. table.concat(quoted, ", ") .. ")"
+end
+
+local function load_shown(sql, nrows)
+  return ("%s (%d rows)"):format(sql, nrows)
+end
+
+-- one LOAD DATA of 'data' -> rows loaded, warnings | nil, msg, code, errno
+local function load_run(self, sql, data)
+  local conn = self.conn
+  local ok, msg, code, errno = conn:load_begin(sql, data)
+  if not ok then return nil, msg, code, errno end
+  local res, a, b, c = conn:load_end()
+  while type(res) == "string" do
+    wait(self, res, a)
+    res, a, b, c = conn:load_end()
+  end
+  return res, a, b, c
+end
+
+-- With LOCAL the server makes warnings of what an INSERT's errors would be
+-- (a duplicate key, a value that does not fit): the first warning that is
+-- not a note is raised as the insert's error, with its SQLSTATE, as the
+-- INSERT would have failed; so is a count of rows that is not the rows sent
+-- (the caller's transaction takes the rows back).
+local function load_check(self, sql, sent, loaded, warnings)
+  local what = load_shown(sql, sent)
+  if warnings > 0 then
+    local list = self:query("SHOW WARNINGS")
+    for k, w in ipairs(list) do
+      if w.Level ~= "Note" then
+        -- a server without GET DIAGNOSTICS (before MySQL 5.6) gives no SQLSTATE
+        local ok, st = pcall(self.query, self, ("GET DIAGNOSTICS CONDITION %d"
+          .. " @lmigrate_sqlstate = RETURNED_SQLSTATE; SELECT @lmigrate_sqlstate AS state"):format(k))
+        st = ok and st[1] and st[1].state
+        self:fail(what, w.Message, type(st) == "string" and st or "HY000", w.Code)
+      end
+    end
+    if warnings > #list then
+      self:fail(what, ("LOAD DATA gave %d warnings, past the %d the server keeps (max_error_count)")
+        :format(warnings, #list))
+    end
+  end
+  if loaded ~= sent then
+    self:fail(what, ("LOAD DATA loaded %d of the %d rows sent"):format(loaded, sent))
+  end
+end
+
+-- LOAD DATA rows[1..n] into tbl -> n, or the rows loaded and the first row
+-- not, when a value cannot go through LOAD DATA (NaN) or the server
+-- refuses LOCAL INFILE (then never asked again on this connection): the
+-- rest goes through INSERT
+local function load_rows(self, tbl, cols, rows, n)
+  local sql = load_sql(self, tbl, cols)
+  local i = 1
+  while i <= n do
+    local last = math.min(n, i + LOAD_ROWS - 1)
+    local data = core.copy_encode(cols, rows, i, last, "mysql")
+    if not data then return i - 1, i end
+    local k, w, code, errno = load_run(self, sql, data)
+    if not k and LOAD_REFUSED[math.tointeger(errno)] then
+      self.load_refused = true
+      return i - 1, i
+    end
+    if not k then self:fail(load_shown(sql, last - i + 1), w, code, errno) end
+    if w > 0 or k ~= last - i + 1 then load_check(self, sql, last - i + 1, k, w) end
+    i = last + 1
+  end
+  return n
+end
+
+-- whether db:insert of n rows loads them: a driver with LOAD DATA, n rows
+-- or more, and a transaction open, which a failure found after the load
+-- (a warning) rolls back; sends what is held back, to ask the server
+local function loads(self, n)
+  local conn = self.conn
+  if not (conn and n >= LOAD_MIN and not self.load_refused and conn:supports("load")) then
+    return false
+  end
+  self:flush()
+  return conn:in_transaction() == true
+end
+
+-- }======================================================
+
 -- db:insert(table, row | { row, ... }) -> rows inserted. The columns are
 -- every key of every row; a column a row lacks is NULL (lmigrate.null).
 -- An empty list inserts nothing and returns 0, as Laravel's insert([]).
@@ -244,6 +353,11 @@ function DB:insert(tbl, rows)
     return counted(self, done + rest)
   end
   if self.copying then self:finish_copy() end
+  if loads(self, n) then
+    local done, from = load_rows(self, tbl, cols, rows, n)
+    if done == n then return counted(self, n) end
+    return counted(self, done + insert_rows(self, tbl, cols, rows, from, n))
+  end
   local k = insert_rows(self, tbl, cols, rows, 1, n)
   return counted(self, k)
 end
