@@ -569,6 +569,17 @@ describe("db:insert through LOAD DATA [#mysql]", function()
     assert.same({ { n = 599 } }, conn:query("SELECT COUNT(*) AS n FROM t"))
   end)
 
+  my_it("keeps the INSERTs in a loose sql_mode, where they store what the load would only warn of", function()
+    assert(conn:exec("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'"))
+    local rows = many(200, 0)
+    rows[7].s = ("x"):rep(150)   -- VARCHAR(100): truncated with a warning, as Laravel's strict = false
+    db:begin()
+    assert.equals(200, db:insert("t", rows))
+    db:commit()
+    assert.equals(0, loads)
+    assert.same({ { n = 100 } }, conn:query("SELECT LENGTH(s) AS n FROM t WHERE id = 7"))
+  end)
+
   my_it("fails on a duplicate key as the INSERTs do: same kind, code, errno and message", function()
     local rows = many(3000, 0)
     rows[2500].id = 7

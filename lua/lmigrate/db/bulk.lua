@@ -304,15 +304,22 @@ local function load_rows(self, tbl, cols, rows, n)
 end
 
 -- whether db:insert of n rows loads them: a driver with LOAD DATA, n rows
--- or more, and a transaction open, which a failure found after the load
--- (a warning) rolls back; sends what is held back, to ask the server
+-- or more, a transaction open, which a failure found after the load (a
+-- warning) rolls back, and a strict sql_mode: there an INSERT fails on
+-- what the load only warns of, so raising the load's first warning is what
+-- the INSERTs would do; in a loose mode (Laravel's strict = false) they
+-- store it with a warning, and the INSERTs stay. Sends what is held back,
+-- to ask the server
 local function loads(self, n)
   local conn = self.conn
   if not (conn and n >= LOAD_MIN and not self.load_refused and conn:supports("load")) then
     return false
   end
   self:flush()
-  return conn:in_transaction() == true
+  if conn:in_transaction() ~= true then return false end
+  local mode = self:first("SELECT @@SESSION.sql_mode AS m").m
+  return type(mode) == "string" and (mode:find("STRICT_TRANS_TABLES", 1, true)
+    or mode:find("STRICT_ALL_TABLES", 1, true)) ~= nil
 end
 
 -- }======================================================
