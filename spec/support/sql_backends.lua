@@ -29,6 +29,21 @@ return function(PG, MARIADB)
     end)
   end
 
+  -- SQLite and PostgreSQL: the project's own introspection
+  local function driver_tables(project) return project:tables() end
+
+  local function driver_columns(project, tbl)
+    local t = {}
+    for _, c in ipairs(project:columns(tbl)) do t[#t + 1] = c.name end
+    return t
+  end
+
+  local function driver_column_types(project, tbl)
+    local t = {}
+    for _, c in ipairs(project:columns(tbl)) do t[c.name] = c.type end
+    return t
+  end
+
   local backends = {}
 
   backends.sqlite = {
@@ -43,12 +58,8 @@ return function(PG, MARIADB)
     end,
     url = function(project) return "sqlite:" .. project.db_path end,
     rows = driver_rows,
-    tables = function(project) return project:tables() end,
-    columns = function(project, tbl)
-      local t = {}
-      for _, c in ipairs(project:columns(tbl)) do t[#t + 1] = c.name end
-      return t
-    end,
+    tables = driver_tables,
+    columns = driver_columns,
     indexes = function(project, tbl)
       local t = {}
       for _, r in ipairs(driver_rows(project, ("SELECT name, sql FROM sqlite_master WHERE "
@@ -59,11 +70,7 @@ return function(PG, MARIADB)
     end,
     types = { status = "^VARCHAR%(255%)$", ui = "^INTEGER$", active = "^BOOLEAN$",
               meta = "^TEXT$", uid = "^CHAR%(36%)$", y = "^INTEGER$", ud = "^DECIMAL%(6, 2%)$" },
-    column_types = function(project, tbl)
-      local t = {}
-      for _, c in ipairs(project:columns(tbl)) do t[c.name] = c.type end
-      return t
-    end,
+    column_types = driver_column_types,
   }
 
   backends.postgres = {
@@ -75,12 +82,8 @@ return function(PG, MARIADB)
     end,
     url = function(project) return project:url() end,
     rows = driver_rows,
-    tables = function(project) return project:tables() end,
-    columns = function(project, tbl)
-      local t = {}
-      for _, c in ipairs(project:columns(tbl)) do t[#t + 1] = c.name end
-      return t
-    end,
+    tables = driver_tables,
+    columns = driver_columns,
     indexes = function(project, tbl)
       local t = {}
       for _, r in ipairs(driver_rows(project, ("SELECT indexname, indexdef FROM pg_indexes "
@@ -93,11 +96,7 @@ return function(PG, MARIADB)
               meta = "^json$", data = "^jsonb$", uid = "^uuid$", ip = "^inet$", net = "^cidr$",
               mac = "^macaddr$", y = "^smallint$", bin = "^bytea$", ratio = "^double precision$",
               seen_at = "^timestamp without time zone$" },
-    column_types = function(project, tbl)
-      local t = {}
-      for _, c in ipairs(project:columns(tbl)) do t[c.name] = c.type end
-      return t
-    end,
+    column_types = driver_column_types,
   }
 
   -- MariaDB: the mariadb client on the socket, one database per project
