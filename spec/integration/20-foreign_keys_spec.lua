@@ -502,3 +502,46 @@ if helpers.dialects.mysql then
     end)
   end)
 end
+
+-- SQLite's drop guard reads the keys of the tables whose CREATE TABLE text
+-- names the dropped table (dialect/sqlite/keys.lua): names with LIKE's
+-- wildcards, another case, quotes and a rename must still be found
+describe("foreign keys' SQLite drop guard [#sqlite]", function()
+  local core = helpers.core
+  local db, schema
+
+  before_each(function()
+    local g = core.grammar("sqlite")
+    db = require("lmigrate.db").new(assert(core.connect("sqlite", ":memory:")), g)
+    schema = require("lmigrate.schema").new(db, g)
+    db:execute("PRAGMA foreign_keys = ON")
+  end)
+
+  after_each(function() db.conn:close() end)
+
+  local function refused(t, child)
+    local ok, err = pcall(schema.drop, schema, t)
+    assert.is_false(ok, t .. " was dropped")
+    has(err.message, "cannot drop table " .. t .. ": table " .. child)
+    assert.is_true(schema:has_table(t))
+  end
+
+  it("finds a child naming the parent in another case, with wildcards in the name", function()
+    db:execute('CREATE TABLE "a_b%c" (id INTEGER PRIMARY KEY)')
+    db:execute('CREATE TABLE "aXbYc" (id INTEGER PRIMARY KEY)')
+    db:execute('CREATE TABLE kids (id INTEGER PRIMARY KEY, p INTEGER REFERENCES "A_B%C" (id))')
+    refused("a_b%c", "kids")
+    schema:drop("aXbYc")   -- '_' and '%' are no wildcards: nothing references it
+    assert.is_false(schema:has_table("aXbYc"))
+  end)
+
+  it("finds a child of a quoted name and of a renamed parent", function()
+    db:execute('CREATE TABLE "we""ird" (id INTEGER PRIMARY KEY)')
+    db:execute('CREATE TABLE kids (id INTEGER PRIMARY KEY, p INTEGER REFERENCES "we""ird" (id))')
+    refused('we"ird', "kids")
+    db:execute("CREATE TABLE old_name (id INTEGER PRIMARY KEY)")
+    db:execute("CREATE TABLE kids2 (id INTEGER PRIMARY KEY, p INTEGER REFERENCES old_name (id))")
+    db:execute("ALTER TABLE old_name RENAME TO new_name")
+    refused("new_name", "kids2")
+  end)
+end)
