@@ -96,6 +96,15 @@ int main (int argc, char **argv) {
     fputs("lmigrate: cannot create state: not enough memory\n", stderr);
     return EXIT_FAILURE;
   }
+  /*
+  ** A run makes mostly short-lived garbage (each migration's chunk, its
+  ** blueprints, statements, rows) around a small live set (~0.7 MB after
+  ** 1000 migrations). The incremental collector lets the heap grow to twice
+  ** the live set between cycles; the generational one collects that garbage
+  ** young: migrate of 1000 SQLite migrations peaks at 9.6 MB RSS instead
+  ** of 11.0, for the same instruction count (bench/run.sh, callgrind).
+  */
+  lua_gc(L, LUA_GCGEN, 0, 0);
   lua_pushcfunction(L, msghandler);
   lua_pushcfunction(L, &pmain);  /* to call 'pmain' in protected mode */
   lua_pushinteger(L, argc);
