@@ -341,10 +341,12 @@ end
 -- reference it and the keys are enforced
 function M.guard_drop(schema, t, method, sql)
   local db = schema.db
-  if db.pretend or not exists(db, t) then return end
+  if db.pretend then return end
   local dk = dialect(db)
+  -- the keys first: most tables have none pointing at them, and then
+  -- whether t exists (drop_if_exists) needs no question of its own
   local refs = dk.referencing(db, t)
-  if #refs == 0 or (dk.drop_when_off and not dk.enforced(db)) then return end
+  if #refs == 0 or (dk.drop_when_off and not dk.enforced(db)) or not exists(db, t) then return end
   refuse_drop(dk, t, method, sql, refs)
 end
 
