@@ -73,6 +73,8 @@ end
 local function safe(s, lines)
   s = tostring(s)
   local pattern = lines and "[%z\1-\8\11-\31\127]" or "[%z\1-\31\127]"
+  -- most text has none: find makes no copy, gsub always does
+  if not s:find(pattern) then return s end
   return (s:gsub(pattern, function(c) return ("\\x%02x"):format(c:byte()) end))
 end
 M.safe = safe
