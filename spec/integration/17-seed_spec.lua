@@ -437,6 +437,20 @@ for _, dialect in helpers.each_dialect() do
         end)
       end)
 
+      it("keeps bytes that are not UTF-8 (and no NUL: COPY and LOAD DATA are asked first)", function()
+        local r = seed_with([[
+  local rows = {}
+  for i = 1, 500 do rows[i] = { id = i, name = "b" .. i, data = "plain" .. i } end
+  rows[120].data = "\255\254 caf\233 \128"
+  self.db:insert("bulk", rows)]])
+        helpers.assert_status(0, r)
+        project:with_db(function(db)
+          assert.equals(500, db:count("bulk"))
+          assert.equals("\255\254 caf\233 \128", db:first("SELECT data FROM bulk WHERE id = 120").data)
+          assert.equals("plain500", db:first("SELECT data FROM bulk WHERE id = 500").data)
+        end)
+      end)
+
       local function assert_refused(body, text)
         local r = seed_with(body)
         helpers.assert_status(1, r)

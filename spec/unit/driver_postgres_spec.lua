@@ -200,6 +200,30 @@ describe("postgres driver", function()
       assert.same({ { x = "0.1" } }, (conn:query("SELECT ?::numeric::text AS x", 0.1)))
     end)
 
+    it("keeps every digit of a numeric a Lua number would round, as text", function()
+      local r = conn:query([[SELECT 123456789012345678901234.5::numeric AS a,
+        0.12345678901234567890::numeric AS b, 123456789012345::numeric AS c,
+        1234567890.12345::numeric AS d, -0.000001::numeric AS e,
+        99999999999999999999::numeric AS f]])[1]
+      assert.equals("123456789012345678901234.5", r.a)
+      assert.equals("0.12345678901234567890", r.b)
+      assert.equals(123456789012345, r.c); assert.equals("integer", math.type(r.c))
+      assert.equals(1234567890.12345, r.d)
+      assert.equals(-0.000001, r.e)
+      assert.equals("99999999999999999999", r.f)
+    end)
+
+    it("binds a string that is not UTF-8 and holds no NUL as bytes (a bytea)", function()
+      conn:exec("CREATE TEMP TABLE raw (b bytea)")
+      local bytes = "\255\254 caf\233 \128"
+      assert.equals(1, conn:exec("INSERT INTO raw VALUES (?)", bytes))
+      assert.equals(bytes, conn:query("SELECT b FROM raw")[1].b)
+      -- into text, the server refuses it as it refuses any invalid UTF-8
+      local ok, msg, code = conn:exec("SELECT length(?::text)", bytes)
+      assert.is_nil(ok)
+      assert.equals("22021", code, msg)
+    end)
+
     it("raises on a value that is not an SQL value", function()
       assert.has_error(function() conn:exec("SELECT ?", {}) end,
         "bad argument #2 to 'exec' (SQL value expected, got table)")

@@ -304,7 +304,7 @@ static int addescaped (lua_State *L, CopyBuf *b, const char *s, size_t len,
 
 /*
 ** adds the value at the top as a field; 0 for what the format cannot
-** carry (COPY: a string with NUL; MySQL: NaN, an infinity)
+** carry (COPY: a string with NUL or not UTF-8; MySQL: NaN, an infinity)
 */
 static int addfield (lua_State *L, CopyBuf *b, int fmt) {
   char num[LM_NUMBUF];
@@ -326,8 +326,9 @@ static int addfield (lua_State *L, CopyBuf *b, int fmt) {
         cb_add(L, b, num, len);
       }
       return 1;
-    case LUA_TSTRING:
+    case LUA_TSTRING:  /* COPY reads text in the connection's UTF-8 */
       s = lua_tolstring(L, -1, &len);
+      if (fmt == FMT_COPY && !lm_isutf8((const unsigned char *)s, len)) return 0;
       return addescaped(L, b, s, len, fmt);
     default:  /* SQL NULL */
       cb_add(L, b, "\\N", 2);
@@ -351,7 +352,8 @@ static size_t reserve (lua_Integer nrows, int ncols) {
 ** one line each), for COPY table (cols) FROM STDIN; format "mysql": as
 ** the file of LOAD DATA ... FIELDS TERMINATED BY X'09' ESCAPED BY X'5C'
 ** LINES TERMINATED BY X'0A' (cols). nil, why when a value cannot go as
-** text: a string holding a NUL byte (COPY), NaN or an infinity (MySQL).
+** text: a string holding a NUL byte or not UTF-8 (COPY), NaN or an
+** infinity (MySQL).
 */
 static int core_copy_encode (lua_State *L) {
   static const char *const formats[] = {"copy", "mysql", NULL};
@@ -378,7 +380,7 @@ static int core_copy_encode (lua_State *L) {
         luaL_pushfail(L);
         lua_pushfstring(L, "row %I, column '%s': %s", (LUAI_UACINT)r,
                         lua_tostring(L, col + i), fmt == FMT_MYSQL
-                        ? "NaN or an infinity" : "a string with a NUL byte");
+                        ? "NaN or an infinity" : "a string with a NUL byte or not UTF-8");
         return 2;
       }
       lua_pop(L, 1);

@@ -70,6 +70,64 @@ const char *lm_checksql (lua_State *L, int arg, size_t *len) {
   return sql;
 }
 
+
+/* true when s[0..len) is UTF-8 (NUL bytes allowed) */
+int lm_isutf8 (const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned ch = s[i], cp, min;
+    size_t n, k;
+    if (ch < 0x80) { i++; continue; }
+    if (ch >= 0xC2 && ch <= 0xDF) { n = 1; cp = ch & 0x1F; min = 0x80; }
+    else if ((ch & 0xF0) == 0xE0) { n = 2; cp = ch & 0x0F; min = 0x800; }
+    else if (ch >= 0xF0 && ch <= 0xF4) { n = 3; cp = ch & 0x07; min = 0x10000; }
+    else return 0;
+    for (k = 1; k <= n; k++) {
+      if (i + k >= len || (s[i + k] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    i += n + 1;
+  }
+  return 1;
+}
+
+/* digits from the first non-zero one to the last: what a double keeps */
+static int significant (const char *v, size_t len) {
+  size_t i, first = len, last = 0;
+  int n = 0;
+  for (i = 0; i < len; i++) {
+    if (v[i] >= '1' && v[i] <= '9') {
+      if (first == len) first = i;
+      last = i;
+    }
+  }
+  for (i = first; i <= last && i < len; i++)
+    if (v[i] >= '0' && v[i] <= '9') n++;
+  return n;
+}
+
+/*
+** The text v of an exact number column (an integer type when 'integer',
+** else a decimal: MySQL's DECIMAL, PostgreSQL's numeric): a Lua integer
+** or float when that holds the value exactly (an integer in range; a
+** decimal of at most 15 significant digits), else the text itself, so
+** that a data step copying the value loses no digit (NaN stays "NaN")
+*/
+void lm_pushexact (lua_State *L, const char *v, size_t len, int integer) {
+  char buf[96];
+  if (len < sizeof buf) {
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    if (lua_stringtonumber(L, buf) == len + 1) {
+      if (lua_isinteger(L, -1) || (!integer && significant(v, len) <= 15))
+        return;
+      lua_pop(L, 1);
+    }
+  }
+  lua_pushlstring(L, v, len);
+}
+
 /* }====================================================== */
 
 

@@ -103,6 +103,10 @@ lm_Conn *lm_toconn (lua_State *L, int arg);      /* type check only */
 int lm_checkparams (lua_State *L, int first);
 /* the SQL string at 'arg': raises if it holds a NUL byte */
 const char *lm_checksql (lua_State *L, int arg, size_t *len);
+/* true when s[0..len) is UTF-8 (NUL bytes allowed) */
+int lm_isutf8 (const unsigned char *s, size_t len);
+/* an exact number column's text as a Lua number, or as the text (below) */
+void lm_pushexact (lua_State *L, const char *v, size_t len, int integer);
 
 /* bulk.c: stmt:exec_rows, core.insert_columns, row_values, copy_encode */
 void lm_open_bulk (lua_State *L);

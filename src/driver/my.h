@@ -64,7 +64,6 @@ int lm_my_pushfail (lua_State *L, MyConn *c, const char *code);
 void lm_my_run (MyConn *c, int st);
 void lm_my_wait (MyConn *c);
 int lm_my_connected (lua_State *L, MyConn *c);
-int lm_my_isutf8 (const unsigned char *s, size_t len);
 int lm_my_checkvalues (lua_State *L, int first, int n);
 void lm_my_clear (MyConn *c);
 int lm_my_advance (MyConn *c);

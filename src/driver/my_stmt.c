@@ -85,7 +85,7 @@ static void my_bindone (lua_State *L, int idx, MYSQL_BIND *b, MyNum *num) {
     case LUA_TSTRING:
       b->buffer = (void *)lua_tolstring(L, idx, &len);
       b->buffer_length = (unsigned long)len;
-      b->buffer_type = lm_my_isutf8((const unsigned char *)b->buffer, len)
+      b->buffer_type = lm_isutf8((const unsigned char *)b->buffer, len)
                        ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
       break;
     default:  /* nil and lmigrate.null */

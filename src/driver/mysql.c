@@ -478,26 +478,6 @@ static void my_describe (lua_State *L, lm_Conn *h) {
 ** =======================================================
 */
 
-/* true when s[0..len) is UTF-8 (NUL bytes allowed) */
-int lm_my_isutf8 (const unsigned char *s, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    unsigned ch = s[i], cp, min;
-    size_t n, k;
-    if (ch < 0x80) { i++; continue; }
-    if (ch >= 0xC2 && ch <= 0xDF) { n = 1; cp = ch & 0x1F; min = 0x80; }
-    else if ((ch & 0xF0) == 0xE0) { n = 2; cp = ch & 0x0F; min = 0x800; }
-    else if (ch >= 0xF0 && ch <= 0xF4) { n = 3; cp = ch & 0x07; min = 0x10000; }
-    else return 0;
-    for (k = 1; k <= n; k++) {
-      if (i + k >= len || (s[i + k] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    i += n + 1;
-  }
-  return 1;
-}
 
 /* pushes the string at 'idx' as a literal: '...' escaped, or X'..' */
 static void my_pushstring (lua_State *L, MyConn *c, int idx) {
@@ -506,7 +486,7 @@ static void my_pushstring (lua_State *L, MyConn *c, int idx) {
   const char *s = lua_tolstring(L, idx, &len);
   luaL_Buffer b;
   char *p;
-  if (lm_my_isutf8((const unsigned char *)s, len)) {
+  if (lm_isutf8((const unsigned char *)s, len)) {
     p = luaL_buffinitsize(L, &b, 2 * len + 2);
     p[0] = '\'';
     i = MY(mysql_real_escape_string)(c->my, p + 1, s, (unsigned long)len);
@@ -596,51 +576,28 @@ static int my_isinteger (enum enum_field_types t) {
       || t == MYSQL_TYPE_LONGLONG || t == MYSQL_TYPE_YEAR;
 }
 
-/* digits from the first non-zero one to the last: what a double keeps */
-static int my_significant (const char *v, size_t len) {
-  size_t i, first = len, last = 0;
-  int n = 0;
-  for (i = 0; i < len; i++) {
-    if (v[i] >= '1' && v[i] <= '9') {
-      if (first == len) first = i;
-      last = i;
-    }
-  }
-  for (i = first; i <= last && i < len; i++)
-    if (v[i] >= '0' && v[i] <= '9') n++;
-  return n;
-}
-
 /*
 ** A number column: an integer, a float, or the text when a Lua number
-** would not hold it exactly (a BIGINT UNSIGNED past maxinteger, a
-** DECIMAL of more than 15 significant digits)
+** would not hold it exactly (lm_pushexact: a BIGINT UNSIGNED past
+** maxinteger, a DECIMAL of more than 15 significant digits)
 */
 static void my_pushnumber (lua_State *L, enum enum_field_types t,
                            const char *v, size_t len) {
-  char buf[96];
-  int decimal = (t == MYSQL_TYPE_NEWDECIMAL || t == MYSQL_TYPE_DECIMAL);
-  if (len < sizeof buf) {
-    memcpy(buf, v, len);
-    buf[len] = '\0';
-    if (lua_stringtonumber(L, buf) == len + 1) {
-      int isint = lua_isinteger(L, -1);
-      if (my_isinteger(t)) {
-        if (isint) return;           /* else past maxinteger: the text */
-      }
-      else if (decimal) {
-        if (isint || my_significant(v, len) <= 15) return;
-      }
-      else {                         /* FLOAT, DOUBLE: always a float */
+  if (t == MYSQL_TYPE_FLOAT || t == MYSQL_TYPE_DOUBLE) {
+    char buf[96];
+    if (len < sizeof buf) {
+      memcpy(buf, v, len);
+      buf[len] = '\0';
+      if (lua_stringtonumber(L, buf) == len + 1) {  /* always a float */
         lua_Number x = lua_tonumber(L, -1);
         lua_pop(L, 1);
         lua_pushnumber(L, x);
         return;
       }
-      lua_pop(L, 1);
     }
+    lua_pushlstring(L, v, len);
   }
-  lua_pushlstring(L, v, len);
+  else lm_pushexact(L, v, len, my_isinteger(t));
 }
 
 static void my_pushvalue (lua_State *L, const MYSQL_FIELD *f, const char *v,

@@ -389,7 +389,8 @@ typedef struct PgParams {
 /*
 ** Turns the 'n' values from stack index 'first' into libpq's arrays, in
 ** a userdata pushed on the stack with the texts they point to. Strings
-** go as text, except one holding a NUL byte: binary, as for a bytea.
+** go as text, except one holding a NUL byte or that is not UTF-8 (the
+** connection's encoding): binary, as for a bytea.
 */
 static void pg_params (lua_State *L, int first, int n, PgParams *pp) {
   int i;
@@ -411,7 +412,8 @@ static void pg_params (lua_State *L, int first, int n, PgParams *pp) {
         break;
       case LUA_TSTRING:
         pp->values[i] = lua_tolstring(L, arg, &len);
-        if (memchr(pp->values[i], '\0', len) != NULL) {
+        if (memchr(pp->values[i], '\0', len) != NULL
+            || !lm_isutf8((const unsigned char *)pp->values[i], len)) {
           if (len > 0x7fffffff) luaL_argerror(L, arg, "string too long");
           pp->lengths[i] = (int)len;
           pp->formats[i] = 1;
@@ -494,8 +496,11 @@ static void pg_pushvalue (lua_State *L, const PGresult *r, int row, int col) {
     return;
   }
   switch (lm_pq.PQftype(r, col)) {
-    case INT2OID: case INT4OID: case INT8OID: case OIDOID: case NUMERICOID:
-      if (lua_stringtonumber(L, v) == 0) lua_pushlstring(L, v, len);
+    case INT2OID: case INT4OID: case INT8OID: case OIDOID:
+      lm_pushexact(L, v, len, 1);
+      break;
+    case NUMERICOID:
+      lm_pushexact(L, v, len, 0);
       break;
     case FLOAT4OID: case FLOAT8OID:
       pg_pushfloatvalue(L, v);
