@@ -140,9 +140,10 @@ for _, dialect in helpers.each_dialect() do
       c = counts(project)
       assert.same({ 420, 0, 1 }, { c.s, c.lo, c.hi })
       r = project:ok("status")
-      assert.truthy(r.stdout:find("(420 rows done, last (album_id, code) (" .. BIG .. ", '", 1, true), r.stdout)
+      assert.truthy(r.stdout:find("(420 rows done, last (album_id, code) (" .. BIG .. ", '", 1, true),
+        r.stdout)
       os.remove(project:path("fail_at"))
-      r = project:ok("migrate")
+      project:ok("migrate")
       assert.same({ n = ROWS, lo = 1, hi = 1, s = ROWS, lo2 = 1, hi2 = 1 }, counts(project))
       assert.same({ CREATE, FILL }, project:applied())
       assert.same({}, progress(project))
@@ -160,7 +161,9 @@ return {
 }
 ]])
       -- MySQL makes the (empty) progress table before the migration's statements
-      local function snapshot() return (project:snapshot():gsub("[^\n]*migrations_backfills[^\n]*\n?", "")) end
+      local function snapshot()
+        return (project:snapshot():gsub("[^\n]*migrations_backfills[^\n]*\n?", ""))
+      end
       local before = snapshot()
       local r = project:run("migrate")
       helpers.assert_status(1, r)

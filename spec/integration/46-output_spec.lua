@@ -182,7 +182,8 @@ return S
     assert.equals(0, r.status, r.describe)
     local text = plain(r.output)
     local seen, last, left = 0, -1, nil
-    for done, rate, clock in text:gmatch("  backfill songs: (%d+) rows, (%d+) rows/s, (%d+:%d%d) left\27%[K") do
+    local drawn = "  backfill songs: (%d+) rows, (%d+) rows/s, (%d+:%d%d) left\27%[K"
+    for done, rate, clock in text:gmatch(drawn) do
       done = tonumber(done)
       assert.truthy(done > last and done < 2000 and tonumber(rate) > 0, r.describe)
       seen, last, left = seen + 1, done, clock

@@ -185,7 +185,8 @@ local BUMP = [[function(rows, db)
         table.insert(by[r.album_id], r.code)
       end
       for a, codes in pairs(by) do
-        db:table("tracks"):where("album_id", a):where_in("code", codes):update({ %s = lmigrate.raw("%s + 1") })
+        db:table("tracks"):where("album_id", a):where_in("code", codes)
+          :update({ %s = lmigrate.raw("%s + 1") })
       end
     end]]
 
@@ -209,7 +210,8 @@ local function state2(project)
     local s = {}
     for _, c in ipairs { "counter", "counter2", "undone", "undone2" } do
       local r = db:first(("SELECT MIN(%s) AS lo, MAX(%s) AS hi FROM tracks"):format(c, c))
-      s[c] = ("%s..%s"):format(tostring(math.tointeger(tonumber(r.lo))), tostring(math.tointeger(tonumber(r.hi))))
+      local lo, hi = math.tointeger(tonumber(r.lo)), math.tointeger(tonumber(r.hi))
+      s[c] = ("%s..%s"):format(tostring(lo), tostring(hi))
     end
     s.n = math.tointeger(tonumber(db:scalar("SELECT COUNT(*) AS n FROM tracks")))
     s.fill = math.tointeger(tonumber(db:scalar("SELECT COUNT(*) AS n FROM migrations WHERE migration = ?",
@@ -245,7 +247,9 @@ end
 -- one kill of migrate, then of rollback; spans: the walks' times
 local function trial2(dialect, project, spans, i)
   local where = ("%s composite kill %d"):format(dialect, i)
-  project:with_db(function(db) db:run("UPDATE tracks SET counter = 0, counter2 = 0, undone = 0, undone2 = 0") end)
+  project:with_db(function(db)
+    db:run("UPDATE tracks SET counter = 0, counter2 = 0, undone = 0, undone2 = 0")
+  end)
   local killed, status = kill_run(project, { "migrate" }, 0.02 + math.random() * spans.up * 0.95)
   killed_count(dialect, killed, status, where, "composite migrate")
   check_killed2(where, project)
