@@ -11,14 +11,16 @@
 -- `migrate`, then `migrate`; at a random moment of `rollback --step 1`,
 -- then `rollback --step 1` when the migration is still in the history.
 -- Each counter ends at exactly 1, the history row is there once (up) or
--- gone (down), no progress row is left.
+-- gone (down), no progress row is left. And a seeder's backfill: SIGKILL
+-- at a random moment of `seed`, then `seed` once more unless the walk had
+-- finished: each counter at exactly 1.
 --
 --   tests/run-probe lua5.4 tests/crash/backfill.lua [--long]
 local probe = require("probe")
 local helpers = require("spec.helpers")
 local core = require("lmigrate.core")
 
-local p = probe.new("backfill", { short = { kills = 3, rows = 10000, pairs = 2, albums = 60 },
+local p = probe.new("backfill", { short = { kills = 3, rows = 10000, pairs = 3, albums = 60 },
                                   long = { kills = 20, rows = 200000, pairs = 6, albums = 500 } })
 local ROWS, BATCH = p.budget.rows, 1000
 local CREATE = "2026_01_01_000000_create_songs"
@@ -271,6 +273,38 @@ local function trial2(dialect, project, spans, i)
                                                         undone = "1..1", undone2 = "1..1" })
 end
 
+local SEEDER_SRC = ([[
+local lmigrate = require("lmigrate")
+local Seeder = require("lmigrate.seeder")
+local S = Seeder:extend("DatabaseSeeder")
+function S:run()
+  self:backfill("tracks", { batch = 700 }, %s)
+end
+return S
+]]):format(BUMP:format("counter", "counter"))
+
+-- a kill of seed, then seed again unless its walk had finished
+local function seeded(dialect, project, i)
+  local where = ("%s seed kill %d"):format(dialect, i)
+  project:with_db(function(db) db:run("UPDATE tracks SET counter = 0") end)
+  local t0 = core.clock()
+  project:ok("seed")
+  local span = core.clock() - t0
+  project:with_db(function(db) db:run("UPDATE tracks SET counter = 0") end)
+  local killed, status = kill_run(project, { "seed" }, 0.02 + math.random() * span * 0.95)
+  killed_count(dialect, killed, status, where, "seed")
+  check_killed2(where, project)
+  local s = state2(project)
+  if s.progress > 0 or s.counter == "0..0" then
+    local r = project:run("seed")
+    if not p:check(r.status == 0, where, "the next seed failed\n%s", probe.describe(r)) then return end
+    if r.stdout:find("Resuming the backfill", 1, true) then p:count(dialect, "seed resumed") end
+    s = state2(project)
+  end
+  p:check(s.counter == "1..1" and s.progress == 0, where, "counter %s, %d progress rows", s.counter,
+    s.progress or -1)
+end
+
 local function composite(dialect)
   local project = helpers.project(dialect)
   project:write(CREATE2, CREATE2_SRC)
@@ -287,6 +321,11 @@ local function composite(dialect)
     TRACKS, spans.up, spans.down))
   for i = 1, p.budget.pairs do
     if not p:protect(dialect, trial2, dialect, project, spans, i) then break end
+  end
+  assert(os.execute("mkdir -p " .. helpers.quote(project:path("databases/seeds"))))
+  helpers.write_file(project:path("databases/seeds/database_seeder.lua"), SEEDER_SRC)
+  for i = 1, p.budget.pairs do
+    if not p:protect(dialect, seeded, dialect, project, i) then break end
   end
   project:cleanup()
 end
