@@ -115,7 +115,7 @@ for _, dialect in helpers.each_dialect() do
       project = helpers.project(dialect)
       project:write(CREATE, TABLES)
       project:write(FILL, FILL_SRC)
-      project:ok("migrate")
+      project:ok("migrate", "--step")   -- batches 1 and 2
     end)
 
     after_each(function()
@@ -165,6 +165,11 @@ for _, dialect in helpers.each_dialect() do
       assert.truthy(r.stderr:find("the rollback of " .. FILL .. " is under way", 1, true), r.stderr)
       assert.equals(before, project:snapshot())
       project:remove(LATER)
+      -- nor does a rollback of another batch, below it
+      r = project:run("rollback", "--batch", "1")
+      helpers.assert_status(2, r)
+      assert.truthy(r.stderr:find("the rollback of " .. FILL .. " is under way", 1, true), r.stderr)
+      assert.equals(before, project:snapshot())
       -- failing again at the same batch changes nothing
       helpers.assert_status(1, project:run("rollback"))
       assert.equals(900, counts(project).u)
