@@ -81,15 +81,19 @@ local function phase_of(st) return st:match("^(%a+) ") or "up" end
 
 local function finished(st) return st:sub(-4) == "done" end
 
+-- every progress row (a few: those of the backfills under way)
+local function all(m)
+  if not exists(m) then return {} end
+  return m.db:query("SELECT * FROM " .. quoted(m) .. " ORDER BY migration, position")
+end
+
 -- the progress rows of 'name' in 'phase', by position; nil when there are none
-local function read(m, name, phase)
-  if not exists(m) then return nil end
-  local rows = {}
-  for _, r in ipairs(m.db:query("SELECT * FROM " .. quoted(m) .. " WHERE migration = ? ORDER BY position",
-      name)) do
-    if phase_of(r.state) == phase then rows[#rows + 1] = r end
+local function read(m, name, phase, rows)
+  local list = {}
+  for _, r in ipairs(rows or all(m)) do
+    if r.migration == name and phase_of(r.state) == phase then list[#list + 1] = r end
   end
-  return rows[1] and rows or nil
+  return list[1] and list or nil
 end
 
 -- }======================================================
@@ -271,10 +275,8 @@ end
 -- a backfill under way that this step would pass over: an up's (its
 -- migration committed, not in the history) below a rollback, a down's
 -- (its migration undone, still in the history) below anything else
-local function refuse(m, entry, phase)
-  if not exists(m) then return end
-  for _, r in ipairs(m.db:query("SELECT migration, table_name, rows_done, state FROM " .. quoted(m)
-      .. " ORDER BY id")) do
+local function refuse(entry, phase, rows)
+  for _, r in ipairs(rows) do
     local p = phase_of(r.state)
     if p == "up" and phase == "down" then
       errors.raise("usage", ("the backfill of %s by %s is under way (%s rows done; its up has committed):"
@@ -302,9 +304,10 @@ function M.step(m, entry, method, record, atomic, run)
   local phase = method == "up" and "up" or "down"
   local c = { m = m, entry = entry, atomic = atomic, list = {}, phase = phase, what = "migration",
               method = method }
-  local rows = not atomic and read(m, entry.name, phase)
+  local under = all(m)
+  local rows = not atomic and read(m, entry.name, phase, under)
   if rows then return resume(m, entry, c, rows, record, planned(m, entry)) end
-  refuse(m, entry, phase)
+  refuse(entry, phase, under)
   current[m.db] = c
   local ok, err = pcall(run, function()
     if #c.list == 0 then return record() end
@@ -352,7 +355,7 @@ end
 function M.annotate(m, list)
   if not exists(m) then return list end
   local found = {}
-  for _, r in ipairs(m.db:query("SELECT * FROM " .. quoted(m) .. " ORDER BY migration, position")) do
+  for _, r in ipairs(all(m)) do
     local phase = phase_of(r.state)
     if phase ~= "seed" then
       local f = found[r.migration] or { done = 0, total = 0, down = phase == "down" }
