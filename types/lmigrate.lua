@@ -1694,12 +1694,20 @@ function Migration:up() end
 --- Laravel's down: what undoes it (a warning at migrate when missing)
 function Migration:down() end
 
---- walk a table in key order in batches after up commits, resuming after a
---- kill: fn(rows, db) per batch, or options.set/where (docs/query-builder.md)
+---@class BackfillOptions
+---@field batch integer? rows a batch (1000)
+---@field pause (string|number)? between batches: "50ms", 1
+---@field key (string|string[])? the columns walked, unique together (the primary key)
+---@field where (table|string|fun(q: table))? which rows
+---@field set table? { column = value }: the declarative form, one UPDATE a batch
+
+--- walk a table in key order in batches after up (or down) commits,
+--- resuming after a kill: fn(rows, db) per batch, or options.set/where
+--- (docs/query-builder.md)
 ---
 --- `self:backfill("songs", { batch = 1000 }, function(rows, db) ... end)`
 ---@param table string
----@param options table batch, pause, key, where, set
+---@param options BackfillOptions|fun(rows: table[], db: DB)
 ---@param fn? fun(rows: table[], db: DB)
 function Migration:backfill(table, options, fn) end
 
@@ -1730,6 +1738,15 @@ function Seeder:call(name) end
 ---@param fn fun(i: integer, fake: table): table
 ---@return integer
 function Seeder:factory(table, n, fn) end
+
+--- as Migration:backfill, after the seeder commits (the seeder `lmigrate
+--- seed` runs); the next seed of it goes on after a kill
+---
+--- `self:backfill("songs", { set = { code = "c" } })`
+---@param table string
+---@param options BackfillOptions|fun(rows: table[], db: DB)
+---@param fn? fun(rows: table[], db: DB)
+function Seeder:backfill(table, options, fn) end
 
 --- what the seeder does
 function Seeder:run() end

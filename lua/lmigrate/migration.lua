@@ -14,7 +14,8 @@ end
 
 -- self:backfill(table, { batch, pause, key, where }, function(rows, db) ... end)
 -- or self:backfill(table, { set = { column = value }, ... }): a walk of the
--- table in key order, in batches of their own after up commits (run/backfill.lua)
+-- table in key order, in batches of their own after up (or down) commits
+-- (run/backfill.lua)
 function M:backfill(tbl, opts, fn)
   return require("lmigrate.run.backfill").call(self, tbl, opts, fn)
 end

@@ -21,6 +21,12 @@ function M:call(name)
   return self.seeds:run(name)
 end
 
+-- self:backfill(table, opts[, fn]): as a migration's (lmigrate.migration),
+-- after the seeder has committed, resumed by the next seed of it
+function M:backfill(tbl, opts, fn)
+  return require("lmigrate.run.backfill").call(self, tbl, opts, fn)
+end
+
 -- rows built per db:insert call of factory: few enough to hold, many
 -- enough that the inserts stay one bulk load (one COPY on PostgreSQL)
 local FACTORY_CHUNK = 1000

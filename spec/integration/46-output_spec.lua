@@ -3,7 +3,8 @@
 -- DONE; elsewhere the line is written at its end. The dotted lines are
 -- as wide as COLUMNS says; --no-color, NO_COLOR and TERM=dumb turn colour
 -- off; --verbose (-v) prints each statement with its time; -q, -v, -f and
--- options before the command work; a long seed shows its rows on its line.
+-- options before the command work; a long seed shows its rows on its line;
+-- a backfill's line shows its rows done, rows/s and the time left.
 -- The terminal is util-linux `script`.
 local helpers = require("spec.helpers")
 
@@ -164,5 +165,32 @@ return S
     local r = project:ok("seed")
     assert.falsy(r.stdout:find("rows/s", 1, true), r.stdout)
     assert.truthy(r.stdout:find("DatabaseSeeder", 1, true), r.stdout)
+  end)
+
+  tty_it("a backfill's line shows its rows done, rows/s and the time left, redrawn as it runs", function()
+    -- 20 batches, 60ms apart: about 1.2s, the line redrawn every 0.2s
+    project:write(M1, helpers.migration {
+      up = [[
+  self.schema:create("songs", function(t) t:increments("id") t:integer("n"):default(0) end)
+  local rows = {}
+  for i = 1, 2000 do rows[i] = { n = 0 } end
+  self.db:table("songs"):insert(rows)
+  self:backfill("songs", { batch = 100, pause = "60ms" }, function() end)]],
+      down = '  self.schema:drop("songs")',
+    })
+    local r = run_tty(project, { "migrate" })
+    assert.equals(0, r.status, r.describe)
+    local text = plain(r.output)
+    local seen, last, left = 0, -1, nil
+    local drawn = "  backfill songs: (%d+) rows, (%d+) rows/s, (%d+:%d%d) left\27%[K"
+    for done, rate, clock in text:gmatch(drawn) do
+      done = tonumber(done)
+      assert.truthy(done > last and done < 2000 and tonumber(rate) > 0, r.describe)
+      seen, last, left = seen + 1, done, clock
+    end
+    assert.truthy(seen >= 2, r.describe)
+    assert.truthy(left:match("^0:0%d$"), r.describe)
+    -- the line is cleared, then the last one says what it did
+    assert.truthy(text:find("\27%[K  Backfilled songs: 2000 rows in [%d.]+s %(%d+ rows/s%)%."), r.describe)
   end)
 end)

@@ -30,7 +30,8 @@ function M.seed(m, cfg, out, opts)
   math.randomseed(seed)
   local own = #cfg.connections == 1 and fake or fake.new(seed)
   local ok, err = pcall(function()
-    Seeds.new({ db = m.db, schema = m.schema, path = cfg.seeds, out = out, fake = own })
+    Seeds.new({ db = m.db, schema = m.schema, path = cfg.seeds, out = out, fake = own,
+                migrator = m })
       :run(opts.class or "DatabaseSeeder")
   end)
   if not ok then

@@ -23,9 +23,15 @@ local function print_json(list, several, name)
       local b = s.backfill
       item.backfill, item.backfill_table, item.backfill_rows = true, b.table, b.rows_done
       item.backfill_key, item.backfill_last_key = b.key, b.last_key
+      -- a key of several columns: its names and its values as lists
+      if #b.columns > 1 then item.backfill_key, item.backfill_last_key = b.columns, b.values end
       for _, k in ipairs { "backfill", "backfill_table", "backfill_rows", "backfill_key",
                            "backfill_last_key" } do
         keys[#keys + 1] = k
+      end
+      if b.down then   -- a rollback's: its down has committed
+        item.backfill_down = true
+        keys[#keys + 1] = "backfill_down"
       end
     end
     if several then keys[#keys + 1] = "connection" end
@@ -46,6 +52,11 @@ local function print_rows(out, list)
     elseif s.ran and s.partial then   -- MySQL: its down stopped part-way
       out:row(s.migration, "[" .. s.batch .. "]", ("Partly rolled back (%d of %s statements)")
         :format(s.partial.applied, s.partial.total and tostring(s.partial.total) or "?"), "red")
+    elseif s.ran and s.backfill then   -- its down committed, its backfill under way
+      local b = s.backfill
+      out:row(s.migration, "[" .. s.batch .. "]", b.table and ("Rolling back: backfilling %s (%d rows done,"
+        .. " last %s %s)"):format(b.table, b.rows_done, b.key, b.last_key or "none")
+        or "Rolled back, still in the history", "yellow")
     elseif s.ran then
       out:row(s.migration, "[" .. s.batch .. "]", s.modified and "Ran, modified" or "Ran",
         s.modified and "yellow" or "green")

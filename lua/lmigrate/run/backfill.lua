@@ -1,33 +1,36 @@
--- Backfills: self:backfill(table, opts[, fn]) in a migration's up. A
--- backfill of millions of rows inside the migration's transaction holds
--- its row locks for its whole length and starts over after a crash; so
--- here it runs after up has committed, in batches of its own:
---   * self:backfill registers the walk; up's statements commit, with one
---     progress row per backfill (<history table>_backfills) instead of
---     the history row;
+-- Backfills: self:backfill(table, opts[, fn]) in a migration's up or
+-- down, or in the seeder `lmigrate seed` runs. A backfill of millions of
+-- rows inside the step's transaction holds its row locks for its whole
+-- length and starts over after a crash; so here it runs after the step
+-- has committed, in batches of its own:
+--   * self:backfill registers the walk; the step's statements commit,
+--     with one progress row per backfill (<history table>_backfills) in
+--     place of the history change (an up's row, a down's removal of it);
 --   * then each backfill walks its table in key order (keyset: key > last
 --     ORDER BY key LIMIT n, never OFFSET over the done rows), each batch
---     in a short transaction with its progress row (the last key, the rows
---     done), so a batch and its record commit or vanish together;
---   * the history row goes in when every backfill has finished, in the
---     transaction that removes the progress rows.
--- A run that finds progress rows of a pending migration does not run its
--- up again (it committed): up runs as a plan (nothing executes, reads
--- still do) to get its backfills, which go on after their last key.
+--     in a short transaction with its progress row (run/backfill_walk.lua);
+--   * the history change goes in when every backfill has finished, in
+--     the transaction that removes the progress rows.
+-- A run that finds progress rows of the step does not run it again (it
+-- committed): the step runs as a plan (nothing executes, reads still do)
+-- to get its backfills, which go on after their last key. A progress
+-- row's state says whose it is: "running" / "done" an up's, "down
+-- running" / "down done" a down's, "seed running" / "seed done" a
+-- seeder's (its migration column holds the seeder's name).
 local core = require("lmigrate.core")
 local config = require("lmigrate.config")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
+local keys = require("lmigrate.run.backfill_key")
 local loader = require("lmigrate.run.loader")
-local progress = require("lmigrate.run.backfill_progress")
+local walk = require("lmigrate.run.backfill_walk")
 local Pretend = require("lmigrate.db.pretend")
 local Schema = require("lmigrate.schema")
-local scheduler = require("lmigrate.run.scheduler")
 
 local M = {}
 
--- the collector of the up running now on each connection (its DB: several
--- run at once), { m, atomic, instance, list, collect }
+-- the collector of the step running now on each connection (its DB:
+-- several run at once), { m, entry, phase, what, atomic, instance, list, collect }
 local current = setmetatable({}, { __mode = "k" })
 
 -- the connection behind a migration's self.db: itself, the journal's
@@ -43,13 +46,13 @@ function M.table_name(m) return m.repo.name .. "_backfills" end
 function M.define(t)
   t:increments("id")
   t:string("migration")
-  t:integer("position")          -- the backfill's place among its up's calls
+  t:integer("position")          -- the backfill's place among its step's calls
   t:string("table_name")
-  t:string("key_column")
+  t:string("key_column")         -- its columns, joined by commas
   t:string("last_key"):nullable()  -- the key of the last row done (NULL: none yet)
   t:string("key_type", 16):nullable()
   t:big_integer("rows_done"):default(0)
-  t:string("state", 16)          -- "running" or "done"
+  t:string("state", 16)          -- "running" or "done", after "down " or "seed "
   t:datetime("updated_at"):use_current()
 end
 
@@ -69,26 +72,28 @@ end
 
 local function quoted(m) return m.db.grammar:quote(M.table_name(m)) end
 
--- the progress rows of 'name', by position; nil when there are none
-local function read(m, name)
-  if not exists(m) then return nil end
-  local rows = m.db:query("SELECT * FROM " .. quoted(m) .. " WHERE migration = ? ORDER BY position", name)
-  if rows[1] == nil then return nil end
-  return rows
+local function state(phase, done)
+  local s = done and "done" or "running"
+  return phase == "up" and s or phase .. " " .. s
 end
 
-local function encode(v)
-  if math.type(v) == "integer" then return tostring(v), "integer" end
-  if type(v) == "string" then return v, "string" end
-  if type(v) == "number" then return ("%.17g"):format(v), "number" end
-  errors.raise("migration", "backfill: the key's value is a " .. type(v) .. ", expected a number or text")
+local function phase_of(st) return st:match("^(%a+) ") or "up" end
+
+local function finished(st) return st:sub(-4) == "done" end
+
+-- every progress row (a few: those of the backfills under way)
+local function all(m)
+  if not exists(m) then return {} end
+  return m.db:query("SELECT * FROM " .. quoted(m) .. " ORDER BY migration, position")
 end
 
-local function decode(s, kind)
-  if s == nil or s == core.null then return nil end
-  if kind == "integer" then return math.tointeger(tonumber(s)) end
-  if kind == "number" then return tonumber(s) end
-  return s
+-- the progress rows of 'name' in 'phase', by position; nil when there are none
+local function read(m, name, phase, rows)
+  local list = {}
+  for _, r in ipairs(rows or all(m)) do
+    if r.migration == name and phase_of(r.state) == phase then list[#list + 1] = r end
+  end
+  return list[1] and list or nil
 end
 
 -- }======================================================
@@ -118,8 +123,7 @@ local function describe(tbl, opts, fn)
   end
   local pause = config.duration(opts.pause or 0)
   if not pause then misuse("pause must be a duration like 50ms or 1s, got " .. tostring(opts.pause)) end
-  local key = opts.key or "id"
-  if type(key) ~= "string" or key == "" then misuse("key must be a column name") end
+  local cols = keys.option(opts.key, misuse)
   if (fn == nil) == (opts.set == nil) then
     misuse("expects either a function(rows, db) or the option set = { column = value, ... }")
   end
@@ -131,19 +135,35 @@ local function describe(tbl, opts, fn)
   if w ~= nil and type(w) ~= "table" and type(w) ~= "function" and type(w) ~= "string" then
     misuse("where must be a table of conditions, a function(query) or SQL text")
   end
-  return { table = tbl, batch = batch, pause = pause, key = key, set = opts.set, where = w, fn = fn }
+  return { table = tbl, batch = batch, pause = pause, cols = cols, set = opts.set, where = w, fn = fn }
+end
+
+-- the line of the step's file that called self:backfill
+local function call_line(file)
+  local source = "@" .. file
+  for level = 3, 40 do
+    local info = debug.getinfo(level, "Sl")
+    if not info then return nil end
+    if info.source == source and (info.currentline or 0) > 0 then return info.currentline end
+  end
+end
+
+-- migrate --pretend, lmigrate sql: nothing runs; the walk is named
+local function named(inst, db, b)
+  local cols = b.cols
+  if not cols then
+    local ok, pk = pcall(keys.primary, inst.schema, b.table)
+    cols = ok and pk or nil
+  end
+  db.recorded[#db.recorded + 1] = ("-- backfill %s by %s in batches of %d, after %s commits")
+    :format(b.table, cols and keys.text(cols) or "its primary key", b.batch, db.method or "up")
 end
 
 function M.call(inst, tbl, opts, fn)
   local b = describe(tbl, opts, fn)
   local db = inst.db
   local c = current[connection(db)]
-  if db.pretend and not (c and c.collect) then
-    -- migrate --pretend, lmigrate sql: nothing runs; the walk is named
-    db.recorded[#db.recorded + 1] = ("-- backfill %s by %s in batches of %d, after up commits")
-      :format(tbl, b.key, b.batch)
-    return
-  end
+  if db.pretend and not (c and c.collect) then return named(inst, db, b) end
   -- MySQL's plan (run/journal.lua): the progress table is made now,
   -- before any transaction is open (MySQL commits a CREATE TABLE at once);
   -- a plan outside a step (migrate --resume's check) only plans
@@ -151,216 +171,209 @@ function M.call(inst, tbl, opts, fn)
     if c then ensure(c.m) end
     return
   end
-  if not c then misuse("runs in a migration's up only") end
+  if not c then misuse("runs in a migration's up or down, or in the seeder `lmigrate seed` runs") end
   if c.atomic then
     errors.raise("usage", "migrate --atomic cannot run a backfill: it commits in batches of its own,"
       .. " after its migration's transaction")
   end
+  if c.top and inst ~= c.top then
+    misuse(("runs in the seeder `lmigrate seed` runs (%s), not in one it calls (self:call): run that"
+      .. " one with `lmigrate seed --class`"):format(c.entry.name))
+  end
   if c.instance ~= inst then c.instance, c.list = inst, {} end
-  if not c.collect and not db.mode then ensure(c.m) end
+  if not c.collect and not db.mode then
+    -- a seeder on MySQL, the first time: the table is made after its
+    -- transaction (a CREATE TABLE would commit it)
+    if c.phase == "seed" and not exists(c.m) and not db.grammar:supports("transactional_ddl") then
+      c.late = true
+    else
+      ensure(c.m)
+    end
+  end
+  b.line = call_line(c.entry.file)
   c.list[#c.list + 1] = b
 end
 
 -- }======================================================
 
 -- {======================================================
--- The walk
+-- Running a step's backfills
 -- ======================================================
 
-local function filtered(db, b)
-  local q = db:table(b.table)
-  local w = b.where
-  if type(w) == "string" then q:where_raw(w) elseif w ~= nil then q:where(w) end
-  return q
-end
-
-local function after(q, b, last)
-  if last ~= nil then q:where(b.key, ">", last) end
-  return q
-end
-
--- one batch after key 'last' -> rows done, the new last key, whether it was the last batch
-local function batch(db, b, last)
-  if b.fn then
-    local rows = after(filtered(db, b), b, last):order_by(b.key):limit(b.batch):get()
-    if rows[1] == nil then return 0, last, true end
-    local key = rows[#rows][b.key]
-    if key == nil or key == core.null then
-      errors.raise("migration", ("backfill %s: the rows have no value of '%s' (its key)")
-        :format(b.table, b.key))
+-- the progress rows of c's backfills, in the step's transaction; the key
+-- not given is the table's primary key, read now (the table exists)
+local function register(m, entry, c)
+  for i, b in ipairs(c.list) do
+    local cols = b.cols
+    if not cols then
+      local fields = { file = entry.file, line = b.line }
+      fields[c.what] = entry.name
+      if not m.schema:has_table(b.table) then
+        errors.raise("migration", ("self:backfill: there is no table %s"):format(b.table), fields)
+      end
+      cols = keys.primary(m.schema, b.table)
+      if not cols then
+        errors.raise("migration", ("self:backfill: table %s has no primary key to walk by: name the"
+          .. " column or columns, unique together, with key = \"id\" or key = { \"a\", \"b\" }")
+          :format(b.table), fields)
+      end
     end
-    b.fn(rows, db)
-    return #rows, key, #rows < b.batch
-  end
-  -- the declarative form: the batch's last key, then one UPDATE of the range
-  local upper = after(filtered(db, b), b, last):order_by(b.key):offset(b.batch - 1):value(b.key)
-  local q = after(filtered(db, b), b, last)
-  if upper ~= nil then q:where(b.key, "<=", upper) end
-  local n = q:update(b.set)
-  return n, upper or last, upper == nil
-end
-
-local function save(m, p, last, done, state)
-  local v, kind = nil, nil
-  if last ~= nil then v, kind = encode(last) end
-  m.db:execute("UPDATE " .. quoted(m) .. " SET last_key = ?, key_type = ?, rows_done = ?, state = ?,"
-    .. " updated_at = CURRENT_TIMESTAMP WHERE id = ?", v or core.null, kind or core.null, done, state, p.id)
-end
-
--- one batch and its progress row, in a transaction -> rows, last key, final
-local function step_batch(m, b, p, last, done)
-  local n, key, final = batch(m.db, b, last)
-  save(m, p, key, done + n, final and "done" or "running")
-  return n, key, final
-end
-
--- a batch's failure as a migration error naming the line of the file
--- that was running (an xpcall handler: the stack is still there)
-local function placed(entry)
-  return function(err)
-    if errors.is(err) and (err.migration or err.kind == "usage") then return err end
-    local line, source = nil, "@" .. entry.file
-    for level = 2, 60 do
-      local info = debug.getinfo(level, "Sl")
-      if not info then break end
-      if info.source == source and (info.currentline or 0) > 0 then line = info.currentline break end
-    end
-    local fields = { migration = entry.name, file = entry.file, line = line }
-    if errors.is(err) then fields.sql, fields.code, fields.errno = err.sql, err.code, err.errno end
-    return errors.new("migration", errors.text(err), fields)
+    m.db:execute("INSERT INTO " .. quoted(m) .. " (migration, position, table_name, key_column, rows_done,"
+      .. " state) VALUES (?, ?, ?, ?, 0, ?)", entry.name, i, b.table, keys.text(cols), state(c.phase))
   end
 end
 
--- runs backfill b from its progress row p to its end
-local function walk(m, entry, b, p)
-  local db = m.db
-  local last = decode(p.last_key, p.key_type)
-  local done = math.tointeger(tonumber(p.rows_done)) or 0
-  local line = progress.new(m.out, b, done, function()
-    return after(filtered(db, b), b, last):count()
-  end)
-  while true do
-    db:begin()
-    local ok, n, key, final = xpcall(step_batch, placed(entry), m, b, p, last, done)
-    if ok then
-      local committed, err = pcall(db.commit, db)
-      if not committed then ok, n = false, err end
-    end
-    if not ok then
-      while db.depth > 0 do pcall(db.rollback, db) end
-      line:stop(false)
-      error(n, 0)
-    end
-    done, last = done + n, key
-    if final then break end
-    line:update(done)
-    if b.pause > 0 then scheduler.sleep(b.pause) end
-  end
-  line:stop(true, done)
-end
-
--- the backfills of entry from their progress rows, then the history row
+-- the backfills of entry from their progress rows, then the history change
 local function finish(m, entry, c, rows, record)
   if #rows ~= #c.list then
-    errors.raise("migration", ("the migration's up calls self:backfill %d time(s) now; its backfill under"
-      .. " way had %d: finish it with the file as it was"):format(#c.list, #rows),
-      { migration = entry.name, file = entry.file })
+    local fields = { file = entry.file }
+    fields[c.what] = entry.name
+    errors.raise("migration", ("the %s calls self:backfill %d time(s) now; its backfill under way had %d:"
+      .. " finish it with the file as it was"):format(c.what == "seeder" and "seeder" or ("migration's "
+      .. c.phase), #c.list, #rows), fields)
   end
   -- self.db in the backfill's function is the connection itself
   c.instance.db, c.instance.schema = m.db, m.schema
+  local w = { db = m.db, out = c.out or m.out, quoted = quoted(m), what = c.what,
+              state = function(final) return state(c.phase, final) end }
   invoke(entry, { go = function()
     for i, b in ipairs(c.list) do
-      if rows[i].state ~= "done" then walk(m, entry, b, rows[i]) end
+      if not finished(rows[i].state) then walk.run(w, entry, b, rows[i]) end
     end
-  end }, "go", "migration")
+  end }, "go", c.what)
   m.db:transaction(function()
-    record()
-    m.db:execute("DELETE FROM " .. quoted(m) .. " WHERE migration = ?", entry.name)
+    if record then record() end
+    m.db:execute("DELETE FROM " .. quoted(m) .. " WHERE migration = ? AND state IN (?, ?)", entry.name,
+      state(c.phase), state(c.phase, true))
   end)
 end
 
--- the pending migration 'entry' has progress rows: its up committed
-local function resume(m, entry, c, rows, record)
-  if not entry.class then loader.load(entry) end
-  local db = Pretend.new(m.db.grammar, m.db)
-  local inst = setmetatable({ schema = Schema.new(db, m.db.grammar), db = db }, { __index = entry.class })
+-- the step of 'entry' has progress rows: it committed; inst is its plan's instance
+local function resume(m, entry, c, rows, record, inst)
   c.collect = true
   current[m.db] = c
-  local ok, err = pcall(invoke, entry, inst, "up", "migration")
+  local ok, err = pcall(invoke, entry, inst, c.method, c.what)
   current[m.db] = nil
   if not ok then error(err, 0) end
   c.collect = false
+  local out = c.out or m.out
   local t0 = core.clock()
   for _, r in ipairs(rows) do
-    if r.state ~= "done" then
+    if not finished(r.state) then
       local from = r.last_key == core.null and "not started yet"
-        or ("%s rows done, after %s %s"):format(tostring(r.rows_done), r.key_column, r.last_key)
-      m.out:info(("Resuming the backfill of %s (%s): %s."):format(r.table_name, entry.name, from))
+        or ("%s rows done, after %s %s"):format(tostring(r.rows_done), keys.names(r.key_column),
+          keys.show(r.last_key, r.key_type))
+      out:info(("Resuming the backfill of %s (%s%s): %s."):format(r.table_name, entry.name,
+        c.phase == "down" and ", its down" or "", from))
     end
   end
   finish(m, entry, c, rows, record)
   entry.class = nil
-  m.out:finish(entry.name, core.clock() - t0, true)
+  out:finish(entry.name, core.clock() - t0, true)
 end
 
--- a rollback while a backfill is under way would leave that migration's
--- up (committed, not in the history) applied below what it undoes
-local function refuse_undo(m)
-  if not exists(m) then return end
-  local r = m.db:first("SELECT migration, table_name, rows_done FROM " .. quoted(m)
-    .. " ORDER BY id")
-  if not r then return end
-  errors.raise("usage", ("the backfill of %s by %s is under way (%s rows done; its up has committed):"
-    .. " run `lmigrate migrate` to finish it before rolling back"):format(r.table_name, r.migration,
-    tostring(r.rows_done)), { migration = r.migration })
+-- a backfill under way that this step would pass over: an up's (its
+-- migration committed, not in the history) below a rollback, a down's
+-- (its migration undone, still in the history) below anything else
+local function refuse(entry, phase, rows)
+  for _, r in ipairs(rows) do
+    local p = phase_of(r.state)
+    if p == "up" and phase == "down" then
+      errors.raise("usage", ("the backfill of %s by %s is under way (%s rows done; its up has committed):"
+        .. " run `lmigrate migrate` to finish it before rolling back"):format(r.table_name, r.migration,
+        tostring(r.rows_done)), { migration = r.migration })
+    elseif p == "down" and r.migration ~= entry.name then
+      errors.raise("usage", ("the rollback of %s is under way (the backfill of %s by its down, %s rows"
+        .. " done; the down has committed): run `lmigrate rollback` to finish it first"):format(r.migration,
+        r.table_name, tostring(r.rows_done)), { migration = r.migration })
+    end
+  end
+end
+
+-- a plan's instance of a migration: nothing runs, reads still do
+local function planned(m, entry)
+  if not entry.class then loader.load(entry) end
+  local db = Pretend.new(m.db.grammar, m.db)
+  return setmetatable({ schema = Schema.new(db, m.db.grammar), db = db }, { __index = entry.class })
 end
 
 -- step(m, entry, method, record, atomic, run): Migrator:step's hook. run(record)
--- runs the step with the record function given; a migration whose up
--- called self:backfill records its progress rows instead, then walks.
+-- runs the step with the record function given; a step that called
+-- self:backfill records its progress rows instead, then walks.
 function M.step(m, entry, method, record, atomic, run)
-  if method ~= "up" then
-    refuse_undo(m)
-    return run(record)
-  end
-  local c = { m = m, atomic = atomic, list = {} }
-  local rows = not atomic and read(m, entry.name)
-  if rows then return resume(m, entry, c, rows, record) end
+  local phase = method == "up" and "up" or "down"
+  local c = { m = m, entry = entry, atomic = atomic, list = {}, phase = phase, what = "migration",
+              method = method }
+  local under = all(m)
+  local rows = not atomic and read(m, entry.name, phase, under)
+  if rows then return resume(m, entry, c, rows, record, planned(m, entry)) end
+  refuse(entry, phase, under)
   current[m.db] = c
   local ok, err = pcall(run, function()
     if #c.list == 0 then return record() end
-    for i, b in ipairs(c.list) do
-      m.db:execute("INSERT INTO " .. quoted(m) .. " (migration, position, table_name, key_column, rows_done,"
-        .. " state) VALUES (?, ?, ?, ?, 0, 'running')", entry.name, i, b.table, b.key)
-    end
+    register(m, entry, c)
     c.started = true
   end)
   current[m.db] = nil
   if not ok then error(err, 0) end
   if c.started then
     if not entry.class then loader.load(entry) end
-    finish(m, entry, c, read(m, entry.name), record)
+    finish(m, entry, c, read(m, entry.name, phase), record)
   end
 end
 
--- status: a pending migration whose backfill is under way gets
--- item.backfill = { table, rows_done, last_key, key, done, total }
+-- seed(m, entry, out, inst, run, plan): Seeds:run's hook for the seeder
+-- `lmigrate seed` runs. run(hooks) runs it in its transaction, calling
+-- hooks.before and hooks.after inside it; plan() -> its instance for a
+-- plan. Its backfills walk after it has committed.
+function M.seed(m, entry, out, inst, run, plan)
+  local c = { m = m, entry = entry, list = {}, phase = "seed", what = "seeder", method = "run", out = out,
+              top = inst }
+  local rows = read(m, entry.name, "seed")
+  if rows then
+    c.top = plan()
+    return resume(m, entry, c, rows, nil, c.top)
+  end
+  current[m.db] = c
+  local ok, err = pcall(run, {
+    before = function() c.list, c.late = {}, nil end,   -- again when keys.run runs it again
+    after = function() if not c.late then register(m, entry, c) end end,
+  })
+  current[m.db] = nil
+  if not ok then error(err, 0) end
+  if #c.list == 0 then return end
+  if c.late then
+    ensure(m)
+    m.db:transaction(function() register(m, entry, c) end)
+  end
+  finish(m, entry, c, read(m, entry.name, "seed"))
+end
+
+-- status: a migration whose backfill is under way gets item.backfill =
+-- { table, rows_done, key, last_key, columns, values, done, total, down }
+-- (a pending one's up, or an applied one's down)
 function M.annotate(m, list)
   if not exists(m) then return list end
   local found = {}
-  for _, r in ipairs(m.db:query("SELECT * FROM " .. quoted(m) .. " ORDER BY migration, position")) do
-    local f = found[r.migration] or { done = 0, total = 0 }
-    found[r.migration] = f
-    f.total = f.total + 1
-    if r.state == "done" then f.done = f.done + 1 end
-    if r.state ~= "done" and not f.table then
-      f.table, f.key, f.rows_done = r.table_name, r.key_column,
-        math.tointeger(tonumber(r.rows_done)) or 0
-      f.last_key = r.last_key ~= core.null and r.last_key or nil
+  for _, r in ipairs(all(m)) do
+    local phase = phase_of(r.state)
+    if phase ~= "seed" then
+      local f = found[r.migration] or { done = 0, total = 0, down = phase == "down" }
+      found[r.migration] = f
+      f.total = f.total + 1
+      if finished(r.state) then f.done = f.done + 1 end
+      if not finished(r.state) and not f.table then
+        f.table, f.key, f.columns = r.table_name, keys.names(r.key_column), keys.columns(r.key_column)
+        f.rows_done = math.tointeger(tonumber(r.rows_done)) or 0
+        if r.last_key ~= core.null then
+          f.last_key, f.values = keys.show(r.last_key, r.key_type), keys.decode(r.last_key, r.key_type)
+        end
+      end
     end
   end
   for _, item in ipairs(list) do
-    if not item.ran and found[item.migration] then item.backfill = found[item.migration] end
+    local f = found[item.migration]
+    if f and item.ran == f.down then item.backfill = f end
   end
   return list
 end

@@ -99,6 +99,7 @@ function Migrator:pretend(list, method)
     shadow, close = require("lmigrate.db.shadow").open(self.db.grammar, self.db)
   end
   local db = Pretend.new(self.db.grammar, self.db, shadow)
+  db.method = method   -- named by a backfill's line (run/backfill.lua)
   local schema = Schema.new(db, self.db.grammar)
   local ok, err = pcall(function()
     for _, e in ipairs(list) do

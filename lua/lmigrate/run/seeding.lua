@@ -1,11 +1,14 @@
 -- Runs seeders: databases/seeds/<snake_name>.lua, each in a transaction
 -- of its own (a savepoint inside a calling seeder's), so a seeder that
 -- fails leaves no rows behind.
+local backfill = require("lmigrate.run.backfill")
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.schema.foreign_keys")
 local names = require("lmigrate.names")
+local Pretend = require("lmigrate.db.pretend")
+local Schema = require("lmigrate.schema")
 local Seeder = require("lmigrate.seeder")
 local txcontrol = require("lmigrate.db.txcontrol")
 
@@ -82,18 +85,21 @@ local function progress(out, t0)
   end
 end
 
--- run(name): the seeder and whatever it calls
-function Seeds:run(name)
-  local entry = load(self, name)
+-- the seeder's instance over db; seeds: what its self:call runs
+local function instance(entry, db, schema, seeds, fake)
   local class = entry.class
-  local instance = setmetatable({ db = self.db, schema = self.schema, seeds = self,
-                                  fake = self.fake or require("lmigrate.fake") },
+  return setmetatable({ db = db, schema = schema, seeds = seeds, fake = fake },
     -- a seeder that is a plain table has the base's call and factory too
     { __index = function(_, k)
         local v = class[k]
         if v == nil then v = Seeder[k] end
         return v
       end })
+end
+
+-- runs the seeder in its transaction; hooks: { before, after } inside it
+-- (run/backfill.lua)
+local function seed(self, name, entry, inst, hooks)
   self.out:start(name)
   local t0 = core.clock()
   local outer = self.db.on_rows == nil
@@ -101,10 +107,10 @@ function Seeds:run(name)
   -- keys.run: the transaction (a savepoint in the caller's), and the
   -- foreign key switches (schema/foreign_keys.lua)
   local ok, err = pcall(keys.run, self.db, true, function()
-    local done, e = run_seeder(self.db, entry, instance)
+    local done, e = run_seeder(self.db, entry, inst)
     if not done then error(e, 0) end
     txcontrol.still_open(self.db, "the seeder", { seeder = name, file = entry.file })
-  end)
+  end, hooks)
   if outer then self.db.on_rows = nil end
   if not ok then
     if keys.is_restart(err) then error(err, 0) end  -- the outermost seeder runs again
@@ -112,6 +118,25 @@ function Seeds:run(name)
     error(placed(err, entry), 0)
   end
   self.out:finish(name, core.clock() - t0, true)
+end
+
+-- run(name): the seeder and whatever it calls. The one `lmigrate seed`
+-- runs may call self:backfill: its walks go after it commits, and a seed
+-- after a kill goes on with them instead of running it again.
+function Seeds:run(name)
+  local entry = load(self, name)
+  local fake = self.fake or require("lmigrate.fake")
+  local inst = instance(entry, self.db, self.schema, self, fake)
+  if self.top or not self.migrator then return seed(self, name, entry, inst) end
+  self.top = entry
+  local ok, err = pcall(backfill.seed, self.migrator, entry, self.out, inst, function(hooks)
+    seed(self, name, entry, inst, hooks)
+  end, function()
+    local db = Pretend.new(self.db.grammar, self.db)
+    return instance(entry, db, Schema.new(db, self.db.grammar), { run = function() end }, fake)
+  end)
+  self.top = nil
+  if not ok then error(err, 0) end
 end
 
 return M
