@@ -1,7 +1,8 @@
--- migrate --json and rollback --json: what the run says, as events, one
--- JSON object a line on stdout (NDJSON), for a deploy pipeline to read as
--- it goes. Each event names the connection; the terminal's lines become
--- "migrating" and "migrated" (rollback: "rolling_back", "rolled_back"),
+-- --json of migrate, rollback, reset, refresh, fresh and seed: what the run
+-- says, as events, one JSON object a line on stdout (NDJSON), for a deploy
+-- pipeline to read as it goes. Each event names the connection; the
+-- terminal's lines become "migrating" and "migrated" (a down: "rolling_back",
+-- "rolled_back"; a seeder: "seeding", "seeded"),
 -- "failed", "waiting" (who holds the lock a statement waits for, from the
 -- second connection: run/side.lua), "lock_timeout" (the lock not granted
 -- in time, and the retry: run/retry.lua), "statement" (--verbose),
@@ -18,12 +19,13 @@ Json.__index = Json
 local M = {}
 
 -- the order of an event's fields: these first, the rest sorted
-local FIRST = { "event", "connection", "migration" }
+local FIRST = { "event", "connection", "migration", "seeder" }
 
--- the verbs of a direction
+-- the verbs of a direction, and the field naming its steps
 local VERBS = {
-  up = { "migrating", "migrated" },
-  down = { "rolling_back", "rolled_back" },
+  up = { "migrating", "migrated", key = "migration" },
+  down = { "rolling_back", "rolled_back", key = "migration" },
+  seed = { "seeding", "seeded", key = "seeder" },
 }
 
 local function ms(seconds) return math.floor(seconds * 1000 + 0.5) end
@@ -41,6 +43,12 @@ function M.new(out, connection, direction)
   return o
 end
 
+-- phase(out, direction): the steps from now on are ups, downs or seeders
+-- (refresh rolls back, then migrates, then seeds); nothing without --json
+function M.phase(out, direction)
+  if getmetatable(out) == Json then out.verbs = VERBS[direction] end
+end
+
 function Json:with_prefix(prefix)
   local o = M.new(self.base, prefix)
   o.verbs, o.prefix = self.verbs, prefix
@@ -48,11 +56,11 @@ function Json:with_prefix(prefix)
 end
 
 -- event(t): one line; t.event first, then the connection and the migration
--- (the step open now, unless t names one)
+-- or seeder (the step open now, unless t names one)
 function Json:event(t)
   t.connection = t.connection or self.connection
-  local open = self.steps[#self.steps]
-  if t.migration == nil and open and t.event ~= "info" then t.migration = open.name end
+  local open, key = self.steps[#self.steps], self.verbs.key
+  if t[key] == nil and open and t.event ~= "info" then t[key] = open.name end
   local keys, seen = {}, {}
   for _, k in ipairs(FIRST) do
     if t[k] ~= nil then keys[#keys + 1], seen[k] = k, true end
@@ -90,14 +98,14 @@ function Json:start(name)
   local outer = self.steps[#self.steps]
   if outer and outer.name == name then return end   -- run again (foreign keys off)
   self.steps[#self.steps + 1] = { name = name }
-  self:event({ event = self.verbs[1], migration = name })
+  self:event({ event = self.verbs[1], [self.verbs.key] = name })
 end
 
 -- finish(name, seconds, ok, err): err, the failure's (the failed event's error)
 function Json:finish(name, seconds, ok, err)
   local step = self.steps[#self.steps]
   if step and step.name == name then self.steps[#self.steps] = nil end
-  self:event({ event = ok and self.verbs[2] or "failed", migration = name, ms = ms(seconds),
+  self:event({ event = ok and self.verbs[2] or "failed", [self.verbs.key] = name, ms = ms(seconds),
                error = err and redact.text(errors.text(errors.is(err) and err.message or err))
                  or nil })
 end
@@ -122,7 +130,8 @@ function Json:error(err)
   local t = { event = "error", message = redact.text(errors.text(errors.is(err) and err.message
     or err)) }
   if errors.is(err) then
-    t.migration, t.file, t.sql = err.migration, err.file, err.sql and redact.text(err.sql) or nil
+    t.migration, t.seeder, t.file = err.migration, err.seeder, err.file
+    t.sql = err.sql and redact.text(err.sql) or nil
     t.code = err.code
   end
   self:event(t)

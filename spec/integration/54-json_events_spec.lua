@@ -1,6 +1,7 @@
--- migrate --json and rollback --json (issue 10): the run's events, one
--- JSON object a line on stdout, each naming its connection: migrating,
--- migrated, failed, rolling_back, rolled_back, info, error; on PostgreSQL
+-- migrate --json and rollback --json (issue 10), and reset, refresh, fresh
+-- and seed's: the run's events, one JSON object a line on stdout, each
+-- naming its connection: migrating, migrated, failed, rolling_back,
+-- rolled_back, seeding, seeded, step, info, error; on PostgreSQL
 -- behind another session's lock, waiting (the lock, the table, who holds
 -- it) and lock_timeout (the attempt, its timeout, the retry and the next
 -- timeout). The text output without --json is 46-output's and the others'.
@@ -31,6 +32,17 @@ local function named(list, name)
     if e.event == name then t[#t + 1] = e end
   end
   return t
+end
+
+-- databases/seeds/<file>.lua holding a seeder whose run is 'body'
+local function seeder(project, file, class, body)
+  assert(os.execute("mkdir -p '" .. project:path("databases/seeds") .. "'"))
+  helpers.write_file(project:path("databases/seeds/" .. file .. ".lua"), ([[
+local Seeder = require("lmigrate.seeder")
+local %s = Seeder:extend("%s")
+function %s:run() %s end
+return %s
+]]):format(class, class, class, body, class))
 end
 
 local function kinds(list)
@@ -97,10 +109,53 @@ describe("migrate --json, rollback --json: one event a line", function()
     assert.same({ a = SONGS, b = SONGS }, by)
   end)
 
-  it("refuses --json with --pretend or --seed (exit 2)", function()
+  it("refuses --json with --pretend (exit 2)", function()
     refused(project:run("migrate", "--json", "--pretend"), 2, { "--json" })
-    refused(project:run("migrate", "--json", "--seed"), 2, { "--json" })
     refused(project:run("rollback", "--json", "--pretend"), 2, { "--json" })
+    refused(project:run("reset", "--json", "--pretend"), 2, { "--json" })
+  end)
+
+  it("reset: rolling_back, rolled_back of every migration", function()
+    project:write(ADD, helpers.migration { up = '  self.db:execute("SELECT 1")' })
+    project:ok("migrate", "--step")
+    local list = events(project:ok("reset", "--json"))
+    assert.same({ "info", "rolling_back", "rolled_back", "rolling_back", "rolled_back" }, kinds(list))
+    assert.same({ ADD, SONGS }, { list[3].migration, list[5].migration })
+  end)
+
+  it("refresh --seed: the downs, the ups, then the seeders, each with its verbs", function()
+    project:ok("migrate")
+    seeder(project, "database_seeder", "DatabaseSeeder", 'self.db:execute("SELECT 1")')
+    local list = events(project:ok("refresh", "--seed", "--json"))
+    assert.same({ "info", "rolling_back", "rolled_back", "info", "migrating", "migrated", "info",
+                  "seeding", "seeded" }, kinds(list))
+    assert.equals(SONGS, list[3].migration)
+    assert.equals(SONGS, list[6].migration)
+    assert.equals("DatabaseSeeder", list[9].seeder)
+    assert.is_nil(list[9].migration)
+    -- fresh: the drop is a step, then the ups
+    list = events(project:ok("fresh", "--json"))
+    assert.same({ "step", "info", "migrating", "migrated" }, kinds(list))
+  end)
+
+  it("seed, migrate --seed: seeding, seeded; a failing seeder: failed with its error, then error", function()
+    seeder(project, "database_seeder", "DatabaseSeeder", 'self:call("NextSeeder")')
+    seeder(project, "next_seeder", "NextSeeder", 'self.db:execute("SELECT * FROM nowhere")')
+    local r = project:run("migrate", "--seed", "--json")
+    helpers.assert_status(1, r)
+    local list = events(r)
+    assert.same({ "info", "migrating", "migrated", "info", "seeding", "seeding", "failed", "failed",
+                  "error" }, kinds(list))
+    assert.equals("NextSeeder", list[6].seeder)
+    assert.equals("NextSeeder", list[7].seeder)
+    assert.truthy(list[7].error:find("nowhere", 1, true), r.stdout)
+    assert.equals("error", list[9].event)
+    assert.truthy(list[9].message:find("nowhere", 1, true), r.stdout)
+    seeder(project, "next_seeder", "NextSeeder", 'self.db:execute("SELECT 1")')
+    list = events(project:ok("seed", "--json"))
+    assert.same({ "info", "seeding", "seeding", "seeded", "seeded" }, kinds(list))
+    assert.same({ "DatabaseSeeder", "NextSeeder", "NextSeeder", "DatabaseSeeder" },
+                { list[2].seeder, list[3].seeder, list[4].seeder, list[5].seeder })
   end)
 end)
 

@@ -25,6 +25,7 @@ end
 function M.seed(m, cfg, out, opts)
   local fake = require("lmigrate.fake")
   local seed = M.random_seed(opts) or fake.random_seed()
+  require("lmigrate.output_json").phase(out, "seed")
   out:info(("Seeding the database (random seed %d)."):format(seed))
   fake.seed(seed)
   math.randomseed(seed)
@@ -49,8 +50,8 @@ function M.run(ctx)
     errors.raise("usage", "--pretend and --seed do not go together")
   end
   M.random_seed(o)
-  if o.json and (o.pretend or o.seed) then
-    errors.raise("usage", "--json goes with neither --pretend nor --seed")
+  if o.json and o.pretend then
+    errors.raise("usage", "--json and --pretend do not go together")
   end
   local function run(sink)
     session.each(ctx.config, sink, { lock = not o.pretend, readonly = o.pretend }, function(m, _, out)

@@ -114,8 +114,9 @@ local function seed(self, name, entry, inst, hooks)
   if outer then self.db.on_rows = nil end
   if not ok then
     if keys.is_restart(err) then error(err, 0) end  -- the outermost seeder runs again
-    self.out:finish(name, core.clock() - t0, false)
-    error(placed(err, entry), 0)
+    err = placed(err, entry)
+    self.out:finish(name, core.clock() - t0, false, err)
+    error(err, 0)
   end
   self.out:finish(name, core.clock() - t0, true)
 end
