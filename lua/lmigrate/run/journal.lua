@@ -35,7 +35,8 @@ local M = {}
 local SHOWN = 160
 
 -- the journal table (run/journal_table.lua), as this module's too
-for _, k in ipairs { "applies", "table_name", "define", "exists", "ensure", "write", "mark", "delete" } do
+for _, k in ipairs { "applies", "table_name", "define", "exists", "ensure", "write", "mark", "delete",
+                     "has_row" } do
   M[k] = jtable[k]
 end
 local ensure = jtable.ensure
@@ -168,13 +169,29 @@ function Rec:alone(st, run)
   self:close_group()
   if self.mode ~= "plan" then self:ahead(st) end
   self.running = st
-  local n = run()
+  local n = self:attempts(st, run)
   self.running = nil
   self.committed[#self.committed + 1] = st
   if self.mode ~= "plan" then
     if self:last(st) then self.unwritten = st else self:applied(st) end
   end
   return n
+end
+
+-- runs the statement 'st' (run()); one whose lock was not granted in time
+-- after statements of this step committed runs again alone, when
+-- run/retry.lua says so (m.statement_retry: the lock budget's next wait):
+-- it had no effect. Its "running" row stays as it went in, the statement's
+-- again; when the row's INSERT was what timed out (the statement after it
+-- did not run), the row goes in again with it.
+function Rec:attempts(st, run)
+  while true do
+    local ok, n = pcall(run)
+    if ok then return n end
+    local again = self.m.statement_retry
+    if not again or self.skipped + #self.committed == 0 or not again(n) then error(n, 0) end
+    if st.ahead and not M.has_row(self.m, self.entry.name, st.position) then self:ahead(st) end
+  end
 end
 
 -- the row of 'st', "running", before it runs: its inverse is known from

@@ -111,6 +111,13 @@ function M.mark(m, name, position, state, note)
     g:quote("connection"), g:quote("fingerprint")), state, note or core.null, name, position)
 end
 
+-- whether the journal has the row of statement 'position' of migration 'name'
+function M.has_row(m, name, position)
+  local r = m.db:first(("SELECT COUNT(*) AS n FROM %s WHERE migration = ? AND position = ?")
+    :format(m.db.grammar:quote(M.table_name(m))), name, position)
+  return tonumber(r.n) > 0
+end
+
 -- deletes the rows of migration 'name' (of 'state' only, when given);
 -- ahead: in the round trip of the next statement (the history's COMMIT)
 function M.delete(m, name, state, ahead)
