@@ -12,8 +12,9 @@
 --     "applied" once the statement has committed;
 --   * consecutive data statements run in one transaction, which commits
 --     with their journal rows just before the next schema statement;
---   * the history row goes in with the last of them, and the migration's
---     journal rows go in the same transaction.
+--   * the history row goes in with the last of them; the migration's
+--     journal rows are then stale, and go at the end of the run, all at
+--     once (journal_table.lua's sweep).
 -- The last planned statement's row need not become "applied": the history
 -- row records it. MySQL finishes a statement whose client is gone (a kill
 -- -9, a lost connection), so a "running" row may name a statement that
@@ -36,7 +37,7 @@ local SHOWN = 160
 
 -- the journal table (run/journal_table.lua), as this module's too
 for _, k in ipairs { "applies", "table_name", "define", "exists", "ensure", "write", "mark", "delete",
-                     "has_row" } do
+                     "has_row", "live", "sweep" } do
   M[k] = jtable[k]
 end
 local ensure = jtable.ensure
@@ -237,7 +238,8 @@ end
 -- a statement that changes something: planned, skipped (--resume) or run
 function Rec:statement(kind, src, text, run)
   self.n = self.n + 1
-  local st = { position = self.n, kind = kind, text = text, checksum = core.checksum(src) }
+  local st = { position = self.n, kind = kind, text = text, checksum = core.checksum(src),
+               down = self.mode == "down" or nil }
   if self.mode == "plan" then
     self.planned[st.position] = st
     return 0
@@ -298,22 +300,21 @@ function Rec:insert(tbl, rows)
   return self:statement("data", text, text, function() return real:insert(tbl, rows) end)
 end
 
--- the history row, in the transaction of the last data statements (or its
--- own, with the journal rows' removal, when there are any)
+-- the history row, in the transaction of the last data statements, or on
+-- its own. The migration's journal rows stay: with the history row they
+-- are stale (journal_table.lua: an up's rows of a migration in the
+-- history, a down's of one not there), left out wherever the journal is
+-- read, and deleted all at once at the end of the run (M.sweep), or at the
+-- start of the next when a kill came first (run/partial.lua). So a
+-- migration commits as the floor does: one INSERT (a down one DELETE).
 function Rec:finish(record)
   self:group_open()
-  local rows = self.written > 0 or self.skip ~= nil
-  if rows and not self.group then
-    self.real:begin(true)
-    self.group = {}
-  end
-  -- with a COMMIT to come, the history row and the journal rows' removal
-  -- go in its round trip (BEGIN too, when it is this one's: db:ahead)
+  if self.written > 0 or self.skip ~= nil then self.m.journal_left = true end
+  -- with a COMMIT to come, the history row goes in its round trip
   self.real.holding = self.group ~= nil
   local ok, err = pcall(record)
   self.real.holding = nil
   if not ok then error(err, 0) end
-  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name, nil, true) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end
@@ -408,7 +409,7 @@ function Rec:fail(err)
       else pcall(M.delete, self.m, self.entry.name) end
     elseif failing and kept then
       local row = { position = failing.position, text = failing.text, checksum = failing.checksum,
-                    state = "failed", note = note }
+                    state = "failed", note = note, down = failing.down }
       pcall(self.write, self, { row })
     end
   end

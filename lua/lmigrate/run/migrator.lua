@@ -140,6 +140,18 @@ function Migrator:pending()
   return list, last
 end
 
+-- runs the steps fn() takes; then the journal's rows those left go (MySQL:
+-- stale once their steps committed, deleted at once: run/journal_table.lua),
+-- after a failure too (a sweep that fails then is left to the next run)
+local function sweeping(self, fn)
+  local ok, err = pcall(fn)
+  if journal.applies(self) then
+    local done, e = pcall(journal.sweep, self)
+    if ok and not done then error(e, 0) end
+  end
+  if not ok then error(err, 0) end
+end
+
 -- runs 'fn' in one transaction, all of it again after a lock timeout
 -- while the lock budget lasts (retry.batch); on failure says that nothing stayed
 function Migrator:atomically(fn)
@@ -210,7 +222,7 @@ function Migrator:migrate(opts)
         i == 1 and with_first and create or nil)
     end
   end
-  if opts.atomic then self:atomically(run) else run() end
+  if opts.atomic then self:atomically(run) else sweeping(self, run) end
   return #pending
 end
 
@@ -268,9 +280,11 @@ function Migrator:rollback(opts)
   partial.continue_down(self, undo, opts)
   if opts.pretend then return self:pretend(undo, "down") end
   self.out:info(opts.all and "Resetting migrations." or "Rolling back migrations.")
-  for _, e in ipairs(undo) do
-    self:step(e, "down", function() self.repo:delete(e.name) end)
-  end
+  sweeping(self, function()
+    for _, e in ipairs(undo) do
+      self:step(e, "down", function() self.repo:delete(e.name) end)
+    end
+  end)
   return #undo
 end
 
