@@ -46,6 +46,7 @@ end
 -- and ends that transaction, runs the step again from its start if it
 -- turns foreign keys off on SQLite, and checks the keys then.
 local function step(self, entry, method, record, atomic, before)
+  self.found = nil   -- the journal is read again (run/partial.lua's find)
   -- without transactional DDL (MySQL): each statement journaled instead
   if journal.applies(self) then
     if not entry.class then loader.load(entry) end
@@ -293,6 +294,8 @@ function Migrator:wipe()
   local t0 = core.clock()
   self.schema:drop_all_tables()
   self.journal_exists, self.backfills_exist = nil, nil   -- asked again (journal_table, backfill)
+  self.repo:forget()
+  self.found = nil
   if self.lease then self.lease:retake(self.db) end   -- its table went too (run/lease.lua)
   self.out:row("Dropping all tables", ("%.2fms"):format((core.clock() - t0) * 1000), "DONE", "green")
 end

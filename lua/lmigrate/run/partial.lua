@@ -91,12 +91,16 @@ end
 
 -- the partly applied migration, first by name, or nil; and the one whose
 -- down stopped part-way (still in the history), or nil. Asked by the
--- commands that change the database, before they do: the stale rows a
--- kill left (before the run's sweep) go first
+-- commands that change the database, before they do (twice: read once,
+-- until a step runs): the stale rows a kill left (before the run's sweep)
+-- go first
 function M.find(m)
-  local ups, downs, stale = M.read(m)
-  journal.sweep(m, stale)
-  return first_of(ups), first_of(downs)
+  if not m.found then
+    local ups, downs, stale = M.read(m)
+    journal.sweep(m, stale)
+    m.found = { first_of(ups), first_of(downs) }
+  end
+  return m.found[1], m.found[2]
 end
 
 local function counted(p)
@@ -235,6 +239,7 @@ function M.rollback_partial(m)
   local p, down = M.find(m)
   if not p and down then errors.raise("migration", "rollback --partial: " .. down_hint(down)) end
   if not p then errors.raise("usage", "rollback --partial: no migration is partly applied") end
+  m.found = nil
   m.out:info(("Undoing the %s applied of %s."):format(counted(p), p.name))
   local q = m.db.grammar:quote(journal.table_name(m))
   local kept, notes = {}, {}
