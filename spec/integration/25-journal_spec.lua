@@ -500,7 +500,8 @@ if my then
           db:run("ALTER TABLE migrations_journal DROP COLUMN `down`")
           db:run("DROP TABLE `b`")
           db:run("INSERT INTO migrations_journal (migration, position, total, state, statement, checksum)"
-            .. " VALUES (?, 1, 2, 'applied', 'DROP TABLE `b`', ?)", M1, helpers.core.checksum("DROP TABLE `b`"))
+            .. " VALUES (?, 1, 2, 'applied', 'DROP TABLE `b`', ?)", M1,
+            helpers.core.checksum("DROP TABLE `b`"))
         end)
         assert.matches("Partly rolled back %(1 of 2 statements%)", project:ok("status").stdout)
         project:ok("rollback")

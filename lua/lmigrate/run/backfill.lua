@@ -159,6 +159,8 @@ function M.call(inst, tbl, opts, fn)
   if c.instance ~= inst then c.instance, c.list = inst, {} end
   if not c.collect and not db.mode then ensure(c.m) end
   c.list[#c.list + 1] = b
+  -- its progress rows will stand for the history row (run/journal.lua's finish)
+  if c.entry then c.entry.walks = true end
 end
 
 -- }======================================================
@@ -323,7 +325,8 @@ function M.step(m, entry, method, record, atomic, run)
     refuse_undo(m)
     return run(record)
   end
-  local c = { m = m, atomic = atomic, list = {} }
+  local c = { m = m, atomic = atomic, list = {}, entry = entry }
+  entry.walks = nil
   local rows = not atomic and read(m, entry.name)
   if rows then return resume(m, entry, c, rows, record) end
   current[m.db] = c

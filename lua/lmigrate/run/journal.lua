@@ -307,14 +307,25 @@ end
 -- read, and deleted all at once at the end of the run (M.sweep), or at the
 -- start of the next when a kill came first (run/partial.lua). So a
 -- migration commits as the floor does: one INSERT (a down one DELETE).
+-- An up that walks a backfill records its progress rows instead, and its
+-- history row once the walk is over (run/backfill.lua, entry.walks): its
+-- journal rows, not stale then, go in the progress rows' transaction.
 function Rec:finish(record)
   self:group_open()
-  if self.written > 0 or self.skip ~= nil then self.m.journal_left = true end
-  -- with a COMMIT to come, the history row goes in its round trip
+  local rows = self.written > 0 or self.skip ~= nil
+  local walks = rows and self.mode ~= "down" and self.entry.walks
+  if walks and not self.group then
+    self.real:begin(true)
+    self.group = {}
+  end
+  if rows and not walks then self.m.journal_left = true end
+  -- with a COMMIT to come, what 'record' writes goes in its round trip
+  -- (BEGIN too, when it is this one's: db:ahead)
   self.real.holding = self.group ~= nil
   local ok, err = pcall(record)
   self.real.holding = nil
   if not ok then error(err, 0) end
+  if walks then M.delete(self.m, self.entry.name, nil, true) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end
