@@ -41,6 +41,16 @@ local function five(fail)
   }
 end
 
+-- a migration making tables a and b, its down dropping them
+local function two_tables(name)
+  return helpers.migration {
+    name = name,
+    up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
+      .. '  self.schema:create("b", function(t) t:increments("id") end)',
+    down = '  self.schema:drop("b")\n  self.schema:drop("a")',
+  }
+end
+
 local function status_json(project)
   local r = project:ok("status", "--json")
   return r.stdout
@@ -391,12 +401,7 @@ if my then
     -- row's fingerprint is "+" (the table was there), written by the server
     -- as the row goes in; a kill in the DROP is settled by whether it is gone
     describe("a down's DROP TABLE killed in its run", function()
-      local TWO = helpers.migration {
-        name = "TwoDown",
-        up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
-          .. '  self.schema:create("b", function(t) t:increments("id") end)',
-        down = '  self.schema:drop("b")\n  self.schema:drop("a")',
-      }
+      local TWO = two_tables("TwoDown")
 
       -- what the run wrote before its DROP TABLE `b`, from a connection that has ended
       local function killed_in_drop(dropped)
@@ -455,12 +460,7 @@ if my then
     -- DELETE at the end of the run; what a kill left before it is left out
     -- by status and deleted by the next migrate or rollback
     describe("the rows of a step that committed", function()
-      local TWO = helpers.migration {
-        name = "TwoStale",
-        up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
-          .. '  self.schema:create("b", function(t) t:increments("id") end)',
-        down = '  self.schema:drop("b")\n  self.schema:drop("a")',
-      }
+      local TWO = two_tables("TwoStale")
 
       -- a row as a step writes it, of a connection that has ended
       local function row(db, down, state, sql)
