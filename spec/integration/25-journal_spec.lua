@@ -41,6 +41,16 @@ local function five(fail)
   }
 end
 
+-- a migration making tables a and b, its down dropping them
+local function two_tables(name)
+  return helpers.migration {
+    name = name,
+    up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
+      .. '  self.schema:create("b", function(t) t:increments("id") end)',
+    down = '  self.schema:drop("b")\n  self.schema:drop("a")',
+  }
+end
+
 local function status_json(project)
   local r = project:ok("status", "--json")
   return r.stdout
@@ -391,12 +401,7 @@ if my then
     -- row's fingerprint is "+" (the table was there), written by the server
     -- as the row goes in; a kill in the DROP is settled by whether it is gone
     describe("a down's DROP TABLE killed in its run", function()
-      local TWO = helpers.migration {
-        name = "TwoDown",
-        up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
-          .. '  self.schema:create("b", function(t) t:increments("id") end)',
-        down = '  self.schema:drop("b")\n  self.schema:drop("a")',
-      }
+      local TWO = two_tables("TwoDown")
 
       -- what the run wrote before its DROP TABLE `b`, from a connection that has ended
       local function killed_in_drop(dropped)
@@ -405,7 +410,7 @@ if my then
         local db = project:connect()
         local sql = "DROP TABLE `b`"
         db:run("INSERT INTO migrations_journal (migration, position, total, state, statement, checksum,"
-          .. " `connection`, fingerprint) VALUES (?, 1, 2, 'running', ?, ?, 2147483000, '+')",
+          .. " `connection`, `down`, fingerprint) VALUES (?, 1, 2, 'running', ?, ?, 2147483000, 1, '+')",
           M1, sql, helpers.core.checksum(sql))
         if dropped then db:run(sql) end
         db:close()
@@ -447,6 +452,61 @@ if my then
         assert.same({}, schema_of(project).journal)
         project:ok("rollback")
         assert.same({ "migrations" }, schema_of(project).tables)
+      end)
+    end)
+
+    -- a step's rows stay once it has committed (stale: an up's of a
+    -- migration in the history, a down's of one not there) and go in one
+    -- DELETE at the end of the run; what a kill left before it is left out
+    -- by status and deleted by the next migrate or rollback
+    describe("the rows of a step that committed", function()
+      local TWO = two_tables("TwoStale")
+
+      -- a row as a step writes it, of a connection that has ended
+      local function row(db, down, state, sql)
+        db:run("INSERT INTO migrations_journal (migration, position, total, state, statement, checksum,"
+          .. " `connection`, `down`, fingerprint) VALUES (?, 1, 2, ?, ?, ?, 2147483000, ?, '-')",
+          M1, state, sql, helpers.core.checksum(sql), down)
+      end
+
+      it("are left out by status and swept by the next rollback (an up's)", function()
+        project:write(M1, TWO)
+        project:ok("migrate")
+        assert.same({}, schema_of(project).journal)
+        project:with_db(function(db) row(db, 0, "running", "CREATE TABLE `b` (`id` INT)") end)
+        assert.is_nil(project:ok("status").stdout:find("Partly", 1, true))
+        assert.same({ { position = 1, state = "running" } }, schema_of(project).journal)
+        project:ok("rollback")
+        assert.same({ "migrations" }, schema_of(project).tables)
+        assert.same({}, schema_of(project).journal)
+      end)
+
+      it("are left out by status and swept by the next migrate (a down's)", function()
+        project:write(M1, TWO)
+        project:ok("migrate")
+        project:ok("rollback")
+        project:with_db(function(db) row(db, 1, "applied", "DROP TABLE `b`") end)
+        assert.is_nil(project:ok("status").stdout:find("Partly", 1, true))
+        project:ok("migrate")
+        assert.same({ "a", "b", "migrations" }, schema_of(project).tables)
+        assert.same({}, schema_of(project).journal)
+      end)
+
+      it("a journal without the column down gets it; its rows of a migration in the history are a down's",
+        function()
+        project:write(M1, TWO)
+        project:ok("migrate")
+        project:with_db(function(db)
+          db:run("ALTER TABLE migrations_journal DROP COLUMN `down`")
+          db:run("DROP TABLE `b`")
+          db:run("INSERT INTO migrations_journal (migration, position, total, state, statement, checksum)"
+            .. " VALUES (?, 1, 2, 'applied', 'DROP TABLE `b`', ?)", M1,
+            helpers.core.checksum("DROP TABLE `b`"))
+        end)
+        assert.matches("Partly rolled back %(1 of 2 statements%)", project:ok("status").stdout)
+        project:ok("rollback")
+        assert.same({ "migrations" }, schema_of(project).tables)
+        assert.same({}, schema_of(project).journal)
       end)
     end)
 

@@ -40,6 +40,23 @@ end
 
 local THIRD = "2026_01_01_000003_add_artist"
 
+-- the same two statements in the migration's own transaction (MySQL: each
+-- schema statement commits on its own, the journal records them)
+local function add_column_second()
+  return helpers.migration {
+    name = "AddArtist",
+    up = '  self.schema:create("albums", function(t) t:increments("id") end)\n'
+      .. '  self.schema:table("songs", function(t) t:string("artist"):nullable() end)',
+    down = '  self.schema:drop("albums")',
+  }
+end
+
+-- the MySQL journal's rows: { { position, state } }, oldest first
+local function journal_rows(db)
+  local ok, rows = pcall(db.query, db, "SELECT position, state FROM migrations_journal ORDER BY id")
+  return ok and rows or {}
+end
+
 -- waits until 'db' sees the query of another session match 'pattern' (the
 -- migrating run has started and waits), up to 30 s
 local function until_seen(db, sql)
@@ -364,6 +381,50 @@ if servers.need("mariadb", "lock budgets [#mysql]") then
         .. " effect, running it again", 1, true), helpers.describe_run(r))
       assert.same({ SONGS, ADD }, project:applied())
       assert.is_true(has_artist(project))
+    end)
+
+    it("a second statement that times out runs again alone, its journal row kept as it went in",
+      function()
+      helpers.write_file(project:path("lmigrate.lua"), 'return { lock_budget = "20s" }')
+      project:write(ADD, add_column_second())
+      local run = project:spawn({ "migrate" })
+      -- the first statement has committed, the second waits behind holder
+      project:with_db(function(db)
+        until_seen(db, "SELECT COUNT(*) AS n FROM information_schema.processlist"
+          .. " WHERE info LIKE 'ALTER TABLE%songs%' AND state LIKE '%metadata lock%'")
+      end)
+      core.wait({}, 2.5)
+      assert.same({ { position = 1, state = "applied" }, { position = 2, state = "running" } },
+        project:with_db(journal_rows))
+      holder:run("COMMIT")
+      local r = run:wait()
+      helpers.assert_status(0, r)
+      assert.truthy(r.stdout:find("Lock not granted within 1s (attempt 1): the statement had no"
+        .. " effect, running it again", 1, true), helpers.describe_run(r))
+      assert.falsy(r.stdout:find("rolled back, retrying", 1, true), helpers.describe_run(r))
+      assert.same({ SONGS, ADD }, project:applied())
+      assert.is_true(has_artist(project))
+      assert.is_true(project:has_table("albums"))
+      assert.same({}, project:with_db(journal_rows))
+    end)
+
+    it("a second statement that times out past the budget: partly applied, then --resume", function()
+      helpers.write_file(project:path("lmigrate.lua"), 'return { lock_budget = "2s" }')
+      project:write(ADD, add_column_second())
+      local r = project:run("migrate")
+      refused(r, 1, { "a lock was not granted within the lock budget of 2s",
+        "what it ran before the lock stays", "Lock wait timeout exceeded", "1 of 2 statements" })
+      assert.truthy(r.stdout:find("the statement had no effect, running it again", 1, true),
+        helpers.describe_run(r))
+      assert.same({ SONGS }, project:applied())
+      assert.same({ { position = 1, state = "applied" }, { position = 2, state = "failed" } },
+        project:with_db(journal_rows))
+      assert.matches("Partly applied %(1 of 2 statements%)", project:ok("status").stdout)
+      holder:run("COMMIT")
+      project:ok("migrate", "--resume")
+      assert.same({ SONGS, ADD }, project:applied())
+      assert.is_true(has_artist(project))
+      assert.same({}, project:with_db(journal_rows))
     end)
 
     it("transaction = false: fails after the budget, what ran before stays, exit 1", function()

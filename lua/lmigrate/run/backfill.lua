@@ -192,6 +192,8 @@ function M.call(inst, tbl, opts, fn)
   end
   b.line = call_line(c.entry.file)
   c.list[#c.list + 1] = b
+  -- its progress rows will stand for the history row (run/journal.lua's finish)
+  if c.entry then c.entry.walks = true end
 end
 
 -- }======================================================
@@ -304,6 +306,7 @@ function M.step(m, entry, method, record, atomic, run)
   local phase = method == "up" and "up" or "down"
   local c = { m = m, entry = entry, atomic = atomic, list = {}, phase = phase, what = "migration",
               method = method }
+  entry.walks = nil
   local under = all(m)
   local rows = not atomic and read(m, entry.name, phase, under)
   if rows then return resume(m, entry, c, rows, record, planned(m, entry)) end

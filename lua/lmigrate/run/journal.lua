@@ -12,8 +12,9 @@
 --     "applied" once the statement has committed;
 --   * consecutive data statements run in one transaction, which commits
 --     with their journal rows just before the next schema statement;
---   * the history row goes in with the last of them, and the migration's
---     journal rows go in the same transaction.
+--   * the history row goes in with the last of them; the migration's
+--     journal rows are then stale, and go at the end of the run, all at
+--     once (journal_table.lua's sweep).
 -- The last planned statement's row need not become "applied": the history
 -- row records it. MySQL finishes a statement whose client is gone (a kill
 -- -9, a lost connection), so a "running" row may name a statement that
@@ -35,7 +36,8 @@ local M = {}
 local SHOWN = 160
 
 -- the journal table (run/journal_table.lua), as this module's too
-for _, k in ipairs { "applies", "table_name", "define", "exists", "ensure", "write", "mark", "delete" } do
+for _, k in ipairs { "applies", "table_name", "define", "exists", "ensure", "write", "mark", "delete",
+                     "has_row", "live", "sweep" } do
   M[k] = jtable[k]
 end
 local ensure = jtable.ensure
@@ -168,13 +170,29 @@ function Rec:alone(st, run)
   self:close_group()
   if self.mode ~= "plan" then self:ahead(st) end
   self.running = st
-  local n = run()
+  local n = self:attempts(st, run)
   self.running = nil
   self.committed[#self.committed + 1] = st
   if self.mode ~= "plan" then
     if self:last(st) then self.unwritten = st else self:applied(st) end
   end
   return n
+end
+
+-- runs the statement 'st' (run()); one whose lock was not granted in time
+-- after statements of this step committed runs again alone, when
+-- run/retry.lua says so (m.statement_retry: the lock budget's next wait):
+-- it had no effect. Its "running" row stays as it went in, the statement's
+-- again; when the row's INSERT was what timed out (the statement after it
+-- did not run), the row goes in again with it.
+function Rec:attempts(st, run)
+  while true do
+    local ok, n = pcall(run)
+    if ok then return n end
+    local again = self.m.statement_retry
+    if not again or self.skipped + #self.committed == 0 or not again(n) then error(n, 0) end
+    if st.ahead and not M.has_row(self.m, self.entry.name, st.position) then self:ahead(st) end
+  end
 end
 
 -- the row of 'st', "running", before it runs: its inverse is known from
@@ -220,7 +238,8 @@ end
 -- a statement that changes something: planned, skipped (--resume) or run
 function Rec:statement(kind, src, text, run)
   self.n = self.n + 1
-  local st = { position = self.n, kind = kind, text = text, checksum = core.checksum(src) }
+  local st = { position = self.n, kind = kind, text = text, checksum = core.checksum(src),
+               down = self.mode == "down" or nil }
   if self.mode == "plan" then
     self.planned[st.position] = st
     return 0
@@ -281,22 +300,33 @@ function Rec:insert(tbl, rows)
   return self:statement("data", text, text, function() return real:insert(tbl, rows) end)
 end
 
--- the history row, in the transaction of the last data statements (or its
--- own, with the journal rows' removal, when there are any)
+-- the history row, in the transaction of the last data statements, or on
+-- its own. The migration's journal rows stay: with the history row they
+-- are stale (journal_table.lua: an up's rows of a migration in the
+-- history, a down's of one not there), left out wherever the journal is
+-- read, and deleted all at once at the end of the run (M.sweep), or at the
+-- start of the next when a kill came first (run/partial.lua). So a
+-- migration commits as the floor does: one INSERT (a down one DELETE).
+-- A step that walks a backfill records its progress rows instead, and its
+-- history row (a down: the row's removal) once the walk is over
+-- (run/backfill.lua, entry.walks): its journal rows, not stale then, go in
+-- the progress rows' transaction.
 function Rec:finish(record)
   self:group_open()
   local rows = self.written > 0 or self.skip ~= nil
-  if rows and not self.group then
+  local walks = rows and self.entry.walks
+  if walks and not self.group then
     self.real:begin(true)
     self.group = {}
   end
-  -- with a COMMIT to come, the history row and the journal rows' removal
-  -- go in its round trip (BEGIN too, when it is this one's: db:ahead)
+  if rows and not walks then self.m.journal_left = true end
+  -- with a COMMIT to come, what 'record' writes goes in its round trip
+  -- (BEGIN too, when it is this one's: db:ahead)
   self.real.holding = self.group ~= nil
   local ok, err = pcall(record)
   self.real.holding = nil
   if not ok then error(err, 0) end
-  if rows and self.mode ~= "plan" then M.delete(self.m, self.entry.name, nil, true) end
+  if walks then M.delete(self.m, self.entry.name, nil, true) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end
@@ -391,7 +421,7 @@ function Rec:fail(err)
       else pcall(M.delete, self.m, self.entry.name) end
     elseif failing and kept then
       local row = { position = failing.position, text = failing.text, checksum = failing.checksum,
-                    state = "failed", note = note }
+                    state = "failed", note = note, down = failing.down }
       pcall(self.write, self, { row })
     end
   end

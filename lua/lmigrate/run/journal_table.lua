@@ -3,7 +3,12 @@
 -- down) that runs statement by statement (run/journal.lua runs them,
 -- run/partial.lua reads the rows back). A row is "running" from just
 -- before its statement runs until it has committed ("applied"), or
--- "failed"; the history row's transaction deletes them all.
+-- "failed". Once its step has committed, the rows are stale: an up's
+-- once its migration is in the history, a down's (down = 1) once it is
+-- no longer there; they are left for one DELETE at the end of the run
+-- (M.sweep), which the history row's round trip so goes without, and
+-- every reader leaves them out (run/partial.lua, which sweeps what a kill
+-- left before a run goes on).
 local core = require("lmigrate.core")
 
 local M = {}
@@ -32,12 +37,31 @@ function M.define(t)
   t:text("inverse"):nullable() -- the SQL that undoes it ("": nothing to undo)
   t:text("note"):nullable()    -- what the inverse cannot bring back; the error
   t:big_integer("connection"):nullable()  -- "running": the connection that runs it
+  t:boolean("down"):default(false)        -- a statement of a down
   t:long_text("fingerprint"):nullable()   -- "running": its table before (undo.fingerprint)
   t:datetime("ran_at"):use_current()
 end
 
+-- a journal made before its rows were left for the sweep has no column
+-- down: it is added, and its rows of a migration in the history are a
+-- down's (an up's went with its history row then)
+local function upgrade(m)
+  local db, g = m.db, m.db.grammar
+  local q, h = g:quote(M.table_name(m)), g:quote(m.repo.name)
+  db:execute(("ALTER TABLE %s ADD COLUMN %s TINYINT(1) NOT NULL DEFAULT 0 AFTER %s"):format(q,
+    g:quote("down"), g:quote("connection")))
+  db:execute(("UPDATE %s SET %s = 1 WHERE migration IN (SELECT migration FROM %s)"):format(q,
+    g:quote("down"), h))
+end
+
+-- whether the journal table exists (asked once a run, with its column down)
 function M.exists(m)
-  if m.journal_exists == nil then m.journal_exists = m.schema:has_table(M.table_name(m)) end
+  if m.journal_exists == nil then
+    local r = m.db:first("SELECT COUNT(*) AS n, COALESCE(SUM(column_name = 'down'), 0) AS d FROM"
+      .. " information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?", M.table_name(m))
+    m.journal_exists = tonumber(r.n) > 0
+    if m.journal_exists and tonumber(r.d) == 0 then upgrade(m) end
+  end
   return m.journal_exists
 end
 
@@ -48,7 +72,7 @@ function M.ensure(m)
 end
 
 local COLUMNS = { "migration", "position", "total", "state", "statement", "checksum", "inverse",
-                  "note", "connection", "fingerprint" }
+                  "note", "connection", "down", "fingerprint" }
 
 -- "table ? exists" in the database m.schema_name (run/journal.lua reads it
 -- once: the name itself, not DATABASE(), lets MariaDB look the one table
@@ -65,7 +89,7 @@ local function exists(m, tbl, values, n)
     .. " AND table_name = ? AND BINARY table_name = BINARY ?)"):format(schema and "?" or "DATABASE()"), k + 2
 end
 
--- inserts the rows 'list' ({ position, text, checksum, inverse, note, state });
+-- inserts the rows 'list' ({ position, text, checksum, inverse, note, state, down });
 -- ahead: in the round trip of the next statement, just before it (db:ahead);
 -- absent: a table name, the one row goes in only while no such table exists
 -- (the row of a CREATE TABLE, which fails when it does); present: a table
@@ -79,7 +103,7 @@ function M.write(m, name, total, list, ahead, absent, present)
   for _, st in ipairs(list) do
     for _, v in ipairs { name, st.position, total or core.null, st.state or "applied",
                          st.text:sub(1, KEPT), st.checksum, st.inverse or core.null,
-                         st.note or core.null, st.connection or core.null,
+                         st.note or core.null, st.connection or core.null, st.down and 1 or 0,
                          st.fingerprint or core.null } do
       n = n + 1
       values[n] = v
@@ -111,6 +135,13 @@ function M.mark(m, name, position, state, note)
     g:quote("connection"), g:quote("fingerprint")), state, note or core.null, name, position)
 end
 
+-- whether the journal has the row of statement 'position' of migration 'name'
+function M.has_row(m, name, position)
+  local r = m.db:first(("SELECT COUNT(*) AS n FROM %s WHERE migration = ? AND position = ?")
+    :format(m.db.grammar:quote(M.table_name(m))), name, position)
+  return tonumber(r.n) > 0
+end
+
 -- deletes the rows of migration 'name' (of 'state' only, when given);
 -- ahead: in the round trip of the next statement (the history's COMMIT)
 function M.delete(m, name, state, ahead)
@@ -118,6 +149,23 @@ function M.delete(m, name, state, ahead)
   if ahead then return m.db:ahead(0, sql, name) end
   if state then return m.db:execute(sql .. " AND state = ?", name, state) end
   return m.db:execute(sql, name)
+end
+
+-- the SQL that keeps a row out of the stale ones: an up's row whose
+-- migration is in the history, a down's whose migration is not
+function M.live(m)
+  local g = m.db.grammar
+  local q = g:quote(M.table_name(m))
+  return ("%s.%s = EXISTS (SELECT 1 FROM %s h WHERE h.migration = %s.migration)"):format(q,
+    g:quote("down"), g:quote(m.repo.name), q)
+end
+
+-- deletes the stale rows (those of the steps that committed), when a step
+-- of this run left some (m.journal_left) or 'any'
+function M.sweep(m, any)
+  if not (m.journal_left or any) then return end
+  m.db:execute(("DELETE FROM %s WHERE NOT (%s)"):format(m.db.grammar:quote(M.table_name(m)), M.live(m)))
+  m.journal_left = nil
 end
 
 -- }======================================================

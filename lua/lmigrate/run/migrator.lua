@@ -46,6 +46,7 @@ end
 -- and ends that transaction, runs the step again from its start if it
 -- turns foreign keys off on SQLite, and checks the keys then.
 local function step(self, entry, method, record, atomic, before)
+  self.found = nil   -- the journal is read again (run/partial.lua's find)
   -- without transactional DDL (MySQL): each statement journaled instead
   if journal.applies(self) then
     if not entry.class then loader.load(entry) end
@@ -141,6 +142,18 @@ function Migrator:pending()
   return list, last
 end
 
+-- runs the steps fn() takes; then the journal's rows those left go (MySQL:
+-- stale once their steps committed, deleted at once: run/journal_table.lua),
+-- after a failure too (a sweep that fails then is left to the next run)
+local function sweeping(self, fn)
+  local ok, err = pcall(fn)
+  if journal.applies(self) then
+    local done, e = pcall(journal.sweep, self)
+    if ok and not done then error(e, 0) end
+  end
+  if not ok then error(err, 0) end
+end
+
 -- runs 'fn' in one transaction, all of it again after a lock timeout
 -- while the lock budget lasts (retry.batch); on failure says that nothing stayed
 function Migrator:atomically(fn)
@@ -221,7 +234,7 @@ function Migrator:migrate(opts)
         i == 1 and with_first and create or nil)
     end
   end
-  if opts.atomic then self:atomically(run) else run() end
+  if opts.atomic then self:atomically(run) else sweeping(self, run) end
   return #pending
 end
 
@@ -279,9 +292,11 @@ function Migrator:rollback(opts)
   partial.continue_down(self, undo, opts)
   if opts.pretend then return self:pretend(undo, "down") end
   self.out:info(opts.all and "Resetting migrations." or "Rolling back migrations.")
-  for _, e in ipairs(undo) do
-    self:step(e, "down", function() self.repo:delete(e.name) end)
-  end
+  sweeping(self, function()
+    for _, e in ipairs(undo) do
+      self:step(e, "down", function() self.repo:delete(e.name) end)
+    end
+  end)
   return #undo
 end
 
@@ -290,6 +305,8 @@ function Migrator:wipe()
   local t0 = core.clock()
   self.schema:drop_all_tables()
   self.journal_exists, self.backfills_exist = nil, nil   -- asked again (journal_table, backfill)
+  self.repo:forget()
+  self.found = nil
   if self.lease then self.lease:retake(self.db) end   -- its table went too (run/lease.lua)
   self.out:row("Dropping all tables", ("%.2fms"):format((core.clock() - t0) * 1000), "DONE", "green")
 end

@@ -51,17 +51,24 @@ end
 
 -- the journal's migrations that have no history row -> { name = {
 -- name, applied = { row by position }, failed = row | nil, total } }, and
--- those that have one (their down stopped: "downs") -> the same
+-- those that have one (their down stopped: "downs") -> the same; and
+-- whether there were stale rows (those of a step that committed:
+-- journal_table.lua), which are left out
 function M.read(m)
-  if not journal.applies(m) or not journal.exists(m) then return {}, {} end
+  if not journal.applies(m) or not journal.exists(m) then return {}, {}, false end
   local ran = {}
   for _, r in ipairs(m.repo:ran()) do ran[r.migration] = true end
-  local q = m.db.grammar:quote(journal.table_name(m))
-  local out, downs = {}, {}
+  local g = m.db.grammar
+  local q = g:quote(journal.table_name(m))
+  local out, downs, stale = {}, {}, false
   for _, r in ipairs(m.db:query("SELECT id, migration, position, total, state, statement, checksum,"
-      .. " inverse, note, " .. m.db.grammar:quote("connection") .. ", fingerprint FROM " .. q
-      .. " ORDER BY migration, position, id")) do
-    if r.state == "running" then r = settle(m, q, r) end
+      .. " inverse, note, " .. g:quote("connection") .. ", " .. g:quote("down") .. ", fingerprint FROM "
+      .. q .. " ORDER BY migration, position, id")) do
+    if (r.down == 1) ~= (ran[r.migration] == true) then
+      stale, r = true, nil
+    elseif r.state == "running" then
+      r = settle(m, q, r)
+    end
     if r then
       local map = ran[r.migration] and downs or out
       local p = map[r.migration] or { name = r.migration, applied = {}, down = ran[r.migration] }
@@ -71,7 +78,7 @@ function M.read(m)
       p.total = r.total or p.total
     end
   end
-  return out, downs
+  return out, downs, stale
 end
 
 local function first_of(map)
@@ -83,10 +90,17 @@ local function first_of(map)
 end
 
 -- the partly applied migration, first by name, or nil; and the one whose
--- down stopped part-way (still in the history), or nil
+-- down stopped part-way (still in the history), or nil. Asked by the
+-- commands that change the database, before they do (twice: read once,
+-- until a step runs): the stale rows a kill left (before the run's sweep)
+-- go first
 function M.find(m)
-  local ups, downs = M.read(m)
-  return first_of(ups), first_of(downs)
+  if not m.found then
+    local ups, downs, stale = M.read(m)
+    journal.sweep(m, stale)
+    m.found = { first_of(ups), first_of(downs) }
+  end
+  return m.found[1], m.found[2]
 end
 
 local function counted(p)
@@ -225,6 +239,7 @@ function M.rollback_partial(m)
   local p, down = M.find(m)
   if not p and down then errors.raise("migration", "rollback --partial: " .. down_hint(down)) end
   if not p then errors.raise("usage", "rollback --partial: no migration is partly applied") end
+  m.found = nil
   m.out:info(("Undoing the %s applied of %s."):format(counted(p), p.name))
   local q = m.db.grammar:quote(journal.table_name(m))
   local kept, notes = {}, {}

@@ -20,8 +20,19 @@ function M.new(db, schema, name)
   }, Repo)
 end
 
+-- whether the history table exists; read once outside a transaction (a
+-- table made inside one may yet be rolled back), until the history
+-- changes (log, delete, create) or forget
 function Repo:exists()
-  return self.schema:has_table(self.name)
+  if self.known then return true end
+  local there = self.schema:has_table(self.name)
+  self.known = there and self.db.depth == 0
+  return there
+end
+
+-- the history is read again from the next call on (lmigrate fresh dropped it)
+function Repo:forget()
+  self.known, self.rows = nil, nil
 end
 
 -- the history table's columns, for create and for `lmigrate sql`
@@ -35,6 +46,7 @@ end
 
 function Repo:create()
   if self:exists() then return end
+  self:forget()
   self.schema:create(self.name, M.define)
 end
 
@@ -60,19 +72,26 @@ local function check(self, r)
   end
 end
 
--- every row, oldest first, each checked; none when the table does not exist yet
+-- every row, oldest first, each checked; none when the table does not
+-- exist yet. Read once until the history changes: a run's start asks
+-- three times (the pending migrations, and on MySQL the journal's reader
+-- twice); not to be changed by the caller
 function Repo:ran()
+  if self.rows then return self.rows end
   if not self:exists() then return {} end
   local rows = self.db:query(self.select_sql)
   for _, r in ipairs(rows) do check(self, r) end
+  if self.known then self.rows = rows end
   return rows
 end
 
 function Repo:log(migration, batch, checksum)
+  self.rows = nil
   self.db:execute(self.insert_sql, migration, batch, checksum)
 end
 
 function Repo:delete(migration)
+  self.rows = nil
   self.db:execute(self.delete_sql, migration)
 end
 

@@ -203,6 +203,21 @@ local function concurrent_build(sql)
     or s:match("^%s*CREATE%s+INDEX%s+CONCURRENTLY") ~= nil
 end
 
+-- whether the statement that failed with err may run again alone, under
+-- the schedule's next wait (st: { i, t0, wait }, the attempt it is at):
+-- if so, says so, waits the pause and moves st on -> true
+local function next_try(m, lim, budget, st, err)
+  if not (budget and M.is_lock_timeout(err)) or concurrent_build(err.sql) then return false end
+  local spent = core.clock() - st.t0
+  local _, pause = timing(st.i)
+  if spent + pause >= budget then return false end
+  retrying(m, "statement", st.wait, st.i, pause, spent, budget, lim)
+  st.i = st.i + 1
+  st.wait = wait_of(m.db, lim, budget, st.i, st.t0)
+  if m.side then m.side:attempt(st.i, st.wait) end
+  return true
+end
+
 -- alone(m, lim, budget, st) -> the db.on_failure and db.on_send of the
 -- step; st: { i, t0, wait }, the attempt it is at
 local function alone(m, lim, budget, st)
@@ -214,15 +229,11 @@ local function alone(m, lim, budget, st)
     db.on_failure, db.on_send = hook, send
   end
   function hook(err)
-    if not (budget and M.is_lock_timeout(err)) or concurrent_build(err.sql) then return false end
-    local spent = core.clock() - st.t0
-    local _, pause = timing(st.i)
-    if spent + pause >= budget then return false end
     db.on_failure = nil
-    retrying(m, "statement", st.wait, st.i, pause, spent, budget, lim)
-    st.i = st.i + 1
-    st.wait = wait_of(db, lim, budget, st.i, st.t0)
-    if m.side then m.side:attempt(st.i, st.wait) end
+    if not next_try(m, lim, budget, st, err) then
+      db.on_failure = hook
+      return false
+    end
     set(st.wait)
     return true
   end
@@ -234,6 +245,21 @@ local function alone(m, lim, budget, st)
     end
   end
   return hook, send
+end
+
+-- A journaled MySQL migration (run/journal.lua) in a transaction of its
+-- own: MySQL commits each schema statement on its own, so once one has,
+-- the migration cannot run again from its start. Its next statement whose
+-- lock is not granted in time had no effect either way: it alone runs
+-- again (the journal asks m.statement_retry(err), Rec:attempts), under the
+-- schedule's next wait, set with the statement sent again. Until one has
+-- committed, the journal does not ask: the migration runs again (M.step).
+local function journaled(m, lim, budget, st)
+  return function(err)
+    if not next_try(m, lim, budget, st, err) then return false end
+    SET.mysql(m.db, st.wait)
+    return true
+  end
 end
 
 -- }======================================================
@@ -258,9 +284,10 @@ function M.step(m, entry, own, before, after, attempt)
     st.wait = wait_of(db, lim, budget, st.i, st.t0)
     if m.batch_try then st.wait = math.min(st.wait, m.batch_try.wait) end
     if mode == "none" then db.on_failure, db.on_send = alone(m, lim, budget, st) end
+    if own and db.driver == "mysql" then m.statement_retry = journaled(m, lim, budget, st) end
     if m.side then m.side:attempt(m.batch_try and m.batch_try.n or st.i, st.wait) end
     local ok, err, failed = run(m, lim, st.wait, before, after, attempt)
-    db.on_failure, db.on_send = nil, nil
+    db.on_failure, db.on_send, m.statement_retry = nil, nil, nil
     if ok then
       if m.side then m.side:forget() end
       return

@@ -94,13 +94,19 @@ function Mysql:own_integrity(db)
   return bad
 end
 
+-- the journal's rows as lmigrate reads them: those of a step that
+-- committed (an up's of a migration in the history, a down's of one no
+-- longer there), which a kill left before the run's sweep, are stale and
+-- left out (lua/lmigrate/run/journal_table.lua)
 function Mysql:journal(db)
   if tonumber(db:scalar("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema ="
       .. " DATABASE() AND table_name = ?", JOURNAL)) == 0 then
     return {}
   end
-  local rows = db:query("SELECT migration, position, total, state, statement FROM " .. self:ident(JOURNAL)
-    .. " ORDER BY migration, position, id")
+  local j = self:ident(JOURNAL)
+  local rows = db:query("SELECT migration, position, total, state, statement FROM " .. j
+    .. " WHERE " .. j .. ".`down` = EXISTS (SELECT 1 FROM `migrations` h WHERE h.migration = "
+    .. j .. ".migration) ORDER BY migration, position, id")
   for _, r in ipairs(rows) do
     r.migration = tostring(r.migration):gsub("%.lua$", "")
     r.position, r.total = tonumber(r.position), tonumber(r.total)
