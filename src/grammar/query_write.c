@@ -301,7 +301,13 @@ static void compile (Q *q, int op) {
   lua_Integer first, last;
   const char *ignore = q->s->qg->insert_ignore;
   switch (op) {
-    case OP_SELECT: lmq_select(q); break;
+    case OP_SELECT:
+      if (!lua_isnoneornil(L, 4)) {   /* first(): LIMIT 1 for this compilation */
+        q->limit = luaL_checkinteger(L, 4);
+        luaL_argcheck(L, q->limit >= 0, 5, "a limit must be >= 0");
+      }
+      lmq_select(q);
+      break;
     case OP_EXISTS:
       luaL_addstring(B(q), "SELECT EXISTS(");
       lmq_select(q);
@@ -353,7 +359,8 @@ static void compile (Q *q, int op) {
 ** the builder 'query' with '?' placeholders, the list of their values and
 ** its length. 'method' names the builder method in errors. op and the
 ** arguments after method:
-**   "select" | "exists" | "delete"
+**   "select"[, limit: in place of the query's own, as first()'s 1]
+**   "exists" | "delete"
 **   "aggregate", fn ("count", "min", "max", "sum", "avg"), column | "*"
 **   "insert", rows, columns, first, last[, returning column]
 **   "insert_or_ignore", rows, columns, first, last
