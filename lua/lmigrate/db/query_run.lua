@@ -76,22 +76,22 @@ return function(M)
 
   -- get([columns]) -> { row, ... }
   function Builder:get(cols)
+    if cols == nil then return read(self, "select", "get") end
     return with_columns(self, "get", cols, get)
   end
 
-  -- LIMIT 1 for this one query: the builder keeps its own limit
+  -- LIMIT 1 for this one query (the compiler's limit argument, the
+  -- union's limit after a union): the builder keeps its own
   local function first(self)
-    local lim = rawget(self, "unions") and "ulim" or "lim"
-    local was = rawget(self, lim)
-    self[lim] = 1
-    local ok, sql, values, n = pcall(self.g.query_sql, self.g, "select", self, "first")
-    self[lim] = was
+    local g = self.g
+    local ok, sql, values, n = pcall(g.query_sql, g, "select", self, "first", 1)
     if not ok then M.raise(sql) end
     return self.db:query(sql, unpack(values, 1, n))[1]
   end
 
   -- first([columns]) -> the first row, or nil
   function Builder:first(cols)
+    if cols == nil then return first(self) end
     return with_columns(self, "first", cols, first)
   end
 
