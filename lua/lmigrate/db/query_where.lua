@@ -149,11 +149,14 @@ return function(M)
       if ints then fail(method, "expects a list of integers") end
       clause.query = M.subquery(self, method, values)
     elseif type(values) == "table" and not is_raw(values) then
-      for i = 1, #values do
+      for i = 1, #values do   -- a number, string or boolean passes at its type()
         local v = values[i]
-        if ints and math.type(v) ~= "integer" then
-          fail(method, ("value %d of the list is not an integer"):format(i))
-        elseif not is_value(v) or v == NULL then
+        local tv = type(v)
+        if ints then
+          if math.type(v) ~= "integer" then
+            fail(method, ("value %d of the list is not an integer"):format(i))
+          end
+        elseif tv ~= "number" and tv ~= "string" and tv ~= "boolean" and (not is_value(v) or v == NULL) then
           fail(method, ("value %d of the list is a %s, not an SQL value"):format(i,
             v == NULL and "lmigrate.null" or type(v)))
         end
@@ -180,6 +183,9 @@ return function(M)
 
   -- where_null(column | { columns })
   local function where_null(self, method, or_, negate, columns)
+    if type(columns) == "string" and columns ~= "" then   -- one name: no list made
+      return push(self, "wheres", { type = "null", column = columns, negate = negate, boolean_or = or_ })
+    end
     if type(columns) ~= "table" or is_raw(columns) then columns = { columns } end
     for i, c in ipairs(columns) do
       check_column(method, c)
