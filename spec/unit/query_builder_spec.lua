@@ -223,10 +223,10 @@ describe("g:query_sql, the C side of the builder", function()
   end)
 
   it("writes IN lists of values, of raw SQL, of integers; LIMIT's digits", function()
-    local raw = core.raw("now()")
+    local now = core.raw("now()")
     local sql, values, n = g:query_sql("select", { tbl = "t", lim = 1234567890123, wheres = {
       { type = "in", column = "a", values = { 1, "x", true } },
-      { type = "in", column = "b", values = { 2, raw }, negate = true, boolean_or = true },
+      { type = "in", column = "b", values = { 2, now }, negate = true, boolean_or = true },
       { type = "in_int", column = "c", values = { -9223372036854775807 - 1, 0, 42 } } } })
     assert.equal('SELECT * FROM "t" WHERE "a" IN (?, ?, ?) OR "b" NOT IN (?, now()) AND '
       .. '"c" IN (-9223372036854775808, 0, 42) LIMIT 1234567890123', sql)
