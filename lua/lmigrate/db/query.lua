@@ -121,8 +121,7 @@ function M.new(db, tbl, as)
   -- the fields most queries set, named so that the table is made that big;
   -- a table name (the common case) needs none of from()'s checks but this
   if as == nil and type(tbl) == "string" and tbl ~= "" then
-    return setmetatable({ db = db, g = db.grammar, tbl = tbl, as = nil, wheres = nil, lim = nil,
-                          cols = nil, orders = nil }, Builder)
+    return setmetatable({ db = db, g = db.grammar, tbl = tbl, wheres = nil, lim = nil }, Builder)
   end
   local b = setmetatable({ db = db, g = db.grammar, tbl = nil, as = nil, wheres = nil, lim = nil,
                            cols = nil, orders = nil }, Builder)
@@ -399,9 +398,7 @@ end
 -- db:query_builder() on the DB class (db/init.lua) or on pretend's stand-in,
 -- whose writes are recorded (pretend = true)
 function M.install(class, opts)
-  function class:table(name, as)
-    return M.new(self, name, as)
-  end
+  class.table = M.new   -- db:table(name, as) is M.new(db, name, as)
   -- Laravel's DB::query(): a builder with no table, as self.db:table()
   function class:query_builder()
     return M.new(self)
