@@ -443,6 +443,21 @@ static int bindlist (Q *q, lua_Integer n) {
   return 1;
 }
 
+/* "c" [NOT ]IN (?, ?) of the clause at the top (popped), its n values bound */
+static void addboundin (Q *q, lua_Integer n, int negate, const char *sep) {
+  lua_State *L = q->s->L;
+  lua_Integer j;
+  Ident col;
+  lmq_field(L, lua_gettop(L), "column");
+  popident(q, &col);
+  lua_pop(L, 1);   /* the clause */
+  addsep(q, sep);
+  writeident(q, &col, 0);
+  luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
+  for (j = 2; j <= n; j++) luaL_addstring(B(q), ", ?");
+  luaL_addchar(B(q), ')');
+}
+
 /*
 ** "c" [NOT ]IN (?, ?) or (subquery) of the clause i at the top, which it
 ** pops; as Laravel, an empty list is 0 = 1 (never true) and for NOT IN
@@ -454,7 +469,6 @@ static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints,
   lua_State *L = q->s->L;
   int e = lua_gettop(L);
   lua_Integer j, n;
-  Ident col;
   if (lmq_field(L, e, "query") == LUA_TTABLE) {
     lua_pop(L, 2);
     addsep(q, sep);
@@ -475,14 +489,7 @@ static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints,
   }
   if (!ints && bindlist(q, n)) {
     lua_pop(L, 1);
-    lmq_field(L, e, "column");
-    popident(q, &col);
-    lua_pop(L, 1);   /* the clause */
-    addsep(q, sep);
-    writeident(q, &col, 0);
-    luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
-    for (j = 2; j <= n; j++) luaL_addstring(B(q), ", ?");
-    luaL_addchar(B(q), ')');
+    addboundin(q, n, negate, sep);
     return;
   }
   lua_pop(L, 2);
