@@ -78,7 +78,7 @@ local CASES = {
     raw = function(sql, i) return db:query(sql, i % 90, 1, 2, 3) end },
   { "where(id):update({ plays })",
     build = function(i)
-      return compile(db:table("songs"):where("id", i), "update", { { column = "plays", value = i } })
+      return compile(db:table("songs"):where("id", i), "update", { "plays", i, false })
     end,
     builder = function(i) return db:table("songs"):where("id", i % 1000 + 1):update({ plays = i }) end,
     sql = 'UPDATE "songs" SET "plays" = ? WHERE "id" = ?',

@@ -256,11 +256,13 @@ const char *lm_checkname (lua_State *L, int arg);
 ** for a locale's decimal comma; NaN and the infinities are "NaN",
 ** "Infinity", "-Infinity" (PostgreSQL's spelling), which SQL literals and
 ** JSON refuse before asking. 'buf' holds LM_NUMBUF bytes; returns the
-** length. lm_pushnumtext pushes the text of the number at 'idx', an
-** integer as such.
+** length. An integer is its digits (lm_inttext, NUL-terminated too).
+** lm_pushnumtext pushes the text of the number at 'idx', an integer as
+** such.
 */
 #define LM_NUMBUF 32
 size_t lm_numtext (char *buf, lua_Number x);
+size_t lm_inttext (char *buf, lua_Integer v);
 const char *lm_pushnumtext (lua_State *L, int idx);
 
 /* lm_aux.c: SQL text is only ever built through these */

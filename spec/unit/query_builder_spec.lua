@@ -213,6 +213,35 @@ describe("g:query_sql, the C side of the builder", function()
     assert.equal(1, n)
   end)
 
+  it("takes a limit for select in place of the query's own, the union's after a union", function()
+    assert.equal('SELECT * FROM "t" LIMIT 1 OFFSET 2',
+                 (g:query_sql("select", { tbl = "t", lim = 5, off = 2 }, "first", 1)))
+    assert.equal('(SELECT * FROM "t" LIMIT 5) UNION (SELECT * FROM "u") LIMIT 1',
+                 (g:query_sql("select", { tbl = "t", lim = 5, unions = { { query = { tbl = "u" } } },
+                                          ulim = 3 }, "first", 1)))
+    assert.has_error(function() g:query_sql("select", { tbl = "t" }, "first", -1) end)
+  end)
+
+  it("writes IN lists of values, of raw SQL, of integers; LIMIT's digits", function()
+    local now = core.raw("now()")
+    local sql, values, n = g:query_sql("select", { tbl = "t", lim = 1234567890123, wheres = {
+      { type = "in", column = "a", values = { 1, "x", true } },
+      { type = "in", column = "b", values = { 2, now }, negate = true, boolean_or = true },
+      { type = "in_int", column = "c", values = { -9223372036854775807 - 1, 0, 42 } } } })
+    assert.equal('SELECT * FROM "t" WHERE "a" IN (?, ?, ?) OR "b" NOT IN (?, now()) AND '
+      .. '"c" IN (-9223372036854775808, 0, 42) LIMIT 1234567890123', sql)
+    assert.same({ 1, "x", true, 2 }, values)
+    assert.equal(4, n)
+  end)
+
+  it("writes update's SET list: column, value, op (false, + or -) for each column", function()
+    local sql, values = g:query_sql("update", { tbl = "t" }, "update", { "a", 1, false, "n", 2, "+" })
+    assert.equal('UPDATE "t" SET "a" = ?, "n" = "n" + ?', sql)
+    assert.same({ 1, 2 }, values)
+    assert.has_error(function() g:query_sql("update", { tbl = "t" }, "update", { "a", 1 }) end,
+      "lmigrate: query:update: the values to set are not in threes (a bug in query_run.lua)")
+  end)
+
   it("refuses what is no description, naming the method", function()
     assert.has_error(function() g:query_sql("select", 5) end)
     assert.has_error(function() g:query_sql("frob", {}) end)

@@ -35,7 +35,6 @@
 ** added to the outer one. Strings read from the tables stay alive in them.
 */
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +61,7 @@ void lmq_init (Q *q, QState *s, int t) {
   q->c.rebuild = 0;
   q->s = s;
   q->t = t;
+  q->limit = -1;
   luaL_buffinit(s->L, &q->c.b);
 }
 
@@ -213,29 +213,52 @@ static const char *poprawtext (lua_State *L) {
 }
 
 /*
-** Writes the column (a string or lmigrate.raw) at the top, popping it
+** A column read before it is written: a name, or lmigrate.raw's SQL (its
+** text lives on in the table it was read from). Reading a clause's parts
+** first and writing them after lets the clause sit above the buffer
+** while it is read (the buffer must be at the top when it is added to).
 */
-static void addident (Q *q, int alias) {
+typedef struct Ident {
+  const char *s;
+  size_t len;
+  int raw;
+} Ident;
+
+/* reads the column (a string or lmigrate.raw) at the top; pops it */
+static void popident (Q *q, Ident *id) {
   lua_State *L = q->s->L;
   if (lua_type(L, -1) == LUA_TSTRING) {
-    size_t len;
-    const char *s = lua_tolstring(L, -1, &len);
+    id->s = lua_tolstring(L, -1, &id->len);
+    id->raw = 0;
     lua_pop(L, 1);
-    lmq_addname(q, s, len, alias);
   }
-  else if (luaL_testudata(L, -1, LM_RAW) != NULL)
-    luaL_addstring(B(q), poprawtext(L));
+  else if (luaL_testudata(L, -1, LM_RAW) != NULL) {
+    id->s = poprawtext(L);
+    id->raw = 1;
+  }
   else
     lmq_error(q->s, "a column must be a name (string) or lmigrate.raw(sql), got %s",
            luaL_typename(L, -1));
 }
 
+static void writeident (Q *q, const Ident *id, int alias) {
+  if (id->raw) luaL_addstring(B(q), id->s);
+  else lmq_addname(q, id->s, id->len, alias);
+}
+
+/* writes the column at the top, popping it */
+static void addident (Q *q, int alias) {
+  Ident id;
+  popident(q, &id);
+  writeident(q, &id, alias);
+}
+
 /*
-** The value at the top: bound (a '?') or, for lmigrate.raw, pasted; pops
-** it. Returns 0, leaving it, for what is no SQL value: the caller says
-** where it was (lmq_badvalue).
+** The value at the top, popped: bound (1, to be written '?') or
+** lmigrate.raw (2, its text in '*raw', to be pasted). 0, leaving it, for
+** what is no SQL value: the caller says where it was (lmq_badvalue).
 */
-int lmq_addvalue (Q *q) {
+static int popvalue (Q *q, const char **raw) {
   lua_State *L = q->s->L;
   switch (lua_type(L, -1)) {
     case LUA_TBOOLEAN: case LUA_TNUMBER: case LUA_TSTRING:
@@ -245,14 +268,31 @@ int lmq_addvalue (Q *q) {
       break;
     case LUA_TUSERDATA:
       if (luaL_testudata(L, -1, LM_RAW) == NULL) return 0;
-      luaL_addstring(B(q), poprawtext(L));
-      return 1;
+      *raw = poprawtext(L);
+      return 2;
     default:
       return 0;
   }
   lua_rawseti(L, q->s->binds, ++q->s->n);
-  luaL_addchar(B(q), '?');
   return 1;
+}
+
+/* writes what popvalue read */
+static void writevalue (Q *q, int kind, const char *raw) {
+  if (kind == 2) luaL_addstring(B(q), raw);
+  else luaL_addchar(B(q), '?');
+}
+
+/*
+** The value at the top: bound (a '?') or, for lmigrate.raw, pasted; pops
+** it. Returns 0, leaving it, for what is no SQL value: the caller says
+** where it was (lmq_badvalue).
+*/
+int lmq_addvalue (Q *q) {
+  const char *raw = NULL;
+  int kind = popvalue(q, &raw);
+  if (kind != 0) writevalue(q, kind, raw);
+  return kind != 0;
 }
 
 /* raises for the value lmq_addvalue left at the top; 'fmt' says where it was */
@@ -297,8 +337,9 @@ static void addraw (Q *q) {
   luaL_addlstring(B(q), sql, len);
 }
 
-/* the operator 'op' of the dialect; raises for another */
-static void addoperator (Q *q, const char *op);
+/* the operator 'op' of the dialect (its index); raises for another */
+static int checkoperator (Q *q, const char *op);
+static void writeoperator (Q *q, int i);
 
 /* }====================================================== */
 
@@ -327,12 +368,7 @@ static void nested (Q *q, Writer w) {
   luaL_addvalue(B(q));
 }
 
-static void addclauses (Q *q, const char *list);
-
-/* the WHERE clauses of the query at the top, as a group */
-static void writewheres (Q *q) {
-  addclauses(q, "wheres");
-}
+static void writewheres (Q *q);
 
 /* "(<select>)" of the query at the top; pops it */
 static void addsubquery (Q *q) {
@@ -349,20 +385,30 @@ static void addsubquery (Q *q) {
 ** WHERE, HAVING and ON clauses
 ** =======================================================
 */
-
 static void clausecolumn (Q *q, const char *list, lua_Integer i, const char *f);
+
+/* an integer's digits (lm_inttext), after 'word' */
+static void addint (Q *q, const char *word, lua_Integer v) {
+  char num[LM_NUMBUF];
+  size_t len = lm_inttext(num, v);
+  luaL_addstring(B(q), word);
+  luaL_addlstring(B(q), num, len);
+}
+
+/* the AND/OR before a clause, NULL for none */
+static void addsep (Q *q, const char *sep) {
+  if (sep) luaL_addstring(B(q), sep);
+}
 
 /* the integer at the top, written as such (where_integer_in_raw); pops it */
 static void addinteger (Q *q, lua_Integer j) {
   lua_State *L = q->s->L;
-  char num[32];
   int isint;
   lua_Integer v = lua_tointegerx(L, -1, &isint);
   if (!isint || lua_type(L, -1) != LUA_TNUMBER)
     lmq_error(q->s, "value %d of the list is not an integer", (int)j);
   lua_pop(L, 1);
-  snprintf(num, sizeof(num), LUA_INTEGER_FMT, (LUAI_UACINT)v);
-  luaL_addstring(B(q), num);
+  addint(q, "", v);
 }
 
 typedef enum Kind {
@@ -376,14 +422,56 @@ static const char *const kinds[] = {
 };
 
 /*
-** "c" [NOT ]IN (?, ?) or (subquery); as Laravel, an empty list is
-** 0 = 1 (never true) and for NOT IN 1 = 1
+** Binds the n values of the list at the top, all of them bound values
+** (no lmigrate.raw): 1; else 0, none bound. Leaves the list.
 */
-static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints) {
+static int bindlist (Q *q, lua_Integer n) {
   lua_State *L = q->s->L;
-  lua_Integer j, n;
-  if (part(L, q->t, list, i, "query") == LUA_TTABLE) {
+  int list = lua_gettop(L);
+  lua_Integer j;
+  for (j = 1; j <= n; j++) {
+    int tt = lua_rawgeti(L, list, j);
+    int plain = tt == LUA_TBOOLEAN || tt == LUA_TNUMBER || tt == LUA_TSTRING ||
+                (tt == LUA_TLIGHTUSERDATA && lm_isnull(L, -1));
     lua_pop(L, 1);
+    if (!plain) return 0;
+  }
+  for (j = 1; j <= n; j++) {
+    lua_rawgeti(L, list, j);
+    lua_rawseti(L, q->s->binds, ++q->s->n);
+  }
+  return 1;
+}
+
+/* "c" [NOT ]IN (?, ?) of the clause at the top (popped), its n values bound */
+static void addboundin (Q *q, lua_Integer n, int negate, const char *sep) {
+  lua_State *L = q->s->L;
+  lua_Integer j;
+  Ident col;
+  lmq_field(L, lua_gettop(L), "column");
+  popident(q, &col);
+  lua_pop(L, 1);   /* the clause */
+  addsep(q, sep);
+  writeident(q, &col, 0);
+  luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
+  for (j = 2; j <= n; j++) luaL_addstring(B(q), ", ?");
+  luaL_addchar(B(q), ')');
+}
+
+/*
+** "c" [NOT ]IN (?, ?) or (subquery) of the clause i at the top, which it
+** pops; as Laravel, an empty list is 0 = 1 (never true) and for NOT IN
+** 1 = 1. A list of bound values is bound while the clause is read; one
+** with lmigrate.raw (or where_integer_in_raw's) is written value by value.
+*/
+static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints,
+                   const char *sep) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L);
+  lua_Integer j, n;
+  if (lmq_field(L, e, "query") == LUA_TTABLE) {
+    lua_pop(L, 2);
+    addsep(q, sep);
     clausecolumn(q, list, i, "column");
     luaL_addstring(B(q), negate ? " NOT IN " : " IN ");
     part(L, q->t, list, i, "query");
@@ -391,13 +479,21 @@ static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints) 
     return;
   }
   lua_pop(L, 1);
-  part(L, q->t, list, i, "values");
+  lmq_field(L, e, "values");
   n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
-  lua_pop(L, 1);
   if (n == 0) {
+    lua_pop(L, 2);
+    addsep(q, sep);
     luaL_addstring(B(q), negate ? "1 = 1" : "0 = 1");
     return;
   }
+  if (!ints && bindlist(q, n)) {
+    lua_pop(L, 1);
+    addboundin(q, n, negate, sep);
+    return;
+  }
+  lua_pop(L, 2);
+  addsep(q, sep);
   clausecolumn(q, list, i, "column");
   luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
   for (j = 1; j <= n; j++) {
@@ -422,52 +518,68 @@ static void clausecolumn (Q *q, const char *list, lua_Integer i, const char *f) 
   addident(q, 0);
 }
 
-/* clause i of the list; 'first': no AND/OR before it */
-static void addclause (Q *q, const char *list, lua_Integer i, int first) {
+/*
+** The clauses most queries are made of, read whole from the clause at the
+** top (popped) before anything is written: "c" op ?, "c" op "d", "c" IS
+** [NOT] NULL
+*/
+static void addsimple (Q *q, int kind, int negate, const char *op,
+                       const char *sep) {
   lua_State *L = q->s->L;
-  int e, kind, negate, or_;
-  const char *op;
-  elem(L, q->t, list, i);
-  e = lua_gettop(L);
-  if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
-  lmq_field(L, e, "type");
-  kind = luaL_checkoption(L, -1, NULL, kinds);
+  int e = lua_gettop(L), vkind = 0, opi = -1;
+  const char *raw = NULL;
+  Ident a, b;
+  lmq_field(L, e, kind == K_COLUMN ? "first" : "column");
+  popident(q, &a);
+  if (kind != K_NULL) opi = checkoperator(q, op);
+  if (kind == K_COLUMN) {
+    lmq_field(L, e, "second");
+    popident(q, &b);
+  }
+  else if (kind == K_BASIC) {
+    lmq_field(L, e, "value");
+    vkind = popvalue(q, &raw);
+    if (vkind == 0) lmq_badvalue(q, "the value");
+  }
   lua_pop(L, 1);
-  negate = lmq_getbool(L, e, "negate");
-  or_ = lmq_getbool(L, e, "boolean_or");
-  op = lmq_getstr(q->s, e, "operator");
+  addsep(q, sep);
+  writeident(q, &a, 0);
+  if (kind == K_NULL) {
+    luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
+    return;
+  }
+  luaL_addchar(B(q), ' ');
+  writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  if (kind == K_COLUMN) writeident(q, &b, 0);
+  else writevalue(q, vkind, raw);
+}
+
+/* the other clauses, read part by part (the clause popped first) */
+static void addother (Q *q, const char *list, lua_Integer i, int kind,
+                      int negate, const char *op, const char *sep) {
+  lua_State *L = q->s->L;
+  if (kind == K_IN || kind == K_IN_INT) {
+    addin(q, list, i, negate, kind == K_IN_INT, sep);
+    return;
+  }
   lua_pop(L, 1);
-  if (!first) luaL_addstring(B(q), or_ ? " OR " : " AND ");
+  addsep(q, sep);
   switch (kind) {
-    case K_BASIC: case K_SUB:
+    case K_SUB:
       clausecolumn(q, list, i, "column");
       luaL_addchar(B(q), ' ');
-      addoperator(q, op);
+      writeoperator(q, checkoperator(q, op));
       luaL_addchar(B(q), ' ');
-      if (kind == K_BASIC) clausevalue(q, list, i, "value");
-      else { part(L, q->t, list, i, "query"); addsubquery(q); }
+      part(L, q->t, list, i, "query");
+      addsubquery(q);
       break;
-    case K_IN: case K_IN_INT:
-      addin(q, list, i, negate, kind == K_IN_INT);
-      break;
-    case K_NULL:
-      clausecolumn(q, list, i, "column");
-      luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
-      break;
-    case K_BETWEEN: {
+    case K_BETWEEN:
       clausecolumn(q, list, i, "column");
       luaL_addstring(B(q), negate ? " NOT BETWEEN " : " BETWEEN ");
       clausevalue(q, list, i, "low");
       luaL_addstring(B(q), " AND ");
       clausevalue(q, list, i, "high");
-      break;
-    }
-    case K_COLUMN:
-      clausecolumn(q, list, i, "first");
-      luaL_addchar(B(q), ' ');
-      addoperator(q, op);
-      luaL_addchar(B(q), ' ');
-      clausecolumn(q, list, i, "second");
       break;
     case K_RAW:
       elem(L, q->t, list, i);
@@ -487,17 +599,45 @@ static void addclause (Q *q, const char *list, lua_Integer i, int first) {
   }
 }
 
-static void addclauses (Q *q, const char *list) {
-  lua_Integer i, n = lmq_listlen(q->s->L, q->t, list);
+/*
+** clause i of the list; 'first': no AND/OR before it. The AND/OR ('sep')
+** is written once the clause is read and popped, by addsimple or addother.
+*/
+static void addclause (Q *q, const char *list, lua_Integer i, int first) {
+  lua_State *L = q->s->L;
+  int e, kind, negate, or_;
+  const char *op, *sep;
+  elem(L, q->t, list, i);
+  e = lua_gettop(L);
+  if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
+  lmq_field(L, e, "type");
+  kind = luaL_checkoption(L, -1, NULL, kinds);
+  lua_pop(L, 1);
+  negate = lmq_getbool(L, e, "negate");
+  or_ = lmq_getbool(L, e, "boolean_or");
+  op = lmq_getstr(q->s, e, "operator");
+  sep = first ? NULL : (or_ ? " OR " : " AND ");
+  if (kind == K_BASIC || kind == K_COLUMN || kind == K_NULL) addsimple(q, kind, negate, op, sep);
+  else addother(q, list, i, kind, negate, op, sep);
+}
+
+static void addclauses (Q *q, const char *list, lua_Integer n) {
+  lua_Integer i;
   if (n == 0) lmq_error(q->s, "a group of conditions is empty");
   for (i = 1; i <= n; i++) addclause(q, list, i, i == 1);
 }
 
+/* the WHERE clauses of the query at the top, as a group */
+static void writewheres (Q *q) {
+  addclauses(q, "wheres", lmq_listlen(q->s->L, q->t, "wheres"));
+}
+
 /* " WHERE ..." (or HAVING, ON) when the list has clauses */
 void lmq_addwhere (Q *q, const char *word, const char *list) {
-  if (lmq_listlen(q->s->L, q->t, list) == 0) return;
+  lua_Integer n = lmq_listlen(q->s->L, q->t, list);
+  if (n == 0) return;
   luaL_addstring(B(q), word);
-  addclauses(q, list);
+  addclauses(q, list, n);
 }
 
 /* }====================================================== */
@@ -552,12 +692,17 @@ static int findop (const char *op) {
   return -1;
 }
 
-static void addoperator (Q *q, const char *op) {
-  const char *p;
+/* the index of the operator 'op' of the dialect; raises for another */
+static int checkoperator (Q *q, const char *op) {
   int i = (op != NULL) ? findop(op) : -1;
   if (i < 0) lmq_error(q->s, "unknown operator '%s'", op ? op : "(none)");
   if (!(operators[i].in & q->s->qg->ops))
     lmq_error(q->s, "operator '%s' is not supported on %s", op, q->s->g->name);
+  return i;
+}
+
+static void writeoperator (Q *q, int i) {
+  const char *p;
   for (p = operators[i].sql; *p; p++) {
     if (*p == '?' && (q->s->g->sql->flags & LM_SQL_QQ)) luaL_addchar(B(q), '?');
     luaL_addchar(B(q), *p);
@@ -718,21 +863,16 @@ void lmq_addorders (Q *q, const char *list) {
   }
 }
 
+/* LIMIT and OFFSET: q->limit (first()'s 1), else the query's own */
 void lmq_addlimit (Q *q, const char *lim, const char *off) {
-  char num[64];
-  lua_Integer l = lmq_getint(q->s, q->t, lim), o = lmq_getint(q->s, q->t, off);
-  if (l >= 0) {
-    snprintf(num, sizeof(num), " LIMIT " LUA_INTEGER_FMT, (LUAI_UACINT)l);
-    luaL_addstring(B(q), num);
-  }
+  lua_Integer l = q->limit >= 0 ? q->limit : lmq_getint(q->s, q->t, lim);
+  lua_Integer o = lmq_getint(q->s, q->t, off);
+  if (l >= 0) addint(q, " LIMIT ", l);
   else if (o >= 0 && q->s->qg->no_limit) {
     luaL_addchar(B(q), ' ');
     luaL_addstring(B(q), q->s->qg->no_limit);
   }
-  if (o >= 0) {
-    snprintf(num, sizeof(num), " OFFSET " LUA_INTEGER_FMT, (LUAI_UACINT)o);
-    luaL_addstring(B(q), num);
-  }
+  if (o >= 0) addint(q, " OFFSET ", o);
 }
 
 static void addlock (Q *q) {
@@ -844,11 +984,14 @@ static void writemember (Q *q) {
 void lmq_select (Q *q) {
   lua_State *L = q->s->L;
   lua_Integer i, n = lmq_listlen(L, q->t, "unions");
+  lua_Integer limit = q->limit;   /* the union's, not its first member's */
   if (n == 0) {
     lmq_components(q, COLS_QUERY, NULL);
     return;
   }
+  q->limit = -1;
   unionmember(q, writecomponents);
+  q->limit = limit;
   for (i = 1; i <= n; i++) {
     int e;
     elem(L, q->t, "unions", i);

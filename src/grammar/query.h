@@ -82,6 +82,7 @@ typedef struct Q {
   lm_Ctx c;
   QState *s;
   int t;
+  lua_Integer limit;  /* the LIMIT in place of the query's own (first()); -1: its own */
 } Q;
 
 #define B(q)  (&(q)->c.b)

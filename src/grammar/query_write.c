@@ -130,24 +130,26 @@ static void addupsert (Q *q, int unique, int update) {
   }
 }
 
-/* SET "a" = ?, "n" = "n" + ?: 'sets' lists { column, value[, op] } */
+/*
+** SET "a" = ?, "n" = "n" + ?: 'sets' lists, flat, column, value, op
+** (false, or "+" / "-") for each column
+*/
 static void addsets (Q *q, int sets) {
   lua_State *L = q->s->L;
   lua_Integer i, n = (lua_Integer)lua_rawlen(L, sets);
+  if (n % 3 != 0) lmq_error(q->s, "the values to set are not in threes (a bug in query_run.lua)");
   luaL_addstring(B(q), " SET ");
-  for (i = 1; i <= n; i++) {
-    const char *col, *op, *dot;
+  for (i = 1; i <= n; i += 3) {
+    const char *col, *op = NULL, *dot;
     size_t len;
-    int e;
     if (i > 1) luaL_addstring(B(q), ", ");
+    if (lua_rawgeti(L, sets, i + 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in sets */
+    lua_pop(L, 1);
     lua_rawgeti(L, sets, i);
-    e = lua_gettop(L);
-    op = lmq_getstr(q->s, e, "op");
-    lmq_field(L, e, "column");
     col = lua_tolstring(L, -1, &len);
     if (lua_type(L, -1) != LUA_TSTRING || len == 0)
       lmq_error(q->s, "a column to set must be a name");
-    lua_pop(L, 2);
+    lua_pop(L, 1);
     dot = q->s->qg->qualified_set ? NULL : strrchr(col, '.');
     if (dot) lmq_addname(q, dot + 1, len - (size_t)(dot + 1 - col), 0);
     else lmq_addname(q, col, len, 0);
@@ -156,9 +158,7 @@ static void addsets (Q *q, int sets) {
       lmq_addname(q, col, len, 0);
       luaL_addstring(B(q), strcmp(op, "-") == 0 ? " - " : " + ");
     }
-    lua_rawgeti(L, sets, i);
-    lmq_field(L, lua_gettop(L), "value");
-    lua_remove(L, -2);
+    lua_rawgeti(L, sets, i + 1);
     if (!lmq_addvalue(q)) lmq_badvalue(q, "the value of '%s'", col);
   }
 }
@@ -301,7 +301,13 @@ static void compile (Q *q, int op) {
   lua_Integer first, last;
   const char *ignore = q->s->qg->insert_ignore;
   switch (op) {
-    case OP_SELECT: lmq_select(q); break;
+    case OP_SELECT:
+      if (!lua_isnoneornil(L, 4)) {   /* first(): LIMIT 1 for this compilation */
+        q->limit = luaL_checkinteger(L, 4);
+        luaL_argcheck(L, q->limit >= 0, 5, "a limit must be >= 0");
+      }
+      lmq_select(q);
+      break;
     case OP_EXISTS:
       luaL_addstring(B(q), "SELECT EXISTS(");
       lmq_select(q);
@@ -353,13 +359,14 @@ static void compile (Q *q, int op) {
 ** the builder 'query' with '?' placeholders, the list of their values and
 ** its length. 'method' names the builder method in errors. op and the
 ** arguments after method:
-**   "select" | "exists" | "delete"
+**   "select"[, limit: in place of the query's own, as first()'s 1]
+**   "exists" | "delete"
 **   "aggregate", fn ("count", "min", "max", "sum", "avg"), column | "*"
 **   "insert", rows, columns, first, last[, returning column]
 **   "insert_or_ignore", rows, columns, first, last
 **   "upsert", rows, columns, first, last, unique_by, update
 **   "insert_using", columns, select query
-**   "update", { { column =, value =[, op = "+"|"-"] } }
+**   "update", { column, value, op, ... } (op false, or "+" | "-")
 */
 static int g_query_sql (lua_State *L) {
   QState s;
@@ -374,7 +381,7 @@ static int g_query_sql (lua_State *L) {
     s.method = luaL_optstring(L, 4, ops[op]);
     lua_settop(L, 10);
     lua_remove(L, 4);    /* the op's own arguments from 4 on, 9 at most */
-    lua_newtable(L);
+    lua_createtable(L, 4, 0);   /* room for most queries' values: no resize */
     s.binds = lua_gettop(L);
     lmq_init(&q, &s, 3);
     compile(&q, op);

@@ -118,7 +118,11 @@ local subquery = M.subquery
 -- ======================================================
 
 function M.new(db, tbl, as)
-  -- the fields most queries set, named so that the table is made that big
+  -- the fields most queries set, named so that the table is made that big;
+  -- a table name (the common case) needs none of from()'s checks but this
+  if as == nil and type(tbl) == "string" and tbl ~= "" then
+    return setmetatable({ db = db, g = db.grammar, tbl = tbl, wheres = nil, lim = nil }, Builder)
+  end
   local b = setmetatable({ db = db, g = db.grammar, tbl = nil, as = nil, wheres = nil, lim = nil,
                            cols = nil, orders = nil }, Builder)
   if tbl ~= nil then b:from(tbl, as) end
@@ -334,8 +338,10 @@ function Builder:reorder(column, dir)
   return self
 end
 
+local math_type = math.type
+
 local function count_arg(method, n)
-  if math.type(n) ~= "integer" or n < 0 then
+  if math_type(n) ~= "integer" or n < 0 then
     fail(method, "expects a whole number >= 0, got " .. tostring(n))
   end
   return n
@@ -392,9 +398,7 @@ end
 -- db:query_builder() on the DB class (db/init.lua) or on pretend's stand-in,
 -- whose writes are recorded (pretend = true)
 function M.install(class, opts)
-  function class:table(name, as)
-    return M.new(self, name, as)
-  end
+  class.table = M.new   -- db:table(name, as) is M.new(db, name, as)
   -- Laravel's DB::query(): a builder with no table, as self.db:table()
   function class:query_builder()
     return M.new(self)

@@ -29,7 +29,9 @@ return function(M)
   end
 
   local function write(self, op, method, ...)
-    local sql, values, n = compile(self, op, method, ...)
+    local g = self.g
+    local ok, sql, values, n = pcall(g.query_sql, g, op, self, method, ...)
+    if not ok then M.raise(sql) end
     return self.db:execute(sql, unpack(values, 1, n))
   end
 
@@ -76,22 +78,22 @@ return function(M)
 
   -- get([columns]) -> { row, ... }
   function Builder:get(cols)
+    if cols == nil then return read(self, "select", "get") end
     return with_columns(self, "get", cols, get)
   end
 
-  -- LIMIT 1 for this one query: the builder keeps its own limit
+  -- LIMIT 1 for this one query (the compiler's limit argument, the
+  -- union's limit after a union): the builder keeps its own
   local function first(self)
-    local lim = rawget(self, "unions") and "ulim" or "lim"
-    local was = rawget(self, lim)
-    self[lim] = 1
-    local ok, sql, values, n = pcall(self.g.query_sql, self.g, "select", self, "first")
-    self[lim] = was
+    local g = self.g
+    local ok, sql, values, n = pcall(g.query_sql, g, "select", self, "first", 1)
     if not ok then M.raise(sql) end
     return self.db:query(sql, unpack(values, 1, n))[1]
   end
 
   -- first([columns]) -> the first row, or nil
   function Builder:first(cols)
+    if cols == nil then return first(self) end
     return with_columns(self, "first", cols, first)
   end
 
@@ -308,22 +310,31 @@ return function(M)
   -- Updates and deletes
   -- ======================================================
 
-  local function by_column(a, b) return a.column < b.column end
-
-  -- the SET list of update(values): { column, value } sorted by column
-  local function sets_of(method, values)
+  -- the SET list of update(values), flat: column, value, op (false for
+  -- "=") for each column, by column name, after those of 'sets' (step's);
+  -- one table for them all, as the grammar reads it (addsets)
+  local function sets_of(method, values, sets)
     if type(values) ~= "table" then
       fail(method, "expects the values to set (table of column = value), got " .. type(values))
     end
-    local sets = {}
+    local one, cols
     for k, v in pairs(values) do
       if type(k) ~= "string" or k == "" then fail(method, "a column to set must be a name") end
-      if not is_value(v) then
+      local tv = type(v)
+      if tv ~= "number" and tv ~= "string" and tv ~= "boolean" and not is_value(v) then
         fail(method, ("the value of '%s' is a %s, not an SQL value"):format(k, type(v)))
       end
-      sets[#sets + 1] = { column = k, value = v }
+      if one == nil then one = k elseif cols then cols[#cols + 1] = k else cols = { one, k } end
     end
-    if sets[2] then table.sort(sets, by_column) end
+    if one == nil then return sets or {} end
+    if cols == nil and sets == nil then return { one, values[one], false } end
+    cols = cols or { one }
+    table.sort(cols)
+    sets = sets or {}
+    for i = 1, #cols do
+      local c, j = cols[i], #sets
+      sets[j + 1], sets[j + 2], sets[j + 3] = c, values[c], false
+    end
     return sets
   end
 
@@ -340,9 +351,7 @@ return function(M)
     M.check_column(method, column)
     amount = amount or 1
     if type(amount) ~= "number" then fail(method, "expects a number to add, got " .. type(amount)) end
-    local sets = sets_of(method, extra or {})
-    table.insert(sets, 1, { column = column, value = amount, op = op })
-    return write(self, "update", method, sets)
+    return write(self, "update", method, sets_of(method, extra or {}, { column, amount, op }))
   end
 
   -- increment(column[, amount = 1[, extra values]]) -> rows changed

@@ -77,29 +77,38 @@ return function(M)
     end, negate)
   end
 
-  -- where(column, op, value), where(column, value), where(fn), where(table)
+  -- where(column, op, value), where(column, value), where(fn), where(table).
+  -- Each type() is a call: a column's and a value's are asked once, and a
+  -- column name with a number, string or boolean (most wheres) goes
+  -- straight to its clause.
   function add_where(self, method, or_, n, column, op, value)
-    if type(column) == "function" then return nested(self, or_, column, nil) end
-    if type(column) == "table" and not is_builder(column) then
+    local tc = type(column)
+    if tc == "function" then return nested(self, or_, column, nil) end
+    if tc == "table" and not is_builder(column) then
       return where_table(self, method, or_, column, nil)
     end
-    check_column(method, column)
+    if tc ~= "string" or column == "" then check_column(method, column) end
     if n < 2 then fail(method, "expects a value after the column") end
     if n == 2 then op, value = "=", op else op = check_op(self, method, op) end
-    if value == NULL then   -- = null is IS NULL, <> null IS NOT NULL
-      if op ~= "=" and op ~= "<>" and op ~= "!=" then
-        fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
+    local tv = type(value)
+    if tv ~= "number" and tv ~= "string" and tv ~= "boolean" then
+      if value == NULL then   -- = null is IS NULL, <> null IS NOT NULL
+        if op ~= "=" and op ~= "<>" and op ~= "!=" then
+          fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
+        end
+        return push(self, "wheres", { type = "null", column = column, negate = op ~= "=" or nil,
+                                      boolean_or = or_ })
       end
-      return push(self, "wheres", { type = "null", column = column, negate = op ~= "=" or nil,
-                                    boolean_or = or_ })
+      if tv == "function" or is_builder(value) then
+        return push(self, "wheres", { type = "sub", column = column, operator = op,
+          query = M.subquery(self, method, value), boolean_or = or_ })
+      end
+      check_value(method, value)
     end
-    if type(value) == "function" or is_builder(value) then
-      return push(self, "wheres", { type = "sub", column = column, operator = op,
-        query = M.subquery(self, method, value), boolean_or = or_ })
-    end
-    check_value(method, value)
-    return push(self, "wheres", { type = "basic", column = column, operator = op, value = value,
-                                  boolean_or = or_ })
+    local c = { type = "basic", column = column, operator = op, value = value, boolean_or = or_ }
+    local l = rawget(self, "wheres")
+    if l then l[#l + 1] = c else self.wheres = { c } end
+    return self
   end
 
   function Builder:where(column, ...)
@@ -140,11 +149,14 @@ return function(M)
       if ints then fail(method, "expects a list of integers") end
       clause.query = M.subquery(self, method, values)
     elseif type(values) == "table" and not is_raw(values) then
-      for i = 1, #values do
+      for i = 1, #values do   -- a number, string or boolean passes at its type()
         local v = values[i]
-        if ints and math.type(v) ~= "integer" then
-          fail(method, ("value %d of the list is not an integer"):format(i))
-        elseif not is_value(v) or v == NULL then
+        local tv = type(v)
+        if ints then
+          if math.type(v) ~= "integer" then
+            fail(method, ("value %d of the list is not an integer"):format(i))
+          end
+        elseif tv ~= "number" and tv ~= "string" and tv ~= "boolean" and (not is_value(v) or v == NULL) then
           fail(method, ("value %d of the list is a %s, not an SQL value"):format(i,
             v == NULL and "lmigrate.null" or type(v)))
         end
@@ -171,6 +183,9 @@ return function(M)
 
   -- where_null(column | { columns })
   local function where_null(self, method, or_, negate, columns)
+    if type(columns) == "string" and columns ~= "" then   -- one name: no list made
+      return push(self, "wheres", { type = "null", column = columns, negate = negate, boolean_or = or_ })
+    end
     if type(columns) ~= "table" or is_raw(columns) then columns = { columns } end
     for i, c in ipairs(columns) do
       check_column(method, c)
