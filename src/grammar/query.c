@@ -337,10 +337,6 @@ static void addraw (Q *q) {
   luaL_addlstring(B(q), sql, len);
 }
 
-/* the operator 'op' of the dialect (its index); raises for another */
-static int checkoperator (Q *q, const char *op);
-static void writeoperator (Q *q, int i);
-
 /* }====================================================== */
 
 
@@ -531,7 +527,7 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
   Ident a, b;
   lmq_field(L, e, kind == K_COLUMN ? "first" : "column");
   popident(q, &a);
-  if (kind != K_NULL) opi = checkoperator(q, op);
+  if (kind != K_NULL) opi = lmq_checkoperator(q, op);
   if (kind == K_COLUMN) {
     lmq_field(L, e, "second");
     popident(q, &b);
@@ -549,7 +545,7 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
     return;
   }
   luaL_addchar(B(q), ' ');
-  writeoperator(q, opi);
+  lmq_writeoperator(q, opi);
   luaL_addchar(B(q), ' ');
   if (kind == K_COLUMN) writeident(q, &b, 0);
   else writevalue(q, vkind, raw);
@@ -569,7 +565,7 @@ static void addother (Q *q, const char *list, lua_Integer i, int kind,
     case K_SUB:
       clausecolumn(q, list, i, "column");
       luaL_addchar(B(q), ' ');
-      writeoperator(q, checkoperator(q, op));
+      lmq_writeoperator(q, lmq_checkoperator(q, op));
       luaL_addchar(B(q), ' ');
       part(L, q->t, list, i, "query");
       addsubquery(q);
@@ -638,95 +634,6 @@ void lmq_addwhere (Q *q, const char *word, const char *list) {
   if (n == 0) return;
   luaL_addstring(B(q), word);
   addclauses(q, list, n);
-}
-
-/* }====================================================== */
-
-
-/*
-** {======================================================
-** Operators
-** =======================================================
-*/
-
-#define OPS_ALL  (LM_OPS_SQLITE | LM_OPS_POSTGRES | LM_OPS_MYSQL)
-
-/* what where() takes (any case) and what is written */
-static const struct { const char *op, *sql; unsigned in; } operators[] = {
-  {"=", "=", OPS_ALL}, {"<", "<", OPS_ALL}, {">", ">", OPS_ALL},
-  {"<=", "<=", OPS_ALL}, {">=", ">=", OPS_ALL}, {"<>", "<>", OPS_ALL},
-  {"!=", "!=", OPS_ALL}, {"like", "LIKE", OPS_ALL},
-  {"not like", "NOT LIKE", OPS_ALL}, {"&", "&", OPS_ALL}, {"|", "|", OPS_ALL},
-  {"<<", "<<", OPS_ALL}, {">>", ">>", OPS_ALL},
-  /* SQLite */
-  {"glob", "GLOB", LM_OPS_SQLITE}, {"not glob", "NOT GLOB", LM_OPS_SQLITE},
-  {"is", "IS", LM_OPS_SQLITE}, {"is not", "IS NOT", LM_OPS_SQLITE},
-  /* PostgreSQL; a '?' is written '??', the driver's literal '?' */
-  {"ilike", "ILIKE", LM_OPS_POSTGRES}, {"not ilike", "NOT ILIKE", LM_OPS_POSTGRES},
-  {"~", "~", LM_OPS_POSTGRES}, {"~*", "~*", LM_OPS_POSTGRES},
-  {"!~", "!~", LM_OPS_POSTGRES}, {"!~*", "!~*", LM_OPS_POSTGRES},
-  {"similar to", "SIMILAR TO", LM_OPS_POSTGRES},
-  {"not similar to", "NOT SIMILAR TO", LM_OPS_POSTGRES},
-  {"is distinct from", "IS DISTINCT FROM", LM_OPS_POSTGRES},
-  {"is not distinct from", "IS NOT DISTINCT FROM", LM_OPS_POSTGRES},
-  {"@>", "@>", LM_OPS_POSTGRES}, {"<@", "<@", LM_OPS_POSTGRES},
-  {"&&", "&&", LM_OPS_POSTGRES}, {"||", "||", LM_OPS_POSTGRES},
-  {"@@", "@@", LM_OPS_POSTGRES}, {"#", "#", LM_OPS_POSTGRES},
-  {"#-", "#-", LM_OPS_POSTGRES}, {"?", "?", LM_OPS_POSTGRES},
-  {"?|", "?|", LM_OPS_POSTGRES}, {"?&", "?&", LM_OPS_POSTGRES},
-  /* MySQL */
-  {"<=>", "<=>", LM_OPS_MYSQL}, {"^", "^", LM_OPS_MYSQL},
-  {"regexp", "REGEXP", LM_OPS_MYSQL}, {"not regexp", "NOT REGEXP", LM_OPS_MYSQL},
-  {"rlike", "RLIKE", LM_OPS_MYSQL}, {"not rlike", "NOT RLIKE", LM_OPS_MYSQL},
-  {"like binary", "LIKE BINARY", LM_OPS_MYSQL},
-  {"sounds like", "SOUNDS LIKE", LM_OPS_MYSQL}
-};
-
-#define NOPS  (sizeof(operators) / sizeof(operators[0]))
-
-/* the index of 'op' among the operators, or -1 */
-static int findop (const char *op) {
-  size_t i;
-  for (i = 0; i < NOPS; i++)
-    if (lm_iequal(op, operators[i].op)) return (int)i;
-  return -1;
-}
-
-/* the index of the operator 'op' of the dialect; raises for another */
-static int checkoperator (Q *q, const char *op) {
-  int i = (op != NULL) ? findop(op) : -1;
-  if (i < 0) lmq_error(q->s, "unknown operator '%s'", op ? op : "(none)");
-  if (!(operators[i].in & q->s->qg->ops))
-    lmq_error(q->s, "operator '%s' is not supported on %s", op, q->s->g->name);
-  return i;
-}
-
-static void writeoperator (Q *q, int i) {
-  const char *p;
-  for (p = operators[i].sql; *p; p++) {
-    if (*p == '?' && (q->s->g->sql->flags & LM_SQL_QQ)) luaL_addchar(B(q), '?');
-    luaL_addchar(B(q), *p);
-  }
-}
-
-/*
-** g:query_operators() -> { [op] = true } of this dialect, { [op] = true }
-** of every dialect: what where() checks its operator against
-*/
-int lmq_operators (lua_State *L) {
-  const lm_Grammar *g = lm_checkgrammar(L, 1);
-  size_t i;
-  lua_createtable(L, 0, (int)NOPS);
-  lua_createtable(L, 0, (int)NOPS);
-  for (i = 0; i < NOPS; i++) {
-    lua_pushboolean(L, 1);
-    lua_setfield(L, -2, operators[i].op);
-    if (operators[i].in & g->query->ops) {
-      lua_pushboolean(L, 1);
-      lua_setfield(L, -3, operators[i].op);
-    }
-  }
-  return 2;
 }
 
 /* }====================================================== */

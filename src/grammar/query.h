@@ -131,6 +131,9 @@ void lmq_components (Q *q, Cols cols, const Agg *a);  /* one SELECT */
 void lmq_select (Q *q);               /* with its unions */
 void lmq_aggregate (Q *q, const Agg *a);
 /* g:query_operators() */
+/* query_ops.c: the operators */
+int lmq_checkoperator (Q *q, const char *op);  /* its index; raises for another */
+void lmq_writeoperator (Q *q, int i);
 int lmq_operators (lua_State *L);
 
 /* }====================================================== */

@@ -20,7 +20,7 @@ local probe = require("probe")
 local helpers = require("spec.helpers")
 local core = require("lmigrate.core")
 
-local p = probe.new("backfill", { short = { kills = 3, rows = 10000, pairs = 3, albums = 60 },
+local p = probe.new("backfill", { short = { kills = 3, rows = 10000, pairs = 2, albums = 40 },
                                   long = { kills = 20, rows = 200000, pairs = 6, albums = 500 } })
 local ROWS, BATCH = p.budget.rows, 1000
 local CREATE = "2026_01_01_000000_create_songs"
