@@ -260,14 +260,8 @@ static void cb_add (lua_State *L, CopyBuf *b, const char *s, size_t n) {
 
 /* the decimal digits of 'v' (printf's %lld is several times slower) */
 static void addinteger (lua_State *L, CopyBuf *b, lua_Integer v) {
-  char num[24], *p = num + sizeof num;
-  lua_Unsigned u = (v < 0) ? 0u - (lua_Unsigned)v : (lua_Unsigned)v;
-  do {
-    *--p = (char)('0' + (int)(u % 10));
-    u /= 10;
-  } while (u != 0);
-  if (v < 0) *--p = '-';
-  cb_add(L, b, p, (size_t)(num + sizeof num - p));
+  char num[LM_NUMBUF];
+  cb_add(L, b, num, lm_inttext(num, v));
 }
 
 /*
