@@ -261,7 +261,8 @@ static void cb_add (lua_State *L, CopyBuf *b, const char *s, size_t n) {
 /* the decimal digits of 'v' (printf's %lld is several times slower) */
 static void addinteger (lua_State *L, CopyBuf *b, lua_Integer v) {
   char num[LM_NUMBUF];
-  cb_add(L, b, num, lm_inttext(num, v));
+  size_t len = lm_inttext(num, v);
+  cb_add(L, b, num, len);
 }
 
 /*
