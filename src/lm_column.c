@@ -534,7 +534,19 @@ static int setflag (lua_State *L, unsigned flag) {
   return 1;
 }
 
-static int col_primary (lua_State *L) { return setflag(L, LM_F_PRIMARY); }
+/* col:primary(on = true); primary(false) on a change()d column drops the key */
+static int col_primary (lua_State *L) {
+  lm_Blueprint *bp;
+  lm_Column *col = checkcol(L, &bp);
+  if (optbool(L, 2, 1)) {
+    col->undo &= ~LM_U_PRIMARY;
+    return setflag(L, LM_F_PRIMARY);
+  }
+  col->flags &= ~LM_F_PRIMARY;
+  lm_colundo(L, bp, col, LM_U_PRIMARY);
+  lua_settop(L, 1);
+  return 1;
+}
 static int col_instant (lua_State *L) { return setflag(L, LM_F_INSTANT); }
 
 /*
@@ -607,8 +619,40 @@ static int col_change (lua_State *L) {
   if (bp->mode != LM_ALTER)
     luaL_error(L, "change() is only valid when altering a table (schema:table)");
   col->flags |= LM_F_CHANGE;
+  lm_colundo(L, bp, col, col->undo);
   lua_settop(L, 1);
   return 1;
+}
+
+/*
+** The drops of lm_colundo, in the order of Laravel's addFluentIndexes:
+** each a drop_* given the list {column}, so named by default and, on
+** SQLite's rebuild, found by its columns
+*/
+static const struct { unsigned undo; lm_CmdKind kind; const char *suffix; } undos[] = {
+  {LM_U_PRIMARY, LM_C_DROP_PRIMARY, NULL},
+  {LM_U_UNIQUE, LM_C_DROP_UNIQUE, "unique"},
+  {LM_U_INDEX, LM_C_DROP_INDEX, "index"},
+  {LM_U_FULLTEXT, LM_C_DROP_FULLTEXT, "fulltext"},
+  {LM_U_SPATIAL, LM_C_DROP_SPATIAL_INDEX, "spatialindex"},
+};
+
+void lm_colundo (lua_State *L, lm_Blueprint *bp, lm_Column *col, unsigned undo) {
+  size_t i;
+  if (!(col->flags & LM_F_CHANGE)) {   /* until change(), if it comes */
+    col->undo |= undo;
+    return;
+  }
+  col->undo &= ~undo;
+  for (i = 0; i < sizeof(undos) / sizeof(undos[0]); i++) {
+    if (undo & undos[i].undo) {
+      const char **cols = lm_onename(L, bp, col->name);
+      lm_Command *cmd = lm_addcmd(L, bp, undos[i].kind);
+      cmd->columns = cols;
+      cmd->ncolumns = 1;
+      cmd->name = undos[i].suffix ? lm_defname(L, bp, cols, 1, undos[i].suffix) : NULL;
+    }
+  }
 }
 
 /*
@@ -673,21 +717,37 @@ static int col_default (lua_State *L) {
   return 1;
 }
 
-/* col:unique(name?), col:index(name?) */
-static int colindex (lua_State *L, unsigned flag, const char *suffix) {
+/*
+** col:unique(name?), col:index(name?); true is no name, and false, as
+** Laravel's, no index: on a change()d column, drop the one it has
+*/
+static int colindex (lua_State *L, unsigned flag, unsigned undo, const char *suffix) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
-  const char *name = lm_optname(L, 2);
+  const char *name;
+  if (lua_isboolean(L, 2) && !lua_toboolean(L, 2)) {
+    col->flags &= ~flag;
+    lm_colundo(L, bp, col, undo);
+    lua_settop(L, 1);
+    return 1;
+  }
+  name = lua_isboolean(L, 2) ? NULL : lm_optname(L, 2);
   name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, &col->name, 1, suffix);
   if (flag == LM_F_UNIQUE) col->unique_name = name;
   else col->index_name = name;
   col->flags |= flag;
+  col->undo &= ~undo;
   lua_settop(L, 1);
   return 1;
 }
 
-static int col_unique (lua_State *L) { return colindex(L, LM_F_UNIQUE, "unique"); }
-static int col_index (lua_State *L) { return colindex(L, LM_F_INDEX, "index"); }
+static int col_unique (lua_State *L) {
+  return colindex(L, LM_F_UNIQUE, LM_U_UNIQUE, "unique");
+}
+
+static int col_index (lua_State *L) {
+  return colindex(L, LM_F_INDEX, LM_U_INDEX, "index");
+}
 
 /* col:comment(text), col:after(column), col:charset(name), col:collation(name) */
 static int settext (lua_State *L, size_t field, int isname) {

@@ -109,16 +109,24 @@ static int col_references (lua_State *L) {
   return lm_addfk(L, bp, col->name, ref, NULL, name);
 }
 
-/* col:fulltext(name?), col:spatial_index(name?): the index, after the column */
+/*
+** col:fulltext(name?), col:spatial_index(name?): the index, after the
+** column; true is no name, false none (on a change()d column: dropped)
+*/
 static int colkey (lua_State *L, lm_CmdKind kind, const char *suffix,
-                   const char *method) {
+                   const char *method, unsigned undo) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
   const char **cols;
   const char *name;
   lm_Command *cmd;
   lm_checkargs(L, 2, method);
-  name = lm_optstr(L, 2, "index name");
+  if (lua_isboolean(L, 2) && !lua_toboolean(L, 2)) {
+    lm_colundo(L, bp, col, undo);
+    lua_settop(L, 1);
+    return 1;
+  }
+  name = lua_isboolean(L, 2) ? NULL : lm_optstr(L, 2, "index name");
   cols = lm_onename(L, bp, col->name);
   name = name ? lm_bpstrdup(L, bp, name) : lm_defname(L, bp, cols, 1, suffix);
   cmd = lm_addcmd(L, bp, kind);
@@ -130,11 +138,11 @@ static int colkey (lua_State *L, lm_CmdKind kind, const char *suffix,
 }
 
 static int col_fulltext (lua_State *L) {
-  return colkey(L, LM_C_FULLTEXT, "fulltext", "fulltext");
+  return colkey(L, LM_C_FULLTEXT, "fulltext", "fulltext", LM_U_FULLTEXT);
 }
 
 static int col_spatial_index (lua_State *L) {
-  return colkey(L, LM_C_SPATIAL_INDEX, "spatialindex", "spatial_index");
+  return colkey(L, LM_C_SPATIAL_INDEX, "spatialindex", "spatial_index", LM_U_SPATIAL);
 }
 
 /* }====================================================== */

@@ -70,6 +70,13 @@ int lm_addfk (lua_State *L, lm_Blueprint *bp, const char *column, const char *re
 */
 int lm_pushhandle (lua_State *L, const char *tname, int idx);
 int lm_checkhandle (lua_State *L, const char *tname, lm_Blueprint **bp);
+/*
+** lm_column.c: the index kinds 'undo' (LM_U_*) of column 'col' are to be
+** dropped: now, by their default names, when the column is change()d,
+** else when change() is called; a column never changed drops nothing
+*/
+void lm_colundo (lua_State *L, lm_Blueprint *bp, lm_Column *col, unsigned undo);
+
 /* lm_safety.c: pushes a Command handle to the blueprint's last command */
 int lm_pushcommand (lua_State *L);
 

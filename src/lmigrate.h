@@ -166,7 +166,19 @@ typedef struct lm_Column {
   const char *unsigned_check, *enum_check;
   const char *ref_table;   /* foreign_id_for(table): what constrained() references */
   const char *unsafe_ok;   /* unsafe_ok(why): the lint's findings on it silenced */
+  unsigned undo;           /* unique(false), ... before change(): the LM_U_* to drop */
 } lm_Column;
+
+/*
+** The indexes a column's unique(false), index(false), primary(false),
+** fulltext(false) or spatial_index(false) drops (by their default names)
+** when the column is change()d, as Laravel's addFluentIndexes does
+*/
+#define LM_U_PRIMARY  (1u << 0)
+#define LM_U_UNIQUE   (1u << 1)
+#define LM_U_INDEX    (1u << 2)
+#define LM_U_FULLTEXT (1u << 3)
+#define LM_U_SPATIAL  (1u << 4)
 
 /* table-level commands, in the order the user gave them */
 typedef enum lm_CmdKind {

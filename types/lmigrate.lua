@@ -972,30 +972,31 @@ function Column:use_current() end
 ---@return Column
 function Column:use_current_on_update() end
 
---- a unique index on the column
+--- a unique index on the column; false: none (on a change()d column, drops the one it has)
 ---
---- `table:string("email"):unique()`
----@param name? string
+--- `table:string("email"):unique()`, `table:string("email"):unique(false):change()`
+---@param name? string|boolean
 ---@return Column
 function Column:unique(name) end
 
---- an index on the column
+--- an index on the column; false: none (on a change()d column, drops the one it has)
 ---
 --- `table:string("slug"):index()`
----@param name? string
+---@param name? string|boolean
 ---@return Column
 function Column:index(name) end
 
---- the column is the primary key
+--- the column is the primary key; false: not (on a change()d column, drops the key)
 ---
 --- `table:string("code"):primary()`
+---@param value? boolean
 ---@return Column
-function Column:primary() end
+function Column:primary(value) end
 
---- a full-text index on the column
+--- a full-text index on the column; false: none (on a change()d column, drops the one it has)
 ---
 --- `table:text("body"):fulltext()`
----@param name? string
+---@param name? string|boolean
 ---@return Column
 function Column:fulltext(name) end
 
@@ -1009,14 +1010,14 @@ function Column:unsafe_ok(why) end
 --- Laravel 12's name of fulltext
 ---
 --- `table:text("body"):full_text()`
----@param name? string
+---@param name? string|boolean
 ---@return Column
 function Column:full_text(name) end
 
---- a spatial index on the column
+--- a spatial index on the column; false: none (on a change()d column, drops the one it has)
 ---
 --- `table:point("at"):spatial_index()`
----@param name? string
+---@param name? string|boolean
 ---@return Column
 function Column:spatial_index(name) end
 
@@ -1040,7 +1041,9 @@ function Column:after(column) end
 ---@return Column
 function Column:first() end
 
---- alter the existing column (in schema:table)
+--- alter the existing column (in schema:table): it gets exactly the definition given, so
+--- restate every modifier to keep (nullable, default, comment, ...); its indexes stay
+--- unless unique(false), index(false), ... drop them
 ---
 --- `table:string("name", 100):change()`
 ---@return Column

@@ -135,6 +135,17 @@ describe("change() with rows on sqlite", function()
     assert.has_error(function() db:execute("UPDATE users SET level = 'nope'") end)
   end)
 
+  it("unique(false) and index(false) drop the column's index, as Laravel's index modifiers", function()
+    local before = rows(db, USERS)
+    s:table("users", function(t)
+      t:string("email", 190):unique(false):change()
+      t:string("name", 100):index(false):change()
+    end)
+    assert.same(before, rows(db, USERS))
+    assert.same({}, rows(db, "SELECT name AS x FROM pragma_index_list('users')"))
+    db:execute("INSERT INTO users (email, name) VALUES ('u1@example.com', 'n1')")   -- no longer unique
+  end)
+
   it("starts an auto-increment where from() says", function() starts_at_from(s, db) end)
 end)
 
@@ -197,6 +208,21 @@ describe("change() with rows on postgres", function()
     assert.equals("bigint", db:first("SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute "
       .. "WHERE attrelid = 'users'::regclass AND attname = 'id'").t)
     assert.equals(3, #db:query("SELECT * FROM posts"))
+  end)
+
+  it("a comment not restated is dropped; unique(false) and index(false) drop the indexes", function()
+    local comment = "SELECT coalesce(col_description('users'::regclass, attnum), '-') AS x "
+      .. "FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'name'"
+    s:table("users", function(t) t:string("name"):comment("shown"):change() end)
+    assert.same({ "shown" }, rows(db, comment))
+    local before = rows(db, USERS)
+    s:table("users", function(t)
+      t:string("email", 190):unique(false):change()
+      t:string("name", 100):index(false):change()
+    end)
+    assert.same(before, rows(db, USERS))
+    assert.same({ "-" }, rows(db, comment))
+    assert.same({ "users_pkey" }, rows(db, "SELECT indexname AS x FROM pg_indexes WHERE tablename = 'users'"))
   end)
 
   it("starts an auto-increment where from() says", function() starts_at_from(s, db) end)

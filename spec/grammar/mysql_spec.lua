@@ -157,6 +157,15 @@ local ALTER = {
     "ALTER TABLE `users` MODIFY COLUMN `name` VARCHAR(100) NOT NULL DEFAULT 'anon' COMMENT 'c'" },
   { function(t) t:increments("id"):change() end,
     'ALTER TABLE `users` MODIFY COLUMN `id` INT UNSIGNED NOT NULL AUTO_INCREMENT' },
+  -- Laravel's index modifiers on change(): false drops the column's index
+  { function(t)
+    t:string("email"):unique(false):change()
+    t:string("name", 100):index(false):change()
+  end, {
+    'ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(255) NOT NULL',
+    'ALTER TABLE `users` DROP INDEX `users_email_unique`',
+    'ALTER TABLE `users` MODIFY COLUMN `name` VARCHAR(100) NOT NULL',
+    'ALTER TABLE `users` DROP INDEX `users_name_index`' } },
   { function(t) t:drop_column("bio", { "age", "name" }) end, {
     'ALTER TABLE `users` DROP COLUMN `bio`',
     'ALTER TABLE `users` DROP COLUMN `age`, DROP COLUMN `name`' } },

@@ -186,19 +186,48 @@ local ALTER = {
     'ALTER TABLE "users" ADD COLUMN "owner_id" BIGINT NULL',
     'ALTER TABLE "users" ADD CONSTRAINT "users_owner_id_foreign" FOREIGN KEY ("owner_id") '
       .. 'REFERENCES "teams" ("id") ON DELETE SET NULL' } },
-  { function(t) t:integer("age"):nullable():change() end,
+  -- a change() not restating the comment drops it, as Laravel's grammar
+  { function(t) t:integer("age"):nullable():change() end, {
     'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_age_unsigned", '
       .. 'DROP CONSTRAINT IF EXISTS "users_age_enum", '
       .. 'ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER, '
       .. 'ALTER COLUMN "age" DROP NOT NULL, ALTER COLUMN "age" DROP DEFAULT, '
-      .. 'ALTER COLUMN "age" DROP IDENTITY IF EXISTS' },
+      .. 'ALTER COLUMN "age" DROP IDENTITY IF EXISTS',
+    'COMMENT ON COLUMN "users"."age" IS NULL' } },
+  { function(t) t:integer("age"):nullable():comment("years"):change() end, {
+    'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_age_unsigned", '
+      .. 'DROP CONSTRAINT IF EXISTS "users_age_enum", '
+      .. 'ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER, '
+      .. 'ALTER COLUMN "age" DROP NOT NULL, ALTER COLUMN "age" DROP DEFAULT, '
+      .. 'ALTER COLUMN "age" DROP IDENTITY IF EXISTS',
+    'COMMENT ON COLUMN "users"."age" IS \'years\'' } },
   { function(t) t:string("name", 100):default("anon"):change():unique() end, {
     'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_name_unsigned", '
       .. 'DROP CONSTRAINT IF EXISTS "users_name_enum", '
       .. 'ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), '
       .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" SET DEFAULT \'anon\', '
       .. 'ALTER COLUMN "name" DROP IDENTITY IF EXISTS',
-    'ALTER TABLE "users" ADD CONSTRAINT "users_name_unique" UNIQUE ("name")' } },
+    'ALTER TABLE "users" ADD CONSTRAINT "users_name_unique" UNIQUE ("name")',
+    'COMMENT ON COLUMN "users"."name" IS NULL' } },
+  -- Laravel's index modifiers on change(): false drops the column's index
+  { function(t)
+    t:string("email"):unique(false):change()
+    t:string("name"):index(false):change()
+  end, {
+    'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_email_unsigned", '
+      .. 'DROP CONSTRAINT IF EXISTS "users_email_enum", '
+      .. 'ALTER COLUMN "email" TYPE VARCHAR(255) USING "email"::VARCHAR(255), '
+      .. 'ALTER COLUMN "email" SET NOT NULL, ALTER COLUMN "email" DROP DEFAULT, '
+      .. 'ALTER COLUMN "email" DROP IDENTITY IF EXISTS',
+    'COMMENT ON COLUMN "users"."email" IS NULL',
+    'ALTER TABLE "users" DROP CONSTRAINT "users_email_unique"',
+    'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_name_unsigned", '
+      .. 'DROP CONSTRAINT IF EXISTS "users_name_enum", '
+      .. 'ALTER COLUMN "name" TYPE VARCHAR(255) USING "name"::VARCHAR(255), '
+      .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" DROP DEFAULT, '
+      .. 'ALTER COLUMN "name" DROP IDENTITY IF EXISTS',
+    'COMMENT ON COLUMN "users"."name" IS NULL',
+    'DROP INDEX "users_name_index"' } },
   { function(t) t:drop_column("bio", { "age", "name" }) end, {
     'ALTER TABLE "users" DROP COLUMN "bio"',
     'ALTER TABLE "users" DROP COLUMN "age", DROP COLUMN "name"' } },
@@ -248,7 +277,8 @@ describe("postgres grammar", function()
     it("changes an increments column's type, keeping its sequence", function()
       assert.same({ 'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_id_unsigned", '
         .. 'DROP CONSTRAINT IF EXISTS "users_id_enum", '
-        .. 'ALTER COLUMN "id" TYPE BIGINT USING "id"::BIGINT, ALTER COLUMN "id" SET NOT NULL' },
+        .. 'ALTER COLUMN "id" TYPE BIGINT USING "id"::BIGINT, ALTER COLUMN "id" SET NOT NULL',
+        'COMMENT ON COLUMN "users"."id" IS NULL' },
         compile(function(t) t:big_increments("id"):change() end, "alter"))
     end)
   end)

@@ -511,7 +511,8 @@ static void altercolumn (lm_Ctx *c, const lm_Column *col) {
   if (col->flags & LM_F_CHANGE) lm_entry(c->g, compile_change)(c, col);
   else lm_entry(c->g, compile_add)(c, col);
   colcommands(c, col, 0);
-  if (col->comment && c->g->compile_comment)
+  /* a change() not restating its comment drops it, as Laravel's grammar */
+  if ((col->comment || (col->flags & LM_F_CHANGE)) && c->g->compile_comment)
     c->g->compile_comment(c, col);
   if (col->from) c->g->compile_from(c, col);
 }

@@ -266,9 +266,10 @@ static void pg_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
 /*
 ** change(): the column gets exactly the new definition: type (cast with
 ** USING; an increments column keeps its sequence), nullability, default,
-** identity (a comment only when one is given), and the CHECKs lmigrate derives (unsigned, enum),
-** the old ones dropped first, whatever the old definition was. ALTER
-** TABLE runs its drops before the type change and adds after it.
+** identity, and the CHECKs lmigrate derives (unsigned, enum; the comment,
+** given or not, is pg_compile_comment's), the old ones dropped first,
+** whatever the old definition was. ALTER TABLE runs its drops before
+** the type change and adds after it.
 */
 static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_Column plain = *col;
@@ -330,8 +331,12 @@ static void pg_compile_from (lm_Ctx *c, const lm_Column *col) {
   lua_pop(c->L, 2);
 }
 
+/* a change()d column without comment(): IS NULL, the old one dropped */
 static void pg_compile_comment (lm_Ctx *c, const lm_Column *col) {
-  lm_stmt(c, "COMMENT ON COLUMN %T.%I IS %L", col->name, col->comment);
+  if (col->comment == NULL)
+    lm_stmt(c, "COMMENT ON COLUMN %T.%I IS NULL", col->name);
+  else
+    lm_stmt(c, "COMMENT ON COLUMN %T.%I IS %L", col->name, col->comment);
 }
 
 static void pg_compile_table_comment (lm_Ctx *c) {
