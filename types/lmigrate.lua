@@ -1529,6 +1529,14 @@ function Schema:when_table_has_column(table, column, fn) end
 ---@param fn fun(table: Blueprint)
 function Schema:when_table_doesnt_have_column(table, column, fn) end
 
+--- Laravel's Schema::connection: this schema for nil or the connection being migrated;
+--- another name raises (a migration runs on the connection being migrated)
+---
+--- `self.schema:connection(self:get_connection()):create("logs", function(table) table:id() end)`
+---@param name? string
+---@return Schema
+function Schema:connection(name) end
+
 -- }======================================================
 
 -- {======================================================
@@ -1682,7 +1690,15 @@ function Command:unsafe_ok(why) end
 ---@field schema Schema
 ---@field db DB
 ---@field transaction boolean? false: run outside a transaction (CREATE INDEX CONCURRENTLY)
+---@field connection string? Laravel's $connection: the connection it must run on (another one refuses it)
+---@field should_run (fun(self: Migration): boolean)? Laravel 12's shouldRun: false refuses the run (no skipping yet)
 local Migration = {}
+
+--- Laravel's getConnection: the class's connection (nil unless set)
+---
+--- `self.schema:connection(self:get_connection())`
+---@return string?
+function Migration:get_connection() end
 
 --- a new migration class
 ---

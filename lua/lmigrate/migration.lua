@@ -12,6 +12,12 @@ function M:extend(name)
   return class.extend(self, name, "Migration")
 end
 
+-- self:get_connection(): Laravel's Migration::getConnection, the class's
+-- 'connection' (nil unless set), for self.schema:connection(...)
+function M:get_connection()
+  return self.connection
+end
+
 -- self:backfill(table, { batch, pause, key, where }, function(rows, db) ... end)
 -- or self:backfill(table, { set = { column = value }, ... }): a walk of the
 -- table in key order, in batches of their own after up (or down) commits

@@ -263,6 +263,16 @@ local function suite(name, open)
       assert.same({}, schema:get_tables())
     end)
 
+    it("connection(name): this schema for nil and for the connection's own name; another raises", function()
+      db.connection_name = "main"
+      assert.equals(schema, schema:connection())
+      assert.equals(schema, schema:connection("main"))
+      raises("schema:connection('other'): this migration runs on connection 'main'", function()
+        schema:connection("other"):create("x", function(t) t:id() end)
+      end)
+      assert.is_false(schema:has_table("x"))
+    end)
+
     it("db:try raises a Lua error on, after rolling back", function()
       local ok, err = pcall(db.try, db, function(d)
         d:insert("users", { email = "lua@x" })
@@ -287,3 +297,39 @@ for _, dialect in helpers.each_dialect() do
     end
   end)
 end
+
+-- Laravel's Migration::$connection, getConnection() and shouldRun(): a
+-- migration naming its own connection (or none) runs; one naming another
+-- connection, or whose should_run() says false, fails before its up runs
+-- and is not recorded (lmigrate neither switches connections nor skips)
+describe("a migration's connection and should_run()", function()
+  local project
+  before_each(function() project = helpers.project("sqlite") end)
+  after_each(function() project:cleanup() end)
+
+  local function write(n, fields, tbl)
+    project:write(("2026_01_01_00000%d_m%d"):format(n, n), helpers.migration {
+      extra = fields,
+      up = ("  self.schema:connection(self:get_connection()):create(%q, function(t) t:id() end)"):format(tbl),
+    })
+  end
+
+  it("runs with its own connection's name, refuses another, refuses should_run() false", function()
+    write(1, 'M.connection = "default"', "a")
+    write(2, "function M:should_run() return true end", "b")
+    local r = project:run("migrate")
+    assert.equals(0, r.status, r.stderr)
+    write(3, 'M.connection = "analytics"', "c")
+    r = project:run("migrate")
+    assert.equals(1, r.status, r.stderr)
+    assert.truthy(r.stderr:find('it sets connection = "analytics", but this run migrates '
+      .. "connection 'default'", 1, true), r.stderr)
+    project:remove("2026_01_01_000003_m3")
+    write(4, "function M:should_run() return false end", "d")
+    r = project:run("migrate")
+    assert.equals(1, r.status, r.stderr)
+    assert.truthy(r.stderr:find("its should_run() returned false", 1, true), r.stderr)
+    assert.same({ "2026_01_01_000001_m1", "2026_01_01_000002_m2" }, project:applied())
+    assert.is_false(project:has_table("d"))
+  end)
+end)

@@ -56,6 +56,7 @@ return function(ctx)
   -- SQLite: the rebuilds read the schema the script builds in a shadow (db/shadow.lua)
   local shadow = dialect == "sqlite" and require("lmigrate.db.shadow").open(g) or nil
   local db = Pretend.new(g, nil, shadow)
+  db.connection_name = cfg.connections[1].name   -- the script is this connection's
   local schema = Schema.new(db, g)
   local files = loader.discover(cfg.migrations)
   for _, e in ipairs(files) do loader.load(e) end

@@ -24,6 +24,7 @@ function M.new(grammar, reader, shadow)
     pretend = true,    -- nothing runs: schema skips its checks before a drop
     recorded = {},
     depth = 0,   -- 1 while the migration printed runs in a transaction of lmigrate's
+    connection_name = reader and reader.connection_name,   -- schema:connection(name)
   }, Pretend)
 end
 

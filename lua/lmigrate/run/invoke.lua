@@ -27,12 +27,32 @@ local function refuse_exit()
     .. " (raise an error to make it fail)", 2)
 end
 
+-- Laravel's Migration::$connection and shouldRun(), where lmigrate cannot
+-- do what they ask: a migration runs on the connection being migrated,
+-- and a skipped one would be recorded as run. Raises with the reason.
+local function refused(entry, instance)
+  local want, here = instance.connection, instance.db and instance.db.connection_name
+  local why
+  if want ~= nil and here ~= nil and want ~= here then
+    why = ("it sets connection = %q, but this run migrates connection '%s': lmigrate runs a"
+      .. " migration on the connection being migrated (give it a migrations path of its own and"
+      .. " run `lmigrate migrate --connection %s`)"):format(tostring(want), here, tostring(want))
+  elseif type(instance.should_run) == "function" and not instance:should_run() then
+    why = "its should_run() returned false: lmigrate does not skip migrations yet (it would"
+      .. " record it as run); move it out of the migrations path while it must not run"
+  end
+  if why then errors.raise("migration", why, { migration = entry.name, file = entry.file }) end
+end
+
 -- invoke(entry, instance, method, what) where entry = { name, file } and
 -- what is "migration" or "seeder"; raises a migration error on failure
 return function(entry, instance, method, what)
   -- a migration without the method does nothing, as Laravel's migrator
   -- skips a down (or up) the migration does not define
-  if (what or "migration") == "migration" and instance[method] == nil then return end
+  if (what or "migration") == "migration" then
+    if instance[method] == nil then return end
+    refused(entry, instance)
+  end
   local co = coroutine.create(function() return instance[method](instance) end)
   running = running + 1
   os.exit = refuse_exit   -- luacheck: ignore 122

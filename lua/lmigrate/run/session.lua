@@ -168,6 +168,7 @@ function M.open(c, cfg, out, opts)
   local conn = connect(c, opts)
   local grammar = core.grammar(c.driver)
   local db = DB.new(conn, grammar)
+  db.connection_name = c.name   -- schema:connection(name) (schema/init.lua)
   if c.driver == "mysql" then
     local ok, err = pcall(set_modes, c, db)
     if not ok then

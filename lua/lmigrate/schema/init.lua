@@ -324,6 +324,18 @@ function Schema:when_table_doesnt_have_column(name, column, fn)
   return when(self, "when_table_doesnt_have_column", name, column, fn, false)
 end
 
+-- connection(name): Laravel's Schema::connection. A migration runs on the
+-- connection being migrated: nil (a migration's get_connection() unset)
+-- and that connection's name are this schema; another name raises
+function Schema:connection(name)
+  local here = self.db.connection_name
+  if name == nil or name == here then return self end
+  check_name(name, "connection", "a connection name")
+  error(("lmigrate: schema:connection('%s'): this migration runs on %s; lmigrate runs a "
+    .. "migration only on the connection being migrated (`lmigrate migrate --connection %s`)")
+    :format(name, here and ("connection '" .. here .. "'") or "no named connection", name), 2)
+end
+
 -- }======================================================
 
 -- {======================================================
