@@ -1691,7 +1691,7 @@ function Command:unsafe_ok(why) end
 ---@field db DB
 ---@field transaction boolean? false: run outside a transaction (CREATE INDEX CONCURRENTLY)
 ---@field connection string? Laravel's $connection: the connection it must run on (another one refuses it)
----@field should_run (fun(self: Migration): boolean)? Laravel 12's shouldRun: false refuses the run (no skipping yet)
+---@field should_run (fun(self: Migration): boolean)? Laravel 12's shouldRun: false skips it (SKIPPED, still pending)
 local Migration = {}
 
 --- Laravel's getConnection: the class's connection (nil unless set)

@@ -300,8 +300,9 @@ end
 
 -- Laravel's Migration::$connection, getConnection() and shouldRun(): a
 -- migration naming its own connection (or none) runs; one naming another
--- connection, or whose should_run() says false, fails before its up runs
--- and is not recorded (lmigrate neither switches connections nor skips)
+-- connection fails before its up runs, unrecorded (lmigrate does not switch
+-- connections); one whose should_run() says false is SKIPPED, unrecorded,
+-- and runs at a later migrate once it says true (asked just before it runs)
 describe("a migration's connection and should_run()", function()
   local project
   before_each(function() project = helpers.project("sqlite") end)
@@ -314,22 +315,39 @@ describe("a migration's connection and should_run()", function()
     })
   end
 
-  it("runs with its own connection's name, refuses another, refuses should_run() false", function()
+  it("runs with its own connection's name and refuses another", function()
     write(1, 'M.connection = "default"', "a")
-    write(2, "function M:should_run() return true end", "b")
     local r = project:run("migrate")
     assert.equals(0, r.status, r.stderr)
-    write(3, 'M.connection = "analytics"', "c")
+    write(2, 'M.connection = "analytics"', "b")
     r = project:run("migrate")
     assert.equals(1, r.status, r.stderr)
     assert.truthy(r.stderr:find('it sets connection = "analytics", but this run migrates '
       .. "connection 'default'", 1, true), r.stderr)
-    project:remove("2026_01_01_000003_m3")
-    write(4, "function M:should_run() return false end", "d")
-    r = project:run("migrate")
+    assert.same({ "2026_01_01_000001_m1" }, project:applied())
+    assert.is_false(project:has_table("b"))
+  end)
+
+  it("skips a migration whose should_run() is false, asking just before it would run", function()
+    write(1, 'function M:should_run() return self.schema:has_table("flag") end', "a")
+    write(2, "", "flag")
+    local r = project:run("migrate")
+    assert.equals(0, r.status, r.stderr)
+    assert.truthy(r.stdout:find("2026_01_01_000001_m1 %.+ SKIPPED"), r.stdout)
+    assert.same({ "2026_01_01_000002_m2" }, project:applied())
+    assert.is_false(project:has_table("a"))
+    r = project:run("migrate")   -- flag exists now
+    assert.equals(0, r.status, r.stderr)
+    assert.same({ "2026_01_01_000002_m2", "2026_01_01_000001_m1" }, project:applied())
+    assert.is_true(project:has_table("a"))
+  end)
+
+  it("a should_run() that raises fails the migration, naming it", function()
+    write(1, 'function M:should_run() error("no idea") end', "a")
+    local r = project:run("migrate")
     assert.equals(1, r.status, r.stderr)
-    assert.truthy(r.stderr:find("its should_run() returned false", 1, true), r.stderr)
-    assert.same({ "2026_01_01_000001_m1", "2026_01_01_000002_m2" }, project:applied())
-    assert.is_false(project:has_table("d"))
+    assert.truthy(r.stderr:find("should_run(): ", 1, true), r.stderr)
+    assert.truthy(r.stderr:find("no idea", 1, true), r.stderr)
+    assert.same({}, project:applied())
   end)
 end)

@@ -27,21 +27,16 @@ local function refuse_exit()
     .. " (raise an error to make it fail)", 2)
 end
 
--- Laravel's Migration::$connection and shouldRun(), where lmigrate cannot
--- do what they ask: a migration runs on the connection being migrated,
--- and a skipped one would be recorded as run. Raises with the reason.
+-- Laravel's Migration::$connection, where lmigrate cannot do what it asks:
+-- a migration runs on the connection being migrated. Raises with the reason.
 local function refused(entry, instance)
   local want, here = instance.connection, instance.db and instance.db.connection_name
-  local why
   if want ~= nil and here ~= nil and want ~= here then
-    why = ("it sets connection = %q, but this run migrates connection '%s': lmigrate runs a"
-      .. " migration on the connection being migrated (give it a migrations path of its own and"
-      .. " run `lmigrate migrate --connection %s`)"):format(tostring(want), here, tostring(want))
-  elseif type(instance.should_run) == "function" and not instance:should_run() then
-    why = "its should_run() returned false: lmigrate does not skip migrations yet (it would"
-      .. " record it as run); move it out of the migrations path while it must not run"
+    errors.raise("migration", ("it sets connection = %q, but this run migrates connection '%s':"
+      .. " lmigrate runs a migration on the connection being migrated (give it a migrations path"
+      .. " of its own and run `lmigrate migrate --connection %s`)"):format(tostring(want), here,
+      tostring(want)), { migration = entry.name, file = entry.file })
   end
-  if why then errors.raise("migration", why, { migration = entry.name, file = entry.file }) end
 end
 
 -- invoke(entry, instance, method, what) where entry = { name, file } and

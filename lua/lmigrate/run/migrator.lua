@@ -186,6 +186,23 @@ local function loaded(e, n)
   collectgarbage("step")
 end
 
+-- Laravel 12's shouldRun(): asked just before the migration would run;
+-- false skips it, unrecorded, so it stays pending (the next migrate asks again)
+local function skipped(self, e)
+  if not e.class then loader.load(e) end
+  local should = e.class.should_run
+  if should == nil then return false end
+  local ok, yes = pcall(function()
+    if type(should) ~= "function" then error("should_run must be a function", 0) end
+    return should(instantiate(e, self.db, self.schema))
+  end)
+  if not ok then
+    errors.raise("migration", "should_run(): " .. errors.text(errors.is(yes) and yes.message or yes),
+      { migration = e.name, file = e.file })
+  end
+  return not yes
+end
+
 -- migrate{ step, atomic, pretend }: the pending migrations as one new
 -- batch (--step: one batch each) -> count run
 function Migrator:migrate(opts)
@@ -232,17 +249,25 @@ function Migrator:migrate(opts)
   local create = function() self.repo:create() end
   local with_first = opts.atomic or (pending[1].transaction ~= false
     and self.db.grammar:supports("transactional_ddl"))
+  local ran = 0
   local function run()
     if not with_first then create() end
     self.out:info("Running migrations.")
+    local first = with_first and create or nil
     for i, e in ipairs(pending) do
       local batch = opts.step and last + i or last + 1
-      self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end, opts.atomic,
-        i == 1 and with_first and create or nil)
+      if skipped(self, e) then
+        self.out:row(e.name, "", "SKIPPED", "yellow")
+      else
+        self:step(e, "up", function() self.repo:log(e.name, batch, e.checksum) end, opts.atomic,
+          first)
+        first, ran = nil, ran + 1
+      end
     end
+    if first then first() end   -- every one skipped: the history table all the same
   end
   if opts.atomic then self:atomically(run) else sweeping(self, run) end
-  return #pending
+  return ran
 end
 
 -- the history rows to undo, newest first: the last batch, the last
