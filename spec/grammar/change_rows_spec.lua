@@ -258,4 +258,25 @@ describe("change() with rows on mysql", function()
     assert(ok, out)
     if out then assert.equals("1|many|top|n1\n2|20|high|n2\n1\n", out) end
   end)
+
+  -- Laravel's docs: bigIncrements('id')->primary()->change() makes a plain
+  -- column the auto-increment key, and the server wants the key in the MODIFY
+  it("primary() on a changed column adds the key in its MODIFY (an auto-increment one too)", function()
+    local legacy = "CREATE TABLE `legacy` (`id` INT UNSIGNED NOT NULL, `code` VARCHAR(10) NOT NULL);"
+      .. "INSERT INTO `legacy` (`id`, `code`) VALUES (1, 'a'), (2, 'b');"
+    local t = core.blueprint("legacy", "alter")
+    t:big_increments("id"):primary():change()
+    local sql = t:to_sql(h.g)
+    assert.same({ "ALTER TABLE `legacy` MODIFY COLUMN `id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT"
+      .. " PRIMARY KEY" }, sql)
+    t = core.blueprint("legacy", "alter")
+    t:string("code", 20):primary():change()
+    assert.same({ "ALTER TABLE `legacy` MODIFY COLUMN `code` VARCHAR(20) NOT NULL PRIMARY KEY" },
+      t:to_sql(h.g))
+    sql[#sql + 1] = "INSERT INTO `legacy` (`code`) VALUES ('c')"
+    sql[#sql + 1] = "SELECT GROUP_CONCAT(CONCAT(`id`, `code`) ORDER BY `id`) FROM `legacy`"
+    local ok, out = h.accepts(legacy, sql)
+    assert(ok, out)
+    if out then assert.equals("1a,2b,3c\n", out) end
+  end)
 end)

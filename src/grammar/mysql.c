@@ -63,12 +63,16 @@ static void mysql_modify_default (lm_Ctx *c, const lm_Column *col) {
   if (expr) luaL_addchar(&c->b, ')');
 }
 
-/* a changed column keeps its primary key: MODIFY must not add another */
+/*
+** A changed column keeps its primary key, so MODIFY adds one only when
+** primary() asks, as Laravel's modifyIncrement (`auto_increment primary
+** key` for a column made auto-increment: the server wants its key in the
+** same statement)
+*/
 static void mysql_modify_increment (lm_Ctx *c, const lm_Column *col) {
   int change = (col->flags & LM_F_CHANGE) != 0;
-  if (col->flags & LM_F_AUTOINC)
-    luaL_addstring(&c->b, change ? " AUTO_INCREMENT" : " AUTO_INCREMENT PRIMARY KEY");
-  else if ((col->flags & LM_F_PRIMARY) && !change)
+  if (col->flags & LM_F_AUTOINC) luaL_addstring(&c->b, " AUTO_INCREMENT");
+  if ((col->flags & LM_F_PRIMARY) || ((col->flags & LM_F_AUTOINC) && !change))
     luaL_addstring(&c->b, " PRIMARY KEY");
 }
 
