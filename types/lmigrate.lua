@@ -1436,6 +1436,21 @@ function Schema:get_tables() end
 ---@return table[]
 function Schema:get_views() end
 
+--- the table names, "schema.table" unless schema_qualified is false (Laravel 12's getTableListing)
+---
+--- `self.schema:get_table_listing(nil, false)`
+---@param schema? string
+---@param schema_qualified? boolean
+---@return string[]
+function Schema:get_table_listing(schema, schema_qualified) end
+
+--- whether the view exists (any case)
+---
+--- `self.schema:has_view("post_titles")`
+---@param name string
+---@return boolean
+function Schema:has_view(name) end
+
 --- the columns: { name, type, type_name, nullable, default, ... }
 ---
 --- `self.schema:get_columns("posts")`

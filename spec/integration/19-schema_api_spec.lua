@@ -83,6 +83,19 @@ local function suite(name, open)
       assert.equals(views[1].schema .. ".post_titles", views[1].schema_qualified_name)
     end)
 
+    it("get_table_listing (schema-qualified unless false) and has_view (any case), Laravel 12's", function()
+      local tables = schema:get_tables()
+      local listing = schema:get_table_listing()
+      assert.equals(#tables, #listing)
+      for i, t in ipairs(tables) do assert.equals(t.schema_qualified_name, listing[i]) end
+      assert.same(names(tables), schema:get_table_listing(nil, false))
+      assert.same(listing, schema:get_table_listing(tables[1].schema))
+      assert.is_true(schema:has_view("post_titles"))
+      assert.is_true(schema:has_view("POST_TITLES"))
+      assert.is_false(schema:has_view("posts"))
+      raises("schema:has_view expects a table name (string), got nil", schema.has_view, schema)
+    end)
+
     it("get_columns: name, type_name, type, collation, nullable, default, auto_increment, comment",
         function()
       local cols = schema:get_columns("users")

@@ -219,6 +219,17 @@ function Schema:get_views(schema)
   return reader(self, "get_views").views(self.db, schema)
 end
 
+-- get_table_listing([schema [, schema_qualified = true]]) (Laravel 12's)
+function Schema:get_table_listing(schema, qualified)
+  return inspect.listing(self:get_tables(schema), qualified ~= false)
+end
+
+-- has_view(name): whether the connection's schema has the view (any case)
+function Schema:has_view(name)
+  check_name(name, "has_view")
+  return inspect.named(self:get_views(), name)
+end
+
 function Schema:get_columns(name)
   check_name(name, "get_columns")
   return reader(self, "get_columns").columns(self.db, name)
@@ -324,9 +335,8 @@ function Schema:when_table_doesnt_have_column(name, column, fn)
   return when(self, "when_table_doesnt_have_column", name, column, fn, false)
 end
 
--- connection(name): Laravel's Schema::connection. A migration runs on the
--- connection being migrated: nil (a migration's get_connection() unset)
--- and that connection's name are this schema; another name raises
+-- connection(name): Laravel's Schema::connection; a migration runs on the
+-- connection being migrated: nil and its name are this schema, else raises
 function Schema:connection(name)
   local here = self.db.connection_name
   if name == nil or name == here then return self end

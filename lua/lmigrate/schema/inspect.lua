@@ -86,6 +86,21 @@ function M.view_entry(row)
            definition = M.value(row.definition) }
 end
 
+-- get_table_listing: the names of get_tables' 'list', schema-qualified or not
+function M.listing(list, qualified)
+  local names = {}
+  for i, t in ipairs(list) do names[i] = qualified and t.schema_qualified_name or t.name end
+  return names
+end
+
+-- has_view: whether an entry of 'list' is named 'name', in any case
+function M.named(list, name)
+  for _, e in ipairs(list) do
+    if e.name:lower() == name:lower() then return true end
+  end
+  return false
+end
+
 -- get_columns: { name, type_name, type, collation, nullable, default,
 -- auto_increment, comment, generation = nil | { type, expression } }
 function M.column_entry(c)
