@@ -225,6 +225,20 @@ describe("change() with rows on postgres", function()
     assert.same({ "users_pkey" }, rows(db, "SELECT indexname AS x FROM pg_indexes WHERE tablename = 'users'"))
   end)
 
+  -- Laravel's docs: bigIncrements('id')->primary()->change() on a plain column
+  it("a plain integer made big_increments gets a sequence past its rows, and the key", function()
+    s:create("legacy", function(t) t:unsigned_integer("id"); t:string("code") end)
+    db:execute("INSERT INTO legacy (id, code) VALUES (1, 'a'), (7, 'b')")
+    s:table("legacy", function(t) t:big_increments("id"):primary():change() end)
+    db:execute("INSERT INTO legacy (code) VALUES ('c')")
+    assert.same({ "1a", "7b", "8c" }, rows(db, "SELECT id || code AS x FROM legacy ORDER BY id"))
+    assert.same({ "legacy_pkey" },
+      rows(db, "SELECT indexname AS x FROM pg_indexes WHERE tablename = 'legacy'"))
+    local before = rows(db, "SELECT pg_get_serial_sequence('legacy', 'id') AS x")
+    s:table("legacy", function(t) t:big_increments("id"):change() end)   -- it keeps that one
+    assert.same(before, rows(db, "SELECT pg_get_serial_sequence('legacy', 'id') AS x"))
+  end)
+
   it("starts an auto-increment where from() says", function() starts_at_from(s, db) end)
 end)
 

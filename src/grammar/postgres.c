@@ -263,6 +263,33 @@ static void pg_compile_drop_primary (lm_Ctx *c, const lm_Command *cmd) {
   if (cmd->name == NULL) lua_pop(c->L, 1);
 }
 
+/* pushes 'name' quoted as an identifier, for a regclass literal */
+static const char *pushquoted (lua_State *L, const char *name) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  lm_quote_ident(&b, name, '"');
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+/*
+** change() into an increments column: one with a sequence keeps it; a
+** plain integer column gets <table>_<column>_seq, owned by it, as its
+** default, starting past the rows' largest value (Laravel's grammar
+** makes no sequence: inserts would still need the id)
+*/
+static void pg_serial_change (lm_Ctx *c, const lm_Column *col) {
+  const char *table = pushquoted(c->L, c->bp->table);
+  const char *seq = lua_pushfstring(c->L, "%s_%s_seq", c->bp->table, col->name);
+  const char *qseq = pushquoted(c->L, seq);
+  lm_stmt(c, "DO $lmigrate$ BEGIN IF pg_get_serial_sequence(%L, %L) IS NULL THEN "
+          "CREATE SEQUENCE %I OWNED BY %T.%I; ALTER TABLE %T ALTER COLUMN %I SET DEFAULT "
+          "nextval(%L); PERFORM setval(%L, coalesce(max(%I), 0) + 1, false) FROM %T; "
+          "END IF; END $lmigrate$", table, col->name, seq, col->name, col->name, qseq, qseq,
+          col->name);
+  lua_pop(c->L, 3);
+}
+
 /*
 ** change(): the column gets exactly the new definition: type (cast with
 ** USING; an increments column keeps its sequence), nullability, default,
@@ -315,6 +342,7 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   if (col->flags & LM_F_PRIMARY) lm_addf(c, ", ADD PRIMARY KEY (%I)", col->name);
   lm_end(c);
   if (defer) notnull_online(c, col);
+  if (serial) pg_serial_change(c, col);
 }
 
 /* from(n): the next value of the column's sequence (serial or identity) */
