@@ -231,8 +231,11 @@ function Rec:ahead(st)
   st.ahead = true
 end
 
+-- the row of 'st' becomes "applied": held for the next statement, which
+-- is most often the next one's journal row, committed with it (a kill
+-- before leaves the row "running", which run/partial.lua settles)
 function Rec:applied(st)
-  M.mark(self.m, self.entry.name, st.position, "applied")
+  self.real:hold(nil, function() M.mark(self.m, self.entry.name, st.position, "applied") end)
 end
 
 -- a statement that changes something: planned, skipped (--resume) or run
@@ -320,6 +323,16 @@ function Rec:finish(record)
     self.group = {}
   end
   if rows and not walks then self.m.journal_left = true end
+  if rows and not walks and not self.group then
+    -- after a schema statement: held for the next statement sent, which
+    -- is most often the next step's first journal row, and then commits
+    -- with it (db:ahead_with): a kill before that leaves this step as one
+    -- of its statements killed would (all applied, no history row)
+    self.real:hold(("the history row %s of %s"):format(self.mode == "down" and "removal" or "insert",
+      self.entry.name), record)
+    self.unwritten = nil
+    return
+  end
   -- with a COMMIT to come, what 'record' writes goes in its round trip
   -- (BEGIN too, when it is this one's: db:ahead)
   self.real.holding = self.group ~= nil
