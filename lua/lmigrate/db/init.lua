@@ -63,8 +63,12 @@ local function failed(self, sql, msg, code, errno, at)
   local err = errors.database(self.driver, sql, msg, code, errno)
   local sent = self.sent
   self.sent = nil
-  -- a statement held for this one failed: this one did not run (db:ahead)
-  if sent and at and at <= sent.before then self:held_failed(sent, err, at) end
+  -- a statement held for this one failed: this one did not run (db:ahead),
+  -- and is not sent again without it
+  if sent and at and at <= sent.before then
+    self:held_failed(sent, err, at)
+    error(err, 0)
+  end
   local again = self.depth == 0 and self.on_failure
   if again and again(err) then return true end
   error(err, 0)
@@ -163,19 +167,19 @@ function DB:hold(tag, fn)
   local ok, err = pcall(fn)
   self.holding = nil
   if not ok then error(err, 0) end
-  if self.ahead_sql then self.ahead_tag = tag end
+  if self.ahead_sql and tag then self.ahead_tag = tag end
 end
 
 -- a statement held for the one sent ('sent': where each is in the text)
 -- failed at position 'at' (the driver's fifth failure value): a BEGIN
--- held with it is rolled back, and the error names what was held
+-- held with it is rolled back; the error of a tagged one (db:hold) names
+-- it, with no code, so that nothing takes it for the statement's own
 function DB:held_failed(sent, err, at)
   if sent.commit and at <= sent.commit then self.conn:exec("ROLLBACK") end
   if sent.tag then
     err.sql = sent.sql
     err.message = ("%s did not go in: %s"):format(sent.tag, err.message)
     err.code, err.errno = nil, nil
-    error(err, 0)
   end
 end
 
@@ -183,8 +187,14 @@ end
 function DB:flush()
   if not self.unsent then return end
   local text, args = prefixed(self, "DO 0")
-  local n, msg, code, errno = call(self.conn.exec, self.conn, text, args)
-  if not n then self:fail(text, msg, code, errno) end
+  local n, msg, code, errno, at = call(self.conn.exec, self.conn, text, args)
+  local sent = self.sent
+  self.sent = nil
+  if not n then
+    local err = errors.database(self.driver, text, msg, code, errno)
+    if sent and at and at <= sent.before then self:held_failed(sent, err, at) end
+    error(err, 0)
+  end
 end
 
 -- }======================================================
