@@ -104,6 +104,21 @@ if my then
       end)
     end)
 
+    it("sends the history row at once after a statement the fingerprint cannot settle", function()
+      local marker = project:path("up-spun")
+      project:write(M1, helpers.migration {
+        name = "First",
+        up = '  self.schema:create("a", function(t) t:increments("id") end)\n'
+          .. '  self.db:execute("INSERT INTO a (id) VALUES (1)")',
+        down = '  self.schema:drop("a")',
+        extra = "M.transaction = false",
+      })
+      project:write(M2, one_table("Second", "b", marker, "up"))
+      killed_at("migrate", marker)
+      project:with_db(function(db) assert.same({ M1 }, history(db)) end)
+      assert.is_nil(project:ok("status").stdout:find("Partly", 1, true))
+    end)
+
     it("a kill -9 between two downs: the first shown part-way, rollback --step 1 finishes it", function()
       local marker = project:path("down-spun")
       project:write(M1, one_table("First", "a", marker, "down"))
