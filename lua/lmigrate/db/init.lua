@@ -159,7 +159,7 @@ end
 
 -- db:hold(tag, fn): what fn executes (each statement changing one row)
 -- is held for the next statement (db:ahead), not sent now. tag names it in
--- the error when it fails there: "the history row of m". Held so, a
+-- the error when it fails there ("the history row insert of M"). Held so, a
 -- statement that fails leaves the one it preceded unrun, and nothing
 -- sends it again (on_failure, run/retry.lua's wait, is not asked)
 function DB:hold(tag, fn)
