@@ -54,6 +54,19 @@ function DB:waits()
   return self.async and coroutine.isyieldable()
 end
 
+-- a statement held for the one sent ('sent': where each is in the text)
+-- failed at position 'at' (the driver's fifth failure value): a BEGIN
+-- held with it is rolled back; the error of a tagged one (db:hold) names
+-- it, with no code, so that nothing takes it for the statement's own
+local function held_failed(self, sent, err, at)
+  if sent.commit and at <= sent.commit then self.conn:exec("ROLLBACK") end
+  if sent.tag then
+    err.sql = sent.sql
+    err.message = ("%s did not go in: %s"):format(sent.tag, err.message)
+    err.code, err.errno = nil, nil
+  end
+end
+
 -- a statement outside any transaction that failed: raised, unless
 -- self.on_failure (run/retry.lua: a lock not granted in time, waited out
 -- under the lock budget) says to send it again -> true. Only there: a
@@ -66,7 +79,7 @@ local function failed(self, sql, msg, code, errno, at)
   -- a statement held for this one failed: this one did not run (db:ahead),
   -- and is not sent again without it
   if sent and at and at <= sent.before then
-    self:held_failed(sent, err, at)
+    held_failed(self, sent, err, at)
     error(err, 0)
   end
   local again = self.depth == 0 and self.on_failure
@@ -170,19 +183,6 @@ function DB:hold(tag, fn)
   if self.ahead_sql and tag then self.ahead_tag = tag end
 end
 
--- a statement held for the one sent ('sent': where each is in the text)
--- failed at position 'at' (the driver's fifth failure value): a BEGIN
--- held with it is rolled back; the error of a tagged one (db:hold) names
--- it, with no code, so that nothing takes it for the statement's own
-function DB:held_failed(sent, err, at)
-  if sent.commit and at <= sent.commit then self.conn:exec("ROLLBACK") end
-  if sent.tag then
-    err.sql = sent.sql
-    err.message = ("%s did not go in: %s"):format(sent.tag, err.message)
-    err.code, err.errno = nil, nil
-  end
-end
-
 -- sends what is held back on its own (before a prepared statement)
 function DB:flush()
   if not self.unsent then return end
@@ -192,7 +192,7 @@ function DB:flush()
   self.sent = nil
   if not n then
     local err = errors.database(self.driver, text, msg, code, errno)
-    if sent and at and at <= sent.before then self:held_failed(sent, err, at) end
+    if sent and at and at <= sent.before then held_failed(self, sent, err, at) end
     error(err, 0)
   end
 end
