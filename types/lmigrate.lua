@@ -1690,6 +1690,21 @@ function DB:session(key, sql) end
 --- `self.db:flush()`
 function DB:flush() end
 
+--- as `ahead`; what is held already commits with it in one transaction (`BEGIN` before, `COMMIT` after; MySQL's journal; internal)
+---
+--- `self.db:ahead_with(1, "INSERT INTO log VALUES (?)", 1)`
+---@param rows integer
+---@param sql string
+---@param ... any
+function DB:ahead_with(rows, sql, ...) end
+
+--- what `fn` executes (one row each) is held for the next statement; `tag` names it in the error when it fails there (internal)
+---
+--- `self.db:hold("the history row insert of m", fn)`
+---@param tag string|nil
+---@param fn function
+function DB:hold(tag, fn) end
+
 -- }======================================================
 
 ---@class Command

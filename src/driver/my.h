@@ -34,6 +34,7 @@ typedef struct MyConn {
   int iret;             /* the int outcome of a _start/_cont */
   long long deadline;   /* when MYSQL_WAIT_TIMEOUT fires (ms, monotonic) */
   lua_Integer affected; /* summed over the statements of one query */
+  int done;             /* statements of the query that succeeded */
   int failed;           /* the query failed: errnum, state, msg say why */
   unsigned errnum;
   char state[8];

@@ -105,6 +105,7 @@ static int my_over (MyConn *c) {
 
 /* keeps the result set just stored: the last one wins */
 static void my_keep (MyConn *c) {
+  c->done++;
   if (c->got == NULL) {
     my_ulonglong n = MY(mysql_affected_rows)(c->my);
     if (n != (my_ulonglong)-1) c->affected += (lua_Integer)n;
@@ -649,21 +650,28 @@ void lm_my_clear (MyConn *c) {
   if (c->got != NULL) MY(mysql_free_result)(c->got);
   c->res = c->got = NULL;
   c->affected = 0;
+  c->done = 0;
   c->failed = 0;
 }
 
 /*
 ** Pushes what the finished query gave: affected, or rows, columns,
 ** affected (LM_ROWS), or affected, warnings (MY_LOADED); or nil, msg,
-** code, errno. Drops the SQL (and the rows of a load) it kept.
+** code, errno and the position of the statement that failed among those
+** of the query text (the server stops at it: db:ahead tells so whether a
+** statement held for the next one failed, or that one).
+** Drops the SQL (and the rows of a load) it kept.
 */
 int lm_my_pushresult (lua_State *L, MyConn *c, int what) {
   int n;
   c->h.pending = 0;
   lua_pushnil(L);
   lua_setiuservalue(L, 1, 1);
-  if (c->failed)
+  if (c->failed) {
     n = lm_my_pushfail(L, c, NULL);
+    lua_pushinteger(L, (lua_Integer)c->done + 1);
+    n++;
+  }
   else {
     if (what == LM_ROWS) my_pushrows(L, c);
     lua_pushinteger(L, c->affected);

@@ -54,13 +54,34 @@ function DB:waits()
   return self.async and coroutine.isyieldable()
 end
 
+-- a statement held for the one sent ('sent': where each is in the text)
+-- failed at position 'at' (the driver's fifth failure value): a BEGIN
+-- held with it is rolled back; the error of a tagged one (db:hold) names
+-- it, with no code, so that nothing takes it for the statement's own
+local function held_failed(self, sent, err, at)
+  if sent.commit and at <= sent.commit then self.conn:exec("ROLLBACK") end
+  if sent.tag then
+    err.sql = sent.sql
+    err.message = ("%s did not go in: %s"):format(sent.tag, err.message)
+    err.code, err.errno = nil, nil
+  end
+end
+
 -- a statement outside any transaction that failed: raised, unless
 -- self.on_failure (run/retry.lua: a lock not granted in time, waited out
 -- under the lock budget) says to send it again -> true. Only there: a
 -- failed statement inside a transaction has aborted it. self.on_send(sql),
 -- when set, is told of each statement before it goes (its lock_timeout).
-local function failed(self, sql, msg, code, errno)
+local function failed(self, sql, msg, code, errno, at)
   local err = errors.database(self.driver, sql, msg, code, errno)
+  local sent = self.sent
+  self.sent = nil
+  -- a statement held for this one failed: this one did not run (db:ahead),
+  -- and is not sent again without it
+  if sent and at and at <= sent.before then
+    held_failed(self, sent, err, at)
+    error(err, 0)
+  end
   local again = self.depth == 0 and self.on_failure
   if again and again(err) then return true end
   error(err, 0)
@@ -91,6 +112,7 @@ end
 -- statement's, whose count of rows affected leaves those 'rows' out
 function DB:ahead(rows, sql, ...)
   local a = self.ahead_sql
+  self.ahead_n = (self.ahead_n or 0) + 1
   if not a then
     self.ahead_sql, self.ahead_args, self.ahead_rows = sql, table.pack(...), rows
   else
@@ -113,8 +135,15 @@ local function prefixed(self, sql, ...)
     end
   end
   local args = self.ahead_args
-  if self.ahead_sql then n = n + 1; parts[n] = self.ahead_sql end
+  if self.ahead_sql then
+    -- where each held statement is in the text, for failed()
+    self.sent = { before = n + self.ahead_n, commit = self.ahead_commit and n + self.ahead_commit,
+                  tag = self.ahead_tag, sql = self.ahead_sql }
+    n = n + 1
+    parts[n] = self.ahead_sql
+  end
   self.ahead_sql, self.ahead_args, self.ahead_rows = nil, nil, nil
+  self.ahead_n, self.ahead_commit, self.ahead_tag = nil, nil, nil
   n = n + 1
   parts[n] = sql
   if not args or args.n == 0 then return table.concat(parts, "; "), nil end
@@ -129,12 +158,43 @@ local function call(f, conn, text, args, ...)
   return f(conn, text, ...)
 end
 
+-- db:ahead_with(rows, sql, ...): as db:ahead; what is held already (a
+-- step's history row, a journal row's mark: db:hold) commits with 'sql' in
+-- one transaction (BEGIN before them, COMMIT after it): one InnoDB commit
+-- where there were two, in the same round trip
+function DB:ahead_with(rows, sql, ...)
+  if not self.ahead_sql or self.depth > 0 then return self:ahead(rows, sql, ...) end
+  self.ahead_sql, self.ahead_n = "BEGIN; " .. self.ahead_sql, self.ahead_n + 1
+  self:ahead(rows, sql, ...)
+  self:ahead(0, "COMMIT")
+  self.ahead_commit = self.ahead_n
+end
+
+-- db:hold(tag, fn): what fn executes (each statement changing one row)
+-- is held for the next statement (db:ahead), not sent now. tag names it in
+-- the error when it fails there ("the history row insert of M"). Held so, a
+-- statement that fails leaves the one it preceded unrun, and nothing
+-- sends it again (on_failure, run/retry.lua's wait, is not asked)
+function DB:hold(tag, fn)
+  self.holding = 1
+  local ok, err = pcall(fn)
+  self.holding = nil
+  if not ok then error(err, 0) end
+  if self.ahead_sql and tag then self.ahead_tag = tag end
+end
+
 -- sends what is held back on its own (before a prepared statement)
 function DB:flush()
   if not self.unsent then return end
   local text, args = prefixed(self, "DO 0")
-  local n, msg, code, errno = call(self.conn.exec, self.conn, text, args)
-  if not n then self:fail(text, msg, code, errno) end
+  local n, msg, code, errno, at = call(self.conn.exec, self.conn, text, args)
+  local sent = self.sent
+  self.sent = nil
+  if not n then
+    local err = errors.database(self.driver, text, msg, code, errno)
+    if sent and at and at <= sent.before then held_failed(self, sent, err, at) end
+    error(err, 0)
+  end
 end
 
 -- }======================================================
@@ -144,7 +204,8 @@ end
 local function exec(self, sql, ...)
   if self.copying then self:finish_copy() end
   -- db.holding: held for the next statement (run/journal.lua, with a COMMIT to come)
-  if self.holding then return self:ahead(0, sql, ...) or 0 end
+  -- (a number: the rows each changes, db:hold)
+  if self.holding then return self:ahead(self.holding == true and 0 or self.holding, sql, ...) or 0 end
   if self.on_send then self.on_send(sql) end
   repeat
     self.statements = self.statements + 1
@@ -153,15 +214,15 @@ local function exec(self, sql, ...)
     local t0 = self.trace and core.clock()
     if self:waits() then
       -- on failure the second and third values are the message and code
-      local rows, cols_or_msg, affected_or_code, errno = call(run_async, self.conn, text, args, ...)
+      local rows, cols_or_msg, affected_or_code, errno, at = call(run_async, self.conn, text, args, ...)
       if t0 then self.trace(sql, core.clock() - t0) end
-      if rows then return (affected_or_code or 0) - before end
-      failed(self, sql, cols_or_msg, affected_or_code, errno)
+      if rows then self.sent = nil; return (affected_or_code or 0) - before end
+      failed(self, sql, cols_or_msg, affected_or_code, errno, at)
     else
-      local n, msg, code, errno = call(self.conn.exec, self.conn, text, args, ...)
+      local n, msg, code, errno, at = call(self.conn.exec, self.conn, text, args, ...)
       if t0 then self.trace(sql, core.clock() - t0) end
-      if n then return n - before end
-      failed(self, sql, msg, code, errno)
+      if n then self.sent = nil; return n - before end
+      failed(self, sql, msg, code, errno, at)
     end
   until false
 end
@@ -183,16 +244,16 @@ function DB:query(sql, ...)
     self.statements = self.statements + 1
     local text, args = sql, nil
     if self.unsent then text, args = prefixed(self, sql, ...) end
-    local rows, msg, code, errno
+    local rows, msg, code, errno, at
     local t0 = self.trace and core.clock()
     if self:waits() then
-      rows, msg, code, errno = call(run_async, self.conn, text, args, ...)
+      rows, msg, code, errno, at = call(run_async, self.conn, text, args, ...)
     else
-      rows, msg, code, errno = call(self.conn.query, self.conn, text, args, ...)
+      rows, msg, code, errno, at = call(self.conn.query, self.conn, text, args, ...)
     end
     if t0 then self.trace(sql, core.clock() - t0) end
-    if rows then return rows end
-    failed(self, sql, msg, code, errno)
+    if rows then self.sent = nil; return rows end
+    failed(self, sql, msg, code, errno, at)
   until false
 end
 

@@ -12,9 +12,12 @@
 --     "applied" once the statement has committed;
 --   * consecutive data statements run in one transaction, which commits
 --     with their journal rows just before the next schema statement;
---   * the history row goes in with the last of them; the migration's
---     journal rows are then stale, and go at the end of the run, all at
---     once (journal_table.lua's sweep).
+--   * the history row goes in with the last of them; after a schema
+--     statement it is held for the next statement sent, and commits with
+--     the next step's first journal row in one transaction (db:hold,
+--     db:ahead_with), as a statement's "applied" mark does with the next
+--     statement's row; the migration's journal rows are then stale, and go
+--     at the end of the run, all at once (journal_table.lua's sweep).
 -- The last planned statement's row need not become "applied": the history
 -- row records it. MySQL finishes a statement whose client is gone (a kill
 -- -9, a lost connection), so a "running" row may name a statement that
@@ -227,12 +230,20 @@ function Rec:ahead(st)
   st.fingerprint = (fresh or gone) and "-"
     or undo.fingerprint(self.real, self.grammar, st.text, before or nil)
   self:write({ st }, true, fresh or nil, gone or nil)
+  -- whether a kill after it, its row still "running", is settled by the
+  -- fingerprint (run/partial.lua); a data statement's changes no table's
+  st.settles = st.kind == "ddl" and st.fingerprint ~= nil
   st.state, st.connection, st.fingerprint = nil, nil, nil
   st.ahead = true
 end
 
+-- the row of 'st' becomes "applied": when the fingerprint would settle
+-- it, held for the next statement, which is most often the next one's
+-- journal row, and committed with it (a kill before leaves the row
+-- "running", which run/partial.lua settles as applied); else now
 function Rec:applied(st)
-  M.mark(self.m, self.entry.name, st.position, "applied")
+  local mark = function() M.mark(self.m, self.entry.name, st.position, "applied") end
+  if st.settles then self.real:hold(nil, mark) else mark() end
 end
 
 -- a statement that changes something: planned, skipped (--resume) or run
@@ -320,6 +331,17 @@ function Rec:finish(record)
     self.group = {}
   end
   if rows and not walks then self.m.journal_left = true end
+  if rows and not walks and not self.group and self.unwritten and self.unwritten.settles then
+    -- after a schema statement the fingerprint settles: held for the next
+    -- statement sent, which is most often the next step's first journal
+    -- row, and then commits with it (db:ahead_with): a kill before that
+    -- leaves this step as a kill in its last statement would (its row
+    -- settled "applied", no history row: --resume records it)
+    self.real:hold(("the history row %s of %s"):format(self.mode == "down" and "removal" or "insert",
+      self.entry.name), record)
+    self.unwritten = nil
+    return
+  end
   -- with a COMMIT to come, what 'record' writes goes in its round trip
   -- (BEGIN too, when it is this one's: db:ahead)
   self.real.holding = self.group ~= nil

@@ -122,7 +122,7 @@ function M.write(m, name, total, list, ahead, absent, present)
     sql = ("INSERT INTO %s (%s) SELECT %s, CASE WHEN %s THEN '+' ELSE '-' END FROM DUAL")
       :format(g:quote(M.table_name(m)), table.concat(quoted, ", "), tuple:sub(2, -5), cond)
   end
-  if ahead then return m.db:ahead(#list, sql, table.unpack(values, 1, n)) end
+  if ahead then return m.db:ahead_with(#list, sql, table.unpack(values, 1, n)) end
   m.db:execute(sql, table.unpack(values, 1, n))
 end
 

@@ -144,11 +144,14 @@ end
 
 -- runs the steps fn() takes; then the journal's rows those left go (MySQL:
 -- stale once their steps committed, deleted at once: run/journal_table.lua),
--- after a failure too (a sweep that fails then is left to the next run)
+-- after a failure too (a sweep that fails then is left to the next run).
+-- The last step's history row, held for the next statement (journal.lua),
+-- goes with the sweep, or on its own
 local function sweeping(self, fn)
   local ok, err = pcall(fn)
   if journal.applies(self) then
     local done, e = pcall(journal.sweep, self)
+    if done then done, e = pcall(self.db.flush, self.db) end
     if ok and not done then error(e, 0) end
   end
   if not ok then error(err, 0) end
