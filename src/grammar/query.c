@@ -20,7 +20,9 @@
 **   orders  { {column=, dir="ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
 **   lim, off  integers            lock  "update" | "share"
 **   unions  { {query=, all=} }    uorders, ulim, uoff: of the union
-** A clause: { type, boolean_or, ... } with type
+** A clause: { column, operator, value, boolean_or } (where()'s and
+** having()'s basic clause, read by index), or { type, boolean_or, ... }
+** with type
 **   basic   column operator value     sub      column operator query
 **   in      column values|query negate   in_int  column values negate
 **   null    column negate             between  column values {lo, hi} negate
@@ -551,6 +553,34 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
   else writevalue(q, vkind, raw);
 }
 
+/*
+** A basic clause as where() makes it, the list { column, operator, value,
+** boolean_or } at the top, its column pushed above it: read by index,
+** whole, then written (both popped)
+*/
+static void addbasic (Q *q, int first) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L) - 1, vkind, opi, or_;
+  const char *raw = NULL, *op = NULL;
+  Ident a;
+  popident(q, &a);
+  if (lua_rawgeti(L, e, 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the clause */
+  lua_pop(L, 1);
+  opi = lmq_checkoperator(q, op);
+  lua_rawgeti(L, e, 3);
+  vkind = popvalue(q, &raw);
+  if (vkind == 0) lmq_badvalue(q, "the value");
+  lua_rawgeti(L, e, 4);
+  or_ = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  if (!first) luaL_addstring(B(q), or_ ? " OR " : " AND ");
+  writeident(q, &a, 0);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  writevalue(q, vkind, raw);
+}
+
 /* the other clauses, read part by part (the clause popped first) */
 static void addother (Q *q, const char *list, lua_Integer i, int kind,
                       int negate, const char *op, const char *sep) {
@@ -606,6 +636,11 @@ static void addclause (Q *q, const char *list, lua_Integer i, int first) {
   elem(L, q->t, list, i);
   e = lua_gettop(L);
   if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
+  if (lua_rawgeti(L, e, 1) != LUA_TNIL) {
+    addbasic(q, first);
+    return;
+  }
+  lua_pop(L, 1);
   lmq_field(L, e, "type");
   kind = luaL_checkoption(L, -1, NULL, kinds);
   lua_pop(L, 1);
