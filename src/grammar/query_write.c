@@ -165,18 +165,17 @@ static void addsets (Q *q, int sets) {
 
 /* joins, or ORDER BY/LIMIT: what a plain UPDATE or DELETE cannot take */
 static void shape (Q *q, int *joins, int *limited) {
-  lua_State *L = q->s->L;
-  *joins = lmq_listlen(L, q->t, "joins") > 0;
-  *limited = lmq_listlen(L, q->t, "orders") > 0 || lmq_getint(q->s, q->t, "lim") >= 0;
+  *joins = lmq_qlen(q, F_JOINS) > 0;
+  *limited = lmq_qlen(q, F_ORDERS) > 0 || lmq_qint(q, F_LIM) >= 0;
 }
 
 /* MySQL's own ORDER BY and LIMIT of an UPDATE or DELETE: no OFFSET there */
 static void addownlimit (Q *q) {
-  if (lmq_getint(q->s, q->t, "off") >= 0)
+  if (lmq_qint(q, F_OFF) >= 0)
     lmq_error(q->s, "offset() is not supported in an update or delete on %s",
               q->s->g->name);
-  lmq_addorders(q, "orders");
-  lmq_addlimit(q, "lim", "off");
+  lmq_addorders(q, F_ORDERS);
+  lmq_addlimit(q, F_LIM, F_OFF);
 }
 
 /* WHERE "rowid" IN (SELECT "t"."rowid" FROM ...), Laravel's SQLite form */
@@ -205,7 +204,7 @@ static void compile_update (Q *q, int sets) {
            q->s->g->name);
   lmq_addjoins(q);
   addsets(q, sets);
-  lmq_addwhere(q, " WHERE ", "wheres");
+  lmq_addwhere(q, " WHERE ", F_WHERES);
   addownlimit(q);
 }
 
@@ -213,7 +212,7 @@ static void compile_update (Q *q, int sets) {
 static void compile_delete (Q *q) {
   int joins, limited, aliased;
   shape(q, &joins, &limited);
-  aliased = lmq_getstr(q->s, q->t, "as") != NULL;
+  aliased = lmq_qstr(q, F_AS) != NULL;
   if (q->s->qg->rowid && (joins || limited)) {
     luaL_addstring(B(q), "DELETE FROM ");
     lmq_addtable(q, 1);
@@ -231,7 +230,7 @@ static void compile_delete (Q *q) {
   else luaL_addstring(B(q), "DELETE FROM ");
   lmq_addtable(q, 1);
   lmq_addjoins(q);
-  lmq_addwhere(q, " WHERE ", "wheres");
+  lmq_addwhere(q, " WHERE ", F_WHERES);
   addownlimit(q);
 }
 
@@ -343,8 +342,8 @@ static void compile (Q *q, int op) {
       luaL_addstring(B(q), " (");
       addnames(q, 4);
       luaL_addstring(B(q), ") ");
-      q->t = 5;
-      lmq_select(q);
+      lua_pushvalue(L, 5);
+      lmq_nested(q, lmq_select);
       break;
     case OP_UPDATE:
       luaL_checktype(L, 4, LUA_TTABLE);
@@ -378,6 +377,10 @@ static lua_Integer compileat (lua_State *L, int own) {
   lmq_init(&q, &s, 3);
   compile(&q, op);
   luaL_pushresult(B(&q));
+  if (lua_gettop(L) > 11) {   /* the query's fields (lmq_init) dropped */
+    lua_replace(L, 11);
+    lua_settop(L, 11);
+  }
   return s.n;
 }
 
