@@ -298,7 +298,7 @@ static void addsubquery (Q *q) {
 ** WHERE, HAVING and ON clauses
 ** =======================================================
 */
-static void clausecolumn (Q *q, Field list, lua_Integer i, const char *f);
+static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f);
 
 /* an integer's digits (lm_inttext), after 'word' */
 static void addint (Q *q, const char *word, lua_Integer v) {
@@ -377,7 +377,7 @@ static void addboundin (Q *q, lua_Integer n, int negate, const char *sep) {
 ** 1 = 1. A list of bound values is bound while the clause is read; one
 ** with lmigrate.raw (or where_integer_in_raw's) is written value by value.
 */
-static void addin (Q *q, Field list, lua_Integer i, int negate, int ints,
+static void addin (Q *q, QField list, lua_Integer i, int negate, int ints,
                    const char *sep) {
   lua_State *L = q->s->L;
   int e = lua_gettop(L);
@@ -421,12 +421,12 @@ static void addin (Q *q, Field list, lua_Integer i, int negate, int ints,
 }
 
 /* the value 'f' of clause i, as a '?' (or raw) */
-static void clausevalue (Q *q, Field list, lua_Integer i, const char *f) {
+static void clausevalue (Q *q, QField list, lua_Integer i, const char *f) {
   lmq_part(q, list, i, f);
   if (!lmq_addvalue(q)) lmq_badvalue(q, "the value");
 }
 
-static void clausecolumn (Q *q, Field list, lua_Integer i, const char *f) {
+static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f) {
   lmq_part(q, list, i, f);
   addident(q, 0);
 }
@@ -497,7 +497,7 @@ static void addbasic (Q *q, int first) {
 }
 
 /* the other clauses, read part by part (the clause popped first) */
-static void addother (Q *q, Field list, lua_Integer i, int kind,
+static void addother (Q *q, QField list, lua_Integer i, int kind,
                       int negate, const char *op, const char *sep) {
   lua_State *L = q->s->L;
   if (kind == K_IN || kind == K_IN_INT) {
@@ -544,7 +544,7 @@ static void addother (Q *q, Field list, lua_Integer i, int kind,
 ** clause i of the list; 'first': no AND/OR before it. The AND/OR ('sep')
 ** is written once the clause is read and popped, by addsimple or addother.
 */
-static void addclause (Q *q, Field list, lua_Integer i, int first) {
+static void addclause (Q *q, QField list, lua_Integer i, int first) {
   lua_State *L = q->s->L;
   int e, kind, negate, or_;
   const char *op, *sep;
@@ -567,7 +567,7 @@ static void addclause (Q *q, Field list, lua_Integer i, int first) {
   else addother(q, list, i, kind, negate, op, sep);
 }
 
-static void addclauses (Q *q, Field list, lua_Integer n) {
+static void addclauses (Q *q, QField list, lua_Integer n) {
   lua_Integer i;
   if (n == 0) lmq_error(q->s, "a group of conditions is empty");
   for (i = 1; i <= n; i++) addclause(q, list, i, i == 1);
@@ -575,11 +575,11 @@ static void addclauses (Q *q, Field list, lua_Integer n) {
 
 /* the WHERE clauses of the query at the top, as a group */
 static void writewheres (Q *q) {
-  addclauses(q, F_WHERES, lmq_qlen(q, F_WHERES));
+  addclauses(q, QF_WHERES, lmq_qlen(q, QF_WHERES));
 }
 
 /* " WHERE ..." (or HAVING, ON) when the list has clauses */
-void lmq_addwhere (Q *q, const char *word, Field list) {
+void lmq_addwhere (Q *q, const char *word, QField list) {
   lua_Integer n = lmq_qlen(q, list);
   if (n == 0) return;
   luaL_addstring(B(q), word);
@@ -599,7 +599,7 @@ void lmq_addwhere (Q *q, const char *word, Field list) {
 static void addselected (Q *q, lua_Integer i) {
   lua_State *L = q->s->L;
   int e;
-  if (lmq_elem(q, F_COLS, i) != LUA_TTABLE) {
+  if (lmq_elem(q, QF_COLS, i) != LUA_TTABLE) {
     addident(q, 1);
     return;
   }
@@ -619,7 +619,7 @@ static void addselected (Q *q, lua_Integer i) {
 }
 
 static void addcolumns (Q *q) {
-  lua_Integer i, n = lmq_qlen(q, F_COLS);
+  lua_Integer i, n = lmq_qlen(q, QF_COLS);
   if (n == 0) luaL_addchar(B(q), '*');
   for (i = 1; i <= n; i++) {
     if (i > 1) luaL_addstring(B(q), ", ");
@@ -629,8 +629,8 @@ static void addcolumns (Q *q) {
 
 /* the table of the query: a name, raw SQL or a subquery, and its alias */
 void lmq_addtable (Q *q, int alias) {
-  const char *as = lmq_qstr(q, F_AS);
-  int tt = lmq_qfield(q, F_TBL);
+  const char *as = lmq_qstr(q, QF_AS);
+  int tt = lmq_qfield(q, QF_TBL);
   if (tt == LUA_TTABLE) {
     if (!alias) lmq_error(q->s, "the table is a subquery, not a table name");
     addsubquery(q);
@@ -643,11 +643,11 @@ void lmq_addtable (Q *q, int alias) {
 /* the name the query's rows go by: its alias, else its table */
 void lmq_addrowsource (Q *q) {
   lua_State *L = q->s->L;
-  const char *as = lmq_qstr(q, F_AS);
+  const char *as = lmq_qstr(q, QF_AS);
   size_t len;
   const char *s, *e, *alias = NULL, *at;
   if (as) { lm_addf(&q->c, "%I", as); return; }
-  if (lmq_qfield(q, F_TBL) != LUA_TSTRING)
+  if (lmq_qfield(q, QF_TBL) != LUA_TSTRING)
     lmq_error(q->s, "the table must be a name here");
   s = lua_tolstring(L, -1, &len);
   lua_pop(L, 1);
@@ -662,34 +662,34 @@ static const char *const joinkinds[] = {"INNER", "LEFT", "RIGHT", "CROSS", NULL}
 /* the join at the top: KIND JOIN table[ ON clauses] */
 static void writejoin (Q *q) {
   lua_State *L = q->s->L;
-  lmq_qfield(q, F_KIND);
+  lmq_qfield(q, QF_KIND);
   lua_pushstring(L, joinkinds[luaL_checkoption(L, -1, "INNER", joinkinds)]);
   lua_remove(L, -2);
   luaL_addvalue(B(q));
   luaL_addstring(B(q), " JOIN ");
   lmq_addtable(q, 1);
-  lmq_addwhere(q, " ON ", F_WHERES);
+  lmq_addwhere(q, " ON ", QF_WHERES);
 }
 
 void lmq_addjoins (Q *q) {
-  lua_Integer i, n = lmq_qlen(q, F_JOINS);
+  lua_Integer i, n = lmq_qlen(q, QF_JOINS);
   for (i = 1; i <= n; i++) {
     luaL_addchar(B(q), ' ');
-    lmq_elem(q, F_JOINS, i);
+    lmq_elem(q, QF_JOINS, i);
     lmq_nested(q, writejoin);
   }
 }
 
 static void addgroups (Q *q) {
-  lua_Integer i, n = lmq_qlen(q, F_GROUPS);
+  lua_Integer i, n = lmq_qlen(q, QF_GROUPS);
   for (i = 1; i <= n; i++) {
     luaL_addstring(B(q), i == 1 ? " GROUP BY " : ", ");
-    if (lmq_elem(q, F_GROUPS, i) == LUA_TTABLE) addraw(q);
+    if (lmq_elem(q, QF_GROUPS, i) == LUA_TTABLE) addraw(q);
     else addident(q, 0);
   }
 }
 
-void lmq_addorders (Q *q, Field list) {
+void lmq_addorders (Q *q, QField list) {
   lua_State *L = q->s->L;
   lua_Integer i, n = lmq_qlen(q, list);
   for (i = 1; i <= n; i++) {
@@ -719,7 +719,7 @@ void lmq_addorders (Q *q, Field list) {
 }
 
 /* LIMIT and OFFSET: q->limit (first()'s 1), else the query's own */
-void lmq_addlimit (Q *q, Field lim, Field off) {
+void lmq_addlimit (Q *q, QField lim, QField off) {
   lua_Integer l = q->limit >= 0 ? q->limit : lmq_qint(q, lim);
   lua_Integer o = lmq_qint(q, off);
   if (l >= 0) addint(q, " LIMIT ", l);
@@ -731,7 +731,7 @@ void lmq_addlimit (Q *q, Field lim, Field off) {
 }
 
 static void addlock (Q *q) {
-  const char *lock = lmq_qstr(q, F_LOCK);
+  const char *lock = lmq_qstr(q, QF_LOCK);
   const char *sql = NULL;
   if (lock == NULL) return;
   if (strcmp(lock, "update") == 0) sql = q->s->qg->lock_update;
@@ -746,10 +746,10 @@ static const char *const aggsql[] = {"COUNT", "MIN", "MAX", "SUM", "AVG"};
 
 /* the columns of distinct(cols), comma separated */
 static void adddistinctcols (Q *q) {
-  lua_Integer i, n = lmq_qlen(q, F_DIST);
+  lua_Integer i, n = lmq_qlen(q, QF_DIST);
   for (i = 1; i <= n; i++) {
     if (i > 1) luaL_addstring(B(q), ", ");
-    lmq_elem(q, F_DIST, i);
+    lmq_elem(q, QF_DIST, i);
     addident(q, 0);
   }
 }
@@ -759,7 +759,7 @@ static void adddistinctcols (Q *q) {
 ** the other dialects ignore the columns, as Laravel's grammars do
 */
 static void adddistinct (Q *q) {
-  if (lmq_qlen(q, F_DIST) > 0 && q->s->qg->distinct_on) {
+  if (lmq_qlen(q, QF_DIST) > 0 && q->s->qg->distinct_on) {
     luaL_addstring(B(q), "DISTINCT ON (");
     adddistinctcols(q);
     luaL_addstring(B(q), ") ");
@@ -775,7 +775,7 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
   lua_State *L = q->s->L;
   luaL_addstring(B(q), aggsql[a->fn]);
   luaL_addchar(B(q), '(');
-  if (distinct && lmq_qlen(q, F_DIST) > 0) {
+  if (distinct && lmq_qlen(q, QF_DIST) > 0) {
     luaL_addstring(B(q), "DISTINCT ");
     adddistinctcols(q);
   }
@@ -794,7 +794,7 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
 ** with 'cols' another select list (an aggregate: no order, no limit)
 */
 void lmq_components (Q *q, Cols cols, const Agg *a) {
-  int distinct = lmq_qbool(q, F_DIST);
+  int distinct = lmq_qbool(q, QF_DIST);
   luaL_addstring(B(q), "SELECT ");
   if (cols == COLS_AGGREGATE && a != NULL) addaggregate(q, a, distinct);
   else {
@@ -805,19 +805,19 @@ void lmq_components (Q *q, Cols cols, const Agg *a) {
     }
     else addcolumns(q);
   }
-  if (lmq_qfield(q, F_TBL) != LUA_TNIL) {
+  if (lmq_qfield(q, QF_TBL) != LUA_TNIL) {
     lua_pop(q->s->L, 1);
     luaL_addstring(B(q), " FROM ");
     lmq_addtable(q, 1);
   }
   else lua_pop(q->s->L, 1);
   lmq_addjoins(q);
-  lmq_addwhere(q, " WHERE ", F_WHERES);
+  lmq_addwhere(q, " WHERE ", QF_WHERES);
   addgroups(q);
-  lmq_addwhere(q, " HAVING ", F_HAVINGS);
+  lmq_addwhere(q, " HAVING ", QF_HAVINGS);
   if (cols == COLS_AGGREGATE) return;
-  lmq_addorders(q, F_ORDERS);
-  lmq_addlimit(q, F_LIM, F_OFF);
+  lmq_addorders(q, QF_ORDERS);
+  lmq_addlimit(q, QF_LIM, QF_OFF);
   addlock(q);
 }
 
@@ -838,7 +838,7 @@ static void writemember (Q *q) {
 
 void lmq_select (Q *q) {
   lua_State *L = q->s->L;
-  lua_Integer i, n = lmq_qlen(q, F_UNIONS);
+  lua_Integer i, n = lmq_qlen(q, QF_UNIONS);
   lua_Integer limit = q->limit;   /* the union's, not its first member's */
   if (n == 0) {
     lmq_components(q, COLS_QUERY, NULL);
@@ -849,15 +849,15 @@ void lmq_select (Q *q) {
   q->limit = limit;
   for (i = 1; i <= n; i++) {
     int e;
-    lmq_elem(q, F_UNIONS, i);
+    lmq_elem(q, QF_UNIONS, i);
     e = lua_gettop(L);
     luaL_addstring(B(q), lmq_getbool(L, e, "all") ? " UNION ALL " : " UNION ");
     lmq_field(L, e, "query");
     lua_remove(L, e);
     lmq_nested(q, writemember);
   }
-  lmq_addorders(q, F_UORDERS);
-  lmq_addlimit(q, F_ULIM, F_UOFF);
+  lmq_addorders(q, QF_UORDERS);
+  lmq_addlimit(q, QF_ULIM, QF_UOFF);
 }
 
 /*
@@ -866,10 +866,10 @@ void lmq_select (Q *q) {
 ** DISTINCT columns): count() counts the rows get() returns
 */
 void lmq_aggregate (Q *q, const Agg *a) {
-  int wrap = lmq_qlen(q, F_UNIONS) > 0 || lmq_qlen(q, F_HAVINGS) > 0;
+  int wrap = lmq_qlen(q, QF_UNIONS) > 0 || lmq_qlen(q, QF_HAVINGS) > 0;
   if (a->fn == 0)
-    wrap = wrap || lmq_qlen(q, F_GROUPS) > 0 ||
-           (lmq_qbool(q, F_DIST) && lmq_qlen(q, F_COLS) > 0);
+    wrap = wrap || lmq_qlen(q, QF_GROUPS) > 0 ||
+           (lmq_qbool(q, QF_DIST) && lmq_qlen(q, QF_COLS) > 0);
   if (!wrap) {
     lmq_components(q, COLS_AGGREGATE, a);
     return;

@@ -75,10 +75,10 @@ typedef struct QState {
 } QState;
 
 /* the fields of a query table (query.c's header), as lmq_fields names them */
-typedef enum Field {
-  F_TBL, F_AS, F_COLS, F_DIST, F_JOINS, F_WHERES, F_GROUPS, F_HAVINGS, F_ORDERS,
-  F_LIM, F_OFF, F_LOCK, F_UNIONS, F_UORDERS, F_ULIM, F_UOFF, F_KIND, NFIELDS
-} Field;
+typedef enum QField {
+  QF_TBL, QF_AS, QF_COLS, QF_DIST, QF_JOINS, QF_WHERES, QF_GROUPS, QF_HAVINGS, QF_ORDERS,
+  QF_LIM, QF_OFF, QF_LOCK, QF_UNIONS, QF_UORDERS, QF_ULIM, QF_UOFF, QF_KIND, QF_N
+} QField;
 
 extern const char *const lmq_fields[];
 
@@ -94,7 +94,7 @@ typedef struct Q {
   QState *s;
   int t;
   lua_Integer limit;  /* the LIMIT in place of the query's own (first()); -1: its own */
-  int at[NFIELDS];
+  int at[QF_N];
 } Q;
 
 #define B(q)  (&(q)->c.b)
@@ -120,13 +120,13 @@ int lmq_field (lua_State *L, int t, const char *k);   /* pushes t[k] */
 const char *lmq_getstr (QState *s, int t, const char *k);  /* or NULL */
 int lmq_getbool (lua_State *L, int t, const char *k);
 /* the query's own fields (Q's at) */
-const char *lmq_qstr (Q *q, Field f);      /* or NULL */
-int lmq_qbool (Q *q, Field f);
-lua_Integer lmq_qint (Q *q, Field f);      /* -1: nil */
-lua_Integer lmq_qlen (Q *q, Field f);      /* of a list; 0: nil */
-int lmq_qfield (Q *q, Field f);            /* pushes it (nil: none); its type */
-int lmq_elem (Q *q, Field f, lua_Integer i);   /* pushes item i of list f */
-int lmq_part (Q *q, Field f, lua_Integer i, const char *k);  /* its k */
+const char *lmq_qstr (Q *q, QField f);      /* or NULL */
+int lmq_qbool (Q *q, QField f);
+lua_Integer lmq_qint (Q *q, QField f);      /* -1: nil */
+lua_Integer lmq_qlen (Q *q, QField f);      /* of a list; 0: nil */
+int lmq_qfield (Q *q, QField f);            /* pushes it (nil: none); its type */
+int lmq_elem (Q *q, QField f, lua_Integer i);   /* pushes item i of list f */
+int lmq_part (Q *q, QField f, lua_Integer i, const char *k);  /* its k */
 
 /* writes the table at the top (popped) with 'w', in a Q of its own */
 typedef void (*Writer) (Q *q);
@@ -146,9 +146,9 @@ LM_NORETURN void lmq_badvalue (Q *q, const char *fmt, ...);
 void lmq_addtable (Q *q, int alias);  /* its table (and alias) */
 void lmq_addrowsource (Q *q);         /* its alias, else its table */
 void lmq_addjoins (Q *q);
-void lmq_addwhere (Q *q, const char *word, Field list);  /* " WHERE ..." */
-void lmq_addorders (Q *q, Field list);
-void lmq_addlimit (Q *q, Field lim, Field off);
+void lmq_addwhere (Q *q, const char *word, QField list);  /* " WHERE ..." */
+void lmq_addorders (Q *q, QField list);
+void lmq_addlimit (Q *q, QField lim, QField off);
 void lmq_components (Q *q, Cols cols, const Agg *a);  /* one SELECT */
 void lmq_select (Q *q);               /* with its unions */
 void lmq_aggregate (Q *q, const Agg *a);

@@ -19,7 +19,7 @@ const char *const lmq_fields[] = {
 /* the field named 'k', or -1 */
 static int fieldof (const char *k) {
   int f;
-  for (f = 0; f < NFIELDS; f++)
+  for (f = 0; f < QF_N; f++)
     if (k[0] == lmq_fields[f][0] && strcmp(k, lmq_fields[f]) == 0) return f;
   return -1;
 }
@@ -32,7 +32,7 @@ static int fieldof (const char *k) {
 static void pushfields (Q *q) {
   lua_State *L = q->s->L;
   memset(q->at, 0, sizeof(q->at));
-  luaL_checkstack(L, NFIELDS + LUA_MINSTACK, "a query nested too deep");
+  luaL_checkstack(L, QF_N + LUA_MINSTACK, "a query nested too deep");
   lua_pushnil(L);
   while (lua_next(L, q->t)) {
     int f = (lua_type(L, -2) == LUA_TSTRING) ? fieldof(lua_tostring(L, -2)) : -1;
@@ -93,7 +93,7 @@ int lmq_getbool (lua_State *L, int t, const char *k) {
 }
 
 /* the query's field f as a string, NULL when nil; the string lives on in it */
-const char *lmq_qstr (Q *q, Field f) {
+const char *lmq_qstr (Q *q, QField f) {
   lua_State *L = q->s->L;
   int i = q->at[f];
   if (i == 0) return NULL;
@@ -102,12 +102,12 @@ const char *lmq_qstr (Q *q, Field f) {
   return lua_tostring(L, i);
 }
 
-int lmq_qbool (Q *q, Field f) {
+int lmq_qbool (Q *q, QField f) {
   return q->at[f] != 0 && lua_toboolean(q->s->L, q->at[f]);
 }
 
 /* the query's field f as an integer, or -1 when nil */
-lua_Integer lmq_qint (Q *q, Field f) {
+lua_Integer lmq_qint (Q *q, QField f) {
   int isint;
   lua_Integer v;
   if (q->at[f] == 0) return -1;
@@ -117,14 +117,14 @@ lua_Integer lmq_qint (Q *q, Field f) {
 }
 
 /* the length of the query's list f (0: nil) */
-lua_Integer lmq_qlen (Q *q, Field f) {
+lua_Integer lmq_qlen (Q *q, QField f) {
   lua_State *L = q->s->L;
   if (q->at[f] == 0 || lua_type(L, q->at[f]) != LUA_TTABLE) return 0;
   return (lua_Integer)lua_rawlen(L, q->at[f]);
 }
 
 /* pushes the query's field f (nil when it has none); returns its type */
-int lmq_qfield (Q *q, Field f) {
+int lmq_qfield (Q *q, QField f) {
   lua_State *L = q->s->L;
   if (q->at[f] == 0) {
     lua_pushnil(L);
@@ -135,12 +135,12 @@ int lmq_qfield (Q *q, Field f) {
 }
 
 /* pushes item i of the query's list f; returns its type */
-int lmq_elem (Q *q, Field f, lua_Integer i) {
+int lmq_elem (Q *q, QField f, lua_Integer i) {
   return lua_rawgeti(q->s->L, q->at[f], i);
 }
 
 /* pushes field k of item i of the query's list f; returns its type */
-int lmq_part (Q *q, Field f, lua_Integer i, const char *k) {
+int lmq_part (Q *q, QField f, lua_Integer i, const char *k) {
   lua_State *L = q->s->L;
   int tt;
   lmq_elem(q, f, i);

@@ -165,17 +165,17 @@ static void addsets (Q *q, int sets) {
 
 /* joins, or ORDER BY/LIMIT: what a plain UPDATE or DELETE cannot take */
 static void shape (Q *q, int *joins, int *limited) {
-  *joins = lmq_qlen(q, F_JOINS) > 0;
-  *limited = lmq_qlen(q, F_ORDERS) > 0 || lmq_qint(q, F_LIM) >= 0;
+  *joins = lmq_qlen(q, QF_JOINS) > 0;
+  *limited = lmq_qlen(q, QF_ORDERS) > 0 || lmq_qint(q, QF_LIM) >= 0;
 }
 
 /* MySQL's own ORDER BY and LIMIT of an UPDATE or DELETE: no OFFSET there */
 static void addownlimit (Q *q) {
-  if (lmq_qint(q, F_OFF) >= 0)
+  if (lmq_qint(q, QF_OFF) >= 0)
     lmq_error(q->s, "offset() is not supported in an update or delete on %s",
               q->s->g->name);
-  lmq_addorders(q, F_ORDERS);
-  lmq_addlimit(q, F_LIM, F_OFF);
+  lmq_addorders(q, QF_ORDERS);
+  lmq_addlimit(q, QF_LIM, QF_OFF);
 }
 
 /* WHERE "rowid" IN (SELECT "t"."rowid" FROM ...), Laravel's SQLite form */
@@ -204,7 +204,7 @@ static void compile_update (Q *q, int sets) {
            q->s->g->name);
   lmq_addjoins(q);
   addsets(q, sets);
-  lmq_addwhere(q, " WHERE ", F_WHERES);
+  lmq_addwhere(q, " WHERE ", QF_WHERES);
   addownlimit(q);
 }
 
@@ -212,7 +212,7 @@ static void compile_update (Q *q, int sets) {
 static void compile_delete (Q *q) {
   int joins, limited, aliased;
   shape(q, &joins, &limited);
-  aliased = lmq_qstr(q, F_AS) != NULL;
+  aliased = lmq_qstr(q, QF_AS) != NULL;
   if (q->s->qg->rowid && (joins || limited)) {
     luaL_addstring(B(q), "DELETE FROM ");
     lmq_addtable(q, 1);
@@ -230,7 +230,7 @@ static void compile_delete (Q *q) {
   else luaL_addstring(B(q), "DELETE FROM ");
   lmq_addtable(q, 1);
   lmq_addjoins(q);
-  lmq_addwhere(q, " WHERE ", F_WHERES);
+  lmq_addwhere(q, " WHERE ", QF_WHERES);
   addownlimit(q);
 }
 
