@@ -20,7 +20,9 @@
 **   orders  { {column=, dir="ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
 **   lim, off  integers            lock  "update" | "share"
 **   unions  { {query=, all=} }    uorders, ulim, uoff: of the union
-** A clause: { type, boolean_or, ... } with type
+** A clause: { column, operator, value, boolean_or } (where()'s and
+** having()'s basic clause, read by index), or { type, boolean_or, ... }
+** with type
 **   basic   column operator value     sub      column operator query
 **   in      column values|query negate   in_int  column values negate
 **   null    column negate             between  column values {lo, hi} negate
@@ -28,11 +30,13 @@
 **   nested  query negate              exists   query negate
 **
 ** The Lua stack and luaL_Buffer: a buffer's additions must find it at the
-** top of the stack. So a query table is always read from a fixed index
-** below the buffer writing it (each lmq_field pushed, read, popped before the
-** next addition), and a nested query (a subquery, a group, a join) is
-** pushed and written by a buffer of its own above it, whose text is then
-** added to the outer one. Strings read from the tables stay alive in them.
+** top of the stack. So a query table is always read from fixed indices
+** below the buffer writing it (its fields, pushed once by lmq_init,
+** query_read.c; each clause or item pushed, read, popped before the next
+** addition), and a nested query (a subquery, a group, a join) is pushed
+** and written by a buffer of its own above it, whose text then replaces
+** it and its fields and is added to the outer one. Strings read from the
+** tables stay alive in them.
 */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -52,92 +56,6 @@ LM_NORETURN void lmq_error (QState *s, const char *fmt, ...) {
   abort();  /* not reached */
 }
 
-void lmq_init (Q *q, QState *s, int t) {
-  q->c.L = s->L;
-  q->c.g = s->g;
-  q->c.bp = NULL;
-  q->c.list = 0;
-  q->c.n = 0;
-  q->c.rebuild = 0;
-  q->s = s;
-  q->t = t;
-  q->limit = -1;
-  luaL_buffinit(s->L, &q->c.b);
-}
-
-
-
-/*
-** {======================================================
-** Reading the tables
-** =======================================================
-*/
-
-/* pushes t[k] (raw); returns its type */
-int lmq_field (lua_State *L, int t, const char *k) {
-  lua_pushstring(L, k);
-  return lua_rawget(L, t);
-}
-
-/* t[k] as a string, NULL when nil; the string lives on in t */
-const char *lmq_getstr (QState *s, int t, const char *k) {
-  const char *v = NULL;
-  int tt = lmq_field(s->L, t, k);
-  if (tt == LUA_TSTRING) v = lua_tostring(s->L, -1);
-  else if (tt != LUA_TNIL) lmq_error(s, "'%s' is a %s (a bug in query.lua)", k,
-                                  luaL_typename(s->L, -1));
-  lua_pop(s->L, 1);
-  return v;
-}
-
-int lmq_getbool (lua_State *L, int t, const char *k) {
-  int v;
-  lmq_field(L, t, k);
-  v = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
-}
-
-/* t[k] as an integer, or -1 when nil */
-lua_Integer lmq_getint (QState *s, int t, const char *k) {
-  int isint;
-  lua_Integer v = -1;
-  if (lmq_field(s->L, t, k) != LUA_TNIL) {
-    v = lua_tointegerx(s->L, -1, &isint);
-    if (!isint || v < 0) lmq_error(s, "%s must be a non-negative integer", k);
-  }
-  lua_pop(s->L, 1);
-  return v;
-}
-
-/* the length of the list t[k] (0: nil) */
-lua_Integer lmq_listlen (lua_State *L, int t, const char *k) {
-  lua_Integer n = 0;
-  if (lmq_field(L, t, k) == LUA_TTABLE) n = (lua_Integer)lua_rawlen(L, -1);
-  lua_pop(L, 1);
-  return n;
-}
-
-/* pushes t[k][i]; returns its type */
-static int elem (lua_State *L, int t, const char *k, lua_Integer i) {
-  int tt;
-  lmq_field(L, t, k);
-  tt = lua_rawgeti(L, -1, i);
-  lua_remove(L, -2);
-  return tt;
-}
-
-/* pushes t[k][i][f]; returns its type */
-static int part (lua_State *L, int t, const char *k, lua_Integer i,
-                 const char *f) {
-  int tt;
-  elem(L, t, k, i);
-  tt = lmq_field(L, lua_gettop(L), f);
-  lua_remove(L, -2);
-  return tt;
-}
-
-/* }====================================================== */
 
 
 /*
@@ -346,13 +264,11 @@ static void addraw (Q *q) {
 ** =======================================================
 */
 
-typedef void (*Writer) (Q *q);
-
 /*
 ** Writes the table at the top with 'w', in a buffer of its own, and adds
 ** the text; pops the table
 */
-static void nested (Q *q, Writer w) {
+void lmq_nested (Q *q, Writer w) {
   Q sub;
   lua_State *L = q->s->L;
   int t = lua_gettop(L);
@@ -360,7 +276,8 @@ static void nested (Q *q, Writer w) {
   lmq_init(&sub, q->s, t);
   w(&sub);
   luaL_pushresult(B(&sub));
-  lua_remove(L, t);
+  lua_replace(L, t);   /* the text in place of the table, its fields dropped */
+  lua_settop(L, t);
   luaL_addvalue(B(q));
 }
 
@@ -369,7 +286,7 @@ static void writewheres (Q *q);
 /* "(<select>)" of the query at the top; pops it */
 static void addsubquery (Q *q) {
   luaL_addchar(B(q), '(');
-  nested(q, lmq_select);
+  lmq_nested(q, lmq_select);
   luaL_addchar(B(q), ')');
 }
 
@@ -381,7 +298,7 @@ static void addsubquery (Q *q) {
 ** WHERE, HAVING and ON clauses
 ** =======================================================
 */
-static void clausecolumn (Q *q, const char *list, lua_Integer i, const char *f);
+static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f);
 
 /* an integer's digits (lm_inttext), after 'word' */
 static void addint (Q *q, const char *word, lua_Integer v) {
@@ -460,7 +377,7 @@ static void addboundin (Q *q, lua_Integer n, int negate, const char *sep) {
 ** 1 = 1. A list of bound values is bound while the clause is read; one
 ** with lmigrate.raw (or where_integer_in_raw's) is written value by value.
 */
-static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints,
+static void addin (Q *q, QField list, lua_Integer i, int negate, int ints,
                    const char *sep) {
   lua_State *L = q->s->L;
   int e = lua_gettop(L);
@@ -470,7 +387,7 @@ static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints,
     addsep(q, sep);
     clausecolumn(q, list, i, "column");
     luaL_addstring(B(q), negate ? " NOT IN " : " IN ");
-    part(L, q->t, list, i, "query");
+    lmq_part(q, list, i, "query");
     addsubquery(q);
     return;
   }
@@ -494,7 +411,7 @@ static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints,
   luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
   for (j = 1; j <= n; j++) {
     if (j > 1) luaL_addstring(B(q), ", ");
-    part(L, q->t, list, i, "values");
+    lmq_part(q, list, i, "values");
     lua_rawgeti(L, -1, j);
     lua_remove(L, -2);
     if (ints) addinteger(q, j);
@@ -504,13 +421,13 @@ static void addin (Q *q, const char *list, lua_Integer i, int negate, int ints,
 }
 
 /* the value 'f' of clause i, as a '?' (or raw) */
-static void clausevalue (Q *q, const char *list, lua_Integer i, const char *f) {
-  part(q->s->L, q->t, list, i, f);
+static void clausevalue (Q *q, QField list, lua_Integer i, const char *f) {
+  lmq_part(q, list, i, f);
   if (!lmq_addvalue(q)) lmq_badvalue(q, "the value");
 }
 
-static void clausecolumn (Q *q, const char *list, lua_Integer i, const char *f) {
-  part(q->s->L, q->t, list, i, f);
+static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f) {
+  lmq_part(q, list, i, f);
   addident(q, 0);
 }
 
@@ -551,8 +468,36 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
   else writevalue(q, vkind, raw);
 }
 
+/*
+** A basic clause as where() makes it, the list { column, operator, value,
+** boolean_or } at the top, its column pushed above it: read by index,
+** whole, then written (both popped)
+*/
+static void addbasic (Q *q, int first) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L) - 1, vkind, opi, or_;
+  const char *raw = NULL, *op = NULL;
+  Ident a;
+  popident(q, &a);
+  if (lua_rawgeti(L, e, 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the clause */
+  lua_pop(L, 1);
+  opi = lmq_checkoperator(q, op);
+  lua_rawgeti(L, e, 3);
+  vkind = popvalue(q, &raw);
+  if (vkind == 0) lmq_badvalue(q, "the value");
+  lua_rawgeti(L, e, 4);
+  or_ = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  if (!first) luaL_addstring(B(q), or_ ? " OR " : " AND ");
+  writeident(q, &a, 0);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  writevalue(q, vkind, raw);
+}
+
 /* the other clauses, read part by part (the clause popped first) */
-static void addother (Q *q, const char *list, lua_Integer i, int kind,
+static void addother (Q *q, QField list, lua_Integer i, int kind,
                       int negate, const char *op, const char *sep) {
   lua_State *L = q->s->L;
   if (kind == K_IN || kind == K_IN_INT) {
@@ -567,7 +512,7 @@ static void addother (Q *q, const char *list, lua_Integer i, int kind,
       luaL_addchar(B(q), ' ');
       lmq_writeoperator(q, lmq_checkoperator(q, op));
       luaL_addchar(B(q), ' ');
-      part(L, q->t, list, i, "query");
+      lmq_part(q, list, i, "query");
       addsubquery(q);
       break;
     case K_BETWEEN:
@@ -578,18 +523,18 @@ static void addother (Q *q, const char *list, lua_Integer i, int kind,
       clausevalue(q, list, i, "high");
       break;
     case K_RAW:
-      elem(L, q->t, list, i);
+      lmq_elem(q, list, i);
       addraw(q);
       break;
     case K_NESTED:
       luaL_addstring(B(q), negate ? "NOT (" : "(");
-      part(L, q->t, list, i, "query");
-      nested(q, writewheres);
+      lmq_part(q, list, i, "query");
+      lmq_nested(q, writewheres);
       luaL_addchar(B(q), ')');
       break;
     default:   /* K_EXISTS */
       luaL_addstring(B(q), negate ? "NOT EXISTS " : "EXISTS ");
-      part(L, q->t, list, i, "query");
+      lmq_part(q, list, i, "query");
       addsubquery(q);
       break;
   }
@@ -599,13 +544,18 @@ static void addother (Q *q, const char *list, lua_Integer i, int kind,
 ** clause i of the list; 'first': no AND/OR before it. The AND/OR ('sep')
 ** is written once the clause is read and popped, by addsimple or addother.
 */
-static void addclause (Q *q, const char *list, lua_Integer i, int first) {
+static void addclause (Q *q, QField list, lua_Integer i, int first) {
   lua_State *L = q->s->L;
   int e, kind, negate, or_;
   const char *op, *sep;
-  elem(L, q->t, list, i);
+  lmq_elem(q, list, i);
   e = lua_gettop(L);
   if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
+  if (lua_rawgeti(L, e, 1) != LUA_TNIL) {
+    addbasic(q, first);
+    return;
+  }
+  lua_pop(L, 1);
   lmq_field(L, e, "type");
   kind = luaL_checkoption(L, -1, NULL, kinds);
   lua_pop(L, 1);
@@ -617,7 +567,7 @@ static void addclause (Q *q, const char *list, lua_Integer i, int first) {
   else addother(q, list, i, kind, negate, op, sep);
 }
 
-static void addclauses (Q *q, const char *list, lua_Integer n) {
+static void addclauses (Q *q, QField list, lua_Integer n) {
   lua_Integer i;
   if (n == 0) lmq_error(q->s, "a group of conditions is empty");
   for (i = 1; i <= n; i++) addclause(q, list, i, i == 1);
@@ -625,12 +575,12 @@ static void addclauses (Q *q, const char *list, lua_Integer n) {
 
 /* the WHERE clauses of the query at the top, as a group */
 static void writewheres (Q *q) {
-  addclauses(q, "wheres", lmq_listlen(q->s->L, q->t, "wheres"));
+  addclauses(q, QF_WHERES, lmq_qlen(q, QF_WHERES));
 }
 
 /* " WHERE ..." (or HAVING, ON) when the list has clauses */
-void lmq_addwhere (Q *q, const char *word, const char *list) {
-  lua_Integer n = lmq_listlen(q->s->L, q->t, list);
+void lmq_addwhere (Q *q, const char *word, QField list) {
+  lua_Integer n = lmq_qlen(q, list);
   if (n == 0) return;
   luaL_addstring(B(q), word);
   addclauses(q, list, n);
@@ -649,7 +599,7 @@ void lmq_addwhere (Q *q, const char *word, const char *list) {
 static void addselected (Q *q, lua_Integer i) {
   lua_State *L = q->s->L;
   int e;
-  if (elem(L, q->t, "cols", i) != LUA_TTABLE) {
+  if (lmq_elem(q, QF_COLS, i) != LUA_TTABLE) {
     addident(q, 1);
     return;
   }
@@ -669,7 +619,7 @@ static void addselected (Q *q, lua_Integer i) {
 }
 
 static void addcolumns (Q *q) {
-  lua_Integer i, n = lmq_listlen(q->s->L, q->t, "cols");
+  lua_Integer i, n = lmq_qlen(q, QF_COLS);
   if (n == 0) luaL_addchar(B(q), '*');
   for (i = 1; i <= n; i++) {
     if (i > 1) luaL_addstring(B(q), ", ");
@@ -679,9 +629,8 @@ static void addcolumns (Q *q) {
 
 /* the table of the query: a name, raw SQL or a subquery, and its alias */
 void lmq_addtable (Q *q, int alias) {
-  lua_State *L = q->s->L;
-  const char *as = lmq_getstr(q->s, q->t, "as");
-  int tt = lmq_field(L, q->t, "tbl");
+  const char *as = lmq_qstr(q, QF_AS);
+  int tt = lmq_qfield(q, QF_TBL);
   if (tt == LUA_TTABLE) {
     if (!alias) lmq_error(q->s, "the table is a subquery, not a table name");
     addsubquery(q);
@@ -694,11 +643,11 @@ void lmq_addtable (Q *q, int alias) {
 /* the name the query's rows go by: its alias, else its table */
 void lmq_addrowsource (Q *q) {
   lua_State *L = q->s->L;
-  const char *as = lmq_getstr(q->s, q->t, "as");
+  const char *as = lmq_qstr(q, QF_AS);
   size_t len;
   const char *s, *e, *alias = NULL, *at;
   if (as) { lm_addf(&q->c, "%I", as); return; }
-  if (lmq_field(L, q->t, "tbl") != LUA_TSTRING)
+  if (lmq_qfield(q, QF_TBL) != LUA_TSTRING)
     lmq_error(q->s, "the table must be a name here");
   s = lua_tolstring(L, -1, &len);
   lua_pop(L, 1);
@@ -713,42 +662,41 @@ static const char *const joinkinds[] = {"INNER", "LEFT", "RIGHT", "CROSS", NULL}
 /* the join at the top: KIND JOIN table[ ON clauses] */
 static void writejoin (Q *q) {
   lua_State *L = q->s->L;
-  lmq_field(L, q->t, "kind");
+  lmq_qfield(q, QF_KIND);
   lua_pushstring(L, joinkinds[luaL_checkoption(L, -1, "INNER", joinkinds)]);
   lua_remove(L, -2);
   luaL_addvalue(B(q));
   luaL_addstring(B(q), " JOIN ");
   lmq_addtable(q, 1);
-  lmq_addwhere(q, " ON ", "wheres");
+  lmq_addwhere(q, " ON ", QF_WHERES);
 }
 
 void lmq_addjoins (Q *q) {
-  lua_Integer i, n = lmq_listlen(q->s->L, q->t, "joins");
+  lua_Integer i, n = lmq_qlen(q, QF_JOINS);
   for (i = 1; i <= n; i++) {
     luaL_addchar(B(q), ' ');
-    elem(q->s->L, q->t, "joins", i);
-    nested(q, writejoin);
+    lmq_elem(q, QF_JOINS, i);
+    lmq_nested(q, writejoin);
   }
 }
 
 static void addgroups (Q *q) {
-  lua_State *L = q->s->L;
-  lua_Integer i, n = lmq_listlen(L, q->t, "groups");
+  lua_Integer i, n = lmq_qlen(q, QF_GROUPS);
   for (i = 1; i <= n; i++) {
     luaL_addstring(B(q), i == 1 ? " GROUP BY " : ", ");
-    if (elem(L, q->t, "groups", i) == LUA_TTABLE) addraw(q);
+    if (lmq_elem(q, QF_GROUPS, i) == LUA_TTABLE) addraw(q);
     else addident(q, 0);
   }
 }
 
-void lmq_addorders (Q *q, const char *list) {
+void lmq_addorders (Q *q, QField list) {
   lua_State *L = q->s->L;
-  lua_Integer i, n = lmq_listlen(L, q->t, list);
+  lua_Integer i, n = lmq_qlen(q, list);
   for (i = 1; i <= n; i++) {
     const char *dir;
     int e;
     luaL_addstring(B(q), i == 1 ? " ORDER BY " : ", ");
-    elem(L, q->t, list, i);
+    lmq_elem(q, list, i);
     e = lua_gettop(L);
     if (lmq_getbool(L, e, "random")) {
       lua_pop(L, 1);
@@ -771,9 +719,9 @@ void lmq_addorders (Q *q, const char *list) {
 }
 
 /* LIMIT and OFFSET: q->limit (first()'s 1), else the query's own */
-void lmq_addlimit (Q *q, const char *lim, const char *off) {
-  lua_Integer l = q->limit >= 0 ? q->limit : lmq_getint(q->s, q->t, lim);
-  lua_Integer o = lmq_getint(q->s, q->t, off);
+void lmq_addlimit (Q *q, QField lim, QField off) {
+  lua_Integer l = q->limit >= 0 ? q->limit : lmq_qint(q, lim);
+  lua_Integer o = lmq_qint(q, off);
   if (l >= 0) addint(q, " LIMIT ", l);
   else if (o >= 0 && q->s->qg->no_limit) {
     luaL_addchar(B(q), ' ');
@@ -783,7 +731,7 @@ void lmq_addlimit (Q *q, const char *lim, const char *off) {
 }
 
 static void addlock (Q *q) {
-  const char *lock = lmq_getstr(q->s, q->t, "lock");
+  const char *lock = lmq_qstr(q, QF_LOCK);
   const char *sql = NULL;
   if (lock == NULL) return;
   if (strcmp(lock, "update") == 0) sql = q->s->qg->lock_update;
@@ -798,10 +746,10 @@ static const char *const aggsql[] = {"COUNT", "MIN", "MAX", "SUM", "AVG"};
 
 /* the columns of distinct(cols), comma separated */
 static void adddistinctcols (Q *q) {
-  lua_Integer i, n = lmq_listlen(q->s->L, q->t, "dist");
+  lua_Integer i, n = lmq_qlen(q, QF_DIST);
   for (i = 1; i <= n; i++) {
     if (i > 1) luaL_addstring(B(q), ", ");
-    elem(q->s->L, q->t, "dist", i);
+    lmq_elem(q, QF_DIST, i);
     addident(q, 0);
   }
 }
@@ -811,7 +759,7 @@ static void adddistinctcols (Q *q) {
 ** the other dialects ignore the columns, as Laravel's grammars do
 */
 static void adddistinct (Q *q) {
-  if (lmq_listlen(q->s->L, q->t, "dist") > 0 && q->s->qg->distinct_on) {
+  if (lmq_qlen(q, QF_DIST) > 0 && q->s->qg->distinct_on) {
     luaL_addstring(B(q), "DISTINCT ON (");
     adddistinctcols(q);
     luaL_addstring(B(q), ") ");
@@ -827,7 +775,7 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
   lua_State *L = q->s->L;
   luaL_addstring(B(q), aggsql[a->fn]);
   luaL_addchar(B(q), '(');
-  if (distinct && lmq_listlen(L, q->t, "dist") > 0) {
+  if (distinct && lmq_qlen(q, QF_DIST) > 0) {
     luaL_addstring(B(q), "DISTINCT ");
     adddistinctcols(q);
   }
@@ -846,7 +794,7 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
 ** with 'cols' another select list (an aggregate: no order, no limit)
 */
 void lmq_components (Q *q, Cols cols, const Agg *a) {
-  int distinct = lmq_getbool(q->s->L, q->t, "dist");
+  int distinct = lmq_qbool(q, QF_DIST);
   luaL_addstring(B(q), "SELECT ");
   if (cols == COLS_AGGREGATE && a != NULL) addaggregate(q, a, distinct);
   else {
@@ -857,19 +805,19 @@ void lmq_components (Q *q, Cols cols, const Agg *a) {
     }
     else addcolumns(q);
   }
-  if (lmq_field(q->s->L, q->t, "tbl") != LUA_TNIL) {
+  if (lmq_qfield(q, QF_TBL) != LUA_TNIL) {
     lua_pop(q->s->L, 1);
     luaL_addstring(B(q), " FROM ");
     lmq_addtable(q, 1);
   }
   else lua_pop(q->s->L, 1);
   lmq_addjoins(q);
-  lmq_addwhere(q, " WHERE ", "wheres");
+  lmq_addwhere(q, " WHERE ", QF_WHERES);
   addgroups(q);
-  lmq_addwhere(q, " HAVING ", "havings");
+  lmq_addwhere(q, " HAVING ", QF_HAVINGS);
   if (cols == COLS_AGGREGATE) return;
-  lmq_addorders(q, "orders");
-  lmq_addlimit(q, "lim", "off");
+  lmq_addorders(q, QF_ORDERS);
+  lmq_addlimit(q, QF_LIM, QF_OFF);
   addlock(q);
 }
 
@@ -890,7 +838,7 @@ static void writemember (Q *q) {
 
 void lmq_select (Q *q) {
   lua_State *L = q->s->L;
-  lua_Integer i, n = lmq_listlen(L, q->t, "unions");
+  lua_Integer i, n = lmq_qlen(q, QF_UNIONS);
   lua_Integer limit = q->limit;   /* the union's, not its first member's */
   if (n == 0) {
     lmq_components(q, COLS_QUERY, NULL);
@@ -901,15 +849,15 @@ void lmq_select (Q *q) {
   q->limit = limit;
   for (i = 1; i <= n; i++) {
     int e;
-    elem(L, q->t, "unions", i);
+    lmq_elem(q, QF_UNIONS, i);
     e = lua_gettop(L);
     luaL_addstring(B(q), lmq_getbool(L, e, "all") ? " UNION ALL " : " UNION ");
     lmq_field(L, e, "query");
     lua_remove(L, e);
-    nested(q, writemember);
+    lmq_nested(q, writemember);
   }
-  lmq_addorders(q, "uorders");
-  lmq_addlimit(q, "ulim", "uoff");
+  lmq_addorders(q, QF_UORDERS);
+  lmq_addlimit(q, QF_ULIM, QF_UOFF);
 }
 
 /*
@@ -918,11 +866,10 @@ void lmq_select (Q *q) {
 ** DISTINCT columns): count() counts the rows get() returns
 */
 void lmq_aggregate (Q *q, const Agg *a) {
-  lua_State *L = q->s->L;
-  int wrap = lmq_listlen(L, q->t, "unions") > 0 || lmq_listlen(L, q->t, "havings") > 0;
+  int wrap = lmq_qlen(q, QF_UNIONS) > 0 || lmq_qlen(q, QF_HAVINGS) > 0;
   if (a->fn == 0)
-    wrap = wrap || lmq_listlen(L, q->t, "groups") > 0 ||
-           (lmq_getbool(L, q->t, "dist") && lmq_listlen(L, q->t, "cols") > 0);
+    wrap = wrap || lmq_qlen(q, QF_GROUPS) > 0 ||
+           (lmq_qbool(q, QF_DIST) && lmq_qlen(q, QF_COLS) > 0);
   if (!wrap) {
     lmq_components(q, COLS_AGGREGATE, a);
     return;

@@ -74,15 +74,27 @@ typedef struct QState {
   const char *method;   /* the builder method, for errors */
 } QState;
 
+/* the fields of a query table (query.c's header), as lmq_fields names them */
+typedef enum QField {
+  QF_TBL, QF_AS, QF_COLS, QF_DIST, QF_JOINS, QF_WHERES, QF_GROUPS, QF_HAVINGS, QF_ORDERS,
+  QF_LIM, QF_OFF, QF_LOCK, QF_UNIONS, QF_UORDERS, QF_ULIM, QF_UOFF, QF_KIND, QF_N
+} QField;
+
+extern const char *const lmq_fields[];
+
 /*
 ** One buffer: the query (or list) at stack index 't', below the buffer,
-** is written into c.b (lm_addf's %I works on c)
+** is written into c.b (lm_addf's %I works on c). lmq_init pushes the
+** query's fields that are set (a traversal of it, not a lookup per field
+** it may lack) between the two: at[f] is the stack index of field f, 0
+** when the query has none.
 */
 typedef struct Q {
   lm_Ctx c;
   QState *s;
   int t;
   lua_Integer limit;  /* the LIMIT in place of the query's own (first()); -1: its own */
+  int at[QF_N];
 } Q;
 
 #define B(q)  (&(q)->c.b)
@@ -103,12 +115,22 @@ LM_NORETURN void lmq_error (QState *s, const char *fmt, ...);
 /* a buffer for the table at 't', which is below it */
 void lmq_init (Q *q, QState *s, int t);
 
-/* reading the tables: raw, so that a builder's methods never answer */
+/* reading the tables (query_read.c): raw, so that a builder's methods never answer */
 int lmq_field (lua_State *L, int t, const char *k);   /* pushes t[k] */
 const char *lmq_getstr (QState *s, int t, const char *k);  /* or NULL */
 int lmq_getbool (lua_State *L, int t, const char *k);
-lua_Integer lmq_getint (QState *s, int t, const char *k);  /* -1: nil */
-lua_Integer lmq_listlen (lua_State *L, int t, const char *k);
+/* the query's own fields (Q's at) */
+const char *lmq_qstr (Q *q, QField f);      /* or NULL */
+int lmq_qbool (Q *q, QField f);
+lua_Integer lmq_qint (Q *q, QField f);      /* -1: nil */
+lua_Integer lmq_qlen (Q *q, QField f);      /* of a list; 0: nil */
+int lmq_qfield (Q *q, QField f);            /* pushes it (nil: none); its type */
+int lmq_elem (Q *q, QField f, lua_Integer i);   /* pushes item i of list f */
+int lmq_part (Q *q, QField f, lua_Integer i, const char *k);  /* its k */
+
+/* writes the table at the top (popped) with 'w', in a Q of its own */
+typedef void (*Writer) (Q *q);
+void lmq_nested (Q *q, Writer w);
 
 /* "a.b as c" as "a"."b" AS "c" ('alias' 0: without AS "c") */
 void lmq_addname (Q *q, const char *s, size_t len, int alias);
@@ -124,9 +146,9 @@ LM_NORETURN void lmq_badvalue (Q *q, const char *fmt, ...);
 void lmq_addtable (Q *q, int alias);  /* its table (and alias) */
 void lmq_addrowsource (Q *q);         /* its alias, else its table */
 void lmq_addjoins (Q *q);
-void lmq_addwhere (Q *q, const char *word, const char *list);  /* " WHERE ..." */
-void lmq_addorders (Q *q, const char *list);
-void lmq_addlimit (Q *q, const char *lim, const char *off);
+void lmq_addwhere (Q *q, const char *word, QField list);  /* " WHERE ..." */
+void lmq_addorders (Q *q, QField list);
+void lmq_addlimit (Q *q, QField lim, QField off);
 void lmq_components (Q *q, Cols cols, const Agg *a);  /* one SELECT */
 void lmq_select (Q *q);               /* with its unions */
 void lmq_aggregate (Q *q, const Agg *a);

@@ -165,18 +165,17 @@ static void addsets (Q *q, int sets) {
 
 /* joins, or ORDER BY/LIMIT: what a plain UPDATE or DELETE cannot take */
 static void shape (Q *q, int *joins, int *limited) {
-  lua_State *L = q->s->L;
-  *joins = lmq_listlen(L, q->t, "joins") > 0;
-  *limited = lmq_listlen(L, q->t, "orders") > 0 || lmq_getint(q->s, q->t, "lim") >= 0;
+  *joins = lmq_qlen(q, QF_JOINS) > 0;
+  *limited = lmq_qlen(q, QF_ORDERS) > 0 || lmq_qint(q, QF_LIM) >= 0;
 }
 
 /* MySQL's own ORDER BY and LIMIT of an UPDATE or DELETE: no OFFSET there */
 static void addownlimit (Q *q) {
-  if (lmq_getint(q->s, q->t, "off") >= 0)
+  if (lmq_qint(q, QF_OFF) >= 0)
     lmq_error(q->s, "offset() is not supported in an update or delete on %s",
               q->s->g->name);
-  lmq_addorders(q, "orders");
-  lmq_addlimit(q, "lim", "off");
+  lmq_addorders(q, QF_ORDERS);
+  lmq_addlimit(q, QF_LIM, QF_OFF);
 }
 
 /* WHERE "rowid" IN (SELECT "t"."rowid" FROM ...), Laravel's SQLite form */
@@ -205,7 +204,7 @@ static void compile_update (Q *q, int sets) {
            q->s->g->name);
   lmq_addjoins(q);
   addsets(q, sets);
-  lmq_addwhere(q, " WHERE ", "wheres");
+  lmq_addwhere(q, " WHERE ", QF_WHERES);
   addownlimit(q);
 }
 
@@ -213,7 +212,7 @@ static void compile_update (Q *q, int sets) {
 static void compile_delete (Q *q) {
   int joins, limited, aliased;
   shape(q, &joins, &limited);
-  aliased = lmq_getstr(q->s, q->t, "as") != NULL;
+  aliased = lmq_qstr(q, QF_AS) != NULL;
   if (q->s->qg->rowid && (joins || limited)) {
     luaL_addstring(B(q), "DELETE FROM ");
     lmq_addtable(q, 1);
@@ -231,7 +230,7 @@ static void compile_delete (Q *q) {
   else luaL_addstring(B(q), "DELETE FROM ");
   lmq_addtable(q, 1);
   lmq_addjoins(q);
-  lmq_addwhere(q, " WHERE ", "wheres");
+  lmq_addwhere(q, " WHERE ", QF_WHERES);
   addownlimit(q);
 }
 
@@ -343,8 +342,8 @@ static void compile (Q *q, int op) {
       luaL_addstring(B(q), " (");
       addnames(q, 4);
       luaL_addstring(B(q), ") ");
-      q->t = 5;
-      lmq_select(q);
+      lua_pushvalue(L, 5);
+      lmq_nested(q, lmq_select);
       break;
     case OP_UPDATE:
       luaL_checktype(L, 4, LUA_TTABLE);
@@ -352,6 +351,37 @@ static void compile (Q *q, int op) {
       break;
     default: compile_delete(q); break;
   }
+}
+
+/*
+** The statement of query_sql's arguments -> the number of values, which
+** go into the list at 10: a new one, or with 'own' query_args' own list
+** (its upvalue); leaves the SQL at 11
+*/
+static lua_Integer compileat (lua_State *L, int own) {
+  QState s;
+  Q q;
+  int op;
+  s.L = L;
+  s.g = lm_checkgrammar(L, 1);
+  s.qg = s.g->query;
+  s.n = 0;
+  op = luaL_checkoption(L, 2, NULL, ops);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  s.method = luaL_optstring(L, 4, ops[op]);
+  lua_settop(L, 10);
+  lua_remove(L, 4);    /* the op's own arguments from 4 on, 9 at most */
+  if (own) lua_pushvalue(L, lua_upvalueindex(1));
+  else lua_createtable(L, 4, 0);   /* room for most queries' values: no resize */
+  s.binds = 10;
+  lmq_init(&q, &s, 3);
+  compile(&q, op);
+  luaL_pushresult(B(&q));
+  if (lua_gettop(L) > 11) {   /* the query's fields (lmq_init) dropped */
+    lua_replace(L, 11);
+    lua_settop(L, 11);
+  }
+  return s.n;
 }
 
 /*
@@ -369,27 +399,38 @@ static void compile (Q *q, int op) {
 **   "update", { column, value, op, ... } (op false, or "+" | "-")
 */
 static int g_query_sql (lua_State *L) {
-  QState s;
-  Q q;
-  s.L = L;
-  s.g = lm_checkgrammar(L, 1);
-  s.qg = s.g->query;
-  s.n = 0;
-  {
-    int op = luaL_checkoption(L, 2, NULL, ops);
-    luaL_checktype(L, 3, LUA_TTABLE);
-    s.method = luaL_optstring(L, 4, ops[op]);
-    lua_settop(L, 10);
-    lua_remove(L, 4);    /* the op's own arguments from 4 on, 9 at most */
-    lua_createtable(L, 4, 0);   /* room for most queries' values: no resize */
-    s.binds = lua_gettop(L);
-    lmq_init(&q, &s, 3);
-    compile(&q, op);
-    luaL_pushresult(B(&q));
-  }
-  lua_pushvalue(L, s.binds);
-  lua_pushinteger(L, s.n);
+  lua_Integer n = compileat(L, 0);
+  lua_pushvalue(L, 10);
+  lua_pushinteger(L, n);
   return 3;
+}
+
+/*
+** g:query_args(op, query, method, ...) -> sql, value, ...: query_sql's
+** statement with its values on the stack, for db:query(sql, ...) with no
+** list made for them. The list they pass through is the function's own:
+** nothing in a compilation calls Lua, so no other one uses it meanwhile.
+** It is emptied again, or when it grew past OWNVALUES (an insert's rows)
+** left to the collector for a new one. (One that raised leaves its
+** values in it until the next overwrite them.)
+*/
+#define OWNVALUES  16
+
+static int g_query_args (lua_State *L) {
+  lua_Integer i, n = compileat(L, 1);
+  luaL_checkstack(L, (int)n, "too many values");
+  for (i = 1; i <= n; i++) lua_rawgeti(L, 10, i);
+  if (n > OWNVALUES) {
+    lua_createtable(L, 8, 0);
+    lua_replace(L, lua_upvalueindex(1));
+  }
+  else {
+    for (i = 1; i <= n; i++) {
+      lua_pushnil(L);
+      lua_rawseti(L, 10, i);
+    }
+  }
+  return (int)n + 1;
 }
 
 /*
@@ -412,6 +453,12 @@ static const luaL_Reg query_meth[] = {
 
 int lm_open_query (lua_State *L) {
   lm_addmethods(L, LM_GRAMMAR, query_meth);
+  luaL_getmetatable(L, LM_GRAMMAR);
+  lua_getfield(L, -1, "__index");
+  lua_createtable(L, 8, 0);   /* query_args' own list of values */
+  lua_pushcclosure(L, g_query_args, 1);
+  lua_setfield(L, -2, "query_args");
+  lua_pop(L, 2);
   return 0;
 }
 

@@ -1,8 +1,9 @@
 -- The query builder's terminal calls (lmigrate.db.query): the grammar
--- compiles the query (g:query_sql -> SQL with '?', its values) and the
--- connection runs it, reads through db:query and writes through
--- db:execute / db:insert, so that --pretend records the writes. Rows are
--- the row tables db:query returns; SQL NULL in them is lmigrate.null.
+-- compiles the query (g:query_sql -> SQL with '?', its values; g:query_args
+-- -> SQL, the values on the stack) and the connection runs it, reads
+-- through db:query and writes through db:execute / db:insert, so that
+-- --pretend records the writes. Rows are the row tables db:query returns;
+-- SQL NULL in them is lmigrate.null.
 local core = require("lmigrate.core")
 
 local NULL = core.null
@@ -23,16 +24,25 @@ return function(M)
     return sql, values, n
   end
 
+  -- pcall(g.query_args, ...)'s SQL and values, run: no list made for the values
+  local function query(self, ok, sql, ...)
+    if not ok then M.raise(sql) end
+    return self.db:query(sql, ...)
+  end
+
+  local function execute(self, ok, sql, ...)
+    if not ok then M.raise(sql) end
+    return self.db:execute(sql, ...)
+  end
+
   local function read(self, op, method, ...)
-    local sql, values, n = compile(self, op, method, ...)
-    return self.db:query(sql, unpack(values, 1, n))
+    local g = self.g
+    return query(self, pcall(g.query_args, g, op, self, method, ...))
   end
 
   local function write(self, op, method, ...)
     local g = self.g
-    local ok, sql, values, n = pcall(g.query_sql, g, op, self, method, ...)
-    if not ok then M.raise(sql) end
-    return self.db:execute(sql, unpack(values, 1, n))
+    return execute(self, pcall(g.query_args, g, op, self, method, ...))
   end
 
   -- the key a column's value has in a row: "t.c as a" is a, "t.c" is c
@@ -86,9 +96,7 @@ return function(M)
   -- union's limit after a union): the builder keeps its own
   local function first(self)
     local g = self.g
-    local ok, sql, values, n = pcall(g.query_sql, g, "select", self, "first", 1)
-    if not ok then M.raise(sql) end
-    return self.db:query(sql, unpack(values, 1, n))[1]
+    return query(self, pcall(g.query_args, g, "select", self, "first", 1))[1]
   end
 
   -- first([columns]) -> the first row, or nil

@@ -1,6 +1,7 @@
 -- The where family of the query builder (lmigrate.db.query), HAVING, and a
 -- join's ON. Each call adds one clause, a plain table src/grammar/query.c
--- writes ({ type = "basic", column, operator, value, boolean_or, ... }).
+-- writes: { column, operator, value, boolean_or } for a basic one (a list:
+-- smaller to make, read by index), else { type = ..., boolean_or, ... }.
 -- Bad calls raise at the caller's line, naming the method: an operator the
 -- dialect does not have, a column that is no name, a nil value (Laravel
 -- reads where(c, null) as IS NULL; a nil in Lua is more often a typo, so
@@ -105,7 +106,7 @@ return function(M)
       end
       check_value(method, value)
     end
-    local c = { type = "basic", column = column, operator = op, value = value, boolean_or = or_ }
+    local c = { column, op, value, or_ }   -- a basic clause: a list, read by index
     local l = rawget(self, "wheres")
     if l then l[#l + 1] = c else self.wheres = { c } end
     return self
@@ -279,8 +280,7 @@ return function(M)
     if n < 2 then fail(method, "expects a value after the column") end
     if n == 2 then op, value = "=", op end
     op = check_op(self, method, op)
-    return push(self, "havings", { type = "basic", column = column, operator = op,
-      value = check_value(method, value), boolean_or = or_ })
+    return push(self, "havings", { column, op, check_value(method, value), or_ })
   end
 
   function Builder:having(c, ...)
