@@ -154,6 +154,50 @@ for _, dialect in helpers.each_dialect() do
       assert.equals(ROWS, counter_sum(project))
     end)
 
+    -- a migration that only walks (no schema statement: on MySQL nothing of
+    -- its own is journaled) registers its progress rows in one transaction:
+    -- a failure (or a kill) between them leaves none, never 1 of 2
+    it("registers a walk-only migration's progress rows all or none", function()
+      project:write(FILL, FILL_SRC)
+      project:ok("migrate")
+      local WALK = "2026_01_03_000000_walk_songs"
+      project:write(WALK, [[
+local lmigrate = require("lmigrate")
+return {
+  up = function(self)
+    self:backfill("songs", { batch = 700, set = { counter = lmigrate.raw("counter + 1") } })
+    self:backfill("songs", { batch = 900, set = { slug = "walked" } })
+  end,
+  down = function() end,
+}
+]])
+      local refuse = {
+        sqlite = { "CREATE TRIGGER refuse_second BEFORE INSERT ON migrations_backfills WHEN NEW.position = 2"
+          .. " BEGIN SELECT RAISE(ABORT, 'refused by the trigger'); END" },
+        postgres = { "CREATE FUNCTION refuse_second() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+          .. " IF NEW.position = 2 THEN RAISE EXCEPTION 'refused by the trigger'; END IF; RETURN NEW; END $$",
+          "CREATE TRIGGER refuse_second BEFORE INSERT ON migrations_backfills FOR EACH ROW"
+          .. " EXECUTE FUNCTION refuse_second()" },
+        mysql = { "CREATE TRIGGER refuse_second BEFORE INSERT ON migrations_backfills FOR EACH ROW BEGIN"
+          .. " IF NEW.position = 2 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the trigger';"
+          .. " END IF; END" },
+      }
+      project:with_db(function(db)
+        for _, sql in ipairs(refuse[dialect.name]) do db:run(sql) end
+      end)
+      local r = helpers.assert_status(1, project:run("migrate"))
+      assert.truthy(r.stderr:find("refused by the trigger", 1, true), r.stderr)
+      assert.equals(0, progress_rows(project))
+      assert.same({ CREATE, FILL }, project:applied())
+      assert.equals(ROWS, counter_sum(project))
+      project:with_db(function(db) db:run("DROP TRIGGER refuse_second" .. (dialect.name == "postgres"
+        and " ON migrations_backfills" or "")) end)
+      project:ok("migrate")
+      assert.same({ CREATE, FILL, WALK }, project:applied())
+      assert.equals(2 * ROWS, counter_sum(project))
+      assert.equals(0, progress_rows(project))
+    end)
+
     it("refuses --atomic and bad options, naming the file and line, changing nothing", function()
       project:ok("migrate")
       project:write(FILL, FILL_SRC)

@@ -321,11 +321,13 @@ end
 -- A step that walks a backfill records its progress rows instead, and its
 -- history row (a down: the row's removal) once the walk is over
 -- (run/backfill.lua, entry.walks): its journal rows, not stale then, go in
--- the progress rows' transaction.
+-- the progress rows' transaction, which holds them all or none even when
+-- the step has no statement of its own (a kill between two would leave a
+-- walk its next run cannot take up).
 function Rec:finish(record)
   self:group_open()
   local rows = self.written > 0 or self.skip ~= nil
-  local walks = rows and self.entry.walks
+  local walks = self.entry.walks
   if walks and not self.group then
     self.real:begin(true)
     self.group = {}
@@ -348,7 +350,7 @@ function Rec:finish(record)
   local ok, err = pcall(record)
   self.real.holding = nil
   if not ok then error(err, 0) end
-  if walks then M.delete(self.m, self.entry.name, nil, true) end
+  if walks and rows then M.delete(self.m, self.entry.name, nil, true) end
   self.unwritten = nil
   if self.group then self:close_group_plain() end
 end
