@@ -13,7 +13,8 @@ function M:extend(name)
 end
 
 -- self:get_connection(): Laravel's Migration::getConnection, the class's
--- 'connection' (nil unless set), for self.schema:connection(...)
+-- 'connection' (nil unless set): the connection of lmigrate.lua its up and
+-- down run on (run/others.lua); overriding it moves the migration too
 function M:get_connection()
   return self.connection
 end
@@ -23,6 +24,10 @@ end
 -- table in key order, in batches of their own after up (or down) commits
 -- (run/backfill.lua)
 function M:backfill(tbl, opts, fn)
+  if rawget(self, "on_connection") then
+    error(("lmigrate: self:backfill in a migration on connection '%s': a backfill walks only the"
+      .. " connection being migrated"):format(self.on_connection), 2)
+  end
   return require("lmigrate.run.backfill").call(self, tbl, opts, fn)
 end
 

@@ -13,6 +13,7 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local loader = require("lmigrate.run.loader")
 local online = require("lmigrate.run.online")
+local others = require("lmigrate.run.others")
 local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
@@ -31,9 +32,10 @@ end
 -- --down: the schema every up builds, for the downs' reads, their SQL
 -- not written; an up that fails offline ends the model there: a read
 -- after it fails, saying so, and a down that reads nothing still runs
-local function build_model(files, db, schema)
+local function build_model(files, where)
   for _, e in ipairs(files) do
     if type(e.class.up) == "function" then
+      local db, schema = where(e)
       local ok, err = pcall(invoke, e, instance(e, db, schema), "up", "migration")
       db:take()
       keys.script_switch(db)
@@ -59,7 +61,35 @@ return function(ctx)
   db.connection_name = cfg.connections[1].name   -- the script is this connection's
   local schema = Schema.new(db, g)
   local files = loader.discover(cfg.migrations)
-  for _, e in ipairs(files) do loader.load(e) end
+  -- a migration naming another connection: its SQL in that connection's
+  -- dialect (run/others.lua), each such connection with its own model
+  local views = {}
+  local function where(e)
+    local name = others.named_by(e.class)
+    if name == nil or name == db.connection_name then return db, schema end
+    local v = views[name]
+    if not v then
+      local c = others.resolve(cfg.named or function() return nil end, name,
+        ("%s: the migration's connection"):format(e.file))
+      local g2 = core.grammar(c.driver)
+      local d2 = Pretend.new(g2, nil, c.driver == "sqlite" and require("lmigrate.db.shadow").open(g2)
+        or nil)
+      d2.connection_name = name
+      v = { db = d2, schema = Schema.new(d2, g2), name = name }
+      views[name] = v
+    end
+    return v.db, v.schema, v.name
+  end
+  -- schema:connection(other): not written offline
+  db.others = { schema_for = function(_, name)
+    if not (cfg.named and cfg.named(name)) then return nil end
+    error(("lmigrate: schema:connection('%s'): `lmigrate sql` writes a migration's statements on"
+      .. " one connection; this one reaches another (see `lmigrate migrate --pretend`)"):format(name), 3)
+  end }
+  for _, e in ipairs(files) do
+    loader.load(e)
+    where(e)   -- an unknown connection fails before anything is written
+  end
   local down = ctx.opts.down
   local out = {}
   local function w(s) out[#out + 1] = s end
@@ -69,7 +99,7 @@ return function(ctx)
   schema:create_if_not_exists(cfg.table, Repository.define)
   if down then
     db:take()
-    build_model(files, db, schema)
+    build_model(files, where)
   else
     statements(w, db:take())
   end
@@ -82,20 +112,29 @@ return function(ctx)
       errors.raise("migration", e.file .. ": the migration has no " .. method .. " function",
         { migration = e.name, file = e.file })
     end
-    local m = instance(e, db, schema)
+    local edb, eschema, there = where(e)
+    local m = instance(e, edb, eschema)
     local tx = m.transaction ~= false
-    db.depth = tx and 1 or 0   -- a COMMIT of its own is refused, as when it runs
+    edb.depth = tx and 1 or 0   -- a COMMIT of its own is refused, as when it runs
     -- online = true: what runs outside the transaction, after its COMMIT
-    local steps = online.open(db, e.class, tx)
+    local steps = online.open(edb, e.class, tx)
     invoke(e, m, method, "migration")
-    db.deferred = nil
+    edb.deferred = nil
     w("")
-    w("-- " .. e.name)
+    w("-- " .. e.name .. (there and (" -- on connection '%s' (%s): run these statements there")
+      :format(there, edb.driver) or ""))
     -- SQLite ignores PRAGMA foreign_keys inside the transaction
-    local keys_off, keys_on = keys.script_switch(db)
+    local keys_off, keys_on = keys.script_switch(edb)
     if tx and keys_off then w(keys_off .. ";") end
     if tx then w("BEGIN;") end
-    statements(w, db:take())
+    statements(w, edb:take())
+    if there then
+      -- its history row: on this script's connection, once that committed
+      if tx then w("COMMIT;") end
+      if tx and keys_on then w(keys_on .. ";") end
+      tx, keys_on = false, nil
+      w(("-- its history row, on connection '%s' (this script's):"):format(db.connection_name))
+    end
     local row = down and ("DELETE FROM %s WHERE migration = %s;"):format(history, g:literal(e.name))
       or ("INSERT INTO %s (migration, batch, checksum) VALUES (%s, 1, %s);")
         :format(history, g:literal(e.name), g:literal(e.checksum))

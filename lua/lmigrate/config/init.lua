@@ -278,6 +278,14 @@ function M.resolve(opts, getenv, file)
     connections = {},
     strict = cfg.strict,   -- migrate --strict for every run (lint/run.lua)
   }
+  -- named(name): a connection of lmigrate.lua by its name, or nil: the
+  -- other connection a migration names (run/others.lua)
+  r.named = function(name)
+    if type(name) ~= "string" or conns[name] == nil then return nil end
+    local t = from_config(name, conns[name])
+    t.safety = safety.resolve(("lmigrate.lua: connection '%s'"):format(name), conns[name], defaults)
+    return t
+  end
   if cfg.strict ~= nil and type(cfg.strict) ~= "boolean" then
     errors.raise("config", "lmigrate.lua: strict must be true or false")
   end

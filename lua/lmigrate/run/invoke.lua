@@ -27,18 +27,6 @@ local function refuse_exit()
     .. " (raise an error to make it fail)", 2)
 end
 
--- Laravel's Migration::$connection, where lmigrate cannot do what it asks:
--- a migration runs on the connection being migrated. Raises with the reason.
-local function refused(entry, instance)
-  local want, here = instance.connection, instance.db and instance.db.connection_name
-  if want ~= nil and here ~= nil and want ~= here then
-    errors.raise("migration", ("it sets connection = %q, but this run migrates connection '%s':"
-      .. " lmigrate runs a migration on the connection being migrated (give it a migrations path"
-      .. " of its own and run `lmigrate migrate --connection %s`)"):format(tostring(want), here,
-      tostring(want)), { migration = entry.name, file = entry.file })
-  end
-end
-
 -- invoke(entry, instance, method, what) where entry = { name, file } and
 -- what is "migration" or "seeder"; raises a migration error on failure
 return function(entry, instance, method, what)
@@ -46,7 +34,6 @@ return function(entry, instance, method, what)
   -- skips a down (or up) the migration does not define
   if (what or "migration") == "migration" then
     if instance[method] == nil then return end
-    refused(entry, instance)
   end
   local co = coroutine.create(function() return instance[method](instance) end)
   running = running + 1

@@ -8,6 +8,7 @@ local invoke = require("lmigrate.run.invoke")
 local journal = require("lmigrate.run.journal")
 local loader = require("lmigrate.run.loader")
 local online = require("lmigrate.run.online")
+local others = require("lmigrate.run.others")
 local partial = require("lmigrate.run.partial")
 local retry = require("lmigrate.run.retry")
 local Pretend = require("lmigrate.db.pretend")
@@ -47,16 +48,26 @@ end
 -- turns foreign keys off on SQLite, and checks the keys then.
 local function step(self, entry, method, record, atomic, before)
   self.found = nil   -- the journal is read again (run/partial.lua's find)
+  if not entry.class then loader.load(entry) end
+  -- a class naming another connection runs there (run/others.lua)
+  local there = self.others:target(entry)
+  if there then return others.step(self, entry, method, record, there, before) end
   -- without transactional DDL (MySQL): each statement journaled instead
   if journal.applies(self) then
-    if not entry.class then loader.load(entry) end
-    local ok, err = pcall(retry.step, self, entry, entry.class.transaction ~= false, before, record,
-      function(b, a) journal.step(self, entry, method, a, b) end)
+    local own = entry.class.transaction ~= false
+    -- schema:connection(other): its transaction commits before the history row
+    local ok, err = pcall(retry.step, self, entry, own, before, record, function(b, a)
+      self.others:around(own, function()
+        journal.step(self, entry, method, function(...)
+          self.others:commit()
+          return a(...)
+        end, b)
+      end)
+    end)
     if not ok then error(placed(entry, err), 0) end
     return
   end
-  if not entry.class then loader.load(entry) end
-  local db = self.db
+  local db, pool = self.db, self.others
   local own = not atomic and entry.class.transaction ~= false
   self.out:start(entry.name)
   local t0 = core.clock()
@@ -66,10 +77,17 @@ local function step(self, entry, method, record, atomic, before)
   local steps
   local ok, err = pcall(retry.step, self, entry, own, before, record, function(b, a)
     steps = online.open(db, entry.class, own)
-    keys.run(db, own, function()
-      invoke(entry, instantiate(entry, db, self.schema), method, "migration")
-      txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
-    end, { before = b, after = steps and online.record(steps, a) or a })
+    local after = steps and online.record(steps, a) or a
+    -- schema:connection(other)'s transactions commit just before this one
+    pool:around(own, function()
+      keys.run(db, own, function()
+        invoke(entry, instantiate(entry, db, self.schema), method, "migration")
+        txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
+      end, { before = b, after = function()
+        pool:commit()
+        if after then after() end
+      end, on_restart = function() pool:rollback() end })
+    end)
   end)
   if ok and steps then ok, err = pcall(online.finish, db, entry, steps, record) end
   db.deferred = nil
@@ -92,30 +110,62 @@ function Migrator:step(entry, method, record, atomic, before)
   end)
 end
 
--- prints the SQL each entry's method would run, changing nothing
-function Migrator:pretend(list, method)
-  -- SQLite: a shadow of the schema, where the rebuilds read (db/shadow.lua)
-  local shadow, close
-  if self.db.driver == "sqlite" then
-    shadow, close = require("lmigrate.db.shadow").open(self.db.grammar, self.db)
+-- the stand-ins of --pretend, one a connection (the run's, a migration's
+-- own, schema:connection's), in the order first used; on SQLite each with
+-- a shadow of its schema, where the rebuilds read (db/shadow.lua)
+local function pretend_views(self, method)
+  local views, order, closers = {}, {}, {}
+  local pool = self.others
+  local stand_in = {}   -- db.others of each stand-in (schema:connection)
+  local function view(h)
+    if views[h.name] then return views[h.name] end
+    local shadow, close
+    if h.db.driver == "sqlite" then
+      shadow, close = require("lmigrate.db.shadow").open(h.db.grammar, h.db)
+    end
+    local db = Pretend.new(h.db.grammar, h.db, shadow)
+    db.method, db.others = method, stand_in   -- named by a backfill's line (run/backfill.lua)
+    local v = { name = h.name, db = db, schema = Schema.new(db, h.db.grammar) }
+    views[h.name], order[#order + 1], closers[#closers + 1] = v, v, close
+    return v
   end
-  local db = Pretend.new(self.db.grammar, self.db, shadow)
-  db.method = method   -- named by a backfill's line (run/backfill.lua)
-  local schema = Schema.new(db, self.db.grammar)
+  function stand_in.schema_for(_, name)
+    if name ~= pool.main.name and not pool.named(name) then return nil end
+    return view(pool:get(name, "schema:connection")).schema
+  end
+  return view, order, function() for _, c in ipairs(closers) do c() end end
+end
+
+-- prints the SQL each entry's method would run, changing nothing; a
+-- migration on another connection in that connection's dialect
+function Migrator:pretend(list, method)
+  local view, order, close = pretend_views(self, method)
+  local main = self.others.main
   local ok, err = pcall(function()
     for _, e in ipairs(list) do
       if not e.class then loader.load(e) end
+      local h = self.others:target(e) or main
+      local v = view(h)
+      local db = v.db
       db.depth = e.class.transaction ~= false and 1 or 0
       local steps = online.open(db, e.class, db.depth == 1)
-      invoke(e, instantiate(e, db, schema), method, "migration")
+      invoke(e, instantiate(e, db, v.schema), method, "migration")
       e.class, db.deferred = nil, nil
-      self.out:write("-- " .. e.name .. " (" .. method .. ")")
+      self.out:write("-- " .. e.name .. " (" .. method .. ")" .. (h == main and ""
+        or (" on connection '%s' (%s); its history row on this one"):format(h.name, db.driver)))
       for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
       if steps and #steps > 0 then self.out:write("-- then outside the transaction, one by one:") end
       for _, s in ipairs(steps or {}) do self.out:write(s.sql .. ";") end
+      for _, o in ipairs(order) do
+        local more = o ~= v and o.db:take() or {}
+        if #more > 0 then
+          self.out:write(("-- on connection '%s' (%s), schema:connection:"):format(o.name, o.db.driver))
+        end
+        for _, sql in ipairs(more) do self.out:write(sql .. ";") end
+      end
     end
   end)
-  if close then close() end
+  close()
   if not ok then error(err, 0) end
   return 0
 end
@@ -229,12 +279,18 @@ function Migrator:migrate(opts)
       self.out:warn(("%s has no down function: rollback cannot undo it (%s)"):format(e.name, e.file))
     end
     if class.online == true then e.online = true end
+    -- another connection: known and opened before any runs (run/others.lua)
+    e.elsewhere = self.others:target(e, class) ~= nil
   end
   -- MySQL: --atomic refused, a partly applied migration first (--resume)
   pending = partial.check_migrate(self, pending, opts)
   if opts.pretend then return self:pretend(pending, "up") end
   if opts.atomic then
     for _, e in ipairs(pending) do
+      if e.elsewhere then
+        errors.raise("usage", ("migrate --atomic cannot run %s: it runs on another connection,"
+          .. " which the batch's transaction does not span"):format(e.name))
+      end
       if e.transaction == false or (e.online and self.db.driver == "postgres") then
         errors.raise("usage", ("migrate --atomic cannot run %s: it sets %s,"
           .. " so it cannot run inside the batch's transaction"):format(e.name,
@@ -308,7 +364,7 @@ function Migrator:check_undo(undo)
       errors.raise("migration", ("the file of applied migration %s is missing from %s")
         :format(e.name, self.path), { migration = e.name })
     end
-    loader.load(e)
+    self.others:target(e, loader.load(e))   -- its connection known and opened before any runs
     loaded(e, #undo)
   end
 end

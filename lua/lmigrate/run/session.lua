@@ -10,6 +10,7 @@ local Repository = require("lmigrate.run.repository")
 local lease = require("lmigrate.run.lease")
 local locks = require("lmigrate.run.locks")
 local Migrator = require("lmigrate.run.migrator")
+local others = require("lmigrate.run.others")
 local scheduler = require("lmigrate.run.scheduler")
 local side = require("lmigrate.run.side")
 
@@ -163,8 +164,8 @@ local function set_modes(c, db)
   end
 end
 
--- open(c, cfg, out) -> migrator, close function
-function M.open(c, cfg, out, opts)
+-- the connection c opened -> db, conn
+local function open_db(c, out, opts)
   local conn = connect(c, opts)
   local grammar = core.grammar(c.driver)
   local db = DB.new(conn, grammar)
@@ -177,7 +178,19 @@ function M.open(c, cfg, out, opts)
     end
   end
   if out.verbose then db.trace = function(sql, seconds) out:statement(sql, seconds) end end
+  return db, conn
+end
+
+-- open(c, cfg, out) -> migrator, close function
+function M.open(c, cfg, out, opts)
+  local db, conn = open_db(c, out, opts)
+  local grammar = db.grammar
   local schema = Schema.new(db, grammar)
+  -- the other connections its migrations name, opened when first named
+  -- (run/others.lua); not locked (Laravel locks none either)
+  local pool = others.new({ name = c.name, db = db, schema = schema },
+    cfg.named or function() return nil end,
+    function(oc) return open_db(oc, out, { readonly = opts and opts.readonly }) end)
   local ok, err, release, l, sd = true, nil, nil, nil, nil
   if opts and opts.lock then
     ok, err = pcall(function()
@@ -187,14 +200,17 @@ function M.open(c, cfg, out, opts)
   end
   if not ok then
     if release then release() end
+    pool:close()
     conn:close()
     error(err, 0)
   end
   local m = Migrator.new({
     db = db, schema = schema, path = cfg.migrations, out = out,
     repo = Repository.new(db, schema, cfg.table), connection = c, lease = l, side = sd,
+    others = pool,
   })
   return m, function()
+    pool:close()
     if sd then sd:close() end
     if release and c.driver ~= "sqlite" then release() end
     conn:close()

@@ -335,15 +335,20 @@ function Schema:when_table_doesnt_have_column(name, column, fn)
   return when(self, "when_table_doesnt_have_column", name, column, fn, false)
 end
 
--- connection(name): Laravel's Schema::connection; a migration runs on the
--- connection being migrated: nil and its name are this schema, else raises
+-- connection(name): Laravel's Schema::connection. nil and the name of
+-- this schema's connection are this schema; another connection of
+-- lmigrate.lua is the schema on it, opened once per run, its statements
+-- in a transaction of their own committed with the migration's
+-- (run/others.lua); any other name raises
 function Schema:connection(name)
   local here = self.db.connection_name
   if name == nil or name == here then return self end
   check_name(name, "connection", "a connection name")
-  error(("lmigrate: schema:connection('%s'): this migration runs on %s; lmigrate runs a "
-    .. "migration only on the connection being migrated (`lmigrate migrate --connection %s`)")
-    :format(name, here and ("connection '" .. here .. "'") or "no named connection", name), 2)
+  local others = self.db.others
+  local schema = others and others:schema_for(name, self.db)
+  if schema then return schema end
+  error(("lmigrate: schema:connection('%s'): lmigrate.lua defines no connection '%s'%s")
+    :format(name, name, others and "" or " (this schema reaches no other connection)"), 2)
 end
 
 -- }======================================================
