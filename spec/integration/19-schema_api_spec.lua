@@ -276,11 +276,11 @@ local function suite(name, open)
       assert.same({}, schema:get_tables())
     end)
 
-    it("connection(name): this schema for nil and for the connection's own name; another raises", function()
+    it("connection(name): this schema for nil and for the connection's own name; an unknown one raises", function()
       db.connection_name = "main"
       assert.equals(schema, schema:connection())
       assert.equals(schema, schema:connection("main"))
-      raises("schema:connection('other'): this migration runs on connection 'main'", function()
+      raises("schema:connection('other'): lmigrate.lua defines no connection 'other'", function()
         schema:connection("other"):create("x", function(t) t:id() end)
       end)
       assert.is_false(schema:has_table("x"))
@@ -312,9 +312,10 @@ for _, dialect in helpers.each_dialect() do
 end
 
 -- Laravel's Migration::$connection, getConnection() and shouldRun(): a
--- migration naming its own connection (or none) runs; one naming another
--- connection fails before its up runs, unrecorded (lmigrate does not switch
--- connections); one whose should_run() says false is SKIPPED, unrecorded,
+-- migration naming its own connection (or none) runs; one naming a
+-- connection lmigrate.lua does not define exits 2 before anything runs
+-- (one naming another connection runs there: 56-other_connection_spec);
+-- one whose should_run() says false is SKIPPED, unrecorded,
 -- and runs at a later migrate once it says true (asked just before it runs)
 describe("a migration's connection and should_run()", function()
   local project
@@ -328,15 +329,15 @@ describe("a migration's connection and should_run()", function()
     })
   end
 
-  it("runs with its own connection's name and refuses another", function()
+  it("runs with its own connection's name and refuses an unknown one", function()
     write(1, 'M.connection = "default"', "a")
     local r = project:run("migrate")
     assert.equals(0, r.status, r.stderr)
     write(2, 'M.connection = "analytics"', "b")
     r = project:run("migrate")
-    assert.equals(1, r.status, r.stderr)
-    assert.truthy(r.stderr:find('it sets connection = "analytics", but this run migrates '
-      .. "connection 'default'", 1, true), r.stderr)
+    assert.equals(2, r.status, r.stderr)
+    assert.truthy(r.stderr:find("2026_01_01_000002_m2.lua: the migration's connection 'analytics'"
+      .. " is not a connection of lmigrate.lua", 1, true), r.stderr)
     assert.same({ "2026_01_01_000001_m1" }, project:applied())
     assert.is_false(project:has_table("b"))
   end)
