@@ -276,7 +276,7 @@ local function suite(name, open)
       assert.same({}, schema:get_tables())
     end)
 
-    it("connection(name): this schema for nil and for the connection's own name; an unknown one raises", function()
+    it("connection(name): this schema for nil and its own name; an unknown one raises", function()
       db.connection_name = "main"
       assert.equals(schema, schema:connection())
       assert.equals(schema, schema:connection("main"))

@@ -11,9 +11,7 @@ local online = require("lmigrate.run.online")
 local others = require("lmigrate.run.others")
 local partial = require("lmigrate.run.partial")
 local retry = require("lmigrate.run.retry")
-local Pretend = require("lmigrate.db.pretend")
 local Repository = require("lmigrate.run.repository")
-local Schema = require("lmigrate.schema")
 local keys = require("lmigrate.schema.foreign_keys")
 local txcontrol = require("lmigrate.db.txcontrol")
 
@@ -110,36 +108,10 @@ function Migrator:step(entry, method, record, atomic, before)
   end)
 end
 
--- the stand-ins of --pretend, one a connection (the run's, a migration's
--- own, schema:connection's), in the order first used; on SQLite each with
--- a shadow of its schema, where the rebuilds read (db/shadow.lua)
-local function pretend_views(self, method)
-  local views, order, closers = {}, {}, {}
-  local pool = self.others
-  local stand_in = {}   -- db.others of each stand-in (schema:connection)
-  local function view(h)
-    if views[h.name] then return views[h.name] end
-    local shadow, close
-    if h.db.driver == "sqlite" then
-      shadow, close = require("lmigrate.db.shadow").open(h.db.grammar, h.db)
-    end
-    local db = Pretend.new(h.db.grammar, h.db, shadow)
-    db.method, db.others = method, stand_in   -- named by a backfill's line (run/backfill.lua)
-    local v = { name = h.name, db = db, schema = Schema.new(db, h.db.grammar) }
-    views[h.name], order[#order + 1], closers[#closers + 1] = v, v, close
-    return v
-  end
-  function stand_in.schema_for(_, name)
-    if name ~= pool.main.name and not pool.named(name) then return nil end
-    return view(pool:get(name, "schema:connection")).schema
-  end
-  return view, order, function() for _, c in ipairs(closers) do c() end end
-end
-
 -- prints the SQL each entry's method would run, changing nothing; a
 -- migration on another connection in that connection's dialect
 function Migrator:pretend(list, method)
-  local view, order, close = pretend_views(self, method)
+  local view, order, close = others.pretend_views(self.others, method)
   local main = self.others.main
   local ok, err = pcall(function()
     for _, e in ipairs(list) do

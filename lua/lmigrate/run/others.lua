@@ -17,6 +17,7 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.schema.foreign_keys")
 local txcontrol = require("lmigrate.db.txcontrol")
+local Pretend = require("lmigrate.db.pretend")
 local Schema = require("lmigrate.schema")
 
 local Pool = {}
@@ -97,7 +98,7 @@ function Pool:schema_for(name, from)
     -- run/journal.lua's plan of a MySQL step counts the step's statements
     -- without running them: the other connection's are not run either
     local h = self:get(name, "schema:connection")
-    local stand_in = require("lmigrate.db.pretend").new(h.db.grammar, h.db)
+    local stand_in = Pretend.new(h.db.grammar, h.db)
     stand_in.connection_name, stand_in.others = name, self
     return Schema.new(stand_in, h.db.grammar)
   end
@@ -149,6 +150,32 @@ function Pool:close()
   self.handles = {}
 end
 
+-- the stand-ins of --pretend, one a connection (the run's, a migration's
+-- own, schema:connection's), in the order first used; on SQLite each with
+-- a shadow of its schema, where the rebuilds read (db/shadow.lua)
+function M.pretend_views(pool, method)
+  local views, order, closers = {}, {}, {}
+  local stand_in = {}   -- db.others of each stand-in (schema:connection)
+  local function view(h)
+    if views[h.name] then return views[h.name] end
+    local shadow, close
+    if h.db.driver == "sqlite" then
+      shadow, close = require("lmigrate.db.shadow").open(h.db.grammar, h.db)
+    end
+    local db = Pretend.new(h.db.grammar, h.db, shadow)
+    db.method, db.others = method, stand_in   -- named by a backfill's line (run/backfill.lua)
+    local v = { name = h.name, db = db, schema = Schema.new(db, h.db.grammar) }
+    views[h.name], order[#order + 1] = v, v
+    if close then closers[#closers + 1] = close end
+    return v
+  end
+  function stand_in.schema_for(_, name)
+    if name ~= pool.main.name and not pool.named(name) then return nil end
+    return view(pool:get(name, "schema:connection")).schema
+  end
+  return view, order, function() for _, c in ipairs(closers) do c() end end
+end
+
 -- step(m, entry, method, record, h, before): a migration whose class
 -- names connection h: its up/down on h (in a transaction there unless it
 -- opts out), then, once that committed, its history row (and 'before',
@@ -172,7 +199,7 @@ function M.step(m, entry, method, record, h, before)
       record()
     end)
     if not done then
-      ok, err = false, errors.new("migration", ("%s committed on connection '%s', but its history"
+      ok, err = false, errors.new("migration", ("its %s committed on connection '%s', but its history"
         .. " row on connection '%s' failed: the migration is applied there and not recorded (two"
         .. " databases do not commit together); record it by hand or undo it before migrating"
         .. " again: %s"):format(method, h.name, m.connection.name,
