@@ -1544,10 +1544,11 @@ function Schema:when_table_has_column(table, column, fn) end
 ---@param fn fun(table: Blueprint)
 function Schema:when_table_doesnt_have_column(table, column, fn) end
 
---- Laravel's Schema::connection: this schema for nil or the connection being migrated;
---- another name raises (a migration runs on the connection being migrated)
+--- Laravel's Schema::connection: this schema for nil or its own connection's name; the
+--- schema on another connection of lmigrate.lua (opened once per run, its statements in a
+--- transaction there committed just before the migration's); an unknown name raises
 ---
---- `self.schema:connection(self:get_connection()):create("logs", function(table) table:id() end)`
+--- `self.schema:connection("analytics"):create("logs", function(table) table:id() end)`
 ---@param name? string
 ---@return Schema
 function Schema:connection(name) end
@@ -1720,11 +1721,11 @@ function Command:unsafe_ok(why) end
 ---@field schema Schema
 ---@field db DB
 ---@field transaction boolean? false: run outside a transaction (CREATE INDEX CONCURRENTLY)
----@field connection string? Laravel's $connection: the connection it must run on (another one refuses it)
+---@field connection string? Laravel's $connection: the connection of lmigrate.lua its up/down run on (its history row stays on the run's)
 ---@field should_run (fun(self: Migration): boolean)? Laravel 12's shouldRun: false skips it (SKIPPED, still pending)
 local Migration = {}
 
---- Laravel's getConnection: the class's connection (nil unless set)
+--- Laravel's getConnection: the class's connection (nil unless set); overriding it moves the migration
 ---
 --- `self.schema:connection(self:get_connection())`
 ---@return string?
