@@ -124,6 +124,9 @@ for _, dialect in helpers.each_dialect() do
         for _, name in ipairs { USERS, EVENTS, BOTH } do
           assert.truthy(r.stdout:find(name .. " %.+ %[1%] Ran"), r.stdout)
         end
+        helpers.assert_status(0, run("refresh"))
+        assert.same({ USERS, EVENTS, BOTH }, applied(main))
+        assert.is_true(has(other, "hits"))
         helpers.assert_status(0, run("rollback"))
         assert.same({}, applied(main))
         for _, t in ipairs { "users", "posts" } do assert.is_false(has(main, t)) end
@@ -151,6 +154,22 @@ for _, dialect in helpers.each_dialect() do
         assert.truthy(r.stderr:find("boom here", 1, true), r.stderr)
         assert.is_false(has(other, "t5"))
         assert.same({ USERS, EVENTS }, applied(main))
+      end)
+
+      -- (a MySQL run connection refuses --atomic itself)
+      local atomic = pair.run.name ~= "mysql" and it or function() end
+      atomic("migrate --atomic refuses a migration on another connection, and schema:connection", function()
+        local r = run("migrate", "--atomic")
+        helpers.assert_status(2, r)
+        assert.truthy(r.stderr:find("migrate --atomic cannot run " .. EVENTS .. ": it runs on another"
+          .. " connection", 1, true), r.stderr)
+        project:remove(EVENTS)
+        project:write(BOTH, BOTH_SRC)
+        r = run("migrate", "--atomic")
+        helpers.assert_status(1, r)
+        assert.truthy(r.stderr:find("inside `migrate --atomic`", 1, true), r.stderr)
+        assert.same({}, applied(main))
+        assert.is_false(has(other, "hits"))
       end)
 
       it("an unknown connection name: exit 2 naming the file and the name, nothing run", function()

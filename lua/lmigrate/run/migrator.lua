@@ -85,7 +85,7 @@ local function step(self, entry, method, record, atomic, before)
         pool:commit()
         if after then after() end
       end, on_restart = function() pool:rollback() end })
-    end)
+    end, atomic)
   end)
   if ok and steps then ok, err = pcall(online.finish, db, entry, steps, record) end
   db.deferred = nil

@@ -106,6 +106,10 @@ function Pool:schema_for(name, from)
     error(("lmigrate: schema:connection('%s') reaches another connection only inside a migration's"
       .. " up/down (not in a seeder or should_run)"):format(name), 3)
   end
+  if scope.atomic then
+    error(("lmigrate: schema:connection('%s') inside `migrate --atomic`: the batch's transaction"
+      .. " cannot span another connection"):format(name), 3)
+  end
   local h = self:get(name, "schema:connection")
   if h.db.driver == "mysql" then
     error(("lmigrate: schema:connection('%s'): a MySQL/MariaDB connection, whose DDL is not"
@@ -135,10 +139,10 @@ function Pool:rollback()
   end
 end
 
--- around(own, fn): fn with schema:connection(other) reachable; what it
--- began is rolled back if fn fails
-function Pool:around(own, fn)
-  self.scope = { own = own }
+-- around(own, fn, atomic): fn with schema:connection(other) reachable
+-- (not in an --atomic batch); what it began is rolled back if fn fails
+function Pool:around(own, fn, atomic)
+  self.scope = { own = own, atomic = atomic }
   local ok, err = pcall(fn)
   if not ok then self:rollback() end
   self.scope = nil
