@@ -278,14 +278,15 @@ function M.resolve(opts, getenv, file)
     connections = {},
     strict = cfg.strict,   -- migrate --strict for every run (lint/run.lua)
   }
-  -- named(name): a connection of lmigrate.lua by its name, or nil: the
-  -- other connection a migration names (run/others.lua)
-  r.named = function(name)
+  -- r.named(name): a connection of lmigrate.lua by its name, or nil: the
+  -- other connection a migration names (run/others.lua); through the
+  -- metatable, so the resolved config stays plain data
+  setmetatable(r, { __index = { named = function(name)
     if type(name) ~= "string" or conns[name] == nil then return nil end
     local t = from_config(name, conns[name])
     t.safety = safety.resolve(("lmigrate.lua: connection '%s'"):format(name), conns[name], defaults)
     return t
-  end
+  end } })
   if cfg.strict ~= nil and type(cfg.strict) ~= "boolean" then
     errors.raise("config", "lmigrate.lua: strict must be true or false")
   end
