@@ -17,7 +17,7 @@
 **   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS")
 **   (dist may be a list of columns: distinct(cols), DISTINCT ON on PostgreSQL)
 **   groups  { column | raw }      havings { clause }
-**   orders  { {column=, dir="ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
+**   orders  { {column, "ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
 **   lim, off  integers            lock  "update" | "share"
 **   unions  { {query=, all=} }    uorders, ulim, uoff: of the union
 ** A clause: { column, operator, value, boolean_or } (where()'s and
@@ -698,17 +698,18 @@ void lmq_addorders (Q *q, QField list) {
     luaL_addstring(B(q), i == 1 ? " ORDER BY " : ", ");
     lmq_elem(q, list, i);
     e = lua_gettop(L);
-    if (lmq_getbool(L, e, "random")) {
+    if (lua_rawgeti(L, e, 1) == LUA_TNIL) {   /* no { column, dir }: random, raw */
       lua_pop(L, 1);
-      luaL_addstring(B(q), q->s->qg->random);
+      if (lmq_getbool(L, e, "random")) {
+        lua_pop(L, 1);
+        luaL_addstring(B(q), q->s->qg->random);
+      }
+      else addraw(q);
       continue;
     }
-    dir = lmq_getstr(q->s, e, "dir");
-    if (lmq_field(L, e, "column") == LUA_TNIL) {
-      lua_pop(L, 1);
-      addraw(q);
-      continue;
-    }
+    lua_rawgeti(L, e, 2);
+    dir = lua_tostring(L, -1);   /* lives on in the order */
+    lua_pop(L, 1);
     lua_remove(L, e);
     addident(q, 0);
     if (dir == NULL || (strcmp(dir, "ASC") != 0 && strcmp(dir, "DESC") != 0))

@@ -182,7 +182,16 @@ end
 
 -- select("a", "b as c", { "t.*" }, lmigrate.raw("count(*) as n")): replaces the columns
 function Builder:select(...)
-  local cols = M.columns("select", {}, ...)
+  -- names (the common call): the list of the arguments as it is, made at
+  -- its size; anything else through M.columns, which checks it
+  local n, cols = select("#", ...), { ... }
+  for i = 1, n do
+    local c = cols[i]
+    if type(c) ~= "string" or c == "" then
+      cols = M.columns("select", {}, ...)
+      break
+    end
+  end
   self.cols = #cols > 0 and cols or nil
   return self
 end
@@ -303,11 +312,12 @@ end
 
 local DIRS = { asc = "ASC", desc = "DESC", ASC = "ASC", DESC = "DESC" }
 
+-- an order is the list { column, dir }: smaller to make than a record
 function Builder:order_by(column, dir)
-  check_column("order_by", column)
+  if type(column) ~= "string" or column == "" then check_column("order_by", column) end
   local d = DIRS[dir or "asc"] or (type(dir) == "string" and DIRS[dir:lower()])
   if not d then fail("order_by", ("the direction must be 'asc' or 'desc', got %s"):format(tostring(dir))) end
-  return push(self, orders(self), { column = column, dir = d })
+  return push(self, orders(self), { column, d })
 end
 
 function Builder:order_by_desc(column)

@@ -51,7 +51,7 @@ return function(M)
       end
     end
     if last ~= nil then q:where(column, ">", last) end
-    q.orders, q.off, q.lim = { { column = column, dir = "ASC" } }, nil, n
+    q.orders, q.off, q.lim = { { column, "ASC" } }, nil, n
     return q
   end
 
