@@ -14,7 +14,8 @@
 **   as      alias of tbl          cols   { column | raw | {raw=,bindings=}
 **                                          | {sub=builder, as=alias} }
 **   dist    true: DISTINCT        joins  { join }   (a join is a query
-**   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS")
+**   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS",
+**                                 or { kind, table, first, op, second })
 **   (dist may be a list of columns: distinct(cols), DISTINCT ON on PostgreSQL)
 **   groups  { column | raw }      havings { clause }
 **   orders  { {column, "ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
@@ -671,11 +672,53 @@ static void writejoin (Q *q) {
   lmq_addwhere(q, " ON ", QF_WHERES);
 }
 
+/*
+** The join at the top as join(t, first, op, second) makes it, the list
+** { kind, table, first, operator, second }: KIND JOIN table ON first op
+** second, read whole, then written; pops it
+*/
+static void addjoinon (Q *q) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L), kind, opi;
+  const char *op = NULL;
+  Ident t, a, b;
+  lua_rawgeti(L, e, 1);
+  kind = luaL_checkoption(L, -1, "INNER", joinkinds);
+  lua_rawgeti(L, e, 2);
+  popident(q, &t);
+  lua_rawgeti(L, e, 3);
+  popident(q, &a);
+  if (lua_rawgeti(L, e, 4) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the join */
+  opi = lmq_checkoperator(q, op);
+  lua_rawgeti(L, e, 5);
+  popident(q, &b);
+  lua_settop(L, e - 1);
+  luaL_addstring(B(q), joinkinds[kind]);
+  luaL_addstring(B(q), " JOIN ");
+  writeident(q, &t, 1);
+  luaL_addstring(B(q), " ON ");
+  writeident(q, &a, 0);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  writeident(q, &b, 0);
+}
+
+/* the joins: a Join builder (join(t, fn), cross_join) or addjoinon's list */
 void lmq_addjoins (Q *q) {
+  lua_State *L = q->s->L;
   lua_Integer i, n = lmq_qlen(q, QF_JOINS);
   for (i = 1; i <= n; i++) {
     luaL_addchar(B(q), ' ');
     lmq_elem(q, QF_JOINS, i);
+    if (lua_istable(L, -1)) {
+      int listed = lua_rawgeti(L, -1, 1) != LUA_TNIL;
+      lua_pop(L, 1);
+      if (listed) {
+        addjoinon(q);
+        continue;
+      }
+    }
     lmq_nested(q, writejoin);
   }
 }

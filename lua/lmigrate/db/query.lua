@@ -252,17 +252,23 @@ end
 -- Joins
 -- ======================================================
 
+-- join(t, first, op, second) (most joins) is the list { kind, t, first,
+-- op, second }, which the grammar writes as the Join it stands for: one
+-- table in place of a Join, its ON clause and their list
 local function join(self, method, kind, tbl, first, op, second, n)
-  local j = setmetatable({ db = self.db, g = self.g, kind = kind }, Join)
-  if type(tbl) == "string" and tbl ~= "" or getmetatable(tbl) == RAW then
-    j.tbl = tbl
-  else
+  if not (type(tbl) == "string" and tbl ~= "" or getmetatable(tbl) == RAW) then
     fail(method, "expects a table name (string), got " .. type(tbl))
   end
+  if first ~= nil and type(first) ~= "function" then   -- M.where_column's checks
+    check_column(method, first)
+    if n == 2 then op, second = "=", op end
+    op = M.check_op(self, method, op)
+    check_column(method, second)
+    return push(self, "joins", { kind, tbl, first, op, second })
+  end
+  local j = setmetatable({ db = self.db, g = self.g, kind = kind, tbl = tbl }, Join)
   if type(first) == "function" then
     first(j)
-  elseif first ~= nil then
-    M.where_column(j, method, nil, n, first, op, second)
   elseif kind ~= "CROSS" then
     fail(method, "expects the columns to join on, or a function(join)")
   end

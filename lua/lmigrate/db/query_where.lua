@@ -35,6 +35,8 @@ return function(M)
     fail(method, ("unknown operator '%s'"):format(op))
   end
 
+  M.check_op = check_op
+
   local function check_value(method, v)
     if v == nil then
       fail(method, "the value is nil (for IS NULL use where_null, or the value lmigrate.null)")
