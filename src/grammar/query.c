@@ -47,14 +47,38 @@
 
 #include "query.h"
 
+/*
+** Pushes the place of the user's call as query.lua's M.raise finds it, the
+** first caller that is Lua and none of lmigrate/db/query*.lua
+** ("file:line: "), or "" when there is none
+*/
+static void pushuserwhere (lua_State *L) {
+  lua_Debug ar;
+  int level;
+  for (level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "S", &ar);
+    if (strcmp(ar.what, "C") != 0 && strstr(ar.source, "lmigrate/db/query") == NULL) {
+      luaL_where(L, level);
+      return;
+    }
+  }
+  lua_pushliteral(L, "");
+}
+
+/*
+** Raises "lmigrate: query:<method>: <message>"; placed (g:query_args,
+** which the terminal calls make without a pcall), at the user's line
+*/
 LM_NORETURN void lmq_error (QState *s, const char *fmt, ...) {
   va_list ap;
   lua_State *L = s->L;
+  int top = lua_gettop(L);
+  if (s->placed) pushuserwhere(L);
   lua_pushfstring(L, "lmigrate: query:%s: ", s->method);
   va_start(ap, fmt);
   lua_pushvfstring(L, fmt, ap);
   va_end(ap);
-  lua_concat(L, 2);
+  lua_concat(L, lua_gettop(L) - top);
   lua_error(L);
   abort();  /* not reached */
 }
