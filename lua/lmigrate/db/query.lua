@@ -259,15 +259,16 @@ local function join(self, method, kind, tbl, first, op, second, n)
   if not (type(tbl) == "string" and tbl ~= "" or getmetatable(tbl) == RAW) then
     fail(method, "expects a table name (string), got " .. type(tbl))
   end
-  if first ~= nil and type(first) ~= "function" then   -- M.where_column's checks
-    check_column(method, first)
+  local tf = type(first)
+  if first ~= nil and tf ~= "function" then   -- M.where_column's checks; a name passes at its type()
+    if tf ~= "string" or first == "" then check_column(method, first) end
     if n == 2 then op, second = "=", op end
     op = M.check_op(self, method, op)
-    check_column(method, second)
+    if type(second) ~= "string" or second == "" then check_column(method, second) end
     return push(self, "joins", { kind, tbl, first, op, second })
   end
   local j = setmetatable({ db = self.db, g = self.g, kind = kind, tbl = tbl }, Join)
-  if type(first) == "function" then
+  if tf == "function" then
     first(j)
   elseif kind ~= "CROSS" then
     fail(method, "expects the columns to join on, or a function(join)")
