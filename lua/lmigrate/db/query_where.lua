@@ -9,6 +9,7 @@
 local core = require("lmigrate.core")
 
 local NULL = core.null
+local RAW = getmetatable(core.raw("1"))
 
 return function(M)
   local Builder, Join = M.Builder, M.Join
@@ -154,11 +155,12 @@ return function(M)
   local function where_in(self, method, or_, negate, column, values, ints)
     check_column(method, column)
     local tvals = type(values)
-    if tvals == "function" or is_builder(values) then
+    local mt = tvals == "table" and getmetatable(values)   -- is_builder's and is_raw's, asked once
+    if tvals == "function" or mt == Builder or mt == Join then
       if ints then fail(method, "expects a list of integers") end
       return push(self, "wheres", { type = "in", column = column, negate = negate, boolean_or = or_,
                                     query = M.subquery(self, method, values) })
-    elseif tvals == "table" then
+    elseif tvals == "table" and mt ~= RAW then
       for i = 1, #values do   -- a number, string or boolean passes at its type()
         local v = values[i]
         local tv = type(v)
