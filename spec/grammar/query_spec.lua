@@ -92,6 +92,12 @@ local SELECTS = {
     sql = 'SELECT * FROM "songs" WHERE "album_id" IN (SELECT "id" FROM "albums" WHERE "year" < ?) ORDER BY '
       .. '"id" ASC',
     values = { 1975 }, rows = I(1, 2) },
+  { "where_in with lmigrate.raw in the list: the raw written in, the rest bound",
+    function(db)
+      return db:table("songs"):where_in("id", { 1, raw("2 + 1") }):or_where_null("plays"):order_by("id"):get()
+    end,
+    sql = 'SELECT * FROM "songs" WHERE "id" IN (?, 2 + 1) OR "plays" IS NULL ORDER BY "id" ASC',
+    values = { 1 }, rows = I(1, 3, 5) },
   { "where_integer_in_raw writes the integers in",
     function(db) return db:table("songs"):where_integer_in_raw("id", { 2, 4 }):order_by("id"):get() end,
     sql = 'SELECT * FROM "songs" WHERE "id" IN (2, 4) ORDER BY "id" ASC', values = {}, rows = I(2, 4) },

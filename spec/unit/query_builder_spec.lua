@@ -162,6 +162,17 @@ describe("query builder bad calls", function()
     raises(l, "query:get: 'a..b' has an empty name part", function() db:table("t"):select("a..b"):get() end)
   end)
 
+  it("an error the compiler raises is placed once, at the user's line, by reads and writes alike", function()
+    local args = { first = {}, get = {}, update = { { a = 1 } }, delete = {}, count = {} }
+    for call, a in pairs(args) do
+      local q = db:table("t"):where("a.", 1)
+      local l = here() + 1
+      local ok, err = pcall(function() return q[call](q, table.unpack(a)) end)
+      assert.is_false(ok)
+      assert.equal(("%s:%d: lmigrate: query:%s: 'a.' has an empty name part"):format(THIS, l, call), err)
+    end
+  end)
+
   it("an error inside a group points at the group's line", function()
     local l = here() + 2
     raises(l, "query:where: unknown operator '=>'", function()

@@ -14,15 +14,18 @@
 **   as      alias of tbl          cols   { column | raw | {raw=,bindings=}
 **                                          | {sub=builder, as=alias} }
 **   dist    true: DISTINCT        joins  { join }   (a join is a query
-**   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS")
+**   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS",
+**                                 or { kind, table, first, op, second })
 **   (dist may be a list of columns: distinct(cols), DISTINCT ON on PostgreSQL)
 **   groups  { column | raw }      havings { clause }
-**   orders  { {column=, dir="ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
+**   orders  { {column, "ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
 **   lim, off  integers            lock  "update" | "share"
 **   unions  { {query=, all=} }    uorders, ulim, uoff: of the union
 ** A clause: { column, operator, value, boolean_or } (where()'s and
-** having()'s basic clause, read by index), or { type, boolean_or, ... }
-** with type
+** having()'s basic clause, read by index), { column, kind, values,
+** boolean_or, negate } (where_in's and where_null's: kind is K_IN 2,
+** K_IN_INT 3 or K_NULL 4 of Kind below, values nil for K_NULL), or
+** { type, boolean_or, ... } with type
 **   basic   column operator value     sub      column operator query
 **   in      column values|query negate   in_int  column values negate
 **   null    column negate             between  column values {lo, hi} negate
@@ -44,14 +47,38 @@
 
 #include "query.h"
 
+/*
+** Pushes the place of the user's call as query.lua's M.raise finds it, the
+** first caller that is Lua and none of lmigrate/db/query*.lua
+** ("file:line: "), or "" when there is none
+*/
+static void pushuserwhere (lua_State *L) {
+  lua_Debug ar;
+  int level;
+  for (level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "S", &ar);
+    if (strcmp(ar.what, "C") != 0 && strstr(ar.source, "lmigrate/db/query") == NULL) {
+      luaL_where(L, level);
+      return;
+    }
+  }
+  lua_pushliteral(L, "");
+}
+
+/*
+** Raises "lmigrate: query:<method>: <message>"; placed (g:query_args,
+** which the terminal calls make without a pcall), at the user's line
+*/
 LM_NORETURN void lmq_error (QState *s, const char *fmt, ...) {
   va_list ap;
   lua_State *L = s->L;
+  int top = lua_gettop(L);
+  if (s->placed) pushuserwhere(L);
   lua_pushfstring(L, "lmigrate: query:%s: ", s->method);
   va_start(ap, fmt);
   lua_pushvfstring(L, fmt, ap);
   va_end(ap);
-  lua_concat(L, 2);
+  lua_concat(L, lua_gettop(L) - top);
   lua_error(L);
   abort();  /* not reached */
 }
@@ -324,8 +351,9 @@ static void addinteger (Q *q, lua_Integer j) {
   addint(q, "", v);
 }
 
+/* the kinds of clause; K_IN, K_IN_INT and K_NULL are numbered in query_where.lua too */
 typedef enum Kind {
-  K_BASIC, K_SUB, K_IN, K_IN_INT, K_NULL, K_BETWEEN, K_COLUMN, K_RAW,
+  K_BASIC, K_SUB, K_IN = 2, K_IN_INT = 3, K_NULL = 4, K_BETWEEN, K_COLUMN, K_RAW,
   K_NESTED, K_EXISTS
 } Kind;
 
@@ -356,32 +384,61 @@ static int bindlist (Q *q, lua_Integer n) {
   return 1;
 }
 
-/* "c" [NOT ]IN (?, ?) of the clause at the top (popped), its n values bound */
-static void addboundin (Q *q, lua_Integer n, int negate, const char *sep) {
+/*
+** Pushes the list of values of clause i: at 3 of where_in's list
+** { column, K_IN, values, boolean_or, negate } ('listed'), else its "values"
+*/
+static void pushinvalues (Q *q, QField list, lua_Integer i, int listed) {
   lua_State *L = q->s->L;
-  lua_Integer j;
-  Ident col;
-  lmq_field(L, lua_gettop(L), "column");
-  popident(q, &col);
-  lua_pop(L, 1);   /* the clause */
-  addsep(q, sep);
-  writeident(q, &col, 0);
-  luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
-  for (j = 2; j <= n; j++) luaL_addstring(B(q), ", ?");
-  luaL_addchar(B(q), ')');
+  lmq_elem(q, list, i);
+  if (listed) lua_rawgeti(L, -1, 3);
+  else lmq_field(L, lua_gettop(L), "values");
+  lua_remove(L, -2);
 }
 
 /*
-** "c" [NOT ]IN (?, ?) or (subquery) of the clause i at the top, which it
-** pops; as Laravel, an empty list is 0 = 1 (never true) and for NOT IN
-** 1 = 1. A list of bound values is bound while the clause is read; one
-** with lmigrate.raw (or where_integer_in_raw's) is written value by value.
+** The IN of clause i whose n values are at the top, its column read
+** ('col'), the clause below them: "c" [NOT ]IN (?, ?); as Laravel, an
+** empty list is 0 = 1 (never true) and for NOT IN 1 = 1. A list of bound
+** values is bound while the clause is read; one with lmigrate.raw (or
+** where_integer_in_raw's) is written value by value. Pops both.
 */
+static void addinlist (Q *q, QField list, lua_Integer i, const Ident *col,
+                       int negate, int ints, int listed, const char *sep) {
+  lua_State *L = q->s->L;
+  lua_Integer j, n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  int bound = n > 0 && !ints && bindlist(q, n);
+  lua_pop(L, 2);
+  addsep(q, sep);
+  if (n == 0) {
+    luaL_addstring(B(q), negate ? "1 = 1" : "0 = 1");
+    return;
+  }
+  writeident(q, col, 0);
+  if (bound) {
+    luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
+    for (j = 2; j <= n; j++) luaL_addstring(B(q), ", ?");
+    luaL_addchar(B(q), ')');
+    return;
+  }
+  luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
+  for (j = 1; j <= n; j++) {
+    if (j > 1) luaL_addstring(B(q), ", ");
+    pushinvalues(q, list, i, listed);
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    if (ints) addinteger(q, j);
+    else if (!lmq_addvalue(q)) lmq_badvalue(q, "value %d of the list", (int)j);
+  }
+  luaL_addchar(B(q), ')');
+}
+
+/* "c" [NOT ]IN (values) or (subquery) of the clause i at the top, which it pops */
 static void addin (Q *q, QField list, lua_Integer i, int negate, int ints,
                    const char *sep) {
   lua_State *L = q->s->L;
   int e = lua_gettop(L);
-  lua_Integer j, n;
+  Ident col;
   if (lmq_field(L, e, "query") == LUA_TTABLE) {
     lua_pop(L, 2);
     addsep(q, sep);
@@ -392,32 +449,10 @@ static void addin (Q *q, QField list, lua_Integer i, int negate, int ints,
     return;
   }
   lua_pop(L, 1);
+  lmq_field(L, e, "column");
+  popident(q, &col);
   lmq_field(L, e, "values");
-  n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
-  if (n == 0) {
-    lua_pop(L, 2);
-    addsep(q, sep);
-    luaL_addstring(B(q), negate ? "1 = 1" : "0 = 1");
-    return;
-  }
-  if (!ints && bindlist(q, n)) {
-    lua_pop(L, 1);
-    addboundin(q, n, negate, sep);
-    return;
-  }
-  lua_pop(L, 2);
-  addsep(q, sep);
-  clausecolumn(q, list, i, "column");
-  luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
-  for (j = 1; j <= n; j++) {
-    if (j > 1) luaL_addstring(B(q), ", ");
-    lmq_part(q, list, i, "values");
-    lua_rawgeti(L, -1, j);
-    lua_remove(L, -2);
-    if (ints) addinteger(q, j);
-    else if (!lmq_addvalue(q)) lmq_badvalue(q, "value %d of the list", (int)j);
-  }
-  luaL_addchar(B(q), ')');
+  addinlist(q, list, i, &col, negate, ints, 0, sep);
 }
 
 /* the value 'f' of clause i, as a '?' (or raw) */
@@ -469,17 +504,49 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
 }
 
 /*
+** A listed clause of where_in or where_null (query_where.lua), { column,
+** kind, values, boolean_or, negate }, at the top below its kind (K_IN,
+** K_IN_INT, K_NULL), its column read ('a'); pops both
+*/
+static void addlisted (Q *q, QField list, lua_Integer i, const Ident *a, int first) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L) - 1, kind = (int)lua_tointeger(L, -1), negate, or_;
+  const char *sep;
+  lua_rawgeti(L, e, 4);
+  or_ = lua_toboolean(L, -1);
+  lua_rawgeti(L, e, 5);
+  negate = lua_toboolean(L, -1);
+  lua_pop(L, 3);
+  sep = first ? NULL : (or_ ? " OR " : " AND ");
+  if (kind == K_IN || kind == K_IN_INT) {
+    lua_rawgeti(L, e, 3);
+    addinlist(q, list, i, a, negate, kind == K_IN_INT, 1, sep);
+    return;
+  }
+  if (kind != K_NULL) lmq_error(q->s, "clause %d is of kind %d (a bug in query.lua)", (int)i, kind);
+  lua_pop(L, 1);
+  addsep(q, sep);
+  writeident(q, a, 0);
+  luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
+}
+
+/*
 ** A basic clause as where() makes it, the list { column, operator, value,
 ** boolean_or } at the top, its column pushed above it: read by index,
-** whole, then written (both popped)
+** whole, then written (both popped); with a kind in place of the operator,
+** addlisted's
 */
-static void addbasic (Q *q, int first) {
+static void addbasic (Q *q, QField list, lua_Integer i, int first) {
   lua_State *L = q->s->L;
   int e = lua_gettop(L) - 1, vkind, opi, or_;
   const char *raw = NULL, *op = NULL;
   Ident a;
   popident(q, &a);
-  if (lua_rawgeti(L, e, 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the clause */
+  switch (lua_rawgeti(L, e, 2)) {
+    case LUA_TSTRING: op = lua_tostring(L, -1); break;  /* lives in the clause */
+    case LUA_TNUMBER: addlisted(q, list, i, &a, first); return;
+    default: break;
+  }
   lua_pop(L, 1);
   opi = lmq_checkoperator(q, op);
   lua_rawgeti(L, e, 3);
@@ -552,7 +619,7 @@ static void addclause (Q *q, QField list, lua_Integer i, int first) {
   e = lua_gettop(L);
   if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
   if (lua_rawgeti(L, e, 1) != LUA_TNIL) {
-    addbasic(q, first);
+    addbasic(q, list, i, first);
     return;
   }
   lua_pop(L, 1);
@@ -671,11 +738,53 @@ static void writejoin (Q *q) {
   lmq_addwhere(q, " ON ", QF_WHERES);
 }
 
+/*
+** The join at the top as join(t, first, op, second) makes it, the list
+** { kind, table, first, operator, second }: KIND JOIN table ON first op
+** second, read whole, then written; pops it
+*/
+static void addjoinon (Q *q) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L), kind, opi;
+  const char *op = NULL;
+  Ident t, a, b;
+  lua_rawgeti(L, e, 1);
+  kind = luaL_checkoption(L, -1, "INNER", joinkinds);
+  lua_rawgeti(L, e, 2);
+  popident(q, &t);
+  lua_rawgeti(L, e, 3);
+  popident(q, &a);
+  if (lua_rawgeti(L, e, 4) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the join */
+  opi = lmq_checkoperator(q, op);
+  lua_rawgeti(L, e, 5);
+  popident(q, &b);
+  lua_settop(L, e - 1);
+  luaL_addstring(B(q), joinkinds[kind]);
+  luaL_addstring(B(q), " JOIN ");
+  writeident(q, &t, 1);
+  luaL_addstring(B(q), " ON ");
+  writeident(q, &a, 0);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  writeident(q, &b, 0);
+}
+
+/* the joins: a Join builder (join(t, fn), cross_join) or addjoinon's list */
 void lmq_addjoins (Q *q) {
+  lua_State *L = q->s->L;
   lua_Integer i, n = lmq_qlen(q, QF_JOINS);
   for (i = 1; i <= n; i++) {
     luaL_addchar(B(q), ' ');
     lmq_elem(q, QF_JOINS, i);
+    if (lua_istable(L, -1)) {
+      int listed = lua_rawgeti(L, -1, 1) != LUA_TNIL;
+      lua_pop(L, 1);
+      if (listed) {
+        addjoinon(q);
+        continue;
+      }
+    }
     lmq_nested(q, writejoin);
   }
 }
@@ -698,17 +807,18 @@ void lmq_addorders (Q *q, QField list) {
     luaL_addstring(B(q), i == 1 ? " ORDER BY " : ", ");
     lmq_elem(q, list, i);
     e = lua_gettop(L);
-    if (lmq_getbool(L, e, "random")) {
+    if (lua_rawgeti(L, e, 1) == LUA_TNIL) {   /* no { column, dir }: random, raw */
       lua_pop(L, 1);
-      luaL_addstring(B(q), q->s->qg->random);
+      if (lmq_getbool(L, e, "random")) {
+        lua_pop(L, 1);
+        luaL_addstring(B(q), q->s->qg->random);
+      }
+      else addraw(q);
       continue;
     }
-    dir = lmq_getstr(q->s, e, "dir");
-    if (lmq_field(L, e, "column") == LUA_TNIL) {
-      lua_pop(L, 1);
-      addraw(q);
-      continue;
-    }
+    lua_rawgeti(L, e, 2);
+    dir = lua_tostring(L, -1);   /* lives on in the order */
+    lua_pop(L, 1);
     lua_remove(L, e);
     addident(q, 0);
     if (dir == NULL || (strcmp(dir, "ASC") != 0 && strcmp(dir, "DESC") != 0))

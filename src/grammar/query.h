@@ -72,6 +72,7 @@ typedef struct QState {
   int binds;            /* stack index of the list of values */
   lua_Integer n;        /* values in it */
   const char *method;   /* the builder method, for errors */
+  int placed;           /* 1: errors carry the user's line (g:query_args) */
 } QState;
 
 /* the fields of a query table (query.c's header), as lmq_fields names them */

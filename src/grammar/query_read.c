@@ -16,12 +16,32 @@ const char *const lmq_fields[] = {
   "lim", "off", "lock", "unions", "uorders", "ulim", "uoff", "kind"
 };
 
-/* the field named 'k', or -1 */
-static int fieldof (const char *k) {
+/*
+** The field named 'k' (of 'len' bytes), or -1: its first letter (and
+** length) name the one field it can be, which one compare confirms; the
+** builder's other keys (db, g) fail at the first
+*/
+static int fieldof (const char *k, size_t len) {
   int f;
-  for (f = 0; f < QF_N; f++)
-    if (k[0] == lmq_fields[f][0] && strcmp(k, lmq_fields[f]) == 0) return f;
-  return -1;
+  switch (k[0]) {
+    case 't': f = QF_TBL; break;
+    case 'a': f = QF_AS; break;
+    case 'c': f = QF_COLS; break;
+    case 'd': f = QF_DIST; break;
+    case 'j': f = QF_JOINS; break;
+    case 'w': f = QF_WHERES; break;
+    case 'g': f = QF_GROUPS; break;
+    case 'h': f = QF_HAVINGS; break;
+    case 'o': f = (len == 3) ? QF_OFF : QF_ORDERS; break;
+    case 'l': f = (len == 3) ? QF_LIM : QF_LOCK; break;
+    case 'u':
+      if (len == 4) f = (k[1] == 'l') ? QF_ULIM : QF_UOFF;
+      else f = (k[1] == 'n') ? QF_UNIONS : QF_UORDERS;
+      break;
+    case 'k': f = QF_KIND; break;
+    default: return -1;
+  }
+  return (strlen(lmq_fields[f]) == len && memcmp(k, lmq_fields[f], len) == 0) ? f : -1;
 }
 
 /*
@@ -35,7 +55,12 @@ static void pushfields (Q *q) {
   luaL_checkstack(L, QF_N + LUA_MINSTACK, "a query nested too deep");
   lua_pushnil(L);
   while (lua_next(L, q->t)) {
-    int f = (lua_type(L, -2) == LUA_TSTRING) ? fieldof(lua_tostring(L, -2)) : -1;
+    int f = -1;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      size_t len;
+      const char *k = lua_tolstring(L, -2, &len);
+      f = fieldof(k, len);
+    }
     if (f < 0) lua_pop(L, 1);
     else {
       lua_insert(L, -2);   /* the value kept below its key, which goes on */

@@ -369,6 +369,7 @@ static lua_Integer compileat (lua_State *L, int own) {
   op = luaL_checkoption(L, 2, NULL, ops);
   luaL_checktype(L, 3, LUA_TTABLE);
   s.method = luaL_optstring(L, 4, ops[op]);
+  s.placed = own;
   lua_settop(L, 10);
   lua_remove(L, 4);    /* the op's own arguments from 4 on, 9 at most */
   if (own) lua_pushvalue(L, lua_upvalueindex(1));
@@ -412,7 +413,8 @@ static int g_query_sql (lua_State *L) {
 ** nothing in a compilation calls Lua, so no other one uses it meanwhile.
 ** It is emptied again, or when it grew past OWNVALUES (an insert's rows)
 ** left to the collector for a new one. (One that raised leaves its
-** values in it until the next overwrite them.)
+** values in it until the next overwrite them.) Its errors carry the
+** user's line (lmq_error), so the terminal calls need no pcall around it.
 */
 #define OWNVALUES  16
 

@@ -182,7 +182,16 @@ end
 
 -- select("a", "b as c", { "t.*" }, lmigrate.raw("count(*) as n")): replaces the columns
 function Builder:select(...)
-  local cols = M.columns("select", {}, ...)
+  -- names (the common call): the list of the arguments as it is, made at
+  -- its size; anything else through M.columns, which checks it
+  local n, cols = select("#", ...), { ... }
+  for i = 1, n do
+    local c = cols[i]
+    if type(c) ~= "string" or c == "" then
+      cols = M.columns("select", {}, ...)
+      break
+    end
+  end
   self.cols = #cols > 0 and cols or nil
   return self
 end
@@ -243,17 +252,24 @@ end
 -- Joins
 -- ======================================================
 
+-- join(t, first, op, second) (most joins) is the list { kind, t, first,
+-- op, second }, which the grammar writes as the Join it stands for: one
+-- table in place of a Join, its ON clause and their list
 local function join(self, method, kind, tbl, first, op, second, n)
-  local j = setmetatable({ db = self.db, g = self.g, kind = kind }, Join)
-  if type(tbl) == "string" and tbl ~= "" or getmetatable(tbl) == RAW then
-    j.tbl = tbl
-  else
+  if not (type(tbl) == "string" and tbl ~= "" or getmetatable(tbl) == RAW) then
     fail(method, "expects a table name (string), got " .. type(tbl))
   end
-  if type(first) == "function" then
+  local tf = type(first)
+  if first ~= nil and tf ~= "function" then   -- M.where_column's checks; a name passes at its type()
+    if tf ~= "string" or first == "" then check_column(method, first) end
+    if n == 2 then op, second = "=", op end
+    op = M.check_op(self, method, op)
+    if type(second) ~= "string" or second == "" then check_column(method, second) end
+    return push(self, "joins", { kind, tbl, first, op, second })
+  end
+  local j = setmetatable({ db = self.db, g = self.g, kind = kind, tbl = tbl }, Join)
+  if tf == "function" then
     first(j)
-  elseif first ~= nil then
-    M.where_column(j, method, nil, n, first, op, second)
   elseif kind ~= "CROSS" then
     fail(method, "expects the columns to join on, or a function(join)")
   end
@@ -303,11 +319,12 @@ end
 
 local DIRS = { asc = "ASC", desc = "DESC", ASC = "ASC", DESC = "DESC" }
 
+-- an order is the list { column, dir }: smaller to make than a record
 function Builder:order_by(column, dir)
-  check_column("order_by", column)
+  if type(column) ~= "string" or column == "" then check_column("order_by", column) end
   local d = DIRS[dir or "asc"] or (type(dir) == "string" and DIRS[dir:lower()])
   if not d then fail("order_by", ("the direction must be 'asc' or 'desc', got %s"):format(tostring(dir))) end
-  return push(self, orders(self), { column = column, dir = d })
+  return push(self, orders(self), { column, d })
 end
 
 function Builder:order_by_desc(column)

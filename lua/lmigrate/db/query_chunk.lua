@@ -44,14 +44,14 @@ return function(M)
     local wheres = rawget(self, "wheres")
     if wheres then
       for _, w in ipairs(wheres) do
-        if w.boolean_or or w[4] then   -- a basic clause is a list (query_where.lua)
+        if w.boolean_or or w[4] then   -- a basic or listed clause is a list (query_where.lua)
           q.wheres = { { type = "nested", query = { wheres = wheres } } }
           break
         end
       end
     end
     if last ~= nil then q:where(column, ">", last) end
-    q.orders, q.off, q.lim = { { column = column, dir = "ASC" } }, nil, n
+    q.orders, q.off, q.lim = { { column, "ASC" } }, nil, n
     return q
   end
 

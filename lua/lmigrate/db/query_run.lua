@@ -1,8 +1,8 @@
 -- The query builder's terminal calls (lmigrate.db.query): the grammar
 -- compiles the query (g:query_sql -> SQL with '?', its values; g:query_args
--- -> SQL, the values on the stack) and the connection runs it, reads
--- through db:query and writes through db:execute / db:insert, so that
--- --pretend records the writes. Rows are the row tables db:query returns;
+-- -> SQL, the values on the stack, its errors at the user's line) and the
+-- connection runs it, reads through db:query and writes through
+-- db:execute / db:insert, so that --pretend records the writes. Rows are the row tables db:query returns;
 -- SQL NULL in them is lmigrate.null.
 local core = require("lmigrate.core")
 
@@ -24,25 +24,14 @@ return function(M)
     return sql, values, n
   end
 
-  -- pcall(g.query_args, ...)'s SQL and values, run: no list made for the values
-  local function query(self, ok, sql, ...)
-    if not ok then M.raise(sql) end
-    return self.db:query(sql, ...)
-  end
-
-  local function execute(self, ok, sql, ...)
-    if not ok then M.raise(sql) end
-    return self.db:execute(sql, ...)
-  end
-
+  -- g:query_args' SQL and values, run: no list made for the values, and
+  -- no pcall (its errors are placed at the user's line already)
   local function read(self, op, method, ...)
-    local g = self.g
-    return query(self, pcall(g.query_args, g, op, self, method, ...))
+    return self.db:query(self.g:query_args(op, self, method, ...))
   end
 
   local function write(self, op, method, ...)
-    local g = self.g
-    return execute(self, pcall(g.query_args, g, op, self, method, ...))
+    return self.db:execute(self.g:query_args(op, self, method, ...))
   end
 
   -- the key a column's value has in a row: "t.c as a" is a, "t.c" is c
@@ -95,8 +84,7 @@ return function(M)
   -- LIMIT 1 for this one query (the compiler's limit argument, the
   -- union's limit after a union): the builder keeps its own
   local function first(self)
-    local g = self.g
-    return query(self, pcall(g.query_args, g, "select", self, "first", 1))[1]
+    return self.db:query(self.g:query_args("select", self, "first", 1))[1]
   end
 
   -- first([columns]) -> the first row, or nil

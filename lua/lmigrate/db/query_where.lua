@@ -9,6 +9,7 @@
 local core = require("lmigrate.core")
 
 local NULL = core.null
+local RAW = getmetatable(core.raw("1"))
 
 return function(M)
   local Builder, Join = M.Builder, M.Join
@@ -34,6 +35,8 @@ return function(M)
     end
     fail(method, ("unknown operator '%s'"):format(op))
   end
+
+  M.check_op = check_op
 
   local function check_value(method, v)
     if v == nil then
@@ -143,13 +146,21 @@ return function(M)
   -- in, null, between, column, raw, exists
   -- ======================================================
 
+  -- where_in and where_null with a list of values or one column: the
+  -- list { column, kind, values, boolean_or, negate }, kind the grammar's
+  -- number of in, in_int or null (src/grammar/query.c's Kind); a basic
+  -- clause has its operator there
+  local IN, IN_INT, ISNULL = 2, 3, 4
+
   local function where_in(self, method, or_, negate, column, values, ints)
     check_column(method, column)
-    local clause = { type = ints and "in_int" or "in", column = column, negate = negate, boolean_or = or_ }
-    if type(values) == "function" or is_builder(values) then
+    local tvals = type(values)
+    local mt = tvals == "table" and getmetatable(values)   -- is_builder's and is_raw's, asked once
+    if tvals == "function" or mt == Builder or mt == Join then
       if ints then fail(method, "expects a list of integers") end
-      clause.query = M.subquery(self, method, values)
-    elseif type(values) == "table" and not is_raw(values) then
+      return push(self, "wheres", { type = "in", column = column, negate = negate, boolean_or = or_,
+                                    query = M.subquery(self, method, values) })
+    elseif tvals == "table" and mt ~= RAW then
       for i = 1, #values do   -- a number, string or boolean passes at its type()
         local v = values[i]
         local tv = type(v)
@@ -162,11 +173,9 @@ return function(M)
             v == NULL and "lmigrate.null" or type(v)))
         end
       end
-      clause.values = values
-    else
-      fail(method, "expects a list of values or a subquery, got " .. type(values))
+      return push(self, "wheres", { column, ints and IN_INT or IN, values, or_, negate })
     end
-    return push(self, "wheres", clause)
+    fail(method, "expects a list of values or a subquery, got " .. type(values))
   end
 
   function Builder:where_in(c, v) return where_in(self, "where_in", nil, nil, c, v) end
@@ -185,7 +194,7 @@ return function(M)
   -- where_null(column | { columns })
   local function where_null(self, method, or_, negate, columns)
     if type(columns) == "string" and columns ~= "" then   -- one name: no list made
-      return push(self, "wheres", { type = "null", column = columns, negate = negate, boolean_or = or_ })
+      return push(self, "wheres", { columns, ISNULL, nil, or_, negate })
     end
     if type(columns) ~= "table" or is_raw(columns) then columns = { columns } end
     for i, c in ipairs(columns) do
