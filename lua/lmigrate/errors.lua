@@ -34,6 +34,16 @@ function M.raise(kind, message, fields)
   error(M.new(kind, message, fields), 0)
 end
 
+-- err as the error of the migration entry = { name, file }: an lmigrate
+-- error naming no migration gets this one's name and file; a restart
+-- (schema/foreign_keys.lua) and any other value stay as they are
+function M.placed(entry, err)
+  if not M.is(err) or err.migration or err.kind == "restart" then return err end
+  return M.new("migration", err.message, { migration = entry.name, file = entry.file,
+                                           sql = err.sql, code = err.code, errno = err.errno,
+                                           details = err.details })
+end
+
 function M.is(v)
   return getmetatable(v) == Error
 end

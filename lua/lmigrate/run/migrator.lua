@@ -32,12 +32,7 @@ end
 -- an error of lmigrate's own statements around a migration (its history
 -- row, the foreign key check, the COMMIT) names the migration and its file
 -- too, as the errors of its up and down do (invoke)
-local function placed(entry, err)
-  if not errors.is(err) or err.migration or keys.is_restart(err) then return err end
-  return errors.new("migration", err.message, { migration = entry.name, file = entry.file,
-                                                sql = err.sql, code = err.code, errno = err.errno,
-                                                details = err.details })
-end
+local placed = errors.placed
 
 -- runs one step (up or down) and its history change; in a transaction of
 -- its own unless the migration opts out or the caller holds one (atomic);

@@ -212,10 +212,7 @@ function M.step(m, entry, method, record, h, before)
     end
   end
   if not ok then
-    if errors.is(err) and not err.migration then
-      err = errors.new("migration", err.message, { migration = entry.name, file = entry.file,
-                                                  sql = err.sql, code = err.code })
-    end
+    err = errors.placed(entry, err)
     m.out:finish(entry.name, core.clock() - t0, false, err)
     error(err, 0)
   end
