@@ -230,16 +230,14 @@ static const char *nextparam (const lm_SqlRules *r, const unsigned char *sp,
 }
 
 int lm_sqlparams (const lm_SqlRules *r, const char *sql, size_t len) {
-  const char *p = sql, *e, *end = sql + len;
+  const char *p, *e, *end = sql + len;
   unsigned char sp[256];
   lm_TokKind kind;
   int n = 0;
   if (memchr(sql, '?', len) == NULL) return 0;  /* every placeholder is one */
   specials(r, sp);
-  while ((p = nextparam(r, sp, sql, p, end, &e, &kind)) != NULL) {
+  for (p = sql; nextparam(r, sp, sql, p, end, &e, &kind) != NULL; p = e)
     if (kind == LM_TK_PARAM) n++;
-    p = e;
-  }
   return n;
 }
 
