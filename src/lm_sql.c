@@ -187,39 +187,89 @@ const char *lm_sqltoken (const lm_SqlRules *r, const char *sql, const char *p,
 ** =======================================================
 */
 
+/*
+** The bytes at which a token other than a word, a blank run or a
+** punctuation mark may begin in 'r' (sp[ch] != 0): a quote, a comment's
+** first byte, '?', and PostgreSQL's '$' and E. The placeholder scans
+** below call lm_sqltoken at those bytes only and step over the others
+** one at a time, which finds the same placeholders: a token starting at
+** any other byte is a word, blanks or punctuation; a special byte inside
+** a word is one of '$' or E, which lm_sqltoken reads as no string there
+** (afterword, a test of the byte before alone), and the other special
+** bytes end a word, so that they begin a token wherever they are.
+*/
+static void specials (const lm_SqlRules *r, unsigned char sp[256]) {
+  const char *q;
+  memset(sp, 0, 256);
+  for (q = r->strquote; *q; q++) sp[(unsigned char)*q] = 1;
+  for (q = r->idquote; *q; q++) sp[(unsigned char)*q] = 1;
+  sp['?'] = sp['-'] = sp['/'] = 1;
+  if (r->flags & LM_SQL_HASH) sp['#'] = 1;
+  if (r->flags & LM_SQL_DOLLAR) sp['$'] = 1;
+  if (r->flags & LM_SQL_ESTRING) sp['e'] = sp['E'] = 1;
+}
+
+/*
+** The next placeholder ('?', or '??' on PostgreSQL: *kind says which) at
+** or after 'p', or NULL; *e is past it
+*/
+static const char *nextparam (const lm_SqlRules *r, const unsigned char *sp,
+                              const char *sql, const char *p,
+                              const char *end, const char **e,
+                              lm_TokKind *kind) {
+  while (p < end) {
+    if (!sp[(unsigned char)*p]) {
+      p++;
+      continue;
+    }
+    *e = lm_sqltoken(r, sql, p, end, kind);
+    if (*kind == LM_TK_PARAM || *kind == LM_TK_QMARK) return p;
+    p = *e;
+  }
+  return NULL;
+}
+
 int lm_sqlparams (const lm_SqlRules *r, const char *sql, size_t len) {
-  const char *p, *end = sql + len;
+  const char *p, *e, *end = sql + len;
+  unsigned char sp[256];
   lm_TokKind kind;
   int n = 0;
-  for (p = sql; p < end; ) {
-    p = lm_sqltoken(r, sql, p, end, &kind);
+  if (memchr(sql, '?', len) == NULL) return 0;  /* every placeholder is one */
+  specials(r, sp);
+  for (p = sql; nextparam(r, sp, sql, p, end, &e, &kind) != NULL; p = e)
     if (kind == LM_TK_PARAM) n++;
-  }
   return n;
 }
 
 /*
 ** The value 'f' pushes goes into the buffer with luaL_addvalue, the one
-** buffer operation that may find the stack changed
+** buffer operation that may find the stack changed. The text between two
+** placeholders goes in as one piece.
 */
 int lm_sqlreplace (lua_State *L, const lm_SqlRules *r, const char *sql,
                    size_t len, lm_ParamFn f, void *ud) {
   luaL_Buffer b;
-  const char *p, *e, *end = sql + len;
+  const char *p = sql, *e, *run = sql, *end = sql + len;
+  unsigned char sp[256];
   lm_TokKind kind;
   int n = 0;
+  if (memchr(sql, '?', len) == NULL) {
+    lua_pushlstring(L, sql, len);
+    return 0;
+  }
+  specials(r, sp);
   luaL_buffinit(L, &b);
-  for (p = sql; p < end; p = e) {
-    e = lm_sqltoken(r, sql, p, end, &kind);
+  while ((p = nextparam(r, sp, sql, p, end, &e, &kind)) != NULL) {
+    luaL_addlstring(&b, run, (size_t)(p - run));
     if (kind == LM_TK_PARAM) {
       f(L, ++n, ud);
       luaL_addvalue(&b);
     }
-    else if (kind == LM_TK_QMARK)
-      luaL_addchar(&b, '?');
     else
-      luaL_addlstring(&b, p, (size_t)(e - p));
+      luaL_addchar(&b, '?');
+    p = run = e;
   }
+  luaL_addlstring(&b, run, (size_t)(end - run));
   luaL_pushresult(&b);
   return n;
 }

@@ -30,6 +30,12 @@ local INTERPOLATE = {
   { "mysql", "SELECT 'it\\'s ?', \"?\", `?`, ?", { "a\\b", n = 1 },
     "SELECT 'it\\'s ?', \"?\", `?`, 'a\\\\b'" },
   { "mysql", "# ?\nSELECT ? -- ?", { 7, n = 1 }, "# ?\nSELECT 7 -- ?" },
+  -- '$' and E inside a word begin no quote: the scan that steps over plain
+  -- bytes must read them as the token scan does
+  { "postgres", "SELECT x$$?$$, ?", { 1, n = 1 }, "SELECT x$$1$$, ?" },
+  { "postgres", "SELECT 'a'e'\\'?', ?", { 1, n = 1 }, "SELECT 'a'e'\\'?', 1" },
+  { "postgres", "SELECT ne'\\'?', ?", { 1, n = 1 }, "SELECT ne'\\'1', ?" },
+  { "mysql", "SELECT `a`, 'b' -- no placeholder", { n = 0 }, "SELECT `a`, 'b' -- no placeholder" },
 }
 
 describe("g:interpolate", function()

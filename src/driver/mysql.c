@@ -480,6 +480,24 @@ static void my_describe (lua_State *L, lm_Conn *h) {
 */
 
 
+/*
+** Whether mysql_real_escape_string leaves 's' as it is, in any client
+** character set and sql_mode: ASCII (no byte that could begin a
+** multibyte character) without a byte it escapes (nor the quote it
+** doubles under NO_BACKSLASH_ESCAPES). Most values are so (the journal's
+** statement texts): they go in without the library's per-byte walk.
+*/
+static int my_plain (const char *s, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch >= 0x80 || ch == '\'' || ch == '"' || ch == '\\' || ch == '\0'
+        || ch == '\n' || ch == '\r' || ch == 26)
+      return 0;
+  }
+  return 1;
+}
+
 /* pushes the string at 'idx' as a literal: '...' escaped, or X'..' */
 static void my_pushstring (lua_State *L, MyConn *c, int idx) {
   static const char hex[] = "0123456789ABCDEF";
@@ -487,6 +505,14 @@ static void my_pushstring (lua_State *L, MyConn *c, int idx) {
   const char *s = lua_tolstring(L, idx, &len);
   luaL_Buffer b;
   char *p;
+  if (my_plain(s, len)) {
+    p = luaL_buffinitsize(L, &b, len + 2);
+    p[0] = '\'';
+    memcpy(p + 1, s, len);
+    p[len + 1] = '\'';
+    luaL_pushresultsize(&b, len + 2);
+    return;
+  }
   if (lm_isutf8((const unsigned char *)s, len)) {
     p = luaL_buffinitsize(L, &b, 2 * len + 2);
     p[0] = '\'';
