@@ -65,7 +65,8 @@ local function try_port(bin, dir, pg, port)
   end
   local self = setmetatable({ dir = dir, port = port, user = user, pass = pass }, Bouncer)
   local core = require("lmigrate.core")
-  for _ = 1, 50 do
+  -- up to 15 s: a loaded host (the sanitizer build's run) starts it slowly
+  for _ = 1, 150 do
     local conn = core.connect("postgres", self:url("postgres"))
     if conn then
       conn:close()
@@ -73,7 +74,9 @@ local function try_port(bin, dir, pg, port)
     end
     core.wait({}, 0.1)
   end
-  self:stop()
+  -- the next port reuses the folder (and its log tells why): only this one goes
+  self:kill()
+  os.remove(dir .. "/pgbouncer.pid")
   return nil
 end
 
@@ -88,7 +91,9 @@ function M.start(pg)
     local b = try_port(bin, dir, pg, math.random(20000, 60000))
     if b then return b end
   end
-  return nil, "pgbouncer did not start: " .. (shell.read_file(dir .. "/pgbouncer.log") or "no log")
+  local log = shell.read_file(dir .. "/pgbouncer.log") or "no log"
+  if not shell.keep then shell.sh("rm -rf " .. quote(dir)) end
+  return nil, "pgbouncer did not start: " .. log
 end
 
 -- need(what) -> a running PgBouncer, or nil after registering what its
@@ -111,9 +116,14 @@ function Bouncer:url(db)
   return ("postgres://%s:%s@127.0.0.1:%d/%s"):format(self.user, self.pass, self.port, db)
 end
 
-function Bouncer:stop()
+-- its process ends; its folder stays
+function Bouncer:kill()
   local pid = shell.read_file(self.dir .. "/pgbouncer.pid")
   if pid and pid:match("%d+") then shell.sh("kill " .. pid:match("%d+")) end
+end
+
+function Bouncer:stop()
+  self:kill()
   if not shell.keep then shell.sh("rm -rf " .. quote(self.dir)) end
 end
 
