@@ -112,13 +112,7 @@ local function drop_targets(project)
   end
 end
 
-local function with_target(t, fn)
-  local db = t.dialect:connect(t.check)
-  local ok, a = pcall(fn, db)
-  db:close()
-  if not ok then error(a, 0) end
-  return a
-end
+local function with_target(t, fn) return (helpers.with_connection(t.dialect, t.check, fn)) end
 
 local function tables_of(t)
   return with_target(t, function(db) return db:tables() end)

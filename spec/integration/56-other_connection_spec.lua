@@ -32,13 +32,7 @@ local function side(project, dialect, file)
            check = project }
 end
 
-local function with_db(s, fn)
-  local db = s.d:connect(s.check)
-  local ok, a = pcall(fn, db)
-  db:close()
-  if not ok then error(a, 0) end
-  return a
-end
+local function with_db(s, fn) return (helpers.with_connection(s.d, s.check, fn)) end
 
 local function has(s, tbl) return with_db(s, function(db) return s.d:has_table(db, tbl) end) end
 

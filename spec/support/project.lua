@@ -108,14 +108,17 @@ function Project:url() return self.dialect:url(self) end
 
 function Project:connect() return self.dialect:connect(self) end
 
--- runs fn(db) on a fresh connection and closes it: keeps no lock while lmigrate runs
-function Project:with_db(fn)
-  local db = self:connect()
+-- runs fn(db) on a fresh connection of dialect d to target (the fields
+-- d:connect reads) and closes it: keeps no lock while lmigrate runs
+function M.with_connection(d, target, fn)
+  local db = d:connect(target)
   local ok, a, b = pcall(fn, db)
   db:close()
   if not ok then error(a, 0) end
   return a, b
 end
+
+function Project:with_db(fn) return M.with_connection(self.dialect, self, fn) end
 
 function Project:tables() return self:with_db(function(db) return db:tables() end) end
 function Project:columns(t) return self:with_db(function(db) return db:columns(t) end) end
