@@ -83,12 +83,12 @@ function M.check_column(method, c)
 end
 local check_column = M.check_column
 
--- adds 'item' to the list field 'list' -> self
-function M.push(self, list, item)
-  local l = rawget(self, list)
-  if l then l[#l + 1] = item else self[list] = { item } end
-  return self
-end
+-- the hot methods in C (src/lm_query_build.c): where, or_where, ... on
+-- Builder, and on M push(self, list, item) (adds 'item' to the list field
+-- 'list' -> self), add_where (query_where.lua) and op_here (the operators
+-- of each grammar, which check_op fills); their rare shapes and errors
+-- call the helpers of this module and query_where.lua
+core.query_build(M)
 local push = M.push
 
 -- a builder on the same connection, with no table

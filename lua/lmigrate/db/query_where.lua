@@ -16,21 +16,22 @@ return function(M)
   local fail, push, check_column = M.fail, M.push, M.check_column
   local is_builder, is_value, is_raw = M.is_builder, M.is_value, M.is_raw
 
-  -- each grammar's operators: { here = {...}, all = {...} }
-  local op_cache = setmetatable({}, { __mode = "k" })
+  -- each grammar's operators: op_here[g] its dialect's (lm_query_build.c
+  -- looks an operator up there first), op_all[g] every dialect's
+  local op_here, op_all = M.op_here, setmetatable({}, { __mode = "k" })
 
   local function check_op(self, method, op)
-    local ops = op_cache[self.g]
-    if not ops then
-      local here, all = self.g:query_operators()
-      ops = { here = here, all = all }
-      op_cache[self.g] = ops
+    local g = self.g
+    local here = op_here[g]
+    if not here then
+      here, op_all[g] = g:query_operators()
+      op_here[g] = here
     end
     if type(op) ~= "string" then
       fail(method, "expects an operator (string), got " .. type(op))
     end
-    if ops.here[op] or ops.here[op:lower()] then return op end
-    if ops.all[op:lower()] then
+    if here[op] or here[op:lower()] then return op end
+    if op_all[g][op:lower()] then
       fail(method, ("operator '%s' is not supported on %s"):format(op, self.g:name()))
     end
     fail(method, ("unknown operator '%s'"):format(op))
@@ -49,7 +50,7 @@ return function(M)
     return v
   end
 
-  local add_where
+  local add_where = M.add_where   -- where()'s clause (lm_query_build.c)
 
   -- a group of conditions: fn(query) fills a new builder of the same kind
   local function nested(self, or_, fn, negate)
@@ -81,48 +82,38 @@ return function(M)
     end, negate)
   end
 
-  -- where(column, op, value), where(column, value), where(fn), where(table).
-  -- Each type() is a call: a column's and a value's are asked once, and a
-  -- column name with a number, string or boolean (most wheres) goes
-  -- straight to its clause.
-  function add_where(self, method, or_, n, column, op, value)
-    local tc = type(column)
-    if tc == "function" then return nested(self, or_, column, nil) end
-    if tc == "table" and not is_builder(column) then
+  -- where(column, op, value), where(column, value), where(fn), where(table)
+  -- are Builder.where and or_where in C (lm_query_build.c), a column name
+  -- with a number, string or boolean (most wheres) its basic clause { column,
+  -- operator, value, boolean_or }; the other shapes are asked of these two.
+
+  -- where(fn), where(table): a group -> self; nil for a builder, which is
+  -- no column either (check_column raises)
+  function M.where_group(self, method, or_, column)
+    if type(column) == "function" then return nested(self, or_, column, nil) end
+    if type(column) == "table" and not is_builder(column) then
       return where_table(self, method, or_, column, nil)
     end
-    if tc ~= "string" or column == "" then check_column(method, column) end
-    if n < 2 then fail(method, "expects a value after the column") end
-    if n == 2 then op, value = "=", op else op = check_op(self, method, op) end
-    local tv = type(value)
-    if tv ~= "number" and tv ~= "string" and tv ~= "boolean" then
-      if value == NULL then   -- = null is IS NULL, <> null IS NOT NULL
-        if op ~= "=" and op ~= "<>" and op ~= "!=" then
-          fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
-        end
-        return push(self, "wheres", { type = "null", column = column, negate = op ~= "=" or nil,
-                                      boolean_or = or_ })
+  end
+
+  -- a value that is no number, string or boolean: lmigrate.null (= null is
+  -- IS NULL, <> null IS NOT NULL) or a subquery -> true, its clause added;
+  -- else it must be an SQL value (lmigrate.raw), for the basic clause
+  function M.where_special(self, method, or_, column, op, value)
+    if value == NULL then
+      if op ~= "=" and op ~= "<>" and op ~= "!=" then
+        fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
       end
-      if tv == "function" or is_builder(value) then
-        return push(self, "wheres", { type = "sub", column = column, operator = op,
-          query = M.subquery(self, method, value), boolean_or = or_ })
-      end
-      check_value(method, value)
+      push(self, "wheres", { type = "null", column = column, negate = op ~= "=" or nil,
+                             boolean_or = or_ })
+      return true
     end
-    local c = { column, op, value, or_ }   -- a basic clause: a list, read by index
-    local l = rawget(self, "wheres")
-    if l then l[#l + 1] = c else self.wheres = { c } end
-    return self
-  end
-
-  function Builder:where(column, ...)
-    local op, value = ...
-    return add_where(self, "where", nil, select("#", ...) + 1, column, op, value)
-  end
-
-  function Builder:or_where(column, ...)
-    local op, value = ...
-    return add_where(self, "or_where", true, select("#", ...) + 1, column, op, value)
+    if type(value) == "function" or is_builder(value) then
+      push(self, "wheres", { type = "sub", column = column, operator = op,
+        query = M.subquery(self, method, value), boolean_or = or_ })
+      return true
+    end
+    check_value(method, value)
   end
 
   -- where_not(...): NOT (the same conditions where() takes)
