@@ -9,7 +9,6 @@
 local core = require("lmigrate.core")
 
 local NULL = core.null
-local RAW = getmetatable(core.raw("1"))
 
 return function(M)
   local Builder, Join = M.Builder, M.Join
@@ -137,56 +136,21 @@ return function(M)
   -- in, null, between, column, raw, exists
   -- ======================================================
 
-  -- where_in and where_null with a list of values or one column: the
-  -- list { column, kind, values, boolean_or, negate }, kind the grammar's
-  -- number of in, in_int or null (src/grammar/query.c's Kind); a basic
-  -- clause has its operator there
-  local IN, IN_INT, ISNULL = 2, 3, 4
+  -- where_in(column, values), where_null(column) and their kin are in C
+  -- (lm_query_build.c): a list of values or one column name is the list
+  -- { column, kind, values, boolean_or, negate }, kind the grammar's
+  -- number of in, in_int or null (src/grammar/query.c's Kind). These are
+  -- the other shapes.
 
-  local function where_in(self, method, or_, negate, column, values, ints)
-    check_column(method, column)
-    local tvals = type(values)
-    local mt = tvals == "table" and getmetatable(values)   -- is_builder's and is_raw's, asked once
-    if tvals == "function" or mt == Builder or mt == Join then
-      if ints then fail(method, "expects a list of integers") end
-      return push(self, "wheres", { type = "in", column = column, negate = negate, boolean_or = or_,
-                                    query = M.subquery(self, method, values) })
-    elseif tvals == "table" and mt ~= RAW then
-      for i = 1, #values do   -- a number, string or boolean passes at its type()
-        local v = values[i]
-        local tv = type(v)
-        if ints then
-          if math.type(v) ~= "integer" then
-            fail(method, ("value %d of the list is not an integer"):format(i))
-          end
-        elseif tv ~= "number" and tv ~= "string" and tv ~= "boolean" and (not is_value(v) or v == NULL) then
-          fail(method, ("value %d of the list is a %s, not an SQL value"):format(i,
-            v == NULL and "lmigrate.null" or type(v)))
-        end
-      end
-      return push(self, "wheres", { column, ints and IN_INT or IN, values, or_, negate })
-    end
-    fail(method, "expects a list of values or a subquery, got " .. type(values))
+  -- where_in(column, subquery)
+  function M.where_in_sub(self, method, or_, negate, column, q, ints)
+    if ints then fail(method, "expects a list of integers") end
+    return push(self, "wheres", { type = "in", column = column, negate = negate, boolean_or = or_,
+                                  query = M.subquery(self, method, q) })
   end
 
-  function Builder:where_in(c, v) return where_in(self, "where_in", nil, nil, c, v) end
-  function Builder:or_where_in(c, v) return where_in(self, "or_where_in", true, nil, c, v) end
-  function Builder:where_not_in(c, v) return where_in(self, "where_not_in", nil, true, c, v) end
-  function Builder:or_where_not_in(c, v) return where_in(self, "or_where_not_in", true, true, c, v) end
-  -- Laravel's whereIntegerInRaw: integers written in, for lists past the
-  -- dialect's limit of parameters (SQLite 32766, PostgreSQL 65535)
-  function Builder:where_integer_in_raw(c, v)
-    return where_in(self, "where_integer_in_raw", nil, nil, c, v, true)
-  end
-  function Builder:where_integer_not_in_raw(c, v)
-    return where_in(self, "where_integer_not_in_raw", nil, true, c, v, true)
-  end
-
-  -- where_null(column | { columns })
-  local function where_null(self, method, or_, negate, columns)
-    if type(columns) == "string" and columns ~= "" then   -- one name: no list made
-      return push(self, "wheres", { columns, ISNULL, nil, or_, negate })
-    end
+  -- where_null({ columns }), where_null(lmigrate.raw), and what is no column
+  function M.where_nulls(self, method, or_, negate, columns)
     if type(columns) ~= "table" or is_raw(columns) then columns = { columns } end
     for i, c in ipairs(columns) do
       check_column(method, c)
@@ -195,11 +159,6 @@ return function(M)
     if columns[1] == nil then fail(method, "expects a column") end
     return self
   end
-
-  function Builder:where_null(c) return where_null(self, "where_null", nil, nil, c) end
-  function Builder:or_where_null(c) return where_null(self, "or_where_null", true, nil, c) end
-  function Builder:where_not_null(c) return where_null(self, "where_not_null", nil, true, c) end
-  function Builder:or_where_not_null(c) return where_null(self, "or_where_not_null", true, true, c) end
 
   -- where_between(column, { low, high })
   local function between(self, method, list, or_, negate, column, range)
