@@ -102,7 +102,7 @@ static void pushitem (lua_State *L, const char *list) {
     return;
   }
   lua_pop(L, 1);
-  lua_createtable(L, 1, 0);
+  lua_createtable(L, 4, 0);
   lua_rotate(L, -2, 1);
   lua_rawseti(L, -2, 1);
   lua_pushstring(L, list);
