@@ -91,7 +91,8 @@ static void pushflag (lua_State *L, int on) {
 
 /*
 ** Appends the table at the top to the list self[list] (self at 1),
-** making the list on the first; pops it
+** making the list on the first, for four items (a query's second and
+** third where do not grow it); pops it
 */
 static void pushitem (lua_State *L, const char *list) {
   lua_pushstring(L, list);

@@ -83,11 +83,14 @@ function M.check_column(method, c)
 end
 local check_column = M.check_column
 
--- the hot methods in C (src/lm_query_build.c): where, or_where, ... on
--- Builder, and on M push(self, list, item) (adds 'item' to the list field
--- 'list' -> self), add_where (query_where.lua) and op_here (the operators
--- of each grammar, which check_op fills); their rare shapes and errors
--- call the helpers of this module and query_where.lua
+-- the building methods are C functions (src/lm_query_build.c): on Builder
+-- select, join, left_join, right_join, cross_join, where, or_where, the
+-- where_in and where_null families, order_by, limit (take), offset (skip);
+-- on M new (db:table), push(self, list, item) (adds 'item' to the list
+-- field 'list' -> self), add_where (where()'s clause, for query_where.lua)
+-- and op_here (each grammar's operators, which check_op fills). Their rare
+-- shapes and their errors call this module's helpers (fail, check_column,
+-- columns, join_on, count_arg; query_where.lua's where_group, ...)
 core.query_build(M)
 local push = M.push
 
