@@ -339,30 +339,24 @@ static void checklist (lua_State *L, const Method *m) {
   }
 }
 
+/* pushes M[helper] and self, method, boolean_or, negate, column of 'm': a rare shape's call */
+static void pushlisted (lua_State *L, const Method *m, const char *helper) {
+  pushhelper(L, helper, m->name);
+  pushflag(L, m->flags & Q_OR);
+  pushflag(L, m->flags & Q_NOT);
+  lua_pushvalue(L, 2);
+}
+
 /*
-** where_in(column, values) and its kin: the list { column, kind, values,
-** boolean_or, negate }; a subquery through M.where_in_sub
+** Adds to the wheres the list { column, kind, values, boolean_or,
+** negate } of 'm', the column at 2 and the values at 3 (nil for K_NULL);
+** pushes self
 */
-static int qb_where_in (lua_State *L) {
-  const Method *m = METHOD(L);
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_settop(L, 3);
-  checkcolumn(L, m->name, 2);
-  if (!islist(L, m->name)) {
-    pushhelper(L, "where_in_sub", m->name);
-    pushflag(L, m->flags & Q_OR);
-    pushflag(L, m->flags & Q_NOT);
-    lua_pushvalue(L, 2);
-    lua_pushvalue(L, 3);
-    pushflag(L, m->flags & Q_INTS);
-    lua_call(L, 7, 1);
-    return 1;
-  }
-  checklist(L, m);
+static int addlisted (lua_State *L, const Method *m, int kind) {
   lua_createtable(L, 5, 0);
   lua_pushvalue(L, 2);
   lua_rawseti(L, -2, 1);
-  lua_pushinteger(L, (m->flags & Q_INTS) ? K_IN_INT : K_IN);
+  lua_pushinteger(L, kind);
   lua_rawseti(L, -2, 2);
   lua_pushvalue(L, 3);
   lua_rawseti(L, -2, 3);
@@ -376,33 +370,40 @@ static int qb_where_in (lua_State *L) {
 }
 
 /*
-** where_null(column) and its kin: the list { column, K_NULL, nil,
-** boolean_or, negate }; a list of columns or a raw through M.where_nulls
+** where_in(column, values) and its kin: a list of values is a listed
+** clause (K_IN, K_IN_INT); a subquery through M.where_in_sub
+*/
+static int qb_where_in (lua_State *L) {
+  const Method *m = METHOD(L);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 3);
+  checkcolumn(L, m->name, 2);
+  if (!islist(L, m->name)) {
+    pushlisted(L, m, "where_in_sub");
+    lua_pushvalue(L, 3);
+    pushflag(L, m->flags & Q_INTS);
+    lua_call(L, 7, 1);
+    return 1;
+  }
+  checklist(L, m);
+  return addlisted(L, m, (m->flags & Q_INTS) ? K_IN_INT : K_IN);
+}
+
+/*
+** where_null(column) and its kin: a name is a listed clause (K_NULL); a
+** list of columns or a raw through M.where_nulls
 */
 static int qb_where_null (lua_State *L) {
   const Method *m = METHOD(L);
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
+  lua_pushnil(L);   /* 3: no values */
   if (!isname(L, 2)) {
-    pushhelper(L, "where_nulls", m->name);
-    pushflag(L, m->flags & Q_OR);
-    pushflag(L, m->flags & Q_NOT);
-    lua_pushvalue(L, 2);
+    pushlisted(L, m, "where_nulls");
     lua_call(L, 5, 1);
     return 1;
   }
-  lua_createtable(L, 5, 0);
-  lua_pushvalue(L, 2);
-  lua_rawseti(L, -2, 1);
-  lua_pushinteger(L, K_NULL);
-  lua_rawseti(L, -2, 2);
-  pushflag(L, m->flags & Q_OR);
-  lua_rawseti(L, -2, 4);
-  pushflag(L, m->flags & Q_NOT);
-  lua_rawseti(L, -2, 5);
-  pushitem(L, "wheres");
-  lua_settop(L, 1);
-  return 1;
+  return addlisted(L, m, K_NULL);
 }
 
 /* }====================================================== */
