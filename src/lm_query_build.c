@@ -82,7 +82,7 @@ static void checkcolumn (lua_State *L, const char *method, int c) {
 }
 
 /* pushes a flag's value: true, or nil */
-static void pushflag (lua_State *L, int on) {
+static void pushflag (lua_State *L, unsigned on) {
   if (on) lua_pushboolean(L, 1);
   else lua_pushnil(L);
 }
