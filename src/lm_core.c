@@ -21,6 +21,7 @@ LM_API int luaopen_lmigrate_core (lua_State *L) {
   lm_open_describe(L);
   lm_open_grammar(L);
   lm_open_query(L);
+  lm_open_query_build(L);
   lm_open_driver(L);
   return 1;
 }

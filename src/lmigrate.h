@@ -378,6 +378,9 @@ int lm_open_describe (lua_State *L);
 int lm_open_grammar (lua_State *L);
 /* grammar/query.c: the query builder's methods of Grammar; after lm_open_grammar */
 int lm_open_query (lua_State *L);
+/* lm_query_build.c: core.query_build(M), the query builder's hot methods
+   in C (lua/lmigrate/db/query.lua installs them) */
+int lm_open_query_build (lua_State *L);
 
 /* driver/driver.c */
 int lm_open_driver (lua_State *L);

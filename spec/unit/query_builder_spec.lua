@@ -179,6 +179,23 @@ describe("query builder bad calls", function()
       db:table("t"):where(function(q) q:where("a", "=>", 1) end)
     end)
   end)
+
+  -- the building methods are C functions (src/lm_query_build.c): a tail
+  -- call to one leaves the user's frame in place, so the error names the
+  -- line that made it, not its caller's (as a tail call to Lua did)
+  it("a bad call made as a tail call points at its own line", function()
+    local cases = {
+      { "query:where: unknown operator '=>'", function(q) return q:where("a", "=>", 1) end },
+      { "query:where_in: value 1 of the list is a table", function(q) return q:where_in("a", { {} }) end },
+      { "query:order_by: the direction must be", function(q) return q:order_by("a", "up") end },
+      { "query:join: expects the columns to join on", function(q) return q:join("u") end },
+      { "query:limit: expects a whole number", function(q) return q:limit(-1) end },
+    }
+    local first = here() - 7
+    for i, c in ipairs(cases) do
+      raises(first + i, c[1], function() c[2](db:table("t")) end)
+    end
+  end)
 end)
 
 describe("query builder, what each dialect takes", function()

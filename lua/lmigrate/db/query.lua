@@ -83,12 +83,15 @@ function M.check_column(method, c)
 end
 local check_column = M.check_column
 
--- adds 'item' to the list field 'list' -> self
-function M.push(self, list, item)
-  local l = rawget(self, list)
-  if l then l[#l + 1] = item else self[list] = { item } end
-  return self
-end
+-- the building methods are C functions (src/lm_query_build.c): on Builder
+-- select, join, left_join, right_join, cross_join, where, or_where, the
+-- where_in and where_null families, order_by, limit (take), offset (skip);
+-- on M new (db:table), push(self, list, item) (adds 'item' to the list
+-- field 'list' -> self), add_where (where()'s clause, for query_where.lua)
+-- and op_here (each grammar's operators, which check_op fills). Their rare
+-- shapes and their errors call this module's helpers (fail, check_column,
+-- columns, join_on, count_arg; query_where.lua's where_group, ...)
+core.query_build(M)
 local push = M.push
 
 -- a builder on the same connection, with no table
@@ -117,17 +120,9 @@ local subquery = M.subquery
 -- Tables and columns
 -- ======================================================
 
-function M.new(db, tbl, as)
-  -- the fields most queries set, named so that the table is made that big;
-  -- a table name (the common case) needs none of from()'s checks but this
-  if as == nil and type(tbl) == "string" and tbl ~= "" then
-    return setmetatable({ db = db, g = db.grammar, tbl = tbl, wheres = nil, lim = nil }, Builder)
-  end
-  local b = setmetatable({ db = db, g = db.grammar, tbl = nil, as = nil, wheres = nil, lim = nil,
-                           cols = nil, orders = nil }, Builder)
-  if tbl ~= nil then b:from(tbl, as) end
-  return b
-end
+-- db:table(name [, alias]) is M.new(db, name, alias), in C: a name (the
+-- common case) needs none of from()'s checks, any other table goes
+-- through b:from(tbl, alias)
 
 -- from(table [, alias]), from(lmigrate.raw), from(subquery, alias)
 function Builder:from(tbl, as)
@@ -180,21 +175,9 @@ function M.columns(method, list, ...)
   return list
 end
 
--- select("a", "b as c", { "t.*" }, lmigrate.raw("count(*) as n")): replaces the columns
-function Builder:select(...)
-  -- names (the common call): the list of the arguments as it is, made at
-  -- its size; anything else through M.columns, which checks it
-  local n, cols = select("#", ...), { ... }
-  for i = 1, n do
-    local c = cols[i]
-    if type(c) ~= "string" or c == "" then
-      cols = M.columns("select", {}, ...)
-      break
-    end
-  end
-  self.cols = #cols > 0 and cols or nil
-  return self
-end
+-- select("a", "b as c", { "t.*" }, lmigrate.raw("count(*) as n")) replaces
+-- the columns: in C, names (the common call) the list of the arguments as
+-- they are; anything else through M.columns, which checks it
 
 function Builder:add_select(...)
   local cols = rawget(self, "cols") or {}
@@ -252,48 +235,19 @@ end
 -- Joins
 -- ======================================================
 
--- join(t, first, op, second) (most joins) is the list { kind, t, first,
--- op, second }, which the grammar writes as the Join it stands for: one
--- table in place of a Join, its ON clause and their list
-local function join(self, method, kind, tbl, first, op, second, n)
-  if not (type(tbl) == "string" and tbl ~= "" or getmetatable(tbl) == RAW) then
-    fail(method, "expects a table name (string), got " .. type(tbl))
-  end
-  local tf = type(first)
-  if first ~= nil and tf ~= "function" then   -- M.where_column's checks; a name passes at its type()
-    if tf ~= "string" or first == "" then check_column(method, first) end
-    if n == 2 then op, second = "=", op end
-    op = M.check_op(self, method, op)
-    if type(second) ~= "string" or second == "" then check_column(method, second) end
-    return push(self, "joins", { kind, tbl, first, op, second })
-  end
+-- join(t, first, op, second), join(t, first, second) (most joins),
+-- left_join, right_join: in C, the list { kind, t, first, op, second },
+-- which the grammar writes as the Join it stands for: one table in place
+-- of a Join, its ON clause and their list. join(t, function(join)) and
+-- cross_join(t) are a Join builder, made here:
+function M.join_on(self, method, kind, tbl, fn)
   local j = setmetatable({ db = self.db, g = self.g, kind = kind, tbl = tbl }, Join)
-  if tf == "function" then
-    first(j)
+  if type(fn) == "function" then
+    fn(j)
   elseif kind ~= "CROSS" then
     fail(method, "expects the columns to join on, or a function(join)")
   end
   return push(self, "joins", j)
-end
-
--- join(table, first, op, second), join(table, first, second), join(table, function(join))
-function Builder:join(tbl, ...)
-  local first, op, second = ...
-  return join(self, "join", "INNER", tbl, first, op, second, select("#", ...))
-end
-
-function Builder:left_join(tbl, ...)
-  local first, op, second = ...
-  return join(self, "left_join", "LEFT", tbl, first, op, second, select("#", ...))
-end
-
-function Builder:right_join(tbl, ...)
-  local first, op, second = ...
-  return join(self, "right_join", "RIGHT", tbl, first, op, second, select("#", ...))
-end
-
-function Builder:cross_join(tbl)
-  return join(self, "cross_join", "CROSS", tbl)
 end
 
 -- }======================================================
@@ -317,15 +271,8 @@ local function orders(self)
   return rawget(self, "unions") and "uorders" or "orders"
 end
 
-local DIRS = { asc = "ASC", desc = "DESC", ASC = "ASC", DESC = "DESC" }
-
--- an order is the list { column, dir }: smaller to make than a record
-function Builder:order_by(column, dir)
-  if type(column) ~= "string" or column == "" then check_column("order_by", column) end
-  local d = DIRS[dir or "asc"] or (type(dir) == "string" and DIRS[dir:lower()])
-  if not d then fail("order_by", ("the direction must be 'asc' or 'desc', got %s"):format(tostring(dir))) end
-  return push(self, orders(self), { column, d })
-end
+-- order_by(column [, dir]) is in C: the list { column, dir }, smaller to
+-- make than a record
 
 function Builder:order_by_desc(column)
   return self:order_by(column, "desc")
@@ -357,24 +304,14 @@ end
 
 local math_type = math.type
 
-local function count_arg(method, n)
+-- a count: limit(n), offset(n) (in C: they ask this of what is none), for_page
+function M.count_arg(method, n)
   if math_type(n) ~= "integer" or n < 0 then
     fail(method, "expects a whole number >= 0, got " .. tostring(n))
   end
   return n
 end
-
-function Builder:limit(n)
-  self[rawget(self, "unions") and "ulim" or "lim"] = count_arg("limit", n)
-  return self
-end
-Builder.take = Builder.limit
-
-function Builder:offset(n)
-  self[rawget(self, "unions") and "uoff" or "off"] = count_arg("offset", n)
-  return self
-end
-Builder.skip = Builder.offset
+local count_arg = M.count_arg
 
 -- for_page(page, per_page = 15)
 function Builder:for_page(page, per)

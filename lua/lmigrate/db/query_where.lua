@@ -9,28 +9,28 @@
 local core = require("lmigrate.core")
 
 local NULL = core.null
-local RAW = getmetatable(core.raw("1"))
 
 return function(M)
   local Builder, Join = M.Builder, M.Join
   local fail, push, check_column = M.fail, M.push, M.check_column
   local is_builder, is_value, is_raw = M.is_builder, M.is_value, M.is_raw
 
-  -- each grammar's operators: { here = {...}, all = {...} }
-  local op_cache = setmetatable({}, { __mode = "k" })
+  -- each grammar's operators: op_here[g] its dialect's (lm_query_build.c
+  -- looks an operator up there first), op_all[g] every dialect's
+  local op_here, op_all = M.op_here, setmetatable({}, { __mode = "k" })
 
   local function check_op(self, method, op)
-    local ops = op_cache[self.g]
-    if not ops then
-      local here, all = self.g:query_operators()
-      ops = { here = here, all = all }
-      op_cache[self.g] = ops
+    local g = self.g
+    local here = op_here[g]
+    if not here then
+      here, op_all[g] = g:query_operators()
+      op_here[g] = here
     end
     if type(op) ~= "string" then
       fail(method, "expects an operator (string), got " .. type(op))
     end
-    if ops.here[op] or ops.here[op:lower()] then return op end
-    if ops.all[op:lower()] then
+    if here[op] or here[op:lower()] then return op end
+    if op_all[g][op:lower()] then
       fail(method, ("operator '%s' is not supported on %s"):format(op, self.g:name()))
     end
     fail(method, ("unknown operator '%s'"):format(op))
@@ -49,7 +49,7 @@ return function(M)
     return v
   end
 
-  local add_where
+  local add_where = M.add_where   -- where()'s clause (lm_query_build.c)
 
   -- a group of conditions: fn(query) fills a new builder of the same kind
   local function nested(self, or_, fn, negate)
@@ -81,48 +81,38 @@ return function(M)
     end, negate)
   end
 
-  -- where(column, op, value), where(column, value), where(fn), where(table).
-  -- Each type() is a call: a column's and a value's are asked once, and a
-  -- column name with a number, string or boolean (most wheres) goes
-  -- straight to its clause.
-  function add_where(self, method, or_, n, column, op, value)
-    local tc = type(column)
-    if tc == "function" then return nested(self, or_, column, nil) end
-    if tc == "table" and not is_builder(column) then
+  -- where(column, op, value), where(column, value), where(fn), where(table)
+  -- are Builder.where and or_where in C (lm_query_build.c), a column name
+  -- with a number, string or boolean (most wheres) its basic clause { column,
+  -- operator, value, boolean_or }; the other shapes are asked of these two.
+
+  -- where(fn), where(table): a group -> self; nil for a builder, which is
+  -- no column either (check_column raises)
+  function M.where_group(self, method, or_, column)
+    if type(column) == "function" then return nested(self, or_, column, nil) end
+    if type(column) == "table" and not is_builder(column) then
       return where_table(self, method, or_, column, nil)
     end
-    if tc ~= "string" or column == "" then check_column(method, column) end
-    if n < 2 then fail(method, "expects a value after the column") end
-    if n == 2 then op, value = "=", op else op = check_op(self, method, op) end
-    local tv = type(value)
-    if tv ~= "number" and tv ~= "string" and tv ~= "boolean" then
-      if value == NULL then   -- = null is IS NULL, <> null IS NOT NULL
-        if op ~= "=" and op ~= "<>" and op ~= "!=" then
-          fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
-        end
-        return push(self, "wheres", { type = "null", column = column, negate = op ~= "=" or nil,
-                                      boolean_or = or_ })
+  end
+
+  -- a value that is no number, string or boolean: lmigrate.null (= null is
+  -- IS NULL, <> null IS NOT NULL) or a subquery -> true, its clause added;
+  -- else it must be an SQL value (lmigrate.raw), for the basic clause
+  function M.where_special(self, method, or_, column, op, value)
+    if value == NULL then
+      if op ~= "=" and op ~= "<>" and op ~= "!=" then
+        fail(method, ("lmigrate.null takes '=' or '<>', not '%s'"):format(op))
       end
-      if tv == "function" or is_builder(value) then
-        return push(self, "wheres", { type = "sub", column = column, operator = op,
-          query = M.subquery(self, method, value), boolean_or = or_ })
-      end
-      check_value(method, value)
+      push(self, "wheres", { type = "null", column = column, negate = op ~= "=" or nil,
+                             boolean_or = or_ })
+      return true
     end
-    local c = { column, op, value, or_ }   -- a basic clause: a list, read by index
-    local l = rawget(self, "wheres")
-    if l then l[#l + 1] = c else self.wheres = { c } end
-    return self
-  end
-
-  function Builder:where(column, ...)
-    local op, value = ...
-    return add_where(self, "where", nil, select("#", ...) + 1, column, op, value)
-  end
-
-  function Builder:or_where(column, ...)
-    local op, value = ...
-    return add_where(self, "or_where", true, select("#", ...) + 1, column, op, value)
+    if type(value) == "function" or is_builder(value) then
+      push(self, "wheres", { type = "sub", column = column, operator = op,
+        query = M.subquery(self, method, value), boolean_or = or_ })
+      return true
+    end
+    check_value(method, value)
   end
 
   -- where_not(...): NOT (the same conditions where() takes)
@@ -146,56 +136,21 @@ return function(M)
   -- in, null, between, column, raw, exists
   -- ======================================================
 
-  -- where_in and where_null with a list of values or one column: the
-  -- list { column, kind, values, boolean_or, negate }, kind the grammar's
-  -- number of in, in_int or null (src/grammar/query.c's Kind); a basic
-  -- clause has its operator there
-  local IN, IN_INT, ISNULL = 2, 3, 4
+  -- where_in(column, values), where_null(column) and their kin are in C
+  -- (lm_query_build.c): a list of values or one column name is the list
+  -- { column, kind, values, boolean_or, negate }, kind the grammar's
+  -- number of in, in_int or null (src/grammar/query.c's Kind). These are
+  -- the other shapes.
 
-  local function where_in(self, method, or_, negate, column, values, ints)
-    check_column(method, column)
-    local tvals = type(values)
-    local mt = tvals == "table" and getmetatable(values)   -- is_builder's and is_raw's, asked once
-    if tvals == "function" or mt == Builder or mt == Join then
-      if ints then fail(method, "expects a list of integers") end
-      return push(self, "wheres", { type = "in", column = column, negate = negate, boolean_or = or_,
-                                    query = M.subquery(self, method, values) })
-    elseif tvals == "table" and mt ~= RAW then
-      for i = 1, #values do   -- a number, string or boolean passes at its type()
-        local v = values[i]
-        local tv = type(v)
-        if ints then
-          if math.type(v) ~= "integer" then
-            fail(method, ("value %d of the list is not an integer"):format(i))
-          end
-        elseif tv ~= "number" and tv ~= "string" and tv ~= "boolean" and (not is_value(v) or v == NULL) then
-          fail(method, ("value %d of the list is a %s, not an SQL value"):format(i,
-            v == NULL and "lmigrate.null" or type(v)))
-        end
-      end
-      return push(self, "wheres", { column, ints and IN_INT or IN, values, or_, negate })
-    end
-    fail(method, "expects a list of values or a subquery, got " .. type(values))
+  -- where_in(column, subquery)
+  function M.where_in_sub(self, method, or_, negate, column, q, ints)
+    if ints then fail(method, "expects a list of integers") end
+    return push(self, "wheres", { type = "in", column = column, negate = negate, boolean_or = or_,
+                                  query = M.subquery(self, method, q) })
   end
 
-  function Builder:where_in(c, v) return where_in(self, "where_in", nil, nil, c, v) end
-  function Builder:or_where_in(c, v) return where_in(self, "or_where_in", true, nil, c, v) end
-  function Builder:where_not_in(c, v) return where_in(self, "where_not_in", nil, true, c, v) end
-  function Builder:or_where_not_in(c, v) return where_in(self, "or_where_not_in", true, true, c, v) end
-  -- Laravel's whereIntegerInRaw: integers written in, for lists past the
-  -- dialect's limit of parameters (SQLite 32766, PostgreSQL 65535)
-  function Builder:where_integer_in_raw(c, v)
-    return where_in(self, "where_integer_in_raw", nil, nil, c, v, true)
-  end
-  function Builder:where_integer_not_in_raw(c, v)
-    return where_in(self, "where_integer_not_in_raw", nil, true, c, v, true)
-  end
-
-  -- where_null(column | { columns })
-  local function where_null(self, method, or_, negate, columns)
-    if type(columns) == "string" and columns ~= "" then   -- one name: no list made
-      return push(self, "wheres", { columns, ISNULL, nil, or_, negate })
-    end
+  -- where_null({ columns }), where_null(lmigrate.raw), and what is no column
+  function M.where_nulls(self, method, or_, negate, columns)
     if type(columns) ~= "table" or is_raw(columns) then columns = { columns } end
     for i, c in ipairs(columns) do
       check_column(method, c)
@@ -204,11 +159,6 @@ return function(M)
     if columns[1] == nil then fail(method, "expects a column") end
     return self
   end
-
-  function Builder:where_null(c) return where_null(self, "where_null", nil, nil, c) end
-  function Builder:or_where_null(c) return where_null(self, "or_where_null", true, nil, c) end
-  function Builder:where_not_null(c) return where_null(self, "where_not_null", nil, true, c) end
-  function Builder:or_where_not_null(c) return where_null(self, "or_where_not_null", true, true, c) end
 
   -- where_between(column, { low, high })
   local function between(self, method, list, or_, negate, column, range)
