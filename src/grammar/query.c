@@ -224,7 +224,7 @@ void lmq_addname (Q *q, const char *s, size_t len, int alias) {
   at = findas(s, e, &as);
   adddotted(q, s, at ? at : e);
   if (at && alias) {
-    luaL_addstring(B(q), " AS ");
+    addlit(q, " AS ");
     lm_quote_identn(B(q), as, (size_t)(e - as), q->s->g->quote);
   }
 }
@@ -429,7 +429,7 @@ static void addcolumns (Q *q) {
   lua_Integer i, n = lmq_qlen(q, QF_COLS);
   if (n == 0) luaL_addchar(B(q), '*');
   for (i = 1; i <= n; i++) {
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     addselected(q, i);
   }
 }
@@ -473,7 +473,7 @@ static void writejoin (Q *q) {
   lua_pushstring(L, joinkinds[luaL_checkoption(L, -1, "INNER", joinkinds)]);
   lua_remove(L, -2);
   luaL_addvalue(B(q));
-  luaL_addstring(B(q), " JOIN ");
+  addlit(q, " JOIN ");
   lmq_addtable(q, 1);
   lmq_addwhere(q, " ON ", QF_WHERES);
 }
@@ -500,9 +500,9 @@ static void addjoinon (Q *q) {
   lmq_popident(q, &b);
   lua_settop(L, e - 1);
   luaL_addstring(B(q), joinkinds[kind]);
-  luaL_addstring(B(q), " JOIN ");
+  addlit(q, " JOIN ");
   lmq_writeident(q, &t, 1);
-  luaL_addstring(B(q), " ON ");
+  addlit(q, " ON ");
   lmq_writeident(q, &a, 0);
   luaL_addchar(B(q), ' ');
   lmq_writeoperator(q, opi);
@@ -598,7 +598,7 @@ static const char *const aggsql[] = {"COUNT", "MIN", "MAX", "SUM", "AVG"};
 static void adddistinctcols (Q *q) {
   lua_Integer i, n = lmq_qlen(q, QF_DIST);
   for (i = 1; i <= n; i++) {
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     lmq_elem(q, QF_DIST, i);
     lmq_addident(q, 0);
   }
@@ -610,11 +610,11 @@ static void adddistinctcols (Q *q) {
 */
 static void adddistinct (Q *q) {
   if (lmq_qlen(q, QF_DIST) > 0 && q->s->qg->distinct_on) {
-    luaL_addstring(B(q), "DISTINCT ON (");
+    addlit(q, "DISTINCT ON (");
     adddistinctcols(q);
-    luaL_addstring(B(q), ") ");
+    addlit(q, ") ");
   }
-  else luaL_addstring(B(q), "DISTINCT ");
+  else addlit(q, "DISTINCT ");
 }
 
 /*
@@ -626,13 +626,13 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
   luaL_addstring(B(q), aggsql[a->fn]);
   luaL_addchar(B(q), '(');
   if (distinct && lmq_qlen(q, QF_DIST) > 0) {
-    luaL_addstring(B(q), "DISTINCT ");
+    addlit(q, "DISTINCT ");
     adddistinctcols(q);
   }
   else if (lua_type(L, a->column) == LUA_TSTRING && strcmp(lua_tostring(L, a->column), "*") == 0)
     luaL_addchar(B(q), '*');
   else {
-    if (distinct) luaL_addstring(B(q), "DISTINCT ");
+    if (distinct) addlit(q, "DISTINCT ");
     lua_pushvalue(L, a->column);
     lmq_addident(q, 0);
   }
@@ -645,7 +645,7 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
 */
 void lmq_components (Q *q, Cols cols, const Agg *a) {
   int distinct = lmq_qbool(q, QF_DIST);
-  luaL_addstring(B(q), "SELECT ");
+  addlit(q, "SELECT ");
   if (cols == COLS_AGGREGATE && a != NULL) addaggregate(q, a, distinct);
   else {
     if (distinct) adddistinct(q);
@@ -657,7 +657,7 @@ void lmq_components (Q *q, Cols cols, const Agg *a) {
   }
   if (lmq_qfield(q, QF_TBL) != LUA_TNIL) {
     lua_pop(q->s->L, 1);
-    luaL_addstring(B(q), " FROM ");
+    addlit(q, " FROM ");
     lmq_addtable(q, 1);
   }
   else lua_pop(q->s->L, 1);
@@ -724,9 +724,9 @@ void lmq_aggregate (Q *q, const Agg *a) {
     lmq_components(q, COLS_AGGREGATE, a);
     return;
   }
-  luaL_addstring(B(q), "SELECT ");
+  addlit(q, "SELECT ");
   addaggregate(q, a, 0);
-  luaL_addstring(B(q), " FROM (");
+  addlit(q, " FROM (");
   lmq_select(q);
   lm_addf(&q->c, ") AS %I", "temp_table");
 }

@@ -101,6 +101,8 @@ typedef struct Q {
 } Q;
 
 #define B(q)  (&(q)->c.b)
+/* a string literal's text, its length known (no strlen a piece) */
+#define addlit(q, s)  luaL_addlstring(B(q), "" s, sizeof(s) - 1)
 
 /* how the select list of a query is written */
 typedef enum Cols { COLS_QUERY, COLS_ROWID, COLS_AGGREGATE } Cols;

@@ -97,13 +97,13 @@ static void addinlist (Q *q, QField list, lua_Integer i, const Ident *col,
   lmq_writeident(q, col, 0);
   if (bound) {
     luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
-    for (j = 2; j <= n; j++) luaL_addstring(B(q), ", ?");
+    for (j = 2; j <= n; j++) addlit(q, ", ?");
     luaL_addchar(B(q), ')');
     return;
   }
   luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
   for (j = 1; j <= n; j++) {
-    if (j > 1) luaL_addstring(B(q), ", ");
+    if (j > 1) addlit(q, ", ");
     pushinvalues(q, list, i, listed);
     lua_rawgeti(L, -1, j);
     lua_remove(L, -2);
@@ -266,7 +266,7 @@ static void addother (Q *q, QField list, lua_Integer i, int kind,
       clausecolumn(q, list, i, "column");
       luaL_addstring(B(q), negate ? " NOT BETWEEN " : " BETWEEN ");
       clausevalue(q, list, i, "low");
-      luaL_addstring(B(q), " AND ");
+      addlit(q, " AND ");
       clausevalue(q, list, i, "high");
       break;
     case K_RAW:

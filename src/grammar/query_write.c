@@ -35,7 +35,7 @@ static void addcolname (Q *q, int list, lua_Integer i) {
 static void addnames (Q *q, int list) {
   lua_Integer i, n = (lua_Integer)lua_rawlen(q->s->L, list);
   for (i = 1; i <= n; i++) {
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     addcolname(q, list, i);
   }
 }
@@ -54,13 +54,13 @@ static void addrows (Q *q, int rows, int cols, lua_Integer first,
     luaL_addstring(B(q), q->s->qg->default_values);
     return;
   }
-  luaL_addstring(B(q), " (");
+  addlit(q, " (");
   addnames(q, cols);
-  luaL_addstring(B(q), ") VALUES ");
+  addlit(q, ") VALUES ");
   for (r = first; r <= last; r++) {
     luaL_addstring(B(q), r > first ? ", (" : "(");
     for (c = 1; c <= ncols; c++) {
-      if (c > 1) luaL_addstring(B(q), ", ");
+      if (c > 1) addlit(q, ", ");
       if (lua_rawgeti(L, rows, r) != LUA_TTABLE) lmq_error(q->s, "row %d is not a table", (int)r);
       lua_rawgeti(L, cols, c);
       lua_rawget(L, -2);
@@ -97,15 +97,15 @@ static void addupsert (Q *q, int unique, int update) {
   lua_State *L = q->s->L;
   lua_Integer i, n = (lua_Integer)lua_rawlen(L, update);
   int dup = q->s->qg->upsert_duplicate;
-  if (dup) luaL_addstring(B(q), " ON DUPLICATE KEY UPDATE ");
+  if (dup) addlit(q, " ON DUPLICATE KEY UPDATE ");
   else {
-    luaL_addstring(B(q), " ON CONFLICT (");
+    addlit(q, " ON CONFLICT (");
     addnames(q, unique);
-    luaL_addstring(B(q), ") DO UPDATE SET ");
+    addlit(q, ") DO UPDATE SET ");
   }
   for (i = 1; i <= n; i++) {
     int e;
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     if (lua_rawgeti(L, update, i) == LUA_TSTRING) {
       lua_pop(L, 1);
       addcolname(q, update, i);
@@ -122,7 +122,7 @@ static void addupsert (Q *q, int unique, int update) {
       if (lmq_field(L, e, "column") == LUA_TSTRING) col = lua_tolstring(L, -1, &len);
       lua_pop(L, 1);
       addwhole(q, col, len, (int)i);
-      luaL_addstring(B(q), " = ");
+      addlit(q, " = ");
       lmq_field(L, e, "value");
       lua_remove(L, e);
       if (!lmq_addvalue(q)) lmq_badvalue(q, "the value of '%s'", col);
@@ -138,11 +138,11 @@ static void addsets (Q *q, int sets) {
   lua_State *L = q->s->L;
   lua_Integer i, n = (lua_Integer)lua_rawlen(L, sets);
   if (n % 3 != 0) lmq_error(q->s, "the values to set are not in threes (a bug in query_run.lua)");
-  luaL_addstring(B(q), " SET ");
+  addlit(q, " SET ");
   for (i = 1; i <= n; i += 3) {
     const char *col, *op = NULL, *dot;
     size_t len;
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     if (lua_rawgeti(L, sets, i + 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in sets */
     lua_pop(L, 1);
     lua_rawgeti(L, sets, i);
@@ -153,7 +153,7 @@ static void addsets (Q *q, int sets) {
     dot = q->s->qg->qualified_set ? NULL : strrchr(col, '.');
     if (dot) lmq_addname(q, dot + 1, len - (size_t)(dot + 1 - col), 0);
     else lmq_addname(q, col, len, 0);
-    luaL_addstring(B(q), " = ");
+    addlit(q, " = ");
     if (op) {
       lmq_addname(q, col, len, 0);
       luaL_addstring(B(q), strcmp(op, "-") == 0 ? " - " : " + ");
@@ -192,7 +192,7 @@ static void addrowids (Q *q) {
 static void compile_update (Q *q, int sets) {
   int joins, limited;
   shape(q, &joins, &limited);
-  luaL_addstring(B(q), "UPDATE ");
+  addlit(q, "UPDATE ");
   lmq_addtable(q, 1);
   if (q->s->qg->rowid && (joins || limited)) {
     addsets(q, sets);
@@ -214,7 +214,7 @@ static void compile_delete (Q *q) {
   shape(q, &joins, &limited);
   aliased = lmq_qstr(q, QF_AS) != NULL;
   if (q->s->qg->rowid && (joins || limited)) {
-    luaL_addstring(B(q), "DELETE FROM ");
+    addlit(q, "DELETE FROM ");
     lmq_addtable(q, 1);
     addrowids(q);
     return;
@@ -223,11 +223,11 @@ static void compile_delete (Q *q) {
     if (limited)
       lmq_error(q->s, "a delete with a join or an alias cannot have order_by or "
              "limit on %s", q->s->g->name);
-    luaL_addstring(B(q), "DELETE ");
+    addlit(q, "DELETE ");
     lmq_addrowsource(q);
-    luaL_addstring(B(q), " FROM ");
+    addlit(q, " FROM ");
   }
-  else luaL_addstring(B(q), "DELETE FROM ");
+  else addlit(q, "DELETE FROM ");
   lmq_addtable(q, 1);
   lmq_addjoins(q);
   lmq_addwhere(q, " WHERE ", QF_WHERES);
@@ -308,7 +308,7 @@ static void compile (Q *q, int op) {
       lmq_select(q);
       break;
     case OP_EXISTS:
-      luaL_addstring(B(q), "SELECT EXISTS(");
+      addlit(q, "SELECT EXISTS(");
       lmq_select(q);
       lm_addf(&q->c, ") AS %I", "exists");
       break;
@@ -323,7 +323,7 @@ static void compile (Q *q, int op) {
       checkrows(L, &first, &last);
       compile_insert(q, (op == OP_IGNORE && ignore) ? ignore : "INSERT INTO", 4, 5,
                      first, last);
-      if (op == OP_IGNORE && !ignore) luaL_addstring(B(q), " ON CONFLICT DO NOTHING");
+      if (op == OP_IGNORE && !ignore) addlit(q, " ON CONFLICT DO NOTHING");
       if (op == OP_UPSERT) {
         luaL_checktype(L, 8, LUA_TTABLE);
         luaL_checktype(L, 9, LUA_TTABLE);
@@ -337,11 +337,11 @@ static void compile (Q *q, int op) {
     case OP_USING:
       luaL_checktype(L, 4, LUA_TTABLE);
       luaL_checktype(L, 5, LUA_TTABLE);
-      luaL_addstring(B(q), "INSERT INTO ");
+      addlit(q, "INSERT INTO ");
       lmq_addtable(q, 0);
-      luaL_addstring(B(q), " (");
+      addlit(q, " (");
       addnames(q, 4);
-      luaL_addstring(B(q), ") ");
+      addlit(q, ") ");
       lua_pushvalue(L, 5);
       lmq_nested(q, lmq_select);
       break;
