@@ -354,16 +354,59 @@ static void compile (Q *q, int op) {
 }
 
 /*
+** The grammar at 1: query_args knows its metatable (upvalue 2), a compare
+** in place of luaL_checkudata's lookup of it by name; anything else is
+** checked, and refused, as before
+*/
+static const lm_Grammar *checkgrammar (lua_State *L, int own) {
+  if (own && lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+    lua_pop(L, 1);
+    if (same) return *(const lm_Grammar **)lua_touserdata(L, 1);
+  }
+  return lm_checkgrammar(L, 1);
+}
+
+/*
+** The SQL written at 11, the query's fields (lmq_init) dropped. query_args
+** keeps the last SQL it returned (upvalue 3): a query run again writes the
+** same text, which is then that string again, found by comparing every
+** byte (no string made, hashed or collected), never by the query's shape
+*/
+static void pushsql (Q *q, int own) {
+  lua_State *L = q->s->L;
+  luaL_Buffer *b = B(q);
+  if (own && b->b == b->init.b) {   /* the buffer not boxed: its text is b->b */
+    size_t len;
+    const char *last = lua_tolstring(L, lua_upvalueindex(3), &len);
+    if (last != NULL && len == luaL_bufflen(b) && memcmp(last, luaL_buffaddr(b), len) == 0) {
+      lua_settop(L, 10);
+      lua_pushvalue(L, lua_upvalueindex(3));
+      return;
+    }
+  }
+  luaL_pushresult(b);
+  if (lua_gettop(L) > 11) {
+    lua_replace(L, 11);
+    lua_settop(L, 11);
+  }
+  if (own) {
+    lua_pushvalue(L, 11);
+    lua_replace(L, lua_upvalueindex(3));
+  }
+}
+
+/*
 ** The statement of query_sql's arguments -> the number of values, which
 ** go into the list at 10: a new one, or with 'own' query_args' own list
-** (its upvalue); leaves the SQL at 11
+** (its upvalue 1); leaves the SQL at 11
 */
 static lua_Integer compileat (lua_State *L, int own) {
   QState s;
   Q q;
   int op;
   s.L = L;
-  s.g = lm_checkgrammar(L, 1);
+  s.g = checkgrammar(L, own);
   s.qg = s.g->query;
   s.n = 0;
   op = luaL_checkoption(L, 2, NULL, ops);
@@ -377,11 +420,7 @@ static lua_Integer compileat (lua_State *L, int own) {
   s.binds = 10;
   lmq_init(&q, &s, 3);
   compile(&q, op);
-  luaL_pushresult(B(&q));
-  if (lua_gettop(L) > 11) {   /* the query's fields (lmq_init) dropped */
-    lua_replace(L, 11);
-    lua_settop(L, 11);
-  }
+  pushsql(&q, own);
   return s.n;
 }
 
@@ -415,6 +454,7 @@ static int g_query_sql (lua_State *L) {
 ** left to the collector for a new one. (One that raised leaves its
 ** values in it until the next overwrite them.) Its errors carry the
 ** user's line (lmq_error), so the terminal calls need no pcall around it.
+** Its upvalues: 1 that list, 2 the grammars' metatable, 3 the last SQL.
 */
 #define OWNVALUES  16
 
@@ -458,7 +498,9 @@ int lm_open_query (lua_State *L) {
   luaL_getmetatable(L, LM_GRAMMAR);
   lua_getfield(L, -1, "__index");
   lua_createtable(L, 8, 0);   /* query_args' own list of values */
-  lua_pushcclosure(L, g_query_args, 1);
+  lua_pushvalue(L, -3);       /* the grammars' metatable */
+  lua_pushnil(L);             /* the last SQL */
+  lua_pushcclosure(L, g_query_args, 3);
   lua_setfield(L, -2, "query_args");
   lua_pop(L, 2);
   return 0;
