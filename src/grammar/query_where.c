@@ -227,14 +227,13 @@ static void addbasic (Q *q, QField list, lua_Integer i, int first) {
     case LUA_TNUMBER: addlisted(q, list, i, &a, first); return;
     default: break;
   }
-  lua_pop(L, 1);
   opi = lmq_checkoperator(q, op);
-  lua_rawgeti(L, e, 3);
-  vkind = lmq_popvalue(q, &raw);
-  if (vkind == 0) lmq_badvalue(q, "the value");
   lua_rawgeti(L, e, 4);
   or_ = lua_toboolean(L, -1);
-  lua_pop(L, 2);
+  lua_rawgeti(L, e, 3);   /* the value last, at the top for lmq_popvalue */
+  vkind = lmq_popvalue(q, &raw);
+  if (vkind == 0) lmq_badvalue(q, "the value");
+  lua_settop(L, e - 1);   /* the operator, boolean_or, the clause */
   if (!first) luaL_addstring(B(q), or_ ? " OR " : " AND ");
   lmq_writeident(q, &a, 0);
   luaL_addchar(B(q), ' ');

@@ -286,6 +286,20 @@ static const char *const ops[] = {
 enum { OP_SELECT, OP_EXISTS, OP_AGGREGATE, OP_INSERT, OP_IGNORE, OP_UPSERT,
        OP_USING, OP_UPDATE, OP_DELETE };
 
+/*
+** The op at 2 (an index in ops): its first letter compared before its
+** name, luaL_checkoption's compares for all before it; a string that is
+** none, or no string, refused by luaL_checkoption as before
+*/
+static int checkop (lua_State *L) {
+  const char *name = lua_tostring(L, 2);
+  int i;
+  if (name != NULL)
+    for (i = 0; ops[i] != NULL; i++)
+      if (ops[i][0] == name[0] && strcmp(ops[i], name) == 0) return i;
+  return luaL_checkoption(L, 2, NULL, ops);
+}
+
 /* rows, columns, first, last at 4..7: checks them -> first, last */
 static void checkrows (lua_State *L, lua_Integer *first, lua_Integer *last) {
   luaL_checktype(L, 4, LUA_TTABLE);
@@ -409,7 +423,7 @@ static lua_Integer compileat (lua_State *L, int own) {
   s.g = checkgrammar(L, own);
   s.qg = s.g->query;
   s.n = 0;
-  op = luaL_checkoption(L, 2, NULL, ops);
+  op = checkop(L);
   luaL_checktype(L, 3, LUA_TTABLE);
   s.method = luaL_optstring(L, 4, ops[op]);
   s.placed = own;
