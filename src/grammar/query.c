@@ -355,8 +355,8 @@ void lmq_addraw (Q *q) {
 void lmq_addint (Q *q, const char *word, lua_Integer v) {
   char num[LM_NUMBUF];
   size_t len = lm_inttext(num, v);
-  luaL_addstring(B(q), word);
-  luaL_addlstring(B(q), num, len);
+  lmq_addlstr(B(q), word, strlen(word));
+  lmq_addlstr(B(q), num, len);
 }
 
 /* }====================================================== */
@@ -499,7 +499,7 @@ static void addjoinon (Q *q) {
   lua_rawgeti(L, e, 5);
   lmq_popident(q, &b);
   lua_settop(L, e - 1);
-  luaL_addstring(B(q), joinkinds[kind]);
+  lmq_addlstr(B(q), joinkinds[kind], strlen(joinkinds[kind]));
   addlit(q, " JOIN ");
   lmq_writeident(q, &t, 1);
   addlit(q, " ON ");
@@ -532,7 +532,8 @@ void lmq_addjoins (Q *q) {
 static void addgroups (Q *q) {
   lua_Integer i, n = lmq_qlen(q, QF_GROUPS);
   for (i = 1; i <= n; i++) {
-    luaL_addstring(B(q), i == 1 ? " GROUP BY " : ", ");
+    if (i == 1) addlit(q, " GROUP BY ");
+    else addlit(q, ", ");
     if (lmq_elem(q, QF_GROUPS, i) == LUA_TTABLE) lmq_addraw(q);
     else lmq_addident(q, 0);
   }
@@ -544,7 +545,8 @@ void lmq_addorders (Q *q, QField list) {
   for (i = 1; i <= n; i++) {
     const char *dir;
     int e;
-    luaL_addstring(B(q), i == 1 ? " ORDER BY " : ", ");
+    if (i == 1) addlit(q, " ORDER BY ");
+    else addlit(q, ", ");
     lmq_elem(q, list, i);
     e = lua_gettop(L);
     if (lua_rawgeti(L, e, 1) == LUA_TNIL) {   /* no { column, dir }: random, raw */
@@ -564,7 +566,7 @@ void lmq_addorders (Q *q, QField list) {
     if (dir == NULL || (strcmp(dir, "ASC") != 0 && strcmp(dir, "DESC") != 0))
       lmq_error(q->s, "an order's direction must be ASC or DESC");
     luaL_addchar(B(q), ' ');
-    luaL_addstring(B(q), dir);
+    lmq_addlstr(B(q), dir, strlen(dir));
   }
 }
 

@@ -14,6 +14,8 @@
 #ifndef lm_query_h
 #define lm_query_h
 
+#include <string.h>
+
 #include "grammar.h"
 
 /* the operator sets a dialect takes besides the common ones */
@@ -101,8 +103,21 @@ typedef struct Q {
 } Q;
 
 #define B(q)  (&(q)->c.b)
-/* a string literal's text, its length known (no strlen a piece) */
-#define addlit(q, s)  luaL_addlstring(B(q), "" s, sizeof(s) - 1)
+/*
+** Adds 'len' bytes: in place when there is room, as luaL_addchar does,
+** else by luaL_addlstring (which grows the buffer); a literal's copy then
+** compiles to a few moves, not a call and a strlen
+*/
+static inline void lmq_addlstr (luaL_Buffer *b, const char *s, size_t len) {
+  if (b->size - b->n >= len) {
+    memcpy(b->b + b->n, s, len);
+    b->n += len;
+  }
+  else luaL_addlstring(b, s, len);
+}
+
+/* a string literal's text, its length known */
+#define addlit(q, s)  lmq_addlstr(B(q), "" s, sizeof(s) - 1)
 
 /* how the select list of a query is written */
 typedef enum Cols { COLS_QUERY, COLS_ROWID, COLS_AGGREGATE } Cols;

@@ -17,7 +17,7 @@ static void writewheres (Q *q);
 
 /* the AND/OR before a clause, NULL for none */
 static void addsep (Q *q, const char *sep) {
-  if (sep) luaL_addstring(B(q), sep);
+  if (sep) lmq_addlstr(B(q), sep, strlen(sep));
 }
 
 /* the integer at the top, written as such (where_integer_in_raw); pops it */
@@ -96,7 +96,8 @@ static void addinlist (Q *q, QField list, lua_Integer i, const Ident *col,
   }
   lmq_writeident(q, col, 0);
   if (bound) {
-    luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
+    if (negate) addlit(q, " NOT IN (?");
+    else addlit(q, " IN (?");
     for (j = 2; j <= n; j++) addlit(q, ", ?");
     luaL_addchar(B(q), ')');
     return;
@@ -207,7 +208,8 @@ static void addlisted (Q *q, QField list, lua_Integer i, const Ident *a, int fir
   lua_pop(L, 1);
   addsep(q, sep);
   lmq_writeident(q, a, 0);
-  luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
+  if (negate) addlit(q, " IS NOT NULL");
+  else addlit(q, " IS NULL");
 }
 
 /*
@@ -234,7 +236,10 @@ static void addbasic (Q *q, QField list, lua_Integer i, int first) {
   vkind = lmq_popvalue(q, &raw);
   if (vkind == 0) lmq_badvalue(q, "the value");
   lua_settop(L, e - 1);   /* the operator, boolean_or, the clause */
-  if (!first) luaL_addstring(B(q), or_ ? " OR " : " AND ");
+  if (!first) {
+    if (or_) addlit(q, " OR ");
+    else addlit(q, " AND ");
+  }
   lmq_writeident(q, &a, 0);
   luaL_addchar(B(q), ' ');
   lmq_writeoperator(q, opi);
@@ -328,7 +333,7 @@ static void writewheres (Q *q) {
 void lmq_addwhere (Q *q, const char *word, QField list) {
   lua_Integer n = lmq_qlen(q, list);
   if (n == 0) return;
-  luaL_addstring(B(q), word);
+  lmq_addlstr(B(q), word, strlen(word));
   addclauses(q, list, n);
 }
 
