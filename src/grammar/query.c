@@ -180,7 +180,7 @@ static int fastname (Q *q, const char *s, size_t len, int alias) {
   const char *p, *part = s, *e = s + len, *as = NULL;
   char *w, *w0;
   if (len == 0 || len > ((size_t)-1 - 8) / 3) return 0;
-  w = w0 = luaL_prepbuffsize(B(q), 3 * len + 8);
+  w = w0 = lmq_room(B(q), 3 * len + 8);
   *w++ = qc;
   for (p = s; p < e; p++) {
     unsigned char ch = (unsigned char)*p;

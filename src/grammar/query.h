@@ -116,6 +116,11 @@ static inline void lmq_addlstr (luaL_Buffer *b, const char *s, size_t len) {
   else luaL_addlstring(b, s, len);
 }
 
+/* room for 'len' bytes at the buffer's end: in place, or grown by lauxlib */
+static inline char *lmq_room (luaL_Buffer *b, size_t len) {
+  return (b->size - b->n >= len) ? b->b + b->n : luaL_prepbuffsize(b, len);
+}
+
 /* a string literal's text, its length known */
 #define addlit(q, s)  lmq_addlstr(B(q), "" s, sizeof(s) - 1)
 
