@@ -103,6 +103,7 @@ typedef struct Q {
 } Q;
 
 #define B(q)  (&(q)->c.b)
+
 /*
 ** Adds 'len' bytes: in place when there is room, as luaL_addchar does,
 ** else by luaL_addlstring (which grows the buffer); a literal's copy then
