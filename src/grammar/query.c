@@ -157,8 +157,10 @@ static char *endpart (char *w, const char *part, size_t len, char qc) {
 
 /* the alias 'as'..'e' quoted whole after " AS " at 'w'; returns the new end */
 static char *writealias (char *w, const char *as, const char *e, char qc) {
-  memcpy(w, " AS ", 4);
-  w += 4;
+  *w++ = ' ';
+  *w++ = 'A';
+  *w++ = 'S';
+  *w++ = ' ';
   *w++ = qc;
   for (; as < e; as++) {
     if (*as == qc) *w++ = qc;
