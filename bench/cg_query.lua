@@ -4,8 +4,9 @@
 -- rawupdate, rawjoin (db:query / db:execute with the same SQL); one
 -- builder call each after db:table("songs"): t (that alone), s (select of
 -- 3), j (join), w (where >), wi (where_in of 3), wn (where_not_null), o
--- (order_by desc), l (limit), all (the seven); c<mode> compiles the query
--- of one of those by g:query_args.
+-- (order_by desc), l (limit), all (the seven), wid (where id =, first's
+-- and update's builder); c<mode> compiles the query of one of those by
+-- g:query_args, cfirst and cupdate as first() and update() compile wid.
 package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
 local core = require("lmigrate.core")
 local DB = require("lmigrate.db")
@@ -45,9 +46,14 @@ local F = {
   o = function() return db:table("songs"):order_by("songs.id", "desc") end,
   l = function() return db:table("songs"):limit(5) end,
   all = seven,
+  wid = function(i) return db:table("songs"):where("id", i % 100 + 1) end,
+  cfirst = function(i) return g:query_args("select", db:table("songs"):where("id", i % 100 + 1), "first", 1) end,
+  cupdate = function(i)
+    return g:query_args("update", db:table("songs"):where("id", i % 100 + 1), "update", { "plays", i, false })
+  end,
 }
 local BUILDERS = { t = true, s = true, j = true, w = true, wi = true, wn = true, o = true, l = true,
-                   all = true }
+                   all = true, wid = true }
 local f = F[mode]
 if f == nil and mode:sub(1, 1) == "c" and BUILDERS[mode:sub(2)] then
   local b = F[mode:sub(2)]

@@ -133,17 +133,100 @@ static void adddotted (Q *q, const char *s, const char *e) {
 }
 
 /*
+** The bytes the one pass of fastname stops at: a part's end ('.'), a
+** quote (doubled when it is the dialect's), a blank (maybe " as "), NUL
+*/
+static const unsigned char special[256] = {
+  ['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+  [' '] = 1, ['.'] = 1, ['"'] = 1, ['`'] = 1
+};
+
+/*
+** Closes the part of a name that began at 'part' ('len' bytes), written
+** up to 'w' after its opening quote: its closing quote, or "*" unquoted
+** in place of both ("t".*); returns the new end
+*/
+static char *endpart (char *w, const char *part, size_t len, char qc) {
+  if (len == 1 && *part == '*') {
+    w[-2] = '*';
+    return w - 1;
+  }
+  *w++ = qc;
+  return w;
+}
+
+/* the alias 'as'..'e' quoted whole after " AS " at 'w'; returns the new end */
+static char *writealias (char *w, const char *as, const char *e, char qc) {
+  *w++ = ' ';
+  *w++ = 'A';
+  *w++ = 'S';
+  *w++ = ' ';
+  *w++ = qc;
+  for (; as < e; as++) {
+    if (*as == qc) *w++ = qc;
+    *w++ = *as;
+  }
+  *w++ = qc;
+  return w;
+}
+
+/*
+** lmq_addname's common case in one pass, each byte copied into room made
+** once (at most 3 bytes out a byte in) rather than added one by one: 1
+** when written; 0, nothing written, for a name that raises (a NUL, an
+** empty part) or has a blank but no " as ", which lmq_addname's careful
+** path then writes (or raises for) as it always did
+*/
+static int fastname (Q *q, const char *s, size_t len, int alias) {
+  char qc = q->s->g->quote;
+  const char *p, *part = s, *e = s + len, *as = NULL;
+  char *w, *w0;
+  if (len == 0 || len > ((size_t)-1 - 8) / 3) return 0;
+  w = w0 = lmq_room(B(q), 3 * len + 8);
+  *w++ = qc;
+  for (p = s; p < e; p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (special[ch]) {
+      if (ch == '.') {
+        if (p == part) return 0;
+        w = endpart(w, part, (size_t)(p - part), qc);
+        *w++ = '.';
+        *w++ = qc;
+        part = p + 1;
+        continue;
+      }
+      if (ch == (unsigned char)qc) *w++ = qc;
+      else if (ch == '\0') return 0;
+      else if (ch != '"' && ch != '`' && as == NULL) {   /* the first blank */
+        if ((e = findas(p, s + len, &as)) == NULL) return 0;
+        if (p == e) break;   /* the name ends where " as " begins */
+      }
+    }
+    *w++ = (char)ch;
+  }
+  if (p == part) return 0;
+  w = endpart(w, part, (size_t)(p - part), qc);
+  if (as != NULL) {
+    if (memchr(as, '\0', (size_t)(s + len - as)) != NULL) return 0;
+    if (alias) w = writealias(w, as, s + len, qc);
+  }
+  luaL_addsize(B(q), (size_t)(w - w0));
+  return 1;
+}
+
+/*
 ** A name as Laravel's wrap() writes it: "a.b as c" is "a"."b" AS "c"; with
 ** 'alias' 0 the alias is left out (INSERT INTO, a table for a row id)
 */
 void lmq_addname (Q *q, const char *s, size_t len, int alias) {
   const char *e = s + len, *as = NULL, *at;
+  if (fastname(q, s, len, alias)) return;
   if (strlen(s) != len) lmq_error(q->s, "a name must not contain a NUL byte");
   if (len == 0) lmq_error(q->s, "a name must not be empty");
   at = findas(s, e, &as);
   adddotted(q, s, at ? at : e);
   if (at && alias) {
-    luaL_addstring(B(q), " AS ");
+    addlit(q, " AS ");
     lm_quote_identn(B(q), as, (size_t)(e - as), q->s->g->quote);
   }
 }
@@ -157,20 +240,8 @@ static const char *poprawtext (lua_State *L) {
   return sql;
 }
 
-/*
-** A column read before it is written: a name, or lmigrate.raw's SQL (its
-** text lives on in the table it was read from). Reading a clause's parts
-** first and writing them after lets the clause sit above the buffer
-** while it is read (the buffer must be at the top when it is added to).
-*/
-typedef struct Ident {
-  const char *s;
-  size_t len;
-  int raw;
-} Ident;
-
 /* reads the column (a string or lmigrate.raw) at the top; pops it */
-static void popident (Q *q, Ident *id) {
+void lmq_popident (Q *q, Ident *id) {
   lua_State *L = q->s->L;
   if (lua_type(L, -1) == LUA_TSTRING) {
     id->s = lua_tolstring(L, -1, &id->len);
@@ -186,16 +257,16 @@ static void popident (Q *q, Ident *id) {
            luaL_typename(L, -1));
 }
 
-static void writeident (Q *q, const Ident *id, int alias) {
+void lmq_writeident (Q *q, const Ident *id, int alias) {
   if (id->raw) luaL_addstring(B(q), id->s);
   else lmq_addname(q, id->s, id->len, alias);
 }
 
 /* writes the column at the top, popping it */
-static void addident (Q *q, int alias) {
+void lmq_addident (Q *q, int alias) {
   Ident id;
-  popident(q, &id);
-  writeident(q, &id, alias);
+  lmq_popident(q, &id);
+  lmq_writeident(q, &id, alias);
 }
 
 /*
@@ -203,7 +274,7 @@ static void addident (Q *q, int alias) {
 ** lmigrate.raw (2, its text in '*raw', to be pasted). 0, leaving it, for
 ** what is no SQL value: the caller says where it was (lmq_badvalue).
 */
-static int popvalue (Q *q, const char **raw) {
+int lmq_popvalue (Q *q, const char **raw) {
   lua_State *L = q->s->L;
   switch (lua_type(L, -1)) {
     case LUA_TBOOLEAN: case LUA_TNUMBER: case LUA_TSTRING:
@@ -223,7 +294,7 @@ static int popvalue (Q *q, const char **raw) {
 }
 
 /* writes what popvalue read */
-static void writevalue (Q *q, int kind, const char *raw) {
+void lmq_writevalue (Q *q, int kind, const char *raw) {
   if (kind == 2) luaL_addstring(B(q), raw);
   else luaL_addchar(B(q), '?');
 }
@@ -235,8 +306,8 @@ static void writevalue (Q *q, int kind, const char *raw) {
 */
 int lmq_addvalue (Q *q) {
   const char *raw = NULL;
-  int kind = popvalue(q, &raw);
-  if (kind != 0) writevalue(q, kind, raw);
+  int kind = lmq_popvalue(q, &raw);
+  if (kind != 0) lmq_writevalue(q, kind, raw);
   return kind != 0;
 }
 
@@ -257,7 +328,7 @@ LM_NORETURN void lmq_badvalue (Q *q, const char *fmt, ...) {
 ** or { sql = sql, bindings = {} } (where_raw): its values are bound, it is
 ** pasted; pops it
 */
-static void addraw (Q *q) {
+void lmq_addraw (Q *q) {
   lua_State *L = q->s->L;
   int t = lua_gettop(L), expected;
   lua_Integer i, n;
@@ -280,6 +351,14 @@ static void addraw (Q *q) {
   }
   lua_pop(L, 2);
   luaL_addlstring(B(q), sql, len);
+}
+
+/* an integer's digits (lm_inttext), after 'word' */
+void lmq_addint (Q *q, const char *word, lua_Integer v) {
+  char num[LM_NUMBUF];
+  size_t len = lm_inttext(num, v);
+  lmq_addlstr(B(q), word, strlen(word));
+  lmq_addlstr(B(q), num, len);
 }
 
 /* }====================================================== */
@@ -308,10 +387,8 @@ void lmq_nested (Q *q, Writer w) {
   luaL_addvalue(B(q));
 }
 
-static void writewheres (Q *q);
-
 /* "(<select>)" of the query at the top; pops it */
-static void addsubquery (Q *q) {
+void lmq_addsubquery (Q *q) {
   luaL_addchar(B(q), '(');
   lmq_nested(q, lmq_select);
   luaL_addchar(B(q), ')');
@@ -319,341 +396,6 @@ static void addsubquery (Q *q) {
 
 /* }====================================================== */
 
-
-/*
-** {======================================================
-** WHERE, HAVING and ON clauses
-** =======================================================
-*/
-static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f);
-
-/* an integer's digits (lm_inttext), after 'word' */
-static void addint (Q *q, const char *word, lua_Integer v) {
-  char num[LM_NUMBUF];
-  size_t len = lm_inttext(num, v);
-  luaL_addstring(B(q), word);
-  luaL_addlstring(B(q), num, len);
-}
-
-/* the AND/OR before a clause, NULL for none */
-static void addsep (Q *q, const char *sep) {
-  if (sep) luaL_addstring(B(q), sep);
-}
-
-/* the integer at the top, written as such (where_integer_in_raw); pops it */
-static void addinteger (Q *q, lua_Integer j) {
-  lua_State *L = q->s->L;
-  int isint;
-  lua_Integer v = lua_tointegerx(L, -1, &isint);
-  if (!isint || lua_type(L, -1) != LUA_TNUMBER)
-    lmq_error(q->s, "value %d of the list is not an integer", (int)j);
-  lua_pop(L, 1);
-  addint(q, "", v);
-}
-
-/* the kinds of clause; K_IN, K_IN_INT and K_NULL are numbered in query_where.lua too */
-typedef enum Kind {
-  K_BASIC, K_SUB, K_IN = 2, K_IN_INT = 3, K_NULL = 4, K_BETWEEN, K_COLUMN, K_RAW,
-  K_NESTED, K_EXISTS
-} Kind;
-
-static const char *const kinds[] = {
-  "basic", "sub", "in", "in_int", "null", "between", "column", "raw",
-  "nested", "exists", NULL
-};
-
-/*
-** Binds the n values of the list at the top, all of them bound values
-** (no lmigrate.raw): 1; else 0, none bound. Leaves the list.
-*/
-static int bindlist (Q *q, lua_Integer n) {
-  lua_State *L = q->s->L;
-  int list = lua_gettop(L);
-  lua_Integer j;
-  for (j = 1; j <= n; j++) {
-    int tt = lua_rawgeti(L, list, j);
-    int plain = tt == LUA_TBOOLEAN || tt == LUA_TNUMBER || tt == LUA_TSTRING ||
-                (tt == LUA_TLIGHTUSERDATA && lm_isnull(L, -1));
-    lua_pop(L, 1);
-    if (!plain) return 0;
-  }
-  for (j = 1; j <= n; j++) {
-    lua_rawgeti(L, list, j);
-    lua_rawseti(L, q->s->binds, ++q->s->n);
-  }
-  return 1;
-}
-
-/*
-** Pushes the list of values of clause i: at 3 of where_in's list
-** { column, K_IN, values, boolean_or, negate } ('listed'), else its "values"
-*/
-static void pushinvalues (Q *q, QField list, lua_Integer i, int listed) {
-  lua_State *L = q->s->L;
-  lmq_elem(q, list, i);
-  if (listed) lua_rawgeti(L, -1, 3);
-  else lmq_field(L, lua_gettop(L), "values");
-  lua_remove(L, -2);
-}
-
-/*
-** The IN of clause i whose n values are at the top, its column read
-** ('col'), the clause below them: "c" [NOT ]IN (?, ?); as Laravel, an
-** empty list is 0 = 1 (never true) and for NOT IN 1 = 1. A list of bound
-** values is bound while the clause is read; one with lmigrate.raw (or
-** where_integer_in_raw's) is written value by value. Pops both.
-*/
-static void addinlist (Q *q, QField list, lua_Integer i, const Ident *col,
-                       int negate, int ints, int listed, const char *sep) {
-  lua_State *L = q->s->L;
-  lua_Integer j, n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
-  int bound = n > 0 && !ints && bindlist(q, n);
-  lua_pop(L, 2);
-  addsep(q, sep);
-  if (n == 0) {
-    luaL_addstring(B(q), negate ? "1 = 1" : "0 = 1");
-    return;
-  }
-  writeident(q, col, 0);
-  if (bound) {
-    luaL_addstring(B(q), negate ? " NOT IN (?" : " IN (?");
-    for (j = 2; j <= n; j++) luaL_addstring(B(q), ", ?");
-    luaL_addchar(B(q), ')');
-    return;
-  }
-  luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
-  for (j = 1; j <= n; j++) {
-    if (j > 1) luaL_addstring(B(q), ", ");
-    pushinvalues(q, list, i, listed);
-    lua_rawgeti(L, -1, j);
-    lua_remove(L, -2);
-    if (ints) addinteger(q, j);
-    else if (!lmq_addvalue(q)) lmq_badvalue(q, "value %d of the list", (int)j);
-  }
-  luaL_addchar(B(q), ')');
-}
-
-/* "c" [NOT ]IN (values) or (subquery) of the clause i at the top, which it pops */
-static void addin (Q *q, QField list, lua_Integer i, int negate, int ints,
-                   const char *sep) {
-  lua_State *L = q->s->L;
-  int e = lua_gettop(L);
-  Ident col;
-  if (lmq_field(L, e, "query") == LUA_TTABLE) {
-    lua_pop(L, 2);
-    addsep(q, sep);
-    clausecolumn(q, list, i, "column");
-    luaL_addstring(B(q), negate ? " NOT IN " : " IN ");
-    lmq_part(q, list, i, "query");
-    addsubquery(q);
-    return;
-  }
-  lua_pop(L, 1);
-  lmq_field(L, e, "column");
-  popident(q, &col);
-  lmq_field(L, e, "values");
-  addinlist(q, list, i, &col, negate, ints, 0, sep);
-}
-
-/* the value 'f' of clause i, as a '?' (or raw) */
-static void clausevalue (Q *q, QField list, lua_Integer i, const char *f) {
-  lmq_part(q, list, i, f);
-  if (!lmq_addvalue(q)) lmq_badvalue(q, "the value");
-}
-
-static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f) {
-  lmq_part(q, list, i, f);
-  addident(q, 0);
-}
-
-/*
-** The clauses most queries are made of, read whole from the clause at the
-** top (popped) before anything is written: "c" op ?, "c" op "d", "c" IS
-** [NOT] NULL
-*/
-static void addsimple (Q *q, int kind, int negate, const char *op,
-                       const char *sep) {
-  lua_State *L = q->s->L;
-  int e = lua_gettop(L), vkind = 0, opi = -1;
-  const char *raw = NULL;
-  Ident a, b;
-  lmq_field(L, e, kind == K_COLUMN ? "first" : "column");
-  popident(q, &a);
-  if (kind != K_NULL) opi = lmq_checkoperator(q, op);
-  if (kind == K_COLUMN) {
-    lmq_field(L, e, "second");
-    popident(q, &b);
-  }
-  else if (kind == K_BASIC) {
-    lmq_field(L, e, "value");
-    vkind = popvalue(q, &raw);
-    if (vkind == 0) lmq_badvalue(q, "the value");
-  }
-  lua_pop(L, 1);
-  addsep(q, sep);
-  writeident(q, &a, 0);
-  if (kind == K_NULL) {
-    luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
-    return;
-  }
-  luaL_addchar(B(q), ' ');
-  lmq_writeoperator(q, opi);
-  luaL_addchar(B(q), ' ');
-  if (kind == K_COLUMN) writeident(q, &b, 0);
-  else writevalue(q, vkind, raw);
-}
-
-/*
-** A listed clause of where_in or where_null (query_where.lua), { column,
-** kind, values, boolean_or, negate }, at the top below its kind (K_IN,
-** K_IN_INT, K_NULL), its column read ('a'); pops both
-*/
-static void addlisted (Q *q, QField list, lua_Integer i, const Ident *a, int first) {
-  lua_State *L = q->s->L;
-  int e = lua_gettop(L) - 1, kind = (int)lua_tointeger(L, -1), negate, or_;
-  const char *sep;
-  lua_rawgeti(L, e, 4);
-  or_ = lua_toboolean(L, -1);
-  lua_rawgeti(L, e, 5);
-  negate = lua_toboolean(L, -1);
-  lua_pop(L, 3);
-  sep = first ? NULL : (or_ ? " OR " : " AND ");
-  if (kind == K_IN || kind == K_IN_INT) {
-    lua_rawgeti(L, e, 3);
-    addinlist(q, list, i, a, negate, kind == K_IN_INT, 1, sep);
-    return;
-  }
-  if (kind != K_NULL) lmq_error(q->s, "clause %d is of kind %d (a bug in query.lua)", (int)i, kind);
-  lua_pop(L, 1);
-  addsep(q, sep);
-  writeident(q, a, 0);
-  luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
-}
-
-/*
-** A basic clause as where() makes it, the list { column, operator, value,
-** boolean_or } at the top, its column pushed above it: read by index,
-** whole, then written (both popped); with a kind in place of the operator,
-** addlisted's
-*/
-static void addbasic (Q *q, QField list, lua_Integer i, int first) {
-  lua_State *L = q->s->L;
-  int e = lua_gettop(L) - 1, vkind, opi, or_;
-  const char *raw = NULL, *op = NULL;
-  Ident a;
-  popident(q, &a);
-  switch (lua_rawgeti(L, e, 2)) {
-    case LUA_TSTRING: op = lua_tostring(L, -1); break;  /* lives in the clause */
-    case LUA_TNUMBER: addlisted(q, list, i, &a, first); return;
-    default: break;
-  }
-  lua_pop(L, 1);
-  opi = lmq_checkoperator(q, op);
-  lua_rawgeti(L, e, 3);
-  vkind = popvalue(q, &raw);
-  if (vkind == 0) lmq_badvalue(q, "the value");
-  lua_rawgeti(L, e, 4);
-  or_ = lua_toboolean(L, -1);
-  lua_pop(L, 2);
-  if (!first) luaL_addstring(B(q), or_ ? " OR " : " AND ");
-  writeident(q, &a, 0);
-  luaL_addchar(B(q), ' ');
-  lmq_writeoperator(q, opi);
-  luaL_addchar(B(q), ' ');
-  writevalue(q, vkind, raw);
-}
-
-/* the other clauses, read part by part (the clause popped first) */
-static void addother (Q *q, QField list, lua_Integer i, int kind,
-                      int negate, const char *op, const char *sep) {
-  lua_State *L = q->s->L;
-  if (kind == K_IN || kind == K_IN_INT) {
-    addin(q, list, i, negate, kind == K_IN_INT, sep);
-    return;
-  }
-  lua_pop(L, 1);
-  addsep(q, sep);
-  switch (kind) {
-    case K_SUB:
-      clausecolumn(q, list, i, "column");
-      luaL_addchar(B(q), ' ');
-      lmq_writeoperator(q, lmq_checkoperator(q, op));
-      luaL_addchar(B(q), ' ');
-      lmq_part(q, list, i, "query");
-      addsubquery(q);
-      break;
-    case K_BETWEEN:
-      clausecolumn(q, list, i, "column");
-      luaL_addstring(B(q), negate ? " NOT BETWEEN " : " BETWEEN ");
-      clausevalue(q, list, i, "low");
-      luaL_addstring(B(q), " AND ");
-      clausevalue(q, list, i, "high");
-      break;
-    case K_RAW:
-      lmq_elem(q, list, i);
-      addraw(q);
-      break;
-    case K_NESTED:
-      luaL_addstring(B(q), negate ? "NOT (" : "(");
-      lmq_part(q, list, i, "query");
-      lmq_nested(q, writewheres);
-      luaL_addchar(B(q), ')');
-      break;
-    default:   /* K_EXISTS */
-      luaL_addstring(B(q), negate ? "NOT EXISTS " : "EXISTS ");
-      lmq_part(q, list, i, "query");
-      addsubquery(q);
-      break;
-  }
-}
-
-/*
-** clause i of the list; 'first': no AND/OR before it. The AND/OR ('sep')
-** is written once the clause is read and popped, by addsimple or addother.
-*/
-static void addclause (Q *q, QField list, lua_Integer i, int first) {
-  lua_State *L = q->s->L;
-  int e, kind, negate, or_;
-  const char *op, *sep;
-  lmq_elem(q, list, i);
-  e = lua_gettop(L);
-  if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
-  if (lua_rawgeti(L, e, 1) != LUA_TNIL) {
-    addbasic(q, list, i, first);
-    return;
-  }
-  lua_pop(L, 1);
-  lmq_field(L, e, "type");
-  kind = luaL_checkoption(L, -1, NULL, kinds);
-  lua_pop(L, 1);
-  negate = lmq_getbool(L, e, "negate");
-  or_ = lmq_getbool(L, e, "boolean_or");
-  op = lmq_getstr(q->s, e, "operator");
-  sep = first ? NULL : (or_ ? " OR " : " AND ");
-  if (kind == K_BASIC || kind == K_COLUMN || kind == K_NULL) addsimple(q, kind, negate, op, sep);
-  else addother(q, list, i, kind, negate, op, sep);
-}
-
-static void addclauses (Q *q, QField list, lua_Integer n) {
-  lua_Integer i;
-  if (n == 0) lmq_error(q->s, "a group of conditions is empty");
-  for (i = 1; i <= n; i++) addclause(q, list, i, i == 1);
-}
-
-/* the WHERE clauses of the query at the top, as a group */
-static void writewheres (Q *q) {
-  addclauses(q, QF_WHERES, lmq_qlen(q, QF_WHERES));
-}
-
-/* " WHERE ..." (or HAVING, ON) when the list has clauses */
-void lmq_addwhere (Q *q, const char *word, QField list) {
-  lua_Integer n = lmq_qlen(q, list);
-  if (n == 0) return;
-  luaL_addstring(B(q), word);
-  addclauses(q, list, n);
-}
-
-/* }====================================================== */
 
 
 /*
@@ -667,7 +409,7 @@ static void addselected (Q *q, lua_Integer i) {
   lua_State *L = q->s->L;
   int e;
   if (lmq_elem(q, QF_COLS, i) != LUA_TTABLE) {
-    addident(q, 1);
+    lmq_addident(q, 1);
     return;
   }
   e = lua_gettop(L);
@@ -677,19 +419,19 @@ static void addselected (Q *q, lua_Integer i) {
     as = lmq_getstr(q->s, e, "as");
     lmq_field(L, e, "sub");
     lua_remove(L, e);
-    addsubquery(q);
+    lmq_addsubquery(q);
     if (as) lm_addf(&q->c, " AS %I", as);
     return;
   }
   lua_pop(L, 1);
-  addraw(q);
+  lmq_addraw(q);
 }
 
 static void addcolumns (Q *q) {
   lua_Integer i, n = lmq_qlen(q, QF_COLS);
   if (n == 0) luaL_addchar(B(q), '*');
   for (i = 1; i <= n; i++) {
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     addselected(q, i);
   }
 }
@@ -700,10 +442,10 @@ void lmq_addtable (Q *q, int alias) {
   int tt = lmq_qfield(q, QF_TBL);
   if (tt == LUA_TTABLE) {
     if (!alias) lmq_error(q->s, "the table is a subquery, not a table name");
-    addsubquery(q);
+    lmq_addsubquery(q);
   }
   else if (tt == LUA_TNIL) lmq_error(q->s, "the query has no table (from)");
-  else addident(q, alias);
+  else lmq_addident(q, alias);
   if (as && alias) lm_addf(&q->c, " AS %I", as);
 }
 
@@ -733,7 +475,7 @@ static void writejoin (Q *q) {
   lua_pushstring(L, joinkinds[luaL_checkoption(L, -1, "INNER", joinkinds)]);
   lua_remove(L, -2);
   luaL_addvalue(B(q));
-  luaL_addstring(B(q), " JOIN ");
+  addlit(q, " JOIN ");
   lmq_addtable(q, 1);
   lmq_addwhere(q, " ON ", QF_WHERES);
 }
@@ -751,23 +493,23 @@ static void addjoinon (Q *q) {
   lua_rawgeti(L, e, 1);
   kind = luaL_checkoption(L, -1, "INNER", joinkinds);
   lua_rawgeti(L, e, 2);
-  popident(q, &t);
+  lmq_popident(q, &t);
   lua_rawgeti(L, e, 3);
-  popident(q, &a);
+  lmq_popident(q, &a);
   if (lua_rawgeti(L, e, 4) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the join */
   opi = lmq_checkoperator(q, op);
   lua_rawgeti(L, e, 5);
-  popident(q, &b);
+  lmq_popident(q, &b);
   lua_settop(L, e - 1);
-  luaL_addstring(B(q), joinkinds[kind]);
-  luaL_addstring(B(q), " JOIN ");
-  writeident(q, &t, 1);
-  luaL_addstring(B(q), " ON ");
-  writeident(q, &a, 0);
+  lmq_addlstr(B(q), joinkinds[kind], strlen(joinkinds[kind]));
+  addlit(q, " JOIN ");
+  lmq_writeident(q, &t, 1);
+  addlit(q, " ON ");
+  lmq_writeident(q, &a, 0);
   luaL_addchar(B(q), ' ');
   lmq_writeoperator(q, opi);
   luaL_addchar(B(q), ' ');
-  writeident(q, &b, 0);
+  lmq_writeident(q, &b, 0);
 }
 
 /* the joins: a Join builder (join(t, fn), cross_join) or addjoinon's list */
@@ -792,9 +534,10 @@ void lmq_addjoins (Q *q) {
 static void addgroups (Q *q) {
   lua_Integer i, n = lmq_qlen(q, QF_GROUPS);
   for (i = 1; i <= n; i++) {
-    luaL_addstring(B(q), i == 1 ? " GROUP BY " : ", ");
-    if (lmq_elem(q, QF_GROUPS, i) == LUA_TTABLE) addraw(q);
-    else addident(q, 0);
+    if (i == 1) addlit(q, " GROUP BY ");
+    else addlit(q, ", ");
+    if (lmq_elem(q, QF_GROUPS, i) == LUA_TTABLE) lmq_addraw(q);
+    else lmq_addident(q, 0);
   }
 }
 
@@ -804,7 +547,8 @@ void lmq_addorders (Q *q, QField list) {
   for (i = 1; i <= n; i++) {
     const char *dir;
     int e;
-    luaL_addstring(B(q), i == 1 ? " ORDER BY " : ", ");
+    if (i == 1) addlit(q, " ORDER BY ");
+    else addlit(q, ", ");
     lmq_elem(q, list, i);
     e = lua_gettop(L);
     if (lua_rawgeti(L, e, 1) == LUA_TNIL) {   /* no { column, dir }: random, raw */
@@ -813,18 +557,18 @@ void lmq_addorders (Q *q, QField list) {
         lua_pop(L, 1);
         luaL_addstring(B(q), q->s->qg->random);
       }
-      else addraw(q);
+      else lmq_addraw(q);
       continue;
     }
     lua_rawgeti(L, e, 2);
     dir = lua_tostring(L, -1);   /* lives on in the order */
     lua_pop(L, 1);
     lua_remove(L, e);
-    addident(q, 0);
+    lmq_addident(q, 0);
     if (dir == NULL || (strcmp(dir, "ASC") != 0 && strcmp(dir, "DESC") != 0))
       lmq_error(q->s, "an order's direction must be ASC or DESC");
     luaL_addchar(B(q), ' ');
-    luaL_addstring(B(q), dir);
+    lmq_addlstr(B(q), dir, strlen(dir));
   }
 }
 
@@ -832,12 +576,12 @@ void lmq_addorders (Q *q, QField list) {
 void lmq_addlimit (Q *q, QField lim, QField off) {
   lua_Integer l = q->limit >= 0 ? q->limit : lmq_qint(q, lim);
   lua_Integer o = lmq_qint(q, off);
-  if (l >= 0) addint(q, " LIMIT ", l);
+  if (l >= 0) lmq_addint(q, " LIMIT ", l);
   else if (o >= 0 && q->s->qg->no_limit) {
     luaL_addchar(B(q), ' ');
     luaL_addstring(B(q), q->s->qg->no_limit);
   }
-  if (o >= 0) addint(q, " OFFSET ", o);
+  if (o >= 0) lmq_addint(q, " OFFSET ", o);
 }
 
 static void addlock (Q *q) {
@@ -858,9 +602,9 @@ static const char *const aggsql[] = {"COUNT", "MIN", "MAX", "SUM", "AVG"};
 static void adddistinctcols (Q *q) {
   lua_Integer i, n = lmq_qlen(q, QF_DIST);
   for (i = 1; i <= n; i++) {
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     lmq_elem(q, QF_DIST, i);
-    addident(q, 0);
+    lmq_addident(q, 0);
   }
 }
 
@@ -870,11 +614,11 @@ static void adddistinctcols (Q *q) {
 */
 static void adddistinct (Q *q) {
   if (lmq_qlen(q, QF_DIST) > 0 && q->s->qg->distinct_on) {
-    luaL_addstring(B(q), "DISTINCT ON (");
+    addlit(q, "DISTINCT ON (");
     adddistinctcols(q);
-    luaL_addstring(B(q), ") ");
+    addlit(q, ") ");
   }
-  else luaL_addstring(B(q), "DISTINCT ");
+  else addlit(q, "DISTINCT ");
 }
 
 /*
@@ -886,15 +630,15 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
   luaL_addstring(B(q), aggsql[a->fn]);
   luaL_addchar(B(q), '(');
   if (distinct && lmq_qlen(q, QF_DIST) > 0) {
-    luaL_addstring(B(q), "DISTINCT ");
+    addlit(q, "DISTINCT ");
     adddistinctcols(q);
   }
   else if (lua_type(L, a->column) == LUA_TSTRING && strcmp(lua_tostring(L, a->column), "*") == 0)
     luaL_addchar(B(q), '*');
   else {
-    if (distinct) luaL_addstring(B(q), "DISTINCT ");
+    if (distinct) addlit(q, "DISTINCT ");
     lua_pushvalue(L, a->column);
-    addident(q, 0);
+    lmq_addident(q, 0);
   }
   lm_addf(&q->c, ") AS %I", "aggregate");
 }
@@ -905,7 +649,7 @@ static void addaggregate (Q *q, const Agg *a, int distinct) {
 */
 void lmq_components (Q *q, Cols cols, const Agg *a) {
   int distinct = lmq_qbool(q, QF_DIST);
-  luaL_addstring(B(q), "SELECT ");
+  addlit(q, "SELECT ");
   if (cols == COLS_AGGREGATE && a != NULL) addaggregate(q, a, distinct);
   else {
     if (distinct) adddistinct(q);
@@ -917,7 +661,7 @@ void lmq_components (Q *q, Cols cols, const Agg *a) {
   }
   if (lmq_qfield(q, QF_TBL) != LUA_TNIL) {
     lua_pop(q->s->L, 1);
-    luaL_addstring(B(q), " FROM ");
+    addlit(q, " FROM ");
     lmq_addtable(q, 1);
   }
   else lua_pop(q->s->L, 1);
@@ -984,9 +728,9 @@ void lmq_aggregate (Q *q, const Agg *a) {
     lmq_components(q, COLS_AGGREGATE, a);
     return;
   }
-  luaL_addstring(B(q), "SELECT ");
+  addlit(q, "SELECT ");
   addaggregate(q, a, 0);
-  luaL_addstring(B(q), " FROM (");
+  addlit(q, " FROM (");
   lmq_select(q);
   lm_addf(&q->c, ") AS %I", "temp_table");
 }

@@ -14,6 +14,8 @@
 #ifndef lm_query_h
 #define lm_query_h
 
+#include <string.h>
+
 #include "grammar.h"
 
 /* the operator sets a dialect takes besides the common ones */
@@ -59,8 +61,10 @@ typedef struct lm_QueryGrammar {
 
 /*
 ** {======================================================
-** Between query.c (names, values, clauses, SELECT) and query_write.c
-** (INSERT, UPDATE, DELETE, the Lua methods); nothing else includes this
+** Between query.c (names, values, SELECT), query_where.c (the WHERE,
+** HAVING and ON clauses), query_read.c (reading the tables), query_ops.c
+** (the operators) and query_write.c (INSERT, UPDATE, DELETE, the Lua
+** methods); nothing else includes this
 ** =======================================================
 */
 
@@ -100,6 +104,27 @@ typedef struct Q {
 
 #define B(q)  (&(q)->c.b)
 
+/*
+** Adds 'len' bytes: in place when there is room, as luaL_addchar does,
+** else by luaL_addlstring (which grows the buffer); a literal's copy then
+** compiles to a few moves, not a call and a strlen
+*/
+static inline void lmq_addlstr (luaL_Buffer *b, const char *s, size_t len) {
+  if (b->size - b->n >= len) {
+    memcpy(b->b + b->n, s, len);
+    b->n += len;
+  }
+  else luaL_addlstring(b, s, len);
+}
+
+/* room for 'len' bytes at the buffer's end: in place, or grown by lauxlib */
+static inline char *lmq_room (luaL_Buffer *b, size_t len) {
+  return (b->size - b->n >= len) ? b->b + b->n : luaL_prepbuffsize(b, len);
+}
+
+/* a string literal's text, its length known */
+#define addlit(q, s)  lmq_addlstr(B(q), "" s, sizeof(s) - 1)
+
 /* how the select list of a query is written */
 typedef enum Cols { COLS_QUERY, COLS_ROWID, COLS_AGGREGATE } Cols;
 
@@ -135,6 +160,32 @@ void lmq_nested (Q *q, Writer w);
 
 /* "a.b as c" as "a"."b" AS "c" ('alias' 0: without AS "c") */
 void lmq_addname (Q *q, const char *s, size_t len, int alias);
+
+/*
+** A column read before it is written: a name, or lmigrate.raw's SQL (its
+** text lives on in the table it was read from). Reading a clause's parts
+** first and writing them after lets the clause sit above the buffer
+** while it is read (the buffer must be at the top when it is added to).
+*/
+typedef struct Ident {
+  const char *s;
+  size_t len;
+  int raw;
+} Ident;
+
+/* query.c: names, values, raw SQL, subqueries */
+void lmq_popident (Q *q, Ident *id);   /* reads the column at the top; pops it */
+void lmq_writeident (Q *q, const Ident *id, int alias);
+void lmq_addident (Q *q, int alias);   /* writes the column at the top; pops it */
+/*
+** The value at the top, popped: bound (1, to be written '?') or
+** lmigrate.raw (2, its text in '*raw'); 0, leaving it: no SQL value
+*/
+int lmq_popvalue (Q *q, const char **raw);
+void lmq_writevalue (Q *q, int kind, const char *raw);  /* what lmq_popvalue read */
+void lmq_addraw (Q *q);       /* { raw|sql = sql, bindings = {} } at the top; pops it */
+void lmq_addsubquery (Q *q);  /* "(<select>)" of the query at the top; pops it */
+void lmq_addint (Q *q, const char *word, lua_Integer v);  /* 'word' and v's digits */
 /*
 ** The value at the top as a '?' (its value bound) or lmigrate.raw's
 ** text; pops it. 0: no SQL value, left at the top for lmq_badvalue,
@@ -147,12 +198,13 @@ LM_NORETURN void lmq_badvalue (Q *q, const char *fmt, ...);
 void lmq_addtable (Q *q, int alias);  /* its table (and alias) */
 void lmq_addrowsource (Q *q);         /* its alias, else its table */
 void lmq_addjoins (Q *q);
-void lmq_addwhere (Q *q, const char *word, QField list);  /* " WHERE ..." */
 void lmq_addorders (Q *q, QField list);
 void lmq_addlimit (Q *q, QField lim, QField off);
 void lmq_components (Q *q, Cols cols, const Agg *a);  /* one SELECT */
 void lmq_select (Q *q);               /* with its unions */
 void lmq_aggregate (Q *q, const Agg *a);
+/* query_where.c: " WHERE ..." (or HAVING, ON) of the list's clauses */
+void lmq_addwhere (Q *q, const char *word, QField list);
 /* g:query_operators() */
 /* query_ops.c: the operators */
 int lmq_checkoperator (Q *q, const char *op);  /* its index; raises for another */

@@ -35,7 +35,7 @@ static void addcolname (Q *q, int list, lua_Integer i) {
 static void addnames (Q *q, int list) {
   lua_Integer i, n = (lua_Integer)lua_rawlen(q->s->L, list);
   for (i = 1; i <= n; i++) {
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     addcolname(q, list, i);
   }
 }
@@ -54,13 +54,13 @@ static void addrows (Q *q, int rows, int cols, lua_Integer first,
     luaL_addstring(B(q), q->s->qg->default_values);
     return;
   }
-  luaL_addstring(B(q), " (");
+  addlit(q, " (");
   addnames(q, cols);
-  luaL_addstring(B(q), ") VALUES ");
+  addlit(q, ") VALUES ");
   for (r = first; r <= last; r++) {
     luaL_addstring(B(q), r > first ? ", (" : "(");
     for (c = 1; c <= ncols; c++) {
-      if (c > 1) luaL_addstring(B(q), ", ");
+      if (c > 1) addlit(q, ", ");
       if (lua_rawgeti(L, rows, r) != LUA_TTABLE) lmq_error(q->s, "row %d is not a table", (int)r);
       lua_rawgeti(L, cols, c);
       lua_rawget(L, -2);
@@ -97,15 +97,15 @@ static void addupsert (Q *q, int unique, int update) {
   lua_State *L = q->s->L;
   lua_Integer i, n = (lua_Integer)lua_rawlen(L, update);
   int dup = q->s->qg->upsert_duplicate;
-  if (dup) luaL_addstring(B(q), " ON DUPLICATE KEY UPDATE ");
+  if (dup) addlit(q, " ON DUPLICATE KEY UPDATE ");
   else {
-    luaL_addstring(B(q), " ON CONFLICT (");
+    addlit(q, " ON CONFLICT (");
     addnames(q, unique);
-    luaL_addstring(B(q), ") DO UPDATE SET ");
+    addlit(q, ") DO UPDATE SET ");
   }
   for (i = 1; i <= n; i++) {
     int e;
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     if (lua_rawgeti(L, update, i) == LUA_TSTRING) {
       lua_pop(L, 1);
       addcolname(q, update, i);
@@ -122,7 +122,7 @@ static void addupsert (Q *q, int unique, int update) {
       if (lmq_field(L, e, "column") == LUA_TSTRING) col = lua_tolstring(L, -1, &len);
       lua_pop(L, 1);
       addwhole(q, col, len, (int)i);
-      luaL_addstring(B(q), " = ");
+      addlit(q, " = ");
       lmq_field(L, e, "value");
       lua_remove(L, e);
       if (!lmq_addvalue(q)) lmq_badvalue(q, "the value of '%s'", col);
@@ -138,11 +138,11 @@ static void addsets (Q *q, int sets) {
   lua_State *L = q->s->L;
   lua_Integer i, n = (lua_Integer)lua_rawlen(L, sets);
   if (n % 3 != 0) lmq_error(q->s, "the values to set are not in threes (a bug in query_run.lua)");
-  luaL_addstring(B(q), " SET ");
+  addlit(q, " SET ");
   for (i = 1; i <= n; i += 3) {
     const char *col, *op = NULL, *dot;
     size_t len;
-    if (i > 1) luaL_addstring(B(q), ", ");
+    if (i > 1) addlit(q, ", ");
     if (lua_rawgeti(L, sets, i + 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in sets */
     lua_pop(L, 1);
     lua_rawgeti(L, sets, i);
@@ -153,7 +153,7 @@ static void addsets (Q *q, int sets) {
     dot = q->s->qg->qualified_set ? NULL : strrchr(col, '.');
     if (dot) lmq_addname(q, dot + 1, len - (size_t)(dot + 1 - col), 0);
     else lmq_addname(q, col, len, 0);
-    luaL_addstring(B(q), " = ");
+    addlit(q, " = ");
     if (op) {
       lmq_addname(q, col, len, 0);
       luaL_addstring(B(q), strcmp(op, "-") == 0 ? " - " : " + ");
@@ -192,7 +192,7 @@ static void addrowids (Q *q) {
 static void compile_update (Q *q, int sets) {
   int joins, limited;
   shape(q, &joins, &limited);
-  luaL_addstring(B(q), "UPDATE ");
+  addlit(q, "UPDATE ");
   lmq_addtable(q, 1);
   if (q->s->qg->rowid && (joins || limited)) {
     addsets(q, sets);
@@ -214,7 +214,7 @@ static void compile_delete (Q *q) {
   shape(q, &joins, &limited);
   aliased = lmq_qstr(q, QF_AS) != NULL;
   if (q->s->qg->rowid && (joins || limited)) {
-    luaL_addstring(B(q), "DELETE FROM ");
+    addlit(q, "DELETE FROM ");
     lmq_addtable(q, 1);
     addrowids(q);
     return;
@@ -223,11 +223,11 @@ static void compile_delete (Q *q) {
     if (limited)
       lmq_error(q->s, "a delete with a join or an alias cannot have order_by or "
              "limit on %s", q->s->g->name);
-    luaL_addstring(B(q), "DELETE ");
+    addlit(q, "DELETE ");
     lmq_addrowsource(q);
-    luaL_addstring(B(q), " FROM ");
+    addlit(q, " FROM ");
   }
-  else luaL_addstring(B(q), "DELETE FROM ");
+  else addlit(q, "DELETE FROM ");
   lmq_addtable(q, 1);
   lmq_addjoins(q);
   lmq_addwhere(q, " WHERE ", QF_WHERES);
@@ -286,6 +286,20 @@ static const char *const ops[] = {
 enum { OP_SELECT, OP_EXISTS, OP_AGGREGATE, OP_INSERT, OP_IGNORE, OP_UPSERT,
        OP_USING, OP_UPDATE, OP_DELETE };
 
+/*
+** The op at 2 (an index in ops): its first letter compared before its
+** name, luaL_checkoption's compares for all before it; a string that is
+** none, or no string, refused by luaL_checkoption as before
+*/
+static int checkop (lua_State *L) {
+  const char *name = lua_tostring(L, 2);
+  int i;
+  if (name != NULL)
+    for (i = 0; ops[i] != NULL; i++)
+      if (ops[i][0] == name[0] && strcmp(ops[i], name) == 0) return i;
+  return luaL_checkoption(L, 2, NULL, ops);
+}
+
 /* rows, columns, first, last at 4..7: checks them -> first, last */
 static void checkrows (lua_State *L, lua_Integer *first, lua_Integer *last) {
   luaL_checktype(L, 4, LUA_TTABLE);
@@ -308,7 +322,7 @@ static void compile (Q *q, int op) {
       lmq_select(q);
       break;
     case OP_EXISTS:
-      luaL_addstring(B(q), "SELECT EXISTS(");
+      addlit(q, "SELECT EXISTS(");
       lmq_select(q);
       lm_addf(&q->c, ") AS %I", "exists");
       break;
@@ -323,7 +337,7 @@ static void compile (Q *q, int op) {
       checkrows(L, &first, &last);
       compile_insert(q, (op == OP_IGNORE && ignore) ? ignore : "INSERT INTO", 4, 5,
                      first, last);
-      if (op == OP_IGNORE && !ignore) luaL_addstring(B(q), " ON CONFLICT DO NOTHING");
+      if (op == OP_IGNORE && !ignore) addlit(q, " ON CONFLICT DO NOTHING");
       if (op == OP_UPSERT) {
         luaL_checktype(L, 8, LUA_TTABLE);
         luaL_checktype(L, 9, LUA_TTABLE);
@@ -337,11 +351,11 @@ static void compile (Q *q, int op) {
     case OP_USING:
       luaL_checktype(L, 4, LUA_TTABLE);
       luaL_checktype(L, 5, LUA_TTABLE);
-      luaL_addstring(B(q), "INSERT INTO ");
+      addlit(q, "INSERT INTO ");
       lmq_addtable(q, 0);
-      luaL_addstring(B(q), " (");
+      addlit(q, " (");
       addnames(q, 4);
-      luaL_addstring(B(q), ") ");
+      addlit(q, ") ");
       lua_pushvalue(L, 5);
       lmq_nested(q, lmq_select);
       break;
@@ -354,19 +368,62 @@ static void compile (Q *q, int op) {
 }
 
 /*
+** The grammar at 1: query_args knows its metatable (upvalue 2), a compare
+** in place of luaL_checkudata's lookup of it by name; anything else is
+** checked, and refused, as before
+*/
+static const lm_Grammar *checkgrammar (lua_State *L, int own) {
+  if (own && lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+    lua_pop(L, 1);
+    if (same) return *(const lm_Grammar **)lua_touserdata(L, 1);
+  }
+  return lm_checkgrammar(L, 1);
+}
+
+/*
+** The SQL written at 11, the query's fields (lmq_init) dropped. query_args
+** keeps the last SQL it returned (upvalue 3): a query run again writes the
+** same text, which is then that string again, found by comparing every
+** byte (no string made, hashed or collected), never by the query's shape
+*/
+static void pushsql (Q *q, int own) {
+  lua_State *L = q->s->L;
+  luaL_Buffer *b = B(q);
+  if (own && b->b == b->init.b) {   /* the buffer not boxed: its text is b->b */
+    size_t len;
+    const char *last = lua_tolstring(L, lua_upvalueindex(3), &len);
+    if (last != NULL && len == luaL_bufflen(b) && memcmp(last, luaL_buffaddr(b), len) == 0) {
+      lua_settop(L, 10);
+      lua_pushvalue(L, lua_upvalueindex(3));
+      return;
+    }
+  }
+  luaL_pushresult(b);
+  if (lua_gettop(L) > 11) {
+    lua_replace(L, 11);
+    lua_settop(L, 11);
+  }
+  if (own) {
+    lua_pushvalue(L, 11);
+    lua_replace(L, lua_upvalueindex(3));
+  }
+}
+
+/*
 ** The statement of query_sql's arguments -> the number of values, which
 ** go into the list at 10: a new one, or with 'own' query_args' own list
-** (its upvalue); leaves the SQL at 11
+** (its upvalue 1); leaves the SQL at 11
 */
 static lua_Integer compileat (lua_State *L, int own) {
   QState s;
   Q q;
   int op;
   s.L = L;
-  s.g = lm_checkgrammar(L, 1);
+  s.g = checkgrammar(L, own);
   s.qg = s.g->query;
   s.n = 0;
-  op = luaL_checkoption(L, 2, NULL, ops);
+  op = checkop(L);
   luaL_checktype(L, 3, LUA_TTABLE);
   s.method = luaL_optstring(L, 4, ops[op]);
   s.placed = own;
@@ -377,11 +434,7 @@ static lua_Integer compileat (lua_State *L, int own) {
   s.binds = 10;
   lmq_init(&q, &s, 3);
   compile(&q, op);
-  luaL_pushresult(B(&q));
-  if (lua_gettop(L) > 11) {   /* the query's fields (lmq_init) dropped */
-    lua_replace(L, 11);
-    lua_settop(L, 11);
-  }
+  pushsql(&q, own);
   return s.n;
 }
 
@@ -415,6 +468,7 @@ static int g_query_sql (lua_State *L) {
 ** left to the collector for a new one. (One that raised leaves its
 ** values in it until the next overwrite them.) Its errors carry the
 ** user's line (lmq_error), so the terminal calls need no pcall around it.
+** Its upvalues: 1 that list, 2 the grammars' metatable, 3 the last SQL.
 */
 #define OWNVALUES  16
 
@@ -458,7 +512,9 @@ int lm_open_query (lua_State *L) {
   luaL_getmetatable(L, LM_GRAMMAR);
   lua_getfield(L, -1, "__index");
   lua_createtable(L, 8, 0);   /* query_args' own list of values */
-  lua_pushcclosure(L, g_query_args, 1);
+  lua_pushvalue(L, -3);       /* the grammars' metatable */
+  lua_pushnil(L);             /* the last SQL */
+  lua_pushcclosure(L, g_query_args, 3);
   lua_setfield(L, -2, "query_args");
   lua_pop(L, 2);
   return 0;

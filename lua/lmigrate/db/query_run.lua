@@ -25,7 +25,8 @@ return function(M)
   end
 
   -- g:query_args' SQL and values, run: no list made for the values, and
-  -- no pcall (its errors are placed at the user's line already)
+  -- no pcall (its errors are placed at the user's line already); get() and
+  -- update() make the same call in place (no vararg call in between)
   local function read(self, op, method, ...)
     return self.db:query(self.g:query_args(op, self, method, ...))
   end
@@ -77,7 +78,7 @@ return function(M)
 
   -- get([columns]) -> { row, ... }
   function Builder:get(cols)
-    if cols == nil then return read(self, "select", "get") end
+    if cols == nil then return self.db:query(self.g:query_args("select", self, "get")) end
     return with_columns(self, "get", cols, get)
   end
 
@@ -339,7 +340,7 @@ return function(M)
     table_name(self, "update")
     local sets = sets_of("update", values)
     if sets[1] == nil then return 0 end
-    return write(self, "update", "update", sets)
+    return self.db:execute(self.g:query_args("update", self, "update", sets))
   end
 
   local function step(self, method, op, column, amount, extra)

@@ -1,0 +1,340 @@
+/*
+** query_where.c
+** The query builder's WHERE, HAVING and ON clauses (query.c's compiler):
+** the clause shapes query.c's header lists, each read whole from its
+** table before it is written (the buffer must be at the top of the stack
+** when it is added to), its values bound in order.
+*/
+#include "query.h"
+
+/*
+** {======================================================
+** WHERE, HAVING and ON clauses
+** =======================================================
+*/
+static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f);
+static void writewheres (Q *q);
+
+/* the AND/OR before a clause, NULL for none */
+static void addsep (Q *q, const char *sep) {
+  if (sep) lmq_addlstr(B(q), sep, strlen(sep));
+}
+
+/* the integer at the top, written as such (where_integer_in_raw); pops it */
+static void addinteger (Q *q, lua_Integer j) {
+  lua_State *L = q->s->L;
+  int isint;
+  lua_Integer v = lua_tointegerx(L, -1, &isint);
+  if (!isint || lua_type(L, -1) != LUA_TNUMBER)
+    lmq_error(q->s, "value %d of the list is not an integer", (int)j);
+  lua_pop(L, 1);
+  lmq_addint(q, "", v);
+}
+
+/* the kinds of clause; K_IN, K_IN_INT and K_NULL are numbered in query_where.lua too */
+typedef enum Kind {
+  K_BASIC, K_SUB, K_IN = 2, K_IN_INT = 3, K_NULL = 4, K_BETWEEN, K_COLUMN, K_RAW,
+  K_NESTED, K_EXISTS
+} Kind;
+
+static const char *const kinds[] = {
+  "basic", "sub", "in", "in_int", "null", "between", "column", "raw",
+  "nested", "exists", NULL
+};
+
+/*
+** Binds the n values of the list at the top, all of them bound values
+** (no lmigrate.raw): 1; else 0, none bound. Leaves the list.
+*/
+static int bindlist (Q *q, lua_Integer n) {
+  lua_State *L = q->s->L;
+  int list = lua_gettop(L);
+  lua_Integer j;
+  for (j = 1; j <= n; j++) {
+    int tt = lua_rawgeti(L, list, j);
+    int plain = tt == LUA_TBOOLEAN || tt == LUA_TNUMBER || tt == LUA_TSTRING ||
+                (tt == LUA_TLIGHTUSERDATA && lm_isnull(L, -1));
+    lua_pop(L, 1);
+    if (!plain) return 0;
+  }
+  for (j = 1; j <= n; j++) {
+    lua_rawgeti(L, list, j);
+    lua_rawseti(L, q->s->binds, ++q->s->n);
+  }
+  return 1;
+}
+
+/*
+** Pushes the list of values of clause i: at 3 of where_in's list
+** { column, K_IN, values, boolean_or, negate } ('listed'), else its "values"
+*/
+static void pushinvalues (Q *q, QField list, lua_Integer i, int listed) {
+  lua_State *L = q->s->L;
+  lmq_elem(q, list, i);
+  if (listed) lua_rawgeti(L, -1, 3);
+  else lmq_field(L, lua_gettop(L), "values");
+  lua_remove(L, -2);
+}
+
+/*
+** The IN of clause i whose n values are at the top, its column read
+** ('col'), the clause below them: "c" [NOT ]IN (?, ?); as Laravel, an
+** empty list is 0 = 1 (never true) and for NOT IN 1 = 1. A list of bound
+** values is bound while the clause is read; one with lmigrate.raw (or
+** where_integer_in_raw's) is written value by value. Pops both.
+*/
+static void addinlist (Q *q, QField list, lua_Integer i, const Ident *col,
+                       int negate, int ints, int listed, const char *sep) {
+  lua_State *L = q->s->L;
+  lua_Integer j, n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  int bound = n > 0 && !ints && bindlist(q, n);
+  lua_pop(L, 2);
+  addsep(q, sep);
+  if (n == 0) {
+    luaL_addstring(B(q), negate ? "1 = 1" : "0 = 1");
+    return;
+  }
+  lmq_writeident(q, col, 0);
+  if (bound) {
+    if (negate) addlit(q, " NOT IN (?");
+    else addlit(q, " IN (?");
+    for (j = 2; j <= n; j++) addlit(q, ", ?");
+    luaL_addchar(B(q), ')');
+    return;
+  }
+  luaL_addstring(B(q), negate ? " NOT IN (" : " IN (");
+  for (j = 1; j <= n; j++) {
+    if (j > 1) addlit(q, ", ");
+    pushinvalues(q, list, i, listed);
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    if (ints) addinteger(q, j);
+    else if (!lmq_addvalue(q)) lmq_badvalue(q, "value %d of the list", (int)j);
+  }
+  luaL_addchar(B(q), ')');
+}
+
+/* "c" [NOT ]IN (values) or (subquery) of the clause i at the top, which it pops */
+static void addin (Q *q, QField list, lua_Integer i, int negate, int ints,
+                   const char *sep) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L);
+  Ident col;
+  if (lmq_field(L, e, "query") == LUA_TTABLE) {
+    lua_pop(L, 2);
+    addsep(q, sep);
+    clausecolumn(q, list, i, "column");
+    luaL_addstring(B(q), negate ? " NOT IN " : " IN ");
+    lmq_part(q, list, i, "query");
+    lmq_addsubquery(q);
+    return;
+  }
+  lua_pop(L, 1);
+  lmq_field(L, e, "column");
+  lmq_popident(q, &col);
+  lmq_field(L, e, "values");
+  addinlist(q, list, i, &col, negate, ints, 0, sep);
+}
+
+/* the value 'f' of clause i, as a '?' (or raw) */
+static void clausevalue (Q *q, QField list, lua_Integer i, const char *f) {
+  lmq_part(q, list, i, f);
+  if (!lmq_addvalue(q)) lmq_badvalue(q, "the value");
+}
+
+static void clausecolumn (Q *q, QField list, lua_Integer i, const char *f) {
+  lmq_part(q, list, i, f);
+  lmq_addident(q, 0);
+}
+
+/*
+** The clauses most queries are made of, read whole from the clause at the
+** top (popped) before anything is written: "c" op ?, "c" op "d", "c" IS
+** [NOT] NULL
+*/
+static void addsimple (Q *q, int kind, int negate, const char *op,
+                       const char *sep) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L), vkind = 0, opi = -1;
+  const char *raw = NULL;
+  Ident a, b;
+  lmq_field(L, e, kind == K_COLUMN ? "first" : "column");
+  lmq_popident(q, &a);
+  if (kind != K_NULL) opi = lmq_checkoperator(q, op);
+  if (kind == K_COLUMN) {
+    lmq_field(L, e, "second");
+    lmq_popident(q, &b);
+  }
+  else if (kind == K_BASIC) {
+    lmq_field(L, e, "value");
+    vkind = lmq_popvalue(q, &raw);
+    if (vkind == 0) lmq_badvalue(q, "the value");
+  }
+  lua_pop(L, 1);
+  addsep(q, sep);
+  lmq_writeident(q, &a, 0);
+  if (kind == K_NULL) {
+    luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
+    return;
+  }
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  if (kind == K_COLUMN) lmq_writeident(q, &b, 0);
+  else lmq_writevalue(q, vkind, raw);
+}
+
+/*
+** A listed clause of where_in or where_null (query_where.lua), { column,
+** kind, values, boolean_or, negate }, at the top below its kind (K_IN,
+** K_IN_INT, K_NULL), its column read ('a'); pops both
+*/
+static void addlisted (Q *q, QField list, lua_Integer i, const Ident *a, int first) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L) - 1, kind = (int)lua_tointeger(L, -1), negate, or_;
+  const char *sep;
+  lua_rawgeti(L, e, 4);
+  or_ = lua_toboolean(L, -1);
+  lua_rawgeti(L, e, 5);
+  negate = lua_toboolean(L, -1);
+  lua_pop(L, 3);
+  sep = first ? NULL : (or_ ? " OR " : " AND ");
+  if (kind == K_IN || kind == K_IN_INT) {
+    lua_rawgeti(L, e, 3);
+    addinlist(q, list, i, a, negate, kind == K_IN_INT, 1, sep);
+    return;
+  }
+  if (kind != K_NULL) lmq_error(q->s, "clause %d is of kind %d (a bug in query.lua)", (int)i, kind);
+  lua_pop(L, 1);
+  addsep(q, sep);
+  lmq_writeident(q, a, 0);
+  if (negate) addlit(q, " IS NOT NULL");
+  else addlit(q, " IS NULL");
+}
+
+/*
+** A basic clause as where() makes it, the list { column, operator, value,
+** boolean_or } at the top, its column pushed above it: read by index,
+** whole, then written (both popped); with a kind in place of the operator,
+** addlisted's
+*/
+static void addbasic (Q *q, QField list, lua_Integer i, int first) {
+  lua_State *L = q->s->L;
+  int e = lua_gettop(L) - 1, vkind, opi, or_;
+  const char *raw = NULL, *op = NULL;
+  Ident a;
+  lmq_popident(q, &a);
+  switch (lua_rawgeti(L, e, 2)) {
+    case LUA_TSTRING: op = lua_tostring(L, -1); break;  /* lives in the clause */
+    case LUA_TNUMBER: addlisted(q, list, i, &a, first); return;
+    default: break;
+  }
+  opi = lmq_checkoperator(q, op);
+  lua_rawgeti(L, e, 4);
+  or_ = lua_toboolean(L, -1);
+  lua_rawgeti(L, e, 3);   /* the value last, at the top for lmq_popvalue */
+  vkind = lmq_popvalue(q, &raw);
+  if (vkind == 0) lmq_badvalue(q, "the value");
+  lua_settop(L, e - 1);   /* the operator, boolean_or, the clause */
+  if (!first) {
+    if (or_) addlit(q, " OR ");
+    else addlit(q, " AND ");
+  }
+  lmq_writeident(q, &a, 0);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  lmq_writevalue(q, vkind, raw);
+}
+
+/* the other clauses, read part by part (the clause popped first) */
+static void addother (Q *q, QField list, lua_Integer i, int kind,
+                      int negate, const char *op, const char *sep) {
+  lua_State *L = q->s->L;
+  if (kind == K_IN || kind == K_IN_INT) {
+    addin(q, list, i, negate, kind == K_IN_INT, sep);
+    return;
+  }
+  lua_pop(L, 1);
+  addsep(q, sep);
+  switch (kind) {
+    case K_SUB:
+      clausecolumn(q, list, i, "column");
+      luaL_addchar(B(q), ' ');
+      lmq_writeoperator(q, lmq_checkoperator(q, op));
+      luaL_addchar(B(q), ' ');
+      lmq_part(q, list, i, "query");
+      lmq_addsubquery(q);
+      break;
+    case K_BETWEEN:
+      clausecolumn(q, list, i, "column");
+      luaL_addstring(B(q), negate ? " NOT BETWEEN " : " BETWEEN ");
+      clausevalue(q, list, i, "low");
+      addlit(q, " AND ");
+      clausevalue(q, list, i, "high");
+      break;
+    case K_RAW:
+      lmq_elem(q, list, i);
+      lmq_addraw(q);
+      break;
+    case K_NESTED:
+      luaL_addstring(B(q), negate ? "NOT (" : "(");
+      lmq_part(q, list, i, "query");
+      lmq_nested(q, writewheres);
+      luaL_addchar(B(q), ')');
+      break;
+    default:   /* K_EXISTS */
+      luaL_addstring(B(q), negate ? "NOT EXISTS " : "EXISTS ");
+      lmq_part(q, list, i, "query");
+      lmq_addsubquery(q);
+      break;
+  }
+}
+
+/*
+** clause i of the list; 'first': no AND/OR before it. The AND/OR ('sep')
+** is written once the clause is read and popped, by addsimple or addother.
+*/
+static void addclause (Q *q, QField list, lua_Integer i, int first) {
+  lua_State *L = q->s->L;
+  int e, kind, negate, or_;
+  const char *op, *sep;
+  lmq_elem(q, list, i);
+  e = lua_gettop(L);
+  if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
+  if (lua_rawgeti(L, e, 1) != LUA_TNIL) {
+    addbasic(q, list, i, first);
+    return;
+  }
+  lua_pop(L, 1);
+  lmq_field(L, e, "type");
+  kind = luaL_checkoption(L, -1, NULL, kinds);
+  lua_pop(L, 1);
+  negate = lmq_getbool(L, e, "negate");
+  or_ = lmq_getbool(L, e, "boolean_or");
+  op = lmq_getstr(q->s, e, "operator");
+  sep = first ? NULL : (or_ ? " OR " : " AND ");
+  if (kind == K_BASIC || kind == K_COLUMN || kind == K_NULL) addsimple(q, kind, negate, op, sep);
+  else addother(q, list, i, kind, negate, op, sep);
+}
+
+static void addclauses (Q *q, QField list, lua_Integer n) {
+  lua_Integer i;
+  if (n == 0) lmq_error(q->s, "a group of conditions is empty");
+  for (i = 1; i <= n; i++) addclause(q, list, i, i == 1);
+}
+
+/* the WHERE clauses of the query at the top, as a group */
+static void writewheres (Q *q) {
+  addclauses(q, QF_WHERES, lmq_qlen(q, QF_WHERES));
+}
+
+/* " WHERE ..." (or HAVING, ON) when the list has clauses */
+void lmq_addwhere (Q *q, const char *word, QField list) {
+  lua_Integer n = lmq_qlen(q, list);
+  if (n == 0) return;
+  lmq_addlstr(B(q), word, strlen(word));
+  addclauses(q, list, n);
+}
+
+/* }====================================================== */
