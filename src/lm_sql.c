@@ -343,7 +343,8 @@ static int sql_tokenize (lua_State *L) {
   lua_Integer n = 0;
   lm_TokKind kind;
   lua_settop(L, 1);
-  lua_newtable(L);
+  /* a reader of the first words (max) gets its list sized at once */
+  lua_createtable(L, (max >= 0 && max <= 64) ? (int)max : 0, 0);
   for (p = sql; p < end; p = e) {
     e = lm_sqltoken(r, sql, p, end, &kind);
     if (kind == LM_TK_SPACE || kind == LM_TK_COMMENT) continue;
