@@ -31,9 +31,10 @@ local KINDS = {
 -- the tokens of the last statement read: a statement is read several
 -- times in a row (its kind, its inverse, its table); nothing changes them.
 -- Its first HEAD tokens first: most readings need only the first words
--- (a CREATE TABLE's kind, name and inverse), and a token is a table; a
--- Reader that goes past them asks for all (more: some are not read yet).
-local HEAD = 12
+-- (a CREATE TABLE's kind, name and inverse: CREATE TABLE t ( is four),
+-- and a token is a table; a Reader that goes past them asks for all
+-- (more: some are not read yet).
+local HEAD = 6
 local last_sql, last_tokens, last_more
 
 local function tokens(sql, all)
