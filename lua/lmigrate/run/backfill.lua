@@ -24,13 +24,12 @@ local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.run.backfill_key")
 local loader = require("lmigrate.run.loader")
 local Schema = require("lmigrate.schema")
-
-local M = {}
-
 -- the walk (run/backfill_walk.lua, with its progress lines) and Pretend
 -- are required when a backfill walks or is planned: every step passes
 -- through M.step, and most have no backfill (a module's load is paid at
 -- every start)
+
+local M = {}
 
 -- the collector of the step running now on each connection (its DB:
 -- several run at once), { m, entry, phase, what, atomic, instance, list, collect }

@@ -60,8 +60,8 @@ local function recorder(m, entry, mode, plan, skip)
     skip = skip, skipped = 0, n = 0, planned = {}, committed = {}, group = nil, written = 0,
   }, { __index = function(t, k)
     local v = Rec[k]
-    -- a method of Rec is kept in the recorder: looked up again at each
-    -- statement (what comes from the connection, such as depth, may change)
+    -- a method of Rec is kept in the recorder, which looks it up at each
+    -- statement; what comes from the connection is not (its depth changes)
     if v ~= nil then
       rawset(t, k, v)
       return v
