@@ -277,11 +277,11 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
 ** ends with '_' and 8 hex digits of the whole name's hash instead: the
 ** same columns always give the same name, which drop_*({cols}) finds
 */
-/* copies 's' to 'w' without its '\0' -> the byte after it */
+/* copies 's' to 'w' with its '\0' -> that '\0', where the next piece goes */
 static char *putstr (char *w, const char *s) {
-  size_t n = strlen(s);
+  size_t n = strlen(s) + 1;
   memcpy(w, s, n);
-  return w + n;
+  return w + n - 1;
 }
 
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
@@ -299,8 +299,7 @@ const char *lm_defname (lua_State *L, lm_Blueprint *bp,
     w = putstr(w, cols[i]);
   }
   *w++ = '_';
-  w = putstr(w, suffix);
-  *w = '\0';
+  putstr(w, suffix);
   for (i = 0; s[i] != '\0'; i++) {
     if (s[i] == '-' || s[i] == '.') s[i] = '_';
     else if (s[i] >= 'A' && s[i] <= 'Z') s[i] = (char)(s[i] - 'A' + 'a');
