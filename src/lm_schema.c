@@ -15,10 +15,14 @@
 #include "lm_schema.h"
 #include "grammar/grammar.h"
 
+/* an aligned unit of a block: every allocation is a whole number of them */
+typedef union Unit { void *p; double d; long long l; } Unit;
+
 /* blocks freed with the blueprint; 'data' is aligned for any field */
 struct lm_Arena {
   lm_Arena *next;
-  union { void *p; double d; long long l; } data[];  /* C99 flexible member */
+  size_t used, size;   /* in Units */
+  Unit data[];         /* C99 flexible member */
 };
 
 /*
@@ -37,12 +41,44 @@ static const char *const modes[] = {"create", "create_if_not_exists", "alter", N
 ** =======================================================
 */
 
+/*
+** A blueprint allocates many small pieces (each column's name and default
+** key names, argument copies) and frees them all at once: they come from
+** blocks of BLOCK units, one malloc for many. A sanitized build gives
+** each piece its own block, so that an overrun stays visible.
+*/
+#if defined(__SANITIZE_ADDRESS__)
+#define BLOCK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BLOCK 1
+#endif
+#endif
+#ifndef BLOCK
+#define BLOCK 256
+#endif
+
 void *lm_bpalloc (lua_State *L, lm_Blueprint *bp, size_t n) {
-  lm_Arena *a = (lm_Arena *)malloc(offsetof(lm_Arena, data) + n);
-  if (a == NULL) lm_error(L, "not enough memory");
-  a->next = bp->arena;
-  bp->arena = a;
-  return a->data;
+  size_t units = (n + sizeof(Unit) - 1) / sizeof(Unit);
+  lm_Arena *a = bp->arena;
+  if (a == NULL || a->size - a->used < units) {
+    size_t size = units > BLOCK ? units : BLOCK;
+    a = (lm_Arena *)malloc(offsetof(lm_Arena, data) + size * sizeof(Unit));
+    if (a == NULL) lm_error(L, "not enough memory");
+    a->used = 0;
+    a->size = size;
+    /* a piece larger than a block gets its own, behind the current one */
+    if (size > BLOCK && bp->arena != NULL) {
+      a->next = bp->arena->next;
+      bp->arena->next = a;
+      a->used = size;
+      return a->data;
+    }
+    a->next = bp->arena;
+    bp->arena = a;
+  }
+  a->used += units;
+  return a->data + (a->used - units);
 }
 
 const char *lm_bpstrdup (lua_State *L, lm_Blueprint *bp, const char *s) {
@@ -241,23 +277,29 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
 ** ends with '_' and 8 hex digits of the whole name's hash instead: the
 ** same columns always give the same name, which drop_*({cols}) finds
 */
+/* copies 's' to 'w' with its '\0' -> that '\0', where the next piece goes */
+static char *putstr (char *w, const char *s) {
+  size_t n = strlen(s) + 1;
+  memcpy(w, s, n);
+  return w + n - 1;
+}
+
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
                         const char *const *cols, int n, const char *suffix) {
-  luaL_Buffer b;
-  char *s;
-  size_t len, keep;
+  char *s, *w;
+  size_t len = strlen(bp->table) + 1 + strlen(suffix), keep;
   int i;
-  luaL_buffinit(L, &b);
-  luaL_addstring(&b, bp->table);
+  for (i = 0; i < n; i++) len += 1 + strlen(cols[i]);
+  /* built in the blueprint's memory: every column asks for two (its
+     checks' names), and a Lua string for each cost more than the rest */
+  w = s = (char *)lm_bpalloc(L, bp, len + 1);
+  w = putstr(w, bp->table);
   for (i = 0; i < n; i++) {
-    luaL_addchar(&b, '_');
-    luaL_addstring(&b, cols[i]);
+    *w++ = '_';
+    w = putstr(w, cols[i]);
   }
-  luaL_addchar(&b, '_');
-  luaL_addstring(&b, suffix);
-  luaL_pushresult(&b);
-  s = (char *)lm_bpstrdup(L, bp, lua_tostring(L, -1));
-  lua_pop(L, 1);
+  *w++ = '_';
+  putstr(w, suffix);
   for (i = 0; s[i] != '\0'; i++) {
     if (s[i] == '-' || s[i] == '.') s[i] = '_';
     else if (s[i] >= 'A' && s[i] <= 'Z') s[i] = (char)(s[i] - 'A' + 'a');

@@ -343,7 +343,8 @@ static int sql_tokenize (lua_State *L) {
   lua_Integer n = 0;
   lm_TokKind kind;
   lua_settop(L, 1);
-  lua_newtable(L);
+  /* a reader of the first words (max) gets its list sized at once */
+  lua_createtable(L, (max >= 0 && max <= 64) ? (int)max : 0, 0);
   for (p = sql; p < end; p = e) {
     e = lm_sqltoken(r, sql, p, end, &kind);
     if (kind == LM_TK_SPACE || kind == LM_TK_COMMENT) continue;
@@ -444,13 +445,17 @@ static int headtoken (Head *h, const char *s, const char *e,
 ** ("START TRANSACTION", "COMMIT", "CREATE TABLE"; fewer when a quoted
 ** name, a string or punctuation comes first), scanned by the dialect's
 ** rules ("sqlite", "postgres", "mysql"), so that a ';' or a keyword in a
-** string, comment, dollar quote or trigger body is not mistaken for one
+** string, comment, dollar quote or trigger body is not mistaken for one.
+** Only a ';' ends a statement: a text without that byte anywhere is one
+** statement, whose scan stops once its head is complete (the rest of a
+** CREATE TABLE body changes nothing in the result).
 */
 static int sql_heads (lua_State *L) {
   size_t len;
   const char *sql = luaL_checklstring(L, 1, &len);
   const lm_SqlRules *r = checkrules(L, 2);
   const char *p, *e, *end = sql + len;
+  int one = memchr(sql, ';', len) == NULL;
   lua_Integer n = 0;
   lm_TokKind kind;
   Head h;
@@ -462,6 +467,7 @@ static int sql_heads (lua_State *L) {
     for (; p < end; p = e) {
       e = lm_sqltoken(r, sql, p, end, &kind);
       if (headtoken(&h, p, e, kind)) { p = e; break; }
+      if (one && h.started && (h.closed || h.words >= 2)) { p = end; break; }
     }
     luaL_pushresult(&h.b);
     if (h.started) lua_rawseti(L, 3, ++n);

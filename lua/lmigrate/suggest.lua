@@ -84,8 +84,10 @@ end
 -- call of a nil method in a migration or seeder most likely meant
 local function lua_methods()
   local list, seen = {}, {}
+  -- (require(...)): a first require returns the loader's data too, which the
+  -- last item of a list would add to it
   for _, t in ipairs { require("lmigrate.schema").class, require("lmigrate.db").class,
-                       require("lmigrate.migration"), require("lmigrate.seeder") } do
+                       require("lmigrate.migration"), (require("lmigrate.seeder")) } do
     for k, v in pairs(t) do
       if type(k) == "string" and type(v) == "function" and not k:match("^_") and not seen[k] then
         seen[k] = true

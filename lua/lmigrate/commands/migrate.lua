@@ -1,7 +1,6 @@
 -- lmigrate migrate [--step] [--atomic] [--pretend] [--json] [--seed [--random-seed N]]
 local errors = require("lmigrate.errors")
 local session = require("lmigrate.run.session")
-local Seeds = require("lmigrate.run.seeding")
 
 local M = {}
 
@@ -31,6 +30,8 @@ function M.seed(m, cfg, out, opts)
   math.randomseed(seed)
   local own = #cfg.connections == 1 and fake or fake.new(seed)
   local ok, err = pcall(function()
+    -- the seeders' runner (run/seeding.lua): loaded by --seed only
+    local Seeds = require("lmigrate.run.seeding")
     Seeds.new({ db = m.db, schema = m.schema, path = cfg.seeds, out = out, fake = own,
                 migrator = m })
       :run(opts.class or "DatabaseSeeder")

@@ -117,9 +117,10 @@ function DB:ahead(rows, sql, ...)
     self.ahead_sql, self.ahead_args, self.ahead_rows = sql, table.pack(...), rows
   else
     self.ahead_sql, self.ahead_rows = a .. "; " .. sql, self.ahead_rows + rows
-    local args = self.ahead_args
-    for i = 1, select("#", ...) do args[args.n + i] = select(i, ...) end
-    args.n = args.n + select("#", ...)
+    -- one copy of the values (select(i, ...) in a loop copies them all each time)
+    local args, n = self.ahead_args, select("#", ...)
+    table.move({ ... }, 1, n, args.n + 1, args)
+    args.n = args.n + n
   end
   self.unsent = true
 end

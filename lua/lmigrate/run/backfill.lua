@@ -23,9 +23,11 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.run.backfill_key")
 local loader = require("lmigrate.run.loader")
-local walk = require("lmigrate.run.backfill_walk")
-local Pretend = require("lmigrate.db.pretend")
 local Schema = require("lmigrate.schema")
+-- the walk (run/backfill_walk.lua, with its progress lines) and Pretend
+-- are required when a backfill walks or is planned: every step passes
+-- through M.step, and most have no backfill (a module's load is paid at
+-- every start)
 
 local M = {}
 
@@ -240,7 +242,7 @@ local function finish(m, entry, c, rows, record)
               state = function(final) return state(c.phase, final) end }
   invoke(entry, { go = function()
     for i, b in ipairs(c.list) do
-      if not finished(rows[i].state) then walk.run(w, entry, b, rows[i]) end
+      if not finished(rows[i].state) then require("lmigrate.run.backfill_walk").run(w, entry, b, rows[i]) end
     end
   end }, "go", c.what)
   m.db:transaction(function()
@@ -295,7 +297,7 @@ end
 -- a plan's instance of a migration: nothing runs, reads still do
 local function planned(m, entry)
   if not entry.class then loader.load(entry) end
-  local db = Pretend.new(m.db.grammar, m.db)
+  local db = require("lmigrate.db.pretend").new(m.db.grammar, m.db)
   return setmetatable({ schema = Schema.new(db, m.db.grammar), db = db }, { __index = entry.class })
 end
 

@@ -60,8 +60,13 @@ local function recorder(m, entry, mode, plan, skip)
     skip = skip, skipped = 0, n = 0, planned = {}, committed = {}, group = nil, written = 0,
   }, { __index = function(t, k)
     local v = Rec[k]
-    if v == nil then v = t.real[k] end
-    return v
+    -- a method of Rec is kept in the recorder, which looks it up at each
+    -- statement; what comes from the connection is not (its depth changes)
+    if v ~= nil then
+      rawset(t, k, v)
+      return v
+    end
+    return t.real[k]
   end })
 end
 

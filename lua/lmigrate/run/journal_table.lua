@@ -95,11 +95,30 @@ end
 -- (the row of a CREATE TABLE, which fails when it does); present: a table
 -- name, the one row's fingerprint is "+" while it exists, else "-", read
 -- by the server as the row goes in (the row of a down's DROP TABLE)
+local TUPLE = "(" .. string.rep("?", #COLUMNS, ", ") .. ")"
+
+-- the journal table and its columns quoted, per grammar and table name:
+-- every statement writes a row
+local quoted_of = setmetatable({}, { __mode = "k" })
+
+local function quoted_names(g, tbl)
+  local by = quoted_of[g]
+  if not by then by = {}; quoted_of[g] = by end
+  local q = by[tbl]
+  if not q then
+    local cols = {}
+    for i, c in ipairs(COLUMNS) do cols[i] = g:quote(c) end
+    q = { g:quote(tbl), table.concat(cols, ", ") }
+    by[tbl] = q
+  end
+  return q[1], q[2]
+end
+
 function M.write(m, name, total, list, ahead, absent, present)
   M.ensure(m)
   local g = m.db.grammar
-  local quoted, tuple, values, n = {}, "(" .. string.rep("?", #COLUMNS, ", ") .. ")", {}, 0
-  for i, c in ipairs(COLUMNS) do quoted[i] = g:quote(c) end
+  local values, n = {}, 0
+  local qtable, qcols = quoted_names(g, M.table_name(m))
   for _, st in ipairs(list) do
     for _, v in ipairs { name, st.position, total or core.null, st.state or "applied",
                          st.text:sub(1, KEPT), st.checksum, st.inverse or core.null,
@@ -109,18 +128,17 @@ function M.write(m, name, total, list, ahead, absent, present)
       values[n] = v
     end
   end
-  local sql = ("INSERT INTO %s (%s) VALUES %s"):format(g:quote(M.table_name(m)),
-    table.concat(quoted, ", "), string.rep(tuple, #list, ", "))
+  local sql = ("INSERT INTO %s (%s) VALUES %s"):format(qtable, qcols, string.rep(TUPLE, #list, ", "))
   if absent then
     local cond
     cond, n = exists(m, absent, values, n)
-    sql = ("INSERT INTO %s (%s) SELECT %s FROM DUAL WHERE NOT %s"):format(g:quote(M.table_name(m)),
-      table.concat(quoted, ", "), tuple:sub(2, -2), cond)
+    sql = ("INSERT INTO %s (%s) SELECT %s FROM DUAL WHERE NOT %s"):format(qtable, qcols,
+      TUPLE:sub(2, -2), cond)
   elseif present then  -- the last column, the fingerprint, read by the server
     local cond
     cond, n = exists(m, present, values, n - 1)
     sql = ("INSERT INTO %s (%s) SELECT %s, CASE WHEN %s THEN '+' ELSE '-' END FROM DUAL")
-      :format(g:quote(M.table_name(m)), table.concat(quoted, ", "), tuple:sub(2, -5), cond)
+      :format(qtable, qcols, TUPLE:sub(2, -5), cond)
   end
   if ahead then return m.db:ahead_with(#list, sql, table.unpack(values, 1, n)) end
   m.db:execute(sql, table.unpack(values, 1, n))

@@ -17,7 +17,8 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.schema.foreign_keys")
 local txcontrol = require("lmigrate.db.txcontrol")
-local Pretend = require("lmigrate.db.pretend")
+-- Pretend (lmigrate.db.pretend) is required by a plan or --pretend that
+-- reaches another connection: a run of one connection never loads it
 local Schema = require("lmigrate.schema")
 
 local Pool = {}
@@ -98,7 +99,7 @@ function Pool:schema_for(name, from)
     -- run/journal.lua's plan of a MySQL step counts the step's statements
     -- without running them: the other connection's are not run either
     local h = self:get(name, "schema:connection")
-    local stand_in = Pretend.new(h.db.grammar, h.db)
+    local stand_in = require("lmigrate.db.pretend").new(h.db.grammar, h.db)
     stand_in.connection_name, stand_in.others = name, self
     return Schema.new(stand_in, h.db.grammar)
   end
@@ -166,7 +167,7 @@ function M.pretend_views(pool, method)
     if h.db.driver == "sqlite" then
       shadow, close = require("lmigrate.db.shadow").open(h.db.grammar, h.db)
     end
-    local db = Pretend.new(h.db.grammar, h.db, shadow)
+    local db = require("lmigrate.db.pretend").new(h.db.grammar, h.db, shadow)
     db.method, db.others = method, stand_in   -- named by a backfill's line (run/backfill.lua)
     local v = { name = h.name, db = db, schema = Schema.new(db, h.db.grammar) }
     views[h.name], order[#order + 1] = v, v

@@ -168,7 +168,21 @@ function M.all(jobs)
     waiting[n] = { mode = "sleep", deadline = 0 }   -- started by the loop's next round
   end
   for i = 1, #jobs do step(i) end
-  while remaining > 0 do
+  -- one task waiting on its socket (a run of one connection, at every
+  -- round trip): the round without its sets to build and sort; false when
+  -- that is not the case
+  local function lone()
+    local only, w = next(waiting)
+    if not (w and w.fd) or next(waiting, only) ~= nil then return false end
+    local t = w.deadline and math.max(0, w.deadline - core.clock()) or nil
+    local ready = #core.wait({ [w.fd] = w.mode }, t) > 0
+    if ready or (w.deadline and core.clock() >= w.deadline) then
+      waiting[only] = nil
+      step(only, ready)
+    end
+    return true
+  end
+  local function round()
     local want, timeout, now = {}, nil, core.clock()
     for i, w in pairs(waiting) do
       local bg = live[i].bg
@@ -189,6 +203,9 @@ function M.all(jobs)
       waiting[i] = nil
       step(i, w.fd ~= nil and ready[w.fd] == true)
     end
+  end
+  while remaining > 0 do
+    if not lone() then round() end
   end
   loops[#loops] = nil
   return results

@@ -12,7 +12,6 @@ local locks = require("lmigrate.run.locks")
 local Migrator = require("lmigrate.run.migrator")
 local others = require("lmigrate.run.others")
 local scheduler = require("lmigrate.run.scheduler")
-local side = require("lmigrate.run.side")
 
 local M = {}
 
@@ -122,8 +121,10 @@ local function lock(c, db, cfg, out)
 end
 
 -- the second connection of a PostgreSQL run (run/side.lua): it renews the
--- lease and says who blocks a migration's statement
+-- lease and says who blocks a migration's statement; required only here
+-- (a module's load is paid at every start)
 local function side_of(c, lk, out)
+  local side = require("lmigrate.run.side")
   local s = side.new(function() return DB.new(connect(c), core.grammar(c.driver)) end, out)
   if lk then s:renew(lk) end
   return s

@@ -31,9 +31,10 @@ local KINDS = {
 -- the tokens of the last statement read: a statement is read several
 -- times in a row (its kind, its inverse, its table); nothing changes them.
 -- Its first HEAD tokens first: most readings need only the first words
--- (a CREATE TABLE's kind, name and inverse), and a token is a table; a
--- Reader that goes past them asks for all (more: some are not read yet).
-local HEAD = 12
+-- (a CREATE TABLE's kind, name and inverse: CREATE TABLE t ( is four),
+-- and a token is a table; a Reader that goes past them asks for all
+-- (more: some are not read yet).
+local HEAD = 6
 local last_sql, last_tokens, last_more
 
 local function tokens(sql, all)
@@ -45,10 +46,17 @@ local function tokens(sql, all)
   return last_tokens, last_more
 end
 
--- the upper-case word of token t, or nil for a quoted name or a punctuation
+-- the upper-case word of token t, or nil for a quoted name or a punctuation;
+-- kept in the token (t.word, false for none): the readers of one statement
+-- ask for the same first words many times
 local function word(t)
-  if t and t.kind == "id" and t.text == t.name then return t.text:upper() end
-  return nil
+  if not t then return nil end
+  local w = t.word
+  if w == nil then
+    w = t.kind == "id" and t.text == t.name and t.text:upper() or false
+    t.word = w
+  end
+  return w or nil
 end
 
 -- kind(sql): "read" (no effect: SELECT, SHOW, DO), "session" (SET, USE),
@@ -80,11 +88,11 @@ end
 
 -- takes the words given, in order; false (and moves nothing) unless all are there
 function Reader:accept(...)
-  local words = { ... }
-  for k, w in ipairs(words) do
-    if word(self:peek(k - 1)) ~= w then return false end
+  local n = select("#", ...)
+  for k = 1, n do
+    if word(self:peek(k - 1)) ~= select(k, ...) then return false end
   end
-  self.i = self.i + #words
+  self.i = self.i + n
   return true
 end
 
