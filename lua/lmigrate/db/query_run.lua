@@ -2,8 +2,8 @@
 -- compiles the query (g:query_sql -> SQL with '?', its values; g:query_args
 -- -> SQL, the values on the stack, its errors at the user's line) and the
 -- connection runs it, reads through db:query and writes through
--- db:execute / db:insert, so that --pretend records the writes. Rows are the row tables db:query returns;
--- SQL NULL in them is lmigrate.null.
+-- db:execute / db:insert, so that --pretend records the writes. Rows are
+-- the row tables db:query returns; SQL NULL in them is lmigrate.null.
 local core = require("lmigrate.core")
 
 local NULL = core.null
