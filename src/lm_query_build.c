@@ -37,10 +37,16 @@ typedef struct Method {
 
 #define METHOD(L)  ((const Method *)lua_touserdata(L, lua_upvalueindex(4)))
 
-/* the integers the grammar knows a listed clause's kind by (query.c's Kind) */
-#define K_IN      2
-#define K_IN_INT  3
-#define K_NULL    4
+/*
+** Upvalues 5 on: the keys the methods set and read, interned once (a
+** lua_pushstring hashes its string each time)
+*/
+enum { U_WHERES = 5, U_JOINS, U_ORDERS, U_UORDERS, U_UNIONS, U_COLS, U_DB, U_G, U_TBL,
+       U_GRAMMAR, U_EQ, U_LAST = U_EQ };
+static const char *const ukeys[] = {
+  "wheres", "joins", "orders", "uorders", "unions", "cols", "db", "g", "tbl", "grammar", "="
+};
+#define UKEY(u)  lua_upvalueindex(u)
 
 /*
 ** {======================================================
@@ -90,31 +96,42 @@ static void pushflag (lua_State *L, unsigned on) {
 /* }====================================================== */
 
 /*
-** Appends the table at the top to the list self[list] (self at 1),
-** making the list on the first, for four items (a query's second and
-** third where do not grow it); pops it
+** Pushes the list self[k] (self at 1, the key at index 'k'), made with
+** room for 'size' items on the first (three clauses of where, one join, two
+** orders: a query's second where does not grow it); returns its length
 */
-static void pushitem (lua_State *L, const char *list) {
-  lua_pushstring(L, list);
-  if (lua_rawget(L, 1) == LUA_TTABLE) {
-    lua_rotate(L, -2, 1);   /* the list below the item */
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-    lua_pop(L, 1);
-    return;
-  }
+static lua_Integer openlist (lua_State *L, int k, int size) {
+  lua_pushvalue(L, k);
+  if (lua_rawget(L, 1) == LUA_TTABLE) return (lua_Integer)lua_rawlen(L, -1);
   lua_pop(L, 1);
-  lua_createtable(L, 4, 0);
-  lua_rotate(L, -2, 1);
-  lua_rawseti(L, -2, 1);
-  lua_pushstring(L, list);
-  lua_rotate(L, -2, 1);
+  lua_createtable(L, size, 0);
+  lua_pushvalue(L, k);
+  lua_pushvalue(L, -2);
   lua_rawset(L, 1);
+  return 0;
+}
+
+/*
+** Appends the n values at the top to the list at 'l' (pushed by openlist,
+** of length 'len'), nil as false (grammar.h's flat clauses); pops them
+** and the list
+*/
+static void appendflat (lua_State *L, int l, lua_Integer len, int n) {
+  int i;
+  for (i = n; i >= 1; i--) {
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_pushboolean(L, 0);
+    }
+    lua_rawseti(L, l, len + i);
+  }
+  lua_settop(L, l - 1);
 }
 
 /* after a union, order_by, limit and offset are the union's (as in Laravel) */
 static int inunion (lua_State *L) {
   int u;
-  lua_pushliteral(L, "unions");
+  lua_pushvalue(L, UKEY(U_UNIONS));
   lua_rawget(L, 1);
   u = lua_toboolean(L, -1);
   lua_pop(L, 1);
@@ -122,14 +139,19 @@ static int inunion (lua_State *L) {
 }
 
 /*
-** M.push(self, list, item) -> self: adds 'item' to the list field 'list'
+** M.push(self, list, item, ...) -> self: adds to the list field 'list' an
+** item (a table) or the slots of a flat clause (grammar.h)
 */
 static int qb_push (lua_State *L) {
+  int n = lua_gettop(L) - 2;
+  lua_Integer len;
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checkstring(L, 2);
-  lua_settop(L, 3);
-  pushitem(L, lua_tostring(L, 2));
-  lua_settop(L, 1);
+  luaL_argcheck(L, n >= 1, 3, "an item expected");
+  len = openlist(L, 2, n);
+  lua_insert(L, 3);
+  appendflat(L, 3, len, n);
+  lua_pushvalue(L, 1);
   return 1;
 }
 
@@ -142,13 +164,17 @@ static int qb_new (lua_State *L) {
   int plain = lua_isnoneornil(L, 3) && isname(L, 2);
   lua_settop(L, 3);
   lua_createtable(L, 0, plain ? 5 : 8);
+  lua_pushvalue(L, UKEY(U_DB));
   lua_pushvalue(L, 1);
-  lua_setfield(L, -2, "db");
-  lua_getfield(L, 1, "grammar");
-  lua_setfield(L, -2, "g");
+  lua_rawset(L, 4);
+  lua_pushvalue(L, UKEY(U_G));
+  lua_pushvalue(L, UKEY(U_GRAMMAR));
+  lua_gettable(L, 1);
+  lua_rawset(L, 4);
   if (plain) {
+    lua_pushvalue(L, UKEY(U_TBL));
     lua_pushvalue(L, 2);
-    lua_setfield(L, -2, "tbl");
+    lua_rawset(L, 4);
   }
   lua_pushvalue(L, BUILDER);
   lua_setmetatable(L, -2);
@@ -175,7 +201,8 @@ static int qb_new (lua_State *L) {
 */
 static void checkop (lua_State *L, const char *method, int op) {
   if (lua_type(L, op) == LUA_TSTRING) {
-    lua_getfield(L, 1, "g");
+    lua_pushvalue(L, UKEY(U_G));
+    lua_rawget(L, 1);
     if (lua_rawget(L, OPHERE) == LUA_TTABLE) {
       int known;
       lua_pushvalue(L, op);
@@ -211,7 +238,7 @@ static int wheregroup (lua_State *L, const char *method, int orx, int c) {
 /* pushes the operator at 'op', or '=' for 0 (where(column, value)) */
 static void pushop (lua_State *L, int op) {
   if (op) lua_pushvalue(L, op);
-  else lua_pushliteral(L, "=");
+  else lua_pushvalue(L, UKEY(U_EQ));
 }
 
 /*
@@ -237,10 +264,11 @@ static int wherespecial (lua_State *L, const char *method, int orx, int c, int o
 ** 'c', the operator and the value above it, 'n' the number of them given
 ** (2: the value is at c + 1, the operator '='),
 ** boolean_or the value at 'orx'. Pushes self (at 1), or what a group
-** returned; a basic clause is the list { column, op, value, boolean_or }
+** returned; a basic clause is LMQ_BASIC's slots (grammar.h)
 */
 static int addwhere (lua_State *L, const char *method, int orx, int n, int c) {
-  int op = c + 1, v = c + 2;
+  int op = c + 1, v = c + 2, l;
+  lua_Integer len;
   if (!isname(L, c) && wheregroup(L, method, orx, c)) return 1;
   if (n < 2) qfail(L, method, "expects a value after the column");
   if (n == 2) {   /* where(column, value): '=' */
@@ -256,18 +284,14 @@ static int addwhere (lua_State *L, const char *method, int orx, int n, int c) {
         return 1;
       }
   }
-  lua_createtable(L, 4, 0);
+  len = openlist(L, UKEY(U_WHERES), 3 * LMQ_SLOTS);
+  l = lua_gettop(L);
+  lua_pushinteger(L, LMQ_BASIC);
   lua_pushvalue(L, c);
-  lua_rawseti(L, -2, 1);
   pushop(L, op);
-  lua_rawseti(L, -2, 2);
   lua_pushvalue(L, v);
-  lua_rawseti(L, -2, 3);
-  if (!lua_isnil(L, orx)) {
-    lua_pushvalue(L, orx);
-    lua_rawseti(L, -2, 4);
-  }
-  pushitem(L, "wheres");
+  lua_pushvalue(L, orx);
+  appendflat(L, l, len, LMQ_SLOTS);
   lua_pushvalue(L, 1);
   return 1;
 }
@@ -348,30 +372,26 @@ static void pushlisted (lua_State *L, const Method *m, const char *helper) {
 }
 
 /*
-** Adds to the wheres the list { column, kind, values, boolean_or,
-** negate } of 'm', the column at 2 and the values at 3 (nil for K_NULL);
-** pushes self
+** Adds to the wheres the slots kind, column, values, negate, boolean_or
+** (grammar.h) of 'm', the column at 2 and the values at 3 (nil for
+** LMQ_NULL); pushes self
 */
 static int addlisted (lua_State *L, const Method *m, int kind) {
-  lua_createtable(L, 5, 0);
-  lua_pushvalue(L, 2);
-  lua_rawseti(L, -2, 1);
+  lua_Integer len = openlist(L, UKEY(U_WHERES), 3 * LMQ_SLOTS);
+  int l = lua_gettop(L);
   lua_pushinteger(L, kind);
-  lua_rawseti(L, -2, 2);
+  lua_pushvalue(L, 2);
   lua_pushvalue(L, 3);
-  lua_rawseti(L, -2, 3);
-  pushflag(L, m->flags & Q_OR);
-  lua_rawseti(L, -2, 4);
-  pushflag(L, m->flags & Q_NOT);
-  lua_rawseti(L, -2, 5);
-  pushitem(L, "wheres");
+  lua_pushboolean(L, (m->flags & Q_NOT) != 0);
+  lua_pushboolean(L, (m->flags & Q_OR) != 0);
+  appendflat(L, l, len, LMQ_SLOTS);
   lua_settop(L, 1);
   return 1;
 }
 
 /*
 ** where_in(column, values) and its kin: a list of values is a listed
-** clause (K_IN, K_IN_INT); a subquery through M.where_in_sub
+** clause (LMQ_IN, LMQ_IN_INT); a subquery through M.where_in_sub
 */
 static int qb_where_in (lua_State *L) {
   const Method *m = METHOD(L);
@@ -386,11 +406,11 @@ static int qb_where_in (lua_State *L) {
     return 1;
   }
   checklist(L, m);
-  return addlisted(L, m, (m->flags & Q_INTS) ? K_IN_INT : K_IN);
+  return addlisted(L, m, (m->flags & Q_INTS) ? LMQ_IN_INT : LMQ_IN);
 }
 
 /*
-** where_null(column) and its kin: a name is a listed clause (K_NULL); a
+** where_null(column) and its kin: a name is a listed clause (LMQ_NULL); a
 ** list of columns or a raw through M.where_nulls
 */
 static int qb_where_null (lua_State *L) {
@@ -403,7 +423,7 @@ static int qb_where_null (lua_State *L) {
     lua_call(L, 5, 1);
     return 1;
   }
-  return addlisted(L, m, K_NULL);
+  return addlisted(L, m, LMQ_NULL);
 }
 
 /* }====================================================== */
@@ -441,7 +461,7 @@ static int qb_select (lua_State *L) {
     lua_pop(L, 1);
     lua_pushnil(L);
   }
-  lua_pushliteral(L, "cols");
+  lua_pushvalue(L, UKEY(U_COLS));
   lua_rotate(L, -2, 1);
   lua_rawset(L, 1);
   lua_settop(L, 1);
@@ -449,13 +469,14 @@ static int qb_select (lua_State *L) {
 }
 
 /*
-** join(t, first, op, second), join(t, first, second): the list { kind,
-** t, first, op, second }, which the grammar writes as the Join it stands
-** for; join(t, function(join)) and cross_join(t) through M.join_on
+** join(t, first, op, second), join(t, first, second): the slots kind, t,
+** first, op, second (grammar.h), which the grammar writes as the Join
+** they stand for; join(t, function(join)) and cross_join(t) through M.join_on
 */
 static int qb_join (lua_State *L) {
   const Method *m = METHOD(L);
   int n = lua_gettop(L) - 2;
+  lua_Integer len;
   luaL_checktype(L, 1, LUA_TTABLE);
   if (m->flags & Q_CROSS) lua_settop(L, 2);
   lua_settop(L, 5);
@@ -478,14 +499,10 @@ static int qb_join (lua_State *L) {
   }
   checkop(L, m->name, 4);
   checkcolumn(L, m->name, 5);
-  lua_createtable(L, 5, 0);
+  len = openlist(L, UKEY(U_JOINS), LMQ_SLOTS);
   lua_pushstring(L, m->a);
-  lua_rawseti(L, -2, 1);
-  for (n = 2; n <= 5; n++) {
-    lua_pushvalue(L, n);
-    lua_rawseti(L, -2, n);
-  }
-  pushitem(L, "joins");
+  for (n = 2; n <= 5; n++) lua_pushvalue(L, n);
+  appendflat(L, 6, len, LMQ_SLOTS);
   lua_settop(L, 1);
   return 1;
 }
@@ -502,22 +519,21 @@ static const char *direction (lua_State *L) {
   return NULL;
 }
 
-/* order_by(column [, dir]): the list { column, dir } */
+/* order_by(column [, dir]): the slots column, dir (grammar.h) */
 static int qb_order_by (lua_State *L) {
   const Method *m = METHOD(L);
   const char *d;
+  lua_Integer len;
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 3);
   checkcolumn(L, m->name, 2);
   d = direction(L);
   if (d == NULL)
     qfail(L, m->name, "the direction must be 'asc' or 'desc', got %s", luaL_tolstring(L, 3, NULL));
-  lua_createtable(L, 2, 0);
+  len = openlist(L, UKEY(inunion(L) ? U_UORDERS : U_ORDERS), 2 * LMQ_ORDER_SLOTS);
   lua_pushvalue(L, 2);
-  lua_rawseti(L, -2, 1);
   lua_pushstring(L, d);
-  lua_rawseti(L, -2, 2);
-  pushitem(L, inunion(L) ? "uorders" : "orders");
+  appendflat(L, 4, len, LMQ_ORDER_SLOTS);
   lua_settop(L, 1);
   return 1;
 }
@@ -578,16 +594,25 @@ static const luaL_Reg module_funcs[] = {
   {NULL, NULL}
 };
 
-/* pushes M, op_here, Builder: every closure's first upvalues (M at 1) */
-static void pushupvalues (lua_State *L) {
+/*
+** pushes every closure's upvalues, M (at 1), op_here, Builder, the
+** method 'm', the keys; returns their number
+*/
+static int pushupvalues (lua_State *L, const Method *m) {
+  int u;
+  luaL_checkstack(L, U_LAST, NULL);
   lua_pushvalue(L, 1);
   lua_getfield(L, 1, "op_here");
   lua_getfield(L, 1, "Builder");
+  lua_pushlightuserdata(L, (void *)m);
+  for (u = U_WHERES; u <= U_LAST; u++) lua_pushstring(L, ukeys[u - U_WHERES]);
+  return U_LAST;
 }
 
 /*
 ** core.query_build(M): sets M.op_here (grammar -> its operators, weak
-** keys: check_op fills it), the helpers of 'module_funcs' on M and the
+** keys: check_op fills it), M.BASIC and M.SLOTS (a flat clause's kind
+** and length, grammar.h), the helpers of 'module_funcs' on M and the
 ** 'methods' on M.Builder
 */
 static int qb_install (lua_State *L) {
@@ -605,15 +630,17 @@ static int qb_install (lua_State *L) {
   for (m = methods; m->key != NULL; m++) {
     if (m->f == NULL) lua_getfield(L, 2, m->name);   /* an alias */
     else {
-      pushupvalues(L);
-      lua_pushlightuserdata(L, (void *)m);
-      lua_pushcclosure(L, m->f, 4);
+      int nup = pushupvalues(L, m);
+      lua_pushcclosure(L, m->f, nup);
     }
     lua_setfield(L, 2, m->key);
   }
   lua_settop(L, 1);
-  pushupvalues(L);
-  luaL_setfuncs(L, module_funcs, 3);
+  lua_pushinteger(L, LMQ_BASIC);
+  lua_setfield(L, 1, "BASIC");
+  lua_pushinteger(L, LMQ_SLOTS);
+  lua_setfield(L, 1, "SLOTS");
+  luaL_setfuncs(L, module_funcs, pushupvalues(L, NULL));
   return 0;
 }
 

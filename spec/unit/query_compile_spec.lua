@@ -63,7 +63,7 @@ end)
 describe("query grammar: g:query_args", function()
   local g = core.grammar("postgres")
   local function args(tbl, op, v)
-    return g:query_args("select", { tbl = tbl, wheres = { { "id", op, v } } }, "get")
+    return g:query_args("select", { tbl = tbl, wheres = { 0, "id", op, v, false } }, "get")   -- flat
   end
 
   it("returns each query's own SQL, again after the same text, another and an error", function()
@@ -81,10 +81,40 @@ describe("query grammar: g:query_args", function()
   it("returns 100,000 values of an IN list", function()
     local vals = {}
     for i = 1, 100000 do vals[i] = i end
-    local r = table.pack(g:query_args("select", { tbl = "t", wheres = { { "id", 2, vals, false, false } } },
+    local r = table.pack(g:query_args("select", { tbl = "t", wheres = { 2, "id", vals, false, false } },
                                       "get"))
     assert.equal(100001, r.n)
     assert.equal(100000, r[100001])
     assert.equal('SELECT * FROM "t" WHERE "id" IN (?' .. string.rep(", ?", 99999) .. ")", r[1])
+  end)
+end)
+
+describe("query grammar: the flat clauses (src/grammar/grammar.h)", function()
+  local g = core.grammar("postgres")
+  local function sql(q)
+    q.tbl = "t"
+    return g:query_args("select", q, "get")
+  end
+
+  it("reads flat clauses among tables, in order", function()
+    assert.equal('SELECT * FROM "t" INNER JOIN "u" ON "u"."id" = "t"."u" WHERE "a" = ? AND "b" IS NULL '
+                 .. 'OR "c" IN (?) AND ("d" > ?) ORDER BY "a" DESC, RANDOM(), "b" ASC',
+                 (sql({ joins = { "INNER", "u", "u.id", "=", "t.u" },
+                        wheres = { 0, "a", "=", 1, false, 4, "b", false, false, false,
+                                   2, "c", { 5 }, false, true,
+                                   { type = "nested", query = { wheres = { 0, "d", ">", 2, false } } } },
+                        orders = { "a", "DESC", { random = true }, "b", "ASC" } })))
+  end)
+
+  it("raises for a flat clause cut short or of an unknown kind, never crashes", function()
+    for _, q in ipairs({
+      { wheres = { 0, "id" } }, { wheres = { 9, "id", "=", 1, false } }, { wheres = { "x" } },
+      { havings = { 0, "id", "=", {}, false } }, { joins = { "INNER" } }, { orders = { "id" } },
+      { orders = { "id", "UP" } },
+    }) do
+      local ok, err = pcall(sql, q)
+      assert.is_false(ok)
+      assert.matches("lmigrate: query:get: ", err)
+    end
   end)
 end)

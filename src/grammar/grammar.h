@@ -20,6 +20,25 @@ typedef struct lm_Grammar lm_Grammar;
 struct lm_QueryGrammar;
 extern const struct lm_QueryGrammar lm_query_sqlite, lm_query_postgres, lm_query_mysql;
 
+/*
+** The query builder's common clauses lie flat in their lists (no table of
+** their own: most queries are a few of them), as lm_query_build.c and
+** query.lua's having() write them and query_where.c and query.c read them:
+**   wheres, havings: LMQ_BASIC, column, operator, value, boolean_or
+**                    LMQ_IN | LMQ_IN_INT | LMQ_NULL, column, values, negate,
+**                    boolean_or (values false for LMQ_NULL)
+**   joins:           kind ("INNER", ...), table, first, operator, second
+**   orders:          column, "ASC" | "DESC"
+** LMQ_SLOTS slots a clause, a join; nil written false, so that the list
+** keeps its length. Any other item is one table (query.c's header).
+*/
+#define LMQ_BASIC   0
+#define LMQ_IN      2
+#define LMQ_IN_INT  3
+#define LMQ_NULL    4
+#define LMQ_SLOTS   5
+#define LMQ_ORDER_SLOTS  2
+
 /* features of a grammar */
 #define LM_G_NOT_VALID           1   /* foreign keys NOT VALID */
 #define LM_G_NULLS_NOT_DISTINCT  2   /* UNIQUE NULLS NOT DISTINCT */

@@ -15,16 +15,14 @@
 **                                          | {sub=builder, as=alias} }
 **   dist    true: DISTINCT        joins  { join }   (a join is a query
 **   wheres  { clause }            with kind = "INNER"|"LEFT"|"RIGHT"|"CROSS",
-**                                 or { kind, table, first, op, second })
+**                                 or flat: kind, table, first, op, second)
 **   (dist may be a list of columns: distinct(cols), DISTINCT ON on PostgreSQL)
 **   groups  { column | raw }      havings { clause }
-**   orders  { {column, "ASC"|"DESC"} | {raw=, bindings=} | {random=true} }
+**   orders  { column, "ASC"|"DESC" (flat) | {raw=, bindings=} | {random=true} }
 **   lim, off  integers            lock  "update" | "share"
 **   unions  { {query=, all=} }    uorders, ulim, uoff: of the union
-** A clause: { column, operator, value, boolean_or } (where()'s and
-** having()'s basic clause, read by index), { column, kind, values,
-** boolean_or, negate } (where_in's and where_null's: kind is K_IN 2,
-** K_IN_INT 3 or K_NULL 4 of Kind below, values nil for K_NULL), or
+** A clause: flat, the slots of where()'s and having()'s basic clause and
+** of where_in's and where_null's (grammar.h's LMQ_BASIC, LMQ_IN, ...), or
 ** { type, boolean_or, ... } with type
 **   basic   column operator value     sub      column operator query
 **   in      column values|query negate   in_int  column values negate
@@ -481,26 +479,27 @@ static void writejoin (Q *q) {
 }
 
 /*
-** The join at the top as join(t, first, op, second) makes it, the list
-** { kind, table, first, operator, second }: KIND JOIN table ON first op
-** second, read whole, then written; pops it
+** The join at slot i of the joins as join(t, first, op, second) makes it
+** (grammar.h: kind, table, first, operator, second): KIND JOIN table ON
+** first op second, read slot by slot, then written
 */
-static void addjoinon (Q *q) {
+static void addjoinon (Q *q, lua_Integer i) {
   lua_State *L = q->s->L;
-  int e = lua_gettop(L), kind, opi;
+  int kind, opi;
   const char *op = NULL;
   Ident t, a, b;
-  lua_rawgeti(L, e, 1);
+  lmq_elem(q, QF_JOINS, i);
   kind = luaL_checkoption(L, -1, "INNER", joinkinds);
-  lua_rawgeti(L, e, 2);
+  lua_pop(L, 1);
+  lmq_elem(q, QF_JOINS, i + 1);
   lmq_popident(q, &t);
-  lua_rawgeti(L, e, 3);
+  lmq_elem(q, QF_JOINS, i + 2);
   lmq_popident(q, &a);
-  if (lua_rawgeti(L, e, 4) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the join */
+  if (lmq_elem(q, QF_JOINS, i + 3) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the list */
+  lua_pop(L, 1);
   opi = lmq_checkoperator(q, op);
-  lua_rawgeti(L, e, 5);
+  lmq_elem(q, QF_JOINS, i + 4);
   lmq_popident(q, &b);
-  lua_settop(L, e - 1);
   lmq_addlstr(B(q), joinkinds[kind], strlen(joinkinds[kind]));
   addlit(q, " JOIN ");
   lmq_writeident(q, &t, 1);
@@ -512,22 +511,19 @@ static void addjoinon (Q *q) {
   lmq_writeident(q, &b, 0);
 }
 
-/* the joins: a Join builder (join(t, fn), cross_join) or addjoinon's list */
+/* the joins: a Join builder (join(t, fn), cross_join), or addjoinon's slots */
 void lmq_addjoins (Q *q) {
-  lua_State *L = q->s->L;
-  lua_Integer i, n = lmq_qlen(q, QF_JOINS);
-  for (i = 1; i <= n; i++) {
+  lua_Integer i = 1, n = lmq_qlen(q, QF_JOINS);
+  while (i <= n) {
     luaL_addchar(B(q), ' ');
-    lmq_elem(q, QF_JOINS, i);
-    if (lua_istable(L, -1)) {
-      int listed = lua_rawgeti(L, -1, 1) != LUA_TNIL;
-      lua_pop(L, 1);
-      if (listed) {
-        addjoinon(q);
-        continue;
-      }
+    if (lmq_elem(q, QF_JOINS, i) == LUA_TTABLE) {
+      lmq_nested(q, writejoin);
+      i++;
+      continue;
     }
-    lmq_nested(q, writejoin);
+    lua_pop(q->s->L, 1);
+    addjoinon(q, i);
+    i += LMQ_SLOTS;
   }
 }
 
@@ -541,18 +537,20 @@ static void addgroups (Q *q) {
   }
 }
 
+/*
+** The orders: a table is in_random_order's { random = true } or a raw;
+** else the slots column, direction (grammar.h)
+*/
 void lmq_addorders (Q *q, QField list) {
   lua_State *L = q->s->L;
-  lua_Integer i, n = lmq_qlen(q, list);
-  for (i = 1; i <= n; i++) {
+  lua_Integer i = 1, n = lmq_qlen(q, list);
+  while (i <= n) {
     const char *dir;
     int e;
     if (i == 1) addlit(q, " ORDER BY ");
     else addlit(q, ", ");
-    lmq_elem(q, list, i);
-    e = lua_gettop(L);
-    if (lua_rawgeti(L, e, 1) == LUA_TNIL) {   /* no { column, dir }: random, raw */
-      lua_pop(L, 1);
+    if (lmq_elem(q, list, i++) == LUA_TTABLE) {
+      e = lua_gettop(L);
       if (lmq_getbool(L, e, "random")) {
         lua_pop(L, 1);
         luaL_addstring(B(q), q->s->qg->random);
@@ -560,10 +558,9 @@ void lmq_addorders (Q *q, QField list) {
       else lmq_addraw(q);
       continue;
     }
-    lua_rawgeti(L, e, 2);
-    dir = lua_tostring(L, -1);   /* lives on in the order */
+    lmq_elem(q, list, i++);
+    dir = lua_tostring(L, -1);   /* lives on in the list */
     lua_pop(L, 1);
-    lua_remove(L, e);
     lmq_addident(q, 0);
     if (dir == NULL || (strcmp(dir, "ASC") != 0 && strcmp(dir, "DESC") != 0))
       lmq_error(q->s, "an order's direction must be ASC or DESC");

@@ -31,10 +31,10 @@ static void addinteger (Q *q, lua_Integer j) {
   lmq_addint(q, "", v);
 }
 
-/* the kinds of clause; K_IN, K_IN_INT and K_NULL are numbered in query_where.lua too */
+/* the kinds of clause; those that lie flat are numbered in grammar.h */
 typedef enum Kind {
-  K_BASIC, K_SUB, K_IN = 2, K_IN_INT = 3, K_NULL = 4, K_BETWEEN, K_COLUMN, K_RAW,
-  K_NESTED, K_EXISTS
+  K_BASIC = LMQ_BASIC, K_SUB, K_IN = LMQ_IN, K_IN_INT = LMQ_IN_INT, K_NULL = LMQ_NULL,
+  K_BETWEEN, K_COLUMN, K_RAW, K_NESTED, K_EXISTS
 } Kind;
 
 static const char *const kinds[] = {
@@ -65,30 +65,27 @@ static int bindlist (Q *q, lua_Integer n) {
 }
 
 /*
-** Pushes the list of values of clause i: at 3 of where_in's list
-** { column, K_IN, values, boolean_or, negate } ('listed'), else its "values"
+** Pushes the list of values of clause i: the slot after the column of a
+** flat clause ('listed', grammar.h), else the clause's "values"
 */
 static void pushinvalues (Q *q, QField list, lua_Integer i, int listed) {
-  lua_State *L = q->s->L;
-  lmq_elem(q, list, i);
-  if (listed) lua_rawgeti(L, -1, 3);
-  else lmq_field(L, lua_gettop(L), "values");
-  lua_remove(L, -2);
+  if (listed) lmq_elem(q, list, i + 2);
+  else lmq_part(q, list, i, "values");
 }
 
 /*
 ** The IN of clause i whose n values are at the top, its column read
-** ('col'), the clause below them: "c" [NOT ]IN (?, ?); as Laravel, an
-** empty list is 0 = 1 (never true) and for NOT IN 1 = 1. A list of bound
-** values is bound while the clause is read; one with lmigrate.raw (or
-** where_integer_in_raw's) is written value by value. Pops both.
+** ('col'): "c" [NOT ]IN (?, ?); as Laravel, an empty list is 0 = 1 (never
+** true) and for NOT IN 1 = 1. A list of bound values is bound while the
+** clause is read; one with lmigrate.raw (or where_integer_in_raw's) is
+** written value by value. Pops the list.
 */
 static void addinlist (Q *q, QField list, lua_Integer i, const Ident *col,
                        int negate, int ints, int listed, const char *sep) {
   lua_State *L = q->s->L;
   lua_Integer j, n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
   int bound = n > 0 && !ints && bindlist(q, n);
-  lua_pop(L, 2);
+  lua_pop(L, 1);
   addsep(q, sep);
   if (n == 0) {
     luaL_addstring(B(q), negate ? "1 = 1" : "0 = 1");
@@ -133,6 +130,7 @@ static void addin (Q *q, QField list, lua_Integer i, int negate, int ints,
   lmq_field(L, e, "column");
   lmq_popident(q, &col);
   lmq_field(L, e, "values");
+  lua_remove(L, e);
   addinlist(q, list, i, &col, negate, ints, 0, sep);
 }
 
@@ -184,62 +182,60 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
   else lmq_writevalue(q, vkind, raw);
 }
 
+/* the AND/OR before clause i: none for the first */
+static const char *separator (int first, int or_) {
+  return first ? NULL : (or_ ? " OR " : " AND ");
+}
+
+/* the boolean slot i of 'list' */
+static int boolslot (Q *q, QField list, lua_Integer i) {
+  int v;
+  lmq_elem(q, list, i);
+  v = lua_toboolean(q->s->L, -1);
+  lua_pop(q->s->L, 1);
+  return v;
+}
+
 /*
-** A listed clause of where_in or where_null (query_where.lua), { column,
-** kind, values, boolean_or, negate }, at the top below its kind (K_IN,
-** K_IN_INT, K_NULL), its column read ('a'); pops both
+** The flat clause of where_in or where_null of kind 'kind' at slot i
+** (grammar.h: kind, column, values, negate, boolean_or), read, then
+** written
 */
-static void addlisted (Q *q, QField list, lua_Integer i, const Ident *a, int first) {
-  lua_State *L = q->s->L;
-  int e = lua_gettop(L) - 1, kind = (int)lua_tointeger(L, -1), negate, or_;
-  const char *sep;
-  lua_rawgeti(L, e, 4);
-  or_ = lua_toboolean(L, -1);
-  lua_rawgeti(L, e, 5);
-  negate = lua_toboolean(L, -1);
-  lua_pop(L, 3);
-  sep = first ? NULL : (or_ ? " OR " : " AND ");
+static void addlisted (Q *q, QField list, lua_Integer i, int kind, int first) {
+  int negate = boolslot(q, list, i + 3);
+  const char *sep = separator(first, boolslot(q, list, i + 4));
+  Ident a;
+  lmq_elem(q, list, i + 1);
+  lmq_popident(q, &a);
   if (kind == K_IN || kind == K_IN_INT) {
-    lua_rawgeti(L, e, 3);
-    addinlist(q, list, i, a, negate, kind == K_IN_INT, 1, sep);
+    lmq_elem(q, list, i + 2);
+    addinlist(q, list, i, &a, negate, kind == K_IN_INT, 1, sep);
     return;
   }
-  if (kind != K_NULL) lmq_error(q->s, "clause %d is of kind %d (a bug in query.lua)", (int)i, kind);
-  lua_pop(L, 1);
   addsep(q, sep);
-  lmq_writeident(q, a, 0);
+  lmq_writeident(q, &a, 0);
   if (negate) addlit(q, " IS NOT NULL");
   else addlit(q, " IS NULL");
 }
 
 /*
-** A basic clause as where() makes it, the list { column, operator, value,
-** boolean_or } at the top, its column pushed above it: read by index,
-** whole, then written (both popped); with a kind in place of the operator,
-** addlisted's
+** The flat clause of where() at slot i (grammar.h: LMQ_BASIC, column,
+** operator, value, boolean_or): read slot by slot, whole, then written
 */
 static void addbasic (Q *q, QField list, lua_Integer i, int first) {
   lua_State *L = q->s->L;
-  int e = lua_gettop(L) - 1, vkind, opi, or_;
+  int vkind, opi, or_ = boolslot(q, list, i + 4);
   const char *raw = NULL, *op = NULL;
   Ident a;
+  lmq_elem(q, list, i + 1);
   lmq_popident(q, &a);
-  switch (lua_rawgeti(L, e, 2)) {
-    case LUA_TSTRING: op = lua_tostring(L, -1); break;  /* lives in the clause */
-    case LUA_TNUMBER: addlisted(q, list, i, &a, first); return;
-    default: break;
-  }
+  if (lmq_elem(q, list, i + 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the list */
+  lua_pop(L, 1);
   opi = lmq_checkoperator(q, op);
-  lua_rawgeti(L, e, 4);
-  or_ = lua_toboolean(L, -1);
-  lua_rawgeti(L, e, 3);   /* the value last, at the top for lmq_popvalue */
+  lmq_elem(q, list, i + 3);
   vkind = lmq_popvalue(q, &raw);
   if (vkind == 0) lmq_badvalue(q, "the value");
-  lua_settop(L, e - 1);   /* the operator, boolean_or, the clause */
-  if (!first) {
-    if (or_) addlit(q, " OR ");
-    else addlit(q, " AND ");
-  }
+  addsep(q, separator(first, or_));
   lmq_writeident(q, &a, 0);
   luaL_addchar(B(q), ' ');
   lmq_writeoperator(q, opi);
@@ -292,36 +288,40 @@ static void addother (Q *q, QField list, lua_Integer i, int kind,
 }
 
 /*
-** clause i of the list; 'first': no AND/OR before it. The AND/OR ('sep')
-** is written once the clause is read and popped, by addsimple or addother.
+** The clause at slot i of the list, a flat one (grammar.h) or a table;
+** 'first': no AND/OR before it. The AND/OR ('sep') is written once the
+** clause is read and popped. Returns the slot after it.
 */
-static void addclause (Q *q, QField list, lua_Integer i, int first) {
+static lua_Integer addclause (Q *q, QField list, lua_Integer i, int first) {
   lua_State *L = q->s->L;
-  int e, kind, negate, or_;
-  const char *op, *sep;
-  lmq_elem(q, list, i);
-  e = lua_gettop(L);
-  if (!lua_istable(L, e)) lmq_error(q->s, "clause %d is not a table", (int)i);
-  if (lua_rawgeti(L, e, 1) != LUA_TNIL) {
-    addbasic(q, list, i, first);
-    return;
+  int e, kind, negate, or_, tt = lmq_elem(q, list, i);
+  const char *op;
+  if (tt == LUA_TNUMBER) {
+    kind = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (kind == K_BASIC) addbasic(q, list, i, first);
+    else if (kind == K_IN || kind == K_IN_INT || kind == K_NULL) addlisted(q, list, i, kind, first);
+    else lmq_error(q->s, "clause %d is of kind %d (a bug in query.lua)", (int)i, kind);
+    return i + LMQ_SLOTS;
   }
-  lua_pop(L, 1);
+  e = lua_gettop(L);
+  if (tt != LUA_TTABLE) lmq_error(q->s, "clause %d is not a table", (int)i);
   lmq_field(L, e, "type");
   kind = luaL_checkoption(L, -1, NULL, kinds);
   lua_pop(L, 1);
   negate = lmq_getbool(L, e, "negate");
   or_ = lmq_getbool(L, e, "boolean_or");
   op = lmq_getstr(q->s, e, "operator");
-  sep = first ? NULL : (or_ ? " OR " : " AND ");
-  if (kind == K_BASIC || kind == K_COLUMN || kind == K_NULL) addsimple(q, kind, negate, op, sep);
-  else addother(q, list, i, kind, negate, op, sep);
+  if (kind == K_BASIC || kind == K_COLUMN || kind == K_NULL)
+    addsimple(q, kind, negate, op, separator(first, or_));
+  else addother(q, list, i, kind, negate, op, separator(first, or_));
+  return i + 1;
 }
 
 static void addclauses (Q *q, QField list, lua_Integer n) {
-  lua_Integer i;
+  lua_Integer i = 1;
   if (n == 0) lmq_error(q->s, "a group of conditions is empty");
-  for (i = 1; i <= n; i++) addclause(q, list, i, i == 1);
+  while (i <= n) i = addclause(q, list, i, i == 1);
 }
 
 /* the WHERE clauses of the query at the top, as a group */

@@ -86,9 +86,11 @@ local check_column = M.check_column
 -- the building methods are C functions (src/lm_query_build.c): on Builder
 -- select, join, left_join, right_join, cross_join, where, or_where, the
 -- where_in and where_null families, order_by, limit (take), offset (skip);
--- on M new (db:table), push(self, list, item) (adds 'item' to the list
--- field 'list' -> self), add_where (where()'s clause, for query_where.lua)
--- and op_here (each grammar's operators, which check_op fills). Their rare
+-- on M new (db:table), push(self, list, item, ...) (adds 'item', or the
+-- slots of a flat clause, to the list field 'list' -> self), add_where
+-- (where()'s clause, for query_where.lua), BASIC and SLOTS (a flat
+-- clause's kind and length: src/grammar/grammar.h has their layout) and
+-- op_here (each grammar's operators, which check_op fills). Their rare
 -- shapes and their errors call this module's helpers (fail, check_column,
 -- columns, join_on, count_arg; query_where.lua's where_group, ...)
 core.query_build(M)
@@ -271,8 +273,8 @@ local function orders(self)
   return rawget(self, "unions") and "uorders" or "orders"
 end
 
--- order_by(column [, dir]) is in C: the list { column, dir }, smaller to
--- make than a record
+-- order_by(column [, dir]) is in C: the slots column, dir in the list
+-- (no table of their own)
 
 function Builder:order_by_desc(column)
   return self:order_by(column, "desc")

@@ -37,21 +37,33 @@ return function(M)
     end
   end
 
+  -- whether a clause of 'wheres' is an OR: a table's boolean_or, or the
+  -- last slot of a flat clause (src/grammar/grammar.h)
+  local function has_or(wheres)
+    local i, n, slots = 1, #wheres, M.SLOTS
+    while i <= n do
+      local w = wheres[i]
+      if type(w) == "table" then
+        if w.boolean_or then return true end
+        i = i + 1
+      else
+        if wheres[i + slots - 1] then return true end
+        i = i + slots
+      end
+    end
+    return false
+  end
+
   -- the page after 'last': the query's own conditions as one group (so an
   -- or_where in them does not escape the key condition), in key order
   local function page_after(self, n, column, last)
     local q = self:clone()
     local wheres = rawget(self, "wheres")
-    if wheres then
-      for _, w in ipairs(wheres) do
-        if w.boolean_or or w[4] then   -- a basic or listed clause is a list (query_where.lua)
-          q.wheres = { { type = "nested", query = { wheres = wheres } } }
-          break
-        end
-      end
+    if wheres and has_or(wheres) then
+      q.wheres = { { type = "nested", query = { wheres = wheres } } }
     end
     if last ~= nil then q:where(column, ">", last) end
-    q.orders, q.off, q.lim = { { column, "ASC" } }, nil, n
+    q.orders, q.off, q.lim = { column, "ASC" }, nil, n
     return q
   end
 

@@ -83,8 +83,8 @@ return function(M)
 
   -- where(column, op, value), where(column, value), where(fn), where(table)
   -- are Builder.where and or_where in C (lm_query_build.c), a column name
-  -- with a number, string or boolean (most wheres) its basic clause { column,
-  -- operator, value, boolean_or }; the other shapes are asked of these two.
+  -- with a number, string or boolean (most wheres) its basic clause, flat
+  -- in the list (grammar.h); the other shapes are asked of these two.
 
   -- where(fn), where(table): a group -> self; nil for a builder, which is
   -- no column either (check_column raises)
@@ -239,7 +239,7 @@ return function(M)
     if n < 2 then fail(method, "expects a value after the column") end
     if n == 2 then op, value = "=", op end
     op = check_op(self, method, op)
-    return push(self, "havings", { column, op, check_value(method, value), or_ })
+    return push(self, "havings", M.BASIC, column, op, check_value(method, value), or_)
   end
 
   function Builder:having(c, ...)
