@@ -238,9 +238,10 @@ end
 -- ======================================================
 
 -- join(t, first, op, second), join(t, first, second) (most joins),
--- left_join, right_join: in C, the list { kind, t, first, op, second },
--- which the grammar writes as the Join it stands for: one table in place
--- of a Join, its ON clause and their list. join(t, function(join)) and
+-- left_join, right_join: in C, the slots kind, t, first, op, second in
+-- the joins (src/grammar/grammar.h), which the grammar writes as the Join
+-- they stand for: no table in place of a Join, its ON clause and their
+-- list. join(t, function(join)) and
 -- cross_join(t) are a Join builder, made here:
 function M.join_on(self, method, kind, tbl, fn)
   local j = setmetatable({ db = self.db, g = self.g, kind = kind, tbl = tbl }, Join)

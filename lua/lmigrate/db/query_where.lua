@@ -1,7 +1,8 @@
 -- The where family of the query builder (lmigrate.db.query), HAVING, and a
--- join's ON. Each call adds one clause, a plain table src/grammar/query.c
--- writes: { column, operator, value, boolean_or } for a basic one (a list:
--- smaller to make, read by index), else { type = ..., boolean_or, ... }.
+-- join's ON. Each call adds one clause that src/grammar/query.c writes:
+-- the slots of a flat one in the list for a basic one (where(), having():
+-- src/grammar/grammar.h, no table to make), else a table { type = ...,
+-- boolean_or, ... }.
 -- Bad calls raise at the caller's line, naming the method: an operator the
 -- dialect does not have, a column that is no name, a nil value (Laravel
 -- reads where(c, null) as IS NULL; a nil in Lua is more often a typo, so
@@ -137,10 +138,9 @@ return function(M)
   -- ======================================================
 
   -- where_in(column, values), where_null(column) and their kin are in C
-  -- (lm_query_build.c): a list of values or one column name is the list
-  -- { column, kind, values, boolean_or, negate }, kind the grammar's
-  -- number of in, in_int or null (src/grammar/query.c's Kind). These are
-  -- the other shapes.
+  -- (lm_query_build.c): a list of values or one column name is a flat
+  -- clause (src/grammar/grammar.h: LMQ_IN, LMQ_IN_INT or LMQ_NULL, column,
+  -- values, negate, boolean_or). These are the other shapes.
 
   -- where_in(column, subquery)
   function M.where_in_sub(self, method, or_, negate, column, q, ints)
