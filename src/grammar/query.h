@@ -55,6 +55,22 @@ typedef struct lm_QueryGrammar {
   const char *lock_update;    /* lock_for_update(); NULL: ignored (SQLite) */
   const char *lock_share;     /* shared_lock() */
   int distinct_on;            /* distinct(cols): 1 DISTINCT ON (cols); 0 DISTINCT */
+  /*
+  ** where_date and its kin (date, time, day, month, year: query_where.c's
+  ** order): the text before and after the column for each part, and
+  ** around the value (SQLite's strftime() is text: cast(? as text));
+  ** NULL: nothing
+  */
+  const char *date_parts[5][2];
+  const char *date_value[2];
+  /*
+  ** where_like: after the column (PostgreSQL's ::text), the operator
+  ** without and with case_sensitive; like_glob 1: the second is SQLite's
+  ** GLOB, whose pattern is the LIKE one rewritten (query_where.c)
+  */
+  const char *like_cast;
+  const char *like_ops[2];
+  int like_glob;
 } lm_QueryGrammar;
 
 /* lm_query_sqlite, lm_query_postgres, lm_query_mysql: grammar.h */

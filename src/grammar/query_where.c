@@ -34,12 +34,12 @@ static void addinteger (Q *q, lua_Integer j) {
 /* the kinds of clause; those that lie flat are numbered in grammar.h */
 typedef enum Kind {
   K_BASIC = LMQ_BASIC, K_SUB, K_IN = LMQ_IN, K_IN_INT = LMQ_IN_INT, K_NULL = LMQ_NULL,
-  K_BETWEEN, K_COLUMN, K_RAW, K_NESTED, K_EXISTS
+  K_BETWEEN, K_COLUMN, K_RAW, K_NESTED, K_EXISTS, K_DATE, K_LIKE
 } Kind;
 
 static const char *const kinds[] = {
   "basic", "sub", "in", "in_int", "null", "between", "column", "raw",
-  "nested", "exists", NULL
+  "nested", "exists", "date", "like", NULL
 };
 
 /*
@@ -243,6 +243,88 @@ static void addbasic (Q *q, QField list, lua_Integer i, int first) {
   lmq_writevalue(q, vkind, raw);
 }
 
+/*
+** {======================================================
+** The clauses each dialect writes in its own words (lm_QueryGrammar)
+** =======================================================
+*/
+
+/* the text 's' of a grammar; NULL: none */
+static void addopt (Q *q, const char *s) {
+  if (s) lmq_addlstr(B(q), s, strlen(s));
+}
+
+/* the boolean field k of clause i */
+static int partbool (Q *q, QField list, lua_Integer i, const char *k) {
+  int v;
+  lmq_part(q, list, i, k);
+  v = lua_toboolean(q->s->L, -1);
+  lua_pop(q->s->L, 1);
+  return v;
+}
+
+static const char *const dateparts[] = {"date", "time", "day", "month", "year", NULL};
+
+/* where_date(column, op, value) and its kin: the column's part, compared */
+static void adddate (Q *q, QField list, lua_Integer i, const char *op) {
+  lua_State *L = q->s->L;
+  const lm_QueryGrammar *qg = q->s->qg;
+  int part, opi = lmq_checkoperator(q, op);
+  lmq_part(q, list, i, "part");
+  part = luaL_checkoption(L, -1, NULL, dateparts);
+  lua_pop(L, 1);
+  addopt(q, qg->date_parts[part][0]);
+  clausecolumn(q, list, i, "column");
+  addopt(q, qg->date_parts[part][1]);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  addopt(q, qg->date_value[0]);
+  clausevalue(q, list, i, "value");
+  addopt(q, qg->date_value[1]);
+}
+
+/*
+** Replaces the LIKE pattern at the top with SQLite's GLOB one: '[', '*'
+** and '?' stand for themselves ([[], [*], [?]), '%' is '*', '_' is '?'
+*/
+static void globpattern (lua_State *L) {
+  size_t len, k;
+  const char *s = lua_tolstring(L, -1, &len);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (k = 0; k < len; k++) {
+    switch (s[k]) {
+      case '[': luaL_addstring(&b, "[[]"); break;
+      case '*': luaL_addstring(&b, "[*]"); break;
+      case '?': luaL_addstring(&b, "[?]"); break;
+      case '%': luaL_addchar(&b, '*'); break;
+      case '_': luaL_addchar(&b, '?'); break;
+      default: luaL_addchar(&b, s[k]); break;
+    }
+  }
+  luaL_pushresult(&b);
+  lua_remove(L, -2);
+}
+
+/* where_like(column, value, case_sensitive): column [NOT ]LIKE value, the dialect's way */
+static void addlike (Q *q, QField list, lua_Integer i, int negate) {
+  lua_State *L = q->s->L;
+  const lm_QueryGrammar *qg = q->s->qg;
+  int cs = partbool(q, list, i, "case_sensitive");
+  clausecolumn(q, list, i, "column");
+  addopt(q, qg->like_cast);
+  if (negate) addlit(q, " NOT ");
+  else luaL_addchar(B(q), ' ');
+  addopt(q, qg->like_ops[cs]);
+  luaL_addchar(B(q), ' ');
+  lmq_part(q, list, i, "value");
+  if (cs && qg->like_glob && lua_type(L, -1) == LUA_TSTRING) globpattern(L);
+  if (!lmq_addvalue(q)) lmq_badvalue(q, "the value");
+}
+
+/* }====================================================== */
+
 /* the other clauses, read part by part (the clause popped first) */
 static void addother (Q *q, QField list, lua_Integer i, int kind,
                       int negate, const char *op, const char *sep) {
@@ -272,6 +354,12 @@ static void addother (Q *q, QField list, lua_Integer i, int kind,
     case K_RAW:
       lmq_elem(q, list, i);
       lmq_addraw(q);
+      break;
+    case K_DATE:
+      adddate(q, list, i, op);
+      break;
+    case K_LIKE:
+      addlike(q, list, i, negate);
       break;
     case K_NESTED:
       luaL_addstring(B(q), negate ? "NOT (" : "(");

@@ -251,7 +251,12 @@ const lm_QueryGrammar lm_query_sqlite = {
   .union_select = 1,
   .rowid = "rowid",
   .no_limit = "LIMIT -1",
-  .random = "RANDOM()"
+  .random = "RANDOM()",
+  .date_parts = {{"strftime('%Y-%m-%d', ", ")"}, {"strftime('%H:%M:%S', ", ")"},
+                 {"strftime('%d', ", ")"}, {"strftime('%m', ", ")"}, {"strftime('%Y', ", ")"}},
+  .date_value = {"cast(", " as text)"},
+  .like_ops = {"LIKE", "GLOB"},
+  .like_glob = 1
 };
 
 const lm_QueryGrammar lm_query_postgres = {
@@ -262,7 +267,11 @@ const lm_QueryGrammar lm_query_postgres = {
   .random = "RANDOM()",
   .lock_update = " FOR UPDATE",
   .lock_share = " FOR SHARE",
-  .distinct_on = 1
+  .distinct_on = 1,
+  .date_parts = {{NULL, "::date"}, {NULL, "::time"}, {"extract(day from ", ")"},
+                 {"extract(month from ", ")"}, {"extract(year from ", ")"}},
+  .like_cast = "::text",
+  .like_ops = {"ILIKE", "LIKE"}
 };
 
 const lm_QueryGrammar lm_query_mysql = {
@@ -275,7 +284,9 @@ const lm_QueryGrammar lm_query_mysql = {
   .no_limit = "LIMIT 18446744073709551615",
   .random = "RAND()",
   .lock_update = " FOR UPDATE",
-  .lock_share = " LOCK IN SHARE MODE"
+  .lock_share = " LOCK IN SHARE MODE",
+  .date_parts = {{"date(", ")"}, {"time(", ")"}, {"day(", ")"}, {"month(", ")"}, {"year(", ")"}},
+  .like_ops = {"LIKE", "LIKE BINARY"}
 };
 
 static const char *const ops[] = {

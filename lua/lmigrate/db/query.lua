@@ -349,6 +349,18 @@ function Builder:when(value, fn, default)
   return self
 end
 
+-- unless(value, fn(query, value)[, default]): when's other way round
+function Builder:unless(value, fn, default)
+  if not value then fn(self, value) elseif default then default(self, value) end
+  return self
+end
+
+-- tap(fn(query)) -> self, after fn
+function Builder:tap(fn)
+  fn(self)
+  return self
+end
+
 -- }======================================================
 
 -- install(class[, { pretend = true }]): db:table(name [, alias]) and
@@ -364,6 +376,8 @@ function M.install(class, opts)
 end
 
 require("lmigrate.db.query_where")(M)
+require("lmigrate.db.query_where_dialect")(M)
 require("lmigrate.db.query_run")(M)
+require("lmigrate.db.query_one")(M)
 
 return M

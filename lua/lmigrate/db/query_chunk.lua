@@ -56,14 +56,15 @@ return function(M)
 
   -- the page after 'last': the query's own conditions as one group (so an
   -- or_where in them does not escape the key condition), in key order
-  local function page_after(self, n, column, last)
+  -- (desc: descending, the keys below 'last')
+  local function page_after(self, n, column, last, desc)
     local q = self:clone()
     local wheres = rawget(self, "wheres")
     if wheres and has_or(wheres) then
       q.wheres = { { type = "nested", query = { wheres = wheres } } }
     end
-    if last ~= nil then q:where(column, ">", last) end
-    q.orders, q.off, q.lim = { column, "ASC" }, nil, n
+    if last ~= nil then q:where(column, desc and "<" or ">", last) end
+    q.orders, q.off, q.lim = { column, desc and "DESC" or "ASC" }, nil, n
     return q
   end
 
@@ -76,21 +77,31 @@ return function(M)
     return last
   end
 
-  -- chunk_by_id(n, fn(rows, page)[, column = "id"[, alias]]) -> false when
-  -- fn returned false, else true
-  function Builder:chunk_by_id(n, fn, column, alias)
-    check_size("chunk_by_id", n, fn)
+  local function by_id(self, method, n, fn, column, alias, desc)
+    check_size(method, n, fn)
     column = column or "id"
     alias = alias or column:match("([^.]*)$")
     local last, page = nil, 1
     while true do
-      local rows = page_after(self, n, column, last):get()
+      local rows = page_after(self, n, column, last, desc):get()
       if rows[1] == nil then return true end
       if fn(rows, page) == false then return false end
       if #rows < n then return true end
-      last = key_of("chunk_by_id", rows, alias)
+      last = key_of(method, rows, alias)
       page = page + 1
     end
+  end
+
+  -- chunk_by_id(n, fn(rows, page)[, column = "id"[, alias]]) -> false when
+  -- fn returned false, else true
+  function Builder:chunk_by_id(n, fn, column, alias)
+    return by_id(self, "chunk_by_id", n, fn, column, alias, false)
+  end
+
+  -- chunk_by_id_desc(n, fn(rows, page)[, column[, alias]]): the same, from
+  -- the highest key down
+  function Builder:chunk_by_id_desc(n, fn, column, alias)
+    return by_id(self, "chunk_by_id_desc", n, fn, column, alias, true)
   end
 
   -- a chunk's function calling fn(row, i) for each row, i counting on
@@ -117,6 +128,26 @@ return function(M)
     n = n or 1000
     check_size("each", n, fn)
     return self:chunk(n, each_row(fn))
+  end
+
+  -- lazy([n = 1000]): for row in q:lazy() do ... end, by the query's order
+  -- (chunk's pages, by offset), n rows read at a time
+  function Builder:lazy(n)
+    n = n or 1000
+    check_size("lazy", n)
+    if rawget(self, "orders") == nil then
+      fail("lazy", "needs an order_by (else pages may repeat or skip rows); or use lazy_by_id")
+    end
+    local rows, i, page, done = {}, 0, 0, false
+    return function()
+      i = i + 1
+      if rows[i] == nil and not done then
+        page = page + 1
+        rows, i = self:clone():for_page(page, n):get(), 1
+        done = #rows < n
+      end
+      return rows[i]
+    end
   end
 
   -- lazy_by_id([n = 1000[, column[, alias]]]): for row in q:lazy_by_id() do ... end,

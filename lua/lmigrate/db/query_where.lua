@@ -49,6 +49,7 @@ return function(M)
     end
     return v
   end
+  M.check_value = check_value
 
   local add_where = M.add_where   -- where()'s clause (lm_query_build.c)
 
@@ -59,6 +60,7 @@ return function(M)
     if rawget(q, "wheres") == nil then return self end   -- an empty group: nothing
     return push(self, "wheres", { type = "nested", query = q, negate = negate, boolean_or = or_ })
   end
+  M.nested = nested
 
   -- where({ a = 1, b = 2 }) (keys sorted) or where({ { "a", 1 }, { "b", ">", 2 } }):
   -- one group, as Laravel's array of wheres

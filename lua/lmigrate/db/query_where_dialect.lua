@@ -1,0 +1,109 @@
+-- The where clauses each dialect writes in its own words (lmigrate.db.query;
+-- src/grammar/query_where.c writes them from the grammar's data): a part
+-- of a date (where_date, where_time, where_day, where_month, where_year)
+-- and a pattern (where_like), as Laravel's; and where_any, where_all,
+-- where_none, one condition over several columns, as a group.
+return function(M)
+  local Builder = M.Builder
+  local fail, push, check_column, check_op, check_value = M.fail, M.push, M.check_column,
+    M.check_op, M.check_value
+
+  -- {======================================================
+  -- where_date(column, [op,] value) and its kin
+  -- ======================================================
+
+  -- Laravel's whereDay and whereMonth write a number with two digits (05),
+  -- which SQLite's strftime('%d') compares as text
+  local function two_digits(v)
+    local n = math.tointeger(tonumber(v))
+    if n and (type(v) == "number" or v:match("^%s*%d+%s*$")) then return ("%02d"):format(n) end
+    return v
+  end
+
+  local function date(self, method, part, or_, n, column, op, value)
+    check_column(method, column)
+    if n < 2 then fail(method, "expects a value after the column") end
+    if n == 2 then op, value = "=", op end
+    op = check_op(self, method, op)
+    check_value(method, value)
+    if part == "day" or part == "month" then value = two_digits(value) end
+    return push(self, "wheres", { type = "date", part = part, column = column, operator = op,
+                                  value = value, boolean_or = or_ })
+  end
+
+  for _, part in ipairs({ "date", "time", "day", "month", "year" }) do
+    local name = "where_" .. part
+    Builder[name] = function(self, column, ...)
+      local op, v = ...
+      return date(self, name, part, nil, select("#", ...) + 1, column, op, v)
+    end
+    Builder["or_" .. name] = function(self, column, ...)
+      local op, v = ...
+      return date(self, "or_" .. name, part, true, select("#", ...) + 1, column, op, v)
+    end
+  end
+
+  -- }======================================================
+
+  -- {======================================================
+  -- where_like(column, value [, case_sensitive])
+  -- ======================================================
+
+  -- LIKE, without case but on PostgreSQL (ILIKE) and SQLite (ASCII);
+  -- case_sensitive: PostgreSQL's LIKE, MySQL's LIKE BINARY, SQLite's GLOB
+  local function like(self, method, or_, negate, column, value, case_sensitive)
+    check_column(method, column)
+    check_value(method, value)
+    if case_sensitive ~= nil and type(case_sensitive) ~= "boolean" then
+      fail(method, "expects case_sensitive to be a boolean, got " .. type(case_sensitive))
+    end
+    return push(self, "wheres", { type = "like", column = column, value = value, boolean_or = or_,
+                                  negate = negate, case_sensitive = case_sensitive or nil })
+  end
+
+  function Builder:where_like(c, v, cs) return like(self, "where_like", nil, nil, c, v, cs) end
+  function Builder:or_where_like(c, v, cs) return like(self, "or_where_like", true, nil, c, v, cs) end
+  function Builder:where_not_like(c, v, cs) return like(self, "where_not_like", nil, true, c, v, cs) end
+  function Builder:or_where_not_like(c, v, cs)
+    return like(self, "or_where_not_like", true, true, c, v, cs)
+  end
+
+  -- }======================================================
+
+  -- {======================================================
+  -- where_any(columns, [op,] value), where_all, where_none
+  -- ======================================================
+
+  -- one group of column op value for each column, joined by OR (any,
+  -- none: NOT of it) or AND (all)
+  local function over(self, method, or_, any, negate, n, columns, op, value)
+    if type(columns) ~= "table" or M.is_raw(columns) or columns[1] == nil then
+      fail(method, "expects a list of columns, got " .. type(columns))
+    end
+    if n < 2 then fail(method, "expects a value after the columns") end
+    if n == 2 then op, value = "=", op end
+    op = check_op(self, method, op)
+    check_value(method, value)
+    for _, c in ipairs(columns) do check_column(method, c) end
+    return M.nested(self, or_, function(q)
+      for _, c in ipairs(columns) do
+        if any then q:or_where(c, op, value) else q:where(c, op, value) end
+      end
+    end, negate)
+  end
+
+  local FORMS = { any = { true, nil }, all = { false, nil }, none = { true, true } }
+  for form, how in pairs(FORMS) do
+    local name = "where_" .. form
+    Builder[name] = function(self, columns, ...)
+      local op, v = ...
+      return over(self, name, nil, how[1], how[2], select("#", ...) + 1, columns, op, v)
+    end
+    Builder["or_" .. name] = function(self, columns, ...)
+      local op, v = ...
+      return over(self, "or_" .. name, true, how[1], how[2], select("#", ...) + 1, columns, op, v)
+    end
+  end
+
+  -- }======================================================
+end

@@ -1,0 +1,181 @@
+-- spec/grammar/query_dialect_spec.lua: the query builder's clauses each
+-- dialect writes in its own words (where_date and its kin, where_like) and
+-- Laravel's smaller helpers (where_any/all/none, first_or_fail, sole,
+-- first_where, implode, lazy, chunk_by_id_desc, unless, tap), table-driven
+-- as spec/grammar/query_spec.lua: each case's SQL exactly on every dialect,
+-- then run on SQLite, PostgreSQL and MariaDB (spec/support/query.lua).
+local core = require("lmigrate.core")
+local h = require("spec.support.query")
+
+local function ids(rows)
+  local t = {}
+  for i, r in ipairs(rows) do t[i] = h.text(r.id) end
+  return table.concat(t, ",")
+end
+
+-- the table "events" on a real database; on the recorder, only its builder
+local function events(db)
+  if db.log then return db:table("events") end
+  db:execute("DROP TABLE IF EXISTS events")   -- MariaDB's database lasts the run
+  local t = core.blueprint("events", "create")
+  t:increments("id")
+  t:string("name")
+  t:date_time("at")
+  for _, s in ipairs(t:to_sql(db.grammar)) do db:execute(s) end
+  db:table("events"):insert({
+    { id = 1, name = "Alpha", at = "2024-03-05 10:30:00" },
+    { id = 2, name = "alpha", at = "2024-03-17 23:59:59" },
+    { id = 3, name = "b*t?", at = "2023-12-05 08:00:00" },
+    { id = 4, name = "bat[1]", at = "2024-11-05 09:15:00" },
+  })
+  return db:table("events")
+end
+
+local DATES = {
+  { "where_date, or_where_month",
+    function(db)
+      return ids(events(db):where_date("at", "2024-03-05"):or_where_month("at", 11):order_by("id"):get())
+    end,
+    sqlite = "SELECT * FROM \"events\" WHERE strftime('%Y-%m-%d', \"at\") = cast(? as text) "
+      .. "OR strftime('%m', \"at\") = cast(? as text) ORDER BY \"id\" ASC",
+    postgres = 'SELECT * FROM "events" WHERE "at"::date = ? OR extract(month from "at") = ? '
+      .. 'ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `events` WHERE date(`at`) = ? OR month(`at`) = ? ORDER BY `id` ASC",
+    values = { "2024-03-05", "11" }, value = "1,4" },
+  { "where_day with two digits, where_year with an operator",
+    function(db)
+      return ids(events(db):where_day("at", 5):where_year("at", ">=", 2024):order_by("id"):get())
+    end,
+    sqlite = "SELECT * FROM \"events\" WHERE strftime('%d', \"at\") = cast(? as text) "
+      .. "AND strftime('%Y', \"at\") >= cast(? as text) ORDER BY \"id\" ASC",
+    postgres = 'SELECT * FROM "events" WHERE extract(day from "at") = ? AND extract(year from "at") >= ? '
+      .. 'ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `events` WHERE day(`at`) = ? AND year(`at`) >= ? ORDER BY `id` ASC",
+    values = { "05", 2024 }, value = "1,4" },
+  { "where_time, or_where_date on a qualified column",
+    function(db)
+      return ids(events(db):where_time("events.at", ">", "10:00:00")
+        :or_where_date("events.at", "<", "2024-01-01")
+        :order_by("id"):get())
+    end,
+    postgres = 'SELECT * FROM "events" WHERE "events"."at"::time > ? OR "events"."at"::date < ? '
+      .. 'ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `events` WHERE time(`events`.`at`) > ? OR date(`events`.`at`) < ? "
+      .. "ORDER BY `id` ASC",
+    values = { "10:00:00", "2024-01-01" }, value = "1,2,3" },
+}
+
+local LIKES = {
+  { "where_like without case, or_where_like",
+    function(db)
+      return ids(events(db):where_like("name", "al%"):or_where_like("name", "b_t?"):order_by("id"):get())
+    end,
+    sql = 'SELECT * FROM "events" WHERE "name" LIKE ? OR "name" LIKE ? ORDER BY "id" ASC',
+    postgres = 'SELECT * FROM "events" WHERE "name"::text ILIKE ? OR "name"::text ILIKE ? ORDER BY "id" ASC',
+    values = { "al%", "b_t?" }, value = "1,2,3" },
+  { "where_like with case: SQLite's GLOB with the pattern rewritten",
+    function(db)
+      return ids(events(db):where_like("name", "Al%", true):or_where_like("name", "b*t?", true):get())
+    end,
+    sqlite = 'SELECT * FROM "events" WHERE "name" GLOB ? OR "name" GLOB ?',
+    postgres = 'SELECT * FROM "events" WHERE "name"::text LIKE ? OR "name"::text LIKE ?',
+    mysql = "SELECT * FROM `events` WHERE `name` LIKE BINARY ? OR `name` LIKE BINARY ?",
+    sqlite_values = { "Al*", "b[*]t[?]" }, values = { "Al%", "b*t?" }, value = "1,3" },
+  { "where_not_like with case, a '[' and '_' in the pattern (bat[1] matches it)",
+    function(db) return ids(events(db):where_not_like("name", "bat[_]%", true):order_by("id"):get()) end,
+    sqlite = 'SELECT * FROM "events" WHERE "name" NOT GLOB ? ORDER BY "id" ASC',
+    postgres = 'SELECT * FROM "events" WHERE "name"::text NOT LIKE ? ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `events` WHERE `name` NOT LIKE BINARY ? ORDER BY `id` ASC",
+    sqlite_values = { "bat[[]?]*" }, values = { "bat[_]%" }, value = "1,2,3" },
+}
+
+local HELPERS = {
+  { "where_any, or_where_all",
+    function(db)
+      return ids(db:table("songs"):where_any({ "plays", "rating" }, ">", 60)
+        :or_where_all({ "plays", "rating" }, 3)
+        :order_by("id"):get())
+    end,
+    sql = 'SELECT * FROM "songs" WHERE ("plays" > ? OR "rating" > ?) OR ("plays" = ? AND "rating" = ?) '
+      .. 'ORDER BY "id" ASC',
+    values = { 60, 60, 3, 3 }, value = "2,4" },
+  { "where_none",
+    function(db)
+      return ids(db:table("songs"):where_none({ "plays", "rating" }, ">=", 5):order_by("id"):get())
+    end,
+    sql = 'SELECT * FROM "songs" WHERE NOT ("plays" >= ? OR "rating" >= ?) ORDER BY "id" ASC',
+    values = { 5, 5 }, value = "" },
+  { "first_or_fail, first_where, sole",
+    function(db)
+      local q = db:table("songs")
+      local ok, err = pcall(function() return q:clone():where("id", 99):first_or_fail() end)
+      local ok2, err2 = pcall(function() return q:clone():where("album_id", 1):sole() end)
+      return table.concat({ q:clone():where("id", 2):first_or_fail().title,
+        q:first_where("plays", "<", 20).title,
+        q:clone():where("title", "Amelia"):sole().id, tostring(ok), err:match("query:first_or_fail: .*"),
+        tostring(ok2), err2:match("query:sole: .*") }, "|")
+    end,
+    value = "River|Coyote|4|false|query:first_or_fail: no row matches the query|false|"
+      .. "query:sole: more than one row matches the query" },
+  { "implode, NULL as ''",
+    function(db) return db:table("songs"):order_by("id"):implode("plays", ",") end,
+    value = "30,70,10,70," },
+  { "lazy by the query's order, chunk_by_id_desc",
+    function(db)
+      local seen = {}
+      for row in db:table("songs"):order_by("title"):lazy(2) do seen[#seen + 1] = h.text(row.id) end
+      db:table("songs"):where("id", "<", 5):chunk_by_id_desc(3, function(rows)
+        seen[#seen + 1] = ids(rows)
+      end)
+      return table.concat(seen, " ")
+    end,
+    value = "1 4 3 2 5 4,3,2 1" },
+  { "unless, tap",
+    function(db)
+      local tapped
+      local q = db:table("songs"):unless(false, function(q) q:where("plays", 70) end)
+        :unless(true, function(q) q:where("id", 0) end, function(q) q:order_by("id", "desc") end)
+        :tap(function(q) tapped = q:to_sql() end)
+      return ids(q:get()) .. " " .. tapped
+    end,
+    sql = 'SELECT * FROM "songs" WHERE "plays" = ? ORDER BY "id" DESC', values = { 70 },
+    value = '4,2 SELECT * FROM "songs" WHERE "plays" = ? ORDER BY "id" DESC',
+    mysql_value = "4,2 SELECT * FROM `songs` WHERE `plays` = ? ORDER BY `id` DESC" },
+}
+
+for _, dialect in ipairs({ "sqlite", "postgres", "mysql" }) do
+  describe("query builder, the dialects' own clauses [#" .. dialect .. "]", function()
+    describe("dates", function() h.cases(DATES, dialect) end)
+    describe("like", function() h.cases(LIKES, dialect) end)
+    describe("helpers", function() h.cases(HELPERS, dialect) end)
+  end)
+end
+
+describe("query builder, the dialects' own clauses: bad calls", function()
+  local db = h.recorder("sqlite")
+  local THIS = debug.getinfo(1, "S").short_src
+  local function t() return db:table("t") end
+  local BAD = {
+    { "query:where_date: expects a value after the column", function() t():where_date("at") end },
+    { "query:or_where_day: unknown operator '=='", function() t():or_where_day("at", "==", 1) end },
+    { "query:where_year: the value is nil", function() t():where_year("at", "=", nil) end },
+    { "query:where_like: expects case_sensitive to be a boolean, got string",
+      function() t():where_like("a", "x", "yes") end },
+    { "query:where_not_like: expects a column name", function() t():where_not_like(4, "x") end },
+    { "query:where_any: expects a list of columns, got string", function() t():where_any("a", 1) end },
+    { "query:or_where_none: expects a column name", function() t():or_where_none({ "a", 5 }, 1) end },
+    { "query:implode: expects the glue to be a string, got number", function() t():implode("a", 1) end },
+    { "query:lazy: needs an order_by", function() t():lazy() end },
+    { "query:chunk_by_id_desc: expects a function", function() t():chunk_by_id_desc(2, 3) end },
+  }
+
+  it("raise at the user's line, naming the method", function()
+    for _, b in ipairs(BAD) do
+      local ok, err = pcall(b[2])
+      assert.is_false(ok)
+      assert.truthy(err:find(b[1], 1, true), err)
+      local line = debug.getinfo(b[2], "S").linedefined
+      assert.truthy(err:find(THIS .. ":" .. line .. ":", 1, true), "not at line " .. line .. ": " .. err)
+    end
+  end)
+end)
