@@ -90,6 +90,59 @@ local LIKES = {
 }
 
 local HELPERS = {
+  { "join_sub, left_join_sub with a function",
+    function(db)
+      local best = db:table("songs"):select("album_id"):where("rating", 5)
+      return ids(db:table("albums"):select("albums.id"):distinct()
+        :join_sub(best, "b", "b.album_id", "=", "albums.id")
+        :left_join_sub(function(q) q:from("songs"):where("plays", ">", 60) end, "p", function(j)
+          j:on("p.id", "=", "albums.id")
+        end):order_by("albums.id"):get())
+    end,
+    sql = 'SELECT DISTINCT "albums"."id" FROM "albums" '
+      .. 'INNER JOIN (SELECT "album_id" FROM "songs" WHERE "rating" = ?) AS "b" '
+      .. 'ON "b"."album_id" = "albums"."id" '
+      .. 'LEFT JOIN (SELECT * FROM "songs" WHERE "plays" > ?) AS "p" '
+      .. 'ON "p"."id" = "albums"."id" ORDER BY "albums"."id" ASC',
+    values = { 5, 60 }, value = "1,2" },
+  { "from_sub, from_raw with bindings",
+    function(db)
+      local n = db:table():from_sub(db:table("songs"):where("plays", 70), "s"):where("s.rating", 5):count()
+      local m = db:table():from_raw("(SELECT ? AS x UNION SELECT ?) AS u", { 1, 2 })
+        :where("x", ">", 1):count()
+      return n .. " " .. m
+    end,
+    sql = { 'SELECT COUNT(*) AS "aggregate" FROM (SELECT * FROM "songs" WHERE "plays" = ?) AS "s" '
+              .. 'WHERE "s"."rating" = ?',
+            'SELECT COUNT(*) AS "aggregate" FROM (SELECT ? AS x UNION SELECT ?) AS u WHERE "x" > ?' },
+    values = { { 70, 5 }, { 1, 2, 1 } }, value = "2 1" },
+  { "where_between_columns, or_where_not_between_columns",
+    function(db)
+      return ids(db:table("songs"):where_between_columns("rating", { "album_id", "plays" })
+        :or_where_not_between_columns("id", { "album_id", "rating" }):order_by("id"):get())
+    end,
+    sql = 'SELECT * FROM "songs" WHERE "rating" BETWEEN "album_id" AND "plays" '
+      .. 'OR "id" NOT BETWEEN "album_id" AND "rating" ORDER BY "id" ASC',
+    values = {}, value = "1,2,4,5" },   -- 5: NOT (5 >= NULL AND 5 <= 3) is true
+  { "increment_each, decrement_each",
+    function(db)
+      db:table("songs"):where("id", 1):increment_each({ plays = 5, rating = -1 }, { title = "All" })
+      return db:table("songs"):where("id", "<", 3):decrement_each({ plays = 10 })
+    end,
+    sql = { 'UPDATE "songs" SET "plays" = "plays" + ?, "rating" = "rating" + ?, "title" = ? WHERE "id" = ?',
+            'UPDATE "songs" SET "plays" = "plays" - ? WHERE "id" < ?' },
+    values = { { 5, -1, "All", 1 }, { 10, 3 } }, value = 2,
+    after = { rows = { { id = 1, title = "All", plays = 25, rating = 3 }, { id = 2, plays = 60, rating = 5 },
+                       { id = 3, plays = 10 }, { id = 4, plays = 70 }, { id = 5 } } } },
+  { "find_or, exists_or, doesnt_exist_or",
+    function(db)
+      local q = db:table("songs")
+      return table.concat({ q:find_or(9, function() return "none" end),
+        q:find_or(2, { "title" }, function() end).title,
+        tostring(q:clone():where("id", 9):exists_or(function() return "no row" end)),
+        tostring(q:doesnt_exist_or(function() return "rows" end)) }, "|")
+    end,
+    value = "none|River|no row|rows" },
   { "where_any, or_where_all",
     function(db)
       return ids(db:table("songs"):where_any({ "plays", "rating" }, ">", 60)

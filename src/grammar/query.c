@@ -434,13 +434,20 @@ static void addcolumns (Q *q) {
   }
 }
 
-/* the table of the query: a name, raw SQL or a subquery, and its alias */
+/*
+** the table of the query: a name, raw SQL (lmigrate.raw, or from_raw's {
+** raw = sql, bindings }) or a subquery, and its alias
+*/
 void lmq_addtable (Q *q, int alias) {
+  lua_State *L = q->s->L;
   const char *as = lmq_qstr(q, QF_AS);
   int tt = lmq_qfield(q, QF_TBL);
   if (tt == LUA_TTABLE) {
+    int raw = lmq_field(L, lua_gettop(L), "raw") == LUA_TSTRING;
+    lua_pop(L, 1);
     if (!alias) lmq_error(q->s, "the table is a subquery, not a table name");
-    lmq_addsubquery(q);
+    if (raw) lmq_addraw(q);
+    else lmq_addsubquery(q);
   }
   else if (tt == LUA_TNIL) lmq_error(q->s, "the query has no table (from)");
   else lmq_addident(q, alias);

@@ -344,13 +344,16 @@ static void addother (Q *q, QField list, lua_Integer i, int kind,
       lmq_part(q, list, i, "query");
       lmq_addsubquery(q);
       break;
-    case K_BETWEEN:
+    case K_BETWEEN: {   /* columns: where_between_columns, low and high are columns */
+      void (*bound) (Q *, QField, lua_Integer, const char *) =
+        partbool(q, list, i, "columns") ? clausecolumn : clausevalue;
       clausecolumn(q, list, i, "column");
       luaL_addstring(B(q), negate ? " NOT BETWEEN " : " BETWEEN ");
-      clausevalue(q, list, i, "low");
+      bound(q, list, i, "low");
       addlit(q, " AND ");
-      clausevalue(q, list, i, "high");
+      bound(q, list, i, "high");
       break;
+    }
     case K_RAW:
       lmq_elem(q, list, i);
       lmq_addraw(q);

@@ -377,7 +377,8 @@ end
 
 require("lmigrate.db.query_where")(M)
 require("lmigrate.db.query_where_dialect")(M)
+require("lmigrate.db.query_from")(M)
 require("lmigrate.db.query_run")(M)
-require("lmigrate.db.query_one")(M)
+require("lmigrate.db.query_shortcuts")(M)
 
 return M

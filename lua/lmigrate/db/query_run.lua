@@ -350,6 +350,7 @@ return function(M)
     if type(amount) ~= "number" then fail(method, "expects a number to add, got " .. type(amount)) end
     return write(self, "update", method, sets_of(method, extra or {}, { column, amount, op }))
   end
+  M.sets_of, M.table_name, M.write = sets_of, table_name, write   -- for query_shortcuts.lua
 
   -- increment(column[, amount = 1[, extra values]]) -> rows changed
   function Builder:increment(column, amount, extra)

@@ -188,6 +188,31 @@ return function(M)
     return between(self, "or_where_not_between", "wheres", true, true, c, r)
   end
 
+  -- where_between_columns(column, { low_column, high_column }) and its kin
+  local function between_columns(self, method, or_, negate, column, range)
+    check_column(method, column)
+    if type(range) ~= "table" or is_raw(range) then
+      fail(method, "expects a list { low_column, high_column }, got " .. type(range))
+    end
+    check_column(method, range[1])
+    check_column(method, range[2])
+    return push(self, "wheres", { type = "between", column = column, negate = negate, boolean_or = or_,
+      low = range[1], high = range[2], columns = true })
+  end
+
+  function Builder:where_between_columns(c, r)
+    return between_columns(self, "where_between_columns", nil, nil, c, r)
+  end
+  function Builder:or_where_between_columns(c, r)
+    return between_columns(self, "or_where_between_columns", true, nil, c, r)
+  end
+  function Builder:where_not_between_columns(c, r)
+    return between_columns(self, "where_not_between_columns", nil, true, c, r)
+  end
+  function Builder:or_where_not_between_columns(c, r)
+    return between_columns(self, "or_where_not_between_columns", true, true, c, r)
+  end
+
   -- where_column(first, op, second), where_column(first, second)
   local function where_column(self, method, or_, n, first, op, second)
     check_column(method, first)
