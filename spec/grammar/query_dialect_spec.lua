@@ -1,5 +1,6 @@
 -- spec/grammar/query_dialect_spec.lua: the query builder's clauses each
 -- dialect writes in its own words (where_date and its kin, where_like) and
+-- JSON paths ("c->a->b", where_json_contains, where_json_length) and
 -- Laravel's smaller helpers (where_any/all/none, first_or_fail, sole,
 -- first_where, implode, lazy, chunk_by_id_desc, unless, tap), table-driven
 -- as spec/grammar/query_spec.lua: each case's SQL exactly on every dialect,
@@ -87,6 +88,80 @@ local LIKES = {
     postgres = 'SELECT * FROM "events" WHERE "name"::text NOT LIKE ? ORDER BY "id" ASC',
     mysql = "SELECT * FROM `events` WHERE `name` NOT LIKE BINARY ? ORDER BY `id` ASC",
     sqlite_values = { "bat[[]?]*" }, values = { "bat[_]%" }, value = "1,2,3" },
+}
+
+-- the table "docs", a JSON column "o"; on the recorder, only its builder
+local function docs(db)
+  if db.log then return db:table("docs") end
+  db:execute("DROP TABLE IF EXISTS docs")
+  local t = core.blueprint("docs", "create")
+  t:increments("id")
+  t:json("o")
+  for _, s in ipairs(t:to_sql(db.grammar)) do db:execute(s) end
+  db:table("docs"):insert({
+    { id = 1, o = '{"lang": "en", "on": true, "langs": ["en", "fr"], "n": {"a": [10, 20]}}' },
+    { id = 2, o = '{"lang": "fr", "on": false, "langs": ["fr"], "n": {"a": [30]}}' },
+    { id = 3, o = '{"lang": "de", "on": true, "langs": [], "n": {"a": []}}' },
+  })
+  return db:table("docs")
+end
+
+local function pairs_of(rows, k)
+  local t = {}
+  for i, r in ipairs(rows) do t[i] = h.text(r.id) .. ":" .. h.text(r[k]) end
+  return table.concat(t, ",")
+end
+
+local JSON = {
+  { "a path in select, where with a JSON boolean, order_by",
+    function(db)
+      local q = docs(db):select("id", "o->lang as lang"):where("o->on", true):order_by("o->lang")
+      return pairs_of(q:get(), "lang")
+    end,
+    sqlite = 'SELECT "id", json_extract("o", \'$."lang"\') AS "lang" FROM "docs" '
+      .. 'WHERE json_extract("o", \'$."on"\') = true ORDER BY json_extract("o", \'$."lang"\') ASC',
+    postgres = 'SELECT "id", "o"->>\'lang\' AS "lang" FROM "docs" '
+      .. 'WHERE ("o"->\'on\')::jsonb = \'true\'::jsonb '
+      .. 'ORDER BY "o"->>\'lang\' ASC',
+    mysql = "SELECT `id`, json_unquote(json_extract(`o`, '$.\"lang\"')) AS `lang` FROM `docs` "
+      .. "WHERE json_extract(`o`, '$.\"on\"') = true "
+      .. "ORDER BY json_unquote(json_extract(`o`, '$.\"lang\"')) ASC",
+    values = {}, value = "3:de,1:en" },
+  { "a path with an index, a number compared",
+    function(db)
+      return ids(docs(db):where("o->n->a[1]", 20):or_where("o->lang", "fr"):order_by("id"):get())
+    end,
+    sqlite = 'SELECT * FROM "docs" WHERE json_extract("o", \'$."n"."a"[1]\') = ? '
+      .. 'OR json_extract("o", \'$."lang"\') = ? ORDER BY "id" ASC',
+    postgres = 'SELECT * FROM "docs" WHERE "o"->\'n\'->\'a\'->>1 = ? OR "o"->>\'lang\' = ? ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `docs` WHERE json_unquote(json_extract(`o`, '$.\"n\".\"a\"[1]')) = ? "
+      .. "OR json_unquote(json_extract(`o`, '$.\"lang\"')) = ? ORDER BY `id` ASC",
+    values = { 20, "fr" }, value = "1,2" },
+  { "where_json_contains, or_where_json_doesnt_contain",
+    function(db)
+      return ids(docs(db):where_json_contains("o->langs", "fr"):or_where_json_doesnt_contain("o->langs", "en")
+        :order_by("id"):get())
+    end,
+    sqlite = 'SELECT * FROM "docs" WHERE exists (select 1 from json_each("o", \'$."langs"\') '
+      .. 'where "json_each"."value" is ?) OR NOT exists (select 1 from json_each("o", \'$."langs"\') '
+      .. 'where "json_each"."value" is ?) ORDER BY "id" ASC',
+    postgres = 'SELECT * FROM "docs" WHERE ("o"->\'langs\')::jsonb @> ? OR NOT ("o"->\'langs\')::jsonb @> ? '
+      .. 'ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `docs` WHERE json_contains(`o`, ?, '$.\"langs\"') "
+      .. "OR NOT json_contains(`o`, ?, '$.\"langs\"') ORDER BY `id` ASC",
+    sqlite_values = { "fr", "en" }, values = { '"fr"', '"en"' }, value = "1,2,3" },
+  { "where_json_length, or_where_json_length",
+    function(db)
+      return ids(docs(db):where_json_length("o->langs", ">", 1):or_where_json_length("o->n->a", 0)
+        :order_by("id"):get())
+    end,
+    sqlite = 'SELECT * FROM "docs" WHERE json_array_length("o", \'$."langs"\') > ? '
+      .. 'OR json_array_length("o", \'$."n"."a"\') = ? ORDER BY "id" ASC',
+    postgres = 'SELECT * FROM "docs" WHERE jsonb_array_length(("o"->\'langs\')::jsonb) > ? '
+      .. 'OR jsonb_array_length(("o"->\'n\'->\'a\')::jsonb) = ? ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `docs` WHERE json_length(`o`, '$.\"langs\"') > ? "
+      .. "OR json_length(`o`, '$.\"n\".\"a\"') = ? ORDER BY `id` ASC",
+    values = { 1, 0 }, value = "1,3" },
 }
 
 local HELPERS = {
@@ -201,6 +276,7 @@ for _, dialect in ipairs({ "sqlite", "postgres", "mysql" }) do
     describe("dates", function() h.cases(DATES, dialect) end)
     describe("like", function() h.cases(LIKES, dialect) end)
     describe("helpers", function() h.cases(HELPERS, dialect) end)
+    describe("json", function() h.cases(JSON, dialect) end)
   end)
 end
 
@@ -220,6 +296,15 @@ describe("query builder, the dialects' own clauses: bad calls", function()
     { "query:implode: expects the glue to be a string, got number", function() t():implode("a", 1) end },
     { "query:lazy: needs an order_by", function() t():lazy() end },
     { "query:chunk_by_id_desc: expects a function", function() t():chunk_by_id_desc(2, 3) end },
+    { "query:where_json_contains: takes one value (string, number or boolean) on SQLite, got table",
+      function() t():where_json_contains("o->a", { 1 }) end },
+    { "query:where_json_length: expects a length after the column",
+      function() t():where_json_length("o") end },
+    { "query:get: a JSON path's key must not contain quotes", function() t():where("o->a'b", 1):get() end },
+    { "query:update: 'o->a' is a JSON path: update() sets whole columns",
+      function() t():update({ ["o->a"] = 1 }) end },
+    { "query:insert_or_ignore: 'o->a' is a JSON path",
+      function() t():insert_or_ignore({ { ["o->a"] = 1 } }) end },
   }
 
   it("raise at the user's line, naming the method", function()

@@ -116,7 +116,7 @@ static const char *findas (const char *s, const char *e, const char **alias) {
 }
 
 /* "t.c" as "t"."c", "t.*" as "t".* */
-static void adddotted (Q *q, const char *s, const char *e) {
+void lmq_adddotted (Q *q, const char *s, const char *e) {
   const char *p = s;
   for (;;) {
     const char *dot = memchr(p, '.', (size_t)(e - p));
@@ -136,7 +136,7 @@ static void adddotted (Q *q, const char *s, const char *e) {
 */
 static const unsigned char special[256] = {
   ['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
-  [' '] = 1, ['.'] = 1, ['"'] = 1, ['`'] = 1
+  [' '] = 1, ['.'] = 1, ['"'] = 1, ['`'] = 1, ['-'] = 1
 };
 
 /*
@@ -195,6 +195,9 @@ static int fastname (Q *q, const char *s, size_t len, int alias) {
       }
       if (ch == (unsigned char)qc) *w++ = qc;
       else if (ch == '\0') return 0;
+      else if (ch == '-') {
+        if (p + 1 < e && p[1] == '>') return 0;   /* a JSON path */
+      }
       else if (ch != '"' && ch != '`' && as == NULL) {   /* the first blank */
         if ((e = findas(p, s + len, &as)) == NULL) return 0;
         if (p == e) break;   /* the name ends where " as " begins */
@@ -214,15 +217,18 @@ static int fastname (Q *q, const char *s, size_t len, int alias) {
 
 /*
 ** A name as Laravel's wrap() writes it: "a.b as c" is "a"."b" AS "c"; with
-** 'alias' 0 the alias is left out (INSERT INTO, a table for a row id)
+** 'alias' 0 the alias is left out (INSERT INTO, a table for a row id);
+** "c->k" reads a JSON column's value (query_json.c)
 */
 void lmq_addname (Q *q, const char *s, size_t len, int alias) {
-  const char *e = s + len, *as = NULL, *at;
+  const char *e = s + len, *as = NULL, *at, *arrow;
   if (fastname(q, s, len, alias)) return;
   if (strlen(s) != len) lmq_error(q->s, "a name must not contain a NUL byte");
   if (len == 0) lmq_error(q->s, "a name must not be empty");
   at = findas(s, e, &as);
-  adddotted(q, s, at ? at : e);
+  arrow = lmq_jsonarrow(s, at ? at : e);
+  if (arrow) lmq_addjson(q, s, arrow, at ? at : e, LMQ_JSON_TEXT);
+  else lmq_adddotted(q, s, at ? at : e);
   if (at && alias) {
     addlit(q, " AS ");
     lm_quote_identn(B(q), as, (size_t)(e - as), q->s->g->quote);

@@ -71,7 +71,12 @@ typedef struct lm_QueryGrammar {
   const char *like_cast;
   const char *like_ops[2];
   int like_glob;
+  int json;                   /* how "c->a" reads JSON: LMQ_JSON_* (query_json.c) */
 } lm_QueryGrammar;
+
+#define LMQ_JSON_EXTRACT  0   /* SQLite: json_extract(c, '$."a"') */
+#define LMQ_JSON_UNQUOTE  1   /* MySQL: json_unquote(json_extract(c, '$."a"')) */
+#define LMQ_JSON_ARROWS   2   /* PostgreSQL: c->>'a' */
 
 /* lm_query_sqlite, lm_query_postgres, lm_query_mysql: grammar.h */
 
@@ -174,8 +179,10 @@ int lmq_part (Q *q, QField f, lua_Integer i, const char *k);  /* its k */
 typedef void (*Writer) (Q *q);
 void lmq_nested (Q *q, Writer w);
 
-/* "a.b as c" as "a"."b" AS "c" ('alias' 0: without AS "c") */
+/* "a.b as c" as "a"."b" AS "c" ('alias' 0: without AS "c"); "a->k": query_json.c */
 void lmq_addname (Q *q, const char *s, size_t len, int alias);
+void lmq_adddotted (Q *q, const char *s, const char *e);   /* "t.c" as "t"."c" */
+
 
 /*
 ** A column read before it is written: a name, or lmigrate.raw's SQL (its
@@ -188,6 +195,17 @@ typedef struct Ident {
   size_t len;
   int raw;
 } Ident;
+
+/* query_json.c: a JSON path, read as text, as JSON for a boolean, as a function's arguments */
+#define LMQ_JSON_TEXT  0
+#define LMQ_JSON_BOOL  1
+#define LMQ_JSON_ARGS  2
+const char *lmq_jsonarrow (const char *s, const char *e);   /* its first "->", or NULL */
+void lmq_addjson (Q *q, const char *s, const char *arrow, const char *e, int mode);
+void lmq_addjsonbool (Q *q, int b);
+/* where_json_contains (its value read by lmq_popvalue), where_json_length (before its op) */
+void lmq_addjsoncontains (Q *q, const Ident *a, int negate, int vkind, const char *raw);
+void lmq_addjsonlength (Q *q, const Ident *a);
 
 /* query.c: names, values, raw SQL, subqueries */
 void lmq_popident (Q *q, Ident *id);   /* reads the column at the top; pops it */

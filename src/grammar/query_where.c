@@ -34,12 +34,13 @@ static void addinteger (Q *q, lua_Integer j) {
 /* the kinds of clause; those that lie flat are numbered in grammar.h */
 typedef enum Kind {
   K_BASIC = LMQ_BASIC, K_SUB, K_IN = LMQ_IN, K_IN_INT = LMQ_IN_INT, K_NULL = LMQ_NULL,
-  K_BETWEEN, K_COLUMN, K_RAW, K_NESTED, K_EXISTS, K_DATE, K_LIKE
+  K_BETWEEN, K_COLUMN, K_RAW, K_NESTED, K_EXISTS, K_DATE, K_LIKE, K_JSON_CONTAINS,
+  K_JSON_LENGTH
 } Kind;
 
 static const char *const kinds[] = {
   "basic", "sub", "in", "in_int", "null", "between", "column", "raw",
-  "nested", "exists", "date", "like", NULL
+  "nested", "exists", "date", "like", "json_contains", "json_length", NULL
 };
 
 /*
@@ -219,6 +220,21 @@ static void addlisted (Q *q, QField list, lua_Integer i, int kind, int first) {
 }
 
 /*
+** where(path, true | false) on a JSON path 'a': its value as JSON compared
+** with the JSON boolean (as Laravel's whereJsonBoolean; as text, true
+** would be 'true'); the boolean at the top, popped
+*/
+static void addjsonbool (Q *q, const Ident *a, int opi, int b, const char *sep) {
+  lua_pop(q->s->L, 1);
+  addsep(q, sep);
+  lmq_addjson(q, a->s, lmq_jsonarrow(a->s, a->s + a->len), a->s + a->len, LMQ_JSON_BOOL);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  lmq_addjsonbool(q, b);
+}
+
+/*
 ** The flat clause of where() at slot i (grammar.h: LMQ_BASIC, column,
 ** operator, value, boolean_or): read slot by slot, whole, then written
 */
@@ -232,7 +248,10 @@ static void addbasic (Q *q, QField list, lua_Integer i, int first) {
   if (lmq_elem(q, list, i + 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in the list */
   lua_pop(L, 1);
   opi = lmq_checkoperator(q, op);
-  lmq_elem(q, list, i + 3);
+  if (lmq_elem(q, list, i + 3) == LUA_TBOOLEAN && !a.raw && lmq_jsonarrow(a.s, a.s + a.len)) {
+    addjsonbool(q, &a, opi, lua_toboolean(L, -1), separator(first, or_));
+    return;
+  }
   vkind = lmq_popvalue(q, &raw);
   if (vkind == 0) lmq_badvalue(q, "the value");
   addsep(q, separator(first, or_));
@@ -323,6 +342,44 @@ static void addlike (Q *q, QField list, lua_Integer i, int negate) {
   if (!lmq_addvalue(q)) lmq_badvalue(q, "the value");
 }
 
+/* a JSON column or path of clause i: a name (query_json.c) */
+static void jsoncolumn (Q *q, QField list, lua_Integer i, Ident *a) {
+  lmq_part(q, list, i, "column");
+  lmq_popident(q, a);
+  if (a->raw) lmq_error(q->s, "a JSON column must be a name, not lmigrate.raw");
+}
+
+/*
+** where_json_contains(path, value): the value as JSON text ("json"), on
+** SQLite the value itself, which json_each's are compared with
+*/
+static void addjsoncontains (Q *q, QField list, lua_Integer i, int negate) {
+  const char *raw = NULL;
+  int vkind;
+  Ident a;
+  jsoncolumn(q, list, i, &a);
+  lmq_part(q, list, i, q->s->qg->json == LMQ_JSON_EXTRACT ? "value" : "json");
+  vkind = lmq_popvalue(q, &raw);
+  if (vkind == 0) lmq_badvalue(q, "the value");
+  lmq_addjsoncontains(q, &a, negate, vkind, raw);
+}
+
+/* where_json_length(path, op, n): the array's length compared */
+static void addjsonlength (Q *q, QField list, lua_Integer i, const char *op) {
+  const char *raw = NULL;
+  int vkind, opi = lmq_checkoperator(q, op);
+  Ident a;
+  jsoncolumn(q, list, i, &a);
+  lmq_part(q, list, i, "value");
+  vkind = lmq_popvalue(q, &raw);
+  if (vkind == 0) lmq_badvalue(q, "the value");
+  lmq_addjsonlength(q, &a);
+  luaL_addchar(B(q), ' ');
+  lmq_writeoperator(q, opi);
+  luaL_addchar(B(q), ' ');
+  lmq_writevalue(q, vkind, raw);
+}
+
 /* }====================================================== */
 
 /* the other clauses, read part by part (the clause popped first) */
@@ -363,6 +420,12 @@ static void addother (Q *q, QField list, lua_Integer i, int kind,
       break;
     case K_LIKE:
       addlike(q, list, i, negate);
+      break;
+    case K_JSON_CONTAINS:
+      addjsoncontains(q, list, i, negate);
+      break;
+    case K_JSON_LENGTH:
+      addjsonlength(q, list, i, op);
       break;
     case K_NESTED:
       luaL_addstring(B(q), negate ? "NOT (" : "(");

@@ -20,6 +20,8 @@
 static void addwhole (Q *q, const char *s, size_t len, int i) {
   if (s == NULL || len == 0 || strlen(s) != len)
     lmq_error(q->s, "column %d is not a name", i);
+  if (lmq_jsonarrow(s, s + len))
+    lmq_error(q->s, "'%s' is a JSON path: a row's values go to whole columns", s);
   lm_quote_identn(B(q), s, len, q->s->g->quote);
 }
 
@@ -149,6 +151,9 @@ static void addsets (Q *q, int sets) {
     col = lua_tolstring(L, -1, &len);
     if (lua_type(L, -1) != LUA_TSTRING || len == 0)
       lmq_error(q->s, "a column to set must be a name");
+    if (lmq_jsonarrow(col, col + len))
+      lmq_error(q->s, "'%s' is a JSON path: update() sets whole columns (a path's update is "
+                "not supported: set the column to its new JSON)", col);
     lua_pop(L, 1);
     dot = q->s->qg->qualified_set ? NULL : strrchr(col, '.');
     if (dot) lmq_addname(q, dot + 1, len - (size_t)(dot + 1 - col), 0);
@@ -256,7 +261,8 @@ const lm_QueryGrammar lm_query_sqlite = {
                  {"strftime('%d', ", ")"}, {"strftime('%m', ", ")"}, {"strftime('%Y', ", ")"}},
   .date_value = {"cast(", " as text)"},
   .like_ops = {"LIKE", "GLOB"},
-  .like_glob = 1
+  .like_glob = 1,
+  .json = LMQ_JSON_EXTRACT
 };
 
 const lm_QueryGrammar lm_query_postgres = {
@@ -271,7 +277,8 @@ const lm_QueryGrammar lm_query_postgres = {
   .date_parts = {{NULL, "::date"}, {NULL, "::time"}, {"extract(day from ", ")"},
                  {"extract(month from ", ")"}, {"extract(year from ", ")"}},
   .like_cast = "::text",
-  .like_ops = {"ILIKE", "LIKE"}
+  .like_ops = {"ILIKE", "LIKE"},
+  .json = LMQ_JSON_ARROWS
 };
 
 const lm_QueryGrammar lm_query_mysql = {
@@ -286,7 +293,8 @@ const lm_QueryGrammar lm_query_mysql = {
   .lock_update = " FOR UPDATE",
   .lock_share = " LOCK IN SHARE MODE",
   .date_parts = {{"date(", ")"}, {"time(", ")"}, {"day(", ")"}, {"month(", ")"}, {"year(", ")"}},
-  .like_ops = {"LIKE", "LIKE BINARY"}
+  .like_ops = {"LIKE", "LIKE BINARY"},
+  .json = LMQ_JSON_UNQUOTE
 };
 
 static const char *const ops[] = {

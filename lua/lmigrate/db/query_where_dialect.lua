@@ -1,8 +1,13 @@
 -- The where clauses each dialect writes in its own words (lmigrate.db.query;
 -- src/grammar/query_where.c writes them from the grammar's data): a part
 -- of a date (where_date, where_time, where_day, where_month, where_year)
--- and a pattern (where_like), as Laravel's; and where_any, where_all,
--- where_none, one condition over several columns, as a group.
+-- a pattern (where_like) and a JSON value (where_json_contains,
+-- where_json_length; a path "c->a->b" anywhere a column is read is
+-- query_json.c's), as Laravel's; and where_any, where_all, where_none, one
+-- condition over several columns, as a group.
+local json = require("lmigrate.json")
+local NULL = require("lmigrate.core").null
+
 return function(M)
   local Builder = M.Builder
   local fail, push, check_column, check_op, check_value = M.fail, M.push, M.check_column,
@@ -66,6 +71,63 @@ return function(M)
   function Builder:where_not_like(c, v, cs) return like(self, "where_not_like", nil, true, c, v, cs) end
   function Builder:or_where_not_like(c, v, cs)
     return like(self, "or_where_not_like", true, true, c, v, cs)
+  end
+
+  -- }======================================================
+
+  -- {======================================================
+  -- where_json_contains(path, value), where_json_length(path, [op,] n)
+  -- ======================================================
+
+  local function json_column(method, column)
+    if type(column) ~= "string" or column == "" then
+      fail(method, "expects a JSON column or path (string), got " .. type(column))
+    end
+  end
+
+  -- the value as JSON text (MySQL, PostgreSQL), and itself for SQLite,
+  -- whose json_each compares one value: a string, number or boolean
+  local function contains(self, method, or_, negate, column, value)
+    json_column(method, column)
+    local tv = type(value)
+    if self.g:name() == "sqlite" and tv ~= "string" and tv ~= "number" and tv ~= "boolean" then
+      fail(method, "takes one value (string, number or boolean) on SQLite, got " .. tv)
+    end
+    if tv ~= "table" and tv ~= "string" and tv ~= "number" and tv ~= "boolean" and value ~= NULL then
+      fail(method, "expects a value that JSON can hold, got " .. tv)
+    end
+    return push(self, "wheres", { type = "json_contains", column = column, value = value,
+                                  json = json.encode(value), negate = negate, boolean_or = or_ })
+  end
+
+  function Builder:where_json_contains(c, v) return contains(self, "where_json_contains", nil, nil, c, v) end
+  function Builder:or_where_json_contains(c, v)
+    return contains(self, "or_where_json_contains", true, nil, c, v)
+  end
+  function Builder:where_json_doesnt_contain(c, v)
+    return contains(self, "where_json_doesnt_contain", nil, true, c, v)
+  end
+  function Builder:or_where_json_doesnt_contain(c, v)
+    return contains(self, "or_where_json_doesnt_contain", true, true, c, v)
+  end
+
+  local function length(self, method, or_, n, column, op, value)
+    json_column(method, column)
+    if n < 2 then fail(method, "expects a length after the column") end
+    if n == 2 then op, value = "=", op end
+    op = check_op(self, method, op)
+    check_value(method, value)
+    return push(self, "wheres", { type = "json_length", column = column, operator = op, value = value,
+                                  boolean_or = or_ })
+  end
+
+  function Builder:where_json_length(c, ...)
+    local op, v = ...
+    return length(self, "where_json_length", nil, select("#", ...) + 1, c, op, v)
+  end
+  function Builder:or_where_json_length(c, ...)
+    local op, v = ...
+    return length(self, "or_where_json_length", true, select("#", ...) + 1, c, op, v)
   end
 
   -- }======================================================

@@ -1,0 +1,193 @@
+/*
+** query_json.c
+** The query builder's JSON paths, after Laravel's: a column written
+** "options->a->b" (the column, then a key for each "->", a key followed
+** by "[n]" indexes into an array) reads that value of a JSON column, in
+** select, where, order_by and group_by, as each dialect does:
+**   MySQL       json_unquote(json_extract(`options`, '$."a"."b"'))
+**   SQLite      json_extract("options", '$."a"."b"')
+**   PostgreSQL  "options"->'a'->>'b'
+** where_json_contains and where_json_length read the value as JSON, and
+** where(path, true | false) compares it with a JSON boolean. A key must
+** be written in the path's quotes as it is: one with a quote, a
+** backslash or a bracket raises.
+*/
+#include "query.h"
+
+/* the first "->" of s..e, or NULL */
+const char *lmq_jsonarrow (const char *s, const char *e) {
+  const char *p;
+  for (p = s; p + 1 < e; p++)
+    if (p[0] == '-' && p[1] == '>') return p;
+  return NULL;
+}
+
+/* the end of the key of the segment s..e: its first '[', which must begin [digits] indexes to e */
+static const char *keyend (Q *q, const char *s, const char *e) {
+  const char *k, *p;
+  for (k = s; k < e && *k != '['; k++)
+    if (*k == '\'' || *k == '"' || *k == '\\' || *k == ']' || *k == '`')
+      lmq_error(q->s, "a JSON path's key must not contain quotes, backslashes or brackets");
+  for (p = k; p < e; p++) {
+    const char *d = ++p;
+    while (p < e && *p >= '0' && *p <= '9') p++;
+    if (p == d || p >= e || *p != ']' || (p + 1 < e && p[1] != '['))
+      lmq_error(q->s, "a JSON path's index must be [digits], at the end of its part");
+  }
+  if (k == s && k == e) lmq_error(q->s, "a JSON path has an empty part");
+  return k;
+}
+
+/* the next segment of the path at *p (before e): its start, its end in *se; NULL at the end */
+static const char *segment (const char **p, const char *e, const char **se) {
+  const char *s = *p, *arrow;
+  if (s == NULL) return NULL;
+  arrow = lmq_jsonarrow(s, e);
+  *se = arrow ? arrow : e;
+  *p = arrow ? arrow + 2 : NULL;
+  return s;
+}
+
+/* MySQL's and SQLite's path literal of the keys p..e: '$."a"[0]."b"' */
+static void addpathtext (Q *q, const char *p, const char *e) {
+  const char *s, *se;
+  addlit(q, "'$");
+  while ((s = segment(&p, e, &se)) != NULL) {
+    const char *k = keyend(q, s, se);
+    if (k > s) {
+      addlit(q, ".\"");
+      lmq_addlstr(B(q), s, (size_t)(k - s));
+      luaL_addchar(B(q), '"');
+    }
+    lmq_addlstr(B(q), k, (size_t)(se - k));
+  }
+  luaL_addchar(B(q), '\'');
+}
+
+/* PostgreSQL's accessor ->, or ->> for the last one when the value is read as text */
+static void addaccessor (Q *q, int text) {
+  if (text) addlit(q, "->>");
+  else addlit(q, "->");
+}
+
+/* PostgreSQL's accessors of the keys p..e: ->'a'->0->'b' (the last ->> for 'text') */
+static void addarrows (Q *q, const char *p, const char *e, int text) {
+  const char *s, *se;
+  while ((s = segment(&p, e, &se)) != NULL) {
+    const char *k = keyend(q, s, se), *i;
+    int num = 1;
+    for (i = s; i < k; i++) num = num && *i >= '0' && *i <= '9';
+    if (k > s) {   /* a key, or an index as Laravel takes "a->0" */
+      addaccessor(q, text && p == NULL && k == se);
+      if (!num) luaL_addchar(B(q), '\'');
+      lmq_addlstr(B(q), s, (size_t)(k - s));
+      if (!num) luaL_addchar(B(q), '\'');
+    }
+    for (i = k; i < se; i++) {   /* [n] is ->n; keyend checked each */
+      const char *d = ++i;
+      while (*i != ']') i++;
+      addaccessor(q, text && p == NULL && i + 1 == se);
+      lmq_addlstr(B(q), d, (size_t)(i - d));
+    }
+  }
+}
+
+/*
+** The JSON path s..e whose first "->" is at 'arrow', as 'mode' reads it:
+** LMQ_JSON_TEXT (the value as text), LMQ_JSON_BOOL (as JSON, to compare
+** with a JSON boolean), LMQ_JSON_ARGS (MySQL's and SQLite's column,
+** path arguments of a function; PostgreSQL's node, as JSON)
+*/
+void lmq_addjson (Q *q, const char *s, const char *arrow, const char *e, int mode) {
+  const lm_QueryGrammar *qg = q->s->qg;
+  if (arrow == s) lmq_error(q->s, "a JSON path needs its column before '->'");
+  if (qg->json == LMQ_JSON_ARROWS) {
+    if (mode == LMQ_JSON_BOOL) luaL_addchar(B(q), '(');
+    lmq_adddotted(q, s, arrow);
+    addarrows(q, arrow + 2, e, mode == LMQ_JSON_TEXT);
+    if (mode == LMQ_JSON_BOOL) addlit(q, ")::jsonb");
+    return;
+  }
+  if (mode == LMQ_JSON_TEXT && qg->json == LMQ_JSON_UNQUOTE) addlit(q, "json_unquote(");
+  if (mode != LMQ_JSON_ARGS) addlit(q, "json_extract(");
+  lmq_adddotted(q, s, arrow);
+  addlit(q, ", ");
+  addpathtext(q, arrow + 2, e);
+  if (mode != LMQ_JSON_ARGS) luaL_addchar(B(q), ')');
+  if (mode == LMQ_JSON_TEXT && qg->json == LMQ_JSON_UNQUOTE) luaL_addchar(B(q), ')');
+}
+
+/* a JSON boolean as the dialect writes it: true, false; PostgreSQL's 'true'::jsonb */
+void lmq_addjsonbool (Q *q, int b) {
+  if (q->s->qg->json == LMQ_JSON_ARROWS) {
+    if (b) addlit(q, "'true'::jsonb");
+    else addlit(q, "'false'::jsonb");
+  }
+  else if (b) addlit(q, "true");
+  else addlit(q, "false");
+}
+
+/* a JSON function's column or path s..e: F, 'P' (PostgreSQL: F->'a'); without "->", the column */
+static void addnode (Q *q, const char *s, const char *e) {
+  const char *arrow = lmq_jsonarrow(s, e);
+  if (arrow) lmq_addjson(q, s, arrow, e, LMQ_JSON_ARGS);
+  else lmq_adddotted(q, s, e);
+}
+
+/*
+** where_json_contains(path, value) on the path 'a', its value read
+** (lmq_popvalue's 'vkind' and 'raw': on SQLite the value itself, which
+** json_each's values are compared with; else its JSON text)
+*/
+void lmq_addjsoncontains (Q *q, const Ident *a, int negate, int vkind, const char *raw) {
+  const char *e = a->s + a->len, *arrow = lmq_jsonarrow(a->s, e);
+  if (negate) addlit(q, "NOT ");
+  switch (q->s->qg->json) {
+    case LMQ_JSON_ARROWS:
+      luaL_addchar(B(q), '(');
+      addnode(q, a->s, e);
+      addlit(q, ")::jsonb @> ");
+      lmq_writevalue(q, vkind, raw);
+      break;
+    case LMQ_JSON_UNQUOTE:
+      addlit(q, "json_contains(");
+      lmq_adddotted(q, a->s, arrow ? arrow : e);
+      addlit(q, ", ");
+      lmq_writevalue(q, vkind, raw);
+      if (arrow) {
+        addlit(q, ", ");
+        addpathtext(q, arrow + 2, e);
+      }
+      luaL_addchar(B(q), ')');
+      break;
+    default:
+      addlit(q, "exists (select 1 from json_each(");
+      addnode(q, a->s, e);
+      addlit(q, ") where \"json_each\".\"value\" is ");
+      lmq_writevalue(q, vkind, raw);
+      luaL_addchar(B(q), ')');
+      break;
+  }
+}
+
+/* where_json_length(path, op, n): the length of the array at the path 'a', before its op */
+void lmq_addjsonlength (Q *q, const Ident *a) {
+  const char *e = a->s + a->len;
+  switch (q->s->qg->json) {
+    case LMQ_JSON_ARROWS:
+      addlit(q, "jsonb_array_length((");
+      addnode(q, a->s, e);
+      addlit(q, ")::jsonb)");
+      break;
+    case LMQ_JSON_UNQUOTE:
+      addlit(q, "json_length(");
+      addnode(q, a->s, e);
+      luaL_addchar(B(q), ')');
+      break;
+    default:
+      addlit(q, "json_array_length(");
+      addnode(q, a->s, e);
+      luaL_addchar(B(q), ')');
+      break;
+  }
+}
