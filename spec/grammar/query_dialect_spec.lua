@@ -162,6 +162,34 @@ local JSON = {
     mysql = "SELECT * FROM `docs` WHERE json_length(`o`, '$.\"langs\"') > ? "
       .. "OR json_length(`o`, '$.\"n\".\"a\"') = ? ORDER BY `id` ASC",
     values = { 1, 0 }, value = "1,3" },
+  { "update() of JSON paths: values as JSON, several paths of a column in one assignment",
+    function(db)
+      local q = docs(db)
+      q:clone():where("id", 1):update({ ["o->lang"] = "pt", ["o->n->a[0]"] = { 7, true }, ["o->on"] = false })
+      return pairs_of(q:clone():select("id", "o->lang as v"):where("o->on", false):order_by("id"):get(), "v")
+        .. " " .. q:clone():where("id", 1):where_json_contains("o->n->a", 20):count()
+    end,
+    sql = { 'UPDATE "docs" SET "o" = json_set("o", \'$."lang"\', json(?), \'$."n"."a"[0]\', json(?), '
+              .. '\'$."on"\', json(?)) WHERE "id" = ?',
+            'SELECT "id", json_extract("o", \'$."lang"\') AS "v" FROM "docs" '
+              .. 'WHERE json_extract("o", \'$."on"\') = false ORDER BY "id" ASC',
+            'SELECT COUNT(*) AS "aggregate" FROM "docs" WHERE "id" = ? AND exists (select 1 from '
+              .. 'json_each("o", \'$."n"."a"\') where "json_each"."value" is ?)' },
+    postgres = { 'UPDATE "docs" SET "o" = jsonb_set(jsonb_set(jsonb_set("o"::jsonb, \'{"lang"}\', ?), '
+                   .. '\'{"n","a","0"}\', ?), \'{"on"}\', ?) WHERE "id" = ?',
+                 'SELECT "id", "o"->>\'lang\' AS "v" FROM "docs" '
+                   .. 'WHERE ("o"->\'on\')::jsonb = \'false\'::jsonb ORDER BY "id" ASC',
+                 'SELECT COUNT(*) AS "aggregate" FROM "docs" '
+                   .. 'WHERE "id" = ? AND ("o"->\'n\'->\'a\')::jsonb @> ?' },
+    mysql = { "UPDATE `docs` SET `o` = json_set(`o`, '$.\"lang\"', json_extract(?, '$'), "
+                .. "'$.\"n\".\"a\"[0]', json_extract(?, '$'), '$.\"on\"', json_extract(?, '$')) "
+                .. "WHERE `id` = ?",
+              "SELECT `id`, json_unquote(json_extract(`o`, '$.\"lang\"')) AS `v` FROM `docs` "
+                .. "WHERE json_extract(`o`, '$.\"on\"') = false ORDER BY `id` ASC",
+              "SELECT COUNT(*) AS `aggregate` FROM `docs` "
+                .. "WHERE `id` = ? AND json_contains(`o`, ?, '$.\"n\".\"a\"')" },
+    sqlite_values = { { '"pt"', "[7,true]", "false", 1 }, {}, { 1, 20 } },
+    values = { { '"pt"', "[7,true]", "false", 1 }, {}, { 1, "20" } }, value = "1:pt,2:fr 1" },
 }
 
 local HELPERS = {
@@ -301,8 +329,9 @@ describe("query builder, the dialects' own clauses: bad calls", function()
     { "query:where_json_length: expects a length after the column",
       function() t():where_json_length("o") end },
     { "query:get: a JSON path's key must not contain quotes", function() t():where("o->a'b", 1):get() end },
-    { "query:update: 'o->a' is a JSON path: update() sets whole columns",
-      function() t():update({ ["o->a"] = 1 }) end },
+    { "query:update: update() sets 'o' and a JSON path in it",
+      function() t():update({ o = "{}", ["o->a"] = 1 }) end },
+    { "query:increment: 'o->a' is a JSON path: it cannot be stepped", function() t():increment("o->a") end },
     { "query:insert_or_ignore: 'o->a' is a JSON path",
       function() t():insert_or_ignore({ { ["o->a"] = 1 } }) end },
   }

@@ -206,6 +206,9 @@ void lmq_addjsonbool (Q *q, int b);
 /* where_json_contains (its value read by lmq_popvalue), where_json_length (before its op) */
 void lmq_addjsoncontains (Q *q, const Ident *a, int negate, int vkind, const char *raw);
 void lmq_addjsonlength (Q *q, const Ident *a);
+/* update()'s sets of the JSON paths of one column from set i; the set after them */
+lua_Integer lmq_addjsonset (Q *q, int sets, lua_Integer i, lua_Integer n, const char *col,
+                            const char *arrow);
 
 /* query.c: names, values, raw SQL, subqueries */
 void lmq_popident (Q *q, Ident *id);   /* reads the column at the top; pops it */

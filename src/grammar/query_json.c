@@ -191,3 +191,111 @@ void lmq_addjsonlength (Q *q, const Ident *a) {
       break;
   }
 }
+
+/*
+** {======================================================
+** update() of JSON paths
+** =======================================================
+*/
+
+/* PostgreSQL's path of jsonb_set, the keys p..e: '{"a","0"}' ([0] is "0") */
+static void addpatharray (Q *q, const char *p, const char *e) {
+  const char *s, *se;
+  int first = 1;
+  addlit(q, "'{");
+  while ((s = segment(&p, e, &se)) != NULL) {
+    const char *k = keyend(q, s, se), *i;
+    if (k > s) {
+      if (!first) luaL_addchar(B(q), ',');
+      first = 0;
+      luaL_addchar(B(q), '"');
+      lmq_addlstr(B(q), s, (size_t)(k - s));
+      luaL_addchar(B(q), '"');
+    }
+    for (i = k; i < se; i++) {
+      const char *d = ++i;
+      while (*i != ']') i++;
+      if (!first) luaL_addchar(B(q), ',');
+      first = 0;
+      luaL_addchar(B(q), '"');
+      lmq_addlstr(B(q), d, (size_t)(i - d));
+      luaL_addchar(B(q), '"');
+    }
+  }
+  addlit(q, "}'");
+}
+
+/* the column (and key) of set 'j' of the list 'sets' (its column at j), which lives in it */
+static const char *setcolumn (Q *q, int sets, lua_Integer j, size_t *len) {
+  lua_State *L = q->s->L;
+  const char *col;
+  lua_rawgeti(L, sets, j);
+  col = lua_tolstring(L, -1, len);
+  if (lua_type(L, -1) != LUA_TSTRING || *len == 0) lmq_error(q->s, "a column to set must be a name");
+  lua_pop(L, 1);
+  return col;
+}
+
+/* the value of set 'j', JSON text (query_run.lua's sets_of) bound, or lmigrate.raw's SQL */
+static void addsetvalue (Q *q, int sets, lua_Integer j, const char *col) {
+  const lm_QueryGrammar *qg = q->s->qg;
+  const char *raw = NULL;
+  int vkind;
+  lua_rawgeti(q->s->L, sets, j + 1);
+  vkind = lmq_popvalue(q, &raw);
+  if (vkind == 0) lmq_badvalue(q, "the value of '%s'", col);
+  if (vkind == 1 && qg->json == LMQ_JSON_UNQUOTE) addlit(q, "json_extract(?, '$')");
+  else if (vkind == 1 && qg->json == LMQ_JSON_EXTRACT) addlit(q, "json(?)");
+  else lmq_writevalue(q, vkind, raw);
+}
+
+/*
+** update({ ["c->a"] = v, ["c->b"] = w }): the sets from i (of n, in
+** threes: column, value, op) whose column is the path of the same column
+** as set i's, whose "->" is at 'arrow', in one assignment of the column:
+** c = json_set(c, '$."a"', json(?), ...) (MySQL: json_extract(?, '$'));
+** PostgreSQL c = jsonb_set(jsonb_set(c::jsonb, '{"a"}', ?), '{"b"}', ?).
+** A NULL column stays NULL, as Laravel's. Returns the set after them.
+*/
+lua_Integer lmq_addjsonset (Q *q, int sets, lua_Integer i, lua_Integer n, const char *col,
+                            const char *arrow) {
+  const char *field = col, *dot;
+  size_t plen = (size_t)(arrow - col) + 2, len;
+  lua_Integer j, end = i;
+  int arrows = q->s->qg->json == LMQ_JSON_ARROWS;
+  for (j = 1; j <= n; j += 3) {
+    const char *c = setcolumn(q, sets, j, &len);
+    if (len + 2 == plen && memcmp(c, col, len) == 0)
+      lmq_error(q->s, "update() sets '%s' and a JSON path in it", c);
+    if (j >= i && j == end && len > plen && memcmp(c, col, plen) == 0) end = j + 3;
+  }
+  for (dot = col; dot < arrow && !q->s->qg->qualified_set; dot++)
+    if (*dot == '.') field = dot + 1;
+  lmq_adddotted(q, field, arrow);
+  addlit(q, " = ");
+  if (arrows) {
+    for (j = i; j < end; j += 3) addlit(q, "jsonb_set(");
+    lmq_adddotted(q, field, arrow);
+    addlit(q, "::jsonb");
+  }
+  else {
+    addlit(q, "json_set(");
+    lmq_adddotted(q, field, arrow);
+  }
+  for (j = i; j < end; j += 3) {
+    const char *c = setcolumn(q, sets, j, &len);
+    lua_rawgeti(q->s->L, sets, j + 2);
+    if (lua_toboolean(q->s->L, -1)) lmq_error(q->s, "'%s' is a JSON path: it cannot be stepped", c);
+    lua_pop(q->s->L, 1);
+    addlit(q, ", ");
+    if (arrows) addpatharray(q, c + plen, c + len);
+    else addpathtext(q, c + plen, c + len);
+    addlit(q, ", ");
+    addsetvalue(q, sets, j, c);
+    if (arrows) luaL_addchar(B(q), ')');
+  }
+  if (!arrows) luaL_addchar(B(q), ')');
+  return end;
+}
+
+/* }====================================================== */

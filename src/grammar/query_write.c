@@ -142,7 +142,7 @@ static void addsets (Q *q, int sets) {
   if (n % 3 != 0) lmq_error(q->s, "the values to set are not in threes (a bug in query_run.lua)");
   addlit(q, " SET ");
   for (i = 1; i <= n; i += 3) {
-    const char *col, *op = NULL, *dot;
+    const char *col, *op = NULL, *dot, *arrow;
     size_t len;
     if (i > 1) addlit(q, ", ");
     if (lua_rawgeti(L, sets, i + 2) == LUA_TSTRING) op = lua_tostring(L, -1);  /* lives in sets */
@@ -151,10 +151,11 @@ static void addsets (Q *q, int sets) {
     col = lua_tolstring(L, -1, &len);
     if (lua_type(L, -1) != LUA_TSTRING || len == 0)
       lmq_error(q->s, "a column to set must be a name");
-    if (lmq_jsonarrow(col, col + len))
-      lmq_error(q->s, "'%s' is a JSON path: update() sets whole columns (a path's update is "
-                "not supported: set the column to its new JSON)", col);
     lua_pop(L, 1);
+    if ((arrow = lmq_jsonarrow(col, col + len)) != NULL) {   /* query_json.c */
+      i = lmq_addjsonset(q, sets, i, n, col, arrow) - 3;
+      continue;
+    }
     dot = q->s->qg->qualified_set ? NULL : strrchr(col, '.');
     if (dot) lmq_addname(q, dot + 1, len - (size_t)(dot + 1 - col), 0);
     else lmq_addname(q, col, len, 0);

@@ -307,6 +307,13 @@ return function(M)
   -- Updates and deletes
   -- ======================================================
 
+  -- the value of column c to set: a JSON path's ("c->a", a table too) as
+  -- JSON text, unless it is lmigrate.raw (src/grammar/query_json.c)
+  local function set_value(c, v)
+    if not c:find("->", 1, true) or is_raw(v) then return v end
+    return require("lmigrate.json").encode(v)
+  end
+
   -- the SET list of update(values), flat: column, value, op (false for
   -- "=") for each column, by column name, after those of 'sets' (step's);
   -- one table for them all, as the grammar reads it (addsets)
@@ -318,19 +325,20 @@ return function(M)
     for k, v in pairs(values) do
       if type(k) ~= "string" or k == "" then fail(method, "a column to set must be a name") end
       local tv = type(v)
-      if tv ~= "number" and tv ~= "string" and tv ~= "boolean" and not is_value(v) then
+      if tv ~= "number" and tv ~= "string" and tv ~= "boolean" and not is_value(v)
+         and not (tv == "table" and k:find("->", 1, true)) then
         fail(method, ("the value of '%s' is a %s, not an SQL value"):format(k, type(v)))
       end
       if one == nil then one = k elseif cols then cols[#cols + 1] = k else cols = { one, k } end
     end
     if one == nil then return sets or {} end
-    if cols == nil and sets == nil then return { one, values[one], false } end
+    if cols == nil and sets == nil then return { one, set_value(one, values[one]), false } end
     cols = cols or { one }
     table.sort(cols)
     sets = sets or {}
     for i = 1, #cols do
       local c, j = cols[i], #sets
-      sets[j + 1], sets[j + 2], sets[j + 3] = c, values[c], false
+      sets[j + 1], sets[j + 2], sets[j + 3] = c, set_value(c, values[c]), false
     end
     return sets
   end
