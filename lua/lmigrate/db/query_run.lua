@@ -369,20 +369,6 @@ return function(M)
     return step(self, "decrement", "-", column, amount, extra)
   end
 
-  -- update_or_insert(attributes, values): update the rows matching, else insert one
-  function Builder:update_or_insert(attrs, values)
-    if type(attrs) ~= "table" then fail("update_or_insert", "expects attributes (table)") end
-    values = values or {}
-    if not self:clone():where(attrs):exists() then
-      local row = {}
-      for k, v in pairs(attrs) do row[k] = v end
-      for k, v in pairs(values) do row[k] = v end
-      return self:insert(row) > 0
-    end
-    if next(values) == nil then return true end
-    return self:clone():where(attrs):limit(1):update(values) > 0
-  end
-
   -- delete([id]) -> rows deleted
   function Builder:delete(id)
     table_name(self, "delete")

@@ -1,6 +1,6 @@
 -- The query builder's shortcuts, calls made of the others (lmigrate.db.query),
 -- as Laravel's: first_or_fail, sole, first_where, find_or, exists_or,
--- doesnt_exist_or, implode, increment_each, decrement_each. Their errors
+-- doesnt_exist_or, update_or_insert, implode, increment_each, decrement_each. Their errors
 -- are raised at the user's line, naming the method.
 local NULL = require("lmigrate.core").null
 
@@ -75,6 +75,20 @@ return function(M)
   end
   function Builder:decrement_each(columns, extra)
     return step_each(self, "decrement_each", "-", columns, extra)
+  end
+
+  -- update_or_insert(attributes, values): update the rows matching, else insert one
+  function Builder:update_or_insert(attrs, values)
+    if type(attrs) ~= "table" then fail("update_or_insert", "expects attributes (table)") end
+    values = values or {}
+    if not self:clone():where(attrs):exists() then
+      local row = {}
+      for k, v in pairs(attrs) do row[k] = v end
+      for k, v in pairs(values) do row[k] = v end
+      return self:insert(row) > 0
+    end
+    if next(values) == nil then return true end
+    return self:clone():where(attrs):limit(1):update(values) > 0
   end
 
   -- implode(column[, glue = ""]) -> the column's values, as text, joined
