@@ -45,4 +45,12 @@ function M.resolve(where, c, base)
   return t
 end
 
+-- gates(cfg, opts, driver) -> whether the safety lint checks a run's pending
+-- migrations before it (lint/run.lua's gate): with --strict (or strict = true)
+-- on every dialect, else on PostgreSQL only, whose rules are the many. Here,
+-- not in lint/run.lua, so that a run it does not gate loads no lint module
+function M.gates(cfg, opts, driver)
+  return opts.strict or cfg.strict == true or driver == "postgres"
+end
+
 return M

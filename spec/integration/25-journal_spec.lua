@@ -455,6 +455,30 @@ if my then
       end)
     end)
 
+    -- a run's start reads lmigrate's own tables without asking
+    -- information_schema first whether they are there: the SELECT's
+    -- ER_NO_SUCH_TABLE says so (run/repository.lua, try_read)
+    it("reads the history, the journal and the backfills at a run's start without information_schema",
+      function()
+      local function said(r) return r.stdout .. r.stderr end
+      project:write(M1, two_tables("TwoRead"))
+      project:ok("migrate", "-v")   -- none of lmigrate's tables there yet
+      assert.same({ "a", "b", "migrations" }, schema_of(project).tables)
+      for _, cmd in ipairs { "migrate", "status" } do
+        local out = said(project:ok(cmd, "-v"))
+        assert.is_nil(out:find("information_schema", 1, true), out)
+        assert.truthy(out:find("FROM `migrations` ORDER BY id", 1, true), out)
+        assert.truthy(out:find("FROM `migrations_journal` ORDER BY", 1, true), out)
+      end
+      assert.matches(M1 .. " %.+ %[1%] Ran", project:ok("status").stdout)
+      -- a history without its journal (the script of `lmigrate sql` applied by hand)
+      project:with_db(function(db) db:run("DROP TABLE migrations_journal") end)
+      assert.matches(M1 .. " %.+ %[1%] Ran", project:ok("status").stdout)
+      project:ok("rollback")
+      assert.same({ "migrations" }, schema_of(project).tables)
+      assert.same({}, project:history())
+    end)
+
     -- a step's rows stay once it has committed (stale: an up's of a
     -- migration in the history, a down's of one not there) and go in one
     -- DELETE at the end of the run; what a kill left before it is left out

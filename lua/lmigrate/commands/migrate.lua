@@ -1,5 +1,6 @@
 -- lmigrate migrate [--step] [--atomic] [--pretend] [--json] [--seed [--random-seed N]]
 local errors = require("lmigrate.errors")
+local safety = require("lmigrate.safety")
 local session = require("lmigrate.run.session")
 
 local M = {}
@@ -56,8 +57,11 @@ function M.run(ctx)
   end
   local function run(sink)
     session.each(ctx.config, sink, { lock = not o.pretend, readonly = o.pretend }, function(m, _, out)
-      -- the safety lint first: warnings, or (errors, --strict) nothing runs
-      require("lmigrate.lint.run").gate(m, ctx.config, out, o)
+      -- the safety lint first: warnings, or (errors, --strict) nothing runs;
+      -- its modules loaded only where it gates the run (lmigrate.safety)
+      if safety.gates(ctx.config, o, m.db.driver) then
+        require("lmigrate.lint.run").gate(m, ctx.config, out, o)
+      end
       m:migrate({ step = o.step, atomic = o.atomic, pretend = o.pretend, resume = o.resume })
       if o.seed then M.seed(m, ctx.config, out, o) end
     end)

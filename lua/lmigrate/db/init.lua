@@ -265,10 +265,22 @@ function DB:first(sql, ...)
   return self:query(sql, ...)[1]
 end
 
--- db:insert and the COPY it may leave open
-for name, fn in pairs(require("lmigrate.db.bulk")) do DB[name] = fn end
--- db:table(name [, alias]) and db:query_builder(): the query builder
-require("lmigrate.db.query").install(DB)
+-- db:insert and the COPY it may leave open (db/bulk.lua), db:table(name
+-- [, alias]) and db:query_builder() (the query builder, db/query.lua): each
+-- module is loaded at the first call of one of its methods, which then
+-- replace these stand-ins, so that a run calling none of them (a migrate of
+-- schema statements, a no-op) does not load them (bench/README.md, MySQL)
+local function lazy(module, names, install)
+  for _, name in ipairs(names) do
+    DB[name] = function(...)
+      install(require(module))
+      return DB[name](...)
+    end
+  end
+end
+lazy("lmigrate.db.bulk", { "insert", "finish_copy", "abort_copy", "defer_copies" },
+  function(bulk) for name, fn in pairs(bulk) do DB[name] = fn end end)
+lazy("lmigrate.db.query", { "table", "query_builder" }, function(q) q.install(DB) end)
 
 -- db:begin([ahead]): ahead, the BEGIN goes with the next statement (db:ahead)
 function DB:begin(ahead)

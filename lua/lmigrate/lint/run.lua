@@ -12,6 +12,7 @@ local json = require("lmigrate.json")
 local loader = require("lmigrate.run.loader")
 local Pretend = require("lmigrate.db.pretend")
 local rules = require("lmigrate.lint.rules")
+local gates = require("lmigrate.safety").gates
 local Schema = require("lmigrate.schema")
 
 local M = {}
@@ -309,8 +310,8 @@ end
 -- with --strict. 'entries' (refresh, fresh: every migration file, all of
 -- them to run again) default to the pending migrations.
 function M.gate(m, cfg, out, opts, entries)
+  if not gates(cfg, opts, m.db.driver) then return end
   local strict = opts.strict or cfg.strict == true
-  if not strict and m.db.driver ~= "postgres" then return end
   local pending = entries or m:pending()
   if #pending == 0 then return end
   local findings, notes = M.check({ db = m.db, schema = m.schema, grammar = m.db.grammar,

@@ -23,6 +23,7 @@ local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.run.backfill_key")
 local loader = require("lmigrate.run.loader")
+local Repository = require("lmigrate.run.repository")
 local Schema = require("lmigrate.schema")
 -- the walk (run/backfill_walk.lua, with its progress lines) and Pretend
 -- are required when a backfill walks or is planned: every step passes
@@ -85,8 +86,15 @@ local function finished(st) return st:sub(-4) == "done" end
 
 -- every progress row (a few: those of the backfills under way)
 local function all(m)
+  local sql = "SELECT * FROM " .. quoted(m) .. " ORDER BY migration, position"
+  if m.backfills_exist == nil and m.db.driver == "mysql" then
+    -- the SELECT says whether the table is there (Repository.try_read)
+    local rows = Repository.try_read(m.db, sql)
+    m.backfills_exist = rows ~= nil
+    return rows or {}
+  end
   if not exists(m) then return {} end
-  return m.db:query("SELECT * FROM " .. quoted(m) .. " ORDER BY migration, position")
+  return m.db:query(sql)
 end
 
 -- the progress rows of 'name' in 'phase', by position; nil when there are none
@@ -358,7 +366,6 @@ end
 -- { table, rows_done, key, last_key, columns, values, done, total, down }
 -- (a pending one's up, or an applied one's down)
 function M.annotate(m, list)
-  if not exists(m) then return list end
   local found = {}
   for _, r in ipairs(all(m)) do
     local phase = phase_of(r.state)

@@ -40,7 +40,7 @@ local SHOWN = 160
 
 -- the journal table (run/journal_table.lua), as this module's too
 for _, k in ipairs { "applies", "table_name", "define", "exists", "ensure", "write", "mark", "delete",
-                     "has_row", "live", "sweep" } do
+                     "has_row", "live", "sweep", "rows" } do
   M[k] = jtable[k]
 end
 local ensure = jtable.ensure

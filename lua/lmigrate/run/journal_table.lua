@@ -10,6 +10,7 @@
 -- every reader leaves them out (run/partial.lua, which sweeps what a kill
 -- left before a run goes on).
 local core = require("lmigrate.core")
+local Repository = require("lmigrate.run.repository")
 
 local M = {}
 
@@ -63,6 +64,27 @@ function M.exists(m)
     if m.journal_exists and tonumber(r.d) == 0 then upgrade(m) end
   end
   return m.journal_exists
+end
+
+-- the journal's rows by 'sql' (a SELECT of them), or nil when the journal
+-- does not exist. At the first read of a run the SELECT is sent without
+-- M.exists' information_schema.columns (the dearest query of a run's
+-- start): its failure says that the table is not there, or that it has no
+-- column down yet (M.exists adds it: Repository.try_read)
+function M.rows(m, sql)
+  if m.journal_exists == nil then
+    local rows, errno = Repository.try_read(m.db, sql)
+    if rows then
+      m.journal_exists = true
+      return rows
+    end
+    if errno == 1146 then
+      m.journal_exists = false
+      return nil
+    end
+  end
+  if not M.exists(m) then return nil end
+  return m.db:query(sql)
 end
 
 function M.ensure(m)

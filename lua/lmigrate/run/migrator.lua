@@ -1,7 +1,6 @@
 -- Runs migrations on one connection: migrate, rollback, reset, status.
 -- Each migration and its history row commit together (or the whole batch
 -- with --atomic); up/down run in coroutines (see invoke.lua).
-local backfill = require("lmigrate.run.backfill")
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
@@ -17,6 +16,11 @@ local txcontrol = require("lmigrate.db.txcontrol")
 
 local Migrator = {}
 Migrator.__index = Migrator
+
+-- run/backfill.lua (and its key codec): required by the first step or
+-- status, not by a run with nothing to do (a no-op migrate, 19 KB of
+-- bytecode: bench/README.md, MySQL)
+local function backfill() return require("lmigrate.run.backfill") end
 
 local M = {}
 
@@ -98,7 +102,7 @@ end
 -- the step, through the backfills' hook: an up calling self:backfill
 -- records its progress instead of its history row, then walks (run/backfill.lua)
 function Migrator:step(entry, method, record, atomic, before)
-  backfill.step(self, entry, method, record, atomic, function(rec)
+  backfill().step(self, entry, method, record, atomic, function(rec)
     step(self, entry, method, rec, atomic, before)
   end)
 end
@@ -402,7 +406,7 @@ function Migrator:status()
   end
   -- the files come sorted; only rows without a file need placing
   if missing then table.sort(list, function(a, b) return a.migration < b.migration end) end
-  return backfill.annotate(self, partial.annotate(self, list))
+  return backfill().annotate(self, partial.annotate(self, list))
 end
 
 -- rollback --partial: undoes what a partly applied migration applied (MySQL)

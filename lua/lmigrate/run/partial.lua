@@ -55,15 +55,17 @@ end
 -- whether there were stale rows (those of a step that committed:
 -- journal_table.lua), which are left out
 function M.read(m)
-  if not journal.applies(m) or not journal.exists(m) then return {}, {}, false end
+  if not journal.applies(m) then return {}, {}, false end
   local ran = {}
   for _, r in ipairs(m.repo:ran()) do ran[r.migration] = true end
   local g = m.db.grammar
   local q = g:quote(journal.table_name(m))
+  local rows = journal.rows(m, "SELECT id, migration, position, total, state, statement, checksum,"
+    .. " inverse, note, " .. g:quote("connection") .. ", " .. g:quote("down") .. ", fingerprint FROM "
+    .. q .. " ORDER BY migration, position, id")
+  if not rows then return {}, {}, false end
   local out, downs, stale = {}, {}, false
-  for _, r in ipairs(m.db:query("SELECT id, migration, position, total, state, statement, checksum,"
-      .. " inverse, note, " .. g:quote("connection") .. ", " .. g:quote("down") .. ", fingerprint FROM "
-      .. q .. " ORDER BY migration, position, id")) do
+  for _, r in ipairs(rows) do
     if (r.down == 1) ~= (ran[r.migration] == true) then
       stale, r = true, nil
     elseif r.state == "running" then
