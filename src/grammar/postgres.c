@@ -22,6 +22,16 @@ static void pg_modify_primary (lm_Ctx *c, const lm_Column *col) {
     luaL_addstring(&c->b, " PRIMARY KEY");
 }
 
+/*
+** [NOT] NULL of every column, a generated one included: Laravel's
+** PostgreSQL grammar writes it so (MySQL's and SQLite's say NOT NULL on
+** a generated column only after nullable(false): lm_modify_nullable),
+** so Pulse's key_hash (uuid():stored_as(...)) is NOT NULL there
+*/
+static void pg_modify_nullable (lm_Ctx *c, const lm_Column *col) {
+  luaL_addstring(&c->b, (col->flags & LM_F_NULLABLE) ? " NULL" : " NOT NULL");
+}
+
 /* PostgreSQL before 18 has stored generated columns only */
 static void pg_modify_generated (lm_Ctx *c, const lm_Column *col) {
   const char *json = (col->flags & LM_F_JSON) ? "_json" : "";
@@ -72,7 +82,7 @@ static void pg_modify_identity (lm_Ctx *c, const lm_Column *col) {
 
 static const lm_ColFn pg_modify[] = {
   lm_modify_no_on_update, lm_modify_collate, pg_modify_primary,
-  lm_modify_nullable, lm_modify_default, pg_modify_generated,
+  pg_modify_nullable, lm_modify_default, pg_modify_generated,
   pg_modify_identity, lm_modify_checks, NULL
 };
 
