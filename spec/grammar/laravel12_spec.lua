@@ -141,7 +141,8 @@ local ALTER = {
         .. 'ALTER COLUMN "n" DROP DEFAULT, ALTER COLUMN "n" DROP IDENTITY IF EXISTS',
       'COMMENT ON COLUMN "users"."n" IS NULL' } },
     { function(t) t:string("name"):stored_as_json("meta->name") end,
-      'ALTER TABLE "users" ADD COLUMN "name" VARCHAR(255) NOT NULL GENERATED ALWAYS AS ("meta"->>\'name\') STORED' },
+      'ALTER TABLE "users" ADD COLUMN "name" VARCHAR(255) NOT NULL '
+        .. 'GENERATED ALWAYS AS ("meta"->>\'name\') STORED' },
   },
   mysql = {
     { function(t) t:string("nick"):nullable():instant(); t:integer("k"):nullable():instant():lock("none") end,
