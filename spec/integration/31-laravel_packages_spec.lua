@@ -186,5 +186,35 @@ for _, dialect in helpers.each_dialect() do
       p:ok("migrate")
       assert.equals(full, schema(p))
     end)
+
+    -- Laravel's Schema::defaultStringLength(191) and morphUsingUuids() of
+    -- an app's service provider: lmigrate.lua's top, for every run
+    it("takes the default string length and morph key type lmigrate.lua sets", function()
+      local f = assert(io.open(p:path("lmigrate.lua"), "w"))
+      f:write('local schema = require("lmigrate.schema")\n',
+              'schema.default_string_length(191)\nschema.morph_using_uuids()\nreturn {}\n')
+      f:close()
+      p:write("2026_01_01_000008_create_activity", M {
+        up = [[
+  assert(self.schema:default_morph_key_type() == "uuid")
+  self.schema:create("activity", function(t)
+    t:id()
+    t:string("log_name"):nullable()
+    t:nullable_morphs("subject", "subject")
+  end)]],
+        down = [[  self.schema:drop("activity")]] })
+      p:ok("migrate")
+      p:with_db(function(db)
+        local cols = db:columns("activity")
+        local want = { sqlite = "VARCHAR(191)", postgres = "character varying",
+                       mysql = "varchar(191)" }
+        assert.equals(want[dialect.name], cols.log_name.type)
+        assert.equals(({ sqlite = "CHAR(36)", postgres = "uuid", mysql = "char(36)" })[dialect.name],
+          cols.subject_id.type)
+        assert.truthy(db:indexes("activity")["subject_type,subject_id"])
+      end)
+      p:ok("rollback")
+      assert.same({ "migrations" }, p:tables())
+    end)
   end)
 end
