@@ -198,8 +198,13 @@ static int lengthcol (lua_State *L, lm_ColType type, unsigned flags,
   return pushcol(L);
 }
 
-static int bp_string (lua_State *L) { return lengthcol(L, LM_T_STRING, 0, NULL, 255); }
-static int bp_char (lua_State *L) { return lengthcol(L, LM_T_CHAR, 0, NULL, 255); }
+/* string's and char's length by default: 255, or Schema's default_string_length */
+static int bp_string (lua_State *L) {
+  return lengthcol(L, LM_T_STRING, 0, NULL, lm_checkbp(L)->strlen);
+}
+static int bp_char (lua_State *L) {
+  return lengthcol(L, LM_T_CHAR, 0, NULL, lm_checkbp(L)->strlen);
+}
 static int bp_ulid (lua_State *L) { return lengthcol(L, LM_T_CHAR, 0, "ulid", 26); }
 static int bp_foreign_ulid (lua_State *L) {
   return lengthcol(L, LM_T_CHAR, LM_F_FOREIGN, NULL, 26);
@@ -377,7 +382,8 @@ static int bp_vector (lua_State *L) {
 }
 
 /*
-** t:morphs(name, index_name?, after?): name_type VARCHAR(255) and name_id
+** t:morphs(name, index_name?, after?): name_type VARCHAR (255, or
+** default_string_length) and name_id
 ** (an unsigned BIGINT; uuid_morphs a UUID, ulid_morphs a ULID), then one
 ** index on (name_type, name_id), <table>_<name>_type_<name>_id_index by
 ** default, as Laravel's
@@ -392,7 +398,7 @@ static int morphs (lua_State *L, lm_ColType idtype, unsigned idflags,
   lm_Column *col = addcol(L, bp, lua_pushfstring(L, "%s_type", name), LM_T_STRING,
                           nullable);
   lm_Command *cmd;
-  col->length = 255;
+  col->length = bp->strlen;
   if (after) col->after = lm_bpstrdup(L, bp, after);
   cols[0] = col->name;
   col = addcol(L, bp, lua_pushfstring(L, "%s_id", name), idtype, idflags | nullable);
@@ -406,10 +412,20 @@ static int morphs (lua_State *L, lm_ColType idtype, unsigned idflags,
   return 0;
 }
 
-static int bp_morphs (lua_State *L) {
+/* morphs(), nullable_morphs(): of Schema's default_morph_key_type, as Laravel's */
+static int keyedmorphs (lua_State *L, unsigned nullable) {
+  switch (lm_checkbp(L)->morphkey) {
+    case LM_MORPH_UUID: return morphs(L, LM_T_UUID, 0, 0, nullable);
+    case LM_MORPH_ULID: return morphs(L, LM_T_CHAR, 0, 26, nullable);
+    default: return morphs(L, LM_T_BIG_INTEGER, LM_F_UNSIGNED, 0, nullable);
+  }
+}
+static int bp_morphs (lua_State *L) { return keyedmorphs(L, 0); }
+static int bp_nullable_morphs (lua_State *L) { return keyedmorphs(L, LM_F_NULLABLE); }
+static int bp_numeric_morphs (lua_State *L) {
   return morphs(L, LM_T_BIG_INTEGER, LM_F_UNSIGNED, 0, 0);
 }
-static int bp_nullable_morphs (lua_State *L) {
+static int bp_nullable_numeric_morphs (lua_State *L) {
   return morphs(L, LM_T_BIG_INTEGER, LM_F_UNSIGNED, 0, LM_F_NULLABLE);
 }
 static int bp_uuid_morphs (lua_State *L) { return morphs(L, LM_T_UUID, 0, 0, 0); }
@@ -859,7 +875,8 @@ static const luaL_Reg coltype_meth[] = {
   {"vector", bp_vector}, {"tsvector", bp_tsvector},
   {"raw_column", bp_raw_column}, {"computed", bp_computed},
   {"morphs", bp_morphs}, {"nullable_morphs", bp_nullable_morphs},
-  {"numeric_morphs", bp_morphs}, {"nullable_numeric_morphs", bp_nullable_morphs},
+  {"numeric_morphs", bp_numeric_morphs},
+  {"nullable_numeric_morphs", bp_nullable_numeric_morphs},
   {"uuid_morphs", bp_uuid_morphs}, {"nullable_uuid_morphs", bp_nullable_uuid_morphs},
   {"ulid_morphs", bp_ulid_morphs}, {"nullable_ulid_morphs", bp_nullable_ulid_morphs},
   {"remember_token", bp_remember_token},

@@ -636,6 +636,42 @@ static int bp_temporary (lua_State *L) {
 /*
 ** core.blueprint(table, mode, on_close?) -> Blueprint
 */
+/*
+** Laravel's Schema::defaultStringLength(n) and defaultMorphKeyType(t):
+** process-wide, as Laravel's statics are (an app sets them in lmigrate.lua,
+** where Laravel's sets them in a service provider); a blueprint takes them
+** when it is made
+*/
+static const char *const morphkeys[] = {"int", "uuid", "ulid", NULL};
+
+static int getdefault (lua_State *L, const char *field, int def) {
+  int v;
+  lua_getfield(L, LUA_REGISTRYINDEX, field);
+  v = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : def;
+  lua_pop(L, 1);
+  return v;
+}
+
+/*
+** core.schema_defaults([string_length [, morph_key_type]]) -> the two
+** now in force; nil leaves one as it is
+*/
+static int schema_defaults (lua_State *L) {
+  if (!lua_isnoneornil(L, 1)) {
+    lua_Integer n = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, n >= 1 && n <= 65535, 1, "length must be between 1 and 65535");
+    lua_pushinteger(L, n);
+    lua_setfield(L, LUA_REGISTRYINDEX, "lmigrate.strlen");
+  }
+  if (!lua_isnoneornil(L, 2)) {
+    lua_pushinteger(L, luaL_checkoption(L, 2, NULL, morphkeys));
+    lua_setfield(L, LUA_REGISTRYINDEX, "lmigrate.morphkey");
+  }
+  lua_pushinteger(L, getdefault(L, "lmigrate.strlen", 255));
+  lua_pushstring(L, morphkeys[getdefault(L, "lmigrate.morphkey", LM_MORPH_INT)]);
+  return 2;
+}
+
 static int bp_new (lua_State *L) {
   const char *table = lm_checkname(L, 1);
   int mode = luaL_checkoption(L, 2, NULL, modes);
@@ -647,6 +683,8 @@ static int bp_new (lua_State *L) {
   luaL_setmetatable(L, LM_BLUEPRINT);   /* from here on __gc frees */
   bp->mode = (lm_BpMode)mode;
   bp->table = lm_bpstrdup(L, bp, table);
+  bp->strlen = getdefault(L, "lmigrate.strlen", 255);
+  bp->morphkey = getdefault(L, "lmigrate.morphkey", LM_MORPH_INT);
   lua_pushvalue(L, 3);
   lua_setiuservalue(L, -2, 1);
   return 1;
@@ -765,6 +803,8 @@ int lm_open_schema (lua_State *L) {
   lua_setfield(L, -2, "blueprint");
   lua_pushcfunction(L, raw_new);
   lua_setfield(L, -2, "raw");
+  lua_pushcfunction(L, schema_defaults);
+  lua_setfield(L, -2, "schema_defaults");
   return 0;
 }
 

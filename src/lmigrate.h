@@ -245,7 +245,12 @@ typedef struct lm_Blueprint {
   int closed;              /* __close already ran */
   int online;              /* online(): an alter compiles to its safe forms
                               (an online = true migration; lm_safety.c) */
+  int strlen;              /* string()'s and char()'s length when none is given */
+  int morphkey;            /* what morphs() makes: LM_MORPH_* */
 } lm_Blueprint;
+
+/* Laravel's Builder::$defaultMorphKeyType, as core.schema_defaults takes it */
+enum { LM_MORPH_INT, LM_MORPH_UUID, LM_MORPH_ULID };
 
 /* }====================================================== */
 

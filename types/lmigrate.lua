@@ -1553,6 +1553,37 @@ function Schema:when_table_doesnt_have_column(table, column, fn) end
 ---@return Schema
 function Schema:connection(name) end
 
+--- Laravel's `Schema::defaultStringLength`: the length of `string()`, `char()` and the `*_type`
+--- column of `morphs()` when the call gives none (255); process-wide, as Laravel's: call it at
+--- the top of lmigrate.lua (`require("lmigrate.schema").default_string_length(191)`). Without an
+--- argument, the length in force
+---
+--- `self.schema:default_string_length(191)`
+---@param length? integer
+---@return integer
+function Schema:default_string_length(length) end
+
+--- Laravel's `Schema::defaultMorphKeyType`: "int" (the default), "uuid" or "ulid", the `*_id` of
+--- `morphs()` and `nullable_morphs()`; process-wide, as `default_string_length`. Without an
+--- argument, the type in force
+---
+--- `self.schema:default_morph_key_type("uuid")`
+---@param type? "int"|"uuid"|"ulid"
+---@return string
+function Schema:default_morph_key_type(type) end
+
+--- Laravel's `Schema::morphUsingUuids()`: `default_morph_key_type("uuid")`
+---
+--- `self.schema:morph_using_uuids()`
+---@return string
+function Schema:morph_using_uuids() end
+
+--- Laravel's `Schema::morphUsingUlids()`: `default_morph_key_type("ulid")`
+---
+--- `self.schema:morph_using_ulids()`
+---@return string
+function Schema:morph_using_ulids() end
+
 -- }======================================================
 
 -- {======================================================

@@ -208,6 +208,17 @@ describe("change() with rows on postgres", function()
     assert.equals("bigint", db:first("SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute "
       .. "WHERE attrelid = 'users'::regclass AND attname = 'id'").t)
     assert.equals(3, #db:query("SELECT * FROM posts"))
+    -- the sequence too: ALTER TYPE leaves a serial's AS INTEGER, stopping it at 2^31 - 1
+    local SEQ = "SELECT format_type(seqtypid, NULL) AS t, seqmax::text AS m FROM pg_sequence "
+      .. "WHERE seqrelid = pg_get_serial_sequence('users', 'id')::regclass"
+    assert.same({ t = "bigint", m = "9223372036854775807" }, db:first(SEQ))
+    db:execute("SELECT setval(pg_get_serial_sequence('users', 'id'), 3000000000)")
+    db:execute("INSERT INTO users (email, name) VALUES ('u5@example.com', 'n5')")
+    assert.equals(3000000001, db:first("SELECT max(id) AS m FROM users").m)
+    db:execute("DELETE FROM users WHERE id > 4")
+    db:execute("SELECT setval(pg_get_serial_sequence('users', 'id'), 4)")
+    s:table("users", function(t) t:increments("id"):change() end)   -- and back (Nova's down)
+    assert.same({ t = "integer", m = "2147483647" }, db:first(SEQ))
   end)
 
   it("a comment not restated is dropped; unique(false) and index(false) drop the indexes", function()

@@ -48,9 +48,9 @@ local JSON_CASE = {
       .. '"c" INTEGER AS (json_extract("meta", \'$."n"."k"\')) VIRTUAL)' },
   postgres = {
     'CREATE TABLE "users" ("meta" JSONB NOT NULL, '
-      .. '"a" VARCHAR(255) GENERATED ALWAYS AS ("meta"->>\'name\') STORED, '
-      .. '"b" VARCHAR(255) GENERATED ALWAYS AS ("meta"->\'tags\'->>1) STORED, '
-      .. '"c" TEXT GENERATED ALWAYS AS ("meta"->\'n\'->>\'k\') STORED)' },
+      .. '"a" VARCHAR(255) NOT NULL GENERATED ALWAYS AS ("meta"->>\'name\') STORED, '
+      .. '"b" VARCHAR(255) NOT NULL GENERATED ALWAYS AS ("meta"->\'tags\'->>1) STORED, '
+      .. '"c" TEXT NOT NULL GENERATED ALWAYS AS ("meta"->\'n\'->>\'k\') STORED)' },
   mysql = {
     'CREATE TABLE `users` (`meta` JSON NOT NULL, '
       .. '`a` VARCHAR(255) AS (json_unquote(json_extract(`meta`, \'$."name"\'))) VIRTUAL, '
@@ -98,9 +98,9 @@ local CREATE = {
       'CREATE TABLE "users" ("v" TSVECTOR NOT NULL, "w" TSVECTOR NULL)',
       cols = { "v|tsvector|0|", "w|tsvector|1|" } },
     { json_columns("postgres"), JSON_CASE.postgres[1],
-      cols = { "meta|jsonb|0|", "a|character varying(255)|1|(meta ->> 'name'::text)",
-        "b|character varying(255)|1|((meta -> 'tags'::text) ->> 1)",
-        "c|text|1|((meta -> 'n'::text) ->> 'k'::text)" } },
+      cols = { "meta|jsonb|0|", "a|character varying(255)|0|(meta ->> 'name'::text)",
+        "b|character varying(255)|0|((meta -> 'tags'::text) ->> 1)",
+        "c|text|0|((meta -> 'n'::text) ->> 'k'::text)" } },
   },
   mysql = {
     { function(t) t:raw_column("a", "int unsigned"):nullable():default(3)
@@ -141,7 +141,8 @@ local ALTER = {
         .. 'ALTER COLUMN "n" DROP DEFAULT, ALTER COLUMN "n" DROP IDENTITY IF EXISTS',
       'COMMENT ON COLUMN "users"."n" IS NULL' } },
     { function(t) t:string("name"):stored_as_json("meta->name") end,
-      'ALTER TABLE "users" ADD COLUMN "name" VARCHAR(255) GENERATED ALWAYS AS ("meta"->>\'name\') STORED' },
+      'ALTER TABLE "users" ADD COLUMN "name" VARCHAR(255) NOT NULL '
+        .. 'GENERATED ALWAYS AS ("meta"->>\'name\') STORED' },
   },
   mysql = {
     { function(t) t:string("nick"):nullable():instant(); t:integer("k"):nullable():instant():lock("none") end,

@@ -278,11 +278,13 @@ describe("postgres grammar", function()
       assert.same({ 'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_id_unsigned", '
         .. 'DROP CONSTRAINT IF EXISTS "users_id_enum", '
         .. 'ALTER COLUMN "id" TYPE BIGINT USING "id"::BIGINT, ALTER COLUMN "id" SET NOT NULL',
-        -- a column without a sequence (a plain integer) gets one; one with it keeps it
-        'DO $lmigrate$ BEGIN IF pg_get_serial_sequence(\'"users"\', \'id\') IS NULL THEN '
-        .. 'CREATE SEQUENCE "users_id_seq" OWNED BY "users"."id"; ALTER TABLE "users" ALTER COLUMN '
-        .. '"id" SET DEFAULT nextval(\'"users_id_seq"\'); PERFORM setval(\'"users_id_seq"\', '
-        .. 'coalesce(max("id"), 0) + 1, false) FROM "users"; END IF; END $lmigrate$',
+        -- a column without a sequence (a plain integer) gets one; one with it keeps it,
+        -- of the column's type (ALTER TYPE leaves a serial's AS INTEGER)
+        'DO $lmigrate$ DECLARE s text := pg_get_serial_sequence(\'"users"\', \'id\'); BEGIN '
+        .. 'IF s IS NULL THEN CREATE SEQUENCE "users_id_seq" AS BIGINT OWNED BY "users"."id"; '
+        .. 'ALTER TABLE "users" ALTER COLUMN "id" SET DEFAULT nextval(\'"users_id_seq"\'); '
+        .. 'PERFORM setval(\'"users_id_seq"\', coalesce(max("id"), 0) + 1, false) FROM "users"; '
+        .. 'ELSE EXECUTE \'ALTER SEQUENCE \' || s || \' AS BIGINT\'; END IF; END $lmigrate$',
         'COMMENT ON COLUMN "users"."id" IS NULL' },
         compile(function(t) t:big_increments("id"):change() end, "alter"))
     end)

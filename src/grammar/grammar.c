@@ -263,8 +263,9 @@ void lm_adddefault (lm_Ctx *c, const lm_Column *col) {
 
 /*
 ** A generated column (stored_as, virtual_as) says NOT NULL only after
-** nullable(false), and never NULL, as Laravel's: its value is what its
-** expression gives, and MariaDB takes neither word on one
+** nullable(false), and never NULL, as Laravel's MySQL and SQLite
+** grammars: its value is what its expression gives, and MariaDB takes
+** neither word on one (PostgreSQL's grammar has its own)
 */
 void lm_modify_nullable (lm_Ctx *c, const lm_Column *col) {
   if (col->expr) {

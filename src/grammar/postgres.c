@@ -22,6 +22,16 @@ static void pg_modify_primary (lm_Ctx *c, const lm_Column *col) {
     luaL_addstring(&c->b, " PRIMARY KEY");
 }
 
+/*
+** [NOT] NULL of every column, a generated one included: Laravel's
+** PostgreSQL grammar writes it so (MySQL's and SQLite's say NOT NULL on
+** a generated column only after nullable(false): lm_modify_nullable),
+** so Pulse's key_hash (uuid():stored_as(...)) is NOT NULL there
+*/
+static void pg_modify_nullable (lm_Ctx *c, const lm_Column *col) {
+  luaL_addstring(&c->b, (col->flags & LM_F_NULLABLE) ? " NULL" : " NOT NULL");
+}
+
 /* PostgreSQL before 18 has stored generated columns only */
 static void pg_modify_generated (lm_Ctx *c, const lm_Column *col) {
   const char *json = (col->flags & LM_F_JSON) ? "_json" : "";
@@ -72,7 +82,7 @@ static void pg_modify_identity (lm_Ctx *c, const lm_Column *col) {
 
 static const lm_ColFn pg_modify[] = {
   lm_modify_no_on_update, lm_modify_collate, pg_modify_primary,
-  lm_modify_nullable, lm_modify_default, pg_modify_generated,
+  pg_modify_nullable, lm_modify_default, pg_modify_generated,
   pg_modify_identity, lm_modify_checks, NULL
 };
 
@@ -273,20 +283,29 @@ static const char *pushquoted (lua_State *L, const char *name) {
 }
 
 /*
-** change() into an increments column: one with a sequence keeps it; a
-** plain integer column gets <table>_<column>_seq, owned by it, as its
-** default, starting past the rows' largest value (Laravel's grammar
-** makes no sequence: inserts would still need the id)
+** change() into an increments column: one with a sequence keeps it, its
+** type made the column's (ALTER TYPE leaves a serial's sequence AS
+** INTEGER: increments -> big_increments would stop at 2^31 - 1, as
+** Laravel's grammar does); a plain integer column gets
+** <table>_<column>_seq of that type, owned by it, as its default,
+** starting past the rows' largest value (Laravel's grammar makes no
+** sequence: inserts would still need the id)
 */
-static void pg_serial_change (lm_Ctx *c, const lm_Column *col) {
+static void pg_serial_change (lm_Ctx *c, const lm_Column *col, const lm_Column *plain) {
   const char *table = pushquoted(c->L, c->bp->table);
   const char *seq = lua_pushfstring(c->L, "%s_%s_seq", c->bp->table, col->name);
   const char *qseq = pushquoted(c->L, seq);
-  lm_stmt(c, "DO $lmigrate$ BEGIN IF pg_get_serial_sequence(%L, %L) IS NULL THEN "
-          "CREATE SEQUENCE %I OWNED BY %T.%I; ALTER TABLE %T ALTER COLUMN %I SET DEFAULT "
-          "nextval(%L); PERFORM setval(%L, coalesce(max(%I), 0) + 1, false) FROM %T; "
-          "END IF; END $lmigrate$", table, col->name, seq, col->name, col->name, qseq, qseq,
+  lm_begin(c);
+  lm_addf(c, "DO $lmigrate$ DECLARE s text := pg_get_serial_sequence(%L, %L); BEGIN "
+          "IF s IS NULL THEN CREATE SEQUENCE %I AS ", table, col->name, seq);
+  lm_addtype(c, plain);
+  lm_addf(c, " OWNED BY %T.%I; ALTER TABLE %T ALTER COLUMN %I SET DEFAULT nextval(%L); "
+          "PERFORM setval(%L, coalesce(max(%I), 0) + 1, false) FROM %T; "
+          "ELSE EXECUTE 'ALTER SEQUENCE ' || s || ' AS ", col->name, col->name, qseq, qseq,
           col->name);
+  lm_addtype(c, plain);
+  lm_addf(c, "'; END IF; END $lmigrate$");
+  lm_end(c);
   lua_pop(c->L, 3);
 }
 
@@ -342,7 +361,7 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   if (col->flags & LM_F_PRIMARY) lm_addf(c, ", ADD PRIMARY KEY (%I)", col->name);
   lm_end(c);
   if (defer) notnull_online(c, col);
-  if (serial) pg_serial_change(c, col);
+  if (serial) pg_serial_change(c, col, &plain);
 }
 
 /* from(n): the next value of the column's sequence (serial or identity) */

@@ -411,4 +411,10 @@ end
 
 -- }======================================================
 
+-- Laravel's default_string_length, default_morph_key_type, morph_using_*:
+-- self.schema's methods and this module's functions (schema/defaults.lua)
+for name, fn in pairs(require("lmigrate.schema.defaults")) do
+  Schema[name], M[name] = fn, fn
+end
+
 return M
