@@ -124,15 +124,23 @@ local function trial(dialect, project, span, i)
   end
 end
 
--- PostgreSQL: a writer of random rows during a backfill waits at most about one batch
+-- PostgreSQL: a writer of random rows during a backfill waits at most about
+-- one batch for a lock. The bound is the writer's lock_timeout, which counts
+-- the time an UPDATE waits on a lock and nothing else: a loaded host's
+-- stall of the process (its wall time, printed) is no lock held.
 local function writer(dialect, project, span)
   project:ok("rollback", "--step", "1")
+  -- a batch's time: the whole walk (two backfills) over its batches
+  local batch = span / (2 * ROWS / BATCH)
+  local limit = 3 * batch + 0.1
   local run = project:spawn({ "migrate" })
   local db = project:connect()
-  local worst, n, t_end = 0, 0, core.clock() + span * 0.9
+  db:run(("SET lock_timeout = '%dms'"):format(math.ceil(limit * 1000)))
+  local worst, n, blocked, t_end = 0, 0, nil, core.clock() + span * 0.9
   while core.clock() < t_end do
     local t0 = core.clock()
-    db:run("UPDATE songs SET other = other + 1 WHERE id = ?", math.random(1, ROWS))
+    local ok, err = pcall(db.run, db, "UPDATE songs SET other = other + 1 WHERE id = ?", math.random(1, ROWS))
+    if not ok then blocked = blocked or tostring(err) end
     local dt = core.clock() - t0
     if dt > worst then worst = dt end
     n = n + 1
@@ -141,13 +149,11 @@ local function writer(dialect, project, span)
   local r = run:wait()
   p:check(r.status == 0, "writer", "the migrate beside the writer failed\n%s", probe.describe(r))
   check_done("writer", state(project))
-  -- a batch's time: the whole walk (two backfills) over its batches
-  local batch = span / (2 * ROWS / BATCH)
-  print(("%s: %d writer updates, the longest waited %.1fms; a batch takes %.1fms"):format(dialect, n,
+  print(("%s: %d writer updates, the longest took %.1fms; a batch takes %.1fms"):format(dialect, n,
     worst * 1000, batch * 1000))
   p:count(dialect, "writer updates", n)
-  p:check(worst < 3 * batch + 0.1, "writer", "a writer waited %.1fms, a batch takes %.1fms",
-    worst * 1000, batch * 1000)
+  p:check(blocked == nil, "writer", "a writer waited on a lock past %.1fms (a batch takes %.1fms): %s",
+    limit * 1000, batch * 1000, tostring(blocked))
 end
 
 -- {======================================================
