@@ -16,6 +16,9 @@ db:execute("CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT)")
 for i = 1, 100 do db:execute("INSERT INTO songs VALUES (?, ?, ?, ?)", i, i % 10, "song " .. i, i * 7 % 100) end
 for i = 1, 10 do db:execute("INSERT INTO albums VALUES (?, ?)", i, "album " .. i) end
 local g = db.grammar
+-- the builder's modules load at its first call (db/init.lua): here, so that
+-- mode none counts their loading too and no mode's figure holds it
+db:table("songs")
 local mode, N = arg[1], tonumber(arg[2]) or 20000
 local sql = 'SELECT * FROM "songs" WHERE "id" = ? LIMIT 1'
 local usql = 'UPDATE "songs" SET "plays" = ? WHERE "id" = ?'

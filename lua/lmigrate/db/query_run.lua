@@ -7,7 +7,7 @@
 local core = require("lmigrate.core")
 
 local NULL = core.null
-local unpack = table.unpack
+local unpack, find = table.unpack, string.find
 
 -- rows per INSERT of the compiled inserts (insert_or_ignore, upsert), as
 -- db:insert's batches, within SQLite's 32766 parameters
@@ -310,7 +310,7 @@ return function(M)
   -- the value of column c to set: a JSON path's ("c->a", a table too) as
   -- JSON text, unless it is lmigrate.raw (src/grammar/query_json.c)
   local function set_value(c, v)
-    if not c:find("->", 1, true) or is_raw(v) then return v end
+    if not find(c, "->", 1, true) or is_raw(v) then return v end
     return require("lmigrate.json").encode(v)
   end
 
