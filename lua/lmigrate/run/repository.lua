@@ -72,10 +72,6 @@ local function check(self, r)
   end
 end
 
--- every row, oldest first, each checked; none when the table does not
--- exist yet. Read once until the history changes: a run's start asks
--- three times (the pending migrations, and on MySQL the journal's reader
--- twice); not to be changed by the caller
 -- M.try_read(db, sql) -> the rows of 'sql', a SELECT of one of lmigrate's
 -- own tables on MySQL; or nil, errno when it failed as ER_NO_SUCH_TABLE
 -- (1146: the table is not there) or ER_BAD_FIELD_ERROR (1054: a column is
@@ -103,6 +99,10 @@ local function read(self)
   return rows
 end
 
+-- every row, oldest first, each checked; none when the table does not
+-- exist yet. Read once until the history changes: a run's start asks
+-- three times (the pending migrations, and on MySQL the journal's reader
+-- twice); not to be changed by the caller
 function Repo:ran()
   if self.rows then return self.rows end
   local rows = read(self)
