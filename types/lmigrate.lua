@@ -1640,12 +1640,128 @@ function DB:table(name, alias) end
 ---@return QueryBuilder
 function DB:query_builder() end
 
---- fn in a transaction (a savepoint inside one)
+--- fn in a transaction (a savepoint inside one); a deadlock or serialization failure of an outermost one runs fn again, attempts times in all
 ---
---- `self.db:transaction(function() ... end)`
+--- `self.db:transaction(function() ... end, 3)`
 ---@param fn fun()
+---@param attempts? integer
 ---@return any
-function DB:transaction(fn) end
+function DB:transaction(fn, attempts) end
+
+--- Laravel's DB::select: the rows; bindings a list or names (:id)
+---
+--- `self.db:select("SELECT * FROM users WHERE id = :id", { id = 1 })`
+---@param sql string
+---@param bindings? table
+---@return table[]
+function DB:select(sql, bindings) end
+
+--- as select (there is one connection)
+---
+--- `self.db:select_from_write_connection("SELECT 1")`
+---@param sql string
+---@param bindings? table
+---@return table[]
+function DB:select_from_write_connection(sql, bindings) end
+
+--- the first row, or nil
+---
+--- `self.db:select_one("SELECT * FROM users WHERE id = ?", { 1 })`
+---@param sql string
+---@param bindings? table
+---@return table?
+function DB:select_one(sql, bindings) end
+
+--- the one column of the first row (nil for none or NULL); several columns raise
+---
+--- `self.db:scalar("SELECT count(*) FROM users")`
+---@param sql string
+---@param bindings? table
+---@return any
+function DB:scalar(sql, bindings) end
+
+--- an iterator over the rows
+---
+--- `for row in self.db:cursor("SELECT id FROM users") do ... end`
+---@param sql string
+---@param bindings? table
+---@return fun(): table?
+function DB:cursor(sql, bindings) end
+
+--- Laravel's DB::statement: run SQL
+---
+--- `self.db:statement("ALTER TABLE users ADD COLUMN age INTEGER")`
+---@param sql string
+---@param bindings? table
+---@return boolean
+function DB:statement(sql, bindings) end
+
+--- run SQL -> rows affected
+---
+--- `self.db:affecting_statement("UPDATE users SET age = 0")`
+---@param sql string
+---@param bindings? table
+---@return integer
+function DB:affecting_statement(sql, bindings) end
+
+--- Laravel's DB::update -> rows affected
+---
+--- `self.db:update("UPDATE users SET votes = 100 WHERE name = ?", { "Anita" })`
+---@param sql string
+---@param bindings? table
+---@return integer
+function DB:update(sql, bindings) end
+
+--- Laravel's DB::delete -> rows affected
+---
+--- `self.db:delete("DELETE FROM users WHERE votes < ?", { 1 })`
+---@param sql string
+---@param bindings? table
+---@return integer
+function DB:delete(sql, bindings) end
+
+--- SQL with no values, one statement or several, sent as it is
+---
+--- `self.db:unprepared("CREATE TRIGGER ...; CREATE TRIGGER ...")`
+---@param sql string
+---@return boolean
+function DB:unprepared(sql) end
+
+--- Laravel's DB::raw: lmigrate.raw(sql)
+---
+--- `self.db:table("users"):update({ n = self.db:raw("n + 1") })`
+---@param sql string
+---@return userdata
+function DB:raw(sql) end
+
+--- Laravel's names: sqlite, pgsql, mysql
+---
+--- `self.db:get_driver_name() == "pgsql"`
+---@return string
+function DB:get_driver_name() end
+
+--- the current database (SQLite: its file)
+---
+--- `self.db:get_database_name()`
+---@return string
+function DB:get_database_name() end
+
+--- always "": lmigrate has no table prefix
+---
+--- `self.db:get_table_prefix()`
+---@return string
+function DB:get_table_prefix() end
+
+--- whether the statements are printed, not run (--pretend, sql)
+---
+--- `if not self.db:pretending() then ... end`
+---@return boolean
+function DB:pretending() end
+
+--- Laravel's name of begin
+---
+--- `self.db:begin_transaction()`
+function DB:begin_transaction() end
 
 --- fn in a savepoint: a database error rolls back to it -> false, err
 ---

@@ -65,6 +65,19 @@ function M.database(driver, sql, msg, code, errno)
                                   errno = math.tointeger(errno) or errno })
 end
 
+-- concurrency(err) -> whether a database error is a deadlock or a
+-- serialization failure, which another try may get past (Laravel's
+-- DetectsConcurrencyErrors, for DB::transaction(fn, attempts)): SQLSTATE
+-- 40001 or 40P01, MySQL's 1213 (deadlock) and 1205 (lock wait timeout),
+-- SQLite's BUSY and LOCKED
+function M.concurrency(err)
+  if not M.is(err) or err.kind ~= "database" then return false end
+  local code = err.code
+  if code == "40001" or code == "40P01" or err.errno == 1213 or err.errno == 1205 then return true end
+  if math.type(code) == "integer" then return code & 0xff == 5 or code & 0xff == 6 end
+  return false
+end
+
 -- text(v) -> what an error value says, whatever it is: a string, an
 -- lmigrate error's message, a table's 'message' field, its __tostring when
 -- that works, else what kind of value it is (never "table: 0x55..." and

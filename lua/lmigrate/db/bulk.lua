@@ -5,6 +5,7 @@
 local errors = require("lmigrate.errors")
 local core = require("lmigrate.core")
 local scheduler = require("lmigrate.run.scheduler")
+local statements = require("lmigrate.db.statements")
 
 local DB = {}
 
@@ -324,7 +325,8 @@ end
 
 -- }======================================================
 
--- db:insert(table, row | { row, ... }) -> rows inserted. The columns are
+-- db:insert(table, row | { row, ... }) -> rows inserted (Laravel's
+-- DB::insert(sql, bindings) too: db/statements.lua). The columns are
 -- every key of every row; a column a row lacks is NULL (lmigrate.null).
 -- An empty list inserts nothing and returns 0, as Laravel's insert([]).
 -- db.on_rows(n), when set (a seeder's progress line), hears of each insert
@@ -333,7 +335,8 @@ local function counted(self, n)
   return n
 end
 
-function DB:insert(tbl, rows)
+function DB:insert(tbl, rows, ...)
+  if statements.is_sql(tbl) then return statements.insert_sql(self, tbl, rows, ...) end
   if type(tbl) ~= "string" then
     insert_error(2, "expects a table name (string), got " .. type(tbl))
   end

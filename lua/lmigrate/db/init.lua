@@ -281,6 +281,11 @@ end
 lazy("lmigrate.db.bulk", { "insert", "finish_copy", "abort_copy", "defer_copies" },
   function(bulk) for name, fn in pairs(bulk) do DB[name] = fn end end)
 lazy("lmigrate.db.query", { "table", "query_builder" }, function(q) q.install(DB) end)
+-- Laravel's DB::select, DB::statement, DB::unprepared, ... (db/statements.lua)
+lazy("lmigrate.db.statements", { "select", "select_from_write_connection", "select_one", "scalar",
+  "cursor", "statement", "affecting_statement", "update", "delete", "unprepared", "raw",
+  "get_driver_name", "get_database_name", "get_table_prefix", "pretending", "begin_transaction" },
+  function(s) s.install(DB) end)
 
 -- db:begin([ahead]): ahead, the BEGIN goes with the next statement (db:ahead)
 function DB:begin(ahead)
@@ -324,19 +329,30 @@ function DB:rollback()
   if self.depth > 0 then pcall(exec, self, "RELEASE SAVEPOINT lmigrate_" .. self.depth) end
 end
 
--- db:transaction(fn) -> what fn returns; nested calls use savepoints
-function DB:transaction(fn)
+-- db:transaction(fn [, attempts]) -> what fn returns; nested calls use
+-- savepoints. As Laravel's DB::transaction, a deadlock or serialization
+-- failure (errors.concurrency) of an outermost transaction runs fn again,
+-- up to 'attempts' times in all (1: no retry); inside another (a
+-- migration's own) it goes up to that one's owner
+function DB:transaction(fn, attempts)
   if type(fn) ~= "function" then
     error("lmigrate: db:transaction expects a function, got " .. type(fn), 2)
   end
-  self:begin()
-  local res = table.pack(pcall(fn, self))
-  if not res[1] then
-    self:rollback()
-    error(res[2], 0)
+  if attempts ~= nil and (math.type(attempts) ~= "integer" or attempts < 1) then
+    error("lmigrate: db:transaction expects attempts, a whole number >= 1, got " .. tostring(attempts), 2)
   end
-  self:commit()
-  return table.unpack(res, 2, res.n)
+  for attempt = 1, attempts or 1 do
+    self:begin()
+    local res = table.pack(pcall(fn, self))
+    if res[1] then
+      self:commit()
+      return table.unpack(res, 2, res.n)
+    end
+    self:rollback()
+    if attempt == (attempts or 1) or self.depth > 0 or not errors.concurrency(res[2]) then
+      error(res[2], 0)
+    end
+  end
 end
 
 -- db:try(fn) -> true, what fn returns | false, the database error. fn(db)

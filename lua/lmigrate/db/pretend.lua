@@ -74,6 +74,8 @@ end
 Pretend.insert = DB.class.insert
 -- the query builder, whose writes are recorded like execute's
 require("lmigrate.db.query").install(Pretend, { pretend = true })
+-- Laravel's DB::select, DB::statement, ... (made of execute and query)
+require("lmigrate.db.statements").install(Pretend)
 
 function Pretend.begin() end
 function Pretend.commit() end

@@ -30,6 +30,7 @@ local keys = require("lmigrate.schema.foreign_keys")
 local loader = require("lmigrate.run.loader")
 local txcontrol = require("lmigrate.db.txcontrol")
 local Schema = require("lmigrate.schema")
+local statements = require("lmigrate.db.statements")
 local jtable = require("lmigrate.run.journal_table")
 local undo = require("lmigrate.run.undo")
 
@@ -252,7 +253,7 @@ function Rec:applied(st)
 end
 
 -- a statement that changes something: planned, skipped (--resume) or run
-function Rec:statement(kind, src, text, run)
+function Rec:record(kind, src, text, run)
   self.n = self.n + 1
   local st = { position = self.n, kind = kind, text = text, checksum = core.checksum(src),
                down = self.mode == "down" or nil }
@@ -297,14 +298,16 @@ function Rec:execute(sql, ...)
     return self.real:execute(sql, ...)
   end
   local real, args = self.real, table.pack(...)
-  return self:statement(kind, sql, shown(self.grammar, sql, ...), function()
+  return self:record(kind, sql, shown(self.grammar, sql, ...), function()
     return real:execute(sql, table.unpack(args, 1, args.n))
   end)
 end
 
 -- db:insert is one data statement, however many batches it sends
-function Rec:insert(tbl, rows)
+function Rec:insert(tbl, rows, ...)
   local real = self.real
+  -- Laravel's DB::insert(sql, bindings): a statement of SQL as execute's
+  if statements.is_sql(tbl) then return statements.insert_sql(self, tbl, rows, ...) end
   if type(tbl) ~= "string" or type(rows) ~= "table" then return real:insert(tbl, rows) end
   local list = rows[1] == nil and { rows } or rows
   local ok, cols = pcall(core.insert_columns, list)
@@ -313,7 +316,7 @@ function Rec:insert(tbl, rows)
   for i, c in ipairs(cols) do quoted[i] = self.grammar:quote(c) end
   local text = ("INSERT INTO %s (%s) VALUES ... (db:insert, %d rows)"):format(self.grammar:quote(tbl),
     table.concat(quoted, ", "), #list)
-  return self:statement("data", text, text, function() return real:insert(tbl, rows) end)
+  return self:record("data", text, text, function() return real:insert(tbl, rows) end)
 end
 
 -- the history row, in the transaction of the last data statements, or on
