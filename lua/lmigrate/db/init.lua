@@ -282,10 +282,10 @@ lazy("lmigrate.db.bulk", { "insert", "finish_copy", "abort_copy", "defer_copies"
   function(bulk) for name, fn in pairs(bulk) do DB[name] = fn end end)
 lazy("lmigrate.db.query", { "table", "query_builder" }, function(q) q.install(DB) end)
 -- Laravel's DB::select, DB::statement, DB::unprepared, ... (db/statements.lua)
-lazy("lmigrate.db.statements", { "select", "select_from_write_connection", "select_one", "scalar",
-  "cursor", "statement", "affecting_statement", "update", "delete", "unprepared", "raw",
-  "get_driver_name", "get_database_name", "get_table_prefix", "pretending", "begin_transaction" },
-  function(s) s.install(DB) end)
+M.statement_names = { "select", "select_from_write_connection", "select_one", "scalar", "cursor",
+  "statement", "affecting_statement", "update", "delete", "unprepared", "raw", "get_driver_name",
+  "get_database_name", "get_table_prefix", "pretending", "begin_transaction" }
+lazy("lmigrate.db.statements", M.statement_names, function(s) s.install(DB) end)
 
 -- db:begin([ahead]): ahead, the BEGIN goes with the next statement (db:ahead)
 function DB:begin(ahead)
