@@ -20,8 +20,9 @@ describe("db/statements.lua", function()
   end)
 
   it("db:insert takes INSERT, REPLACE and WITH text for SQL, any other string for a table", function()
-    for _, sql in ipairs { "INSERT INTO t VALUES (?)", "  insert\ninto t values (1)",
-                           "replace into t values (1)", "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x" } do
+    local sqls = { "INSERT INTO t VALUES (?)", "  insert\ninto t values (1)", "replace into t values (1)",
+                   "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x" }
+    for _, sql in ipairs(sqls) do
       assert.is_true(statements.is_sql(sql), sql)
     end
     for _, tbl in ipairs { "insert", "inserts", "users", "with", "", 42 } do
