@@ -1908,10 +1908,22 @@ function Migration:down() end
 ---@param fn? fun(rows: table[], db: DB)
 function Migration:backfill(table, options, fn) end
 
+---@class SeedCommand
+---@field info fun(self: SeedCommand, text: string)
+---@field line fun(self: SeedCommand, text: string)
+---@field comment fun(self: SeedCommand, text: string)
+---@field question fun(self: SeedCommand, text: string)
+---@field warn fun(self: SeedCommand, text: string)
+---@field error fun(self: SeedCommand, text: string)
+---@field new_line fun(self: SeedCommand, n?: integer)
+---@field alert fun(self: SeedCommand, text: string)
+---@field table fun(self: SeedCommand, headers: string[], rows: table[])
+
 ---@class Seeder
 ---@field schema Schema
 ---@field db DB
 ---@field fake table lmigrate.fake, seeded by --random-seed
+---@field command SeedCommand Laravel's $this->command: info, line, comment, question, warn, error, new_line, alert, table
 local Seeder = {}
 
 --- a new seeder class
@@ -1921,11 +1933,35 @@ local Seeder = {}
 ---@return Seeder
 function Seeder:extend(name) end
 
---- run databases/seeds/post_seeder.lua in this seeder's transaction
+--- run each seeder (a class name or a list, in order) in this seeder's transaction; params go to its run(self, params); silent: no line of its own
 ---
---- `self:call("PostSeeder")`
----@param name string
-function Seeder:call(name) end
+--- `self:call({ "UserSeeder", "PostSeeder" })`
+---@param names string|string[]
+---@param silent? boolean
+---@param params? table
+function Seeder:call(names, silent, params) end
+
+--- as call, with parameters
+---
+--- `self:call_with("UserSeeder", { count = 10 })`
+---@param names string|string[]
+---@param params table
+function Seeder:call_with(names, params) end
+
+--- as call, without the seeder's line
+---
+--- `self:call_silent("UserSeeder")`
+---@param names string|string[]
+---@param params? table
+function Seeder:call_silent(names, params) end
+
+--- as call, but a seeder this seed called already is not run again
+---
+--- `self:call_once("RoleSeeder")`
+---@param names string|string[]
+---@param silent? boolean
+---@param params? table
+function Seeder:call_once(names, silent, params) end
 
 --- n rows built by fn, bulk-inserted
 ---

@@ -9,16 +9,63 @@ function M:extend(name)
   return class.extend(self, name, "Seeder")
 end
 
--- self:call("PostSeeder"): runs databases/seeds/post_seeder.lua inside
--- this seeder's transaction
-function M:call(name)
-  if type(name) ~= "string" or name == "" then
-    error("lmigrate: self:call expects a seeder class name (string)", 2)
+-- self:call(names [, silent [, params]]): runs each seeder named (a class
+-- name, or a list of them, in order: databases/seeds/<snake_name>.lua)
+-- inside this seeder's transaction, as Laravel's $this->call; params go to
+-- each one's run(self, params); silent: no line of their own
+local function names_of(method, names)
+  if type(names) == "string" and names ~= "" then return { names } end
+  if type(names) == "table" and names[1] ~= nil then
+    for _, n in ipairs(names) do
+      if type(n) ~= "string" or n == "" then
+        error(("lmigrate: self:%s expects seeder class names (strings), got a %s in the list")
+          :format(method, type(n)), 3)
+      end
+    end
+    return names
+  end
+  error(("lmigrate: self:%s expects a seeder class name (string) or a list of them, got %s")
+    :format(method, type(names)), 3)
+end
+
+local function call(self, method, names, silent, params, once)
+  local list = names_of(method, names)
+  if params ~= nil and type(params) ~= "table" then
+    error(("lmigrate: self:%s expects its parameters as a table, got %s"):format(method, type(params)), 3)
   end
   if not self.seeds then
-    error("lmigrate: self:call works only on a seeder run by lmigrate", 2)
+    error("lmigrate: self:" .. method .. " works only on a seeder run by lmigrate", 3)
   end
-  return self.seeds:run(name)
+  for _, name in ipairs(list) do
+    local called = rawget(self.seeds, "called")
+    if not called then
+      called = {}
+      rawset(self.seeds, "called", called)
+    end
+    if not (once and called[name]) then
+      called[name] = true
+      self.seeds:run(name, params, silent and true or nil)
+    end
+  end
+end
+
+function M:call(names, silent, params)
+  return call(self, "call", names, silent, params)
+end
+
+-- self:call_with(names, params), self:call_silent(names [, params])
+function M:call_with(names, params)
+  return call(self, "call_with", names, false, params)
+end
+
+function M:call_silent(names, params)
+  return call(self, "call_silent", names, true, params)
+end
+
+-- self:call_once(names [, silent [, params]]): each seeder only the first
+-- time this `lmigrate seed` calls it (Laravel's callOnce)
+function M:call_once(names, silent, params)
+  return call(self, "call_once", names, silent, params, true)
 end
 
 -- self:backfill(table, opts[, fn]): as a migration's (lmigrate.migration),

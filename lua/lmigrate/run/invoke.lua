@@ -27,15 +27,18 @@ local function refuse_exit()
     .. " (raise an error to make it fail)", 2)
 end
 
--- invoke(entry, instance, method, what) where entry = { name, file } and
--- what is "migration" or "seeder"; raises a migration error on failure
-return function(entry, instance, method, what)
+-- invoke(entry, instance, method, what, ...) where entry = { name, file }
+-- and what is "migration" or "seeder"; the method gets the values after
+-- 'what' (a seeder's parameters: self:call_with); raises a migration
+-- error on failure
+return function(entry, instance, method, what, ...)
   -- a migration without the method does nothing, as Laravel's migrator
   -- skips a down (or up) the migration does not define
   if (what or "migration") == "migration" then
     if instance[method] == nil then return end
   end
-  local co = coroutine.create(function() return instance[method](instance) end)
+  local args = table.pack(...)
+  local co = coroutine.create(function() return instance[method](instance, table.unpack(args, 1, args.n)) end)
   running = running + 1
   os.exit = refuse_exit   -- luacheck: ignore 122
   scheduler.guard(true)

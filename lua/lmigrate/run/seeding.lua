@@ -2,6 +2,7 @@
 -- of its own (a savepoint inside a calling seeder's), so a seeder that
 -- fails leaves no rows behind.
 local backfill = require("lmigrate.run.backfill")
+local command = require("lmigrate.run.seed_command")
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
@@ -14,6 +15,9 @@ local txcontrol = require("lmigrate.db.txcontrol")
 
 local Seeds = {}
 Seeds.__index = Seeds
+
+-- the output of a silent seeder: no line of its own
+local QUIET = { start = function() end, finish = function() end }
 
 local M = {}
 
@@ -58,9 +62,9 @@ end
 
 -- runs the seeder in a transaction (a savepoint when called by another);
 -- its inserts may leave a COPY open while it runs (see db:defer_copies)
-local function run_seeder(db, entry, instance)
+local function run_seeder(db, entry, instance, params)
   local was = db:defer_copies(true)
-  local ok, err = pcall(invoke, entry, instance, "run", "seeder")
+  local ok, err = pcall(invoke, entry, instance, "run", "seeder", params)
   if ok then
     ok, err = pcall(db.finish_copy, db)
     if not ok then err = placed(err, entry) end
@@ -85,10 +89,12 @@ local function progress(out, t0)
   end
 end
 
--- the seeder's instance over db; seeds: what its self:call runs
+-- the seeder's instance over db; seeds: what its self:call runs; command:
+-- Laravel's $this->command, its lines in the run's output
 local function instance(entry, db, schema, seeds, fake)
   local class = entry.class
-  return setmetatable({ db = db, schema = schema, seeds = seeds, fake = fake },
+  return setmetatable({ db = db, schema = schema, seeds = seeds, fake = fake,
+                        command = seeds.out and command.new(seeds.out) },
     -- a seeder that is a plain table has the base's call and factory too
     { __index = function(_, k)
         local v = class[k]
@@ -98,16 +104,18 @@ local function instance(entry, db, schema, seeds, fake)
 end
 
 -- runs the seeder in its transaction; hooks: { before, after } inside it
--- (run/backfill.lua)
-local function seed(self, name, entry, inst, hooks)
-  self.out:start(name)
+-- (run/backfill.lua); params: what its run gets (self:call_with); silent:
+-- no line of its own (self:call_silent)
+local function seed(self, name, entry, inst, hooks, params, silent)
+  local out = silent and QUIET or self.out
+  out:start(name)
   local t0 = core.clock()
   local outer = self.db.on_rows == nil
   if outer then self.db.on_rows = progress(self.out, t0) end
   -- keys.run: the transaction (a savepoint in the caller's), and the
   -- foreign key switches (schema/foreign_keys.lua)
   local ok, err = pcall(keys.run, self.db, true, function()
-    local done, e = run_seeder(self.db, entry, inst)
+    local done, e = run_seeder(self.db, entry, inst, params)
     if not done then error(e, 0) end
     txcontrol.still_open(self.db, "the seeder", { seeder = name, file = entry.file })
   end, hooks)
@@ -115,23 +123,23 @@ local function seed(self, name, entry, inst, hooks)
   if not ok then
     if keys.is_restart(err) then error(err, 0) end  -- the outermost seeder runs again
     err = placed(err, entry)
-    self.out:finish(name, core.clock() - t0, false, err)
+    out:finish(name, core.clock() - t0, false, err)
     error(err, 0)
   end
-  self.out:finish(name, core.clock() - t0, true)
+  out:finish(name, core.clock() - t0, true)
 end
 
 -- run(name): the seeder and whatever it calls. The one `lmigrate seed`
 -- runs may call self:backfill: its walks go after it commits, and a seed
 -- after a kill goes on with them instead of running it again.
-function Seeds:run(name)
+function Seeds:run(name, params, silent)
   local entry = load(self, name)
   local fake = self.fake or require("lmigrate.fake")
   local inst = instance(entry, self.db, self.schema, self, fake)
-  if self.top or not self.migrator then return seed(self, name, entry, inst) end
+  if self.top or not self.migrator then return seed(self, name, entry, inst, nil, params, silent) end
   self.top = entry
   local ok, err = pcall(backfill.seed, self.migrator, entry, self.out, inst, function(hooks)
-    seed(self, name, entry, inst, hooks)
+    seed(self, name, entry, inst, hooks, params, silent)
   end, function()
     local db = Pretend.new(self.db.grammar, self.db)
     return instance(entry, db, Schema.new(db, self.db.grammar), { run = function() end }, fake)
