@@ -1908,6 +1908,13 @@ function Migration:down() end
 ---@param fn? fun(rows: table[], db: DB)
 function Migration:backfill(table, options, fn) end
 
+--- Laravel's Artisan::call('db:seed', ['--class' => ...]): the seeder (default DatabaseSeeder, or a list in order) inside the migration's transaction; params reach its run(self, params)
+---
+--- `self:seed("RolesSeeder")`
+---@param class? string|string[]
+---@param params? table
+function Migration:seed(class, params) end
+
 ---@class SeedCommand
 ---@field info fun(self: SeedCommand, text: string)
 ---@field line fun(self: SeedCommand, text: string)

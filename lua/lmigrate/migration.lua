@@ -19,6 +19,27 @@ function M:get_connection()
   return self.connection
 end
 
+-- self:seed([class [, params]]): Laravel's Artisan::call('db:seed',
+-- ['--class' => class]) in a migration: the seeder (default
+-- DatabaseSeeder; a list runs each in order) on the migration's own
+-- connection and inside its transaction, so that its rows go with the
+-- migration (and with its rollback on failure); params reach its
+-- run(self, params). As Artisan::call, no seeder line is printed; its
+-- self.command lines are.
+-- (the seeders' runner is called two frames below the user's line, as
+-- from self:call in a seeder: its errors name that line)
+local function seed(self, names, params)
+  local runner = rawget(self, "runner") or {}
+  local Seeds = require("lmigrate.run.seeding")
+  local seeds = Seeds.new({ db = self.db, schema = self.schema, out = runner.out or Seeds.MUTE,
+                            path = runner.seeds or require("lmigrate.config").DEFAULT_SEEDS })
+  return seeds:call_list("seed", names or "DatabaseSeeder", true, params)
+end
+
+function M:seed(names, params)
+  return seed(self, names, params)
+end
+
 -- self:backfill(table, { batch, pause, key, where }, function(rows, db) ... end)
 -- or self:backfill(table, { set = { column = value }, ... }): a walk of the
 -- table in key order, in batches of their own after up (or down) commits

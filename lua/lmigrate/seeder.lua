@@ -13,40 +13,11 @@ end
 -- name, or a list of them, in order: databases/seeds/<snake_name>.lua)
 -- inside this seeder's transaction, as Laravel's $this->call; params go to
 -- each one's run(self, params); silent: no line of their own
-local function names_of(method, names)
-  if type(names) == "string" and names ~= "" then return { names } end
-  if type(names) == "table" and names[1] ~= nil then
-    for _, n in ipairs(names) do
-      if type(n) ~= "string" or n == "" then
-        error(("lmigrate: self:%s expects seeder class names (strings), got a %s in the list")
-          :format(method, type(n)), 3)
-      end
-    end
-    return names
-  end
-  error(("lmigrate: self:%s expects a seeder class name (string) or a list of them, got %s")
-    :format(method, type(names)), 3)
-end
-
 local function call(self, method, names, silent, params, once)
-  local list = names_of(method, names)
-  if params ~= nil and type(params) ~= "table" then
-    error(("lmigrate: self:%s expects its parameters as a table, got %s"):format(method, type(params)), 3)
-  end
   if not self.seeds then
     error("lmigrate: self:" .. method .. " works only on a seeder run by lmigrate", 3)
   end
-  for _, name in ipairs(list) do
-    local called = rawget(self.seeds, "called")
-    if not called then
-      called = {}
-      rawset(self.seeds, "called", called)
-    end
-    if not (once and called[name]) then
-      called[name] = true
-      self.seeds:run(name, params, silent and true or nil)
-    end
-  end
+  return self.seeds:call_list(method, names, silent, params, once)
 end
 
 function M:call(names, silent, params)

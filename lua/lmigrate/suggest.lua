@@ -105,7 +105,8 @@ function M.method_hint(msg)
   local name = msg:match("attempt to call a nil value %(method '([^']+)'%)")
   if not name then return msg end
   local near = M.closest(name, lua_methods())
-  if not near then return msg end
+  -- the name itself: a method the object at hand lacks, no typo
+  if not near or near == name then return msg end
   return ("%s (did you mean '%s'?)"):format(msg, near)
 end
 

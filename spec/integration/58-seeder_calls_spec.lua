@@ -2,7 +2,8 @@
 -- of a list in order, call_with's parameters reaching run(self, params),
 -- call_silent without a line of its own, call_once running a seeder the
 -- first time only; a failing called seeder leaves no row of the whole
--- seed. self.command's info, table, alert and warn print in the run's
+-- seed. self:seed in a migration (Laravel's Artisan::call('db:seed')) runs
+-- one inside the migration's transaction. self.command's info, table, alert and warn print in the run's
 -- output (--json: events), --quiet holds them back.
 local helpers = require("spec.helpers")
 
@@ -71,6 +72,38 @@ for _, dialect in helpers.each_dialect() do
       local _, lines = r.stdout:gsub("RoleSeeder %.+", "")
       assert.equals(2, lines, r.stdout)   -- the silent ones have no line
       assert.truthy(r.stdout:find("roles seeded: 2", 1, true), r.stdout)
+    end)
+
+    it("self:seed in a migration runs the seeder in the migration's transaction; --pretend prints it",
+       function()
+      project:write("2026_01_02_000000_seed_roles", [[
+return {
+  up = function(self) self:seed("RoleSeeder", { count = 2, tag = "m" }) end,
+  down = function(self) self.db:table("roles"):where("name", "like", "m%"):delete() end,
+}
+]])
+      local r = project:ok("migrate", "--pretend")
+      local q = dialect.name == "mysql" and "`" or '"'
+      assert.truthy(r.stdout:find(("INSERT INTO %sroles%s"):format(q, q), 1, true), r.stdout)
+      assert.same({}, names(project))
+      r = project:ok("migrate")
+      assert.same({ "m1", "m2" }, names(project))
+      assert.falsy(r.stdout:find("RoleSeeder ..", 1, true), r.stdout)   -- Artisan::call prints no line
+      assert.truthy(r.stdout:find("roles seeded: 2", 1, true), r.stdout)
+      project:ok("rollback")
+      assert.same({}, names(project))
+      write_seed(project, "broken_seeder", '  self.db:table("roles"):insert({ name = "x" })\n  error("boom")')
+      project:write("2026_01_02_000000_seed_roles", [[
+return {
+  up = function(self) self:seed({ "RoleSeeder", "BrokenSeeder" }) end,
+  down = function() end,
+}
+]])
+      r = project:run("migrate")
+      helpers.assert_status(1, r)
+      assert.truthy(helpers.has_file_line(r.stderr, "databases/seeds/broken_seeder.lua", 4), r.stderr)
+      assert.same({}, names(project))
+      assert.equals(1, #project:history())
     end)
 
     it("a called seeder that fails leaves no row of the seed, naming its file and line", function()

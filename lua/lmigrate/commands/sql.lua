@@ -26,7 +26,7 @@ local function statements(w, list)
 end
 
 local function instance(e, db, schema)
-  return setmetatable({ db = db, schema = schema }, { __index = e.class })
+  return loader.instance(e.class, db, schema)
 end
 
 -- --down: the schema every up builds, for the downs' reads, their SQL

@@ -72,6 +72,9 @@ function Pretend:first(sql, ...)
 end
 
 Pretend.insert = DB.class.insert
+-- no COPY to keep open: a seeder's inserts are recorded one by one
+function Pretend.defer_copies() return false end
+function Pretend.finish_copy() return 0 end
 -- the query builder, whose writes are recorded like execute's
 require("lmigrate.db.query").install(Pretend, { pretend = true })
 -- Laravel's DB::select, DB::statement, ... (made of execute and query)

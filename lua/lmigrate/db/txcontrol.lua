@@ -56,7 +56,8 @@ end
 -- 'what' names the step ("up"); 'fields' place the error (migration, file).
 -- Dialects whose DDL commits on its own (MySQL) are not asked.
 function M.still_open(db, what, fields)
-  if db.depth == 0 or not db.grammar:supports("transactional_ddl") then return end
+  -- a stand-in (--pretend, lmigrate sql) has no transaction of its own to lose
+  if db.depth == 0 or not db.conn or not db.grammar:supports("transactional_ddl") then return end
   if db.conn:in_transaction() ~= false then return end
   db.depth = 0   -- nothing is left to commit or roll back
   fields.escaped = true

@@ -221,7 +221,7 @@ local function lint_one(st, e)
   end
   local schema = Schema.new(db, st.grammar)
   schema.observer = { heard = function(_, ...) heard(st, m, ...) end }
-  local inst = setmetatable({ db = db, schema = schema }, { __index = class })
+  local inst = loader.instance(class, db, schema)
   local ok, err = pcall(invoke, e, inst, "up", "migration")
   if not ok then
     st.notes[#st.notes + 1] = ("%s: not linted past its first error: %s"):format(e.name,

@@ -306,7 +306,7 @@ end
 local function planned(m, entry)
   if not entry.class then loader.load(entry) end
   local db = require("lmigrate.db.pretend").new(m.db.grammar, m.db)
-  return setmetatable({ schema = Schema.new(db, m.db.grammar), db = db }, { __index = entry.class })
+  return loader.instance(entry.class, db, Schema.new(db, m.db.grammar), m:runner())
 end
 
 -- step(m, entry, method, record, atomic, run): Migrator:step's hook. run(record)

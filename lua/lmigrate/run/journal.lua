@@ -378,7 +378,7 @@ end
 -- ======================================================
 
 local function instance(entry, rec)
-  return setmetatable({ schema = Schema.new(rec, rec.grammar), db = rec }, { __index = entry.class })
+  return loader.instance(entry.class, rec, Schema.new(rec, rec.grammar), rec.m:runner())
 end
 
 -- the statements 'up' (or 'method') would run -> { total, statements } |

@@ -111,4 +111,14 @@ function M.checksum(entry)
   return core.checksum_file(entry.file)
 end
 
+-- instance(class, db, schema, runner, fields): what a migration's up and
+-- down run on: self.db, self.schema and the class's methods; runner: the
+-- run's { seeds = folder, out = output } that self:seed needs (nil: the
+-- default seeds folder, no output of its own)
+function M.instance(class, db, schema, runner, fields)
+  local inst = { db = db, schema = schema, runner = runner }
+  for k, v in pairs(fields or {}) do inst[k] = v end
+  return setmetatable(inst, { __index = class })
+end
+
 return M

@@ -29,8 +29,13 @@ function M.new(ctx)
   return setmetatable(ctx, Migrator)
 end
 
-local function instantiate(entry, db, schema)
-  return setmetatable({ schema = schema, db = db }, { __index = entry.class })
+local function instantiate(self, entry, db, schema)
+  return loader.instance(entry.class, db, schema, self:runner())
+end
+
+-- what self:seed needs of the run (migration.lua)
+function Migrator:runner()
+  return { seeds = self.seeds, out = self.out }
 end
 
 -- an error of lmigrate's own statements around a migration (its history
@@ -78,7 +83,7 @@ local function step(self, entry, method, record, atomic, before)
     -- schema:connection(other)'s transactions commit just before this one
     pool:around(own, function()
       keys.run(db, own, function()
-        invoke(entry, instantiate(entry, db, self.schema), method, "migration")
+        invoke(entry, instantiate(self, entry, db, self.schema), method, "migration")
         txcontrol.still_open(db, method, { migration = entry.name, file = entry.file })
       end, { before = b, after = function()
         pool:commit()
@@ -120,7 +125,7 @@ function Migrator:pretend(list, method)
       local db = v.db
       db.depth = e.class.transaction ~= false and 1 or 0
       local steps = online.open(db, e.class, db.depth == 1)
-      invoke(e, instantiate(e, db, v.schema), method, "migration")
+      invoke(e, instantiate(self, e, db, v.schema), method, "migration")
       e.class, db.deferred = nil, nil
       self.out:write("-- " .. e.name .. " (" .. method .. ")" .. (h == main and ""
         or (" on connection '%s' (%s); its history row on this one"):format(h.name, db.driver)))
@@ -218,7 +223,7 @@ local function skipped(self, e)
   if should == nil then return false end
   local ok, yes = pcall(function()
     if type(should) ~= "function" then error("should_run must be a function", 0) end
-    return should(instantiate(e, self.db, self.schema))
+    return should(instantiate(self, e, self.db, self.schema))
   end)
   if not ok then
     errors.raise("migration", "should_run(): " .. errors.text(errors.is(yes) and yes.message or yes),

@@ -16,6 +16,7 @@ local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 local invoke = require("lmigrate.run.invoke")
 local keys = require("lmigrate.schema.foreign_keys")
+local loader = require("lmigrate.run.loader")
 local txcontrol = require("lmigrate.db.txcontrol")
 -- Pretend (lmigrate.db.pretend) is required by a plan or --pretend that
 -- reaches another connection: a run of one connection never loads it
@@ -190,8 +191,7 @@ function M.step(m, entry, method, record, h, before)
   local own = entry.class.transaction ~= false and transactional(db)
   m.out:start(entry.name)
   local t0 = core.clock()
-  local inst = setmetatable({ db = db, schema = h.schema, on_connection = h.name },
-    { __index = entry.class })
+  local inst = loader.instance(entry.class, db, h.schema, m:runner(), { on_connection = h.name })
   local ok, err = pcall(pool.around, pool, own, function()
     keys.run(db, own, function()
       invoke(entry, inst, method, "migration")

@@ -21,6 +21,10 @@ local QUIET = { start = function() end, finish = function() end }
 
 local M = {}
 
+-- an output that prints nothing (self:seed in a migration linted or printed)
+local function nothing() end
+M.MUTE = { start = nothing, finish = nothing, info = nothing, warn = nothing, progress = nothing }
+
 -- ctx: { db, schema, path, out[, fake] }: fake, the run's lmigrate.fake
 function M.new(ctx)
   return setmetatable(ctx, Seeds)
@@ -127,6 +131,43 @@ local function seed(self, name, entry, inst, hooks, params, silent)
     error(err, 0)
   end
   out:finish(name, core.clock() - t0, true)
+end
+
+local function names_of(method, list)
+  if type(list) == "string" and list ~= "" then return { list } end
+  if type(list) == "table" and list[1] ~= nil then
+    for _, n in ipairs(list) do
+      if type(n) ~= "string" or n == "" then
+        error(("lmigrate: self:%s expects seeder class names (strings), got a %s in the list")
+          :format(method, type(n)), 5)
+      end
+    end
+    return list
+  end
+  error(("lmigrate: self:%s expects a seeder class name (string) or a list of them, got %s")
+    :format(method, type(list)), 5)
+end
+
+-- call_list(method, classes, silent, params, once): the seeders (a
+-- class name or a list, in order) for 'method' (self:call and its kin,
+-- self:seed: its errors raise at the caller of that method); params go to
+-- each one's run; silent: no line of their own; once: call_once's
+function Seeds:call_list(method, classes, silent, params, once)
+  local list = names_of(method, classes)
+  if params ~= nil and type(params) ~= "table" then
+    error(("lmigrate: self:%s expects its parameters as a table, got %s"):format(method, type(params)), 4)
+  end
+  for _, name in ipairs(list) do
+    local called = rawget(self, "called")
+    if not called then
+      called = {}
+      rawset(self, "called", called)
+    end
+    if not (once and called[name]) then
+      called[name] = true
+      self:run(name, params, silent and true or nil)
+    end
+  end
 end
 
 -- run(name): the seeder and whatever it calls. The one `lmigrate seed`

@@ -206,7 +206,7 @@ function M.open(c, cfg, out, opts)
     error(err, 0)
   end
   local m = Migrator.new({
-    db = db, schema = schema, path = cfg.migrations, out = out,
+    db = db, schema = schema, path = cfg.migrations, seeds = cfg.seeds, out = out,
     repo = Repository.new(db, schema, cfg.table), connection = c, lease = l, side = sd,
     others = pool,
   })
