@@ -2,7 +2,8 @@
 # Installs, as root, the Debian 12 packages lmigrate needs to build and
 # test (libmariadb-dev: the headers of the MySQL driver, which loads
 # libmariadb.so.3 on first use; mariadb-server and its client: the MySQL specs run on a
-# throwaway MariaDB, see scripts/with-mariadb.sh; lua-check, cppcheck and
+# throwaway MariaDB, see scripts/with-mariadb.sh, and openssl, which makes
+# that server's TLS certificates; lua-check, cppcheck and
 # clang-tidy: the static checks of cmake/Lint.cmake; PostGIS: the spatial
 # column types of spec/grammar/columns_postgres_spec.lua; luarocks,
 # man-db, bash-completion and zsh: the packaging specs, spec/package/;
@@ -17,7 +18,7 @@
 # servers, no test tools).
 set -euo pipefail
 BUILD_PACKAGES="liblua5.4-dev libsqlite3-dev libpq-dev libmariadb-dev cmake gcc pkg-config"
-PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 libmariadb-dev mariadb-server mariadb-client cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh valgrind clang libclang-rt-14-dev pgbouncer"
+PACKAGES="lua5.4 liblua5.4-dev lua-busted lua-check libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-15-postgis-3 libmariadb-dev mariadb-server mariadb-client openssl cmake gcc pkg-config cppcheck clang-tidy luarocks man-db bash-completion zsh valgrind clang libclang-rt-14-dev pgbouncer"
 [ "${1:-}" = build ] && PACKAGES="$BUILD_PACKAGES"
 missing=""
 for p in $PACKAGES; do

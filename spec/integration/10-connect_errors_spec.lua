@@ -4,6 +4,7 @@
 -- stack traceback, never the password; the URL forms of the contract
 -- (postgres://, postgresql://, libpq URL parameters such as
 -- ?sslmode=disable; mysql://, mariadb://, ?socket=, ?ssl-mode=) work.
+-- MySQL over TLS: 10-connect_tls_spec.lua.
 local helpers = require("spec.helpers")
 local servers = require("spec.support.servers")
 
@@ -381,13 +382,8 @@ if servers.need("mariadb", "MySQL URL forms [#mysql]") then
     tcp("mysql://root@127.0.0.1:PORT/DB over TCP works", function()
       works(("mysql://root@127.0.0.1:%s/%s"):format(port, project.my_db))
     end)
-
-    tcp("ssl-mode=REQUIRED over TCP to a server without TLS exits 3", function()
-      local r = project:run({ "migrate", "--database",
-        ("mysql://root@127.0.0.1:%s/%s?ssl-mode=REQUIRED"):format(port, project.my_db) },
-        { env = MY_POISON })
-      assert_cannot_connect(r, { "ssl-mode asks for TLS, but the server does not offer it" })
-    end)
+    -- TLS (the server of with-mariadb.sh offers it; one without it too):
+    -- spec/integration/10-connect_tls_spec.lua
   end)
 end
 

@@ -118,6 +118,8 @@ SERVERS.mariadb = {
   client = "mariadb",
   unset = "LMIGRATE_MYSQL_SOCKET is unset: `scripts/with-mariadb.sh CMD` runs CMD with a "
     .. "throwaway MariaDB server and sets it, as scripts/test.sh does",
+  no_tls = "LMIGRATE_MYSQL_PORT or LMIGRATE_MYSQL_SSL_CA, _CERT, _KEY are unset: the server "
+    .. "offers no TLS on TCP (scripts/with-mariadb.sh starts one that does and sets them)",
   find = function()
     local socket = getenv("LMIGRATE_MYSQL_SOCKET")
     if socket == nil or socket == "" then return nil, SERVERS.mariadb.unset, false end
@@ -130,8 +132,16 @@ SERVERS.mariadb = {
       return nil, ("LMIGRATE_MYSQL_SOCKET is set, but no MariaDB server answers on %s: %s")
         :format(socket, out), true
     end
+    local port = getenv("LMIGRATE_MYSQL_PORT")
+    -- the TLS material of with-mariadb.sh: the server's CA, a client certificate of it
+    local ca, cert, key = getenv("LMIGRATE_MYSQL_SSL_CA"), getenv("LMIGRATE_MYSQL_SSL_CERT"),
+                          getenv("LMIGRATE_MYSQL_SSL_KEY")
+    local tls = (ca or "") ~= "" and (cert or "") ~= "" and (key or "") ~= ""
+                and { ca = ca, cert = cert, key = key } or nil
     return { socket = socket, var = "LMIGRATE_MYSQL_SOCKET",
              database = getenv("LMIGRATE_MYSQL_DATABASE"),   -- made by with-mariadb.sh
+             port = (port or "") ~= "" and port or nil,      -- TCP on 127.0.0.1, if it listens
+             tls = tls,                                      -- nil: it offers no TLS
              client = function(_, db) return mariadb_client(socket, db) end }
   end,
   -- the mariadb client in database 'target' (nil: none), reading the script file 'path'
@@ -180,6 +190,17 @@ end
 function M.need(name, what, opts)
   local server, reason, asked = M.find(name, opts)
   if not server then return M.missing(name, what, reason, asked) end
+  return server
+end
+
+-- need_mysql_tls(what) -> the MariaDB server when it offers TLS on TCP
+-- (its port and tls: with-mariadb.sh's CA, client certificate and key),
+-- else nil after registering what their absence means (missing)
+function M.need_mysql_tls(what)
+  local server = M.need("mariadb", what)
+  if server and not (server.port and server.tls) then
+    return M.missing("mariadb", what, SERVERS.mariadb.no_tls, false)
+  end
   return server
 end
 

@@ -96,6 +96,9 @@ describe("config.parse_url", function()
     { "mysql://h/db?ssl-mode=sometimes", "malformed database URL 'mysql://h/db?ssl-mode=sometimes': "
       .. "ssl-mode 'sometimes' is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, "
       .. "VERIFY_IDENTITY " .. MY_FORM },
+    { "mysql://u:pw@h/db?ssl-mode=VERIFY_CA", "malformed database URL 'mysql://u@h/db?ssl-mode=VERIFY_CA': "
+      .. "ssl-mode VERIFY_CA needs ssl-ca or ssl-capath (the CA to check the server's certificate "
+      .. "against) " .. MY_FORM },
     { "mysql://h/db?connect-timeout=5s", "malformed database URL 'mysql://h/db?connect-timeout=5s': "
       .. "connect-timeout must be a whole number, got '5s' " .. MY_FORM },
     { "mysql://h/db?strict=no", "malformed database URL 'mysql://h/db?strict=no': "
@@ -341,7 +344,19 @@ describe("config.resolve", function()
           strict = true, modes = "STRICT_TRANS_TABLES,NO_ZERO_DATE" } },
       { '{ driver = "mysql", modes = {} }', { name = "c", driver = "mysql", database = "",
         options = {}, connect_timeout = 10, modes = "" } },
-      -- with a url: its parameters win, as in Laravel's ConfigurationUrlParser
+      -- with a url: its parameters win, as in Laravel's ConfigurationUrlParser, and the
+      -- fields beside it count (an ssl_ca is not dropped)
+      { '{ driver = "mysql", url = "mysql://u@h:3306/app?ssl-mode=VERIFY_CA", ssl_ca = "/ca.pem", '
+          .. 'password = "p", host = "other", database = "d", connect_timeout = 4 }',
+        { name = "c", driver = "mysql", database = "app", options = { user = "u", password = "p",
+          host = "h", port = 3306, ssl_mode = "VERIFY_CA", ssl_ca = "/ca.pem", connect_timeout = 4 },
+          connect_timeout = 4 } },
+      { '{ driver = "mysql", url = "mysql://u@h?ssl_ca=%2Fu.pem", database = "d", ["ssl-ca"] = "/f.pem" }',
+        { name = "c", driver = "mysql", database = "d", options = { user = "u", host = "h",
+          ssl_ca = "/u.pem" }, connect_timeout = 10 } },
+      { '{ driver = "mysql", ssl_mode = "verify-ca", ssl_capath = "/etc/ssl/certs" }',
+        { name = "c", driver = "mysql", database = "", options = { ssl_mode = "verify-ca",
+          ssl_capath = "/etc/ssl/certs" }, connect_timeout = 10 } },
       { '{ driver = "mysql", url = "mysql://h/d?strict=true", strict = false, modes = { "ANSI" } }',
         { name = "c", driver = "mysql", database = "d", options = { host = "h" }, connect_timeout = 10,
           strict = true, modes = "ANSI" } },
@@ -363,6 +378,13 @@ describe("config.resolve", function()
         [[lmigrate.lua: connection 'c' has driver 'oracle' (expected "sqlite", "postgres" or "mysql")]] },
       { '{ driver = "mysql", sslmode = "sometimes" }', "lmigrate.lua: connection 'c': ssl-mode "
         .. "'sometimes' is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY" },
+      { '{ driver = "mysql", sslmode = "VERIFY_CA" }', "lmigrate.lua: connection 'c': ssl-mode "
+        .. "VERIFY_CA needs ssl-ca or ssl-capath (the CA to check the server's certificate against)" },
+      { '{ driver = "mysql", url = "mysql://h/d?ssl-mode=verify_ca", ssl_cert = "/c.pem" }',
+        "lmigrate.lua: connection 'c': ssl-mode VERIFY_CA needs ssl-ca or ssl-capath (the CA to "
+        .. "check the server's certificate against)" },
+      { '{ driver = "mysql", url = "mysql://h/d", sslca = "/ca.pem" }',
+        "lmigrate.lua: connection 'c' (mysql) has an unknown field 'sslca'" },
       { '{ driver = "mysql", port = "33o6" }',
         "lmigrate.lua: connection 'c': port must be a whole number, got '33o6'" },
       { '{ driver = "mysql", hostname = "h" }',

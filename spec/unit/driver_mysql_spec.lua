@@ -126,6 +126,11 @@ describe("mysql driver", function()
         "option 'ssl_mode' must be DISABLED")
       assert.error_matches(function() core.connect("mysql", "", { user = 1 }) end,
         "option 'user' must be a string")
+      -- the library checks a chain only against a CA it is given
+      for _, mode in ipairs { "VERIFY_CA", "verify-ca" } do
+        assert.error_matches(function() core.connect("mysql", "", { ssl_mode = mode }) end,
+          "option 'ssl_mode' VERIFY_CA needs 'ssl_ca' or 'ssl_capath'")
+      end
     end)
 
     it("connects without blocking: connect_start and poll", function()

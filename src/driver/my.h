@@ -44,6 +44,9 @@ typedef struct MyConn {
                            busy: closed with it */
   int norphans, maxorphans;
   int need_tls;         /* ssl_mode REQUIRED or VERIFY_*: checked once made */
+  char tls[384];        /* the TLS options given ("ssl-mode=..., ssl-ca=..."),
+                           for the message of a TLS failure; "" if none */
+  char host[128];       /* the host named, for VERIFY_IDENTITY's message */
   int user_infile;      /* local_infile = true: the library's own handler
                            reads the files named, but during a load_* */
   const char *infile;   /* the rows of load_begin (its user value keeps

@@ -221,7 +221,12 @@ typedef struct MyOpts {
   int ssl_mode, local_infile;
 } MyOpts;
 
-enum { SSL_DEFAULT, SSL_DISABLED, SSL_PREFERRED, SSL_REQUIRED, SSL_VERIFY };
+enum { SSL_DEFAULT, SSL_DISABLED, SSL_PREFERRED, SSL_REQUIRED, SSL_VERIFY_CA,
+       SSL_VERIFY_IDENTITY };
+
+static const char *const my_sslnames[] = {
+  NULL, "DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"
+};
 
 static const char *const my_optnames[] = {
   "host", "user", "password", "socket", "charset", "ssl_ca", "ssl_capath",
@@ -238,7 +243,8 @@ static int my_sslmode (lua_State *L, const char *v) {
   };
   static const int modes[] = {
     SSL_DISABLED, SSL_DISABLED, SSL_PREFERRED, SSL_PREFERRED, SSL_REQUIRED,
-    SSL_REQUIRED, SSL_VERIFY, SSL_VERIFY, SSL_VERIFY, SSL_VERIFY, SSL_VERIFY
+    SSL_REQUIRED, SSL_VERIFY_CA, SSL_VERIFY_CA, SSL_VERIFY_IDENTITY,
+    SSL_VERIFY_IDENTITY, SSL_VERIFY_IDENTITY
   };
   char low[32];
   size_t i;
@@ -309,10 +315,22 @@ static void my_readopts (lua_State *L, int opts, MyOpts *o) {
     my_option(L, o, k);
     lua_pop(L, 1);
   }
+  /* the library checks the chain only against a CA it is given */
+  if (o->ssl_mode == SSL_VERIFY_CA && !o->ssl_ca && !o->ssl_capath)
+    lm_error(L, "option 'ssl_mode' VERIFY_CA needs 'ssl_ca' or 'ssl_capath'");
 }
 
+/*
+** Connector/C 3.3 turns TLS on when any ssl_* option is set, and then
+** checks the server's chain against ssl_ca or ssl_capath whenever one is
+** given (whatever the mode); MYSQL_OPT_SSL_VERIFY_SERVER_CERT adds the
+** check of the host name (against the system's CAs when no CA is given).
+** So: DISABLED sets none of them, VERIFY_CA is REQUIRED with its CA
+** (my_readopts asks for one), VERIFY_IDENTITY adds the name.
+*/
 static void my_setssl (MYSQL *my, const MyOpts *o) {
   my_bool on = 1;
+  if (o->ssl_mode == SSL_DISABLED) return;
   if (o->ssl_ca) MY(mysql_options)(my, MYSQL_OPT_SSL_CA, o->ssl_ca);
   if (o->ssl_capath) MY(mysql_options)(my, MYSQL_OPT_SSL_CAPATH, o->ssl_capath);
   if (o->ssl_cert) MY(mysql_options)(my, MYSQL_OPT_SSL_CERT, o->ssl_cert);
@@ -323,15 +341,57 @@ static void my_setssl (MYSQL *my, const MyOpts *o) {
       if (!o->ssl_cipher && !o->ssl_ca && !o->ssl_capath && !o->ssl_cert)
         MY(mysql_options)(my, MYSQL_OPT_SSL_CIPHER, "DEFAULT");
       break;
-    case SSL_VERIFY:
+    case SSL_VERIFY_IDENTITY:
       MY(mysql_options)(my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
       /* FALLTHROUGH */
+    case SSL_VERIFY_CA:
     case SSL_REQUIRED:
       MY(mysql_options)(my, MYSQL_OPT_SSL_ENFORCE, &on);
       break;
     default:
       break;
   }
+}
+
+/* appends ", name=value" (name NULL: value) to the TLS options of 'c'
+   when value is set */
+static void my_tlsopt (MyConn *c, const char *name, const char *value) {
+  size_t n = strlen(c->tls);
+  if (value == NULL || n >= sizeof c->tls - 1) return;
+  snprintf(c->tls + n, sizeof c->tls - n, "%s%s%s%s", n ? ", " : "",
+           name ? name : "", name ? "=" : "", value);
+}
+
+/* what a TLS failure's message names: the options given, and the host */
+static void my_describe_tls (MyConn *c, const MyOpts *o) {
+  c->tls[0] = '\0';
+  if (o->ssl_mode == SSL_DISABLED) return;
+  my_tlsopt(c, "ssl-mode", my_sslnames[o->ssl_mode]);
+  my_tlsopt(c, "ssl-ca", o->ssl_ca);
+  my_tlsopt(c, "ssl-capath", o->ssl_capath);
+  my_tlsopt(c, "ssl-cert", o->ssl_cert);
+  my_tlsopt(c, "ssl-key", o->ssl_key);
+  my_tlsopt(c, "ssl-cipher", o->ssl_cipher);
+  if (o->ssl_mode == SSL_VERIFY_IDENTITY && !o->ssl_ca && !o->ssl_capath)
+    my_tlsopt(c, NULL, "no ssl-ca: the system's CA certificates");
+  snprintf(c->host, sizeof c->host, "%s", o->host ? o->host : "localhost");
+}
+
+/*
+** A failed TLS handshake (CR_SSL_CONNECTION_ERROR) says only what
+** OpenSSL found ("self-signed certificate in certificate chain"): the
+** message gets the options it was made with, and for the failed check of
+** VERIFY_IDENTITY (the library's "Validation of SSL server certificate
+** failed") what it means.
+*/
+static void my_tlsfail (MyConn *c) {
+  size_t n = strlen(c->msg);
+  if (c->errnum != 2026 || c->tls[0] == '\0') return;
+  if (strstr(c->msg, "Validation of SSL server certificate failed") != NULL)
+    snprintf(c->msg + n, sizeof c->msg - n, ": the server's certificate does "
+             "not name the host '%s' (%s)", c->host, c->tls);
+  else
+    snprintf(c->msg + n, sizeof c->msg - n, " (%s)", c->tls);
 }
 
 /*
@@ -374,7 +434,10 @@ static int my_insecure (MyConn *c) {
 static int my_connfail (lua_State *L, MyConn *c) {
   int n;
   if (c->my == NULL) lm_my_seterror(c, 2008, "HY000", "out of memory");
-  else if (!c->failed) lm_my_connerror(c);  /* else my_insecure said why */
+  else if (!c->failed) {  /* else my_insecure said why */
+    lm_my_connerror(c);
+    my_tlsfail(c);
+  }
   n = lm_my_pushfail(L, c, CONNECT_FAILED);
   if (c->my != NULL) MY(mysql_close)(c->my);
   c->my = NULL;
@@ -423,7 +486,9 @@ static int my_open (lua_State *L, lm_Conn *h, const char *db, int opts,
   if ((c->my = MY(mysql_init)(NULL)) == NULL) return my_connfail(L, c);
   my_setopts(c, &o);
   flags |= CLIENT_LOCAL_FILES;
-  c->need_tls = (o.ssl_mode == SSL_REQUIRED || o.ssl_mode == SSL_VERIFY);
+  c->need_tls = (o.ssl_mode == SSL_REQUIRED || o.ssl_mode == SSL_VERIFY_CA
+                 || o.ssl_mode == SSL_VERIFY_IDENTITY);
+  my_describe_tls(c, &o);
   c->op = OP_CONNECT;
   /* what is not given is the default, never MYSQL_PWD, MYSQL_HOST or
      MYSQL_TCP_PORT of the environment, which the library would read */

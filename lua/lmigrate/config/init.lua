@@ -73,8 +73,9 @@ local function check_userinfo(url)
 end
 
 -- parse_url("sqlite:path" | "postgres://..." | "mysql://...") ->
--- { driver, database | conninfo, options }
-function M.parse_url(url)
+-- { driver, database | conninfo, options }; partial: a mysql:// url of
+-- lmigrate.lua, whose fields beside it may complete it
+function M.parse_url(url, partial)
   if type(url) ~= "string" or url == "" then
     usage("empty database URL (expected " .. FORMS .. ")")
   end
@@ -96,7 +97,7 @@ function M.parse_url(url)
              connect_timeout = connect_timeout("URL", url:match("[?&]connect_timeout=([^&]*)")) }
   end
   if url:match("^mysql://") or url:match("^mariadb://") then
-    return mysql.parse_url(url, M.CONNECT_TIMEOUT)
+    return mysql.parse_url(url, M.CONNECT_TIMEOUT, partial)
   end
   usage(("malformed database URL '%s' (expected %s)"):format(redact.text(url), FORMS))
 end

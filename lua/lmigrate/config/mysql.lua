@@ -43,12 +43,20 @@ local SSL_MODES = { disabled = true, preferred = true, required = true, verify_c
                     verify_identity = true, disable = true, prefer = true, require = true,
                     ["verify-ca"] = true, ["verify-identity"] = true, ["verify-full"] = true }
 
--- what the driver would refuse in 'options' -> nil | why
-local function mysql_check(options)
+-- what the driver would refuse in 'options' -> nil | why; partial: the
+-- options of a url that fields of lmigrate.lua may complete (their CA)
+local function mysql_check(options, partial)
   local mode = options.ssl_mode
   if mode and not SSL_MODES[tostring(mode):lower()] then
     return ("ssl-mode '%s' is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, "
       .. "VERIFY_IDENTITY"):format(tostring(mode))
+  end
+  -- Connector/C checks the server's chain only against a CA it is given
+  -- (the driver refuses it too)
+  if not partial and mode and tostring(mode):lower():gsub("-", "_") == "verify_ca"
+      and not options.ssl_ca and not options.ssl_capath then
+    return "ssl-mode VERIFY_CA needs ssl-ca or ssl-capath (the CA to check the server's "
+      .. "certificate against)"
   end
   for _, k in ipairs { "port", "connect_timeout" } do
     local v = options[k]
@@ -115,8 +123,9 @@ local function mysql_query(url, query, options, session)
 end
 
 -- mysql:// or mariadb:// -> { driver = "mysql", database, options };
--- a URL without connect-timeout waits 'timeout' seconds
-function M.parse_url(url, timeout)
+-- a URL without connect-timeout waits 'timeout' seconds; partial as
+-- mysql_check's
+function M.parse_url(url, timeout, partial)
   if url:match("%s") then mysql_bad(url, "spaces are not allowed") end
   local rest = url:match("^mysql://(.*)$") or url:match("^mariadb://(.*)$")
   local main, query = rest:match("^([^?]*)%??(.*)$")
@@ -134,7 +143,7 @@ function M.parse_url(url, timeout)
   options.host, options.port = mysql_hostport(url, hp)
   local session = {}
   mysql_query(url, query, options, session)
-  local why = mysql_check(options)
+  local why = mysql_check(options, partial)
   if why then mysql_bad(url, why) end
   local strict, modes = mysql_modes(session.strict, session.modes, true,
     function(w) mysql_bad(url, w) end)
@@ -148,25 +157,13 @@ end
 -- password, database, socket, sslmode (ssl_mode), ssl_ca, ...
 local MYSQL_FIELDS = { "host", "port", "user", "password", "database" }
 
--- parse_url: config's own (a url of any scheme is read, then refused
--- unless mysql://); timeout as parse_url's
-function M.of(name, c, parse_url, timeout)
-  local function bad(why) errors.raise("config", ("lmigrate.lua: connection '%s': %s"):format(name, why)) end
-  local strict, modes = mysql_modes(c.strict, c.modes, false, bad)
-  if c.url then
-    local t = parse_url(c.url)
-    if t.driver ~= "mysql" then
-      errors.raise("config", ("lmigrate.lua: connection '%s' (mysql) needs a mysql:// url"):format(name))
-    end
-    t.name = name
-    -- the URL's parameters win, as in Laravel's ConfigurationUrlParser
-    if t.strict == nil then t.strict = strict end
-    t.modes = t.modes or modes
-    return t
-  end
+-- the fields of connection 'c' but url, driver, strict and modes, as
+-- the driver's options (the database among them); bad(why) raises
+local function mysql_fields(name, c)
   local options = {}
   for k, v in pairs(c) do
-    local key = k ~= "driver" and not MODE_PARAMS[k] and not safety.is_key(k) and (mysql_param(k) or k)
+    local key = k ~= "driver" and k ~= "url" and not MODE_PARAMS[k] and not safety.is_key(k)
+      and (mysql_param(k) or k)
     if key then
       local known = mysql_param(key) ~= nil
       for _, f in ipairs(MYSQL_FIELDS) do known = known or f == key end
@@ -181,8 +178,36 @@ function M.of(name, c, parse_url, timeout)
       options[key] = v
     end
   end
+  return options
+end
+
+-- parse_url: config's own (a url of any scheme is read, then refused
+-- unless mysql://); timeout as parse_url's. With a url, the fields
+-- beside it count too (ssl_ca = ...), and what the URL says wins, as in
+-- Laravel's ConfigurationUrlParser.
+function M.of(name, c, parse_url, timeout)
+  local function bad(why) errors.raise("config", ("lmigrate.lua: connection '%s': %s"):format(name, why)) end
+  local strict, modes = mysql_modes(c.strict, c.modes, false, bad)
+  local options = mysql_fields(name, c)
   local db = options.database or ""
   options.database = nil
+  if c.url then
+    local t = parse_url(c.url, true)
+    if t.driver ~= "mysql" then
+      errors.raise("config", ("lmigrate.lua: connection '%s' (mysql) needs a mysql:// url"):format(name))
+    end
+    t.name = name
+    for k, v in pairs(options) do
+      if t.options[k] == nil then t.options[k] = v end
+    end
+    if t.database == "" then t.database = db end
+    local why = mysql_check(t.options)
+    if why then bad(why) end
+    t.connect_timeout = t.options.connect_timeout or timeout
+    if t.strict == nil then t.strict = strict end
+    t.modes = t.modes or modes
+    return t
+  end
   local why = mysql_check(options)
   if why then bad(why) end
   return { name = name, driver = "mysql", database = db, options = options,
