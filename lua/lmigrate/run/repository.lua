@@ -1,5 +1,9 @@
 -- The history table: which migrations ran, in which batch, with which
 -- checksum of their file. migrations(id, migration UNIQUE, batch, checksum, ran_at)
+-- Laravel's own, migrations(id, migration, batch), is read as it is (an
+-- application moving to lmigrate brings its database with it) and gets
+-- the two columns of lmigrate's with the next migration recorded; Laravel's
+-- migrator, which writes migration and batch only, goes on working with it.
 local core = require("lmigrate.core")
 local errors = require("lmigrate.errors")
 
@@ -15,6 +19,7 @@ function M.new(db, schema, name)
     schema = schema,
     name = name,
     select_sql = "SELECT id, migration, batch, checksum, ran_at FROM " .. q .. " ORDER BY id",
+    laravel_sql = "SELECT id, migration, batch FROM " .. q .. " ORDER BY id",
     insert_sql = "INSERT INTO " .. q .. " (migration, batch, checksum) VALUES (?, ?, ?)",
     delete_sql = "DELETE FROM " .. q .. " WHERE migration = ?",
   }, Repo)
@@ -45,9 +50,24 @@ function M.define(t)
 end
 
 function Repo:create()
-  if self:exists() then return end
+  if self:exists() then
+    if self.laravel == nil then self:ran() end
+    if self.laravel then self:upgrade() end
+    return
+  end
   self:forget()
   self.schema:create(self.name, M.define)
+end
+
+-- Laravel's history table gets lmigrate's columns (checksum NULL for
+-- the rows there: status cannot tell whether their files changed)
+function Repo:upgrade()
+  self.schema:table(self.name, function(t)
+    t:string("checksum", 64):nullable()
+    t:datetime("ran_at"):use_current()
+  end)
+  self:forget()
+  self.laravel = false
 end
 
 -- the largest batch the history holds: its batch column is INTEGER, 32 bits
@@ -88,13 +108,33 @@ function M.try_read(db, sql)
   error(rows, 0)
 end
 
+-- whether a database error is "no such column" (the checksum of select_sql)
+local function no_column(db, err)
+  if not errors.is(err) or err.kind ~= "database" then return false end
+  if db.driver == "postgres" then return err.code == "42703" end
+  return tostring(err.message):find("no such column", 1, true) ~= nil
+end
+
+-- the rows of Laravel's history table, which has no checksum and ran_at
+local function laravel_rows(self)
+  self.laravel = true
+  return self.db:query(self.laravel_sql)
+end
+
 -- the rows of select_sql, or nil when the table does not exist
 local function read(self)
   local db = self.db
+  if self.laravel then return db:query(self.laravel_sql) end
   if self.known or db.driver ~= "mysql" then
-    return self:exists() and db:query(self.select_sql) or nil
+    if not self:exists() then return nil end
+    local ok, rows = pcall(db.query, db, self.select_sql)
+    if ok then return rows end
+    -- PostgreSQL's failed SELECT has aborted an open transaction: no second one there
+    if not no_column(db, rows) or (db.driver == "postgres" and db.depth > 0) then error(rows, 0) end
+    return laravel_rows(self)
   end
-  local rows = M.try_read(db, self.select_sql)
+  local rows, errno = M.try_read(db, self.select_sql)
+  if errno == 1054 then rows = laravel_rows(self) end
   if rows then self.known = db.depth == 0 end
   return rows
 end
