@@ -90,11 +90,16 @@ function M.laravel_url(getenv, bad)
     auth = escape(user) .. ((pass and pass ~= "") and (":" .. escape(pass)) or "") .. "@"
   end
   local host, port = getenv("DB_HOST") or "127.0.0.1", getenv("DB_PORT")
+  local socket = getenv("DB_SOCKET")
+  if driver ~= "mysql" or socket == "" then socket = nil end
+  -- Laravel's MySqlConnector takes the socket over DB_HOST and DB_PORT
+  -- (its DSN has unix_socket alone); Connector/C uses the socket for the
+  -- host localhost, and TCP for 127.0.0.1
+  if socket then host, port = "localhost", nil end
   if host:find(":", 1, true) then host = "[" .. host .. "]" end
   local url = (driver == "postgres" and "postgres://" or "mysql://") .. auth .. host
     .. ((port and port ~= "") and (":" .. port) or "") .. "/" .. escape(db or "")
-  local socket = getenv("DB_SOCKET")
-  if driver == "mysql" and socket and socket ~= "" then url = url .. "?socket=" .. escape(socket) end
+  if socket then url = url .. "?socket=" .. escape(socket) end
   return url
 end
 

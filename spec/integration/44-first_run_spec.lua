@@ -150,6 +150,25 @@ describe("a server's database that does not exist [#postgres]", function()
   end)
 end)
 
+describe("Laravel's DB_SOCKET [#mysql]", function()
+  local my = servers.need("mariadb", "DB_SOCKET of .env")
+  if not my then return end
+  local f
+  before_each(function() f = folder() end)
+  after_each(function() f.cleanup() end)
+
+  it("wins over DB_HOST and DB_PORT, as in Laravel's MySqlConnector", function()
+    helpers.write_file(f:path(".env"), table.concat({
+      "DB_CONNECTION=mariadb", "DB_HOST=127.0.0.1", "DB_PORT=1", "DB_SOCKET=" .. my.socket,
+      "DB_DATABASE=" .. my.database, "DB_USERNAME=root", "" }, "\n"))
+    helpers.assert_status(0, run(f, { "status" }))
+    helpers.write_file(f:path(".env"), table.concat({
+      "DB_CONNECTION=mysql", "DB_SOCKET=" .. my.socket, "DB_DATABASE=" .. my.database,
+      "DB_USERNAME=root", "" }, "\n"))
+    helpers.assert_status(0, run(f, { "status" }))
+  end)
+end)
+
 describe("db:create of a connection of lmigrate.lua's fields [#postgres]", function()
   local pg = servers.need("postgres", "db:create from lmigrate.lua fields")
   if not pg then return end

@@ -53,9 +53,13 @@ describe("dotenv.laravel_url", function()
     assert.equals("postgres://app:p%40ss%2Fw@db:5433/shop", url({ DB_CONNECTION = "pgsql",
       DB_HOST = "db", DB_PORT = "5433", DB_DATABASE = "shop", DB_USERNAME = "app",
       DB_PASSWORD = "p@ss/w" }))
-    assert.equals("mysql://root@127.0.0.1/shop?socket=%2Ftmp%2Fm.sock", url({
+    -- the socket wins over DB_HOST and DB_PORT, as in Laravel's MySqlConnector
+    assert.equals("mysql://root@localhost/shop?socket=%2Ftmp%2Fm.sock", url({
       DB_CONNECTION = "mysql", DB_DATABASE = "shop", DB_USERNAME = "root",
       DB_SOCKET = "/tmp/m.sock" }))
+    assert.equals("mysql://root@localhost/shop?socket=%2Ftmp%2Fm.sock", url({
+      DB_CONNECTION = "mariadb", DB_HOST = "127.0.0.1", DB_PORT = "3306", DB_DATABASE = "shop",
+      DB_USERNAME = "root", DB_SOCKET = "/tmp/m.sock" }))
     assert.equals("mysql://u@[::1]:3306/d", url({ DB_CONNECTION = "mariadb", DB_HOST = "::1",
       DB_PORT = "3306", DB_DATABASE = "d", DB_USERNAME = "u" }))
     assert.equals("sqlite:database/database.sqlite", url({ DB_CONNECTION = "sqlite",
