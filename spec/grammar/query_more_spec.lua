@@ -2,8 +2,9 @@
 -- that came last (issue 12): where_full_text, update_from, the debugging
 -- calls (dump, dd, dump_raw_sql, dd_raw_sql), update() with a subquery,
 -- insert_or_ignore_using, the HAVING family, where_value_between,
--- where_json_contains_key, join_where, cross_join_sub, raw_value,
--- sole_value, for_page_after_id, lazy_by_id_desc and the rest, table-driven
+-- where_json_contains_key, where_row_values, join_where, cross_join_sub,
+-- raw_value, sole_value, explain, chunk_map, for_page_after_id,
+-- lazy_by_id_desc and the rest, table-driven
 -- as spec/grammar/query_spec.lua: each case's SQL exactly on every
 -- dialect, then run on SQLite, PostgreSQL and MariaDB (spec/support/query.lua).
 local core = require("lmigrate.core")
@@ -307,6 +308,13 @@ local CLAUSES = {
     sql = 'SELECT "songs"."id", "albums"."name" FROM "songs" LEFT JOIN "albums" ON "albums"."name" = ? '
       .. 'WHERE "songs"."id" < ? ORDER BY "songs"."id" ASC',
     values = { "Blue", 3 }, rows = { { id = 1, name = "Blue" }, { id = 2, name = "Blue" } } },
+  { "where_row_values, or_where_row_values: a row value compared",
+    function(db)
+      return ids(db:table("songs"):where_row_values({ "album_id", "plays" }, ">", { 1, 50 })
+        :or_where_row_values({ "id" }, "=", { 5 }):order_by("id"):get())
+    end,
+    sql = 'SELECT * FROM "songs" WHERE ("album_id", "plays") > (?, ?) OR ("id") = (?) ORDER BY "id" ASC',
+    values = { 1, 50, 5 }, value = "2,3,4,5" },
   { "or_where_integer_in_raw, or_where_integer_not_in_raw",
     function(db)
       return ids(db:table("songs"):where("id", 1):or_where_integer_in_raw("id", { 3, 4 })
@@ -333,6 +341,17 @@ local READS = {
     sql = { 'SELECT max(plays) + ? FROM "songs" LIMIT 1',
             'SELECT "title" FROM "songs" WHERE "id" = ? LIMIT 2' },
     values = { { 1 }, { 2 } }, fake = { { { x = 71 } }, { { title = "River" } } }, value = "71 River" },
+  { "explain: the server's plan of the SELECT",
+    function(db) return #db:table("songs"):where("id", 1):explain() > 0 end,
+    sql = 'EXPLAIN SELECT * FROM "songs" WHERE "id" = ?', values = { 1 }, fake = { { { plan = 1 } } },
+    value = true },
+  { "chunk_map: fn of each row, by pages",
+    function(db)
+      local upper = function(r) return r.title:upper() end
+      return table.concat(db:table("songs"):order_by("id"):chunk_map(upper, 2), ",")
+    end,
+    sql = 'SELECT * FROM "songs" ORDER BY "id" ASC LIMIT 2 OFFSET 0',
+    value = "ALL I WANT,RIVER,COYOTE,AMELIA,URGE FOR GOING" },
   { "reorder_desc",
     function(db) return ids(db:table("songs"):order_by("title"):reorder_desc("id"):get()) end,
     sql = 'SELECT * FROM "songs" ORDER BY "id" DESC', value = "5,4,3,2,1" },
@@ -477,6 +496,11 @@ describe("query builder, Laravel 12's last calls: bad calls", function()
     { "query:for_page_after_id: expects a whole number >= 0, got -1",
       function() t():for_page_after_id(-1) end },
     { "query:sole_value: expects a column name", function() t():sole_value(nil) end },
+    { "query:where_row_values: expects a list of 1 values, one for each column",
+      function() t():where_row_values({ "a" }, "=", { 1, 2 }) end },
+    { "query:or_where_row_values: unknown operator '=='",
+      function() t():or_where_row_values({ "a" }, "==", { 1 }) end },
+    { "query:chunk_map: expects a function, got number", function() t():chunk_map(5) end },
     { "query:cross_join_sub: a subquery needs an alias (string), got nil",
       function() t():cross_join_sub(t()) end },
   }

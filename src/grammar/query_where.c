@@ -35,13 +35,13 @@ static void addinteger (Q *q, lua_Integer j) {
 typedef enum Kind {
   K_BASIC = LMQ_BASIC, K_SUB, K_IN = LMQ_IN, K_IN_INT = LMQ_IN_INT, K_NULL = LMQ_NULL,
   K_BETWEEN, K_COLUMN, K_RAW, K_NESTED, K_EXISTS, K_DATE, K_LIKE, K_JSON_CONTAINS,
-  K_JSON_LENGTH, K_FULL_TEXT, K_VALUE_BETWEEN, K_JSON_CONTAINS_KEY
+  K_JSON_LENGTH, K_FULL_TEXT, K_VALUE_BETWEEN, K_JSON_CONTAINS_KEY, K_ROW_VALUES
 } Kind;
 
 static const char *const kinds[] = {
   "basic", "sub", "in", "in_int", "null", "between", "column", "raw",
   "nested", "exists", "date", "like", "json_contains", "json_length", "full_text",
-  "value_between", "json_contains_key", NULL
+  "value_between", "json_contains_key", "row_values", NULL
 };
 
 /*
@@ -453,6 +453,42 @@ static void addvaluebetween (Q *q, QField list, lua_Integer i, int negate) {
   clausecolumn(q, list, i, "high");
 }
 
+/*
+** where_row_values(columns, op, values): ("a", "b") op (?, ?), a row
+** value compared (Laravel's whereRowValues; SQLite has them since 3.15)
+*/
+static void addrowvalues (Q *q, QField list, lua_Integer i, const char *op) {
+  lua_State *L = q->s->L;
+  lua_Integer j, n, nv;
+  int opi = lmq_checkoperator(q, op);
+  lmq_part(q, list, i, "columns");
+  n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  lmq_part(q, list, i, "values");
+  nv = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  if (n == 0 || n != nv) lmq_error(q->s, "a row value needs as many values as columns");
+  luaL_addchar(B(q), '(');
+  for (j = 1; j <= n; j++) {
+    if (j > 1) addlit(q, ", ");
+    lmq_part(q, list, i, "columns");
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    lmq_addident(q, 0);
+  }
+  addlit(q, ") ");
+  lmq_writeoperator(q, opi);
+  addlit(q, " (");
+  for (j = 1; j <= n; j++) {
+    if (j > 1) addlit(q, ", ");
+    lmq_part(q, list, i, "values");
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    if (!lmq_addvalue(q)) lmq_badvalue(q, "value %d of the row", (int)j);
+  }
+  luaL_addchar(B(q), ')');
+}
+
 /* }====================================================== */
 
 /* the other clauses, read part by part (the clause popped first) */
@@ -505,6 +541,9 @@ static void addother (Q *q, QField list, lua_Integer i, int kind,
       break;
     case K_VALUE_BETWEEN:
       addvaluebetween(q, list, i, negate);
+      break;
+    case K_ROW_VALUES:
+      addrowvalues(q, list, i, op);
       break;
     case K_JSON_CONTAINS_KEY: {
       Ident a;

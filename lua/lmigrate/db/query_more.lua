@@ -1,8 +1,8 @@
 -- More of Laravel 12's query builder (lmigrate.db.query), calls made of the
 -- others or of the grammar's rarer statements: update_from (PostgreSQL's
 -- UPDATE ... FROM), insert_or_ignore_using, the debugging calls dump, dd,
--- dump_raw_sql, dd_raw_sql, and raw_value, sole_value, reorder_desc,
--- for_page_after_id, for_page_before_id. None of them is on the path of
+-- dump_raw_sql, dd_raw_sql, and raw_value, sole_value, explain, chunk_map,
+-- reorder_desc, for_page_after_id, for_page_before_id. None of them is on the path of
 -- where/first/update: they load with the builder and cost nothing until
 -- called. Their errors are raised at the user's line, naming the method.
 local NULL = require("lmigrate.core").null
@@ -162,6 +162,24 @@ return function(M)
   function Builder:sole_value(column)
     M.check_column("sole_value", column)
     return value_of(self:sole({ column }), column)
+  end
+
+  -- explain() -> the rows of EXPLAIN <the SELECT> (Laravel's explain):
+  -- the server's plan of the query, a read
+  function Builder:explain()
+    local sql, values, n = compile(self, "explain")
+    return self.db:query("EXPLAIN " .. sql, table.unpack(values, 1, n))
+  end
+
+  -- chunk_map(fn(row) -> v [, n = 1000]) -> { v, ... }: fn of each row, by
+  -- chunk's pages (the query needs an order_by)
+  function Builder:chunk_map(fn, n)
+    if type(fn) ~= "function" then fail("chunk_map", "expects a function, got " .. type(fn)) end
+    local out = {}
+    self:chunk(n or 1000, function(rows)
+      for _, row in ipairs(rows) do out[#out + 1] = fn(row) end
+    end)
+    return out
   end
 
   -- reorder_desc(column): reorder(column, "desc")

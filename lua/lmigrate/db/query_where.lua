@@ -265,6 +265,27 @@ return function(M)
     return where_column(self, "or_where_column", true, select("#", ...) + 1, a, op, b)
   end
 
+  -- where_row_values({ columns }, op, { values }): (a, b) op (?, ?)
+  local function row_values(self, method, or_, columns, op, values)
+    if type(columns) ~= "table" or is_raw(columns) or columns[1] == nil then
+      fail(method, "expects a list of columns, got " .. type(columns))
+    end
+    if type(values) ~= "table" or is_raw(values) or #values ~= #columns then
+      fail(method, ("expects a list of %d values, one for each column"):format(#columns))
+    end
+    local cols, vals = {}, {}
+    for i, c in ipairs(columns) do cols[i] = check_column(method, c) end
+    op = check_op(self, method, op)
+    for i = 1, #columns do vals[i] = check_value(method, values[i]) end
+    return push(self, "wheres", { type = "row_values", columns = cols, operator = op, values = vals,
+                                  boolean_or = or_ })
+  end
+
+  function Builder:where_row_values(c, op, v) return row_values(self, "where_row_values", nil, c, op, v) end
+  function Builder:or_where_row_values(c, op, v)
+    return row_values(self, "or_where_row_values", true, c, op, v)
+  end
+
   -- where_raw(sql, bindings): SQL with its own ?, its values bound
   local function where_raw(self, method, list, or_, sql, b)
     if type(sql) ~= "string" or sql == "" then
