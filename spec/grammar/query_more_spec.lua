@@ -352,6 +352,15 @@ local READS = {
     end,
     sql = 'SELECT * FROM "songs" ORDER BY "id" ASC LIMIT 2 OFFSET 0',
     value = "ALL I WANT,RIVER,COYOTE,AMELIA,URGE FOR GOING" },
+  { "to_raw_sql on every dialect: the values written in by the dialect's quoting, runnable",
+    function(db)
+      local sql = db:table("songs"):where("title", "<>", [[it's \ ?]]):where("id", "<", 3):order_by("id")
+        :to_raw_sql()
+      return sql .. " => " .. ids(db:query(sql))
+    end,
+    value = [[SELECT * FROM "songs" WHERE "title" <> 'it''s \ ?' AND "id" < 3 ORDER BY "id" ASC => 1,2]],
+    mysql_value = [[SELECT * FROM `songs` WHERE `title` <> 'it''s \\ ?' AND `id` < 3 ]]
+      .. [[ORDER BY `id` ASC => 1,2]] },
   { "reorder_desc",
     function(db) return ids(db:table("songs"):order_by("title"):reorder_desc("id"):get()) end,
     sql = 'SELECT * FROM "songs" ORDER BY "id" DESC', value = "5,4,3,2,1" },
