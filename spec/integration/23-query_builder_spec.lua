@@ -140,6 +140,82 @@ return {
       assert.equals(3, #rows(project))
     end)
 
+    it("update_from: a joined table's values in SET, printed by --pretend", function()
+      project:ok("migrate")
+      project:write("2026_01_03_000000_stats", [[
+local lmigrate = require("lmigrate")
+return {
+  up = function(self)
+    self.schema:create("stats", function(t) t:integer("song_id") t:integer("listens") end)
+    self.db:table("stats"):insert({ { song_id = 1, listens = 700 }, { song_id = 2, listens = 200 } })
+    self.db:table("songs"):join("stats", "stats.song_id", "=", "songs.id"):where("stats.listens", ">", 100)
+      :update_from({ plays = lmigrate.raw("stats.listens"), slug = "it's ?" })
+  end,
+  down = function(self) self.schema:drop("stats") end,
+}
+]])
+      local r = project:ok("migrate", "--pretend")
+      local want = dialect.name == "mysql"
+        and "UPDATE `songs` INNER JOIN `stats` ON `stats`.`song_id` = `songs`.`id` SET `plays` = "
+          .. "stats.listens"
+        or [[UPDATE "songs" SET "plays" = stats.listens, "slug" = 'it''s ?' FROM "stats" ]]
+          .. [[WHERE "stats"."listens" > 100]]
+      assert.truthy(r.stdout:find(want, 1, true), r.stdout)
+      project:ok("migrate")
+      assert.same({ "1|River|700|it's ?", "2|Coyote|200|it's ?", [[3|it's "odd" ?|1|NULL]] }, rows(project))
+    end)
+
+    it("where_full_text: a search on PostgreSQL and MySQL; SQLite refuses it at the line", function()
+      project:ok("migrate")
+      project:write("2026_01_03_000000_search", [[
+return {
+  up = function(self)
+    if self.db.driver ~= "sqlite" then self.schema:table("songs", function(t) t:fulltext({ "title" }) end) end
+    self.db:table("songs"):where_full_text("title", "river"):update({ slug = "found" })
+  end,
+  down = function() end,
+}
+]])
+      if dialect.name == "sqlite" then
+        local r = project:run("migrate")
+        helpers.assert_status(1, r)
+        assert.truthy(r.stderr:find("query:where_full_text: full text search is not supported on sqlite",
+                                    1, true), r.stderr)
+        assert.truthy(helpers.has_file_line(r.stderr, "databases/migrations/2026_01_03_000000_search.lua", 4),
+                      r.stderr)
+        assert.falsy(r.stderr:find("traceback", 1, true), r.stderr)
+        return
+      end
+      project:ok("migrate")
+      assert.same({ "1|River|70|found", "2|Coyote|10|NULL", [[3|it's "odd" ?|1|NULL]] }, rows(project))
+    end)
+
+    it("dump prints the query on stderr and runs on; dd stops the migration, rolled back", function()
+      project:ok("migrate")
+      project:write("2026_01_03_000000_debug", [[
+return {
+  up = function(self)
+    self.db:table("songs"):where("title", "River"):dump():update({ plays = 1 })
+    self.db:table("songs"):where("id", 2):dd()
+    self.db:table("songs"):update({ plays = 0 })
+  end,
+  down = function() end,
+}
+]])
+      local file = "databases/migrations/2026_01_03_000000_debug.lua"
+      local r = project:run("migrate")
+      helpers.assert_status(1, r)
+      local q = dialect.name == "mysql" and "`" or '"'
+      local function has(s) assert.truthy(r.stderr:find((s:gsub('"', q)), 1, true), r.stderr) end
+      has("query:dump at " .. file .. ":3\n")
+      has([[  SQL: SELECT * FROM "songs" WHERE "title" = ?]] .. "\n  bindings: 'River'\n")
+      has("query:dd at " .. file .. ":4\n")
+      has("query:dd: stopped by dd() (the query is printed above)")
+      assert.truthy(helpers.has_file_line(r.stderr, file, 4), r.stderr)
+      assert.falsy(r.stderr:find("traceback", 1, true), r.stderr)
+      assert.same({ "1|River|70|NULL", "2|Coyote|10|NULL", [[3|it's "odd" ?|1|NULL]] }, rows(project))
+    end)
+
     describe("seeders", function()
       before_each(function() project:ok("migrate") end)
 

@@ -253,6 +253,15 @@ describe("postgres driver", function()
       assert.same({ { has = true } }, (conn:query([[SELECT '{"a":1}'::jsonb ? 'a' AS has]])))
     end)
 
+    it("makes ?? a literal ? without parameters too, unless a bare ? is there", function()
+      assert.same({ { has = true, s = "??" } },
+        (conn:query([[SELECT '{"a":1}'::jsonb ?? 'a' AS has, '??' AS s]])))
+      -- a bare ? (raw SQL's own operator) beside it: sent as written, as before
+      local rows, msg = conn:query([[SELECT '{"a":1}'::jsonb ? 'a' AS has, '{"b":1}'::jsonb ?? 'b' AS b]])
+      assert.is_nil(rows)
+      assert.truthy(msg:find("operator does not exist", 1, true), msg)
+    end)
+
     it("counts placeholders against the values", function()
       local n, msg = conn:exec("SELECT ?, ?", 1)
       assert.is_nil(n)

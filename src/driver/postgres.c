@@ -575,8 +575,17 @@ static int pg_dispatch (lua_State *L, PgConn *c) {
   const char *sql;
   PgParams pp;
   pg_reset(c);
-  if (nparams == 0)
-    ok = lm_pq.PQsendQuery(c->pg, lua_tostring(L, 2));
+  if (nparams == 0) {
+    /*
+    ** As it is, but for a '??' (the query builder's literal '?', as in
+    ** where_json_contains_key's jsonb ?? 'key'): unless the statement
+    ** also holds a bare '?' (raw SQL's own jsonb operator, sent as it
+    ** always was), '??' is '?' here too
+    */
+    sql = lua_tostring(L, 2);
+    if (strstr(sql, "??") != NULL && pg_rewrite(L, sql) == 0) sql = lua_tostring(L, -1);
+    ok = lm_pq.PQsendQuery(c->pg, sql);
+  }
   else {
     expected = pg_rewrite(L, lua_tostring(L, 2));
     if (expected != nparams) return lm_failparams(L, expected, nparams);

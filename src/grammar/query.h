@@ -72,7 +72,23 @@ typedef struct lm_QueryGrammar {
   const char *like_ops[2];
   int like_glob;
   int json;                   /* how "c->a" reads JSON: LMQ_JSON_* (query_json.c) */
+  /*
+  ** where_full_text: LMQ_FT_MATCH MySQL's MATCH (cols) AGAINST (? mode),
+  ** LMQ_FT_TSQUERY PostgreSQL's (to_tsvector(lang, c) || ...) @@
+  ** plainto_tsquery(lang, ?) and its kin, as Laravel's grammars; 0: none
+  ** (query_where_dialect.lua refuses the call on SQLite)
+  */
+  int fulltext;
+  /*
+  ** update_from: 1 UPDATE t SET ... FROM the joined tables WHERE ... AND
+  ** their ON (Laravel's PostgreSQL compileUpdateFrom; SQLite 3.33+ has it
+  ** too); 0 the update with its joins (MySQL's UPDATE t JOIN u ON ... SET)
+  */
+  int update_from;
 } lm_QueryGrammar;
+
+#define LMQ_FT_MATCH    1
+#define LMQ_FT_TSQUERY  2
 
 #define LMQ_JSON_EXTRACT  0   /* SQLite: json_extract(c, '$."a"') */
 #define LMQ_JSON_UNQUOTE  1   /* MySQL: json_unquote(json_extract(c, '$."a"')) */
@@ -206,6 +222,7 @@ void lmq_addjsonbool (Q *q, int b);
 /* where_json_contains (its value read by lmq_popvalue), where_json_length (before its op) */
 void lmq_addjsoncontains (Q *q, const Ident *a, int negate, int vkind, const char *raw);
 void lmq_addjsonlength (Q *q, const Ident *a);
+void lmq_addjsoncontainskey (Q *q, const Ident *a, int negate);   /* where_json_contains_key */
 /* update()'s sets of the JSON paths of one column from set i; the set after them */
 lua_Integer lmq_addjsonset (Q *q, int sets, lua_Integer i, lua_Integer n, const char *col,
                             const char *arrow);
@@ -242,6 +259,11 @@ void lmq_select (Q *q);               /* with its unions */
 void lmq_aggregate (Q *q, const Agg *a);
 /* query_where.c: " WHERE ..." (or HAVING, ON) of the list's clauses */
 void lmq_addwhere (Q *q, const char *word, QField list);
+/*
+** update_from's conditions: the clauses of the list (it has some), in
+** parentheses when 'group' and one after the first is an OR
+*/
+void lmq_addgroup (Q *q, QField list, int group);
 /* g:query_operators() */
 /* query_ops.c: the operators */
 int lmq_checkoperator (Q *q, const char *op);  /* its index; raises for another */

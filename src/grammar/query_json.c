@@ -7,7 +7,8 @@
 **   MySQL       json_unquote(json_extract(`options`, '$."a"."b"'))
 **   SQLite      json_extract("options", '$."a"."b"')
 **   PostgreSQL  "options"->'a'->>'b'
-** where_json_contains and where_json_length read the value as JSON, and
+** where_json_contains, where_json_length and where_json_contains_key read
+** the value as JSON, and
 ** where(path, true | false) compares it with a JSON boolean. A key must
 ** be written in the path's quotes as it is: one with a quote, a
 ** backslash or a bracket raises.
@@ -190,6 +191,67 @@ void lmq_addjsonlength (Q *q, const Ident *a) {
       luaL_addchar(B(q), ')');
       break;
   }
+}
+
+/*
+** where_json_contains_key(path): whether the path 'a' is there, as
+** Laravel's grammars: MySQL ifnull(json_contains_path(c, 'one', '$."a"'),
+** 0); SQLite json_type(c, '$."a"') is not null; PostgreSQL coalesce((c->'a')::jsonb
+** ?? 'b', false) for a key, and for an index (a last part "n" or "k[n]")
+** case when jsonb_typeof(node) = 'array' then jsonb_array_length(node) >=
+** n + 1 else false end
+*/
+void lmq_addjsoncontainskey (Q *q, const Ident *a, int negate) {
+  const char *s = a->s, *e = s + a->len, *arrow = lmq_jsonarrow(s, e);
+  const char *last, *p, *seg, *node, *index = NULL, *iend = e;
+  if (arrow == NULL || a->raw)
+    lmq_error(q->s, "expects a JSON path (\"column->key\"), got '%s'", s);
+  if (arrow == s) lmq_error(q->s, "a JSON path needs its column before '->'");
+  if (negate) addlit(q, "NOT ");
+  if (q->s->qg->json != LMQ_JSON_ARROWS) {
+    int mysql = q->s->qg->json == LMQ_JSON_UNQUOTE;
+    if (mysql) addlit(q, "ifnull(json_contains_path(");
+    else addlit(q, "json_type(");
+    lmq_adddotted(q, s, arrow);
+    if (mysql) addlit(q, ", 'one'");
+    addlit(q, ", ");
+    addpathtext(q, arrow + 2, e);
+    if (mysql) addlit(q, "), 0)");
+    else addlit(q, ") is not null");
+    return;
+  }
+  for (last = arrow; (p = lmq_jsonarrow(last + 2, e)) != NULL; last = p) {}
+  seg = last + 2;
+  keyend(q, seg, e);   /* checks the part */
+  node = last;
+  if (e[-1] == ']') {   /* "k[n]": the node "...k", the index n */
+    for (p = e - 1; *p != '['; p--) {}
+    node = p;
+    index = p + 1;
+    iend = e - 1;
+  }
+  else {
+    for (p = seg; p < e && *p >= '0' && *p <= '9'; p++) {}
+    if (p == e) index = seg;   /* "...->n" */
+  }
+  if (index != NULL) {
+    lua_Integer n = 0;
+    if (iend - index > 18) lmq_error(q->s, "a JSON path's index is too large");
+    for (p = index; p < iend; p++) n = n * 10 + (*p - '0');
+    addlit(q, "case when jsonb_typeof((");
+    addnode(q, s, node);
+    addlit(q, ")::jsonb) = 'array' then jsonb_array_length((");
+    addnode(q, s, node);
+    lmq_addint(q, ")::jsonb) >= ", n + 1);
+    addlit(q, " else false end");
+    return;
+  }
+  addlit(q, "coalesce((");
+  addnode(q, s, node);
+  if (q->s->g->sql->flags & LM_SQL_QQ) addlit(q, ")::jsonb ?? '");
+  else addlit(q, ")::jsonb ? '");
+  lmq_addlstr(B(q), seg, (size_t)(e - seg));
+  addlit(q, "', false)");
 }
 
 /*

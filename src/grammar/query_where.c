@@ -35,12 +35,13 @@ static void addinteger (Q *q, lua_Integer j) {
 typedef enum Kind {
   K_BASIC = LMQ_BASIC, K_SUB, K_IN = LMQ_IN, K_IN_INT = LMQ_IN_INT, K_NULL = LMQ_NULL,
   K_BETWEEN, K_COLUMN, K_RAW, K_NESTED, K_EXISTS, K_DATE, K_LIKE, K_JSON_CONTAINS,
-  K_JSON_LENGTH
+  K_JSON_LENGTH, K_FULL_TEXT, K_VALUE_BETWEEN, K_JSON_CONTAINS_KEY, K_ROW_VALUES
 } Kind;
 
 static const char *const kinds[] = {
   "basic", "sub", "in", "in_int", "null", "between", "column", "raw",
-  "nested", "exists", "date", "like", "json_contains", "json_length", NULL
+  "nested", "exists", "date", "like", "json_contains", "json_length", "full_text",
+  "value_between", "json_contains_key", "row_values", NULL
 };
 
 /*
@@ -380,6 +381,114 @@ static void addjsonlength (Q *q, QField list, lua_Integer i, const char *op) {
   lmq_writevalue(q, vkind, raw);
 }
 
+/*
+** where_full_text(columns, value, options): MySQL's MATCH (cols) AGAINST
+** (? IN NATURAL LANGUAGE MODE [WITH QUERY EXPANSION] | IN BOOLEAN MODE);
+** PostgreSQL's (to_tsvector('lang', c) || ...) @@ plainto_tsquery('lang',
+** ?) (mode "phrase": phraseto_tsquery, "websearch": websearch_to_tsquery),
+** as Laravel's grammars. The clause: columns, value, mode, language
+** (pasted as a literal of the dialect), expanded; query_where_dialect.lua
+** checked them.
+*/
+static void addfulltext (Q *q, QField list, lua_Integer i) {
+  lua_State *L = q->s->L;
+  lua_Integer j, n;
+  const char *mode, *lang;
+  int e;
+  lmq_elem(q, list, i);
+  e = lua_gettop(L);
+  mode = lmq_getstr(q->s, e, "mode");   /* live on in the clause, in the list */
+  lang = lmq_getstr(q->s, e, "language");
+  lua_pop(L, 1);
+  if (mode == NULL) mode = "";
+  if (lang == NULL) lang = "english";
+  if (q->s->qg->fulltext == 0)
+    lmq_error(q->s, "full text search is not supported on %s", q->s->g->name);
+  lmq_part(q, list, i, "columns");
+  n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  if (n == 0) lmq_error(q->s, "a full text search needs columns");
+  if (q->s->qg->fulltext == LMQ_FT_MATCH) addlit(q, "MATCH (");
+  else luaL_addchar(B(q), '(');
+  for (j = 1; j <= n; j++) {
+    if (q->s->qg->fulltext == LMQ_FT_MATCH) {
+      if (j > 1) addlit(q, ", ");
+    }
+    else {
+      if (j > 1) addlit(q, " || ");
+      lm_addf(&q->c, "to_tsvector(%L, ", lang);
+    }
+    lmq_part(q, list, i, "columns");
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    lmq_addident(q, 0);
+    if (q->s->qg->fulltext != LMQ_FT_MATCH) luaL_addchar(B(q), ')');
+  }
+  if (q->s->qg->fulltext == LMQ_FT_MATCH) {
+    addlit(q, ") AGAINST (");
+    clausevalue(q, list, i, "value");
+    if (strcmp(mode, "boolean") == 0) addlit(q, " IN BOOLEAN MODE)");
+    else if (partbool(q, list, i, "expanded"))
+      addlit(q, " IN NATURAL LANGUAGE MODE WITH QUERY EXPANSION)");
+    else addlit(q, " IN NATURAL LANGUAGE MODE)");
+    return;
+  }
+  if (strcmp(mode, "phrase") == 0) addlit(q, ") @@ phraseto_tsquery(");
+  else if (strcmp(mode, "websearch") == 0) addlit(q, ") @@ websearch_to_tsquery(");
+  else addlit(q, ") @@ plainto_tsquery(");
+  lm_addf(&q->c, "%L, ", lang);
+  clausevalue(q, list, i, "value");
+  luaL_addchar(B(q), ')');
+}
+
+/*
+** where_value_between(value, { low, high }): ? [NOT ]BETWEEN "low" AND
+** "high", a value between two columns (Laravel 12's whereValueBetween)
+*/
+static void addvaluebetween (Q *q, QField list, lua_Integer i, int negate) {
+  clausevalue(q, list, i, "value");
+  luaL_addstring(B(q), negate ? " NOT BETWEEN " : " BETWEEN ");
+  clausecolumn(q, list, i, "low");
+  addlit(q, " AND ");
+  clausecolumn(q, list, i, "high");
+}
+
+/*
+** where_row_values(columns, op, values): ("a", "b") op (?, ?), a row
+** value compared (Laravel's whereRowValues; SQLite has them since 3.15)
+*/
+static void addrowvalues (Q *q, QField list, lua_Integer i, const char *op) {
+  lua_State *L = q->s->L;
+  lua_Integer j, n, nv;
+  int opi = lmq_checkoperator(q, op);
+  lmq_part(q, list, i, "columns");
+  n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  lmq_part(q, list, i, "values");
+  nv = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  if (n == 0 || n != nv) lmq_error(q->s, "a row value needs as many values as columns");
+  luaL_addchar(B(q), '(');
+  for (j = 1; j <= n; j++) {
+    if (j > 1) addlit(q, ", ");
+    lmq_part(q, list, i, "columns");
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    lmq_addident(q, 0);
+  }
+  addlit(q, ") ");
+  lmq_writeoperator(q, opi);
+  addlit(q, " (");
+  for (j = 1; j <= n; j++) {
+    if (j > 1) addlit(q, ", ");
+    lmq_part(q, list, i, "values");
+    lua_rawgeti(L, -1, j);
+    lua_remove(L, -2);
+    if (!lmq_addvalue(q)) lmq_badvalue(q, "value %d of the row", (int)j);
+  }
+  luaL_addchar(B(q), ')');
+}
+
 /* }====================================================== */
 
 /* the other clauses, read part by part (the clause popped first) */
@@ -427,6 +536,21 @@ static void addother (Q *q, QField list, lua_Integer i, int kind,
     case K_JSON_LENGTH:
       addjsonlength(q, list, i, op);
       break;
+    case K_FULL_TEXT:
+      addfulltext(q, list, i);
+      break;
+    case K_VALUE_BETWEEN:
+      addvaluebetween(q, list, i, negate);
+      break;
+    case K_ROW_VALUES:
+      addrowvalues(q, list, i, op);
+      break;
+    case K_JSON_CONTAINS_KEY: {
+      Ident a;
+      jsoncolumn(q, list, i, &a);
+      lmq_addjsoncontainskey(q, &a, negate);
+      break;
+    }
     case K_NESTED:
       luaL_addstring(B(q), negate ? "NOT (" : "(");
       lmq_part(q, list, i, "query");
@@ -481,6 +605,37 @@ static void addclauses (Q *q, QField list, lua_Integer n) {
 /* the WHERE clauses of the query at the top, as a group */
 static void writewheres (Q *q) {
   addclauses(q, QF_WHERES, lmq_qlen(q, QF_WHERES));
+}
+
+/*
+** Whether a clause of the list after the first is an OR: a flat one's
+** last slot (grammar.h), a table's boolean_or
+*/
+static int hasor (Q *q, QField list, lua_Integer n) {
+  lua_State *L = q->s->L;
+  lua_Integer i = 1;
+  while (i <= n) {
+    int tt = lmq_elem(q, list, i), or_;
+    if (tt == LUA_TTABLE) {
+      or_ = lmq_getbool(L, lua_gettop(L), "boolean_or");
+      lua_pop(L, 1);
+      if (or_ && i > 1) return 1;
+      i++;
+      continue;
+    }
+    lua_pop(L, 1);
+    if (i > 1 && boolslot(q, list, i + LMQ_SLOTS - 1)) return 1;
+    i += LMQ_SLOTS;
+  }
+  return 0;
+}
+
+void lmq_addgroup (Q *q, QField list, int group) {
+  lua_Integer n = lmq_qlen(q, list);
+  int paren = group && hasor(q, list, n);
+  if (paren) luaL_addchar(B(q), '(');
+  addclauses(q, list, n);
+  if (paren) luaL_addchar(B(q), ')');
 }
 
 /* " WHERE ..." (or HAVING, ON) when the list has clauses */

@@ -165,7 +165,10 @@ static void addsets (Q *q, int sets) {
       luaL_addstring(B(q), strcmp(op, "-") == 0 ? " - " : " + ");
     }
     lua_rawgeti(L, sets, i + 1);
-    if (!lmq_addvalue(q)) lmq_badvalue(q, "the value of '%s'", col);
+    if (!lmq_addvalue(q)) {
+      if (!lua_istable(L, -1)) lmq_badvalue(q, "the value of '%s'", col);
+      lmq_addsubquery(q);   /* update({ c = query }): c = (SELECT ...) */
+    }
   }
 }
 
@@ -212,6 +215,137 @@ static void compile_update (Q *q, int sets) {
   addsets(q, sets);
   lmq_addwhere(q, " WHERE ", QF_WHERES);
   addownlimit(q);
+}
+
+/*
+** The join at slot i (a Join table, or flat slots: grammar.h) of
+** update_from: its kind must be INNER or CROSS (a LEFT or RIGHT join's
+** rows would be dropped by FROM's inner semantics); 'conds' gets whether
+** it has ON conditions. Returns the slot after it.
+*/
+static lua_Integer fromjoin (Q *q, lua_Integer i, int *conds) {
+  lua_State *L = q->s->L;
+  const char *kind;
+  lua_Integer next = i + LMQ_SLOTS;
+  int flat = lmq_elem(q, QF_JOINS, i) != LUA_TTABLE;
+  if (flat) *conds = 1;
+  else {
+    int e = lua_gettop(L);
+    next = i + 1;
+    *conds = lmq_field(L, e, "wheres") == LUA_TTABLE && lua_rawlen(L, -1) > 0;
+    lua_pop(L, 1);
+    lmq_field(L, e, "kind");
+    lua_remove(L, e);
+  }
+  kind = lua_tostring(L, -1);
+  if (kind == NULL || (strcmp(kind, "INNER") != 0 && strcmp(kind, "CROSS") != 0))
+    lmq_error(q->s, "takes inner and cross joins, not a %s join: update() writes an "
+              "update with a left or right join", kind ? kind : "(no kind)");
+  lua_pop(L, 1);
+  return next;
+}
+
+/* a Join table of update_from: its table and alias; its ON clauses */
+static void writefromtable (Q *q) {
+  lmq_addtable(q, 1);
+}
+
+static void writefromconds (Q *q) {
+  lmq_addgroup(q, QF_WHERES, 0);
+}
+
+static void writefromgroup (Q *q) {
+  lmq_addgroup(q, QF_WHERES, 1);
+}
+
+/*
+** Laravel's PostgreSQL compileUpdateFrom: UPDATE "t" SET ... FROM "u",
+** "v" WHERE <the query's conditions> AND <each join's ON>, each group in
+** parentheses when there are several and it holds an OR (Laravel's joins
+** them bare). SQLite 3.33+ writes the same; MySQL (update_from 0) its
+** update with the joins. Without joins it is update(); with them no
+** order_by, limit or offset (FROM has none).
+*/
+static void compile_update_from (Q *q, int sets) {
+  lua_State *L = q->s->L;
+  lua_Integer i, n = lmq_qlen(q, QF_JOINS);
+  int groups = lmq_qlen(q, QF_WHERES) > 0, conds, first = 1;
+  if (n == 0) {
+    compile_update(q, sets);
+    return;
+  }
+  if (lmq_qlen(q, QF_ORDERS) > 0 || lmq_qint(q, QF_LIM) >= 0 || lmq_qint(q, QF_OFF) >= 0)
+    lmq_error(q->s, "an update from joined tables cannot have order_by, limit or offset");
+  for (i = 1; i <= n; ) {
+    i = fromjoin(q, i, &conds);
+    groups += conds;
+  }
+  if (!q->s->qg->update_from) {
+    compile_update(q, sets);
+    return;
+  }
+  addlit(q, "UPDATE ");
+  lmq_addtable(q, 1);
+  addsets(q, sets);
+  addlit(q, " FROM ");
+  for (i = 1; i <= n; ) {
+    if (i > 1) addlit(q, ", ");
+    if (lmq_elem(q, QF_JOINS, i) == LUA_TTABLE) {
+      lmq_nested(q, writefromtable);
+      i++;
+      continue;
+    }
+    lua_pop(L, 1);
+    lmq_elem(q, QF_JOINS, i + 1);
+    lmq_addident(q, 1);
+    i += LMQ_SLOTS;
+  }
+  if (groups == 0) return;
+  addlit(q, " WHERE ");
+  if (lmq_qlen(q, QF_WHERES) > 0) {
+    lmq_addgroup(q, QF_WHERES, groups > 1);
+    first = 0;
+  }
+  for (i = 1; i <= n; ) {
+    if (lmq_elem(q, QF_JOINS, i) == LUA_TTABLE) {
+      int e = lua_gettop(L);
+      int has = lmq_field(L, e, "wheres") == LUA_TTABLE && lua_rawlen(L, -1) > 0;
+      lua_pop(L, 1);
+      i++;
+      if (!has) {
+        lua_pop(L, 1);
+        continue;
+      }
+      if (!first) {   /* the join popped: the buffer at the top for the AND */
+        lua_pop(L, 1);
+        addlit(q, " AND ");
+        lmq_elem(q, QF_JOINS, i - 1);
+      }
+      lmq_nested(q, groups > 1 ? writefromgroup : writefromconds);
+    }
+    else {   /* the slots kind, table, first, operator, second */
+      const char *op;
+      int opi;
+      Ident a, b;
+      lua_pop(L, 1);
+      lmq_elem(q, QF_JOINS, i + 2);
+      lmq_popident(q, &a);
+      lmq_elem(q, QF_JOINS, i + 3);
+      op = lua_tostring(L, -1);   /* lives in the list */
+      lua_pop(L, 1);
+      opi = lmq_checkoperator(q, op);
+      lmq_elem(q, QF_JOINS, i + 4);
+      lmq_popident(q, &b);
+      if (!first) addlit(q, " AND ");
+      lmq_writeident(q, &a, 0);
+      luaL_addchar(B(q), ' ');
+      lmq_writeoperator(q, opi);
+      luaL_addchar(B(q), ' ');
+      lmq_writeident(q, &b, 0);
+      i += LMQ_SLOTS;
+    }
+    first = 0;
+  }
 }
 
 /* DELETE FROM "t" WHERE ...; MySQL's DELETE a FROM t AS a JOIN ... */
@@ -263,7 +397,8 @@ const lm_QueryGrammar lm_query_sqlite = {
   .date_value = {"cast(", " as text)"},
   .like_ops = {"LIKE", "GLOB"},
   .like_glob = 1,
-  .json = LMQ_JSON_EXTRACT
+  .json = LMQ_JSON_EXTRACT,
+  .update_from = 1
 };
 
 const lm_QueryGrammar lm_query_postgres = {
@@ -279,7 +414,9 @@ const lm_QueryGrammar lm_query_postgres = {
                  {"extract(month from ", ")"}, {"extract(year from ", ")"}},
   .like_cast = "::text",
   .like_ops = {"ILIKE", "LIKE"},
-  .json = LMQ_JSON_ARROWS
+  .json = LMQ_JSON_ARROWS,
+  .fulltext = LMQ_FT_TSQUERY,
+  .update_from = 1
 };
 
 const lm_QueryGrammar lm_query_mysql = {
@@ -295,16 +432,17 @@ const lm_QueryGrammar lm_query_mysql = {
   .lock_share = " LOCK IN SHARE MODE",
   .date_parts = {{"date(", ")"}, {"time(", ")"}, {"day(", ")"}, {"month(", ")"}, {"year(", ")"}},
   .like_ops = {"LIKE", "LIKE BINARY"},
-  .json = LMQ_JSON_UNQUOTE
+  .json = LMQ_JSON_UNQUOTE,
+  .fulltext = LMQ_FT_MATCH
 };
 
 static const char *const ops[] = {
   "select", "exists", "aggregate", "insert", "insert_or_ignore", "upsert",
-  "insert_using", "update", "delete", NULL
+  "insert_using", "update", "delete", "update_from", "insert_or_ignore_using", NULL
 };
 
 enum { OP_SELECT, OP_EXISTS, OP_AGGREGATE, OP_INSERT, OP_IGNORE, OP_UPSERT,
-       OP_USING, OP_UPDATE, OP_DELETE };
+       OP_USING, OP_UPDATE, OP_DELETE, OP_UPDATE_FROM, OP_IGNORE_USING };
 
 /*
 ** The op at 2 (an index in ops): its first letter compared before its
@@ -368,20 +506,26 @@ static void compile (Q *q, int op) {
         lm_addf(&q->c, " RETURNING %I", lm_checkname(L, 8));
       }
       break;
-    case OP_USING:
+    case OP_USING: case OP_IGNORE_USING:
       luaL_checktype(L, 4, LUA_TTABLE);
       luaL_checktype(L, 5, LUA_TTABLE);
-      addlit(q, "INSERT INTO ");
+      luaL_addstring(B(q), (op == OP_IGNORE_USING && ignore) ? ignore : "INSERT INTO");
+      luaL_addchar(B(q), ' ');
       lmq_addtable(q, 0);
       addlit(q, " (");
       addnames(q, 4);
       addlit(q, ") ");
       lua_pushvalue(L, 5);
       lmq_nested(q, lmq_select);
+      if (op == OP_IGNORE_USING && !ignore) addlit(q, " ON CONFLICT DO NOTHING");
       break;
     case OP_UPDATE:
       luaL_checktype(L, 4, LUA_TTABLE);
       compile_update(q, 4);
+      break;
+    case OP_UPDATE_FROM:
+      luaL_checktype(L, 4, LUA_TTABLE);
+      compile_update_from(q, 4);
       break;
     default: compile_delete(q); break;
   }
@@ -469,8 +613,8 @@ static lua_Integer compileat (lua_State *L, int own) {
 **   "insert", rows, columns, first, last[, returning column]
 **   "insert_or_ignore", rows, columns, first, last
 **   "upsert", rows, columns, first, last, unique_by, update
-**   "insert_using", columns, select query
-**   "update", { column, value, op, ... } (op false, or "+" | "-")
+**   "insert_using" | "insert_or_ignore_using", columns, select query
+**   "update" | "update_from", { column, value, op, ... } (op false, or "+" | "-")
 */
 static int g_query_sql (lua_State *L) {
   lua_Integer n = compileat(L, 0);

@@ -380,5 +380,6 @@ require("lmigrate.db.query_where_dialect")(M)
 require("lmigrate.db.query_from")(M)
 require("lmigrate.db.query_run")(M)
 require("lmigrate.db.query_shortcuts")(M)
+require("lmigrate.db.query_more")(M)
 
 return M

@@ -1,8 +1,9 @@
 -- The query builder's walks over many rows (lmigrate.db.query): chunk
 -- (by offset, in the query's order), chunk_by_id and each_by_id (by key:
 -- WHERE id > last ORDER BY id LIMIT n, so rows changed or deleted on the
--- way are not skipped or seen twice), lazy_by_id (an iterator over
--- chunk_by_id), and cursor() (Laravel's lazy cursor, an iterator).
+-- way are not skipped or seen twice), lazy_by_id and lazy_by_id_desc
+-- (iterators over those pages), and cursor() (Laravel's lazy cursor, an
+-- iterator).
 local core = require("lmigrate.core")
 
 local NULL = core.null
@@ -150,23 +151,32 @@ return function(M)
     end
   end
 
-  -- lazy_by_id([n = 1000[, column[, alias]]]): for row in q:lazy_by_id() do ... end,
-  -- n rows read at a time
-  function Builder:lazy_by_id(n, column, alias)
+  local function lazy_by_key(self, method, n, column, alias, desc)
     n = n or 1000
-    check_size("lazy_by_id", n)
+    check_size(method, n)
     column = column or "id"
     alias = alias or column:match("([^.]*)$")
     local rows, i, last, done = {}, 0, nil, false
     return function()
       i = i + 1
       if rows[i] == nil and not done then
-        rows, i = page_after(self, n, column, last):get(), 1
+        rows, i = page_after(self, n, column, last, desc):get(), 1
         done = #rows < n
-        if rows[1] ~= nil then last = key_of("lazy_by_id", rows, alias) end
+        if rows[1] ~= nil then last = key_of(method, rows, alias) end
       end
       return rows[i]
     end
+  end
+
+  -- lazy_by_id([n = 1000[, column[, alias]]]): for row in q:lazy_by_id() do ... end,
+  -- n rows read at a time
+  function Builder:lazy_by_id(n, column, alias)
+    return lazy_by_key(self, "lazy_by_id", n, column, alias, false)
+  end
+
+  -- lazy_by_id_desc([n = 1000[, column[, alias]]]): the same, from the highest key down
+  function Builder:lazy_by_id_desc(n, column, alias)
+    return lazy_by_key(self, "lazy_by_id_desc", n, column, alias, true)
   end
 
   -- cursor(): the rows of the query, for row in q:cursor() do ... end or

@@ -1,6 +1,7 @@
 -- The query builder's sources beyond a table's name (lmigrate.db.query), as
--- Laravel's: from_sub(query, alias), from_raw(sql [, bindings]) and the
--- joins on a subquery, join_sub, left_join_sub, right_join_sub.
+-- Laravel's: from_sub(query, alias), from_raw(sql [, bindings]), the joins
+-- on a subquery, join_sub, left_join_sub, right_join_sub, cross_join_sub,
+-- and the joins on a value, join_where, left_join_where, right_join_where.
 return function(M)
   local Builder, Join = M.Builder, M.Join
   local fail, push = M.fail, M.push
@@ -55,5 +56,38 @@ return function(M)
   end
   function Builder:right_join_sub(q, as, first, ...)
     return join_sub(self, "right_join_sub", "RIGHT", q, as, first, ...)
+  end
+
+  -- cross_join_sub(query | function(query), alias): CROSS JOIN (subquery) AS alias
+  function Builder:cross_join_sub(q, as)
+    alias("cross_join_sub", as)
+    return push(self, "joins", setmetatable({ db = self.db, g = self.g, kind = "CROSS",
+                                              tbl = M.subquery(self, "cross_join_sub", q), as = as }, Join))
+  end
+
+  -- join_where(t, column, [op,] value) and its kin: JOIN t ON column op ?,
+  -- a value bound (Laravel's joinWhere: the join's where, not its on)
+  local function join_where(self, method, kind, tbl, n, column, op, value)
+    if (type(tbl) ~= "string" or tbl == "") and not M.is_raw(tbl) then
+      fail(method, "expects a table name (string), got " .. (tbl == "" and "an empty string" or type(tbl)))
+    end
+    if n < 2 then fail(method, "expects a value after the column") end
+    local j = setmetatable({ db = self.db, g = self.g, kind = kind, tbl = tbl }, Join)
+    M.check_column(method, column)
+    M.add_where(j, method, nil, n, column, op, value)
+    return push(self, "joins", j)
+  end
+
+  function Builder:join_where(t, c, ...)
+    local op, v = ...
+    return join_where(self, "join_where", "INNER", t, select("#", ...) + 1, c, op, v)
+  end
+  function Builder:left_join_where(t, c, ...)
+    local op, v = ...
+    return join_where(self, "left_join_where", "LEFT", t, select("#", ...) + 1, c, op, v)
+  end
+  function Builder:right_join_where(t, c, ...)
+    local op, v = ...
+    return join_where(self, "right_join_where", "RIGHT", t, select("#", ...) + 1, c, op, v)
   end
 end

@@ -325,9 +325,13 @@ return function(M)
     for k, v in pairs(values) do
       if type(k) ~= "string" or k == "" then fail(method, "a column to set must be a name") end
       local tv = type(v)
-      if tv ~= "number" and tv ~= "string" and tv ~= "boolean" and not is_value(v)
-         and not (tv == "table" and k:find("->", 1, true)) then
-        fail(method, ("the value of '%s' is a %s, not an SQL value"):format(k, type(v)))
+      if tv ~= "number" and tv ~= "string" and tv ~= "boolean" and not is_value(v) then
+        -- a table: a JSON path's value, or a column's subquery (c = (SELECT ...))
+        local path = k:find("->", 1, true) ~= nil
+        if tv ~= "table" or path == M.is_builder(v) then
+          fail(method, ("the value of '%s' is a %s, not an SQL value%s"):format(k, tv,
+            path and tv == "table" and " (a JSON path takes no subquery)" or ""))
+        end
       end
       if one == nil then one = k elseif cols then cols[#cols + 1] = k else cols = { one, k } end
     end
@@ -343,7 +347,8 @@ return function(M)
     return sets
   end
 
-  -- update(values) -> rows changed; values may be lmigrate.raw(sql) and lmigrate.null
+  -- update(values) -> rows changed; values may be lmigrate.raw(sql),
+  -- lmigrate.null and a query builder (c = (SELECT ...), Laravel 11's)
   function Builder:update(values)
     table_name(self, "update")
     local sets = sets_of("update", values)

@@ -77,11 +77,19 @@ return function(M)
     return step_each(self, "decrement_each", "-", columns, extra)
   end
 
-  -- update_or_insert(attributes, values): update the rows matching, else insert one
+  -- update_or_insert(attributes, values | function(exists) -> values):
+  -- update the rows matching, else insert one
   function Builder:update_or_insert(attrs, values)
     if type(attrs) ~= "table" then fail("update_or_insert", "expects attributes (table)") end
+    local exists = self:clone():where(attrs):exists()
+    if type(values) == "function" then
+      values = values(exists)
+      if type(values) ~= "table" then
+        fail("update_or_insert", "the function must return the values (table), got " .. type(values))
+      end
+    end
     values = values or {}
-    if not self:clone():where(attrs):exists() then
+    if not exists then
       local row = {}
       for k, v in pairs(attrs) do row[k] = v end
       for k, v in pairs(values) do row[k] = v end

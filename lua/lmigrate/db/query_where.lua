@@ -151,15 +151,20 @@ return function(M)
                                   query = M.subquery(self, method, q) })
   end
 
-  -- where_null({ columns }), where_null(lmigrate.raw), and what is no column
-  function M.where_nulls(self, method, or_, negate, columns)
+  -- c IS [NOT] NULL for a column or each of a list, in the list 'list'
+  local function nulls(self, list, method, or_, negate, columns)
     if type(columns) ~= "table" or is_raw(columns) then columns = { columns } end
     for i, c in ipairs(columns) do
       check_column(method, c)
-      push(self, "wheres", { type = "null", column = c, negate = negate, boolean_or = i == 1 and or_ or nil })
+      push(self, list, { type = "null", column = c, negate = negate, boolean_or = i == 1 and or_ or nil })
     end
     if columns[1] == nil then fail(method, "expects a column") end
     return self
+  end
+
+  -- where_null({ columns }), where_null(lmigrate.raw), and what is no column
+  function M.where_nulls(self, method, or_, negate, columns)
+    return nulls(self, "wheres", method, or_, negate, columns)
   end
 
   -- where_between(column, { low, high })
@@ -200,6 +205,32 @@ return function(M)
       low = range[1], high = range[2], columns = true })
   end
 
+  -- where_value_between(value, { low_column, high_column }) and its kin:
+  -- ? BETWEEN low AND high, a value between two columns (Laravel 12)
+  local function value_between(self, method, or_, negate, value, range)
+    check_value(method, value)
+    if type(range) ~= "table" or is_raw(range) then
+      fail(method, "expects a list { low_column, high_column }, got " .. type(range))
+    end
+    check_column(method, range[1])
+    check_column(method, range[2])
+    return push(self, "wheres", { type = "value_between", value = value, low = range[1], high = range[2],
+                                  negate = negate, boolean_or = or_ })
+  end
+
+  function Builder:where_value_between(v, r)
+    return value_between(self, "where_value_between", nil, nil, v, r)
+  end
+  function Builder:or_where_value_between(v, r)
+    return value_between(self, "or_where_value_between", true, nil, v, r)
+  end
+  function Builder:where_value_not_between(v, r)
+    return value_between(self, "where_value_not_between", nil, true, v, r)
+  end
+  function Builder:or_where_value_not_between(v, r)
+    return value_between(self, "or_where_value_not_between", true, true, v, r)
+  end
+
   function Builder:where_between_columns(c, r)
     return between_columns(self, "where_between_columns", nil, nil, c, r)
   end
@@ -232,6 +263,27 @@ return function(M)
   function Builder:or_where_column(a, ...)
     local op, b = ...
     return where_column(self, "or_where_column", true, select("#", ...) + 1, a, op, b)
+  end
+
+  -- where_row_values({ columns }, op, { values }): (a, b) op (?, ?)
+  local function row_values(self, method, or_, columns, op, values)
+    if type(columns) ~= "table" or is_raw(columns) or columns[1] == nil then
+      fail(method, "expects a list of columns, got " .. type(columns))
+    end
+    if type(values) ~= "table" or is_raw(values) or #values ~= #columns then
+      fail(method, ("expects a list of %d values, one for each column"):format(#columns))
+    end
+    local cols, vals = {}, {}
+    for i, c in ipairs(columns) do cols[i] = check_column(method, c) end
+    op = check_op(self, method, op)
+    for i = 1, #columns do vals[i] = check_value(method, values[i]) end
+    return push(self, "wheres", { type = "row_values", columns = cols, operator = op, values = vals,
+                                  boolean_or = or_ })
+  end
+
+  function Builder:where_row_values(c, op, v) return row_values(self, "where_row_values", nil, c, op, v) end
+  function Builder:or_where_row_values(c, op, v)
+    return row_values(self, "or_where_row_values", true, c, op, v)
   end
 
   -- where_raw(sql, bindings): SQL with its own ?, its values bound
@@ -269,12 +321,25 @@ return function(M)
     return push(self, "havings", M.BASIC, column, op, check_value(method, value), or_)
   end
 
+  -- having(fn): a group of HAVING conditions, fn(query) calling having()
+  -- and its kin (Laravel's havingNested); the grammar writes a group's
+  -- wheres, so the group's havings are handed over as such
+  local function having_group(self, or_, fn)
+    local q = M.new_like(self)
+    fn(q)
+    local list = rawget(q, "havings")
+    if list == nil then return self end   -- an empty group: nothing
+    return push(self, "havings", { type = "nested", query = { wheres = list }, boolean_or = or_ })
+  end
+
   function Builder:having(c, ...)
+    if type(c) == "function" and select("#", ...) == 0 then return having_group(self, nil, c) end
     local op, v = ...
     return having(self, "having", nil, select("#", ...) + 1, c, op, v)
   end
 
   function Builder:or_having(c, ...)
+    if type(c) == "function" and select("#", ...) == 0 then return having_group(self, true, c) end
     local op, v = ...
     return having(self, "or_having", true, select("#", ...) + 1, c, op, v)
   end
@@ -282,6 +347,25 @@ return function(M)
   function Builder:having_raw(sql, b) return where_raw(self, "having_raw", "havings", nil, sql, b) end
   function Builder:or_having_raw(sql, b) return where_raw(self, "or_having_raw", "havings", true, sql, b) end
   function Builder:having_between(c, r) return between(self, "having_between", "havings", nil, nil, c, r) end
+  function Builder:or_having_between(c, r)
+    return between(self, "or_having_between", "havings", true, nil, c, r)
+  end
+  function Builder:having_not_between(c, r)
+    return between(self, "having_not_between", "havings", nil, true, c, r)
+  end
+  function Builder:or_having_not_between(c, r)
+    return between(self, "or_having_not_between", "havings", true, true, c, r)
+  end
+
+  -- having_null(column | { columns }) and its kin: HAVING c IS [NOT] NULL
+  local function having_null(self, method, or_, negate, columns)
+    return nulls(self, "havings", method, or_, negate, columns)
+  end
+
+  function Builder:having_null(c) return having_null(self, "having_null", nil, nil, c) end
+  function Builder:or_having_null(c) return having_null(self, "or_having_null", true, nil, c) end
+  function Builder:having_not_null(c) return having_null(self, "having_not_null", nil, true, c) end
+  function Builder:or_having_not_null(c) return having_null(self, "or_having_not_null", true, true, c) end
 
   -- on(first, op, second), on(first, second), on(function(join)): columns compared
   function Join:on(a, ...)

@@ -1,10 +1,11 @@
 -- The where clauses each dialect writes in its own words (lmigrate.db.query;
 -- src/grammar/query_where.c writes them from the grammar's data): a part
 -- of a date (where_date, where_time, where_day, where_month, where_year)
--- a pattern (where_like) and a JSON value (where_json_contains,
--- where_json_length; a path "c->a->b" anywhere a column is read is
--- query_json.c's), as Laravel's; and where_any, where_all, where_none, one
--- condition over several columns, as a group.
+-- a pattern (where_like), a JSON value (where_json_contains,
+-- where_json_length, where_json_contains_key; a path "c->a->b" anywhere a
+-- column is read is query_json.c's) and a full text search
+-- (where_full_text), as Laravel's; and where_any, where_all, where_none,
+-- one condition over several columns, as a group.
 local json = require("lmigrate.json")
 local NULL = require("lmigrate.core").null
 
@@ -129,6 +130,80 @@ return function(M)
     local op, v = ...
     return length(self, "or_where_json_length", true, select("#", ...) + 1, c, op, v)
   end
+
+  -- where_json_contains_key(path) and its kin: the key (or index) at the
+  -- end of the path is there, whatever its value (JSON null too)
+  local function contains_key(self, method, or_, negate, path)
+    if type(path) ~= "string" or not path:find("->", 1, true) then
+      fail(method, "expects a JSON path (\"column->key\"), got "
+        .. (type(path) == "string" and ("'" .. path .. "'") or type(path)))
+    end
+    return push(self, "wheres", { type = "json_contains_key", column = path, negate = negate,
+                                  boolean_or = or_ })
+  end
+
+  function Builder:where_json_contains_key(p)
+    return contains_key(self, "where_json_contains_key", nil, nil, p)
+  end
+  function Builder:or_where_json_contains_key(p)
+    return contains_key(self, "or_where_json_contains_key", true, nil, p)
+  end
+  function Builder:where_json_doesnt_contain_key(p)
+    return contains_key(self, "where_json_doesnt_contain_key", nil, true, p)
+  end
+  function Builder:or_where_json_doesnt_contain_key(p)
+    return contains_key(self, "or_where_json_doesnt_contain_key", true, true, p)
+  end
+
+  -- }======================================================
+
+  -- {======================================================
+  -- where_full_text(columns, value [, options])
+  -- ======================================================
+
+  -- the modes of each dialect's search (MySQL: natural, boolean;
+  -- PostgreSQL: plain, phrase, websearch); a dialect writes its default
+  -- for another's, as Laravel's grammars do, so one call runs on both
+  local MODES = { natural = true, boolean = true, plain = true, phrase = true, websearch = true }
+  local OPTIONS = { mode = true, language = true, expanded = true }
+
+  local function full_text(self, method, or_, columns, value, options)
+    if self.g:name() == "sqlite" then
+      fail(method, "full text search is not supported on sqlite (SQLite's is an FTS5 virtual "
+        .. "table: where_raw(\"t MATCH ?\", { text }))")
+    end
+    if type(columns) == "string" or M.is_raw(columns) then columns = { columns } end
+    if type(columns) ~= "table" or columns[1] == nil then
+      fail(method, "expects a column or a list of columns, got " .. type(columns))
+    end
+    local cols = {}
+    for i, c in ipairs(columns) do cols[i] = check_column(method, c) end
+    if type(value) ~= "string" and not M.is_raw(value) then
+      fail(method, "expects the text to search for (a string), got " .. type(value))
+    end
+    if options == nil then options = {} end
+    if type(options) ~= "table" then fail(method, "expects options (a table), got " .. type(options)) end
+    for k in pairs(options) do
+      if not OPTIONS[k] then
+        fail(method, ("unknown option '%s' (mode, language, expanded)"):format(tostring(k)))
+      end
+    end
+    local mode, language, expanded = options.mode, options.language, options.expanded
+    if mode ~= nil and not MODES[mode] then
+      fail(method, ("unknown mode '%s' (natural, boolean, plain, phrase, websearch)"):format(tostring(mode)))
+    end
+    if language ~= nil and (type(language) ~= "string" or language == "" or language:find("\0", 1, true)) then
+      fail(method, "expects the language to be the name of a text search configuration (string)")
+    end
+    if expanded ~= nil and type(expanded) ~= "boolean" then
+      fail(method, "expects expanded to be a boolean, got " .. type(expanded))
+    end
+    return push(self, "wheres", { type = "full_text", columns = cols, value = value, mode = mode,
+                                  language = language, expanded = expanded or nil, boolean_or = or_ })
+  end
+
+  function Builder:where_full_text(c, v, o) return full_text(self, "where_full_text", nil, c, v, o) end
+  function Builder:or_where_full_text(c, v, o) return full_text(self, "or_where_full_text", true, c, v, o) end
 
   -- }======================================================
 
