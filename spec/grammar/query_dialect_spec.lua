@@ -192,6 +192,30 @@ local JSON = {
     values = { { '"pt"', "[7,true]", "false", 1 }, {}, { 1, "20" } }, value = "1:pt,2:fr 1" },
 }
 
+-- Laravel's bitwise operators: PostgreSQL takes no integer for a
+-- condition, so (c & ?)::bool there, as its PostgresGrammar
+local BITWISE = {
+  { "where with &, or_where with |",
+    function(db)
+      local q = events(db)
+      return ids(q:where("id", "&", 1):or_where("id", "|", 4):where("id", ">", 1):order_by("id"):get())
+    end,
+    sqlite = 'SELECT * FROM "events" WHERE "id" & ? OR "id" | ? AND "id" > ? ORDER BY "id" ASC',
+    postgres = 'SELECT * FROM "events" WHERE ("id" & ?)::bool OR ("id" | ?)::bool AND "id" > ? '
+      .. 'ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `events` WHERE `id` & ? OR `id` | ? AND `id` > ? ORDER BY `id` ASC",
+    values = { 1, 4, 1 }, value = "1,2,3,4" },
+  { "where with << in a group",
+    function(db)
+      return ids(events(db):where(function(g) g:where("id", "<<", 2):where("id", ">", 2) end)
+        :order_by("id"):get())
+    end,
+    sqlite = 'SELECT * FROM "events" WHERE ("id" << ? AND "id" > ?) ORDER BY "id" ASC',
+    postgres = 'SELECT * FROM "events" WHERE (("id" << ?)::bool AND "id" > ?) ORDER BY "id" ASC',
+    mysql = "SELECT * FROM `events` WHERE (`id` << ? AND `id` > ?) ORDER BY `id` ASC",
+    values = { 2, 2 }, value = "3,4" },
+}
+
 local HELPERS = {
   { "join_sub, left_join_sub with a function",
     function(db)
@@ -304,6 +328,7 @@ for _, dialect in ipairs({ "sqlite", "postgres", "mysql" }) do
     describe("dates", function() h.cases(DATES, dialect) end)
     describe("like", function() h.cases(LIKES, dialect) end)
     describe("helpers", function() h.cases(HELPERS, dialect) end)
+    describe("bitwise", function() h.cases(BITWISE, dialect) end)
     describe("json", function() h.cases(JSON, dialect) end)
   end)
 end

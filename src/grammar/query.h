@@ -85,6 +85,12 @@ typedef struct lm_QueryGrammar {
   ** too); 0 the update with its joins (MySQL's UPDATE t JOIN u ON ... SET)
   */
   int update_from;
+  /*
+  ** where(c, "&", v) and the other bitwise operators: 1 writes
+  ** (c & ?)::bool, as Laravel's PostgresGrammar (PostgreSQL takes no
+  ** integer for a condition); 0 c & ?
+  */
+  int bitwise_bool;
 } lm_QueryGrammar;
 
 #define LMQ_FT_MATCH    1
@@ -267,6 +273,7 @@ void lmq_addgroup (Q *q, QField list, int group);
 /* g:query_operators() */
 /* query_ops.c: the operators */
 int lmq_checkoperator (Q *q, const char *op);  /* its index; raises for another */
+int lmq_bitwisebool (Q *q, int i);
 void lmq_writeoperator (Q *q, int i);
 int lmq_operators (lua_State *L);
 

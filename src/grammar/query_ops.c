@@ -14,14 +14,16 @@
 */
 
 #define OPS_ALL  (LM_OPS_SQLITE | LM_OPS_POSTGRES | LM_OPS_MYSQL)
+#define OP_BITWISE  0x100u   /* Laravel's bitwise operators: where() tests the result */
 
 /* what where() takes (any case) and what is written */
 static const struct { const char *op, *sql; unsigned in; } operators[] = {
   {"=", "=", OPS_ALL}, {"<", "<", OPS_ALL}, {">", ">", OPS_ALL},
   {"<=", "<=", OPS_ALL}, {">=", ">=", OPS_ALL}, {"<>", "<>", OPS_ALL},
   {"!=", "!=", OPS_ALL}, {"like", "LIKE", OPS_ALL},
-  {"not like", "NOT LIKE", OPS_ALL}, {"&", "&", OPS_ALL}, {"|", "|", OPS_ALL},
-  {"<<", "<<", OPS_ALL}, {">>", ">>", OPS_ALL},
+  {"not like", "NOT LIKE", OPS_ALL}, {"&", "&", OPS_ALL | OP_BITWISE},
+  {"|", "|", OPS_ALL | OP_BITWISE}, {"<<", "<<", OPS_ALL | OP_BITWISE},
+  {">>", ">>", OPS_ALL | OP_BITWISE},
   /* SQLite */
   {"glob", "GLOB", LM_OPS_SQLITE}, {"not glob", "NOT GLOB", LM_OPS_SQLITE},
   {"is", "IS", LM_OPS_SQLITE}, {"is not", "IS NOT", LM_OPS_SQLITE},
@@ -39,7 +41,7 @@ static const struct { const char *op, *sql; unsigned in; } operators[] = {
   {"#-", "#-", LM_OPS_POSTGRES}, {"?", "?", LM_OPS_POSTGRES},
   {"?|", "?|", LM_OPS_POSTGRES}, {"?&", "?&", LM_OPS_POSTGRES},
   /* MySQL */
-  {"<=>", "<=>", LM_OPS_MYSQL}, {"^", "^", LM_OPS_MYSQL},
+  {"<=>", "<=>", LM_OPS_MYSQL}, {"^", "^", LM_OPS_MYSQL | OP_BITWISE},
   {"regexp", "REGEXP", LM_OPS_MYSQL}, {"not regexp", "NOT REGEXP", LM_OPS_MYSQL},
   {"rlike", "RLIKE", LM_OPS_MYSQL}, {"not rlike", "NOT RLIKE", LM_OPS_MYSQL},
   {"like binary", "LIKE BINARY", LM_OPS_MYSQL},
@@ -63,6 +65,11 @@ int lmq_checkoperator (Q *q, const char *op) {
   if (!(operators[i].in & q->s->qg->ops))
     lmq_error(q->s, "operator '%s' is not supported on %s", op, q->s->g->name);
   return i;
+}
+
+/* whether a condition of operator i is written (c op v)::bool (lm_QueryGrammar) */
+int lmq_bitwisebool (Q *q, int i) {
+  return (operators[i].in & OP_BITWISE) && q->s->qg->bitwise_bool;
 }
 
 void lmq_writeoperator (Q *q, int i) {

@@ -172,6 +172,7 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
   }
   lua_pop(L, 1);
   addsep(q, sep);
+  if (kind == K_BASIC && lmq_bitwisebool(q, opi)) luaL_addchar(B(q), '(');
   lmq_writeident(q, &a, 0);
   if (kind == K_NULL) {
     luaL_addstring(B(q), negate ? " IS NOT NULL" : " IS NULL");
@@ -182,6 +183,7 @@ static void addsimple (Q *q, int kind, int negate, const char *op,
   luaL_addchar(B(q), ' ');
   if (kind == K_COLUMN) lmq_writeident(q, &b, 0);
   else lmq_writevalue(q, vkind, raw);
+  if (kind == K_BASIC && lmq_bitwisebool(q, opi)) addlit(q, ")::bool");
 }
 
 /* the AND/OR before clause i: none for the first */
@@ -256,11 +258,13 @@ static void addbasic (Q *q, QField list, lua_Integer i, int first) {
   vkind = lmq_popvalue(q, &raw);
   if (vkind == 0) lmq_badvalue(q, "the value");
   addsep(q, separator(first, or_));
+  if (lmq_bitwisebool(q, opi)) luaL_addchar(B(q), '(');
   lmq_writeident(q, &a, 0);
   luaL_addchar(B(q), ' ');
   lmq_writeoperator(q, opi);
   luaL_addchar(B(q), ' ');
   lmq_writevalue(q, vkind, raw);
+  if (lmq_bitwisebool(q, opi)) addlit(q, ")::bool");
 }
 
 /*

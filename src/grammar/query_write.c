@@ -416,7 +416,8 @@ const lm_QueryGrammar lm_query_postgres = {
   .like_ops = {"ILIKE", "LIKE"},
   .json = LMQ_JSON_ARROWS,
   .fulltext = LMQ_FT_TSQUERY,
-  .update_from = 1
+  .update_from = 1,
+  .bitwise_bool = 1
 };
 
 const lm_QueryGrammar lm_query_mysql = {
