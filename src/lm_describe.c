@@ -104,7 +104,8 @@ static int isspatial (lm_ColType t) {
 ** The sizes a column type takes: length (string, char, binary), a
 ** vector's dimensions, a decimal's total and places (also as precision
 ** and scale, the SQL words), a float's precision, a time's precision when
-** one was given; enum and set values; a spatial column's subtype and srid
+** one was given (or Schema's default_time_precision gave one; false: none
+** at all); enum and set values; a spatial column's subtype and srid
 */
 static void setsizes (lua_State *L, const lm_Column *col) {
   if (col->length > 0)
@@ -117,6 +118,10 @@ static void setsizes (lua_State *L, const lm_Column *col) {
   }
   else if (col->type == LM_T_FLOAT || (col->flags & LM_F_PRECISION))
     setint(L, "precision", col->precision);
+  else if (col->flags & LM_F_NO_PRECISION) {   /* default_time_precision(false) */
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "precision");
+  }
   setlist(L, "values", col->enum_values, col->nenum);
   if (isspatial(col->type)) {
     setstr(L, "subtype", col->subtype);

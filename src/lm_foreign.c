@@ -58,6 +58,55 @@ static int optbool (lua_State *L, const char *method) {
 */
 
 /*
+** Adds the arguments from 'from' to the top, as a Lua call writes them,
+** to 'b': strings quoted, numbers, booleans, nil; anything else "..."
+*/
+static void addargs (lua_State *L, luaL_Buffer *b, int from, int top) {
+  int i;
+  for (i = from; i <= top; i++) {
+    if (i > from) luaL_addstring(b, ", ");
+    switch (lua_type(L, i)) {
+      case LUA_TSTRING: {
+        const char *s = lua_tostring(L, i);
+        if (strlen(s) <= 40 && strpbrk(s, "\"\\\n\r") == NULL) {
+          luaL_addchar(b, '"');
+          luaL_addstring(b, s);
+          luaL_addchar(b, '"');
+        }
+        else luaL_addstring(b, "...");
+        break;
+      }
+      case LUA_TNUMBER: case LUA_TBOOLEAN: case LUA_TNIL:
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(b);
+        break;
+      default: luaL_addstring(b, "..."); break;
+    }
+  }
+}
+
+/*
+** The Foreign at the top was made by col:'method'(...) (its arguments at
+** 2 to 'top'): records the call for the error of a column
+** modifier called after it (fk_colmethod)
+*/
+static int madeby (lua_State *L, lm_Blueprint *bp, const char *method, int top,
+                   int nret) {
+  luaL_Buffer b;
+  lm_Command *cmd = &bp->cmds[bp->ncmds - 1];
+  while (top > 1 && lua_isnil(L, top)) top--;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, method);
+  luaL_addchar(&b, '(');
+  addargs(L, &b, 2, top);
+  luaL_addchar(&b, ')');
+  luaL_pushresult(&b);
+  cmd->made_by = lm_bpstrdup(L, bp, lua_tostring(L, -1));
+  lua_pop(L, 1);
+  return nret;
+}
+
+/*
 ** Pushes Laravel's default table of a foreign id column: the column's
 ** name before the last "_<ref>", plural: user_id -> users
 */
@@ -83,6 +132,7 @@ static int col_constrained (lua_State *L) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
   const char *table, *ref, *name;
+  int top = lua_gettop(L);
   lm_checkargs(L, 4, "constrained");
   table = lm_optstr(L, 2, "table name");
   ref = lua_isnoneornil(L, 3) ? "id" : lm_checkstr(L, 3, "column name");
@@ -92,7 +142,7 @@ static int col_constrained (lua_State *L) {
                "foreign_ulid() column; %s is not one: use references()", col->name);
   if (table == NULL)   /* foreign_id_for knows its table; else guess */
     table = col->ref_table ? col->ref_table : deftable(L, col->name, ref);
-  return lm_addfk(L, bp, col->name, ref, table, name);
+  return madeby(L, bp, "constrained", top, lm_addfk(L, bp, col->name, ref, table, name));
 }
 
 /*
@@ -103,10 +153,11 @@ static int col_references (lua_State *L) {
   lm_Blueprint *bp;
   lm_Column *col = checkcol(L, &bp);
   const char *ref, *name;
+  int top = lua_gettop(L);
   lm_checkargs(L, 3, "references");
   ref = lm_checkstr(L, 2, "column name");
   name = lm_optstr(L, 3, "constraint name");
-  return lm_addfk(L, bp, col->name, ref, NULL, name);
+  return madeby(L, bp, "references", top, lm_addfk(L, bp, col->name, ref, NULL, name));
 }
 
 /*
@@ -266,6 +317,115 @@ static int fk_not_valid (lua_State *L) {
   return setflag(L, LM_FOREIGN, "not_valid", LM_K_NOT_VALID, 0);
 }
 
+/*
+** A column modifier called on a Foreign (foreign_id("user_id"):
+** constrained():nullable()): Laravel's ForeignKeyDefinition takes any
+** attribute and ignores it, so the column silently stays as it was (NOT
+** NULL, no default, ...), the gotcha its docs warn of. lmigrate refuses
+** it, saying so and what to write: the modifier before constrained().
+** Upvalue 1 is the modifier's name; 1 the Foreign.
+*/
+static const struct { const char *method, *effect; } effects[] = {
+  {"nullable", "leaves %s NOT NULL"}, {"default", "%s gets no default"},
+  {"use_current", "%s gets no default"}, {"comment", "%s gets no comment"},
+  {"unique", "%s gets no unique index"}, {"index", "%s gets no index"},
+  {"primary", "%s is not the primary key"}, {"after", "%s is not placed"},
+  {"first", "%s is not placed"}, {"change", "%s is added, not changed"},
+  {"charset", "%s gets no charset"}, {"collation", "%s gets no collation"},
+  {"unsigned", "%s is not made unsigned"}, {"invisible", "%s stays visible"},
+  {NULL, "%s does not get it"}
+};
+
+/*
+** The method that made column 'name' of the blueprint ("foreign_id",
+** "unsigned_big_integer"), or NULL (pushed when it is made of two words)
+*/
+static const char *colmethod (lua_State *L, const lm_Blueprint *bp, const char *name,
+                              int seq) {
+  int i;
+  for (i = bp->ncols - 1; i >= 0; i--) {
+    const lm_Column *col = &bp->cols[i];
+    if (col->seq > seq || strcmp(col->name, name) != 0) continue;
+    if (col->flags & LM_F_FOREIGN) {
+      if (col->type == LM_T_UUID) return "foreign_uuid";
+      if (col->type == LM_T_CHAR) return "foreign_ulid";
+      return col->ref_table ? "foreign_id_for" : "foreign_id";
+    }
+    if ((col->flags & LM_F_UNSIGNED) && (col->type == LM_T_DECIMAL ||
+                                         lm_serialtype(col->type, 0) == col->type))
+      return lua_pushfstring(L, "unsigned_%s", lm_typename(col->type));
+    return lm_typename(col->type);
+  }
+  return NULL;
+}
+
+static int fk_colmethod (lua_State *L) {
+  const char *method = lua_tostring(L, lua_upvalueindex(1));
+  int top = lua_gettop(L);
+  lm_Blueprint *bp;
+  lm_Command *cmd = checkcmd(L, LM_FOREIGN, &bp);
+  const char *column = cmd->columns[0], *made, *effect, *call;
+  int i;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);   /* the modifier as called: nullable(), default(0) */
+  luaL_addstring(&b, method);
+  luaL_addchar(&b, '(');
+  addargs(L, &b, 2, top);
+  luaL_addchar(&b, ')');
+  luaL_pushresult(&b);
+  call = lua_tostring(L, -1);
+  for (i = 0; effects[i].method && strcmp(effects[i].method, method) != 0; i++) {}
+  effect = lua_pushfstring(L, effects[i].effect, column);
+  made = colmethod(L, bp, column, cmd->seq);
+  if (cmd->made_by != NULL) {
+    const char *fix = made == NULL ? "..." : lua_pushfstring(L, "%s(%s)", made,
+      strcmp(made, "foreign_id_for") == 0 ? "..." : lua_pushfstring(L, "\"%s\"", column));
+    const char *maker;   /* "constrained", the made_by's method */
+    lua_pushlstring(L, cmd->made_by, strcspn(cmd->made_by, "("));
+    maker = lua_tostring(L, -1);
+    lm_error(L, "%s() after %s() would change the foreign key, not the column "
+             "(Laravel ignores it and %s): call it before %s(): %s:%s:%s",
+             method, maker, effect, maker, fix, call, cmd->made_by);
+  }
+  if (cmd->ncolumns == 1 && made != NULL)
+    lm_error(L, "%s() is a column modifier; foreign() makes only the foreign key "
+             "(Laravel ignores it there and %s): call it on the column: %s(\"%s\"):%s",
+             method, effect, made, column, call);
+  lm_error(L, "%s() is a column modifier; foreign() makes only the foreign key "
+           "(Laravel ignores it there and %s): to change the column, restate it "
+           "with change(): ...(\"%s\"):%s:change()", method,
+           cmd->ncolumns == 1 ? effect : "the columns stay as they are", column, call);
+  return 0;
+}
+
+/*
+** __index of the Foreign's methods: a method of Column is fk_colmethod's
+** error; any other name the unknown-method error (upvalue 1)
+*/
+static int fk_missing (lua_State *L) {
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    luaL_getmetatable(L, LM_COLUMN);
+    lua_getfield(L, -1, "__index");
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) == LUA_TFUNCTION) {
+      lua_pushvalue(L, 2);
+      lua_pushcclosure(L, fk_colmethod, 1);
+      return 1;
+    }
+    lua_pop(L, 3);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) {   /* raised here: at the user's line */
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    return lua_error(L);
+  }
+  return 1;
+}
+
 /* }====================================================== */
 
 
@@ -382,6 +542,14 @@ int lm_open_foreign (lua_State *L) {
   lm_createmeta(L, LM_FOREIGN, NULL, fk_meth, "foreign key");
   lm_createmeta(L, LM_INDEX, NULL, ix_meth, "index");
   lm_addmethods(L, LM_COLUMN, col_meth);
+  /* a column modifier on a Foreign: fk_missing, in front of the unknown-method error */
+  luaL_getmetatable(L, LM_FOREIGN);
+  lua_getfield(L, -1, "__index");
+  lua_getmetatable(L, -1);
+  lua_getfield(L, -1, "__index");
+  lua_pushcclosure(L, fk_missing, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 3);
   return 0;
 }
 

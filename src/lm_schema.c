@@ -624,6 +624,40 @@ static int bp_temporary (lua_State *L) {
   return 0;
 }
 
+/*
+** t.engine = "InnoDB", t.charset = ..., t.collation = ..., t.temporary =
+** true: Laravel's Blueprint's public properties ($table->engine =
+** 'InnoDB', in many an app's migrations), the same as t:engine("InnoDB"),
+** ...; any other key raises (a blueprint has nothing else to set)
+*/
+static int bp_newindex (lua_State *L) {
+  static const char *const props[] = {"engine", "charset", "collation", "temporary", NULL};
+  static const size_t fields[] = {
+    offsetof(lm_Blueprint, engine), offsetof(lm_Blueprint, charset),
+    offsetof(lm_Blueprint, collation)
+  };
+  lm_Blueprint *bp = lm_checkbp(L);
+  const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+  int i;
+  for (i = 0; key != NULL && props[i] != NULL && strcmp(props[i], key) != 0; i++) {}
+  if (key == NULL || props[i] == NULL)
+    lm_error(L, "cannot set '%s' on a blueprint: its properties are engine, charset, "
+             "collation and temporary (Laravel's $table->engine = ...)",
+             luaL_tolstring(L, 2, NULL));
+  if (i == 3) {   /* temporary = true | false */
+    if (!lua_isboolean(L, 3))
+      lm_error(L, "temporary must be true or false, got %s", luaL_typename(L, 3));
+    if (lua_toboolean(L, 3) && bp->mode == LM_ALTER)
+      lm_error(L, "temporary() is only valid when creating a table (schema:create)");
+    bp->temporary = lua_toboolean(L, 3);
+    return 0;
+  }
+  if (lua_type(L, 3) != LUA_TSTRING)
+    lm_error(L, "%s must be a name (string), got %s", key, luaL_typename(L, 3));
+  *(const char **)((char *)bp + fields[i]) = lm_bpstrdup(L, bp, lm_checkname(L, 3));
+  return 0;
+}
+
 /* }====================================================== */
 
 
@@ -637,7 +671,8 @@ static int bp_temporary (lua_State *L) {
 ** core.blueprint(table, mode, on_close?) -> Blueprint
 */
 /*
-** Laravel's Schema::defaultStringLength(n) and defaultMorphKeyType(t):
+** Laravel's Schema::defaultStringLength(n), defaultMorphKeyType(t) and
+** defaultTimePrecision(p):
 ** process-wide, as Laravel's statics are (an app sets them in lmigrate.lua,
 ** where Laravel's sets them in a service provider); a blueprint takes them
 ** when it is made
@@ -653,10 +688,13 @@ static int getdefault (lua_State *L, const char *field, int def) {
 }
 
 /*
-** core.schema_defaults([string_length [, morph_key_type]]) -> the two
-** now in force; nil leaves one as it is
+** core.schema_defaults([string_length [, morph_key_type [, time_precision]]])
+** -> the three now in force; nil leaves one as it is. The time precision
+** is 0 to 6 (0: the dialect's default, Laravel's 0) or false (none:
+** Laravel's null), and comes back as such.
 */
 static int schema_defaults (lua_State *L) {
+  int prec;
   if (!lua_isnoneornil(L, 1)) {
     lua_Integer n = luaL_checkinteger(L, 1);
     luaL_argcheck(L, n >= 1 && n <= 65535, 1, "length must be between 1 and 65535");
@@ -667,9 +705,21 @@ static int schema_defaults (lua_State *L) {
     lua_pushinteger(L, luaL_checkoption(L, 2, NULL, morphkeys));
     lua_setfield(L, LUA_REGISTRYINDEX, "lmigrate.morphkey");
   }
+  if (!lua_isnoneornil(L, 3)) {
+    lua_Integer p = LM_TIMEPREC_NONE;
+    if (!(lua_isboolean(L, 3) && !lua_toboolean(L, 3))) {
+      p = luaL_checkinteger(L, 3);
+      luaL_argcheck(L, p >= 0 && p <= 6, 3, "precision must be between 0 and 6");
+    }
+    lua_pushinteger(L, p);
+    lua_setfield(L, LUA_REGISTRYINDEX, "lmigrate.timeprec");
+  }
   lua_pushinteger(L, getdefault(L, "lmigrate.strlen", 255));
   lua_pushstring(L, morphkeys[getdefault(L, "lmigrate.morphkey", LM_MORPH_INT)]);
-  return 2;
+  prec = getdefault(L, "lmigrate.timeprec", 0);
+  if (prec == LM_TIMEPREC_NONE) lua_pushboolean(L, 0);
+  else lua_pushinteger(L, prec);
+  return 3;
 }
 
 static int bp_new (lua_State *L) {
@@ -685,6 +735,7 @@ static int bp_new (lua_State *L) {
   bp->table = lm_bpstrdup(L, bp, table);
   bp->strlen = getdefault(L, "lmigrate.strlen", 255);
   bp->morphkey = getdefault(L, "lmigrate.morphkey", LM_MORPH_INT);
+  bp->timeprec = getdefault(L, "lmigrate.timeprec", 0);
   lua_pushvalue(L, 3);
   lua_setiuservalue(L, -2, 1);
   return 1;
@@ -783,6 +834,7 @@ static const luaL_Reg bp_meth[] = {
 
 static const luaL_Reg bp_metameth[] = {
   {"__gc", bp_gc}, {"__close", bp_close}, {"__tostring", bp_tostring},
+  {"__newindex", bp_newindex},
   {NULL, NULL}
 };
 

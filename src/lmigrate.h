@@ -114,6 +114,9 @@ lm_ColType lm_serialtype (lm_ColType t, int serial);
 #define LM_F_NULLSET      (1u << 17)  /* nullable(on) was called */
 #define LM_F_JSON         (1u << 18)  /* *_as_json(): 'expr' is a JSON selector */
 #define LM_F_INSTANT      (1u << 19)  /* instant(): MySQL ALGORITHM=INSTANT */
+/* a time type without any precision (Schema's default_time_precision(false),
+   Laravel's null): PostgreSQL's TIMESTAMP with its own default, 6 */
+#define LM_F_NO_PRECISION (1u << 20)
 
 /* kinds of default value */
 typedef enum lm_DefaultKind {
@@ -222,6 +225,12 @@ typedef struct lm_Command {
   const char *language;    /* fulltext():language(); NULL = "english" */
   unsigned flags;          /* LM_K_* */
   const char *unsafe_ok;   /* unsafe_ok(why): the lint's findings on it silenced */
+  /*
+  ** A foreign key a column made: the call that made it, as the user wrote
+  ** it ("constrained()", "references(\"id\")"), for the error of a column
+  ** modifier called on the key; NULL: foreign(), add_foreign()
+  */
+  const char *made_by;
 } lm_Command;
 
 typedef enum lm_BpMode { LM_CREATE, LM_CREATE_IF_NOT_EXISTS, LM_ALTER } lm_BpMode;
@@ -247,7 +256,13 @@ typedef struct lm_Blueprint {
                               (an online = true migration; lm_safety.c) */
   int strlen;              /* string()'s and char()'s length when none is given */
   int morphkey;            /* what morphs() makes: LM_MORPH_* */
+  int timeprec;            /* a time type's precision when none is given:
+                              0 the dialect's default (Laravel's 0), 1 to 6,
+                              LM_TIMEPREC_NONE none (Laravel's null) */
 } lm_Blueprint;
+
+/* Laravel's Builder::$defaultTimePrecision = null, as core.schema_defaults takes it */
+#define LM_TIMEPREC_NONE  (-1)
 
 /* Laravel's Builder::$defaultMorphKeyType, as core.schema_defaults takes it */
 enum { LM_MORPH_INT, LM_MORPH_UUID, LM_MORPH_ULID };

@@ -714,6 +714,20 @@ function Blueprint:drop_column(...) end
 ---@param name string
 function Blueprint:remove_column(name) end
 
+--- Laravel's `Blueprint::addColumn`: the column `type` makes (Laravel's type names,
+--- `"bigInteger"`, `"dateTimeTz"`, `"ipAddress"`, `"raw"`, ..., or the blueprint's column
+--- methods, `"unsigned_big_integer"`, any case), its parameters the method's arguments by name
+--- (`length`, `auto_increment`, `unsigned`, `total`, `places`, `precision`, `fixed`, `allowed`,
+--- `subtype`, `srid`, `dimensions`, `definition`, `expression`), the rest column modifiers by
+--- name (`nullable`, `default`, `comment`, `after`, `change`, ...), camelCase or snake_case
+---
+--- `table:add_column("string", "name", { length = 100, nullable = true })`
+---@param type string
+---@param name string
+---@param params? table<string, any>
+---@return Column
+function Blueprint:add_column(type, name, params) end
+
 --- MySQL: the columns fn adds go after column, one after the other
 ---
 --- `table:after("name", function() table:string("nick"):nullable() end)`
@@ -858,7 +872,8 @@ function Blueprint:drop_soft_deletes_tz(name) end
 --- `table:drop_remember_token()`
 function Blueprint:drop_remember_token() end
 
---- MySQL storage engine
+--- MySQL storage engine; `table.engine = "InnoDB"` too (Laravel's `$table->engine = ...`, as
+--- `table.charset`, `table.collation` and `table.temporary = true`)
 ---
 --- `table:engine("InnoDB")`
 ---@param name string
@@ -1488,6 +1503,13 @@ function Schema:get_indexes(table) end
 ---@return table[]
 function Schema:get_foreign_keys(table) end
 
+--- the names of the table's indexes (Laravel 12's `getIndexListing`)
+---
+--- `self.schema:get_index_listing("posts")`
+---@param table string
+---@return string[]
+function Schema:get_index_listing(table) end
+
 --- drop columns of a table
 ---
 --- `self.schema:drop_columns("posts", { "a", "b" })`
@@ -1544,6 +1566,39 @@ function Schema:when_table_has_column(table, column, fn) end
 ---@param fn fun(table: Blueprint)
 function Schema:when_table_doesnt_have_column(table, column, fn) end
 
+--- alter only if the table has the index (a name, or its columns in order; `type` as
+--- `has_index`'s)
+---
+--- `self.schema:when_table_has_index("posts", { "slug" }, function(table) table:drop_index({ "slug" }) end)`
+---@param table string
+---@param index string|string[]
+---@param fn fun(table: Blueprint)
+---@param type? string
+function Schema:when_table_has_index(table, index, fn, type) end
+
+--- alter only if the table has not the index
+---
+--- `self.schema:when_table_doesnt_have_index("posts", { "slug" }, function(table) table:index("slug") end)`
+---@param table string
+---@param index string|string[]
+---@param fn fun(table: Blueprint)
+---@param type? string
+function Schema:when_table_doesnt_have_index(table, index, fn, type) end
+
+--- PostgreSQL's `CREATE EXTENSION IF NOT EXISTS` (Laravel's `ensureExtensionExists`); raises on
+--- SQLite and MySQL
+---
+--- `self.schema:ensure_extension_exists("pg_trgm")`
+---@param name string
+---@param schema? string
+function Schema:ensure_extension_exists(name, schema) end
+
+--- `ensure_extension_exists("vector")`: pgvector, for `vector()` columns
+---
+--- `self.schema:ensure_vector_extension_exists()`
+---@param schema? string
+function Schema:ensure_vector_extension_exists(schema) end
+
 --- Laravel's Schema::connection: this schema for nil or its own connection's name; the
 --- schema on another connection of lmigrate.lua (opened once per run, its statements in a
 --- transaction there committed just before the migration's); an unknown name raises
@@ -1562,6 +1617,18 @@ function Schema:connection(name) end
 ---@param length? integer
 ---@return integer
 function Schema:default_string_length(length) end
+
+--- Laravel's `Schema::defaultTimePrecision`: the precision of `date_time()`, `date_time_tz()`,
+--- `time()`, `time_tz()`, `timestamp()`, `timestamp_tz()` and the helpers made of them
+--- (`timestamps()`, `datetimes()`, `soft_deletes()`, ...) when the call gives none: 0 (the
+--- default: each dialect's type as without it), 1 to 6, or false (Laravel's null; or
+--- lmigrate.null): no precision, the database's own. Process-wide, as `default_string_length`.
+--- Without an argument, the precision in force
+---
+--- `self.schema:default_time_precision(6)`
+---@param precision? integer|false
+---@return integer|false
+function Schema:default_time_precision(precision) end
 
 --- Laravel's `Schema::defaultMorphKeyType`: "int" (the default), "uuid" or "ulid", the `*_id` of
 --- `morphs()` and `nullable_morphs()`; process-wide, as `default_string_length`. Without an

@@ -181,7 +181,7 @@ static void addenum (lm_Ctx *c, const lm_Column *col, const char *sep) {
 
 /*
 ** Writes the type_ entry of the column's type, expanding $n (length),
-** $p (precision), $s (scale), $e (enum values), $q and $l; or calls its
+** $p (precision), $s (scale), $e (enum values), $q, $P and $l; or calls its
 ** typefn_. An identity column (generated_as) has the plain integer type,
 ** not the dialect's serial one.
 */
@@ -217,6 +217,9 @@ void lm_addtype (lm_Ctx *c, const lm_Column *col) {
       case 'e': addenum(c, col, ","); break;
       case 'q':
         if (col->flags & LM_F_PRECISION) lm_addf(c, "(%d)", col->precision);
+        break;
+      case 'P':   /* "(precision)", 0 when none was given, unless there is none */
+        if (!(col->flags & LM_F_NO_PRECISION)) lm_addf(c, "(%d)", col->precision);
         break;
       case 'l': if (col->length > 0) lm_addf(c, "(%d)", col->length); break;
       default: lua_assert(0); return;

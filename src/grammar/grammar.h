@@ -74,9 +74,10 @@ struct lm_Grammar {
   /*
   ** type_: a column's type, indexed by lm_ColType. The text may hold
   ** $n (length), $p (precision), $s (scale), $e (enum values as literals),
-  ** $q ("(precision)" when one was given, else nothing), $l ("(length)"
-  ** when there is one). A FLOAT whose text has $p is the DOUBLE's text at
-  ** precision 53. typefn_, where the text cannot say it, writes the type.
+  ** $q ("(precision)" when one was given, else nothing), $P ("(precision)",
+  ** 0 when none was given, nothing for a column of no precision:
+  ** default_time_precision(false)), $l ("(length)" when there is one). A
+  ** FLOAT whose text has $p is the DOUBLE's text at precision 53. typefn_, where the text cannot say it, writes the type.
   */
   const char *type[LM_T__COUNT];
   lm_ColFn typefn[LM_T__COUNT];

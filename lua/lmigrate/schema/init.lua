@@ -283,6 +283,14 @@ function Schema:get_indexes(name)
   return reader(self, "get_indexes").indexes(self.db, name)
 end
 
+-- get_index_listing(table): the names of its indexes (Laravel 12's getIndexListing)
+function Schema:get_index_listing(name)
+  check_name(name, "get_index_listing")
+  local list = {}
+  for i, ix in ipairs(reader(self, "get_index_listing").indexes(self.db, name)) do list[i] = ix.name end
+  return list
+end
+
 function Schema:get_foreign_keys(name)
   check_name(name, "get_foreign_keys")
   return reader(self, "get_foreign_keys").foreign_keys(self.db, name)
@@ -333,6 +341,30 @@ end
 
 function Schema:when_table_doesnt_have_column(name, column, fn)
   return when(self, "when_table_doesnt_have_column", name, column, fn, false)
+end
+
+-- when_table_has_index(table, name | { columns }, fn [, type]): fn(blueprint)
+-- alters the table when has_index(table, index, type) (Laravel 12's
+-- whenTableHasIndex; when_table_doesnt_have_index: when it has not)
+local function when_index(self, method, name, index, fn, kind, want)
+  check_name(name, method)
+  if type(index) ~= "string" and type(index) ~= "table" then
+    error(("lmigrate: schema:%s expects an index name or a list of column names, got %s")
+      :format(method, type(index)), 3)
+  end
+  check_fn(fn, method, "a function(table) as its third argument")
+  if kind ~= nil then check_name(kind, method, "an index type") end
+  if self:has_index(name, index, kind) == want then
+    return self:table(name, function(t) fn(t) end)
+  end
+end
+
+function Schema:when_table_has_index(name, index, fn, kind)
+  return when_index(self, "when_table_has_index", name, index, fn, kind, true)
+end
+
+function Schema:when_table_doesnt_have_index(name, index, fn, kind)
+  return when_index(self, "when_table_doesnt_have_index", name, index, fn, kind, false)
 end
 
 -- connection(name): Laravel's Schema::connection. nil and the name of
@@ -395,6 +427,32 @@ function Schema:drop_all_views()
   end
 end
 
+-- ensure_extension_exists(name [, schema]): PostgreSQL's CREATE EXTENSION
+-- IF NOT EXISTS (Laravel 12's ensureExtensionExists); the other dialects
+-- have no extensions and raise, as Laravel's builder does
+function Schema:ensure_extension_exists(name, schema)
+  check_name(name, "ensure_extension_exists", "an extension name")
+  if schema ~= nil then check_name(schema, "ensure_extension_exists", "a schema name") end
+  local g = self.grammar
+  if g:name() ~= "postgres" then
+    error(("lmigrate: schema:ensure_extension_exists: extensions are only supported by "
+      .. "PostgreSQL (this connection is %s)"):format(g:name()), 2)
+  end
+  self.db:execute("CREATE EXTENSION IF NOT EXISTS " .. g:quote(name)
+    .. (schema and (" SCHEMA " .. g:quote(schema)) or ""))
+end
+
+-- ensure_vector_extension_exists([schema]): pgvector's, ensure_extension_exists("vector")
+function Schema:ensure_vector_extension_exists(schema)
+  if schema ~= nil then check_name(schema, "ensure_vector_extension_exists", "a schema name") end
+  local g = self.grammar
+  if g:name() ~= "postgres" then
+    error(("lmigrate: schema:ensure_vector_extension_exists: extensions are only supported by "
+      .. "PostgreSQL (this connection is %s)"):format(g:name()), 2)
+  end
+  return self:ensure_extension_exists("vector", schema)
+end
+
 function Schema:disable_foreign_key_constraints()
   return keys.disable(self)
 end
@@ -411,7 +469,8 @@ end
 
 -- }======================================================
 
--- Laravel's default_string_length, default_morph_key_type, morph_using_*:
+-- Laravel's default_string_length, default_time_precision,
+-- default_morph_key_type, morph_using_*:
 -- self.schema's methods and this module's functions (schema/defaults.lua)
 for name, fn in pairs(require("lmigrate.schema.defaults")) do
   Schema[name], M[name] = fn, fn
