@@ -4,6 +4,7 @@ local session = require("lmigrate.run.session")
 local lint = require("lmigrate.lint.run")
 local loader = require("lmigrate.run.loader")
 local migrate = require("lmigrate.commands.migrate")
+local schema_state = require("lmigrate.run.schema_state")
 
 return function(ctx)
   migrate.random_seed(ctx.opts)
@@ -13,6 +14,7 @@ return function(ctx)
       -- before anything changes: warnings, or (errors, --strict) nothing runs
       lint.gate(m, ctx.config, out, ctx.opts, loader.discover(m.path))
       m:wipe()
+      schema_state.prepare(m, ctx.opts)   -- the schema file of schema:dump, as Laravel's fresh
       m:migrate({})
       if ctx.opts.seed then migrate.seed(m, ctx.config, out, ctx.opts) end
     end)

@@ -26,7 +26,8 @@ return function(ctx)
     if #opts > 0 then
       w("")
       w("Options:")
-      for _, k in ipairs(opts) do w("  " .. (commands.option_help[k] or ("--" .. k))) end
+      local own = c.option_help or {}   -- a command's own meaning of an option (schema:dump's --path)
+      for _, k in ipairs(opts) do w("  " .. (own[k] or commands.option_help[k] or ("--" .. k))) end
     end
     return 0
   end

@@ -32,9 +32,9 @@ M.list = {
   { name = "migrate", module = "lmigrate.commands.migrate", guarded = true,
     options = options({ step = "flag", atomic = "flag", pretend = "flag", seed = "flag",
                         force = "flag", random_seed = "value", resume = "flag", strict = "flag",
-                        json = "flag" }),
+                        json = "flag", schema_path = "value" }),
     usage = "lmigrate migrate [--step] [--atomic] [--pretend] [--strict] [--seed [--random-seed N]]"
-      .. " [--resume] [--json] [--force] [options]",
+      .. " [--resume] [--schema-path FILE] [--json] [--force] [options]",
     summary = "run the pending migrations as one new batch" },
   { name = "rollback", module = "lmigrate.commands.rollback", guarded = true,
     options = options({ step = "count", batch = "count", pretend = "flag", force = "flag",
@@ -53,8 +53,9 @@ M.list = {
     summary = "undo every migration, then migrate again" },
   { name = "fresh", module = "lmigrate.commands.fresh", guarded = true,
     options = options({ seed = "flag", force = "flag", random_seed = "value", strict = "flag",
-                        json = "flag" }),
-    usage = "lmigrate fresh [--strict] [--seed [--random-seed N]] [--json] [--force] [options]",
+                        json = "flag", schema_path = "value" }),
+    usage = "lmigrate fresh [--strict] [--seed [--random-seed N]] [--schema-path FILE] [--json]"
+      .. " [--force] [options]",
     summary = "drop every table, view and sequence, then migrate" },
   { name = "status", module = "lmigrate.commands.status",
     options = options({ json = "flag" }),
@@ -80,6 +81,13 @@ M.list = {
     options = options({ force = "flag" }),
     usage = "lmigrate lock:release [--force] [options]",
     summary = "break the PostgreSQL lease of a crashed run (its holder stops before its next commit)" },
+  { name = "schema:dump", module = "lmigrate.commands.schema_dump",
+    options = options({ prune = "flag" }),
+    option_help = { path = "--path FILE                  the file to write (default"
+      .. " databases/schema/<connection>-schema.sql)" },
+    usage = "lmigrate schema:dump [--prune] [--path FILE] [options]",
+    summary = "write the schema and the history rows to a file migrate loads first (--prune: remove"
+      .. " the migrations)" },
   { name = "make:migration", module = "lmigrate.commands.make_migration",
     options = options({ create = "value", table = "value" }),
     arg = { name = "NAME" },
@@ -155,6 +163,9 @@ M.option_help = {
   create = "--create TABLE               the stub creates TABLE",
   table = "--table TABLE                the stub alters TABLE",
   timeout = "--timeout DURATION           give up after DURATION (30s, 2m; default 30s)",
+  prune = "--prune                      remove the migration files once the schema is dumped",
+  schema_path = "--schema-path FILE           the schema file to load on a database where no migration"
+    .. " ran (default databases/schema/<connection>-schema.sql, when there)",
   man = "--man                        print the manual page (roff): lmigrate help --man | man -l -",
 }
 

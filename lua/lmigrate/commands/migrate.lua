@@ -2,6 +2,7 @@
 local errors = require("lmigrate.errors")
 local safety = require("lmigrate.safety")
 local session = require("lmigrate.run.session")
+local schema_state = require("lmigrate.run.schema_state")
 
 local M = {}
 
@@ -57,6 +58,8 @@ function M.run(ctx)
   end
   local function run(sink)
     session.each(ctx.config, sink, { lock = not o.pretend, readonly = o.pretend }, function(m, _, out)
+      -- no migration ran yet: the schema file of schema:dump first (not with --pretend)
+      schema_state.prepare(m, o)
       -- the safety lint first: warnings, or (errors, --strict) nothing runs;
       -- its modules loaded only where it gates the run (lmigrate.safety)
       if safety.gates(ctx.config, o, m.db.driver) then
