@@ -16,6 +16,7 @@ LM_API int luaopen_lmigrate_core (lua_State *L) {
   lm_open_schema(L);
   lm_open_alter(L);
   lm_open_column(L);
+  lm_open_add_column(L);
   lm_open_foreign(L);
   lm_open_safety(L);
   lm_open_describe(L);

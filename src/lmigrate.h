@@ -384,6 +384,9 @@ int lm_open_alter (lua_State *L);
    lm_open_schema */
 int lm_open_column (lua_State *L);
 
+/* lm_add_column.c: Blueprint:add_column; after lm_open_column */
+int lm_open_add_column (lua_State *L);
+
 /* lm_foreign.c: Foreign and col:constrained; after lm_open_column */
 int lm_open_foreign (lua_State *L);
 
