@@ -93,7 +93,7 @@ static lm_Column *addcol (lua_State *L, lm_Blueprint *bp, const char *name,
   col->flags = flags;
   col->seq = bp->nseq++;
   col->unsigned_check = lm_defname(L, bp, &col->name, 1, "unsigned");
-  col->enum_check = lm_defname(L, bp, &col->name, 1, "enum");
+  col->enum_check = lm_pgcheckname(L, bp, col->name);
   return col;
 }
 
@@ -648,6 +648,8 @@ static int col_change (lua_State *L) {
   if (bp->mode != LM_ALTER)
     luaL_error(L, "change() is only valid when altering a table (schema:table)");
   col->flags |= LM_F_CHANGE;
+  /* the name lmigrate gave enum()'s CHECK before it took PostgreSQL's */
+  col->enum_check_old = lm_defname(L, bp, &col->name, 1, "enum");
   lm_colundo(L, bp, col, col->undo);
   lua_settop(L, 1);
   return 1;

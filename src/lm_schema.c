@@ -284,6 +284,12 @@ static char *putstr (char *w, const char *s) {
   return w + n - 1;
 }
 
+/* the bytes of the first 'n' of 's' that end on a whole UTF-8 character */
+static size_t cliplen (const char *s, size_t n) {
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  return n;
+}
+
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
                         const char *const *cols, int n, const char *suffix) {
   char *s, *w;
@@ -306,9 +312,35 @@ const char *lm_defname (lua_State *L, lm_Blueprint *bp,
   }
   len = strlen(s);
   if (len <= MAXDEFNAME) return s;
-  keep = MAXDEFNAME - 9;
-  while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80) keep--;
+  keep = cliplen(s, MAXDEFNAME - 9);
   snprintf(s + keep, 10, "_%08lx", (unsigned long)(lm_fnv1a(s, len) & 0xffffffffu));
+  return s;
+}
+
+/*
+** The name PostgreSQL gives a column's unnamed CHECK, which Laravel's
+** enum() leaves to it: <table>_<column>_check, the longer of table and
+** column cut a byte at a time until it fits in 63 (its makeObjectName),
+** the table without its schema, case kept. Users' raw SQL drops it by
+** this name ("ALTER TABLE t DROP CONSTRAINT t_c_check")
+*/
+const char *lm_pgcheckname (lua_State *L, lm_Blueprint *bp, const char *column) {
+  const char *dot = strrchr(bp->table, '.');
+  const char *table = dot ? dot + 1 : bp->table;
+  size_t tn = strlen(table), cn = strlen(column);
+  const size_t avail = MAXDEFNAME - (sizeof("__check") - 1);
+  char *s;
+  while (tn + cn > avail) {
+    if (tn > cn) tn--;
+    else cn--;
+  }
+  tn = cliplen(table, tn);
+  cn = cliplen(column, cn);
+  s = (char *)lm_bpalloc(L, bp, tn + cn + sizeof("__check"));
+  memcpy(s, table, tn);
+  s[tn] = '_';
+  memcpy(s + tn + 1, column, cn);
+  memcpy(s + tn + 1 + cn, "_check", sizeof("_check"));
   return s;
 }
 

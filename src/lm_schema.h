@@ -37,6 +37,8 @@ const char **lm_checkcolumns (lua_State *L, lm_Blueprint *bp, int arg,
                               int *n);
 const char *lm_defname (lua_State *L, lm_Blueprint *bp,
                         const char *const *cols, int n, const char *suffix);
+/* PostgreSQL's own name of a CHECK on 'column': <table>_<column>_check */
+const char *lm_pgcheckname (lua_State *L, lm_Blueprint *bp, const char *column);
 /* raises unless every argument after 'last' is nil */
 void lm_checkargs (lua_State *L, int last, const char *method);
 /* an index algorithm at 'arg' (nil: NULL): a bare word, copied */

@@ -163,10 +163,12 @@ typedef struct lm_Column {
   int srid;                /* geometry/geography */
   /*
   ** The names of the CHECKs lmigrate derives where the dialect lacks the
-  ** type (unsigned(), enum()): <table>_<column>_unsigned, _enum, so that
-  ** change() can drop the old one and add what the new definition needs
+  ** type (unsigned(), enum()): <table>_<column>_unsigned, and enum()'s
+  ** PostgreSQL's own <table>_<column>_check (Laravel's, unnamed), so that
+  ** change() can drop the old one and add what the new definition needs;
+  ** enum_check_old (change() only) the _enum of lmigrate before 2026-12
   */
-  const char *unsigned_check, *enum_check;
+  const char *unsigned_check, *enum_check, *enum_check_old;
   const char *ref_table;   /* foreign_id_for(table): what constrained() references */
   const char *unsafe_ok;   /* unsafe_ok(why): the lint's findings on it silenced */
   unsigned undo;           /* unique(false), ... before change(): the LM_U_* to drop */

@@ -181,7 +181,7 @@ describe("change() with rows on postgres", function()
     local before = rows(db, USERS)
     s:table("users", function(t) t:string("score", 20):change() end)
     assert.same(before, rows(db, USERS))
-    assert.same({ "users_level_enum|CHECK (((level)::text = ANY ((ARRAY['low'::character varying, "
+    assert.same({ "users_level_check|CHECK (((level)::text = ANY ((ARRAY['low'::character varying, "
       .. "'high'::character varying])::text[])))" }, checks())
     db:execute("UPDATE users SET score = 'many' WHERE id = 1")
   end)
@@ -199,6 +199,34 @@ describe("change() with rows on postgres", function()
     s:table("users", function(t) t:enum("level", { "low", "high", "top" }):change() end)
     db:execute("UPDATE users SET level = 'top' WHERE id = 1")
     refused("UPDATE users SET level = 'nope'")
+  end)
+
+  -- Laravel leaves enum()'s CHECK unnamed, and its users' raw SQL drops
+  -- it by the name PostgreSQL chose (Monica's "DROP CONSTRAINT
+  -- contacts_gender_check"): lmigrate's name is that one, cut as
+  -- PostgreSQL cuts it
+  it("names an enum's CHECK as PostgreSQL names an unnamed one, long names cut alike", function()
+    local long_t, long_c = ("t"):rep(40) .. "ä", ("Ab"):rep(20)
+    db:execute(("CREATE TABLE %q (%q text CHECK (%q IN ('a')), short text CHECK (short IN ('a')))")
+      :format(long_t, long_c, long_c))
+    local function pg_names(tbl)
+      return rows(db, ("SELECT conname AS x FROM pg_constraint WHERE conrelid = '%s'::regclass "
+        .. "AND contype = 'c' ORDER BY conname"):format(tbl))
+    end
+    local theirs = pg_names(('"%s"'):format(long_t))
+    db:execute(('DROP TABLE "%s"'):format(long_t))
+    s:create(long_t, function(t) t:enum(long_c, { "a" }); t:enum("short", { "a" }) end)
+    assert.same(theirs, pg_names(('"%s"'):format(long_t)))
+    db:execute("ALTER TABLE users DROP CONSTRAINT users_level_check")
+    db:execute("UPDATE users SET level = 'any' WHERE id = 1")
+  end)
+
+  it("change() drops the CHECK an earlier lmigrate named <table>_<column>_enum", function()
+    db:execute("ALTER TABLE users RENAME CONSTRAINT users_level_check TO users_level_enum")
+    s:table("users", function(t) t:enum("level", { "low", "high", "top" }):change() end)
+    assert.same({ "users_level_check" }, rows(db, "SELECT conname AS x FROM pg_constraint "
+      .. "WHERE conrelid = 'users'::regclass AND conname LIKE 'users_level%'"))
+    db:execute("UPDATE users SET level = 'top' WHERE id = 1")
   end)
 
   it("increments to big_increments keeps the sequence and the key", function()

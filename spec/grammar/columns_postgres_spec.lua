@@ -159,7 +159,7 @@ local CASES = {
     cols = { "a|json|0|", "b|jsonb|0|", "uuid|uuid|0|", "c|bytea|0|", "d|bytea|0|" }, },
   { function(t) t:enum("a", { "x", "y" }):default("x") end,
     'CREATE TABLE "users" ("a" VARCHAR(255) NOT NULL DEFAULT \'x\' '
-      .. 'CONSTRAINT "users_a_enum" CHECK ("a" IN (\'x\', '
+      .. 'CONSTRAINT "users_a_check" CHECK ("a" IN (\'x\', '
       .. '\'y\')))',
     cols = { "a|character varying(255)|0|'x'::character varying" }, },
   { function(t) t:ip_address(); t:mac_address(); t:inet("a"); t:cidr("b"); t:macaddr("c") end,

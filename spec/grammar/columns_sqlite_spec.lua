@@ -135,7 +135,7 @@ local CASES = {
     cols = { "a|TEXT|0|", "b|TEXT|0|", "uuid|CHAR(36)|0|", "c|BLOB|0|", "d|BLOB|0|" }, },
   { function(t) t:enum("a", { "x", "y" }):default("x") end,
     'CREATE TABLE "users" ("a" VARCHAR(255) NOT NULL DEFAULT \'x\' '
-      .. 'CONSTRAINT "users_a_enum" CHECK ("a" IN (\'x\', '
+      .. 'CONSTRAINT "users_a_check" CHECK ("a" IN (\'x\', '
       .. '\'y\')))',
     cols = { "a|VARCHAR(255)|0|'x'" }, },
   { function(t) t:ip_address(); t:mac_address(); t:inet("a"); t:cidr("b"); t:macaddr("c") end,

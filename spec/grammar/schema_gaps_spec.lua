@@ -46,7 +46,7 @@ local ADD_CREATE = {
         .. '"users_votes_unsigned" CHECK ("votes" >= 0), "user_id" BIGINT NULL CONSTRAINT '
         .. '"users_user_id_unsigned" CHECK ("user_id" >= 0), "team_id" BIGINT NULL CONSTRAINT '
         .. '"users_team_id_unsigned" CHECK ("team_id" >= 0), "price" DECIMAL(10, 3) NOT NULL '
-        .. 'DEFAULT 0, "status" VARCHAR(255) NOT NULL DEFAULT \'a\' CONSTRAINT "users_status_enum" '
+        .. 'DEFAULT 0, "status" VARCHAR(255) NOT NULL DEFAULT \'a\' CONSTRAINT "users_status_check" '
         .. 'CHECK ("status" IN (\'a\', \'b\')), "flag" TINYINT NOT NULL DEFAULT 1 CONSTRAINT '
         .. '"users_flag_unsigned" CHECK ("flag" >= 0), "seen_at" DATETIME NULL, '
         .. '"active" BOOLEAN NOT NULL DEFAULT 1)',
@@ -63,7 +63,7 @@ local ADD_CREATE = {
         .. '("votes" >= 0), "user_id" BIGINT NULL CONSTRAINT "users_user_id_unsigned" CHECK '
         .. '("user_id" >= 0), "team_id" BIGINT NULL CONSTRAINT "users_team_id_unsigned" CHECK '
         .. '("team_id" >= 0), "price" DECIMAL(10, 3) NOT NULL DEFAULT 0, "status" VARCHAR(255) '
-        .. 'NOT NULL DEFAULT \'a\' CONSTRAINT "users_status_enum" CHECK ("status" IN (\'a\', '
+        .. 'NOT NULL DEFAULT \'a\' CONSTRAINT "users_status_check" CHECK ("status" IN (\'a\', '
         .. '\'b\')), "flag" SMALLINT NOT NULL DEFAULT 1 CONSTRAINT "users_flag_unsigned" CHECK '
         .. '("flag" >= 0), "seen_at" TIMESTAMP(3) NULL, "active" BOOLEAN NOT NULL DEFAULT TRUE)',
       'CREATE INDEX "users_team_id_index" ON "users" ("team_id")',
@@ -120,7 +120,8 @@ local ADD_ALTER = {
       'ALTER TABLE "users" ADD COLUMN "score" INTEGER NOT NULL DEFAULT 0 CONSTRAINT '
         .. '"users_score_unsigned" CHECK ("score" >= 0)',
       'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_title_unsigned", DROP CONSTRAINT IF '
-        .. 'EXISTS "users_title_enum", ALTER COLUMN "title" TYPE VARCHAR(100) USING '
+        .. 'EXISTS "users_title_check", '
+        .. 'DROP CONSTRAINT IF EXISTS "users_title_enum", ALTER COLUMN "title" TYPE VARCHAR(100) USING '
         .. '"title"::VARCHAR(100), ALTER COLUMN "title" DROP NOT NULL, ALTER COLUMN "title" DROP '
         .. 'DEFAULT, ALTER COLUMN "title" DROP IDENTITY IF EXISTS',
       'COMMENT ON COLUMN "users"."title" IS NULL' } },
@@ -377,7 +378,9 @@ local TIME_ALTER = {
     { time_alter, {
       'ALTER TABLE "users" ADD COLUMN "seen_at" TIMESTAMP(6) NULL',
       'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_at_unsigned", DROP CONSTRAINT IF EXISTS '
-        .. '"users_at_enum", ALTER COLUMN "at" TYPE TIMESTAMP(6) USING "at"::TIMESTAMP(6), ALTER COLUMN '
+        .. '"users_at_check", '
+        .. 'DROP CONSTRAINT IF EXISTS "users_at_enum", '
+        .. 'ALTER COLUMN "at" TYPE TIMESTAMP(6) USING "at"::TIMESTAMP(6), ALTER COLUMN '
         .. '"at" DROP NOT NULL, ALTER COLUMN "at" DROP DEFAULT, ALTER COLUMN "at" DROP IDENTITY IF EXISTS',
       'COMMENT ON COLUMN "users"."at" IS NULL' } },
   },

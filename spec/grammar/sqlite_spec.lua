@@ -61,7 +61,7 @@ local CREATE = {
       .. '"d" BLOB NOT NULL)' },
   { function(t) t:enum("status", { "draft", "it's live" }) end,
     'CREATE TABLE "users" ("status" VARCHAR(255) NOT NULL '
-      .. 'CONSTRAINT "users_status_enum" CHECK ("status" IN (\'draft\', \'it\'\'s live\')))' },
+      .. 'CONSTRAINT "users_status_check" CHECK ("status" IN (\'draft\', \'it\'\'s live\')))' },
   { function(t)
       t:inet("a"); t:ip_address("b"); t:cidr("c"); t:macaddr("d"); t:mac_address("e")
     end,

@@ -204,7 +204,7 @@ void lm_addcolumn (lm_Ctx *c, const lm_Column *col);   /* name type mods */
 void lm_checkcolumn (lm_Ctx *c, const lm_Column *col);
 void lm_modify_nullable (lm_Ctx *c, const lm_Column *col);  /* [NOT] NULL */
 void lm_modify_default (lm_Ctx *c, const lm_Column *col);   /* DEFAULT x */
-/* CONSTRAINT "t_c_unsigned" CHECK (c >= 0), _enum CHECK (c IN (...)) */
+/* CONSTRAINT "t_c_unsigned" CHECK (c >= 0), "t_c_check" CHECK (c IN (...)) */
 void lm_modify_checks (lm_Ctx *c, const lm_Column *col);
 void lm_modify_collate (lm_Ctx *c, const lm_Column *col);   /* COLLATE "x" */
 /* AS (expr) STORED | VIRTUAL: SQLite's and MySQL's generated columns */

@@ -328,6 +328,8 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_begin(c);
   lm_addf(c, "ALTER TABLE %T DROP CONSTRAINT IF EXISTS %I, DROP CONSTRAINT IF EXISTS %I",
           col->unsigned_check, col->enum_check);
+  if (col->enum_check_old)
+    lm_addf(c, ", DROP CONSTRAINT IF EXISTS %I", col->enum_check_old);
   lm_addf(c, ", ALTER COLUMN %I TYPE ", col->name);
   lm_addtype(c, &plain);
   lm_modify_collate(c, col);
