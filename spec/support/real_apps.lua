@@ -1,4 +1,4 @@
--- The fixture folders of the real applications spec/integration/30-real_apps_spec.lua
+-- The fixture folders of the real applications spec/support/real_apps_suite.lua
 -- runs (spec/fixtures/<app>/migrations) and the row helpers its app definitions
 -- (spec/support/apps/<app>.lua) check them with.
 local helpers = require("spec.helpers")

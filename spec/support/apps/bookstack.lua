@@ -1,4 +1,4 @@
--- BookStack's ported migrations (spec/fixtures/bookstack): what spec/integration/30-real_apps_spec.lua
+-- BookStack's ported migrations (spec/fixtures/bookstack): what spec/support/real_apps_suite.lua
 -- checks of them on each dialect: the tables, keys, data steps and what the app's
 -- own limits leave pending.
 local helpers = require("spec.helpers")

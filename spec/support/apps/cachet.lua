@@ -1,4 +1,4 @@
--- Cachet's ported migrations (spec/fixtures/cachet): what spec/integration/30-real_apps_spec.lua
+-- Cachet's ported migrations (spec/fixtures/cachet): what spec/support/real_apps_suite.lua
 -- checks of them on each dialect: the tables, keys, data steps and what the app's
 -- own limits leave pending.
 local assert = require("luassert")

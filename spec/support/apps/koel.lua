@@ -1,4 +1,4 @@
--- Koel's ported migrations (spec/fixtures/koel): what spec/integration/30-real_apps_spec.lua
+-- Koel's ported migrations (spec/fixtures/koel): what spec/support/real_apps_suite.lua
 -- checks of them on each dialect: the tables, keys, data steps and what the app's
 -- own limits leave pending.
 local assert = require("luassert")

@@ -1,36 +1,33 @@
--- Three real applications' migration folders, ported from PHP to Lua call
--- for call (spec/fixtures/bookstack, cachet, koel; where they come from and
--- what they found: spec/fixtures/README.md), run up, down and fresh on the
--- dialects each supports (Cachet: all three; BookStack: MySQL, as upstream;
--- Koel: SQLite, its own migrations stopping the others): every table each
--- app creates exists, status shows every migration ran, rollback and reset
--- leave only the history table, migrate works again, fresh works, the apps'
--- own data steps do what they say, and rows survive the alters of a partial
--- rollback.
+-- spec/support/real_apps_suite.lua: the checks every real application's
+-- ported migration folder gets (spec/fixtures/<app>, its settings in
+-- spec/support/apps/<app>.lua), on the dialects it supports: every table
+-- the app creates exists, status shows every migration ran, rollback and
+-- reset leave only the history table, migrate works again, fresh works, the
+-- app's own data steps do what they say, and rows survive the alters of a
+-- partial rollback. One spec file an app (spec/integration/30-real_apps_<app>),
+-- so that ctest runs the apps side by side.
+local busted = require("busted")
 local helpers = require("spec.helpers")
 local apps = require("spec.support.real_apps")
 
+local describe, pending, assert = busted.describe, busted.pending, busted.assert
+local after_each, teardown = busted.after_each, busted.teardown
+
 local fixture_names, copy_fixture, sorted = apps.fixture_names, apps.copy_fixture, apps.sorted
-local insert, rows_of = apps.insert, apps.rows_of
 
--- the apps, each in spec/support/apps/<app>.lua
-local APPS = {}
-for _, name in ipairs { "bookstack", "cachet", "koel" } do
-  APPS[#APPS + 1] = require("spec.support.apps." .. name)
-end
-
--- One project per app and dialect is migrated once and shared by the tests
--- that read it or put it back as they found it (migrate, rollback and
--- migrate, fresh): the apps' folders take seconds to run on MySQL. A test
--- that fails while the shared project is away from that state drops it;
--- the next one migrates a new one. The others get a project of their own.
-for _, app in ipairs(APPS) do
+return function(app_name)
+  local app = require("spec.support.apps." .. app_name)
+  -- One project per app and dialect is migrated once and shared by the tests
+  -- that read it or put it back as they found it (migrate, rollback and
+  -- migrate, fresh): the apps' folders take seconds to run on MySQL. A test
+  -- that fails while the shared project is away from that state drops it;
+  -- the next one migrates a new one. The others get a project of their own.
   local names = fixture_names(app.name)
 
   for _, dialect in helpers.each_dialect() do
     describe(app.name .. "'s migrations [#" .. dialect .. "]", function()
       local project, shared, moving
-      local it = it
+      local it = busted.it
       if app.only_on and not app.only_on[dialect.name] then
         it = function(what) pending(what .. ": not on " .. dialect.name .. " (" .. app.only_why .. ")") end
       elseif app.not_run then
@@ -187,83 +184,6 @@ for _, app in ipairs(APPS) do
         p:ok("migrate")
         assert.equals(#names, #p:history())
         p:with_db(app.kept)
-      end)
-    end)
-  end
-end
-
--- Koel's 2021_04_16 turns the keys off, changes playlists.id and turns them on
--- again before its playlists get their UUIDs, relying on ON UPDATE CASCADE to
--- move playlist_song. SQLite ignores PRAGMA foreign_keys inside a transaction,
--- so lmigrate runs that migration with the keys off throughout: it refuses to
--- commit the rows it would orphan, and leaves the database as it was.
-for _, dialect in helpers.each_dialect() do
-  if dialect.name == "sqlite" then
-    describe("koel's 2021_04_16 with playlists [#" .. dialect .. "]", function()
-      it("refuses to leave playlist_song without its playlists", function()
-        local project = helpers.project(dialect)
-        local stage = "2021_04_16_131414_change_playlist_id_to_uuid"
-        copy_fixture(project, "koel", function(name) return name < stage end)
-        project:ok("migrate")
-        project:with_db(function(db)
-          insert(db, "users", { id = 1, name = "U", email = "u@example.com", password = "x" })
-          insert(db, "playlists", { id = 1, user_id = 1, name = "P" })
-          insert(db, "artists", { id = 2, name = "A" })
-          insert(db, "albums", { id = 1, artist_id = 2, name = "L" })
-          insert(db, "songs", { id = "s1", album_id = 1, title = "T", length = 1, lyrics = "",
-                                path = "/a", mtime = 0 })
-          insert(db, "playlist_song", { playlist_id = 1, song_id = "s1" })
-        end)
-        copy_fixture(project, "koel", function(name) return name == stage end)
-        local r = project:run("migrate")
-        helpers.assert_status(1, r)
-        assert.matches("playlist_song", r.stderr)
-        assert.matches("playlist_song_playlist_id_foreign", r.stderr)
-        project:with_db(function(db)
-          assert.same({ "1|1" }, rows_of(db, "playlist_song", { "id", "playlist_id" }))
-          assert.same({ "1" }, rows_of(db, "playlists", { "id" }))
-        end)
-        project:cleanup()
-      end)
-    end)
-  end
-end
-
--- Koel's 2025_06_12 on Koel Plus (a row in licenses): a song another user owns gets
--- an artist and an album of its owner's, inserted by name while artists' unique name
--- (2020_11_14) still holds, so an artist two users share stops it, under Laravel too;
--- the migration leaves the database as it was
-for _, dialect in helpers.each_dialect() do
-  if dialect.name == "sqlite" then
-    describe("koel's 2025_06_12 on Koel Plus [#" .. dialect .. "]", function()
-      it("runs its Plus branch and stops at the artists' unique name", function()
-        local project = helpers.project(dialect)
-        local stage = "2025_06_12_150202_user-scope_artists_and_albums"
-        copy_fixture(project, "koel", function(name) return name < stage end)
-        project:ok("migrate")
-        project:with_db(function(db)
-          insert(db, "artists", { id = 2, name = "A" })
-          insert(db, "albums", { id = 1, artist_id = 2, name = "L", cover = "" })
-          insert(db, "users", { id = 1, name = "U", email = "u@example.com", password = "x",
-                                is_admin = true })
-          insert(db, "users", { id = 2, name = "V", email = "v@example.com", password = "x" })
-          for i, owner in ipairs { 1, 2 } do
-            insert(db, "songs", { id = "s" .. i, album_id = 1, artist_id = 2, owner_id = owner, title = "T",
-                                  length = 1, lyrics = "", path = "/a", mtime = 0 })
-          end
-          insert(db, "licenses", { key = "plus" })
-        end)
-        copy_fixture(project, "koel", function(name) return name == stage end)
-        local r = project:run("migrate")
-        helpers.assert_status(1, r)
-        assert.truthy(r.stderr:find(stage .. ".lua:", 1, true), r.stderr)
-        assert.matches('INSERT INTO "artists"', r.stderr)
-        assert.matches("UNIQUE constraint failed: artists.name", r.stderr)
-        project:with_db(function(db)
-          assert.same({ "2|A" }, rows_of(db, "artists", { "id", "name" }))
-          assert.is_nil(db:columns("artists").public_id)
-        end)
-        project:cleanup()
       end)
     end)
   end
