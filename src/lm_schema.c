@@ -337,10 +337,7 @@ const char *lm_pgcheckname (lua_State *L, lm_Blueprint *bp, const char *column) 
   tn = cliplen(table, tn);
   cn = cliplen(column, cn);
   s = (char *)lm_bpalloc(L, bp, tn + cn + sizeof("__check"));
-  memcpy(s, table, tn);
-  s[tn] = '_';
-  memcpy(s + tn + 1, column, cn);
-  memcpy(s + tn + 1 + cn, "_check", sizeof("_check"));
+  snprintf(s, tn + cn + sizeof("__check"), "%.*s_%.*s_check", (int)tn, table, (int)cn, column);
   return s;
 }
 

@@ -78,6 +78,14 @@ function M.concurrency(err)
   return false
 end
 
+-- missing_table(err) -> whether a database error says a table is not
+-- there: SQLSTATE 42P01, MySQL's 1146, SQLite's "no such table"
+function M.missing_table(err)
+  if not M.is(err) or err.kind ~= "database" then return false end
+  return err.code == "42P01" or err.errno == 1146
+    or (type(err.message) == "string" and err.message:find("no such table", 1, true) ~= nil)
+end
+
 -- text(v) -> what an error value says, whatever it is: a string, an
 -- lmigrate error's message, a table's 'message' field, its __tostring when
 -- that works, else what kind of value it is (never "table: 0x55..." and

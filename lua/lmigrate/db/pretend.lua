@@ -23,6 +23,7 @@ function M.new(grammar, reader, shadow)
     offline = reader == nil,
     pretend = true,    -- nothing runs: schema skips its checks before a drop
     recorded = {},
+    created = {},   -- the tables this run creates (schema/init.lua), lowercased
     depth = 0,   -- 1 while the migration printed runs in a transaction of lmigrate's
     connection_name = reader and reader.connection_name,   -- schema:connection(name)
   }, Pretend)
@@ -61,10 +62,48 @@ function Pretend:refuse_read(what, sql)
     .. " it runs without a connection"):format(what), { sql = sql })
 end
 
+-- the table this run creates that 'sql' names, if any
+local function names_created(created, sql)
+  if type(sql) ~= "string" or next(created) == nil then return nil end
+  local text = sql:lower()
+  for name in pairs(created) do
+    local at = 1
+    while true do
+      local i, j = text:find(name, at, true)
+      if not i then break end
+      if not text:sub(i - 1, i - 1):find("[%w_]") and not text:sub(j + 1, j + 1):find("[%w_]") then
+        return name
+      end
+      at = j + 1
+    end
+  end
+end
+
+-- A read of a table that this run creates cannot be answered by the
+-- database, where the table is not yet: on SQLite the shadow answers,
+-- which ran this run's statements (its rows of the table are the run's);
+-- elsewhere the read gets no rows, as every read does under Laravel's
+-- pretend, and a comment line in the output says so
 function Pretend:query(sql, ...)
   if type(sql) == "string" then txcontrol.check(self, sql, "query", 2) end
   self:refuse_read("db:query", sql)
-  return self.reader:query(sql, ...)
+  local name = names_created(self.created, sql)
+  if not name then return self.reader:query(sql, ...) end
+  local ok, rows = pcall(self.reader.query, self.reader, sql, ...)
+  if ok then return rows end
+  if self.shadow then
+    local ok2, rows2 = pcall(self.shadow.query, self.shadow, sql, ...)
+    if ok2 then return rows2 end
+  end
+  if not errors.missing_table(rows) then error(rows, 0) end
+  self.recorded[#self.recorded + 1] = ("-- (a read of %s, which this run creates, has no rows"
+    .. " under --pretend: %s)"):format(name, (self.grammar:interpolate(sql, ...) or sql):gsub("%s+", " "))
+  return {}
+end
+
+-- the line that prints a recorded statement: SQL ends with ';', a note is as it is
+function M.line(text)
+  return text:sub(1, 3) == "-- " and text or text .. ";"
 end
 
 function Pretend:first(sql, ...)

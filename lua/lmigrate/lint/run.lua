@@ -207,7 +207,8 @@ local function lint_one(st, e)
   local tx = class.transaction ~= false or st.atomic
   local m = { e = e, class = class, tx = tx, data = {},
               online = class.online == true and st.dialect == "postgres" }
-  local db = Pretend.new(st.grammar, st.reader)
+  local db = Pretend.new(st.grammar, st.reader, st.shadow)
+  db.created = st.made   -- a read of a table an earlier migration made (db/pretend.lua)
   if m.online and class.transaction ~= false then db.deferred = {} end
   db.depth = class.transaction ~= false and 1 or 0
   local execute = db.execute
@@ -250,9 +251,19 @@ function M.check(ctx)
     grammar = ctx.grammar, dialect = dialect, reader = ctx.db, schema = ctx.schema,
     atomic = ctx.atomic, budgets_off = ctx.budgets_off, created = {}, columns = {},
     version = ctx.target_version or server_version(ctx.db, dialect),
-    findings = {}, notes = {},
+    findings = {}, notes = {}, made = {},
   }
-  for _, e in ipairs(ctx.entries) do lint_one(st, e) end
+  -- on SQLite the statements run in a shadow of the schema, as under
+  -- --pretend, which answers the reads of the tables they make
+  local close
+  if dialect == "sqlite" and ctx.db then
+    st.shadow, close = require("lmigrate.db.shadow").open(ctx.grammar, ctx.db)
+  end
+  local ok, err = pcall(function()
+    for _, e in ipairs(ctx.entries) do lint_one(st, e) end
+  end)
+  if close then close() end
+  if not ok then error(err, 0) end
   return st.findings, st.notes
 end
 

@@ -115,6 +115,7 @@ end
 -- prints the SQL each entry's method would run, changing nothing; a
 -- migration on another connection in that connection's dialect
 function Migrator:pretend(list, method)
+  local line = require("lmigrate.db.pretend").line
   local view, order, close = others.pretend_views(self.others, method)
   local main = self.others.main
   local ok, err = pcall(function()
@@ -129,7 +130,7 @@ function Migrator:pretend(list, method)
       e.class, db.deferred = nil, nil
       self.out:write("-- " .. e.name .. " (" .. method .. ")" .. (h == main and ""
         or (" on connection '%s' (%s); its history row on this one"):format(h.name, db.driver)))
-      for _, sql in ipairs(db:take()) do self.out:write(sql .. ";") end
+      for _, sql in ipairs(db:take()) do self.out:write(line(sql)) end
       if steps and #steps > 0 then self.out:write("-- then outside the transaction, one by one:") end
       for _, s in ipairs(steps or {}) do self.out:write(s.sql .. ";") end
       for _, o in ipairs(order) do
@@ -137,7 +138,7 @@ function Migrator:pretend(list, method)
         if #more > 0 then
           self.out:write(("-- on connection '%s' (%s), schema:connection:"):format(o.name, o.db.driver))
         end
-        for _, sql in ipairs(more) do self.out:write(sql .. ";") end
+        for _, sql in ipairs(more) do self.out:write(line(sql)) end
       end
     end
   end)

@@ -102,6 +102,8 @@ end
 -- wait in db.deferred, each with the SQL that undoes a failure of it
 local function run(self, bp)
   local deferred = self.db.deferred
+  local created = self.db.created   -- --pretend's (db/pretend.lua)
+  if created and bp:mode() ~= "alter" then created[bp:table_name():lower()] = true end
   if deferred then bp:online() end
   if self.observer then heard(self, "blueprint", bp:describe(self.grammar)) end
   if bp:mode() == "alter" and self.grammar:supports("rebuild") then
@@ -176,6 +178,8 @@ function Schema:rename(from, to)
   check_name(from, "rename")
   check_name(to, "rename", "a new table name")
   heard(self, "rename", from, to)
+  local created = self.db.created
+  if created and created[from:lower()] then created[to:lower()] = true end
   self.db:execute(self.grammar:rename(from, to))
   if self.model then self.model:rename(from, to) end
 end
