@@ -221,6 +221,14 @@ describe("change() with rows on postgres", function()
     db:execute("UPDATE users SET level = 'any' WHERE id = 1")
   end)
 
+  it("keeps a CHECK named <table>_<column>_check when the column changes to another type", function()
+    db:execute("ALTER TABLE users ADD CONSTRAINT users_name_check CHECK (name <> '')")
+    s:table("users", function(t) t:string("name", 100):change() end)
+    refused("UPDATE users SET name = '' WHERE id = 1")
+    s:table("users", function(t) t:string("level", 20):change() end)   -- an enum no more
+    db:execute("ALTER TABLE users DROP CONSTRAINT users_level_check")   -- Monica's raw SQL
+  end)
+
   it("change() drops the CHECK an earlier lmigrate named <table>_<column>_enum", function()
     db:execute("ALTER TABLE users RENAME CONSTRAINT users_level_check TO users_level_enum")
     s:table("users", function(t) t:enum("level", { "low", "high", "top" }):change() end)

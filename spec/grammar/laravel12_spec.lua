@@ -137,8 +137,7 @@ local ALTER = {
         'ALTER TABLE "users" ADD COLUMN "v" TSVECTOR NULL' } },
     { function(t) t:raw_column("n", "bigint"):change() end, {
       'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_n_unsigned", DROP CONSTRAINT IF EXISTS '
-        .. '"users_n_check", '
-        .. 'DROP CONSTRAINT IF EXISTS "users_n_enum", '
+        .. '"users_n_enum", '
         .. 'ALTER COLUMN "n" TYPE bigint USING "n"::bigint, ALTER COLUMN "n" SET NOT NULL, '
         .. 'ALTER COLUMN "n" DROP DEFAULT, ALTER COLUMN "n" DROP IDENTITY IF EXISTS',
       'COMMENT ON COLUMN "users"."n" IS NULL' } },

@@ -120,8 +120,7 @@ local ADD_ALTER = {
       'ALTER TABLE "users" ADD COLUMN "score" INTEGER NOT NULL DEFAULT 0 CONSTRAINT '
         .. '"users_score_unsigned" CHECK ("score" >= 0)',
       'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_title_unsigned", DROP CONSTRAINT IF '
-        .. 'EXISTS "users_title_check", '
-        .. 'DROP CONSTRAINT IF EXISTS "users_title_enum", ALTER COLUMN "title" TYPE VARCHAR(100) USING '
+        .. 'EXISTS "users_title_enum", ALTER COLUMN "title" TYPE VARCHAR(100) USING '
         .. '"title"::VARCHAR(100), ALTER COLUMN "title" DROP NOT NULL, ALTER COLUMN "title" DROP '
         .. 'DEFAULT, ALTER COLUMN "title" DROP IDENTITY IF EXISTS',
       'COMMENT ON COLUMN "users"."title" IS NULL' } },
@@ -378,8 +377,7 @@ local TIME_ALTER = {
     { time_alter, {
       'ALTER TABLE "users" ADD COLUMN "seen_at" TIMESTAMP(6) NULL',
       'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_at_unsigned", DROP CONSTRAINT IF EXISTS '
-        .. '"users_at_check", '
-        .. 'DROP CONSTRAINT IF EXISTS "users_at_enum", '
+        .. '"users_at_enum", '
         .. 'ALTER COLUMN "at" TYPE TIMESTAMP(6) USING "at"::TIMESTAMP(6), ALTER COLUMN '
         .. '"at" DROP NOT NULL, ALTER COLUMN "at" DROP DEFAULT, ALTER COLUMN "at" DROP IDENTITY IF EXISTS',
       'COMMENT ON COLUMN "users"."at" IS NULL' } },

@@ -162,8 +162,7 @@ describe("bp:online() on PostgreSQL", function()
         'DROP INDEX CONCURRENTLY IF EXISTS "songs_pkey"' },
       { 'ALTER TABLE "songs" ADD CONSTRAINT "songs_pkey" PRIMARY KEY USING INDEX "songs_pkey"', true },
       { 'ALTER TABLE "songs" DROP CONSTRAINT IF EXISTS "songs_name_unsigned", DROP CONSTRAINT IF'
-        .. ' EXISTS "songs_name_check", '
-        .. 'DROP CONSTRAINT IF EXISTS "songs_name_enum", ALTER COLUMN "name" TYPE VARCHAR(255) USING'
+        .. ' EXISTS "songs_name_enum", ALTER COLUMN "name" TYPE VARCHAR(255) USING'
         .. ' "name"::VARCHAR(255), ALTER COLUMN "name" DROP DEFAULT, ALTER COLUMN "name" DROP'
         .. ' IDENTITY IF EXISTS' },
       { 'ALTER TABLE "songs" ADD CONSTRAINT "songs_name_not_null" CHECK ("name" IS NOT NULL)'

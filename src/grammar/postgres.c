@@ -314,7 +314,7 @@ static void pg_serial_change (lm_Ctx *c, const lm_Column *col, const lm_Column *
 ** USING; an increments column keeps its sequence), nullability, default,
 ** identity, and the CHECKs lmigrate derives (unsigned, enum; the comment,
 ** given or not, is pg_compile_comment's), the old ones dropped first,
-** whatever the old definition was. ALTER TABLE runs its drops before
+** whatever the old definition was (an enum's: see below). ALTER TABLE runs its drops before
 ** the type change and adds after it.
 */
 static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
@@ -326,8 +326,12 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   if (lm_serialtype(col->type, 0) != LM_T__COUNT)
     plain.type = lm_serialtype(col->type, 0);   /* no SERIAL in ALTER TYPE */
   lm_begin(c);
-  lm_addf(c, "ALTER TABLE %T DROP CONSTRAINT IF EXISTS %I, DROP CONSTRAINT IF EXISTS %I",
-          col->unsigned_check, col->enum_check);
+  lm_addf(c, "ALTER TABLE %T DROP CONSTRAINT IF EXISTS %I", col->unsigned_check);
+  /* <t>_<c>_check is any CHECK PostgreSQL named: an enum's goes only for
+     the enum's new values, and one that changes type keeps it, as under
+     Laravel (whose users drop it by that name, as Monica's raw SQL does) */
+  if (col->type == LM_T_ENUM)
+    lm_addf(c, ", DROP CONSTRAINT IF EXISTS %I", col->enum_check);
   if (col->enum_check_old)
     lm_addf(c, ", DROP CONSTRAINT IF EXISTS %I", col->enum_check_old);
   lm_addf(c, ", ALTER COLUMN %I TYPE ", col->name);
