@@ -42,10 +42,16 @@ return {
     assert.equals(4, tonumber(configs.password.confidentiality))
     assert.equals("Wikimedia|OpenStreetMap.org|OpenStreetMap.de|OpenStreetMap.fr|RRZE",
       configs.map_provider.type_range)
-    assert.equals(null, configs.has_exiftool.v)
+    assert.matches("^[01]$", configs.has_exiftool.v, "2019_12_25: the shell's answer")
+    assert.equals("0|1|2", configs.has_exiftool.type_range)
+    assert.equals("config", configs.update_check_every_days.cat, "2019_12_15_1000")
+    assert.equals(0, tonumber(configs.sorting_Albums_col.confidentiality), "2020_01_26")
+    assert.equals(2, tonumber(configs.SL_enable.confidentiality), "2020_03_17")
+    assert.equals("30", configs.location_decoding_timeout.v, "an integer into a string column")
+    assert.equals("0", configs.import_via_symlink.v)
     local n = 0
     for _ in pairs(configs) do n = n + 1 end
-    assert.equals(61 + 6, n, "config_fix's 61 keys and 6 added after it")
+    assert.equals(61 + 14, n, "config_fix's 61 keys and 14 added after it")
   end,
 
   schema = function(db)
@@ -70,6 +76,9 @@ return {
     local photos = db:columns("photos")
     assert.is_false(photos.imgDirection.notnull)
     assert.is_false(photos.livePhotoUrl.notnull)
+    assert.is_false(photos.location.notnull)
+    assert.is_true(photos.type.notnull)
+    assert.is_nil(photos.type.default, "2020_03_11's change() gives no default: it goes, as Laravel's")
     assert.matches("^'?0'?", tostring(photos.thumb2x.default):gsub("false", "0"))
     local configs = db:columns("configs")
     for _, c in ipairs { "cat", "confidentiality", "type_range", "description" } do
@@ -133,13 +142,16 @@ return {
       "a takestamp of 0 is none")
   end,
 
+  -- a partial rollback to 2019_09_28_171753: the columns of photos and albums dropped
+  -- (location, the live photo's three, share_button_visible) and added again
   keep_rows = function(db)
     insert(db, "albums", { id = 1, title = "a", description = "" })
-    insert(db, "photos", { id = 1, title = "p", url = "u", tags = "", public = false, album_id = 1 })
+    insert(db, "photos", { id = 1, title = "p", url = "u", tags = "", public = false, album_id = 1,
+                            type = "image/jpeg", location = "here" })
   end,
   kept = function(db)
     assert.same({ "1|a" }, rows_of(db, "albums", { "id", "title" }))
-    assert.same({ "1|p|1" }, rows_of(db, "photos", { "id", "title", "album_id" }))
+    assert.same({ "1|p|1|image/jpeg" }, rows_of(db, "photos", { "id", "title", "album_id", "type" }))
   end,
-  keep_steps = 18,
+  keep_steps = 20,
 }
