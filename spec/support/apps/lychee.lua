@@ -49,9 +49,11 @@ return {
     assert.equals(2, tonumber(configs.SL_enable.confidentiality), "2020_03_17")
     assert.equals("30", configs.location_decoding_timeout.v, "an integer into a string column")
     assert.equals("0", configs.import_via_symlink.v)
+    assert.equals("040003", configs.version.v, "2020_04_29's bump")
+    assert.equals("Mod RSS", configs.rss_max_items.cat)
     local n = 0
     for _ in pairs(configs) do n = n + 1 end
-    assert.equals(61 + 14, n, "config_fix's 61 keys and 14 added after it")
+    assert.equals(61 + 17, n, "config_fix's 61 keys and 17 added after it")
   end,
 
   schema = function(db)
@@ -153,5 +155,5 @@ return {
     assert.same({ "1|a" }, rows_of(db, "albums", { "id", "title" }))
     assert.same({ "1|p|1|image/jpeg" }, rows_of(db, "photos", { "id", "title", "album_id", "type" }))
   end,
-  keep_steps = 20,
+  keep_steps = 24,
 }
