@@ -152,7 +152,7 @@ static void setsql (lua_State *L, const lm_Blueprint *bp, const lm_Grammar *g,
   lm_addtype(&c, col);
   luaL_pushresult(&c.b);
   lua_setfield(L, -2, "sql_type");
-  if (!lm_hasdefault(col) && col->dkind != LM_D_NULL) return;
+  if (lm_nodefault(col)) return;   /* (default(nil) on NOT NULL: none, as the SQL) */
   luaL_buffinit(L, &c.b);
   lm_adddefault(&c, col);
   luaL_pushresult(&c.b);

@@ -217,6 +217,12 @@ local CASES = {
     'CREATE TABLE `users` (`a` VARCHAR(255) NULL DEFAULT NULL, '
       .. '`b` VARCHAR(255) NULL DEFAULT NULL, `c` VARCHAR(255) NOT NULL)',
     cols = { "a|varchar(255)|1|NULL", "b|varchar(255)|1|NULL", "c|varchar(255)|0|" }, },
+  -- default(nil) on a NOT NULL column: no default, as Laravel writes none for
+  -- default(null) (MySQL refuses NOT NULL DEFAULT NULL)
+  { function(t) t:string("a"):default(nil);
+      t:integer("b"):nullable(false):default(core.null) end,
+    'CREATE TABLE `users` (`a` VARCHAR(255) NOT NULL, `b` INT NOT NULL)',
+    cols = { "a|varchar(255)|0|", "b|int(11)|0|" }, },
   { function(t) t:integer("a"):unsigned(); t:integer("b"):auto_increment() end,
     'CREATE TABLE `users` (`a` INT UNSIGNED NOT NULL, '
       .. '`b` INT NOT NULL AUTO_INCREMENT PRIMARY KEY)',

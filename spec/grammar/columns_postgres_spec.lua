@@ -236,6 +236,12 @@ local CASES = {
       .. '"b" VARCHAR(255) NULL DEFAULT NULL, "c" VARCHAR(255) NOT NULL)',
     cols = { "a|character varying(255)|1|NULL::character varying",
       "b|character varying(255)|1|NULL::character varying", "c|character varying(255)|0|" }, },
+  -- default(nil) on a NOT NULL column: no default, as Laravel writes none for
+  -- default(null) (MySQL refuses NOT NULL DEFAULT NULL)
+  { function(t) t:string("a"):default(nil);
+      t:integer("b"):nullable(false):default(core.null) end,
+    'CREATE TABLE "users" ("a" VARCHAR(255) NOT NULL, "b" INTEGER NOT NULL)',
+    cols = { "a|character varying(255)|0|", "b|integer|0|" }, },
   { function(t) t:integer("a"):unsigned(); t:integer("b"):auto_increment() end,
     'CREATE TABLE "users" ("a" INTEGER NOT NULL CONSTRAINT "users_a_unsigned" CHECK ("a" >= 0), '
       .. '"b" SERIAL PRIMARY KEY NOT NULL)',

@@ -157,6 +157,9 @@ local ALTER = {
     "ALTER TABLE `users` MODIFY COLUMN `name` VARCHAR(100) NOT NULL DEFAULT 'anon' COMMENT 'c'" },
   { function(t) t:increments("id"):change() end,
     'ALTER TABLE `users` MODIFY COLUMN `id` INT UNSIGNED NOT NULL AUTO_INCREMENT' },
+  -- Laravel's way to drop a default: nullable(false):default(null):change(), no DEFAULT
+  { function(t) t:string("name", 100):nullable(false):default(nil):change() end,
+    'ALTER TABLE `users` MODIFY COLUMN `name` VARCHAR(100) NOT NULL' },
   -- Laravel's index modifiers on change(): false drops the column's index
   { function(t)
     t:string("email"):unique(false):change()

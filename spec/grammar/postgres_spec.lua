@@ -186,6 +186,14 @@ local ALTER = {
     'ALTER TABLE "users" ADD COLUMN "owner_id" BIGINT NULL',
     'ALTER TABLE "users" ADD CONSTRAINT "users_owner_id_foreign" FOREIGN KEY ("owner_id") '
       .. 'REFERENCES "teams" ("id") ON DELETE SET NULL' } },
+  -- nullable(false):default(null):change(): the default dropped, as Laravel's
+  { function(t) t:integer("age"):nullable(false):default(nil):change() end, {
+    'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_age_unsigned", '
+      .. 'DROP CONSTRAINT IF EXISTS "users_age_check", DROP CONSTRAINT IF EXISTS "users_age_enum", '
+      .. 'ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER, '
+      .. 'ALTER COLUMN "age" SET NOT NULL, ALTER COLUMN "age" DROP DEFAULT, '
+      .. 'ALTER COLUMN "age" DROP IDENTITY IF EXISTS',
+    'COMMENT ON COLUMN "users"."age" IS NULL' } },
   -- a change() not restating the comment drops it, as Laravel's grammar
   { function(t) t:integer("age"):nullable():change() end, {
     'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_age_unsigned", '

@@ -279,8 +279,18 @@ void lm_modify_nullable (lm_Ctx *c, const lm_Column *col) {
   luaL_addstring(&c->b, (col->flags & LM_F_NULLABLE) ? " NULL" : " NOT NULL");
 }
 
+/*
+** default(nil) on a NOT NULL column is no default, as Laravel writes
+** none for default(null) (MySQL refuses NOT NULL DEFAULT NULL)
+*/
+int lm_nodefault (const lm_Column *col) {
+  if (col->flags & LM_F_USE_CURRENT) return 0;
+  return col->dkind == LM_D_NONE ||
+         (col->dkind == LM_D_NULL && !(col->flags & LM_F_NULLABLE));
+}
+
 void lm_modify_default (lm_Ctx *c, const lm_Column *col) {
-  if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT)) return;
+  if (lm_nodefault(col)) return;
   luaL_addstring(&c->b, " DEFAULT ");
   lm_adddefault(c, col);
 }

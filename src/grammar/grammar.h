@@ -243,6 +243,7 @@ void lm_compile_drop_index (lm_Ctx *c, const lm_Command *cmd);
 /* the command is not supported: "<command>() is not supported on <dialect>" */
 LM_NORETURN void lm_no_command (lm_Ctx *c, const lm_Command *cmd);
 int lm_hasdefault (const lm_Column *col);
+int lm_nodefault (const lm_Column *col);
 /* a column's unique()/index() as a command, for the compile_ entries */
 lm_Command lm_colcommand (const lm_Column *col, lm_CmdKind kind);
 const char *lm_cmdname (lm_CmdKind kind);   /* "unique", ... for errors */

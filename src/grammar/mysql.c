@@ -57,7 +57,7 @@ static int mysql_isblob (lm_ColType t) {
 static void mysql_modify_default (lm_Ctx *c, const lm_Column *col) {
   int expr = mysql_isblob(col->type) && col->dkind != LM_D_RAW &&
              col->dkind != LM_D_NULL && !(col->flags & LM_F_USE_CURRENT);
-  if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT)) return;
+  if (lm_nodefault(col)) return;
   luaL_addstring(&c->b, expr ? " DEFAULT (" : " DEFAULT ");
   lm_adddefault(c, col);
   if (expr) luaL_addchar(&c->b, ')');

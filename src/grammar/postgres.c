@@ -344,7 +344,7 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
             (col->flags & LM_F_NULLABLE) ? "DROP" : "SET");
   if (!serial) {
     lm_addf(c, ", ALTER COLUMN %I ", col->name);
-    if (col->dkind == LM_D_NONE && !(col->flags & LM_F_USE_CURRENT))
+    if (lm_nodefault(col))
       luaL_addstring(&c->b, "DROP DEFAULT");
     else {
       luaL_addstring(&c->b, "SET DEFAULT ");
