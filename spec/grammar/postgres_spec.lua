@@ -189,7 +189,7 @@ local ALTER = {
   -- nullable(false):default(null):change(): the default dropped, as Laravel's
   { function(t) t:integer("age"):nullable(false):default(nil):change() end, {
     'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_age_unsigned", '
-      .. 'DROP CONSTRAINT IF EXISTS "users_age_check", DROP CONSTRAINT IF EXISTS "users_age_enum", '
+      .. 'DROP CONSTRAINT IF EXISTS "users_age_enum", '
       .. 'ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER, '
       .. 'ALTER COLUMN "age" SET NOT NULL, ALTER COLUMN "age" DROP DEFAULT, '
       .. 'ALTER COLUMN "age" DROP IDENTITY IF EXISTS',
