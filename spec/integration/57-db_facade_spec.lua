@@ -38,6 +38,13 @@ return {
     local driver = ({ sqlite = 1, pgsql = 2, mysql = 3 })[db:get_driver_name()]
     db:insert("INSERT INTO tags (y) VALUES (?)", { driver })
     db:transaction(function() db:statement("UPDATE notes SET x = x") end, 3)
+    -- DB::getQueryGrammar()->wrapTable()/wrap(): the dialect's quotes around each part
+    local grammar = db:get_query_grammar()
+    local q = db:get_driver_name() == "mysql" and "`" or '"'
+    assert(grammar:wrap_table("notes") == q .. "notes" .. q, grammar:wrap_table("notes"))
+    assert(grammar:wrap("notes.x") == q .. "notes" .. q .. "." .. q .. "x" .. q, grammar:wrap("notes.x"))
+    assert(grammar:wrap("notes.*") == q .. "notes" .. q .. ".*")
+    db:statement("UPDATE " .. grammar:wrap_table("notes") .. " SET " .. grammar:wrap("x") .. " = x")
   end,
   down = function(self)
     self.db:statement("DROP TABLE marks")
@@ -126,6 +133,8 @@ return {
           "named bindings and '?' placeholders cannot be mixed" },
         { 'self.db:transaction(function() end, 0)', "attempts, a whole number >= 1, got 0" },
         { 'self.db:statement(42)', "db:statement: expects SQL text (string), got number" },
+        { 'self.db:get_query_grammar():wrap_table(7)',
+          "db:get_query_grammar():wrap_table: expects a name (string), got number" },
       }
       for _, c in ipairs(cases) do
         project:write(FACADE, "return { up = function(self)\n  " .. c[1]

@@ -2,7 +2,7 @@
 -- SQL of ported migrations and seeders: select, select_one, scalar,
 -- cursor, statement, affecting_statement, insert (of SQL), update,
 -- delete, unprepared, raw, get_driver_name, get_database_name,
--- get_table_prefix, pretending, begin_transaction. Each is made of the
+-- get_table_prefix, get_query_grammar, pretending, begin_transaction. Each is made of the
 -- connection's own execute and query (the self of the call: the DB, the
 -- --pretend stand-in, MySQL's journal recorder), so that each is run,
 -- recorded or journaled as those are. Bindings are Laravel's: a list
@@ -180,6 +180,29 @@ end
 
 -- lmigrate has no table prefix: Laravel's default one
 function D.get_table_prefix() return "" end
+
+-- get_query_grammar() -> DB::getQueryGrammar(), for the quoting a migration
+-- pastes into its raw SQL: wrap(name) and wrap_table(name) quote each
+-- dot-separated part of the name as the connection's grammar quotes
+-- identifiers (Laravel's wrap; there is no table prefix to add)
+function D:get_query_grammar()
+  local g = self.grammar
+  local function wrap(method, name)
+    if type(name) ~= "string" or name == "" then
+      fail("get_query_grammar():" .. method, "expects a name (string), got "
+        .. (name == "" and "an empty string" or type(name)), 3)
+    end
+    local parts = {}
+    for part in (name .. "."):gmatch("([^.]*)%.") do
+      parts[#parts + 1] = part == "*" and "*" or g:quote(part)
+    end
+    return table.concat(parts, ".")
+  end
+  return {
+    wrap = function(_, name) return wrap("wrap", name) end,
+    wrap_table = function(_, name) return wrap("wrap_table", name) end,
+  }
+end
 
 -- pretending() -> whether the statements are printed, not run (--pretend, lmigrate sql)
 function D:pretending()
