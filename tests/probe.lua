@@ -104,6 +104,25 @@ function Probe:of(dialect, key)
   return self.budget[key]
 end
 
+-- short_lease(project): an lmigrate.lua giving the project's runs a lease of
+-- 5s renewed every second (the default: 30s, 10s). A run killed with
+-- SIGKILL holds PostgreSQL's lease (run/lease.lua) until it expires, so
+-- the next run of a kill probe waits for it: up to 30s a kill by default.
+-- The next run still takes the lease over from the killed one (the same
+-- code, sooner), and a live run renewing it has 4s of margin for a stall.
+M.LEASE = 'return { lease = "5s", lease_renew = "1s" }\n'
+function M.short_lease(project)
+  shell.write_file(project:path("lmigrate.lua"), M.LEASE)
+end
+
+-- took_over(where, r): counts "leases taken over" when run 'r' took the
+-- lease over from a killed run (its message says so)
+function Probe:took_over(where, r)
+  if (r.stdout .. r.stderr):find("Took over the migration lock", 1, true) then
+    self:count(where, "leases taken over")
+  end
+end
+
 -- the run of lmigrate 'r' (shell.run's result) as a failure's text
 function M.describe(r)
   return shell.describe_run(r)

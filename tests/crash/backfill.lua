@@ -119,6 +119,7 @@ local function trial(dialect, project, span, i)
   check_killed(where, project)
   local r = project:run("migrate")
   if p:check(r.status == 0, where, "the next migrate failed\n%s", probe.describe(r)) then
+    p:took_over(dialect, r)
     if r.stdout:find("Resuming the backfill", 1, true) then p:count(dialect, "resumed") end
     check_done(where .. ", then migrate", state(project))
   end
@@ -263,6 +264,7 @@ local function trial2(dialect, project, spans, i)
   check_killed2(where, project)
   local r = project:run("migrate")
   if not p:check(r.status == 0, where, "the next migrate failed\n%s", probe.describe(r)) then return end
+  p:took_over(dialect, r)
   if r.stdout:find("Resuming the backfill", 1, true) then p:count(dialect, "composite resumed") end
   check2(where .. ", then migrate", state2(project), { counter = "1..1", counter2 = "1..1", fill = 1,
                                                        undone = "0..0", undone2 = "0..0" })
@@ -273,6 +275,7 @@ local function trial2(dialect, project, spans, i)
   if state2(project).fill == 1 then
     r = project:run("rollback", "--step", "1")
     if not p:check(r.status == 0, where, "the next rollback failed\n%s", probe.describe(r)) then return end
+    p:took_over(dialect, r)
     if r.stdout:find("Resuming the backfill", 1, true) then p:count(dialect, "down resumed") end
   end
   check2(where .. ", then rollback", state2(project), { counter = "1..1", counter2 = "1..1", fill = 0,
@@ -304,6 +307,7 @@ local function seeded(dialect, project, i)
   if s.progress > 0 or s.counter == "0..0" then
     local r = project:run("seed")
     if not p:check(r.status == 0, where, "the next seed failed\n%s", probe.describe(r)) then return end
+    p:took_over(dialect, r)
     if r.stdout:find("Resuming the backfill", 1, true) then p:count(dialect, "seed resumed") end
     s = state2(project)
   end
@@ -313,6 +317,7 @@ end
 
 local function composite(dialect)
   local project = helpers.project(dialect)
+  probe.short_lease(project)
   project:write(CREATE2, CREATE2_SRC)
   project:ok("migrate")
   project:write(FILL2, FILL2_SRC)
@@ -341,6 +346,7 @@ end
 for _, dialect in p:each_dialect({ "sqlite", "postgres", "mysql" }) do
   p:protect(dialect, function()
     local project = helpers.project(dialect)
+    probe.short_lease(project)
     project:write(CREATE, CREATE_SRC)
     project:write(FILL, FILL_SRC)
     project:ok("migrate", "--step")

@@ -159,6 +159,7 @@ local function trial(dialect, project, refs, up, down, i)
   -- the next run completes, and leaves all of them applied
   local r = project:run("migrate")
   if p:check(r.status == 0, where, "the next migrate failed\n%s", probe.describe(r)) then
+    p:took_over(dialect, r)
     local s = fixture.state(project)
     fixture.check(p, where .. ", then migrate", s, refs)
     p:check(#s.history == fixture.N, where, "the next migrate left migrations pending")
@@ -170,6 +171,7 @@ for _, dialect in p:each_dialect() do
     local refs, up, down = fixture.references(p, dialect)
     if not refs then return end
     local project = helpers.project(dialect)
+    probe.short_lease(project)
     fixture.prepare(project)
     fixture.write(project)
     project:ok("migrate")
