@@ -314,8 +314,8 @@ static void pg_serial_change (lm_Ctx *c, const lm_Column *col, const lm_Column *
 ** USING; an increments column keeps its sequence), nullability, default,
 ** identity, and the CHECKs lmigrate derives (unsigned, enum; the comment,
 ** given or not, is pg_compile_comment's), the old ones dropped first,
-** whatever the old definition was (an enum's: see below). ALTER TABLE runs its drops before
-** the type change and adds after it.
+** whatever the old definition was (an enum's: see below). ALTER TABLE
+** runs its drops before the type change and adds after it.
 */
 static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_Column plain = *col;
