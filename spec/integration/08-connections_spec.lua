@@ -281,6 +281,18 @@ for _, dialect in helpers.each_dialect() do
       assert.same(ALL, history_of(t), helpers.describe_run(r))
     end)
 
+    -- the url without its password and database (PGPASSWORD and PGDATABASE
+    -- are poisoned): the fields beside it fill them in
+    postgres_only("takes the fields beside a url where the url is silent (password, database)", function()
+      local t = make_target(dialect, project, "beside")
+      local p = url_parts(t.config.url)
+      t.config = { driver = "postgres", password = p.password, database = t.check.pg_db,
+                   url = ("postgres://%s@%s%s/"):format(p.user, p.host, p.port and (":" .. p.port) or "") }
+      configure({ t }, { default = "beside" })
+      local r = helpers.assert_status(0, run("migrate"))
+      assert.same(ALL, history_of(t), helpers.describe_run(r))
+    end)
+
     describe("--connection a,b,c", function()
       it("migrates every one of them in one run", function()
         configure(all_targets(), { default = "alpha" })

@@ -309,6 +309,22 @@ describe("config.resolve", function()
         { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "postgres://u:p@h:5432/db" } },
       { '{ driver = "postgresql", url = "postgresql://u@h/db" }',
         { name = "c", driver = "postgres", connect_timeout = 10, conninfo = "postgresql://u@h/db" } },
+      -- fields beside a url count where it is silent, as its query's parameters
+      { '{ driver = "postgres", url = "postgres://u@h/db", password = "p w&", sslmode = "require", '
+          .. 'host = "other", database = "other" }',
+        { name = "c", driver = "postgres", connect_timeout = 10,
+          conninfo = "postgres://u@h/db?password=p%20w%26&sslmode=require" } },
+      { '{ driver = "postgres", url = "postgres://h?sslmode=disable", user = "u", port = 6432, '
+          .. 'database = "d", sslmode = "require" }',
+        { name = "c", driver = "postgres", connect_timeout = 10,
+          conninfo = "postgres://h?sslmode=disable&port=6432&user=u&dbname=d" } },
+      { '{ driver = "postgres", url = "postgres://u:p@[::1]:5433/?dbname=x", host = "h", port = 1, '
+          .. 'password = "q", database = "d" }',
+        { name = "c", driver = "postgres", connect_timeout = 10,
+          conninfo = "postgres://u:p@[::1]:5433/?dbname=x" } },
+      { '{ driver = "postgres", url = "postgres:///app?host=/run/postgresql", host = "h", user = "u" }',
+        { name = "c", driver = "postgres", connect_timeout = 10,
+          conninfo = "postgres:///app?host=/run/postgresql&user=u" } },
       { '{ driver = "postgres", host = "h", port = 5433, user = "u", password = "p", '
           .. 'database = "d", sslmode = "disable" }',
         { name = "c", driver = "postgres", connect_timeout = 10,

@@ -102,22 +102,67 @@ function M.parse_url(url, partial)
   usage(("malformed database URL '%s' (expected %s)"):format(redact.text(url), FORMS))
 end
 
+-- a PostgreSQL connection's fields, by libpq's keyword
+local PG_FIELDS = { "host", "port", "user", "password", "database", "sslmode" }
+local PG_KEYWORD = { host = "host", port = "port", user = "user", password = "password",
+                     database = "dbname", sslmode = "sslmode" }
+
+-- field(name, c, k) -> the value of field k of connection c, as text, or nil
+local function pg_field(name, c, k)
+  local v = c[k]
+  if v == nil then return nil end
+  if type(v) ~= "string" and type(v) ~= "number" then
+    errors.raise("config", ("lmigrate.lua: connection '%s': %s must be a string"):format(name, k))
+  end
+  if k == "password" then
+    redact.secret(v, table.concat({ tostring(c.user), tostring(c.host), tostring(c.database) }, " "))
+  end
+  return tostring(v)
+end
+
+-- the libpq keywords a postgres:// URL gives: its user, password, host,
+-- port and database, and each parameter of its query
+local function url_keywords(url)
+  local rest = url:gsub("^[^:]*://", "")
+  local query = rest:match("%?(.*)$") or ""
+  rest = rest:gsub("%?.*$", "")
+  local authority, path = rest:match("^([^/]*)/?(.*)$")
+  local userinfo, hostspec = authority:match("^(.*)@(.*)$")
+  hostspec = hostspec or authority
+  local has = {}
+  if userinfo then
+    has.user = userinfo:match("^[^:]*") ~= ""
+    has.password = userinfo:find(":", 1, true) ~= nil
+  end
+  has.host = hostspec:gsub(":%d*$", "") ~= ""
+  has.port = hostspec:find(":%d+$") ~= nil
+  has.dbname = path ~= ""
+  for key in query:gmatch("([^&=]+)=[^&]*") do has[key] = true end
+  return has
+end
+
+-- what libpq connects with. A url's fields beside it count where it is
+-- silent, as parameters of its query (Laravel's ConfigurationUrlParser:
+-- the URL wins); without a url, the fields as keyword='value' pairs
 local function conninfo_of(name, c)
-  if c.url then return M.parse_url(c.url).conninfo end
+  if c.url then
+    local url = M.parse_url(c.url).conninfo
+    local has = url_keywords(url)
+    for _, k in ipairs(PG_FIELDS) do
+      local v = pg_field(name, c, k)
+      if v ~= nil and not has[PG_KEYWORD[k]] then
+        url = url .. (url:find("?", 1, true) and "&" or "?") .. PG_KEYWORD[k] .. "="
+          .. v:gsub("[^%w%-%._~/]", function(ch) return ("%%%02X"):format(ch:byte()) end)
+      end
+    end
+    return url
+  end
   local parts = {}
-  local keys = { host = "host", port = "port", user = "user", password = "password",
-                 database = "dbname", sslmode = "sslmode" }
-  for _, k in ipairs({ "host", "port", "user", "password", "database", "sslmode" }) do
-    local v = c[k]
+  for _, k in ipairs(PG_FIELDS) do
+    local v = pg_field(name, c, k)
     if v ~= nil then
-      if type(v) ~= "string" and type(v) ~= "number" then
-        errors.raise("config", ("lmigrate.lua: connection '%s': %s must be a string"):format(name, k))
-      end
-      if k == "password" then
-        redact.secret(v, table.concat({ tostring(c.user), tostring(c.host), tostring(c.database) }, " "))
-      end
-      v = tostring(v):gsub("\\", "\\\\"):gsub("'", "\\'")
-      parts[#parts + 1] = keys[k] .. "='" .. v .. "'"
+      v = v:gsub("\\", "\\\\"):gsub("'", "\\'")
+      parts[#parts + 1] = PG_KEYWORD[k] .. "='" .. v .. "'"
     end
   end
   return table.concat(parts, " ")
