@@ -1819,6 +1819,17 @@ function DB:get_database_name() end
 ---@return string
 function DB:get_table_prefix() end
 
+---@class lmigrate.QueryGrammar
+---@field wrap fun(self: lmigrate.QueryGrammar, name: string): string
+---@field wrap_table fun(self: lmigrate.QueryGrammar, name: string): string
+
+--- Laravel's DB::getQueryGrammar(): the connection's quoting of names, for
+--- raw SQL; wrap and wrap_table quote each dot-separated part
+---
+--- `local g = self.db:get_query_grammar(); self.db:statement("ALTER TABLE " .. g:wrap_table("tasks") .. " ...")`
+---@return lmigrate.QueryGrammar
+function DB:get_query_grammar() end
+
 --- whether the statements are printed, not run (--pretend, sql)
 ---
 --- `if not self.db:pretending() then ... end`

@@ -30,7 +30,7 @@ local function computed_values(h, dialect, sql)
   local script = grammar.statements(list)
   if dialect == "postgres" then
     script = "\\set ON_ERROR_STOP 1\n\\pset tuples_only on\n\\pset format unaligned\nBEGIN;\n"
-      .. script .. "ROLLBACK;\n"
+      .. require("spec.support.servers").pg_own_schema() .. script .. "ROLLBACK;\n"
   elseif dialect == "mysql" then
     local db = "`" .. shell.unique_name("lmigrate_l12") .. "`"
     script = ("CREATE DATABASE %s; USE %s;\n"):format(db, db) .. script

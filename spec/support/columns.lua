@@ -37,7 +37,7 @@ DIALECTS.sqlite = {
 DIALECTS.postgres = {
   wrap = function(body)
     return "\\set ON_ERROR_STOP 1\nSET client_min_messages = warning;\n\\pset tuples_only on\n"
-      .. "\\pset format unaligned\nBEGIN;\n" .. body
+      .. "\\pset format unaligned\nBEGIN;\n" .. servers.pg_own_schema() .. body
       .. "ROLLBACK;\n"
   end,
   columns = [[SELECT a.attname || '|' || format_type(a.atttypid, a.atttypmod) || '|'

@@ -57,7 +57,7 @@ RUNNERS.postgres = {
   target = function(server) return server.url end,
   script = function(setup, sql)
     return "\\set ON_ERROR_STOP 1\nSET client_min_messages = warning;\nBEGIN;\n"
-      .. (setup or "") .. "\n" .. statements(sql) .. "ROLLBACK;\n"
+      .. servers.pg_own_schema() .. (setup or "") .. "\n" .. statements(sql) .. "ROLLBACK;\n"
   end,
 }
 

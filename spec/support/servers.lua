@@ -220,4 +220,15 @@ end
 
 -- }======================================================
 
+-- The statements that make a PostgreSQL script's tables its own, run
+-- first in its transaction: a schema first on the search path (public
+-- after it, for the extensions), gone with the ROLLBACK. Specs running at
+-- once in the one database then never meet each other's tables, nor the
+-- names of their sequences (a users_id_seq taken made another users_id_seq1)
+local own_schema
+function M.pg_own_schema()
+  own_schema = own_schema or shell.unique_name("lmigrate_spec")
+  return ('CREATE SCHEMA "%s"; SET LOCAL search_path TO "%s", public;\n'):format(own_schema, own_schema)
+end
+
 return M
