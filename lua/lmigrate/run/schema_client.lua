@@ -61,9 +61,16 @@ function M.pg_split(info)
   local head, pass, tail = info:match("^(postgres[ql]*://[^:@/]*):([^@/]*)(@.*)$")
   if pass then info, password = head .. tail, unescape(pass) end
   local url = info:match("^postgres[ql]*://") ~= nil
-  -- a password=... parameter of the URL, or a pair of the key=value form
-  local a, b, v = info:find("password=('[^']*')")
-  if not a then a, b, v = info:find("password=([^%s&]*)") end
+  -- a password=... parameter of the URL, or a pair of the key=value form,
+  -- whose quoted value runs to the first quote no backslash escapes
+  local a, b, v = info:find("password=([^%s&']*)")
+  if a and v == "" and info:sub(b + 1, b + 1) == "'" then
+    local i = b + 2
+    while i <= #info and info:sub(i, i) ~= "'" do
+      i = i + (info:sub(i, i) == "\\" and 2 or 1)
+    end
+    b, v = i, info:sub(b + 1, i)
+  end
   if a then
     local q = v:match("^'(.*)'$")
     password = q and q:gsub("\\(.)", "%1") or (url and unescape(v) or v)
