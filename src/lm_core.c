@@ -24,5 +24,6 @@ LM_API int luaopen_lmigrate_core (lua_State *L) {
   lm_open_query(L);
   lm_open_query_build(L);
   lm_open_driver(L);
+  lm_open_hash(L);
   return 1;
 }

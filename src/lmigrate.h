@@ -396,6 +396,9 @@ int lm_open_foreign (lua_State *L);
    handle; after lm_open_foreign */
 int lm_open_safety (lua_State *L);
 
+/* lm_hash.c: core.bcrypt, core.bcrypt_check (lmigrate.hash) */
+int lm_open_hash (lua_State *L);
+
 /* lm_describe.c: bp:describe(); after lm_open_schema */
 int lm_open_describe (lua_State *L);
 

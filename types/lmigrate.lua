@@ -2069,11 +2069,53 @@ function Seeder:backfill(table, options, fn) end
 --- what the seeder does
 function Seeder:run() end
 
+---@class HashOptions
+---@field rounds? integer bcrypt's rounds, 4 to 31 (default BCRYPT_ROUNDS, else 12)
+
+--- Laravel's Hash facade with its bcrypt driver (docs/query-builder.md)
+---@class LmigrateHash
+local Hash = {}
+
+--- a new bcrypt hash ("$2y$..."), with a salt of its own: `lmigrate.hash.make("secret")`
+---@param value string|number
+---@param options? HashOptions
+---@return string
+function Hash.make(value, options) end
+
+--- whether value is the password of the bcrypt hash (false for an empty one)
+---@param value string|number
+---@param hashed string?
+---@return boolean
+function Hash.check(value, hashed) end
+
+--- whether the hash was made with other rounds, or is no bcrypt hash
+---@param hashed string
+---@param options? HashOptions
+---@return boolean
+function Hash.needs_rehash(hashed, options) end
+
+--- `{ algo = "2y", algo_name = "bcrypt", options = { cost = 10 } }`, or algo_name "unknown"
+---@param hashed string
+---@return { algo?: string, algo_name: string, options: { cost?: integer } }
+function Hash.info(hashed) end
+
+--- whether value is a bcrypt hash
+---@param value any
+---@return boolean
+function Hash.is_hashed(value) end
+
 ---@class lmigrate
 ---@field null userdata SQL NULL
 ---@field fake table made-up values (docs/query-builder.md)
+---@field hash LmigrateHash bcrypt hashes as Laravel's Hash::make
 ---@field version string
 local lmigrate = {}
+
+--- Laravel's bcrypt() helper: `lmigrate.bcrypt("secret")` is lmigrate.hash.make
+---@param value string|number
+---@param options? HashOptions
+---@return string
+function lmigrate.bcrypt(value, options) end
 
 --- SQL pasted verbatim: `table:date("d"):default(lmigrate.raw("CURRENT_DATE"))`
 ---@param sql string

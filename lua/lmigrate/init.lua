@@ -113,10 +113,17 @@ end
 
 -- }======================================================
 
--- lmigrate.fake (lmigrate/fake/init.lua), loaded on first use
+-- bcrypt(value, options?): Laravel's bcrypt() helper, lmigrate.hash.make
+function M.bcrypt(value, options)
+  return M.hash.make(value, options)
+end
+
+-- lmigrate.fake (lmigrate/fake/init.lua) and lmigrate.hash, loaded on first use
+local LAZY = { fake = "lmigrate.fake", hash = "lmigrate.hash" }
 return setmetatable(M, { __index = function(t, k)
-  if k ~= "fake" then return nil end
-  local fake = require("lmigrate.fake")
-  rawset(t, "fake", fake)
-  return fake
+  local name = LAZY[k]
+  if name == nil then return nil end
+  local mod = require(name)
+  rawset(t, k, mod)
+  return mod
 end })

@@ -229,6 +229,35 @@ for _, dialect in helpers.each_dialect() do
       end)
     end)
 
+    describe("passwords hashed as Laravel's Hash::make", function()
+      local HASHING = [[
+  self.db:insert("posts", { title = lmigrate.bcrypt("secret") })
+  self.db:table("posts"):insert({ title = lmigrate.hash.make("other", { rounds = 4 }) })]]
+
+      it("stores bcrypt hashes that check, BCRYPT_ROUNDS's rounds by default", function()
+        local file = write_seed(project, "database_seeder.lua", seeder("DatabaseSeeder", HASHING))
+        project.env = project.dialect:env(project)
+        project.env.BCRYPT_ROUNDS = "5"
+        project:ok("seed")
+        local t = titles(project)
+        assert.equals(2, #t)
+        assert.matches("^%$2y%$05%$", t[1])
+        assert.matches("^%$2y%$04%$", t[2])
+        local hash = require("lmigrate.hash")
+        assert.is_true(hash.check("secret", t[1]))
+        assert.is_true(hash.check("other", t[2]))
+        assert.is_false(hash.check("secret", t[2]))
+        -- a BCRYPT_ROUNDS bcrypt cannot take stops the seeder at its line, its rows undone
+        project:with_db(function(db) db:run("DELETE FROM posts") end)
+        project.env.BCRYPT_ROUNDS = "40"
+        local r = project:run("seed")
+        helpers.assert_status(1, r)
+        assert.equals(0, count(project, "posts"))
+        assert.truthy(helpers.has_file_line(r.stderr, file, line(1)), r.stderr)
+        assert.truthy(r.stderr:find("BCRYPT_ROUNDS is '40'", 1, true), r.stderr)
+      end)
+    end)
+
     describe("a seeder that fails leaves no rows", function()
       -- DatabaseSeeder inserts, then calls PostSeeder, which inserts and fails
       local function failing(post_body)

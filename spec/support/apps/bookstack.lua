@@ -38,6 +38,9 @@ return {
         table.sort(out)
         return out
       end)())
+    -- the admin logs in with "password": bcrypt('password') as Laravel's
+    local admin = db:query("SELECT password FROM users WHERE email = 'admin@admin.com'")[1]
+    assert.is_true(require("lmigrate.hash").check("password", admin.password), admin.password)
     assert.equals(61, db:count("role_permissions"))
     local per_role = {}
     for _, r in ipairs(db:query("SELECT r.display_name AS role, COUNT(pr.permission_id) AS n FROM roles r "
