@@ -213,7 +213,8 @@ local ALTER = {
     'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_name_unsigned", '
       .. 'DROP CONSTRAINT IF EXISTS "users_name_enum", '
       .. 'ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), '
-      .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" SET DEFAULT \'anon\', '
+      .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" DROP DEFAULT, '
+      .. 'ALTER COLUMN "name" SET DEFAULT \'anon\', '
       .. 'ALTER COLUMN "name" DROP IDENTITY IF EXISTS',
     'ALTER TABLE "users" ADD CONSTRAINT "users_name_unique" UNIQUE ("name")',
     'COMMENT ON COLUMN "users"."name" IS NULL' } },

@@ -183,6 +183,26 @@ local CASES = {
     check = function(p) assert.is_true(p.column("items", "parent_id").nullable) end },
   { "change() an unsigned integer to a string", up = '  t:string("qty", 20):change()',
     check = function(p) assert.truthy(p.type("items", "qty"):find("char", 1, true)) end },
+  -- Coolify's string columns with string defaults made integers and booleans: the old
+  -- default ('80', '1') cannot be cast to the new type, so it must go before the type
+  -- changes (PostgreSQL converts the default with the column)
+  { "change() strings with defaults to an integer and a boolean with defaults",
+    setup = { "ALTER TABLE items ADD COLUMN port VARCHAR(10) DEFAULT '80' NOT NULL",
+              "ALTER TABLE items ADD COLUMN flag VARCHAR(5) DEFAULT '1' NOT NULL" },
+    up = '  t:integer("port"):default(3000):change()\n  t:boolean("flag"):default(false):change()',
+    expect = function(s)
+      add_column("port")(s)
+      add_column("flag")(s)
+    end,
+    check = function(p)
+      assert.truthy(p.type("items", "port"):find("int", 1, true))
+      assert.same({ "80|true" }, p.rows("SELECT DISTINCT " .. p.q("port") .. " AS a, " .. p.q("flag")
+        .. " AS b FROM " .. p.q("items")))
+      assert.is_true(p.exec("INSERT INTO " .. p.q("items") .. " (" .. p.q("parent_id") .. ", "
+        .. p.q("name") .. ", " .. p.q("qty") .. ") VALUES (1, 'new', 1)"))
+      assert.same({ "3000|false" }, p.rows("SELECT " .. p.q("port") .. " AS a, " .. p.q("flag")
+        .. " AS b FROM " .. p.q("items") .. " WHERE " .. p.q("name") .. " = 'new'"))
+    end },
   { "change() the primary key column to big_increments", up = '  t:big_increments("id"):change()',
     check = function(p) assert.is_true(p.column("items", "id").auto_increment) end,
     -- MariaDB refuses to change a column other tables' keys reference,
@@ -238,7 +258,8 @@ local CASES = {
 -- the alter migration of case c
 local function alter_migration(c)
   local up = c.whole or (("  self.schema:table(%q, function(t)\n%s\n  end)"):format(c.table or "items", c.up))
-  if c.setup then up = ("  self.db:execute(%q)\n"):format(c.setup) .. up end
+  local setup = type(c.setup) == "table" and c.setup or { c.setup }
+  for i = #setup, 1, -1 do up = ("  self.db:execute(%q)\n"):format(setup[i]) .. up end
   return helpers.migration { name = "Alter", up = up }
 end
 
@@ -271,6 +292,19 @@ local function probe(db, names)
     local out = {}
     for _, r in ipairs(db:query("SELECT DISTINCT " .. p.q(c) .. " AS v FROM " .. p.q(t))) do
       out[#out + 1] = tostring(r.v)
+    end
+    return out
+  end
+  -- the rows of a query as "a|b" of its columns a and b, booleans as true/false
+  function p.rows(sql)
+    local out = {}
+    for _, r in ipairs(db:query(sql)) do
+      local function v(x)
+        if x == 1 or x == "1" or x == "t" then return "true" end
+        if x == 0 or x == "0" or x == "f" then return "false" end
+        return tostring(x)
+      end
+      out[#out + 1] = v(r.a) .. "|" .. v(r.b)
     end
     return out
   end

@@ -315,7 +315,8 @@ static void pg_serial_change (lm_Ctx *c, const lm_Column *col, const lm_Column *
 ** identity, and the CHECKs lmigrate derives (unsigned, enum; the comment,
 ** given or not, is pg_compile_comment's), the old ones dropped first,
 ** whatever the old definition was (an enum's: see below). ALTER TABLE
-** runs its drops before the type change and adds after it.
+** runs its drops (DROP DEFAULT too) before the type change and adds
+** (SET DEFAULT too) after it, wherever they stand in the statement.
 */
 static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_Column plain = *col;
@@ -343,11 +344,13 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
     lm_addf(c, ", ALTER COLUMN %I %s NOT NULL", col->name,
             (col->flags & LM_F_NULLABLE) ? "DROP" : "SET");
   if (!serial) {
-    lm_addf(c, ", ALTER COLUMN %I ", col->name);
-    if (lm_nodefault(col))
-      luaL_addstring(&c->b, "DROP DEFAULT");
-    else {
-      luaL_addstring(&c->b, "SET DEFAULT ");
+    /* the old default always goes: ALTER TABLE runs DROP DEFAULT before the
+       type change and SET DEFAULT after it, and the type change would
+       otherwise convert the old default too, which fails where the new
+       type cannot take it ('80' of a VARCHAR made INTEGER) */
+    lm_addf(c, ", ALTER COLUMN %I DROP DEFAULT", col->name);
+    if (!lm_nodefault(col)) {
+      lm_addf(c, ", ALTER COLUMN %I SET DEFAULT ", col->name);
       lm_adddefault(c, col);
     }
     lm_addf(c, ", ALTER COLUMN %I DROP IDENTITY IF EXISTS", col->name);
