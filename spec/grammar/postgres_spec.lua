@@ -243,8 +243,12 @@ local ALTER = {
   { function(t) t:drop_timestamps(); t:drop_soft_deletes() end, {
     'ALTER TABLE "users" DROP COLUMN "created_at", DROP COLUMN "updated_at"',
     'ALTER TABLE "users" DROP COLUMN "deleted_at"' } },
+  -- unsigned()'s CHECK follows the column's new name, when there is one
   { function(t) t:rename_column("bio", "about"); t:string("bio"):nullable() end, {
     'ALTER TABLE "users" RENAME COLUMN "bio" TO "about"',
+    'DO $lmigrate$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '
+      .. '\'"users"\'::regclass AND conname = \'users_bio_unsigned\') THEN ALTER TABLE "users" '
+      .. 'RENAME CONSTRAINT "users_bio_unsigned" TO "users_about_unsigned"; END IF; END $lmigrate$',
     'ALTER TABLE "users" ADD COLUMN "bio" VARCHAR(255) NULL' } },
   { function(t) t:drop_index({ "name" }); t:drop_unique({ "email" }) end, {
     'DROP INDEX "users_name_index"',

@@ -210,6 +210,20 @@ local CASES = {
     refused = { mysql = "Cannot change column 'id': used in a foreign key constraint" } },
   { "rename a column", up = '  t:rename_column("note", "remark")',
     expect = function(s) s.columns.items[6] = "remark" end },
+  -- PostgreSQL: unsigned()'s CHECK (owner_id >= 0) follows the rename, so that the
+  -- change() drops it instead of failing (character varying >= integer)
+  { "rename an unsigned column, then change() it to a string",
+    whole = '  self.schema:table("items", function(t) t:rename_column("owner_id", "holder_id") end)\n'
+      .. '  self.schema:table("items", function(t) t:string("holder_id", 20):nullable():change() end)',
+    expect = function(s)
+      s.columns.items[3] = "holder_id"
+      s.indexes["items|items_owner_id_index|owner_id|index"] = nil
+      s.indexes["items|items_owner_id_index|holder_id|index"] = true
+    end,
+    check = function(p)
+      assert.truthy(p.type("items", "holder_id"):find("char", 1, true))
+      assert.is_true(p.exec("UPDATE " .. p.q("items") .. " SET " .. p.q("holder_id") .. " = 'x-1'"))
+    end },
   { "drop a column", up = '  t:drop_column("note")',
     expect = function(s) without(s.columns.items, "note") end },
   { "drop an indexed column", up = '  t:drop_column("owner_id")', expect = function(s)
@@ -372,6 +386,13 @@ for _, dialect in helpers.each_dialect() do
       if project then project:cleanup() end
       project = nil
     end)
+
+    if dialect.name == "postgres" then
+      pending("rename an enum column, then change() its values: the old CHECK stays in force: "
+        .. "PostgreSQL keeps its name <table>_<old>_check through the rename (as under Laravel, "
+        .. "whose users drop it by that name in raw SQL, as Coolify's 2023_08_22_071049 does), "
+        .. "and change() drops <table>_<new>_check; drop the old one by name first")
+    end
 
     for _, c in ipairs(CASES) do
       local run = (not c.only or c.only == dialect.name) and it or pending
