@@ -392,6 +392,10 @@ for _, dialect in helpers.each_dialect() do
         .. "PostgreSQL keeps its name <table>_<old>_check through the rename (as under Laravel, "
         .. "whose users drop it by that name in raw SQL, as Coolify's 2023_08_22_071049 does), "
         .. "and change() drops <table>_<new>_check; drop the old one by name first")
+      pending("rename the table (schema:rename), then change() an unsigned column to a string: "
+        .. "PostgreSQL keeps unsigned()'s CHECK under the old table's name, <old>_<column>_unsigned, "
+        .. "which change() (dropping <new>_<column>_unsigned) does not find, so the type change "
+        .. "fails (character varying >= integer); rename_column carries it, schema:rename not yet")
     end
 
     for _, c in ipairs(CASES) do
