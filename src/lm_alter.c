@@ -115,6 +115,8 @@ static int bp_rename_column (lua_State *L) {
   cmd->columns = cols;
   cmd->ncolumns = 1;
   cmd->to = to;
+  cmd->check_from = lm_defname(L, bp, cols, 1, "unsigned");
+  cmd->check_to = lm_defname(L, bp, &to, 1, "unsigned");
   return lm_pushcommand(L);
 }
 

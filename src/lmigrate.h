@@ -216,6 +216,9 @@ typedef struct lm_Command {
   int ncolumns;
   const char *expr;        /* CHECK expression, partial index WHERE */
   const char *to;          /* rename_column, rename_index, rename target */
+  /* rename_column: <table>_<from>_unsigned and <table>_<to>_unsigned, the
+     name of unsigned()'s CHECK before and after (PostgreSQL renames it) */
+  const char *check_from, *check_to;
   /* foreign keys */
   const char *ref_table;
   const char **ref_columns;

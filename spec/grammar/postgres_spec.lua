@@ -213,7 +213,8 @@ local ALTER = {
     'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_name_unsigned", '
       .. 'DROP CONSTRAINT IF EXISTS "users_name_enum", '
       .. 'ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), '
-      .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" SET DEFAULT \'anon\', '
+      .. 'ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN "name" DROP DEFAULT, '
+      .. 'ALTER COLUMN "name" SET DEFAULT \'anon\', '
       .. 'ALTER COLUMN "name" DROP IDENTITY IF EXISTS',
     'ALTER TABLE "users" ADD CONSTRAINT "users_name_unique" UNIQUE ("name")',
     'COMMENT ON COLUMN "users"."name" IS NULL' } },
@@ -242,8 +243,12 @@ local ALTER = {
   { function(t) t:drop_timestamps(); t:drop_soft_deletes() end, {
     'ALTER TABLE "users" DROP COLUMN "created_at", DROP COLUMN "updated_at"',
     'ALTER TABLE "users" DROP COLUMN "deleted_at"' } },
+  -- unsigned()'s CHECK follows the column's new name, when there is one
   { function(t) t:rename_column("bio", "about"); t:string("bio"):nullable() end, {
     'ALTER TABLE "users" RENAME COLUMN "bio" TO "about"',
+    'DO $lmigrate$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '
+      .. '\'"users"\'::regclass AND conname = \'users_bio_unsigned\') THEN ALTER TABLE "users" '
+      .. 'RENAME CONSTRAINT "users_bio_unsigned" TO "users_about_unsigned"; END IF; END $lmigrate$',
     'ALTER TABLE "users" ADD COLUMN "bio" VARCHAR(255) NULL' } },
   { function(t) t:drop_index({ "name" }); t:drop_unique({ "email" }) end, {
     'DROP INDEX "users_name_index"',

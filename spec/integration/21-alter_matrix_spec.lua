@@ -183,6 +183,26 @@ local CASES = {
     check = function(p) assert.is_true(p.column("items", "parent_id").nullable) end },
   { "change() an unsigned integer to a string", up = '  t:string("qty", 20):change()',
     check = function(p) assert.truthy(p.type("items", "qty"):find("char", 1, true)) end },
+  -- Coolify's string columns with string defaults made integers and booleans: the old
+  -- default ('80', '1') cannot be cast to the new type, so it must go before the type
+  -- changes (PostgreSQL converts the default with the column)
+  { "change() strings with defaults to an integer and a boolean with defaults",
+    setup = { "ALTER TABLE items ADD COLUMN port VARCHAR(10) DEFAULT '80' NOT NULL",
+              "ALTER TABLE items ADD COLUMN flag VARCHAR(5) DEFAULT '1' NOT NULL" },
+    up = '  t:integer("port"):default(3000):change()\n  t:boolean("flag"):default(false):change()',
+    expect = function(s)
+      add_column("port")(s)
+      add_column("flag")(s)
+    end,
+    check = function(p)
+      assert.truthy(p.type("items", "port"):find("int", 1, true))
+      assert.same({ "80|true" }, p.rows("SELECT DISTINCT " .. p.q("port") .. " AS a, " .. p.q("flag")
+        .. " AS b FROM " .. p.q("items")))
+      assert.is_true(p.exec("INSERT INTO " .. p.q("items") .. " (" .. p.q("parent_id") .. ", "
+        .. p.q("name") .. ", " .. p.q("qty") .. ") VALUES (1, 'new', 1)"))
+      assert.same({ "3000|false" }, p.rows("SELECT " .. p.q("port") .. " AS a, " .. p.q("flag")
+        .. " AS b FROM " .. p.q("items") .. " WHERE " .. p.q("name") .. " = 'new'"))
+    end },
   { "change() the primary key column to big_increments", up = '  t:big_increments("id"):change()',
     check = function(p) assert.is_true(p.column("items", "id").auto_increment) end,
     -- MariaDB refuses to change a column other tables' keys reference,
@@ -190,6 +210,20 @@ local CASES = {
     refused = { mysql = "Cannot change column 'id': used in a foreign key constraint" } },
   { "rename a column", up = '  t:rename_column("note", "remark")',
     expect = function(s) s.columns.items[6] = "remark" end },
+  -- PostgreSQL: unsigned()'s CHECK (owner_id >= 0) follows the rename, so that the
+  -- change() drops it instead of failing (character varying >= integer)
+  { "rename an unsigned column, then change() it to a string",
+    whole = '  self.schema:table("items", function(t) t:rename_column("owner_id", "holder_id") end)\n'
+      .. '  self.schema:table("items", function(t) t:string("holder_id", 20):nullable():change() end)',
+    expect = function(s)
+      s.columns.items[3] = "holder_id"
+      s.indexes["items|items_owner_id_index|owner_id|index"] = nil
+      s.indexes["items|items_owner_id_index|holder_id|index"] = true
+    end,
+    check = function(p)
+      assert.truthy(p.type("items", "holder_id"):find("char", 1, true))
+      assert.is_true(p.exec("UPDATE " .. p.q("items") .. " SET " .. p.q("holder_id") .. " = 'x-1'"))
+    end },
   { "drop a column", up = '  t:drop_column("note")',
     expect = function(s) without(s.columns.items, "note") end },
   { "drop an indexed column", up = '  t:drop_column("owner_id")', expect = function(s)
@@ -238,7 +272,8 @@ local CASES = {
 -- the alter migration of case c
 local function alter_migration(c)
   local up = c.whole or (("  self.schema:table(%q, function(t)\n%s\n  end)"):format(c.table or "items", c.up))
-  if c.setup then up = ("  self.db:execute(%q)\n"):format(c.setup) .. up end
+  local setup = type(c.setup) == "table" and c.setup or { c.setup }
+  for i = #setup, 1, -1 do up = ("  self.db:execute(%q)\n"):format(setup[i]) .. up end
   return helpers.migration { name = "Alter", up = up }
 end
 
@@ -271,6 +306,19 @@ local function probe(db, names)
     local out = {}
     for _, r in ipairs(db:query("SELECT DISTINCT " .. p.q(c) .. " AS v FROM " .. p.q(t))) do
       out[#out + 1] = tostring(r.v)
+    end
+    return out
+  end
+  -- the rows of a query as "a|b" of its columns a and b, booleans as true/false
+  function p.rows(sql)
+    local out = {}
+    for _, r in ipairs(db:query(sql)) do
+      local function v(x)
+        if x == 1 or x == "1" or x == "t" then return "true" end
+        if x == 0 or x == "0" or x == "f" then return "false" end
+        return tostring(x)
+      end
+      out[#out + 1] = v(r.a) .. "|" .. v(r.b)
     end
     return out
   end
@@ -338,6 +386,17 @@ for _, dialect in helpers.each_dialect() do
       if project then project:cleanup() end
       project = nil
     end)
+
+    if dialect.name == "postgres" then
+      pending("rename an enum column, then change() its values: the old CHECK stays in force: "
+        .. "PostgreSQL keeps its name <table>_<old>_check through the rename (as under Laravel, "
+        .. "whose users drop it by that name in raw SQL, as Coolify's 2023_08_22_071049 does), "
+        .. "and change() drops <table>_<new>_check; drop the old one by name first")
+      pending("rename the table (schema:rename), then change() an unsigned column to a string: "
+        .. "PostgreSQL keeps unsigned()'s CHECK under the old table's name, <old>_<column>_unsigned, "
+        .. "which change() (dropping <new>_<column>_unsigned) does not find, so the type change "
+        .. "fails (character varying >= integer); rename_column carries it, schema:rename not yet")
+    end
 
     for _, c in ipairs(CASES) do
       local run = (not c.only or c.only == dialect.name) and it or pending

@@ -203,7 +203,8 @@ describe("change() on PostgreSQL", function()
       .. 'DROP CONSTRAINT IF EXISTS "users_level_check", DROP CONSTRAINT IF EXISTS "users_level_enum", '
       .. 'ALTER COLUMN "level" TYPE VARCHAR(255) '
       .. 'USING "level"::VARCHAR(255), ALTER COLUMN "level" SET NOT NULL, ALTER COLUMN "level" '
-      .. 'SET DEFAULT \'a\', ALTER COLUMN "level" DROP IDENTITY IF EXISTS, ADD CONSTRAINT '
+      .. 'DROP DEFAULT, ALTER COLUMN "level" SET DEFAULT \'a\', ALTER COLUMN "level" '
+      .. 'DROP IDENTITY IF EXISTS, ADD CONSTRAINT '
       .. '"users_level_check" CHECK ("level" IN (\'a\', \'b\'))',
       'COMMENT ON COLUMN "users"."level" IS NULL' },
       sql("postgres", function(t) t:enum("level", { "a", "b" }):default("a"):change() end, "alter"))

@@ -315,7 +315,8 @@ static void pg_serial_change (lm_Ctx *c, const lm_Column *col, const lm_Column *
 ** identity, and the CHECKs lmigrate derives (unsigned, enum; the comment,
 ** given or not, is pg_compile_comment's), the old ones dropped first,
 ** whatever the old definition was (an enum's: see below). ALTER TABLE
-** runs its drops before the type change and adds after it.
+** runs its drops (DROP DEFAULT too) before the type change and adds
+** (SET DEFAULT too) after it, wherever they stand in the statement.
 */
 static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_Column plain = *col;
@@ -343,11 +344,13 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
     lm_addf(c, ", ALTER COLUMN %I %s NOT NULL", col->name,
             (col->flags & LM_F_NULLABLE) ? "DROP" : "SET");
   if (!serial) {
-    lm_addf(c, ", ALTER COLUMN %I ", col->name);
-    if (lm_nodefault(col))
-      luaL_addstring(&c->b, "DROP DEFAULT");
-    else {
-      luaL_addstring(&c->b, "SET DEFAULT ");
+    /* the old default always goes: ALTER TABLE runs DROP DEFAULT before the
+       type change and SET DEFAULT after it, and the type change would
+       otherwise convert the old default too, which fails where the new
+       type cannot take it ('80' of a VARCHAR made INTEGER) */
+    lm_addf(c, ", ALTER COLUMN %I DROP DEFAULT", col->name);
+    if (!lm_nodefault(col)) {
+      lm_addf(c, ", ALTER COLUMN %I SET DEFAULT ", col->name);
       lm_adddefault(c, col);
     }
     lm_addf(c, ", ALTER COLUMN %I DROP IDENTITY IF EXISTS", col->name);
@@ -368,6 +371,24 @@ static void pg_compile_change (lm_Ctx *c, const lm_Column *col) {
   lm_end(c);
   if (defer) notnull_online(c, col);
   if (serial) pg_serial_change(c, col, &plain);
+}
+
+/*
+** rename_column: unsigned()'s CHECK, <table>_<column>_unsigned, takes the
+** new name when the column has one, so that a change() of the renamed
+** column finds it (else its (c >= 0) stays on a column made a string,
+** and the type change fails). PostgreSQL's own <table>_<column>_check (an
+** enum's) keeps its name, as under Laravel, whose users drop it by it.
+*/
+static void pg_rename_column (lm_Ctx *c, const lm_Command *cmd) {
+  const char *table;
+  lm_stmt(c, "ALTER TABLE %T RENAME COLUMN %I TO %I", cmd->columns[0], cmd->to);
+  table = pushquoted(c->L, c->bp->table);
+  lm_stmt(c, "DO $lmigrate$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE "
+          "conrelid = %L::regclass AND conname = %L) THEN ALTER TABLE %T RENAME "
+          "CONSTRAINT %I TO %I; END IF; END $lmigrate$", table, cmd->check_from,
+          cmd->check_from, cmd->check_to);
+  lua_pop(c->L, 1);
 }
 
 /* from(n): the next value of the column's sequence (serial or identity) */
@@ -469,7 +490,8 @@ const lm_Grammar lm_grammar_postgres = {
     [LM_C_FOREIGN] = pg_compile_foreign,
     [LM_C_FULLTEXT] = pg_compile_fulltext,
     [LM_C_SPATIAL_INDEX] = pg_compile_spatial_index,
-    [LM_C_DROP_PRIMARY] = pg_compile_drop_primary
+    [LM_C_DROP_PRIMARY] = pg_compile_drop_primary,
+    [LM_C_RENAME_COLUMN] = pg_rename_column
     /* drop_fulltext, drop_spatial_index: DROP INDEX; rename_index: ALTER
        INDEX RENAME, which renames a unique constraint's index and it too */
   },
