@@ -25,5 +25,6 @@ LM_API int luaopen_lmigrate_core (lua_State *L) {
   lm_open_query_build(L);
   lm_open_driver(L);
   lm_open_hash(L);
+  lm_open_str(L);
   return 1;
 }

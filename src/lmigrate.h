@@ -401,6 +401,8 @@ int lm_open_safety (lua_State *L);
 
 /* lm_hash.c: core.bcrypt, core.bcrypt_check (lmigrate.hash) */
 int lm_open_hash (lua_State *L);
+/* lm_str.c: core.plural, singular, unixms, random_bytes (lmigrate.str) */
+int lm_open_str (lua_State *L);
 
 /* lm_describe.c: bp:describe(); after lm_open_schema */
 int lm_open_describe (lua_State *L);

@@ -2104,7 +2104,34 @@ function Hash.info(hashed) end
 ---@return boolean
 function Hash.is_hashed(value) end
 
+--- Laravel's Str helpers (docs/query-builder.md): slug, ascii, random, uuid, uuid7, ulid,
+--- is_uuid, is_ulid, snake, kebab, studly, pascal, camel, title, lower, upper, ucfirst,
+--- lcfirst, plural, singular, limit
+---@class LmigrateStr
+---@field slug fun(title: string, separator?: string, language?: string|false, dictionary?: table<string, string>): string
+---@field ascii fun(value: string, language?: string): string
+---@field random fun(length?: integer): string
+---@field uuid fun(): string
+---@field uuid7 fun(time?: number): string
+---@field ulid fun(time?: number): string
+---@field is_uuid fun(value: any): boolean
+---@field is_ulid fun(value: any): boolean
+---@field snake fun(value: string, delimiter?: string): string
+---@field kebab fun(value: string): string
+---@field studly fun(value: string): string
+---@field pascal fun(value: string): string
+---@field camel fun(value: string): string
+---@field title fun(value: string): string
+---@field lower fun(value: string): string
+---@field upper fun(value: string): string
+---@field ucfirst fun(value: string): string
+---@field lcfirst fun(value: string): string
+---@field plural fun(value: string, count?: number): string
+---@field singular fun(value: string): string
+---@field limit fun(value: string, limit?: integer, ending?: string): string
+
 ---@class lmigrate
+---@field str LmigrateStr Laravel's Str helpers
 ---@field null userdata SQL NULL
 ---@field fake table made-up values (docs/query-builder.md)
 ---@field hash LmigrateHash bcrypt hashes as Laravel's Hash::make

@@ -118,8 +118,8 @@ function M.bcrypt(value, options)
   return M.hash.make(value, options)
 end
 
--- lmigrate.fake (lmigrate/fake/init.lua) and lmigrate.hash, loaded on first use
-local LAZY = { fake = "lmigrate.fake", hash = "lmigrate.hash" }
+-- lmigrate.fake (lmigrate/fake/init.lua), lmigrate.hash and lmigrate.str, loaded on first use
+local LAZY = { fake = "lmigrate.fake", hash = "lmigrate.hash", str = "lmigrate.str" }
 return setmetatable(M, { __index = function(t, k)
   local name = LAZY[k]
   if name == nil then return nil end
