@@ -313,9 +313,13 @@ describe("postgres grammar", function()
       assert.equals('DROP TABLE "users"', g:drop("users"))
       assert.equals('DROP TABLE IF EXISTS "users"', g:drop("users", true))
       assert.equals('DROP TABLE IF EXISTS "users" CASCADE', g:drop("users", true, true))
-      assert.equals('ALTER TABLE "users" RENAME TO "people"', g:rename("users", "people"))
+      local rename, checks = g:rename("users", "people")
+      assert.equals('ALTER TABLE "users" RENAME TO "people"', rename)
+      -- unsigned()'s CHECKs go with the table: users_<c>_unsigned -> people_<c>_unsigned
+      assert.matches("starts_with%(conname, 'users_'%) AND right%(conname, 9%) = '_unsigned'", checks)
+      assert.matches("RENAME CONSTRAINT %%I TO %%I', r.t, r.k, 'people_' || substr", checks)
       assert.same({ 'TRUNCATE TABLE "users" RESTART IDENTITY CASCADE' }, g:truncate("users"))
-      local ok, out = h.accepts(USERS, { g:truncate("users")[1], g:rename("users", "people"),
+      local ok, out = h.accepts(USERS, { g:truncate("users")[1], rename, checks,
         g:drop("people", true, true) })
       assert(ok, out)
     end)

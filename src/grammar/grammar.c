@@ -691,8 +691,17 @@ static int g_drop (lua_State *L) {
   return 1;
 }
 
+/* the statements of the list at 'list', as the call's results */
+static int pushlist (lua_State *L, int list) {
+  int i, n = (int)lua_rawlen(L, list);
+  luaL_checkstack(L, n, "too many statements");
+  for (i = 1; i <= n; i++) lua_rawgeti(L, list, i);
+  return n;
+}
+
 /*
-** g:rename(from, to) -> sql
+** g:rename(from, to) -> sql, ...: the rename, then what the dialect renames
+** with it (PostgreSQL: unsigned()'s CHECKs)
 */
 static int g_rename (lua_State *L) {
   lm_Ctx c;
@@ -700,8 +709,7 @@ static int g_rename (lua_State *L) {
   const char *to = lm_checkname(L, 3);
   newctx(L, &c);
   lm_entry(c.g, compile_rename)(&c, from, to);
-  lua_rawgeti(L, c.list, 1);
-  return 1;
+  return pushlist(L, c.list);
 }
 
 /*

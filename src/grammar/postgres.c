@@ -391,6 +391,27 @@ static void pg_rename_column (lm_Ctx *c, const lm_Command *cmd) {
   lua_pop(c->L, 1);
 }
 
+/*
+** schema:rename, t:rename(to): unsigned()'s CHECKs, <from>_<column>_unsigned,
+** take the new table's name, as a new table's would have (PostgreSQL renames
+** no constraint with its table), so that change() and drop_column find them
+** after the rename. Laravel's own names (indexes, keys, an enum's
+** <table>_<column>_check) stay as they were, as under Laravel.
+*/
+static void pg_rename (lm_Ctx *c, const char *from, const char *to) {
+  const char *qto, *pfrom, *pto;
+  lm_stmt(c, "ALTER TABLE %I RENAME TO %I", from, to);
+  qto = pushquoted(c->L, to);
+  pfrom = lua_pushfstring(c->L, "%s_", from);
+  pto = lua_pushfstring(c->L, "%s_", to);
+  lm_stmt(c, "DO $lmigrate$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS t, "
+          "conname AS k FROM pg_constraint WHERE conrelid = %L::regclass AND contype = 'c' AND "
+          "starts_with(conname, %L) AND right(conname, 9) = '_unsigned' LOOP EXECUTE "
+          "format('ALTER TABLE %%s RENAME CONSTRAINT %%I TO %%I', r.t, r.k, %L || "
+          "substr(r.k, length(%L) + 1)); END LOOP; END $lmigrate$", qto, pfrom, pto, pfrom);
+  lua_pop(c->L, 3);
+}
+
 /* from(n): the next value of the column's sequence (serial or identity) */
 static void pg_compile_from (lm_Ctx *c, const lm_Column *col) {
   luaL_Buffer b;
@@ -495,6 +516,7 @@ const lm_Grammar lm_grammar_postgres = {
     /* drop_fulltext, drop_spatial_index: DROP INDEX; rename_index: ALTER
        INDEX RENAME, which renames a unique constraint's index and it too */
   },
+  .compile_rename = pg_rename,
   .compile_change = pg_compile_change,
   .compile_comment = pg_compile_comment,
   .compile_from = pg_compile_from,

@@ -180,7 +180,7 @@ function Schema:rename(from, to)
   heard(self, "rename", from, to)
   local created = self.db.created
   if created and created[from:lower()] then created[to:lower()] = true end
-  self.db:execute(self.grammar:rename(from, to))
+  for _, sql in ipairs({ self.grammar:rename(from, to) }) do self.db:execute(sql) end
   if self.model then self.model:rename(from, to) end
 end
 
