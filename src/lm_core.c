@@ -26,5 +26,6 @@ LM_API int luaopen_lmigrate_core (lua_State *L) {
   lm_open_driver(L);
   lm_open_hash(L);
   lm_open_str(L);
+  lm_open_digest(L);
   return 1;
 }

@@ -403,6 +403,8 @@ int lm_open_safety (lua_State *L);
 int lm_open_hash (lua_State *L);
 /* lm_str.c: core.plural, singular, unixms, random_bytes (lmigrate.str) */
 int lm_open_str (lua_State *L);
+/* lm_digest.c: core.digest (md5, sha1, sha256: lmigrate.md5, sha1, digest) */
+int lm_open_digest (lua_State *L);
 
 /* lm_describe.c: bp:describe(); after lm_open_schema */
 int lm_open_describe (lua_State *L);

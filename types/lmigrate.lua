@@ -2138,6 +2138,25 @@ function Hash.is_hashed(value) end
 ---@field version string
 local lmigrate = {}
 
+--- PHP's md5(): lower-case hex, or the 16 raw bytes with binary
+---@param data string|number
+---@param binary? boolean
+---@return string
+function lmigrate.md5(data, binary) end
+
+--- PHP's sha1(): lower-case hex, or the 20 raw bytes with binary
+---@param data string|number
+---@param binary? boolean
+---@return string
+function lmigrate.sha1(data, binary) end
+
+--- PHP's hash(algo, data, binary): "md5", "sha1" or "sha256"
+---@param algo "md5"|"sha1"|"sha256"
+---@param data string|number
+---@param binary? boolean
+---@return string
+function lmigrate.digest(algo, data, binary) end
+
 --- Laravel's bcrypt() helper: `lmigrate.bcrypt("secret")` is lmigrate.hash.make
 ---@param value string|number
 ---@param options? HashOptions

@@ -113,6 +113,34 @@ end
 
 -- }======================================================
 
+-- digest(algo, data, binary?) -> PHP's hash(): "md5", "sha1" or "sha256" of
+-- data, in lower-case hex (binary: its raw bytes); md5 and sha1 are PHP's md5()
+-- and sha1()
+local DIGESTS = { md5 = true, sha1 = true, sha256 = true }
+function M.digest(algo, data, binary)
+  if not DIGESTS[algo] then
+    error(("lmigrate.digest: the algorithm is md5, sha1 or sha256, not %s"):format(tostring(algo)), 2)
+  end
+  if type(data) ~= "string" and type(data) ~= "number" then
+    error("lmigrate.digest: expects the data as a string, got " .. type(data), 2)
+  end
+  return core.digest(algo, tostring(data), binary)
+end
+
+function M.md5(data, binary)
+  if type(data) ~= "string" and type(data) ~= "number" then
+    error("lmigrate.md5: expects the data as a string, got " .. type(data), 2)
+  end
+  return core.digest("md5", tostring(data), binary)
+end
+
+function M.sha1(data, binary)
+  if type(data) ~= "string" and type(data) ~= "number" then
+    error("lmigrate.sha1: expects the data as a string, got " .. type(data), 2)
+  end
+  return core.digest("sha1", tostring(data), binary)
+end
+
 -- bcrypt(value, options?): Laravel's bcrypt() helper, lmigrate.hash.make
 function M.bcrypt(value, options)
   return M.hash.make(value, options)
