@@ -49,8 +49,9 @@ return {
   end,
 
   schema = function(db)
-    assert.same({ "author_id>users.id CASCADE", "solution_reply_id>replies.id SET NULL" },
-      keys_of(db, "threads"), "next_version's keys after its change()s")
+    assert.same({ "author_id>users.id CASCADE", "locked_by>users.id SET NULL",
+                  "resolved_by>users.id SET NULL", "solution_reply_id>replies.id SET NULL" },
+      keys_of(db, "threads"), "next_version's keys after its change()s, and 2021's")
     assert.same({ "author_id>users.id CASCADE" }, keys_of(db, "replies"))
     assert.same({ "tag_id>tags.id CASCADE" }, keys_of(db, "taggables"))
     assert.same({ "user_id>users.id CASCADE" }, keys_of(db, "subscriptions"))
@@ -58,9 +59,9 @@ return {
     assert.same({ "monitored_scheduled_task_id>monitored_scheduled_tasks.id CASCADE" },
       keys_of(db, "monitored_scheduled_task_log_items"))
     for tbl, cols in pairs { users = { "email", "username", "github_id" }, tags = { "name", "slug" },
-                             threads = { "slug" }, subscriptions = { "uuid" },
+                             threads = { "slug", "uuid" }, subscriptions = { "uuid" },
                              personal_access_tokens = { "token" }, failed_jobs = { "uuid" },
-                             articles = { "slug" } } do
+                             articles = { "slug", "uuid" }, replies = { "uuid" } } do
       for _, c in ipairs(cols) do assert.truthy(db:unique_sets(tbl)[c], tbl .. "." .. c) end
     end
     assert.truthy(db:unique_sets("subscriptions")["user_id,subscriptionable_id,subscriptionable_type"])
@@ -71,6 +72,14 @@ return {
     assert.truthy(db:indexes("taggables").taggable_id)
     assert.truthy(db:indexes("threads").solution_reply_id)
     assert.is_nil(db:indexes("subscriptions")["user_id,uuid"], "2018_01_27_111437 drops it")
+    assert.truthy(db:indexes("threads").last_activity_at)
+    for _, t in ipairs { "articles", "threads", "replies" } do
+      assert.is_nil(db:indexes(t).uuid, "2022_05_10 drops " .. t .. "_uuid_index")
+      assert.is_true(db:columns(t).uuid.notnull, t .. ".uuid")
+    end
+    assert.is_false(db:columns("threads").updated_by.notnull)
+    assert.is_false(db:columns("replies").updated_by.notnull)
+    assert.is_nil(db:columns("articles").updated_by, "2021_11_15: threads and replies only")
     local threads = db:columns("threads")
     for _, c in ipairs { "category_slug", "most_recent_reply_id", "reply_count", "is_question",
                          "pinned", "laravel_version", "deleted_at", "ip" } do
@@ -117,12 +126,22 @@ return {
         "github_url renamed; username copied only outside the tests (runningUnitTests)")
       db:run("UPDATE users SET is_banned = 1")
     end },
+    -- 2022_04_06 adds a nullable uuid and 2022_05_10 makes it NOT NULL, with nothing between
+    -- that fills it (Laravel.io filled its rows outside its migrations): an install's rows
+    -- get theirs first, as under Laravel, where a NULL fails the change() too
+    { "2022_05_10_180922_make_uuids_non_nullable", function(db)
+      db:run("UPDATE threads SET uuid = '00000000-0000-4000-8000-000000000001'")
+      db:run("UPDATE replies SET uuid = '00000000-0000-4000-8000-000000000002'")
+    end },
   },
   staged = function(db)
     assert.equals("2017-01-01 00:00:00", tostring(db:scalar("SELECT banned_at FROM users")):sub(1, 19),
       "2017_08_29: banned_at from updated_at")
     assert.same({ "1|g1" }, rows_of(db, "users", { "id", "github_id" }))
-    assert.same({ "1|hello" }, rows_of(db, "threads", { "id", "slug" }))
+    assert.same({ "1|hello|00000000-0000-4000-8000-000000000001" },
+      rows_of(db, "threads", { "id", "slug", "uuid" }))
+    assert.same({ "1|1|00000000-0000-4000-8000-000000000002" },
+      rows_of(db, "replies", { "id", "replyable_id", "uuid" }))
   end,
 
   -- (not run: rollback undoes nothing, NO_DOWN)
