@@ -17,7 +17,7 @@ local function keys_of(db, tbl)
   return apps.sorted(fks)
 end
 
-local NO_DOWN = "Laravel.io's migrations have no down() (upstream removed them all): rollback"
+local NO_DOWN = "no migration of Laravel.io's folder has a down(): rollback"
   .. " takes their history rows and undoes nothing, so the tables stay and migrate again fails"
   .. " on them, under Laravel too (spec/fixtures/laravelio/README.md)"
 
