@@ -336,32 +336,34 @@ describe("lmigrate lint [#sqlite]", function()
   end)
 end)
 
--- fresh lints before it drops everything: on the empty database the wipe leaves,
--- not on the tables it drops, which already hold what the migrations add
+-- fresh and refresh lint before they drop or undo everything: on the database the
+-- wipe or reset leaves, not on the tables they drop, which hold what the migrations add
 for _, name in ipairs { "sqlite", "postgres" } do
-  describe("fresh's lint [#" .. name .. "]", function()
-    it("runs the migrations as on an empty database: each is linted to its end", function()
-      if name == "postgres" and not servers.need("postgres", "the lint specs") then return end
-      local project = helpers.project(name)
-      finally(function() project:cleanup() end)
-      project:write(BASE, base)
-      project:ok("migrate")
-      project:with_db(function(db) db:run("CREATE TABLE legacy (id integer, old text)") end)
-      -- reads songs.tag, which a later migration drops; then a finding on legacy
-      project:write(CASE, case('  self.db:table("songs"):where("tag", "x"):get()\n'
-        .. '  self.schema:table("legacy", function(t) t:drop_column("old") end)'))
-      project:write("2026_03_01_000000_later",
-        case('  self.schema:table("songs", function(t) t:drop_column("tag") end)'))
-      project:ok("migrate")
-      local r = project:run("fresh", "--strict")
-      assert.equals(1, r.status, r.stdout .. r.stderr)
-      -- (legacy is not a migration's table: after the wipe it is gone, as SQLite's shadow says)
-      for line in r.stdout:gmatch("[^\n]*not linted past[^\n]*") do
-        assert.truthy(line:find("legacy", 1, true), line)
-      end
-      assert.matches("error: " .. CASE .. " [drop-column]", r.stdout, 1, true)
-      assert.is_true(project:has_table("legacy"))
-      assert.equals(3, #project:applied())
+  for _, command in ipairs { "fresh", "refresh" } do
+    describe(command .. "'s lint [#" .. name .. "]", function()
+      it("runs the migrations as on a database without their tables: each is linted to its end", function()
+        if name == "postgres" and not servers.need("postgres", "the lint specs") then return end
+        local project = helpers.project(name)
+        finally(function() project:cleanup() end)
+        project:write(BASE, base)
+        project:ok("migrate")
+        project:with_db(function(db) db:run("CREATE TABLE legacy (id integer, old text)") end)
+        -- reads songs.tag, which a later migration drops; then a finding on legacy
+        project:write(CASE, case('  self.db:table("songs"):where("tag", "x"):get()\n'
+          .. '  self.schema:table("legacy", function(t) t:drop_column("old") end)'))
+        project:write("2026_03_01_000000_later",
+          case('  self.schema:table("songs", function(t) t:drop_column("tag") end)'))
+        project:ok("migrate")
+        local r = project:run(command, "--strict")
+        assert.equals(1, r.status, r.stdout .. r.stderr)
+        -- (legacy is not a migration's table: after the wipe it is gone, as SQLite's shadow says)
+        for line in r.stdout:gmatch("[^\n]*not linted past[^\n]*") do
+          assert.truthy(line:find("legacy", 1, true), line)
+        end
+        assert.matches("error: " .. CASE .. " [drop-column]", r.stdout, 1, true)
+        assert.is_true(project:has_table("legacy"))
+        assert.equals(3, #project:applied())
+      end)
     end)
-  end)
+  end
 end
