@@ -654,6 +654,28 @@ static int bp_temporary (lua_State *L) {
 }
 
 /*
+** t:create(): Laravel's $table->create(), which makes a schema:table
+** blueprint a CREATE TABLE (Laravel 4's way to create a table, left in
+** old apps' migrations); in schema:create it changes nothing. Refused once
+** the blueprint holds what only an alter compiles (drops, renames,
+** change()), which a CREATE would leave out.
+*/
+static int bp_create (lua_State *L) {
+  lm_Blueprint *bp = lm_checkbp(L);
+  int i;
+  lm_checkargs(L, 1, "create");
+  if (bp->mode != LM_ALTER) return 0;
+  for (i = 0; i < bp->ncmds; i++)
+    if (bp->cmds[i].kind >= LM_C_DROP_COLUMN)
+      lm_error(L, "create() after a drop or rename: a new table has nothing to drop or rename");
+  for (i = 0; i < bp->ncols; i++)
+    if (bp->cols[i].flags & LM_F_CHANGE)
+      lm_error(L, "create() after change(): a new table has no column to change");
+  bp->mode = LM_CREATE;
+  return 0;
+}
+
+/*
 ** t.engine = "InnoDB", t.charset = ..., t.collation = ..., t.temporary =
 ** true: Laravel's Blueprint's public properties ($table->engine =
 ** 'InnoDB', in many an app's migrations), the same as t:engine("InnoDB"),
@@ -855,7 +877,7 @@ static const luaL_Reg bp_meth[] = {
   {"table_comment", bp_table_comment}, {"comment", bp_table_comment},
   {"engine", bp_engine}, {"charset", bp_charset},
   {"collation", bp_collation}, {"inno_db", bp_inno_db},
-  {"temporary", bp_temporary},
+  {"temporary", bp_temporary}, {"create", bp_create},
   {"to_sql", bp_to_sql}, {"rebuild_plan", bp_rebuild_plan},
   {"table_name", bp_table_name}, {"mode", bp_mode},
   {NULL, NULL}

@@ -913,6 +913,11 @@ function Blueprint:table_comment(text) end
 --- `table:temporary()`
 function Blueprint:temporary() end
 
+--- Laravel's `$table->create()`: a `schema:table` blueprint creates its table (CREATE TABLE, as `schema:create`); nothing in `schema:create`; refused after a drop, rename or `change()`
+---
+--- `table:create()`
+function Blueprint:create() end
+
 --- the blueprint's table
 ---
 --- `table:table_name()`

@@ -7,8 +7,9 @@
 -- and get_index_listing, rows kept through the alter, its rollback and a
 -- migrate again; a column modifier after constrained() stops the run at
 -- its line, with the fix, before anything runs; ensure_extension_exists
--- on PostgreSQL and refused elsewhere. The exact SQL of each dialect is
--- spec/grammar/schema_gaps_spec.lua's.
+-- on PostgreSQL and refused elsewhere; t:create() in a schema:table
+-- (Laravel 4's $table->create(), Laravel.io's 2014_02_07_155103). The
+-- exact SQL of each dialect is spec/grammar/schema_gaps_spec.lua's.
 local helpers = require("spec.helpers")
 
 local M = helpers.migration
@@ -216,6 +217,50 @@ for _, dialect in helpers.each_dialect() do
       assert.truthy(r.stderr:find("2026_02_01_000004_create_teams.lua:7", 1, true), r.stderr)
       assert.is_false(p:has_table("teams"))
       assert.same({ "2026_02_01_000001_create_users" }, p:applied())
+    end)
+
+    it("t:create() in schema:table is a CREATE (Laravel 4's $table->create()); not after a drop", function()
+      p:write("2026_02_01_000006_create_visits", M {
+        up = [[
+  self.schema:table("visits", function(t)
+    t:create()
+    t:increments("id")
+    t:integer("user_id"):index()
+    t:timestamp("visited_at")
+    t:timestamps()
+  end)
+  self.schema:create("logs", function(t)
+    t:create()
+    t:id()
+  end)]],
+        down = [[
+  self.schema:drop("logs")
+  self.schema:drop("visits")]] })
+      p:ok("migrate")
+      p:with_db(function(db)
+        local visits = db:columns("visits")
+        assert.truthy(visits.id and visits.user_id and visits.visited_at and visits.created_at)
+        assert.truthy(db:indexes("visits").user_id)
+        db:run("INSERT INTO visits (user_id, visited_at) VALUES (1, '2026-02-01 10:00:00')")
+        assert.equals(1, db:scalar("SELECT id FROM visits"))
+      end)
+      assert.truthy(p:has_table("logs"))
+      p:ok("rollback")
+      assert.is_false(p:has_table("visits"))
+      p:write("2026_02_01_000007_create_bad", M {
+        up = [[
+  self.schema:table("bad", function(t)
+    t:string("x")
+    t:drop_column("y")
+    t:create()
+  end)]],
+        down = [[  self.schema:drop_if_exists("bad")]] })
+      local r = p:run("migrate")
+      helpers.assert_status(1, r)
+      local msg = "create() after a drop or rename: a new table has nothing to drop or rename"
+      assert.truthy(r.stderr:find(msg, 1, true), r.stderr)
+      assert.truthy(r.stderr:find("2026_02_01_000007_create_bad.lua:8", 1, true), r.stderr)
+      assert.is_false(p:has_table("bad"))
     end)
 
     it("ensure_extension_exists: CREATE EXTENSION on PostgreSQL, refused elsewhere", function()

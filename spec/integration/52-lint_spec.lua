@@ -283,6 +283,29 @@ describe("lmigrate lint [#sqlite]", function()
     assert.same({}, findings(r.stdout, "index-concurrently"))
   end)
 
+  it("the AUTOINCREMENT counter a rebuild keeps and from() sets is not data; an UPDATE is", function()
+    local project = helpers.project("sqlite")
+    finally(function() project:cleanup() end)
+    project:write(BASE, base)
+    project:ok("migrate")
+    project:with_db(function(db)
+      db:run("INSERT INTO songs (title, price, plays) VALUES ('a', 1, 2)")
+    end)
+    -- the change() rebuilds songs and keeps its counter (sqlite_sequence); from() sets one
+    project:write(CASE, case(alter 't:string("title", 80):change()' .. '\n'
+      .. '  self.schema:create("albums", function(t) t:id():from(100) end)'))
+    local r = project:run("lint", "--json")
+    assert.same({}, findings(r.stdout, "data-in-ddl-transaction"), r.stdout .. r.stderr)
+    project:ok("migrate")
+    project:with_db(function(db)
+      assert.equals(1, db:scalar("SELECT seq FROM sqlite_sequence WHERE name = 'songs'"))
+    end)
+    project:write("2026_03_01_000000_more", case(alter 't:string("title", 90):change()'
+      .. '\n  self.db:execute("UPDATE songs SET plays = 3")'))
+    r = project:run("lint", "--json")
+    assert.equals(1, #findings(r.stdout, "data-in-ddl-transaction"), r.stdout .. r.stderr)
+  end)
+
   it("fresh --strict lints every migration before it drops anything", function()
     local project = helpers.project("sqlite")
     finally(function() project:cleanup() end)
@@ -312,3 +335,35 @@ describe("lmigrate lint [#sqlite]", function()
     assert.same({ BASE, CASE }, project:applied())
   end)
 end)
+
+-- fresh and refresh lint before they drop or undo everything: on the database the
+-- wipe or reset leaves, not on the tables they drop, which hold what the migrations add
+for _, name in ipairs { "sqlite", "postgres" } do
+  for _, command in ipairs { "fresh", "refresh" } do
+    describe(command .. "'s lint [#" .. name .. "]", function()
+      it("runs the migrations as on a database without their tables: each is linted to its end", function()
+        if name == "postgres" and not servers.need("postgres", "the lint specs") then return end
+        local project = helpers.project(name)
+        finally(function() project:cleanup() end)
+        project:write(BASE, base)
+        project:ok("migrate")
+        project:with_db(function(db) db:run("CREATE TABLE legacy (id integer, old text)") end)
+        -- reads songs.tag, which a later migration drops; then a finding on legacy
+        project:write(CASE, case('  self.db:table("songs"):where("tag", "x"):get()\n'
+          .. '  self.schema:table("legacy", function(t) t:drop_column("old") end)'))
+        project:write("2026_03_01_000000_later",
+          case('  self.schema:table("songs", function(t) t:drop_column("tag") end)'))
+        project:ok("migrate")
+        local r = project:run(command, "--strict")
+        assert.equals(1, r.status, r.stdout .. r.stderr)
+        -- (legacy is not a migration's table: after the wipe it is gone, as SQLite's shadow says)
+        for line in r.stdout:gmatch("[^\n]*not linted past[^\n]*") do
+          assert.truthy(line:find("legacy", 1, true), line)
+        end
+        assert.matches("error: " .. CASE .. " [drop-column]", r.stdout, 1, true)
+        assert.is_true(project:has_table("legacy"))
+        assert.equals(3, #project:applied())
+      end)
+    end)
+  end
+end

@@ -40,14 +40,18 @@ return function(app_name)
         end
       end
 
+      -- url_params: the app's connection settings as the URL's query;
+      -- env: the variables its migrations read (Laravel.io's APP_ENV)
       local function new_project()
         local p = helpers.project(dialect)
         local params = app.url_params and app.url_params[dialect.name]
+        local env = app.env and app.env[dialect.name]
+        if params or env then p.env = dialect:env(p) end
         if params then
-          p.env = dialect:env(p)
           local url = p.env.DATABASE_URL
           p.env.DATABASE_URL = url .. (url:find("?", 1, true) and "&" or "?") .. params
         end
+        for k, v in pairs(env or {}) do p.env[k] = v end
         return p
       end
 

@@ -11,8 +11,9 @@ return function(ctx)
   local function run(sink)
     session.each(ctx.config, sink, { lock = true }, function(m, _, out)
       -- the safety lint of every migration, as migrate's of the pending ones,
-      -- before anything changes: warnings, or (errors, --strict) nothing runs
-      lint.gate(m, ctx.config, out, ctx.opts, loader.discover(m.path))
+      -- before anything changes: warnings, or (errors, --strict) nothing runs;
+      -- on the empty database the wipe leaves, not on the tables it drops
+      lint.gate(m, ctx.config, out, ctx.opts, loader.discover(m.path), true)
       m:wipe()
       schema_state.prepare(m, ctx.opts)   -- the schema file of schema:dump, as Laravel's fresh
       m:migrate({})

@@ -10,8 +10,9 @@ return function(ctx)
   local function run(sink)
     session.each(ctx.config, sink, { lock = true }, function(m, _, out)
       -- the safety lint of every migration, as migrate's of the pending ones,
-      -- before anything changes: warnings, or (errors, --strict) nothing runs
-      lint.gate(m, ctx.config, out, ctx.opts, loader.discover(m.path))
+      -- before anything changes: warnings, or (errors, --strict) nothing runs;
+      -- on a database without the migrations' tables, as the reset leaves it
+      lint.gate(m, ctx.config, out, ctx.opts, loader.discover(m.path), true)
       output_json.phase(out, "down")
       m:rollback({ all = true })
       output_json.phase(out, "up")

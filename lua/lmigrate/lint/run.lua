@@ -184,6 +184,14 @@ end
 local DATA = { UPDATE = true, DELETE = true, MERGE = true }
 local DDL = { CREATE = true, ALTER = true, DROP = true }
 
+-- a statement on SQLite's own tables (sqlite_sequence: the AUTOINCREMENT
+-- counter a rebuild keeps and from() sets; sqlite_master) is the schema
+-- builder's bookkeeping, not the data the rule is about
+local function internal(sql)
+  local rest = sql:gsub("^%s*%a+%s+", ""):gsub("^[Ff][Rr][Oo][Mm]%s+", "")
+  return (rest:match('^"?([%w_]+)') or ""):lower():find("^sqlite_") ~= nil
+end
+
 local function check_unsafe_ok(e, class)
   local u = class.unsafe_ok
   if u == nil then return end
@@ -209,13 +217,14 @@ local function lint_one(st, e)
               online = class.online == true and st.dialect == "postgres" }
   local db = Pretend.new(st.grammar, st.reader, st.shadow)
   db.created = st.made   -- a read of a table an earlier migration made (db/pretend.lua)
+  db.empty = st.empty    -- fresh's: the database has none of its tables yet
   if m.online and class.transaction ~= false then db.deferred = {} end
   db.depth = class.transaction ~= false and 1 or 0
   local execute = db.execute
   function db.execute(self, sql, ...)
     if type(sql) == "string" then
       local w = keyword(sql)
-      if DATA[w] then m.data[#m.data + 1] = w end
+      if DATA[w] and not internal(sql) then m.data[#m.data + 1] = w end
       if DDL[w] then m.ddl = true end
     end
     return execute(self, sql, ...)
@@ -243,21 +252,22 @@ local function server_version(db, dialect)
   return n and n // 10000 or 99
 end
 
--- check{ db, schema, grammar, entries, atomic, target_version, budgets_off }
--- -> findings, notes
+-- check{ db, schema, grammar, entries, atomic, target_version, budgets_off, empty }
+-- -> findings, notes; empty: the entries run on an empty database (fresh's,
+-- which lints before it drops everything), not on the database as it is
 function M.check(ctx)
   local dialect = ctx.grammar:name()
   local st = {
     grammar = ctx.grammar, dialect = dialect, reader = ctx.db, schema = ctx.schema,
     atomic = ctx.atomic, budgets_off = ctx.budgets_off, created = {}, columns = {},
     version = ctx.target_version or server_version(ctx.db, dialect),
-    findings = {}, notes = {}, made = {},
+    findings = {}, notes = {}, made = {}, empty = ctx.empty,
   }
   -- on SQLite the statements run in a shadow of the schema, as under
   -- --pretend, which answers the reads of the tables they make
   local close
   if dialect == "sqlite" and ctx.db then
-    st.shadow, close = require("lmigrate.db.shadow").open(ctx.grammar, ctx.db)
+    st.shadow, close = require("lmigrate.db.shadow").open(ctx.grammar, not ctx.empty and ctx.db or nil)
   end
   local ok, err = pcall(function()
     for _, e in ipairs(ctx.entries) do lint_one(st, e) end
@@ -320,13 +330,13 @@ end
 -- once more (recording): on SQLite and MySQL, whose rules are few, only
 -- with --strict. 'entries' (refresh, fresh: every migration file, all of
 -- them to run again) default to the pending migrations.
-function M.gate(m, cfg, out, opts, entries)
+function M.gate(m, cfg, out, opts, entries, empty)
   if not gates(cfg, opts, m.db.driver) then return end
   local strict = opts.strict or cfg.strict == true
   local pending = entries or m:pending()
   if #pending == 0 then return end
   local findings, notes = M.check({ db = m.db, schema = m.schema, grammar = m.db.grammar,
-    entries = pending, atomic = opts.atomic, budgets_off = M.budgets_off(m, cfg) })
+    entries = pending, atomic = opts.atomic, budgets_off = M.budgets_off(m, cfg), empty = empty })
   M.print(out, findings, notes, strict)
   local n = M.blocking(findings, strict)
   if n > 0 then
