@@ -148,6 +148,11 @@ describe("keys of the blueprint", function()
       'CREATE INDEX "users_a_index" ON "users" ("a")',
       'COMMENT ON TABLE "users" IS \'c\'',
       'ALTER TABLE "users" RENAME TO "people"',
+      'DO $lmigrate$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS t, conname AS k '
+        .. 'FROM pg_constraint WHERE conrelid = \'"people"\'::regclass AND contype = \'c\' AND '
+        .. 'starts_with(conname, \'users_\') AND right(conname, 9) = \'_unsigned\' LOOP EXECUTE '
+        .. 'format(\'ALTER TABLE %s RENAME CONSTRAINT %I TO %I\', r.t, r.k, \'people_\' || '
+        .. 'substr(r.k, length(\'users_\') + 1)); END LOOP; END $lmigrate$',
     }, sql(function(t)
       t:rename("people"); t:string("a"):nullable(); t:index("a"); t:comment("c")
     end))
