@@ -113,7 +113,7 @@ function M.random(length)
   if not length or length < 0 then fail("random", "expects a length of 0 or more") end
   local out, n = {}, 0
   while n < length do
-    local bytes = core.random_bytes(length - n + 8)
+    local bytes = core.random_bytes(math.min(length - n + 8, 65536))
     for i = 1, #bytes do
       if n == length then break end
       local b = bytes:byte(i)
