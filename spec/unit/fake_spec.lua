@@ -182,3 +182,109 @@ describe("self:factory", function()
       "lmigrate: self:factory: the function returned a string for row 2 (expected a table of column = value)")
   end)
 end)
+
+describe("lmigrate.fake's Faker names", function()
+  it("are the seeded stream's: the same seed, the same values", function()
+    local function faker_sample(f)
+      return { f.number_between(1, 10), f.company(), f.city(), f.address(), f.phone_number(),
+               f.date_time_between("2020-01-01", "2020-12-31"), f.random_elements({ 1, 2, 3, 4 }, 2),
+               f.hex_color(), f.ipv4(), f.text(80), f.optional(0.5, "-").word(), f.md5() }
+    end
+    assert.same(faker_sample(fake.new(7)), faker_sample(fake.new(7)))
+    assert.are_not.same(faker_sample(fake.new(7)), faker_sample(fake.new(8)))
+  end)
+
+  it("give Faker's forms", function()
+    local f = fake.new(3)
+    for _ = 1, 50 do
+      local n = f.number_between(5, 7)
+      assert.truthy(n >= 5 and n <= 7)
+      assert.matches("^%d%d%d$", tostring(f.random_number(3, true)))
+      assert.truthy(f.random_digit() <= 9)
+      assert.truthy(f.random_digit_not_null() >= 1)
+      assert.matches("^%l$", f.random_letter())
+      assert.matches("^%d%d%-%l%l$", f.bothify("##-??"))
+      assert.matches("^%d%d%d%d%d$", f.postcode())
+      assert.matches("^#%x%x%x%x%x%x$", f.hex_color())
+      assert.matches("^%d+%.%d+%.%d+%.%d+$", f.ipv4())
+      assert.matches("^%x%x:%x%x:%x%x:%x%x:%x%x:%x%x$", f.mac_address():lower())
+      assert.matches("^%x+$", f.sha256())
+      assert.equal(64, #f.sha256())
+      assert.matches("^%d+ %u%a+ %a+$", f.street_address())
+      assert.matches("^%u%u$", f.state_abbr())
+      assert.matches("^%u%u$", f.country_code())
+      assert.matches("@", f.free_email())
+      assert.truthy(#f.text(50) <= 50)
+      assert.matches("%.$", f.text(50))
+      local lat = f.latitude()
+      assert.truthy(lat >= -90 and lat <= 90)
+      assert.matches("^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%+0000$", f.iso8601())
+      local pw = f.password(8, 8)
+      assert.equal(8, #pw)
+      local picked = f.random_elements({ "a", "b", "c", "d" }, 3)
+      assert.equal(3, #picked)
+      assert.are_not.equal(picked[1], picked[2])
+      assert.are_not.equal(picked[2], picked[3])
+    end
+    assert.equal(3, #f.sentences(3))
+    assert.equal("string", type(f.sentences(3, true)))
+    assert.matches("^%l+%-%l+%-%l+$", f.slug(3))
+  end)
+
+  it("take strtotime's relative dates and the date forms fake.date takes", function()
+    local f = fake.new(5)
+    local now = os.time()
+    local function secs(stamp)
+      local y, mo, d, h, mi, s = stamp:match("^(%d+)%-(%d+)%-(%d+) (%d+):(%d+):(%d+)$")
+      return os.time({ year = y, month = mo, day = d, hour = h, min = mi, sec = s, isdst = false })
+        - os.time({ year = 1970, month = 1, day = 1, hour = 0, isdst = false })
+    end
+    for _ = 1, 20 do
+      local t = secs(f.date_time_between("-1 week", "now"))
+      assert.truthy(t >= now - 604800 - 2 and t <= now + 2, t)
+      t = secs(f.date_time_between("3 days ago", "+1 day"))
+      assert.truthy(t >= now - 3 * 86400 - 2 and t <= now + 86400 + 2, t)
+      local y = tonumber(f.date_time_between("-1 year"):sub(1, 4))
+      assert.truthy(y >= tonumber(os.date("!%Y")) - 1)
+      assert.matches("^2020%-01%-01 ", f.date_time_between("2020-01-01", "2020-01-01 23:59:59"))
+      assert.truthy(f.unix_time() <= os.time())
+    end
+    assert.has_error(function() f.date_time_between("2021-01-01", "2020-01-01") end,
+      "lmigrate: fake.date_time_between expects start <= end")
+    assert.has_error(function() f.date_time_between("someday") end)
+  end)
+
+  it("optional(weight, default): the value weight of the time, else the default", function()
+    local f = fake.new(9)
+    local got, none = 0, 0
+    for _ = 1, 1000 do
+      if f.optional(0.3, "none").word() == "none" then none = none + 1 else got = got + 1 end
+    end
+    assert.truthy(got > 200 and got < 400, got)
+    assert.is_nil(f:optional(0):company())
+    assert.is_not_nil(f.optional(1).company())
+    assert.has_error(function() f.optional(2) end, "lmigrate: fake.optional expects a weight from 0 to 1")
+    assert.has_error(function() return f.optional().nothing end,
+      "lmigrate: fake.optional().nothing: no such generator")
+  end)
+
+  it("unique has them too", function()
+    local f = fake.new(1)
+    local seen = {}
+    for _ = 1, 9 do
+      local d = f.unique.random_digit_not_null()
+      assert.is_nil(seen[d])
+      seen[d] = true
+    end
+    assert.has_error(function() f.unique.random_digit_not_null() end)
+  end)
+
+  it("name the user's line in their errors", function()
+    local ok, err = pcall(function() fake.random_number(0) end)
+    assert.is_false(ok)
+    assert.matches("fake_spec%.lua:%d+: lmigrate: fake%.random_number expects 1 to 18 digits", err)
+    ok, err = pcall(function() fake.date_time_between("bogus date") end)
+    assert.is_false(ok)
+    assert.matches("fake_spec%.lua:%d+: lmigrate: fake%.date_time_between expects a date", err)
+  end)
+end)

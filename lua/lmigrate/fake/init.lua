@@ -49,6 +49,18 @@ local function civil_from_days(z)
   return yoe + era * 400 + (m <= 2 and 1 or 0), m, d
 end
 
+-- raises 'msg' at the user's line: the first caller outside lmigrate/fake
+local function raise(msg)
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, "S")
+    if info == nil then level = 1 break end
+    if not info.source:find("lmigrate/fake", 1, true) then break end
+    level = level + 1
+  end
+  error(msg, level)
+end
+
 -- "YYYY-MM-DD[ HH:MM:SS]" or Unix seconds -> Unix seconds
 local function seconds_of(method, v)
   if math.type(v) == "integer" then return v end
@@ -58,8 +70,8 @@ local function seconds_of(method, v)
     hh, mi, ss = rest:match("^[ T](%d%d):(%d%d):(%d%d)$")
   end
   if not y or not hh or tonumber(mo) < 1 or tonumber(mo) > 12 or tonumber(d) < 1 or tonumber(d) > 31 then
-    error(("lmigrate: fake.%s expects a date 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS' or Unix seconds, got %s")
-      :format(method, tostring(v)), 4)
+    raise(("lmigrate: fake.%s expects a date 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS' or Unix seconds, got %s")
+      :format(method, tostring(v)))
   end
   return days_from_civil(tonumber(y), tonumber(mo), tonumber(d)) * 86400
     + tonumber(hh) * 3600 + tonumber(mi) * 60 + tonumber(ss)
@@ -81,7 +93,7 @@ end
 local FROM, TO = "1970-01-01 00:00:00", "2029-12-31 23:59:59"
 
 local function bad(method, msg)
-  error("lmigrate: fake." .. method .. " " .. msg, 4)
+  raise("lmigrate: fake." .. method .. " " .. msg)
 end
 
 -- new([seed]) -> a generator; without a seed, one from the system
@@ -206,6 +218,10 @@ function M.new(seed)
       hi & 0xffff, (lo >> 48) & 0xffff, lo & 0xffffffffffff)
   end
 
+  -- Faker's names (fake/faker.lua)
+  require("lmigrate.fake.faker")(G, { below = below, integer = integer, pick = pick, bits = bits,
+    bad = bad, seconds_of = seconds_of, format_date = format_date, format_time = format_time })
+
   -- fake.x(...) and fake:x(...)
   local function method(fn)
     return function(a, ...)
@@ -231,6 +247,26 @@ function M.new(seed)
       error(("lmigrate: fake.unique.%s: no new value in 10000 tries"):format(name), 3)
     end)
   end })
+
+  -- optional(weight = 0.5, default = nil).x(...): x's value weight of the
+  -- time, else default (Faker's optional())
+  f.optional = method(function(weight, default)
+    weight = weight or 0.5
+    if type(weight) ~= "number" or weight < 0 or weight > 1 then
+      bad("optional", "expects a weight from 0 to 1")
+    end
+    local proxy = {}
+    return setmetatable(proxy, { __index = function(_, name)
+      local fn = G[name]
+      if not fn then raise(("lmigrate: fake.optional().%s: no such generator"):format(tostring(name))) end
+      return function(a, ...)
+        local v
+        if a == proxy then v = fn(...) else v = fn(a, ...) end
+        if below(1000000) < weight * 1000000 then return v end
+        return default
+      end
+    end })
+  end)
 
   -- seed(n): the same n gives the same values from here on
   f.seed = method(function(n)
