@@ -258,6 +258,54 @@ for _, dialect in helpers.each_dialect() do
       end)
     end)
 
+    -- Laravel 11's skeleton: database/factories/UserFactory.php's definition()
+    -- and DatabaseSeeder's run(), call for call (User::factory(10)->create()
+    -- as self:factory over the users table Laravel's first migration makes)
+    it("runs Laravel's skeleton DatabaseSeeder and UserFactory, ported call for call", function()
+      project:write("2026_01_01_000001_create_users_table", helpers.migration {
+        name = "CreateUsersTable",
+        up = [[
+  self.schema:create("users", function(table)
+    table:id()
+    table:string("name")
+    table:string("email"):unique()
+    table:timestamp("email_verified_at"):nullable()
+    table:string("password")
+    table:remember_token()
+    table:timestamps()
+  end)]],
+        down = '  self.schema:drop_if_exists("users")',
+      })
+      project:ok("migrate")
+      write_seed(project, "database_seeder.lua", seeder("DatabaseSeeder", [[
+  local str, hash = lmigrate.str, lmigrate.hash
+  local password   -- UserFactory's static::$password ??= Hash::make('password')
+  local function definition(fake)
+    password = password or hash.make("password", { rounds = 4 })
+    local now = os.date("!%Y-%m-%d %H:%M:%S")
+    return { name = fake.name(), email = fake.unique.safe_email(), email_verified_at = now,
+             password = password, remember_token = str.random(10), created_at = now, updated_at = now }
+  end
+  self:factory("users", 10, function(_, fake) return definition(fake) end)
+  local test = definition(self.fake or lmigrate.fake)
+  test.name, test.email = "Test User", "test@example.com"
+  self.db:table("users"):insert(test)]]))
+      project:ok("seed", "--random-seed", "42")
+      project:with_db(function(db)
+        assert.equals(11, db:count("users"))
+        local rows = db:query("SELECT name, email, password, remember_token FROM users ORDER BY id")
+        local emails = {}
+        for _, r in ipairs(rows) do
+          assert.is_nil(emails[r.email], r.email)
+          emails[r.email] = true
+          assert.equals(10, #r.remember_token)
+          assert.is_true(require("lmigrate.hash").check("password", r.password))
+        end
+        assert.equals("Test User", rows[11].name)
+        assert.equals("test@example.com", rows[11].email)
+      end)
+    end)
+
     describe("a seeder that fails leaves no rows", function()
       -- DatabaseSeeder inserts, then calls PostSeeder, which inserts and fails
       local function failing(post_body)
