@@ -3,6 +3,7 @@
 -- data steps and what the app's own limits leave pending.
 local assert = require("luassert")
 local apps = require("spec.support.real_apps")
+local core = require("lmigrate.core")
 local insert, rows_of = apps.insert, apps.rows_of
 
 -- a server row of the columns 2016_01_23_201748 creates (ip and port until 2016_08_30_213301)
@@ -13,6 +14,33 @@ local function server(n, ip, port)
            daemonSecret = ("10000000-0000-4000-8000-00000000000%d"):format(n), username = "u" .. n }
 end
 
+-- the rows of a query as "a|b" strings of its columns in 'cols' (SQL NULL as NULL), sorted
+local function rows(db, sql, cols)
+  local out = {}
+  for _, r in ipairs(db:query(sql)) do
+    local vals = {}
+    for i, c in ipairs(cols) do
+      local v = r[c]
+      vals[i] = (v == nil or v == core.null) and "NULL" or tostring(v)
+    end
+    out[#out + 1] = table.concat(vals, "|")
+  end
+  table.sort(out)
+  return out
+end
+
+-- a node row of the columns 2016_01_23_200648 creates (location 1)
+local function node(n)
+  return { public = 1, name = "n" .. n, location = 1, fqdn = "n" .. n .. ".example.com",
+           memory = 2048, disk = 10240,
+           daemonSecret = ("20000000-0000-4000-8000-00000000000%d"):format(n) }
+end
+
+-- the author 2016_09_07_163017's column holds for Pterodactyl's own services (its seeders')
+local AUTHOR = "ptrdctyl-v040-11e6-8b77-86f30ca893d3"
+local SPIGOT_STARTUP = "-Xms128M -Xmx{{SERVER_MEMORY}}M -Djline.terminal=jline.UnsupportedTerminal"
+  .. " -jar {{SERVER_JARFILE}}"
+
 return {
   name = "pterodactyl",
   -- Pterodactyl supports MySQL and MariaDB only (its 2016_03_18_155649 is MySQL's own
@@ -20,14 +48,25 @@ return {
   only_on = { mysql = true },
   only_why = "Pterodactyl runs on MySQL/MariaDB only upstream; its 2016_03_18_155649 is MySQL's"
     .. " ALTER TABLE ... CHANGE in raw SQL (spec/fixtures/pterodactyl/README.md)",
+  -- the add_foreign_* downs that dropIndex(['col']) after dropForeign(['col']): MySQL named the
+  -- key's index as the key (<table>_<col>_foreign), so <table>_<col>_index does not exist and
+  -- the down fails, under Laravel too (spec/fixtures/pterodactyl/README.md); the latest of them
+  down_fails = {
+    migration = "2016_10_23_204321_add_foreign_service_variables",
+    error = "Can't DROP INDEX `service_variables_option_id_index`; check that it exists",
+    why = "the down of 2016_10_23_204321_add_foreign_service_variables (and five more add_foreign_*"
+      .. " downs) calls dropIndex(['option_id']) after dropForeign(['option_id']): MySQL named the"
+      .. " key's index service_variables_option_id_foreign, so service_variables_option_id_index does"
+      .. " not exist and the down fails, under Laravel too (spec/fixtures/pterodactyl/README.md)",
+  },
   -- Pterodactyl's config/database.php: 'strict' => env('DB_STRICT_MODE', false)
   url_params = { mysql = "strict=false" },
   tables = {
     "allocations", "api_keys", "api_logs", "api_permissions", "database_servers", "databases",
     "downloads", "failed_jobs", "jobs", "locations", "migrations", "nodes", "notifications",
     "password_resets", "permissions", "server_variables", "servers", "service_options",
-    "service_variables", "services", "sessions", "settings", "subusers", "tasks", "tasks_log",
-    "users",
+    "service_packs", "service_variables", "services", "sessions", "settings", "subusers", "tasks",
+    "tasks_log", "users",
   },
 
   -- a new database: the data steps (2016_08_30's, 2016_09_17's, 2016_09_29's) find no rows
@@ -60,14 +99,53 @@ return {
     assert.is_nil(db:columns("databases").server)
     assert.truthy(db:columns("permissions").permission)
     assert.truthy(db:columns("failed_jobs").exception)
+    -- the add_foreign_* files (2016_10_23): integer(c, false, true)->change() of the
+    -- mediumInteger columns, then the keys; MySQL names each key's index as the key
+    local function fks(t)
+      local out = {}
+      for _, fk in ipairs(db:foreign_keys(t)) do
+        out[#out + 1] = fk.from .. ">" .. fk.table .. "." .. fk.to
+      end
+      table.sort(out)
+      return out
+    end
+    assert.same({ "allocation>allocations.id", "node>nodes.id", "option>service_options.id",
+                  "owner>users.id", "pack>service_packs.id", "service>services.id" }, fks("servers"))
+    assert.same({ "assigned_to>servers.id", "node>nodes.id" }, fks("allocations"))
+    assert.same({ "user>users.id" }, fks("api_keys"))
+    assert.same({ "key_id>api_keys.id" }, fks("api_permissions"))
+    assert.same({ "linked_node>nodes.id" }, fks("database_servers"))
+    assert.same({ "db_server>database_servers.id", "server_id>servers.id" }, fks("databases"))
+    assert.same({ "location>locations.id" }, fks("nodes"))
+    assert.same({ "server_id>servers.id", "user_id>users.id" }, fks("permissions"))
+    assert.same({ "server_id>servers.id", "variable_id>service_variables.id" }, fks("server_variables"))
+    assert.same({ "parent_service>services.id" }, fks("service_options"))
+    assert.same({ "option_id>service_options.id" }, fks("service_variables"))
+    assert.same({ "server_id>servers.id", "user_id>users.id" }, fks("subusers"))
+    assert.same({ "server>servers.id" }, fks("tasks"))
+    assert.same({ "option>service_options.id" }, fks("service_packs"))
+    assert.truthy(db:indexes("servers").node, "the key's index, servers_node_foreign")
+    assert.is_nil(db:indexes("servers")["node,owner"])
+    assert.equals("int(10) unsigned", servers.node.type)
+    assert.is_true(db:columns("allocations").node.notnull, "2016_10_23_201624's nullable(false)")
+    assert.is_false(db:columns("allocations").assigned_to.notnull)
+    assert.is_false(servers.deleted_at.notnull, "2016_10_23_193810's softDeletes()")
+    assert.truthy(db:unique_sets("services").name, "2016_11_11_231731's unique('name')")
+    assert.truthy(db:columns("nodes").upload_size, "2016_12_01_173018")
     local keys = db:columns("api_keys")
     assert.truthy(keys.user and keys.memo and keys.expires_at, "2016_10_14's columns")
   end,
 
   -- rows for 2016_08_30_212718 (ip_alias from ip) and 2016_08_30_213301 (servers.allocation
-  -- from the allocation of its ip, port and node)
+  -- from the allocation of its ip, port and node); the location, nodes and service the
+  -- add_foreign_* keys (2016_10_23) then find
   stage = "2016_08_30_212718_add_ip_alias",
   stage_rows = function(db)
+    insert(db, "locations", { short = "us", long = "United States" })
+    insert(db, "nodes", node(1))
+    insert(db, "nodes", node(2))
+    insert(db, "services", { name = "Minecraft", description = "d", file = "minecraft",
+                             executable = "java", startup = "-jar" })
     insert(db, "allocations", { node = 1, ip = "10.0.0.1", port = 25565 })
     insert(db, "allocations", { node = 1, ip = "10.0.0.1", port = 25566 })
     insert(db, "allocations", { node = 2, ip = "10.0.0.2", port = 27015 })
@@ -84,23 +162,50 @@ return {
       assert.same({ "s1|" .. alloc, "s2|0" }, rows_of(db, "servers", { "name", "allocation" }))
       db:run("DELETE FROM servers")
     end },
+    -- 2016_11_04_000949 adds the Ark option and its three variables to Pterodactyl's own
+    -- Source Engine service; 2016_12_02_185206 rewrites the Spigot option's startup and the
+    -- Spigot Version variable's regex
+    { "2016_11_04_000949_add_ark_service_option_fixed", function(db)
+      insert(db, "services", { author = AUTHOR, name = "Source Engine", description = "d",
+                               file = "srcds", executable = "./srcds_run", startup = "-game" })
+      insert(db, "service_options", { parent_service = 1, name = "Spigot", description = "d",
+                                      tag = "spigot", docker_image = "quay.io/pterodactyl/minecraft",
+                                      startup = SPIGOT_STARTUP })
+      local spigot = db:scalar("SELECT id FROM service_options WHERE tag = 'spigot'")
+      insert(db, "service_variables", { option_id = spigot, name = "Spigot Version",
+        description = "d", env_variable = "DL_VERSION", default_value = "latest", user_viewable = 1,
+        user_editable = 1, required = 1, regex = [[/^(latest|[a-zA-Z0-9_\.-]{5,6})$/]] })
+    end },
   },
   staged = function(db)
     assert.same({ "10.0.0.1|10.0.0.1|25565", "10.0.0.1|10.0.0.1|25566", "10.0.0.2|10.0.0.2|27015" },
                 rows_of(db, "allocations", { "ip", "ip_alias", "port" }))
     assert.equals(0, db:count("servers"))
+    local srcds = db:scalar("SELECT id FROM services WHERE name = 'Source Engine'")
+    assert.same({ srcds .. "|ark|./ShooterGameServer" },
+                rows(db, "SELECT * FROM service_options WHERE name = 'Ark: Survival Evolved'",
+                     { "parent_service", "tag", "executable" }))
+    local ark = db:scalar("SELECT id FROM service_options WHERE tag = 'ark'")
+    assert.same({ ark .. "|ARK_ADMIN_PASSWORD|", ark .. "|ARK_PASSWORD|", ark .. "|SERVER_MAX_PLAYERS|20" },
+                rows(db, "SELECT * FROM service_variables WHERE option_id = " .. ark,
+                     { "option_id", "env_variable", "default_value" }))
+    assert.same({ "NULL" }, rows(db, "SELECT startup FROM service_options WHERE tag = 'spigot'",
+                                 { "startup" }))
+    assert.same({ [[/^(latest|[a-zA-Z0-9_\.-]{3,7})$/]] },
+                rows(db, "SELECT regex FROM service_variables WHERE env_variable = 'DL_VERSION'",
+                     { "regex" }))
   end,
 
-  -- rows the last migrations' downs must keep: 2016_09_21's rename of databases.server_id
-  -- (the five downs from 2016_09_21_165554 to 2016_10_23_181719)
+  -- rows the last migrations' downs must keep: 2016_12_01's drop of nodes.upload_size (the
+  -- two downs from 2016_12_02_185206)
   keep_rows = function(db)
-    insert(db, "databases", { server_id = 7, db_server = 1, database = "s7_db", username = "u7",
-                              password = "secret" })
+    insert(db, "locations", { short = "eu", long = "Europe" })
+    local row = node(7)
+    row.location = db:scalar("SELECT id FROM locations WHERE short = 'eu'")
+    insert(db, "nodes", row)
   end,
   kept = function(db)
-    local cols = db:columns("databases")
-    local col = cols.server_id and "server_id" or "server"
-    assert.same({ "s7_db|7" }, rows_of(db, "databases", { "database", col }))
+    assert.same({ "n7" }, rows_of(db, "nodes", { "name" }))
   end,
-  keep_steps = 5,
+  keep_steps = 2,
 }
