@@ -52,22 +52,25 @@ return {
   -- key's index as the key (<table>_<col>_foreign), so <table>_<col>_index does not exist and
   -- the down fails, under Laravel too (spec/fixtures/pterodactyl/README.md); the latest of them
   down_fails = {
-    migration = "2016_10_23_204321_add_foreign_service_variables",
-    error = "Can't DROP INDEX `service_variables_option_id_index`; check that it exists",
-    why = "the down of 2016_10_23_204321_add_foreign_service_variables (and five more add_foreign_*"
-      .. " downs) calls dropIndex(['option_id']) after dropForeign(['option_id']): MySQL named the"
-      .. " key's index service_variables_option_id_foreign, so service_variables_option_id_index does"
-      .. " not exist and the down fails, under Laravel too (spec/fixtures/pterodactyl/README.md)",
+    migration = "2017_02_09_174834_SetupPermissionsPivotTable",
+    error = "Can't DROP INDEX `permissions_subuser_id_index`; check that it exists",
+    why = "the down of 2017_02_09_174834_SetupPermissionsPivotTable (and of eight earlier files, the"
+      .. " add_foreign_* ones among them) calls dropIndex(['subuser_id']) after"
+      .. " dropForeign(['subuser_id']): MySQL named the key's index permissions_subuser_id_foreign,"
+      .. " so permissions_subuser_id_index does not exist and the down fails, under Laravel too"
+      .. " (spec/fixtures/pterodactyl/README.md)",
   },
+
   -- Pterodactyl's config/database.php: 'strict' => env('DB_STRICT_MODE', false)
   url_params = { mysql = "strict=false" },
   tables = {
-    "allocations", "api_keys", "api_logs", "api_permissions", "database_servers", "databases",
-    "downloads", "failed_jobs", "jobs", "locations", "migrations", "nodes", "notifications",
-    "password_resets", "permissions", "server_variables", "servers", "service_options",
-    "service_packs", "service_variables", "services", "sessions", "settings", "subusers", "tasks",
-    "tasks_log", "users",
+    "allocations", "api_keys", "api_logs", "api_permissions", "database_hosts", "databases",
+    "downloads", "failed_jobs", "jobs", "locations", "migrations", "node_configuration_tokens",
+    "nodes", "notifications", "packs", "password_resets", "permissions", "server_variables",
+    "servers", "service_options", "service_variables", "services", "sessions", "settings",
+    "subusers", "tasks", "tasks_log", "users",
   },
+
 
   -- a new database: the data steps (2016_08_30's, 2016_09_17's, 2016_09_29's) find no rows
   data_steps = function(db)
@@ -77,8 +80,9 @@ return {
   end,
 
   schema = function(db)
-    assert.truthy(db:unique_sets("services").file, "2016_02_20 string('file')->unique()->change()")
+    assert.truthy(db:unique_sets("services").folder, "2016_02_20's unique file, renamed folder in 2017_03_05")
     assert.truthy(db:unique_sets("users").email)
+    assert.truthy(db:unique_sets("users").username, "2017_01_12's string('username')->unique()->change()")
     assert.truthy(db:unique_sets("servers").uuidShort)
     assert.truthy(db:indexes("jobs")["queue,reserved_at"], "2016_09_04_171338's index")
     assert.is_nil(db:indexes("jobs")["queue,reserved,reserved_at"])
@@ -86,21 +90,29 @@ return {
     assert.truthy(db:indexes("notifications")["notifiable_type,notifiable_id"])
     assert.is_false(db:columns("tasks").last_run.notnull, "2016_03_18's raw CHANGE ... NULL")
     -- 2016_09_14's text('regex')->change() states the column anew, without nullable(): NOT NULL
-    -- (Laravel's change() so too)
-    local regex = db:columns("service_variables").regex
-    assert.equals("text", regex.type)
-    assert.is_true(regex.notnull)
+    -- (Laravel's change() so too); 2017_03_11 renames it rules and drops required
+    local variables = db:columns("service_variables")
+    assert.equals("text", variables.rules.type)
+    assert.is_true(variables.rules.notnull)
+    assert.is_nil(variables.regex)
+    assert.is_nil(variables.required)
     local servers = db:columns("servers")
-    assert.truthy(servers.allocation and servers.suspended and servers.image and servers.sftp_password)
+    assert.truthy(servers.allocation_id and servers.suspended and servers.image and servers.sftp_password)
     assert.is_nil(servers.ip)
     assert.is_nil(servers.port)
     assert.is_nil(servers.active)
+    assert.is_nil(servers.node)
     assert.truthy(db:columns("databases").server_id)
-    assert.is_nil(db:columns("databases").server)
-    assert.truthy(db:columns("permissions").permission)
+    assert.truthy(db:columns("databases").database_host_id)
+    assert.is_nil(db:columns("databases").db_server)
+    local permissions = db:columns("permissions")
+    assert.truthy(permissions.permission and permissions.subuser_id)
+    assert.is_nil(permissions.user_id or permissions.server_id or permissions.created_at)
     assert.truthy(db:columns("failed_jobs").exception)
+    local keys = db:columns("api_keys")
+    assert.truthy(keys.user_id and keys.memo and keys.expires_at, "2016_10_14's columns")
     -- the add_foreign_* files (2016_10_23): integer(c, false, true)->change() of the
-    -- mediumInteger columns, then the keys; MySQL names each key's index as the key
+    -- mediumInteger columns, then the keys; the 2017 renames drop, rename and add them again
     local function fks(t)
       local out = {}
       for _, fk in ipairs(db:foreign_keys(t)) do
@@ -109,31 +121,42 @@ return {
       table.sort(out)
       return out
     end
-    assert.same({ "allocation>allocations.id", "node>nodes.id", "option>service_options.id",
-                  "owner>users.id", "pack>service_packs.id", "service>services.id" }, fks("servers"))
-    assert.same({ "assigned_to>servers.id", "node>nodes.id" }, fks("allocations"))
-    assert.same({ "user>users.id" }, fks("api_keys"))
+    assert.same({ "allocation_id>allocations.id", "node_id>nodes.id", "option_id>service_options.id",
+                  "owner_id>users.id", "pack_id>packs.id", "service_id>services.id" }, fks("servers"))
+    assert.same({ "node_id>nodes.id", "server_id>servers.id" }, fks("allocations"))
+    assert.same({ "user_id>users.id" }, fks("api_keys"))
     assert.same({ "key_id>api_keys.id" }, fks("api_permissions"))
-    assert.same({ "linked_node>nodes.id" }, fks("database_servers"))
-    assert.same({ "db_server>database_servers.id", "server_id>servers.id" }, fks("databases"))
-    assert.same({ "location>locations.id" }, fks("nodes"))
-    assert.same({ "server_id>servers.id", "user_id>users.id" }, fks("permissions"))
+    assert.same({ "node_id>nodes.id" }, fks("database_hosts"))
+    assert.same({ "database_host_id>database_hosts.id", "server_id>servers.id" }, fks("databases"))
+    assert.same({ "location_id>locations.id" }, fks("nodes"))
+    assert.same({ "subuser_id>subusers.id" }, fks("permissions"))
     assert.same({ "server_id>servers.id", "variable_id>service_variables.id" }, fks("server_variables"))
-    assert.same({ "parent_service>services.id" }, fks("service_options"))
+    assert.same({ "config_from>service_options.id", "service_id>services.id" }, fks("service_options"))
     assert.same({ "option_id>service_options.id" }, fks("service_variables"))
     assert.same({ "server_id>servers.id", "user_id>users.id" }, fks("subusers"))
     assert.same({ "server>servers.id" }, fks("tasks"))
-    assert.same({ "option>service_options.id" }, fks("service_packs"))
-    assert.truthy(db:indexes("servers").node, "the key's index, servers_node_foreign")
-    assert.is_nil(db:indexes("servers")["node,owner"])
-    assert.equals("int(10) unsigned", servers.node.type)
-    assert.is_true(db:columns("allocations").node.notnull, "2016_10_23_201624's nullable(false)")
-    assert.is_false(db:columns("allocations").assigned_to.notnull)
+    assert.same({ "option_id>service_options.id" }, fks("packs"))
+    assert.same({ "node_id>nodes.id" }, fks("node_configuration_tokens"))
+    -- MySQL names a key's index as the key when it makes one; a key added anew on a renamed
+    -- column gets an index of its new name, and MariaDB drops the one it made for the old key
+    -- (2017_02_03_155554: allocations_node_foreign becomes allocations_node_id_foreign)
+    assert.equals("allocations_node_id_foreign", db:indexes("allocations").node_id)
+    assert.equals("servers_node_id_foreign", db:indexes("servers").node_id)
+    assert.equals("int(10) unsigned", servers.node_id.type)
+    local allocations = db:columns("allocations")
+    assert.is_true(allocations.node_id.notnull, "2016_10_23_201624's nullable(false)")
+    assert.is_false(allocations.server_id.notnull)
     assert.is_false(servers.deleted_at.notnull, "2016_10_23_193810's softDeletes()")
     assert.truthy(db:unique_sets("services").name, "2016_11_11_231731's unique('name')")
     assert.truthy(db:columns("nodes").upload_size, "2016_12_01_173018")
-    local keys = db:columns("api_keys")
-    assert.truthy(keys.user and keys.memo and keys.expires_at, "2016_10_14's columns")
+    local services = db:columns("services")
+    assert.is_false(services.description.notnull, "2017_03_05's text('description')->nullable()->change()")
+    assert.is_false(services.startup.notnull)
+    assert.is_true(services.index_file.notnull)
+    assert.is_nil(services.executable)
+    assert.truthy(db:columns("packs").locked, "2017_03_14_200326, on the table 2017_03_14_175631 renamed")
+    assert.is_nil(db:columns("service_options").executable)
+    assert.is_nil(db:columns("node_configuration_tokens").expires_at)
   end,
 
   -- rows for 2016_08_30_212718 (ip_alias from ip) and 2016_08_30_213301 (servers.allocation
@@ -164,7 +187,7 @@ return {
     end },
     -- 2016_11_04_000949 adds the Ark option and its three variables to Pterodactyl's own
     -- Source Engine service; 2016_12_02_185206 rewrites the Spigot option's startup and the
-    -- Spigot Version variable's regex
+    -- Spigot Version variable's regex; 2017_01_12_135449 sets each user's username to the email
     { "2016_11_04_000949_add_ark_service_option_fixed", function(db)
       insert(db, "services", { author = AUTHOR, name = "Source Engine", description = "d",
                                file = "srcds", executable = "./srcds_run", startup = "-game" })
@@ -175,37 +198,61 @@ return {
       insert(db, "service_variables", { option_id = spigot, name = "Spigot Version",
         description = "d", env_variable = "DL_VERSION", default_value = "latest", user_viewable = 1,
         user_editable = 1, required = 1, regex = [[/^(latest|[a-zA-Z0-9_\.-]{5,6})$/]] })
+      insert(db, "users", { uuid = "30000000-0000-4000-8000-000000000001", email = "ada@example.com",
+                            password = "x", use_totp = 0 })
+    end },
+    -- what the 2016 data steps wrote; then 2017_03_10_173607 (each option of the Source Engine
+    -- service) and 2017_03_11_215455 (each variable) call save() on the stdClass rows of
+    -- DB::table()->get(), which stops PHP at the first row (under Laravel too): the Source
+    -- Engine's options and the variables go before them
+    { "2017_01_07_154228_create_node_configuration_tokens_table", function(db)
+      local srcds = db:scalar("SELECT id FROM services WHERE name = 'Source Engine'")
+      assert.same({ srcds .. "|ark|./ShooterGameServer" },
+                  rows(db, "SELECT * FROM service_options WHERE name = 'Ark: Survival Evolved'",
+                       { "parent_service", "tag", "executable" }))
+      local ark = db:scalar("SELECT id FROM service_options WHERE tag = 'ark'")
+      assert.same({ ark .. "|ARK_ADMIN_PASSWORD|", ark .. "|ARK_PASSWORD|", ark .. "|SERVER_MAX_PLAYERS|20" },
+                  rows(db, "SELECT * FROM service_variables WHERE option_id = " .. ark,
+                       { "option_id", "env_variable", "default_value" }))
+      assert.same({ "NULL" }, rows(db, "SELECT startup FROM service_options WHERE tag = 'spigot'",
+                                   { "startup" }))
+      assert.same({ [[/^(latest|[a-zA-Z0-9_\.-]{3,7})$/]] },
+                  rows(db, "SELECT regex FROM service_variables WHERE env_variable = 'DL_VERSION'",
+                       { "regex" }))
+      db:run("DELETE FROM service_variables")
+      db:run("DELETE FROM service_options WHERE parent_service = " .. srcds)
     end },
   },
   staged = function(db)
     assert.same({ "10.0.0.1|10.0.0.1|25565", "10.0.0.1|10.0.0.1|25566", "10.0.0.2|10.0.0.2|27015" },
                 rows_of(db, "allocations", { "ip", "ip_alias", "port" }))
     assert.equals(0, db:count("servers"))
-    local srcds = db:scalar("SELECT id FROM services WHERE name = 'Source Engine'")
-    assert.same({ srcds .. "|ark|./ShooterGameServer" },
-                rows(db, "SELECT * FROM service_options WHERE name = 'Ark: Survival Evolved'",
-                     { "parent_service", "tag", "executable" }))
-    local ark = db:scalar("SELECT id FROM service_options WHERE tag = 'ark'")
-    assert.same({ ark .. "|ARK_ADMIN_PASSWORD|", ark .. "|ARK_PASSWORD|", ark .. "|SERVER_MAX_PLAYERS|20" },
-                rows(db, "SELECT * FROM service_variables WHERE option_id = " .. ark,
-                     { "option_id", "env_variable", "default_value" }))
-    assert.same({ "NULL" }, rows(db, "SELECT startup FROM service_options WHERE tag = 'spigot'",
-                                 { "startup" }))
-    assert.same({ [[/^(latest|[a-zA-Z0-9_\.-]{3,7})$/]] },
-                rows(db, "SELECT regex FROM service_variables WHERE env_variable = 'DL_VERSION'",
-                     { "regex" }))
+    assert.same({ "ada@example.com|ada@example.com" }, rows_of(db, "users", { "email", "username" }))
+    -- 2017_03_12_150648: Pterodactyl's own services get the daemon's index.js in index_file
+    -- (the Minecraft one here is not Pterodactyl's: no author, left as MySQL filled it)
+    local srcds = db:query("SELECT index_file FROM services WHERE folder = 'srcds'")[1].index_file
+    assert.equals("'use strict';\n", srcds:sub(1, 14))
+    assert.truthy(srcds:find("\nclass Service extends Core {}\n\nmodule.exports = Service;$"))
+    assert.same({ "" }, rows(db, "SELECT index_file FROM services WHERE folder = 'minecraft'",
+                             { "index_file" }))
+    assert.same({ "Spigot|spigot", "Vanilla|t" }, rows_of(db, "service_options", { "name", "tag" }))
   end,
 
-  -- rows the last migrations' downs must keep: 2016_12_01's drop of nodes.upload_size (the
-  -- two downs from 2016_12_02_185206)
+  -- rows the last migrations' downs must keep: 2017_03_16_181109's rename of database_hosts
+  -- and its node_id (the three downs from 2017_03_18_204953)
   keep_rows = function(db)
     insert(db, "locations", { short = "eu", long = "Europe" })
     local row = node(7)
-    row.location = db:scalar("SELECT id FROM locations WHERE short = 'eu'")
+    row.location_id, row.location = db:scalar("SELECT id FROM locations WHERE short = 'eu'"), nil
     insert(db, "nodes", row)
+    insert(db, "database_hosts", { name = "h7", host = "10.0.0.7", port = 3306, username = "root",
+                                   password = "secret", node_id = db:scalar("SELECT id FROM nodes") })
   end,
   kept = function(db)
     assert.same({ "n7" }, rows_of(db, "nodes", { "name" }))
+    local hosts = db:has_table("database_hosts") and "database_hosts" or "database_servers"
+    local node_col = hosts == "database_hosts" and "node_id" or "linked_node"
+    assert.same({ "h7|" .. db:scalar("SELECT id FROM nodes") }, rows_of(db, hosts, { "name", node_col }))
   end,
-  keep_steps = 2,
+  keep_steps = 3,
 }
