@@ -117,31 +117,38 @@ return {
     local function fks(t)
       local out = {}
       for _, fk in ipairs(db:foreign_keys(t)) do
+        local action = fk.on_delete:upper()
         out[#out + 1] = fk.from .. ">" .. fk.table .. "." .. fk.to
+          .. ((action == "RESTRICT" or action == "NO ACTION") and "" or " " .. action)
       end
       table.sort(out)
       return out
     end
     assert.same({ "allocation_id>allocations.id", "node_id>nodes.id", "option_id>service_options.id",
                   "owner_id>users.id", "pack_id>packs.id", "service_id>services.id" }, fks("servers"))
-    assert.same({ "node_id>nodes.id", "server_id>servers.id" }, fks("allocations"))
+    assert.same({ "node_id>nodes.id", "server_id>servers.id SET NULL" }, fks("allocations"))
     assert.same({ "user_id>users.id" }, fks("api_keys"))
-    assert.same({ "key_id>api_keys.id" }, fks("api_permissions"))
-    assert.same({ "node_id>nodes.id" }, fks("database_hosts"))
+    assert.same({ "key_id>api_keys.id CASCADE" }, fks("api_permissions"))
+    assert.same({ "node_id>nodes.id SET NULL" }, fks("database_hosts"))
     assert.same({ "database_host_id>database_hosts.id", "server_id>servers.id" }, fks("databases"))
     assert.same({ "location_id>locations.id" }, fks("nodes"))
-    assert.same({ "subuser_id>subusers.id" }, fks("permissions"))
-    assert.same({ "server_id>servers.id", "variable_id>service_variables.id" }, fks("server_variables"))
+    assert.same({ "subuser_id>subusers.id CASCADE" }, fks("permissions"))
+    assert.same({ "server_id>servers.id CASCADE", "variable_id>service_variables.id CASCADE" },
+                fks("server_variables"))
     assert.same({ "config_from>service_options.id", "copy_script_from>service_options.id",
-                  "service_id>services.id" }, fks("service_options"))
+                  "service_id>services.id CASCADE" }, fks("service_options"))
     assert.same({ "option_id>service_options.id" }, fks("service_variables"))
-    assert.same({ "server_id>servers.id", "user_id>users.id" }, fks("subusers"))
-    assert.same({ "server_id>servers.id", "user_id>users.id" }, fks("tasks"))
-    assert.same({ "option_id>service_options.id" }, fks("packs"))
+    assert.same({ "server_id>servers.id CASCADE", "user_id>users.id CASCADE" }, fks("subusers"))
+    assert.same({ "server_id>servers.id CASCADE", "user_id>users.id" }, fks("tasks"))
+    assert.same({ "option_id>service_options.id CASCADE" }, fks("packs"))
     -- MySQL names a key's index as the key when it makes one; a key added anew on a renamed
     -- column gets an index of its new name, and MariaDB drops the one it made for the old key
-    -- (2017_02_03_155554: allocations_node_foreign becomes allocations_node_id_foreign)
-    assert.equals("allocations_node_id_foreign", db:indexes("allocations").node_id)
+    -- (2017_02_03_155554: allocations_node_foreign becomes allocations_node_id_foreign; the
+    -- spec's partial rollback below sees it)
+    -- and 2017_08_05_174811's unique(['node_id', 'ip', 'port']) can hold node_id's key, so
+    -- MariaDB drops allocations_node_id_foreign, the index it had made for the key
+    assert.is_nil(db:indexes("allocations").node_id)
+    assert.equals("allocations_node_id_ip_port_unique", db:unique_sets("allocations")["node_id,ip,port"])
     assert.equals("servers_node_id_foreign", db:indexes("servers").node_id)
     assert.equals("int(10) unsigned", servers.node_id.type)
     local allocations = db:columns("allocations")
@@ -163,6 +170,11 @@ return {
     assert.truthy(options.script_install and options.script_is_privileged and options.script_entry
                   and options.script_container, "2017_04_20_171943")
     assert.truthy(db:columns("nodes").behind_proxy, "2017_04_27_223629")
+    local nodes = db:columns("nodes")
+    assert.equals("int(11)", nodes.disk_overallocate.type, "2017_08_05_144104's integer()->change()")
+    assert.is_true(nodes.disk_overallocate.notnull)
+    assert.equals("0", tostring(nodes.memory_overallocate.default))
+    assert.truthy(db:unique_sets("users").external_id, "2017_06_10's unsignedInteger()->unique()")
   end,
 
   -- rows for 2016_08_30_212718 (ip_alias from ip) and 2016_08_30_213301 (servers.allocation
@@ -249,6 +261,10 @@ return {
     local ada = db:scalar("SELECT id FROM users")
     assert.same({ db:scalar("SELECT id FROM servers") .. "|" .. ada },
                 rows_of(db, "tasks", { "server_id", "user_id" }))
+    -- 2017_08_05_144104's nullable(false) change() of the NULL overallocations: MySQL's loose
+    -- mode (Pterodactyl's 'strict' => false) writes 0
+    assert.same({ "n1|0|0", "n2|0|0" }, rows_of(db, "nodes", { "name", "disk_overallocate",
+                                                            "memory_overallocate" }))
     assert.same({ "ada@example.com|ada@example.com" }, rows_of(db, "users", { "email", "username" }))
     -- 2017_03_12_150648: Pterodactyl's own services get the daemon's index.js in index_file
     -- (the Minecraft one here is not Pterodactyl's: no author, left as MySQL filled it)
@@ -260,8 +276,8 @@ return {
     assert.same({ "Spigot|spigot", "Vanilla|t" }, rows_of(db, "service_options", { "name", "tag" }))
   end,
 
-  -- rows the last migrations' downs must keep: 2017_04_27_223629's drop of nodes.behind_proxy
-  -- (the three downs from 2017_05_01_141559), and a database host on the node
+  -- rows the last migrations' downs must keep: 2017_08_05_144104's raw MODIFY of the nodes,
+  -- 2017_08_05_115800's new key of database_hosts (the five downs from 2017_08_18_215428)
   keep_rows = function(db)
     insert(db, "locations", { short = "eu", long = "Europe" })
     local row = node(7)
@@ -275,5 +291,5 @@ return {
     assert.same({ "h7|" .. db:scalar("SELECT id FROM nodes") },
                 rows_of(db, "database_hosts", { "name", "node_id" }))
   end,
-  keep_steps = 3,
+  keep_steps = 5,
 }
