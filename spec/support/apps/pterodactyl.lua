@@ -52,23 +52,25 @@ return {
   -- key's index as the key (<table>_<col>_foreign), so <table>_<col>_index does not exist and
   -- the down fails, under Laravel too (spec/fixtures/pterodactyl/README.md); the latest of them
   down_fails = {
-    migration = "2017_04_15_125021_UpgradeTaskSystem",
-    error = "Cannot drop index 'tasks_user_id_foreign': needed in a foreign key constraint",
-    why = "the down of 2017_04_15_125021_UpgradeTaskSystem drops tasks.user_id with its key still"
-      .. " on it (upstream's dropForeign lines are commented out), which MySQL refuses; nine earlier"
-      .. " downs (the add_foreign_* ones among them) dropIndex(['c']) where MySQL named the key's"
-      .. " index <table>_<c>_foreign: they fail under Laravel too (spec/fixtures/pterodactyl/README.md)",
+    migration = "2017_02_09_174834_SetupPermissionsPivotTable",
+    error = "Can't DROP INDEX `permissions_subuser_id_index`; check that it exists",
+    why = "the down of 2017_02_09_174834_SetupPermissionsPivotTable (and of eight earlier files, the"
+      .. " add_foreign_* ones among them) calls dropIndex(['subuser_id']) after"
+      .. " dropForeign(['subuser_id']): MySQL named the key's index permissions_subuser_id_foreign,"
+      .. " so permissions_subuser_id_index does not exist and the down fails, under Laravel too"
+      .. " (spec/fixtures/pterodactyl/README.md)",
   },
+
 
 
   -- Pterodactyl's config/database.php: 'strict' => env('DB_STRICT_MODE', false)
   url_params = { mysql = "strict=false" },
   tables = {
-    "allocations", "api_keys", "api_logs", "api_permissions", "database_hosts", "databases",
-    "failed_jobs", "jobs", "locations", "migrations", "nodes", "notifications", "packs",
-    "password_resets", "permissions", "server_variables", "servers", "service_options",
-    "service_variables", "services", "sessions", "settings", "subusers", "tasks", "tasks_log",
-    "users",
+    "allocations", "api_keys", "api_logs", "api_permissions", "daemon_keys", "database_hosts",
+    "databases", "failed_jobs", "jobs", "locations", "migrations", "nodes", "notifications", "packs",
+    "password_resets", "permissions", "schedules", "server_variables", "servers",
+    "service_options", "service_variables", "services", "sessions", "settings", "subusers", "tasks",
+    "tasks_log", "users",
   },
 
 
@@ -89,7 +91,6 @@ return {
     assert.is_nil(db:indexes("jobs")["queue,reserved,reserved_at"])
     assert.is_nil(db:columns("jobs").reserved)
     assert.truthy(db:indexes("notifications")["notifiable_type,notifiable_id"])
-    assert.is_false(db:columns("tasks").last_run.notnull, "2016_03_18's raw CHANGE ... NULL")
     -- 2016_09_14's text('regex')->change() states the column anew, without nullable(): NOT NULL
     -- (Laravel's change() so too); 2017_03_11 renames it rules and drops required
     local variables = db:columns("service_variables")
@@ -139,7 +140,12 @@ return {
                   "service_id>services.id CASCADE" }, fks("service_options"))
     assert.same({ "option_id>service_options.id" }, fks("service_variables"))
     assert.same({ "server_id>servers.id CASCADE", "user_id>users.id CASCADE" }, fks("subusers"))
-    assert.same({ "server_id>servers.id CASCADE", "user_id>users.id" }, fks("tasks"))
+    assert.same({ "schedule_id>schedules.id CASCADE" }, fks("tasks"))
+    assert.same({ "server_id>servers.id CASCADE" }, fks("schedules"))
+    assert.same({ "server_id>servers.id CASCADE", "user_id>users.id CASCADE" }, fks("daemon_keys"))
+    assert.truthy(db:indexes("tasks")["schedule_id,sequence_id"], "2017_09_10_230309's index")
+    assert.truthy(db:indexes("daemon_keys")["server_id,user_id"])
+    assert.truthy(db:unique_sets("daemon_keys").secret)
     assert.same({ "option_id>service_options.id CASCADE" }, fks("packs"))
     -- MySQL names a key's index as the key when it makes one; a key added anew on a renamed
     -- column gets an index of its new name, and MariaDB drops the one it made for the old key
@@ -254,13 +260,44 @@ return {
       insert(db, "tasks", { server = db:scalar("SELECT id FROM servers"), action = "command",
                             data = "say hi" })
     end },
+    -- before 2017_09_10_225749 renames tasks to tasks_old and 2017_09_11_002938 moves each into
+    -- a schedule and a task of it: 2017_04_15_125021's user_id; a subuser and its permissions
+    -- for 2017_09_13_211810 (task permissions renamed) and 2017_09_23_185022 (its daemon key)
+    { "2017_09_10_225749_RenameTasksTableForStructureRefactor", function(db)
+      local ada = db:scalar("SELECT id FROM users")
+      local s3 = db:scalar("SELECT id FROM servers")
+      assert.same({ s3 .. "|" .. ada }, rows_of(db, "tasks", { "server_id", "user_id" }))
+      insert(db, "subusers", { user_id = ada, server_id = s3,
+                               daemonSecret = "40000000-0000-4000-8000-000000000001" })
+      local sub = db:scalar("SELECT id FROM subusers")
+      for _, perm in ipairs { "list-tasks", "queue-task", "power-start", "edit-task-x", "task" } do
+        insert(db, "permissions", { subuser_id = sub, permission = perm })
+      end
+    end },
   },
   staged = function(db)
     assert.same({ "10.0.0.1|10.0.0.1|25565", "10.0.0.1|10.0.0.1|25566", "10.0.0.2|10.0.0.2|27015" },
                 rows_of(db, "allocations", { "ip", "ip_alias", "port" }))
-    local ada = db:scalar("SELECT id FROM users")
-    assert.same({ db:scalar("SELECT id FROM servers") .. "|" .. ada },
-                rows_of(db, "tasks", { "server_id", "user_id" }))
+    local ada, s3 = db:scalar("SELECT id FROM users"), db:scalar("SELECT id FROM servers")
+    local schedule = db:scalar("SELECT id FROM schedules")
+    assert.same({ s3 .. "|NULL|*|*|*|*|1|0" },
+                rows_of(db, "schedules", { "server_id", "name", "cron_day_of_week", "cron_day_of_month",
+                                           "cron_hour", "cron_minute", "is_active", "is_processing" }))
+    assert.same({ schedule .. "|1|command|say hi|0|0" },
+                rows_of(db, "tasks", { "schedule_id", "sequence_id", "action", "payload", "time_offset",
+                                       "is_queued" }))
+    assert.same({ "edit-task-x", "list-schedules", "power-start", "queue-schedule", "task" },
+                rows_of(db, "permissions", { "permission" }))
+    -- 2017_09_23_173628 (the server's owner) and 2017_09_23_185022 (the subuser): a daemon key each
+    local keys = db:query("SELECT user_id, server_id, secret FROM daemon_keys")
+    assert.equals(2, #keys)
+    for _, key in ipairs(keys) do
+      assert.equals(ada, key.user_id)
+      assert.equals(s3, key.server_id)
+      assert.truthy(key.secret:match("^i_%w+$") and #key.secret == 42, key.secret)
+    end
+    assert.is_nil(db:columns("servers").daemonSecret)
+    assert.is_nil(db:columns("subusers").daemonSecret)
     -- 2017_08_05_144104's nullable(false) change() of the NULL overallocations: MySQL's loose
     -- mode (Pterodactyl's 'strict' => false) writes 0
     assert.same({ "n1|0|0", "n2|0|0" }, rows_of(db, "nodes", { "name", "disk_overallocate",
@@ -277,7 +314,7 @@ return {
   end,
 
   -- rows the last migrations' downs must keep: 2017_08_05_144104's raw MODIFY of the nodes,
-  -- 2017_08_05_115800's new key of database_hosts (the five downs from 2017_08_18_215428)
+  -- 2017_08_05_115800's new key of database_hosts (the thirteen downs from 2017_09_23_185022)
   keep_rows = function(db)
     insert(db, "locations", { short = "eu", long = "Europe" })
     local row = node(7)
@@ -291,5 +328,5 @@ return {
     assert.same({ "h7|" .. db:scalar("SELECT id FROM nodes") },
                 rows_of(db, "database_hosts", { "name", "node_id" }))
   end,
-  keep_steps = 5,
+  keep_steps = 13,
 }
