@@ -29,6 +29,13 @@ local function rows(db, sql, cols)
   return out
 end
 
+local function sorted_keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
 -- a node row of the columns 2016_01_23_200648 creates (location 1)
 local function node(n)
   return { public = 1, name = "n" .. n, location = 1, fqdn = "n" .. n .. ".example.com",
@@ -68,22 +75,22 @@ return {
   tables = {
     "allocations", "api_keys", "api_logs", "api_permissions", "daemon_keys", "database_hosts",
     "databases", "failed_jobs", "jobs", "locations", "migrations", "nodes", "notifications", "packs",
-    "password_resets", "permissions", "schedules", "server_variables", "servers",
-    "service_options", "service_variables", "services", "sessions", "settings", "subusers", "tasks",
-    "tasks_log", "users",
+    "password_resets", "permissions", "schedules", "server_variables", "servers", "eggs",
+    "egg_variables", "nests", "sessions", "settings", "subusers", "tasks", "tasks_log", "users",
   },
 
 
 
   -- a new database: the data steps (2016_08_30's, 2016_09_17's, 2016_09_29's) find no rows
   data_steps = function(db)
-    for _, t in ipairs { "allocations", "servers", "service_options", "settings", "users" } do
+    for _, t in ipairs { "allocations", "servers", "eggs", "nests", "settings", "users" } do
       assert.equals(0, db:count(t), t)
     end
   end,
 
   schema = function(db)
-    assert.truthy(db:unique_sets("services").folder, "2016_02_20's unique file, renamed folder in 2017_03_05")
+    -- 2017_10_02_202000 drops services' unique name and file (folder), 2017_10_06 renames it nests
+    assert.same({ "id", "uuid" }, sorted_keys(db:unique_sets("nests")))
     assert.truthy(db:unique_sets("users").email)
     assert.truthy(db:unique_sets("users").username, "2017_01_12's string('username')->unique()->change()")
     assert.truthy(db:unique_sets("servers").uuidShort)
@@ -93,7 +100,7 @@ return {
     assert.truthy(db:indexes("notifications")["notifiable_type,notifiable_id"])
     -- 2016_09_14's text('regex')->change() states the column anew, without nullable(): NOT NULL
     -- (Laravel's change() so too); 2017_03_11 renames it rules and drops required
-    local variables = db:columns("service_variables")
+    local variables = db:columns("egg_variables")
     assert.equals("text", variables.rules.type)
     assert.is_true(variables.rules.notnull)
     assert.is_nil(variables.regex)
@@ -125,8 +132,8 @@ return {
       table.sort(out)
       return out
     end
-    assert.same({ "allocation_id>allocations.id", "node_id>nodes.id", "option_id>service_options.id",
-                  "owner_id>users.id", "pack_id>packs.id", "service_id>services.id" }, fks("servers"))
+    assert.same({ "allocation_id>allocations.id", "egg_id>eggs.id", "nest_id>nests.id", "node_id>nodes.id",
+                  "owner_id>users.id", "pack_id>packs.id" }, fks("servers"))
     assert.same({ "node_id>nodes.id", "server_id>servers.id SET NULL" }, fks("allocations"))
     assert.same({ "user_id>users.id" }, fks("api_keys"))
     assert.same({ "key_id>api_keys.id CASCADE" }, fks("api_permissions"))
@@ -134,11 +141,11 @@ return {
     assert.same({ "database_host_id>database_hosts.id", "server_id>servers.id" }, fks("databases"))
     assert.same({ "location_id>locations.id" }, fks("nodes"))
     assert.same({ "subuser_id>subusers.id CASCADE" }, fks("permissions"))
-    assert.same({ "server_id>servers.id CASCADE", "variable_id>service_variables.id CASCADE" },
+    assert.same({ "server_id>servers.id CASCADE", "variable_id>egg_variables.id CASCADE" },
                 fks("server_variables"))
-    assert.same({ "config_from>service_options.id", "copy_script_from>service_options.id",
-                  "service_id>services.id CASCADE" }, fks("service_options"))
-    assert.same({ "option_id>service_options.id" }, fks("service_variables"))
+    assert.same({ "config_from>eggs.id SET NULL", "copy_script_from>eggs.id SET NULL",
+                  "nest_id>nests.id CASCADE" }, fks("eggs"))
+    assert.same({ "egg_id>eggs.id CASCADE" }, fks("egg_variables"))
     assert.same({ "server_id>servers.id CASCADE", "user_id>users.id CASCADE" }, fks("subusers"))
     assert.same({ "schedule_id>schedules.id CASCADE" }, fks("tasks"))
     assert.same({ "server_id>servers.id CASCADE" }, fks("schedules"))
@@ -146,7 +153,7 @@ return {
     assert.truthy(db:indexes("tasks")["schedule_id,sequence_id"], "2017_09_10_230309's index")
     assert.truthy(db:indexes("daemon_keys")["server_id,user_id"])
     assert.truthy(db:unique_sets("daemon_keys").secret)
-    assert.same({ "option_id>service_options.id CASCADE" }, fks("packs"))
+    assert.same({ "egg_id>eggs.id CASCADE" }, fks("packs"))
     -- MySQL names a key's index as the key when it makes one; a key added anew on a renamed
     -- column gets an index of its new name, and MariaDB drops the one it made for the old key
     -- (2017_02_03_155554: allocations_node_foreign becomes allocations_node_id_foreign; the
@@ -163,15 +170,16 @@ return {
     assert.is_nil(servers.deleted_at, "2016_10_23_193810's softDeletes(), dropped by 2017_04_02")
     assert.is_true(servers.description.notnull, "2017_03_31's text('description')")
     assert.is_true(servers.skip_scripts.notnull)
-    assert.truthy(db:unique_sets("services").name, "2016_11_11_231731's unique('name')")
     assert.truthy(db:columns("nodes").upload_size, "2016_12_01_173018")
-    local services = db:columns("services")
-    assert.is_false(services.description.notnull, "2017_03_05's text('description')->nullable()->change()")
-    assert.is_false(services.startup.notnull)
-    assert.is_true(services.index_file.notnull)
-    assert.is_nil(services.executable)
+    local nests = db:columns("nests")
+    assert.is_false(nests.description.notnull, "2017_03_05's text('description')->nullable()->change()")
+    assert.equals("varchar(255)", nests.author.type, "2017_10_02_202000's string('author')->change()")
+    assert.is_nil(nests.startup or nests.index_file or nests.folder or nests.executable)
     assert.truthy(db:columns("packs").locked, "2017_03_14_200326, on the table 2017_03_14_175631 renamed")
-    local options = db:columns("service_options")
+    local options = db:columns("eggs")
+    assert.truthy(options.uuid and options.author and options.nest_id)
+    assert.is_nil(options.tag)
+    assert.truthy(db:unique_sets("eggs").uuid)
     assert.is_nil(options.executable)
     assert.truthy(options.script_install and options.script_is_privileged and options.script_entry
                   and options.script_container, "2017_04_20_171943")
@@ -274,6 +282,17 @@ return {
         insert(db, "permissions", { subuser_id = sub, permission = perm })
       end
     end },
+    -- 2017_03_12_150648: Pterodactyl's own services get the daemon's index.js in index_file,
+    -- which 2017_10_02_202000 drops (the Minecraft one here is not Pterodactyl's: no author,
+    -- left as MySQL filled it)
+    { "2017_10_02_202000_ChangeServicesToUseAMoreUniqueIdentifier", function(db)
+      local srcds = db:query("SELECT index_file FROM services WHERE folder = 'srcds'")[1].index_file
+      assert.equals("'use strict';\n", srcds:sub(1, 14))
+      assert.truthy(srcds:find("\nclass Service extends Core {}\n\nmodule.exports = Service;$"))
+      assert.same({ "" }, rows(db, "SELECT index_file FROM services WHERE folder = 'minecraft'",
+                               { "index_file" }))
+      assert.same({ "Spigot|spigot", "Vanilla|t" }, rows_of(db, "service_options", { "name", "tag" }))
+    end },
   },
   staged = function(db)
     assert.same({ "10.0.0.1|10.0.0.1|25565", "10.0.0.1|10.0.0.1|25566", "10.0.0.2|10.0.0.2|27015" },
@@ -303,18 +322,20 @@ return {
     assert.same({ "n1|0|0", "n2|0|0" }, rows_of(db, "nodes", { "name", "disk_overallocate",
                                                             "memory_overallocate" }))
     assert.same({ "ada@example.com|ada@example.com" }, rows_of(db, "users", { "email", "username" }))
-    -- 2017_03_12_150648: Pterodactyl's own services get the daemon's index.js in index_file
-    -- (the Minecraft one here is not Pterodactyl's: no author, left as MySQL filled it)
-    local srcds = db:query("SELECT index_file FROM services WHERE folder = 'srcds'")[1].index_file
-    assert.equals("'use strict';\n", srcds:sub(1, 14))
-    assert.truthy(srcds:find("\nclass Service extends Core {}\n\nmodule.exports = Service;$"))
-    assert.same({ "" }, rows(db, "SELECT index_file FROM services WHERE folder = 'minecraft'",
-                             { "index_file" }))
-    assert.same({ "Spigot|spigot", "Vanilla|t" }, rows_of(db, "service_options", { "name", "tag" }))
+    -- 2017_10_02_202000 and 202007: authors as e-mail addresses, uuids
+    local uuid = "^%x+%-%x+%-4%x+%-%x+%-%x+$"
+    for _, t in ipairs { "nests", "eggs" } do
+      for _, r in ipairs(db:query("SELECT uuid FROM " .. t)) do assert.truthy(r.uuid:match(uuid), r.uuid) end
+    end
+    assert.same({ "Minecraft|unknown@unknown-author.com", "Source Engine|support@pterodactyl.io" },
+                rows_of(db, "nests", { "name", "author" }))
+    assert.same({ "Spigot|unknown@unknown-author.com|1", "Vanilla|unknown@unknown-author.com|1" },
+                rows_of(db, "eggs", { "name", "author", "nest_id" }))
+    assert.same({ s3 .. "|1|1" }, rows_of(db, "servers", { "id", "nest_id", "egg_id" }))
   end,
 
   -- rows the last migrations' downs must keep: 2017_08_05_144104's raw MODIFY of the nodes,
-  -- 2017_08_05_115800's new key of database_hosts (the thirteen downs from 2017_09_23_185022)
+  -- 2017_08_05_115800's new key of database_hosts (the nineteen downs from 2017_10_06_215741)
   keep_rows = function(db)
     insert(db, "locations", { short = "eu", long = "Europe" })
     local row = node(7)
@@ -328,5 +349,5 @@ return {
     assert.same({ "h7|" .. db:scalar("SELECT id FROM nodes") },
                 rows_of(db, "database_hosts", { "name", "node_id" }))
   end,
-  keep_steps = 13,
+  keep_steps = 19,
 }
