@@ -280,33 +280,43 @@ return {
       db:run("DELETE FROM service_variables")
       db:run("DELETE FROM service_options WHERE parent_service = " .. srcds)
     end },
-    -- 2017_04_15_125021 gives each task the owner of its server
-    { "2017_04_15_125021_UpgradeTaskSystem", function(db)
+    -- 2017_02_09_174834 points each permission of a (user, server) at its subuser: a server
+    -- (of the columns 2017_02_02 renamed), a subuser of it and its permissions
+    { "2017_02_09_174834_SetupPermissionsPivotTable", function(db)
       local row = server(3)
       for _, gone in ipairs { "ip", "port", "active", "node", "owner", "service", "option" } do
         row[gone] = nil
       end
-      row.node_id, row.owner_id, row.service_id = 1, db:scalar("SELECT id FROM users"), 1
+      local ada = db:scalar("SELECT id FROM users")
+      row.node_id, row.owner_id, row.service_id = 1, ada, 1
       row.option_id = db:scalar("SELECT id FROM service_options WHERE tag = 't'")
       row.allocation_id = db:scalar("SELECT id FROM allocations WHERE port = 25565")
-      row.description, row.image = "d", "quay.io/pterodactyl/minecraft"
+      row.image = "quay.io/pterodactyl/minecraft"
       insert(db, "servers", row)
+      local s3 = db:scalar("SELECT id FROM servers")
+      insert(db, "subusers", { user_id = ada, server_id = s3,
+                               daemonSecret = "40000000-0000-4000-8000-000000000001" })
+      for _, perm in ipairs { "list-tasks", "queue-task", "power-start", "edit-task-x", "task" } do
+        insert(db, "permissions", { user_id = ada, server_id = s3, permission = perm })
+      end
+    end },
+    -- 2017_04_15_125021 gives each task the owner of its server
+    { "2017_04_15_125021_UpgradeTaskSystem", function(db)
       insert(db, "tasks", { server = db:scalar("SELECT id FROM servers"), action = "command",
                             data = "say hi" })
     end },
     -- before 2017_09_10_225749 renames tasks to tasks_old and 2017_09_11_002938 moves each into
-    -- a schedule and a task of it: 2017_04_15_125021's user_id; a subuser and its permissions
-    -- for 2017_09_13_211810 (task permissions renamed) and 2017_09_23_185022 (its daemon key)
+    -- a schedule and a task of it: 2017_04_15_125021's user_id, 2017_02_09_174834's subuser_id
+    -- (the permissions then go on to 2017_09_13_211810, the subuser to 2017_09_23_185022)
     { "2017_09_10_225749_RenameTasksTableForStructureRefactor", function(db)
       local ada = db:scalar("SELECT id FROM users")
       local s3 = db:scalar("SELECT id FROM servers")
       assert.same({ s3 .. "|" .. ada }, rows_of(db, "tasks", { "server_id", "user_id" }))
-      insert(db, "subusers", { user_id = ada, server_id = s3,
-                               daemonSecret = "40000000-0000-4000-8000-000000000001" })
       local sub = db:scalar("SELECT id FROM subusers")
-      for _, perm in ipairs { "list-tasks", "queue-task", "power-start", "edit-task-x", "task" } do
-        insert(db, "permissions", { subuser_id = sub, permission = perm })
-      end
+      assert.same({ sub .. "|edit-task-x", sub .. "|list-tasks", sub .. "|power-start",
+                    sub .. "|queue-task", sub .. "|task" },
+                  rows_of(db, "permissions", { "subuser_id", "permission" }))
+      assert.equals("", db:scalar("SELECT description FROM servers"), "2017_03_31's NOT NULL text, filled")
     end },
     -- 2017_03_12_150648: Pterodactyl's own services get the daemon's index.js in index_file,
     -- which 2017_10_02_202000 drops (the Minecraft one here is not Pterodactyl's: no author,
