@@ -191,6 +191,22 @@ return function(app_name)
         end)
       end
 
+      -- app.pretend_rollback: rollback --pretend of the whole folder prints every down (no
+      -- statement runs, so a down that fails for real is printed too, as under Laravel's
+      -- pretend) and changes nothing
+      if app.pretend_rollback then
+        it("rollback --pretend prints every down and changes nothing", function()
+          local p = migrated()
+          local r = p:ok("rollback", "--pretend")
+          for _, name in ipairs(names) do
+            assert.truthy(r.stdout:find("-- " .. name .. " (down)", 1, true),
+                          name .. "\n" .. helpers.describe_run(r))
+          end
+          assert.same(sorted(app.tables), p:tables())
+          assert.equals(#names, #p:history())
+        end)
+      end
+
       whole("rollback undoes every migration, leaving the history table; migrate works again", function()
         local p = migrated()
         moving = true
