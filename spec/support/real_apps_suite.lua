@@ -193,7 +193,7 @@ return function(app_name)
 
       -- app.pretend_rollback: rollback --pretend of the whole folder prints every down (no
       -- statement runs, so a down that fails for real is printed too, as under Laravel's
-      -- pretend) and changes nothing
+      -- pretend) and changes nothing; migrate --pretend on a new database, every up
       if app.pretend_rollback then
         it("rollback --pretend prints every down and changes nothing", function()
           local p = migrated()
@@ -204,6 +204,17 @@ return function(app_name)
           end
           assert.same(sorted(app.tables), p:tables())
           assert.equals(#names, #p:history())
+        end)
+
+        it("migrate --pretend on a new database prints every up and changes nothing", function()
+          local p = own()
+          copy_fixture(p, app.name)
+          local r = p:ok("migrate", "--pretend")
+          for _, name in ipairs(names) do
+            assert.truthy(r.stdout:find("-- " .. name .. " (up)", 1, true),
+                          name .. "\n" .. helpers.describe_run(r))
+          end
+          assert.same({}, p:tables())
         end)
       end
 
