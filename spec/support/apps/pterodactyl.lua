@@ -91,7 +91,7 @@ return {
   -- Pterodactyl's config/database.php: 'strict' => env('DB_STRICT_MODE', false)
   url_params = { mysql = "strict=false" },
   tables = {
-    "allocations", "api_keys", "api_logs", "api_permissions", "daemon_keys", "database_hosts",
+    "allocations", "api_keys", "api_logs", "daemon_keys", "database_hosts",
     "databases", "failed_jobs", "jobs", "locations", "migrations", "nodes", "notifications", "packs",
     "password_resets", "permissions", "schedules", "server_variables", "servers", "eggs",
     "egg_variables", "nests", "sessions", "settings", "subusers", "tasks", "tasks_log", "users",
@@ -138,10 +138,20 @@ return {
     assert.is_nil(permissions.user_id or permissions.server_id or permissions.created_at)
     assert.truthy(db:columns("failed_jobs").exception)
     local keys = db:columns("api_keys")
-    assert.truthy(keys.user_id and keys.memo and keys.expires_at, "2016_10_14's columns")
-    assert.equals("char(32)", keys.token.type, "2017_11_19: secret renamed, char('token', 32)->change()")
+    assert.truthy(keys.user_id and keys.memo, "2016_10_14's columns")
+    assert.is_nil(keys.expires_at, "dropped by 2018_01_13_145209")
+    assert.truthy(keys.key_type and keys.last_used_at)
+    -- 2017_11_19 renamed secret token, char(32) and unique; 2018_01_13_142012 drops the unique
+    -- and makes it text, with a unique identifier beside it
+    assert.equals("text", keys.token.type)
     assert.is_nil(keys.secret or keys.public)
-    assert.truthy(db:unique_sets("api_keys").token)
+    assert.is_nil(db:unique_sets("api_keys").token)
+    assert.truthy(db:unique_sets("api_keys").identifier)
+    for _, r in ipairs { "servers", "nodes", "allocations", "users", "locations", "nests", "eggs",
+                         "database_hosts", "server_databases", "packs" } do
+      assert.is_true(keys["r_" .. r].notnull, "2018_01_11_213943's r_" .. r)
+    end
+    assert.equals("int(11)", db:columns("servers").swap.type, "2018_01_01's integer('swap')->change()")
     local users = db:columns("users")
     assert.equals("text", users.totp_secret.type, "2017_11_11's text('totp_secret')->nullable()->change()")
     assert.is_false(users.totp_secret.notnull)
@@ -164,8 +174,7 @@ return {
     assert.same({ "allocation_id>allocations.id", "egg_id>eggs.id", "nest_id>nests.id", "node_id>nodes.id",
                   "owner_id>users.id", "pack_id>packs.id" }, fks("servers"))
     assert.same({ "node_id>nodes.id CASCADE", "server_id>servers.id SET NULL" }, fks("allocations"))
-    assert.same({ "user_id>users.id" }, fks("api_keys"))
-    assert.same({ "key_id>api_keys.id CASCADE" }, fks("api_permissions"))
+    assert.same({ "user_id>users.id CASCADE" }, fks("api_keys"), "2018_01_13_145209")
     assert.same({ "node_id>nodes.id SET NULL" }, fks("database_hosts"))
     assert.same({ "database_host_id>database_hosts.id", "server_id>servers.id" }, fks("databases"))
     assert.same({ "location_id>locations.id" }, fks("nodes"))
@@ -374,8 +383,9 @@ return {
   end,
 
   -- rows the last migrations' downs must keep: 2017_12_04_184012's key of allocations dropped
-  -- and added again, 2017_12_12_220426's settings.id dropped (the two downs before
-  -- 2017_11_19_122708's, which fails); settings are left out: its up truncates them
+  -- and added again, 2017_12_12_220426's settings.id dropped, 2018_01_01's servers.swap (the
+  -- six downs before 2017_11_19_122708's, which fails); settings are left out: its up
+  -- truncates them
   keep_rows = function(db)
     insert(db, "locations", { short = "eu", long = "Europe" })
     local row = node(7)
@@ -392,5 +402,5 @@ return {
     assert.same({ "h7|" .. n7 }, rows_of(db, "database_hosts", { "name", "node_id" }))
     assert.same({ n7 .. "|10.0.0.7|25565" }, rows_of(db, "allocations", { "node_id", "ip", "port" }))
   end,
-  keep_steps = 2,
+  keep_steps = 6,
 }
