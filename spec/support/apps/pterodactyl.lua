@@ -226,7 +226,17 @@ return {
     assert.equals("int(11)", nodes.disk_overallocate.type, "2017_08_05_144104's integer()->change()")
     assert.is_true(nodes.disk_overallocate.notnull)
     assert.equals("0", tostring(nodes.memory_overallocate.default))
-    assert.truthy(db:unique_sets("users").external_id, "2017_06_10's unsignedInteger()->unique()")
+    -- 2017_06_10's unsignedInteger('external_id')->unique(), a string since 2018_02_04 and no
+    -- longer unique since 2018_02_10
+    local external = db:columns("users").external_id
+    assert.equals("varchar(255)", external.type)
+    assert.is_false(external.notnull)
+    assert.is_nil(db:unique_sets("users").external_id)
+    assert.truthy(db:unique_sets("servers").external_id, "2018_02_24_112356")
+    -- 2018_02_17's unique(['allocation_id']) can hold the column's key: MariaDB drops the index
+    -- it had made for the key (as 2017_08_05_174811's on allocations)
+    assert.equals("servers_allocation_id_unique", db:unique_sets("servers").allocation_id)
+    assert.is_nil(db:indexes("servers").allocation_id)
   end,
 
   -- rows for 2016_08_30_212718 (ip_alias from ip) and 2016_08_30_213301 (servers.allocation
@@ -383,8 +393,8 @@ return {
   end,
 
   -- rows the last migrations' downs must keep: 2017_12_04_184012's key of allocations dropped
-  -- and added again, 2017_12_12_220426's settings.id dropped, 2018_01_01's servers.swap (the
-  -- six downs before 2017_11_19_122708's, which fails); settings are left out: its up
+  -- and added again, 2017_12_12_220426's settings.id dropped, 2018_01_01's servers.swap, ...
+  -- (the ten downs after 2017_11_19_122708's, which fails); settings are left out: its up
   -- truncates them
   keep_rows = function(db)
     insert(db, "locations", { short = "eu", long = "Europe" })
@@ -402,5 +412,5 @@ return {
     assert.same({ "h7|" .. n7 }, rows_of(db, "database_hosts", { "name", "node_id" }))
     assert.same({ n7 .. "|10.0.0.7|25565" }, rows_of(db, "allocations", { "node_id", "ip", "port" }))
   end,
-  keep_steps = 6,
+  keep_steps = 10,
 }
