@@ -227,11 +227,19 @@ return {
     assert.is_true(nodes.disk_overallocate.notnull)
     assert.equals("0", tostring(nodes.memory_overallocate.default))
     -- 2017_06_10's unsignedInteger('external_id')->unique(), a string since 2018_02_04 and no
-    -- longer unique since 2018_02_10
+    -- longer unique since 2018_02_10; 2018_02_25_160152's string('external_id')->default(null)
+    -- ->change() states it anew without nullable(): NOT NULL, no default (Laravel's change()
+    -- so too); 2018_02_25_160604 indexes it
     local external = db:columns("users").external_id
     assert.equals("varchar(255)", external.type)
-    assert.is_false(external.notnull)
+    assert.is_true(external.notnull)
+    assert.is_nil(external.default)
     assert.is_nil(db:unique_sets("users").external_id)
+    assert.truthy(db:indexes("users").external_id)
+    local limits = db:columns("servers")
+    assert.is_false(limits.database_limit.notnull, "2018_03_01_192831")
+    assert.equals("0", tostring(limits.allocation_limit.default))
+    assert.is_true(db:columns("nodes").description.notnull, "2018_03_15_124536's text('description')")
     assert.truthy(db:unique_sets("servers").external_id, "2018_02_24_112356")
     -- 2018_02_17's unique(['allocation_id']) can hold the column's key: MariaDB drops the index
     -- it had made for the key (as 2017_08_05_174811's on allocations)
@@ -379,7 +387,8 @@ return {
     -- mode (Pterodactyl's 'strict' => false) writes 0
     assert.same({ "n1|0|0", "n2|0|0" }, rows_of(db, "nodes", { "name", "disk_overallocate",
                                                             "memory_overallocate" }))
-    assert.same({ "ada@example.com|ada@example.com" }, rows_of(db, "users", { "email", "username" }))
+    assert.same({ "ada@example.com|ada@example.com|" }, rows_of(db, "users", { "email", "username",
+                                                                          "external_id" }))
     -- 2017_10_02_202000 and 202007: authors as e-mail addresses, uuids
     local uuid = "^%x+%-%x+%-4%x+%-%x+%-%x+$"
     for _, t in ipairs { "nests", "eggs" } do
@@ -394,12 +403,13 @@ return {
 
   -- rows the last migrations' downs must keep: 2017_12_04_184012's key of allocations dropped
   -- and added again, 2017_12_12_220426's settings.id dropped, 2018_01_01's servers.swap, ...
-  -- (the ten downs after 2017_11_19_122708's, which fails); settings are left out: its up
-  -- truncates them
+  -- 2018_03_15's nodes.description (the fourteen downs after 2017_11_19_122708's, which
+  -- fails); settings are left out: its up truncates them
   keep_rows = function(db)
     insert(db, "locations", { short = "eu", long = "Europe" })
     local row = node(7)
     row.location_id, row.location = db:scalar("SELECT id FROM locations WHERE short = 'eu'"), nil
+    row.description = "n7's"
     insert(db, "nodes", row)
     local n7 = db:scalar("SELECT id FROM nodes")
     insert(db, "database_hosts", { name = "h7", host = "10.0.0.7", port = 3306, username = "root",
@@ -412,5 +422,5 @@ return {
     assert.same({ "h7|" .. n7 }, rows_of(db, "database_hosts", { "name", "node_id" }))
     assert.same({ n7 .. "|10.0.0.7|25565" }, rows_of(db, "allocations", { "node_id", "ip", "port" }))
   end,
-  keep_steps = 10,
+  keep_steps = 14,
 }
