@@ -86,6 +86,14 @@ function M.missing_table(err)
     or (type(err.message) == "string" and err.message:find("no such table", 1, true) ~= nil)
 end
 
+-- missing_column(err) -> whether a database error says a column is not
+-- there: SQLSTATE 42703, MySQL's 1054, SQLite's "no such column"
+function M.missing_column(err)
+  if not M.is(err) or err.kind ~= "database" then return false end
+  return err.code == "42703" or err.errno == 1054
+    or (type(err.message) == "string" and err.message:find("no such column", 1, true) ~= nil)
+end
+
 -- text(v) -> what an error value says, whatever it is: a string, an
 -- lmigrate error's message, a table's 'message' field, its __tostring when
 -- that works, else what kind of value it is (never "table: 0x55..." and

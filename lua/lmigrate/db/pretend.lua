@@ -23,7 +23,8 @@ function M.new(grammar, reader, shadow)
     offline = reader == nil,
     pretend = true,    -- nothing runs: schema skips its checks before a drop
     recorded = {},
-    created = {},   -- the tables this run creates (schema/init.lua), lowercased
+    created = {},   -- the tables this run creates (true), renames a table to ("renamed") or
+                    -- alters ("altered"), lowercased
     depth = 0,   -- 1 while the migration printed runs in a transaction of lmigrate's
     connection_name = reader and reader.connection_name,   -- schema:connection(name)
   }, Pretend)
@@ -80,10 +81,12 @@ local function names_created(created, sql)
 end
 
 -- A read of a table that this run creates cannot be answered by the
--- database, where the table is not yet: on SQLite the shadow answers,
--- which ran this run's statements (its rows of the table are the run's);
--- elsewhere the read gets no rows, as every read does under Laravel's
--- pretend, and a comment line in the output says so
+-- database, where the table is not yet, nor one of a table it renames
+-- another to or alters, when the read names what the run's statements
+-- made (a renamed column): on SQLite the shadow answers, which ran this
+-- run's statements (its rows of the table are the run's); elsewhere the
+-- read gets no rows, as every read does under Laravel's pretend, and a
+-- comment line in the output says so
 function Pretend:query(sql, ...)
   if type(sql) == "string" then txcontrol.check(self, sql, "query", 2) end
   self:refuse_read("db:query", sql)
@@ -97,9 +100,13 @@ function Pretend:query(sql, ...)
     local ok2, rows2 = pcall(self.shadow.query, self.shadow, sql, ...)
     if ok2 then return rows2 end
   end
-  if not self.empty and not errors.missing_table(rows) then error(rows, 0) end
-  self.recorded[#self.recorded + 1] = ("-- (a read of %s, which this run creates, has no rows"
-    .. " under --pretend: %s)"):format(name, (self.grammar:interpolate(sql, ...) or sql):gsub("%s+", " "))
+  if not self.empty and not errors.missing_table(rows) and not errors.missing_column(rows) then
+    error(rows, 0)
+  end
+  local how = ({ renamed = "renames a table to", altered = "alters" })[self.created[name]] or "creates"
+  local text = (self.grammar:interpolate(sql, ...) or sql):gsub("%s+", " ")
+  self.recorded[#self.recorded + 1] = ("-- (a read of %s, which this run %s, has no rows"
+    .. " under --pretend: %s)"):format(name, how, text)
   return {}
 end
 

@@ -102,8 +102,14 @@ end
 -- wait in db.deferred, each with the SQL that undoes a failure of it
 local function run(self, bp)
   local deferred = self.db.deferred
-  local created = self.db.created   -- --pretend's (db/pretend.lua)
-  if created and bp:mode() ~= "alter" then created[bp:table_name():lower()] = true end
+  -- --pretend's (db/pretend.lua): the tables whose reads the database may not answer as the
+  -- run would, created by it (true) or altered (a column renamed, dropped, ...)
+  local created = self.db.created
+  if created then
+    local name = bp:table_name():lower()
+    if bp:mode() ~= "alter" then created[name] = true
+    elseif not created[name] then created[name] = "altered" end
+  end
   if deferred then bp:online() end
   if self.observer then heard(self, "blueprint", bp:describe(self.grammar)) end
   if bp:mode() == "alter" and self.grammar:supports("rebuild") then
@@ -178,8 +184,10 @@ function Schema:rename(from, to)
   check_name(from, "rename")
   check_name(to, "rename", "a new table name")
   heard(self, "rename", from, to)
+  -- under --pretend the database has no table 'to' yet, whether the run created 'from' or it
+  -- was there: a read of 'to' gets what a read of a table the run creates gets
   local created = self.db.created
-  if created and created[from:lower()] then created[to:lower()] = true end
+  if created then created[to:lower()] = created[from:lower()] or "renamed" end
   for _, sql in ipairs({ self.grammar:rename(from, to) }) do self.db:execute(sql) end
   if self.model then self.model:rename(from, to) end
 end
