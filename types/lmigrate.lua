@@ -1613,6 +1613,12 @@ function Schema:ensure_vector_extension_exists(schema) end
 ---@return Schema
 function Schema:connection(name) end
 
+--- Laravel's Schema::getConnection(): the connection this schema runs on
+---
+--- `if self.schema:get_connection():get_driver_name() == "sqlite" then ... end`
+---@return DB
+function Schema:get_connection() end
+
 --- Laravel's `Schema::defaultStringLength`: the length of `string()`, `char()` and the `*_type`
 --- column of `morphs()` when the call gives none (255); process-wide, as Laravel's: call it at
 --- the top of lmigrate.lua (`require("lmigrate.schema").default_string_length(191)`). Without an

@@ -35,7 +35,9 @@ return {
     assert(db:scalar("SELECT body FROM notes WHERE x = 99") == "raw")
     assert(db:get_table_prefix() == "" and db:pretending() == false)
     db:insert("INSERT INTO marks (z) VALUES (?)", { #db:get_database_name() })
-    local driver = ({ sqlite = 1, pgsql = 2, mysql = 3 })[db:get_driver_name()]
+    -- Schema::getConnection()->getDriverName(): the same connection
+    assert(self.schema:get_connection() == db, "Schema::getConnection()")
+    local driver = ({ sqlite = 1, pgsql = 2, mysql = 3 })[self.schema:get_connection():get_driver_name()]
     db:insert("INSERT INTO tags (y) VALUES (?)", { driver })
     db:transaction(function() db:statement("UPDATE notes SET x = x") end, 3)
     -- DB::getQueryGrammar()->wrapTable()/wrap(): the dialect's quotes around each part

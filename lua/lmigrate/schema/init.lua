@@ -379,6 +379,12 @@ function Schema:when_table_doesnt_have_index(name, index, fn, kind)
   return when_index(self, "when_table_doesnt_have_index", name, index, fn, kind, false)
 end
 
+-- get_connection() -> the connection (self.db) this schema runs on: Laravel's
+-- Schema::getConnection(), whose getDriverName() and kin migrations ask
+function Schema:get_connection()
+  return self.db
+end
+
 -- connection(name): Laravel's Schema::connection. nil and the name of
 -- this schema's connection are this schema; another connection of
 -- lmigrate.lua is the schema on it, opened once per run, its statements
