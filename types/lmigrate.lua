@@ -1613,6 +1613,18 @@ function Schema:ensure_vector_extension_exists(schema) end
 ---@return Schema
 function Schema:connection(name) end
 
+--- PostgreSQL: every user-defined type and domain of the schema, with CASCADE (Laravel's dropAllTypes)
+---
+--- `self.schema:drop_all_types()`
+function Schema:drop_all_types() end
+
+--- PostgreSQL: the user-defined types (Laravel's getTypes)
+---
+--- `for _, t in ipairs(self.schema:get_types()) do print(t.name, t.type) end`
+---@param schema? string
+---@return { name: string, schema: string, type: string, category: string, implicit: boolean }[]
+function Schema:get_types(schema) end
+
 --- Laravel's Schema::getConnection(): the connection this schema runs on
 ---
 --- `if self.schema:get_connection():get_driver_name() == "sqlite" then ... end`

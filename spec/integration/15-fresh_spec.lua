@@ -185,6 +185,57 @@ for _, dialect in helpers.each_dialect() do
         end)))
       end)
 
+      -- a migration making its own types in raw SQL, as PostgreSQL-only apps do
+      local TYPES = "2026_01_01_000009_create_moods"
+      local function write_types()
+        project:write(TYPES, helpers.migration {
+          name = "CreateMoods",
+          up = [[
+  self.db:statement("CREATE TYPE mood AS ENUM ('happy', 'sad')")
+  self.db:statement("CREATE DOMAIN positive AS integer CHECK (VALUE > 0)")
+  self.db:statement("CREATE TYPE pair AS (a integer, b text)")
+  self.schema:create("feelings", function(t) t:id() end)
+  self.db:statement("ALTER TABLE feelings ADD COLUMN m mood, ADD COLUMN n positive")
+  local kinds = {}
+  for _, ty in ipairs(self.schema:get_types()) do
+    if not ty.implicit then kinds[#kinds + 1] = ty.name .. ":" .. ty.type end
+  end
+  table.sort(kinds)
+  assert(table.concat(kinds, " ") == "mood:enum pair:composite positive:domain", table.concat(kinds, " "))]],
+          down = [[
+  self.schema:drop("feelings")
+  self.db:statement("DROP TYPE pair")
+  self.db:statement("DROP DOMAIN positive")
+  self.db:statement("DROP TYPE mood")]],
+        })
+      end
+
+      postgres_only("--drop-types drops the types and domains migrations made (Laravel's)", function()
+        write_types()
+        project:ok("migrate")
+        -- without it the types stay, and the migration that makes them fails again
+        local r = assert_exit(1, project:run("fresh"))
+        assert.matches('type "mood" already exists', r.stderr)
+        project:ok("fresh", "--drop-types")
+        assert.is_true(project:has_table("feelings"))
+        project:ok("fresh", "--drop-types", "--drop-views")
+        assert.equals(3, tonumber(project:with_db(function(db)
+          return db:scalar("SELECT COUNT(*) AS n FROM pg_type t "
+            .. "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() "
+            .. "AND t.typname IN ('mood', 'positive', 'pair')")
+        end)))
+      end)
+
+      if dialect.name ~= "postgres" then
+        it("--drop-types is refused where there are no types, nothing changed", function()
+          S.three_batches(project)
+          local before = project:tables()
+          local r = assert_exit(2, project:run("fresh", "--drop-types"))
+          assert.matches("only supported by PostgreSQL", r.stderr)
+          assert.same(before, project:tables())
+        end)
+      end
+
       postgres_only("leaves other schemas alone", function()
         S.three_batches(project)
         project:with_db(function(db)

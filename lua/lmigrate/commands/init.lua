@@ -53,9 +53,10 @@ M.list = {
     summary = "undo every migration, then migrate again" },
   { name = "fresh", module = "lmigrate.commands.fresh", guarded = true,
     options = options({ seed = "flag", force = "flag", random_seed = "value", strict = "flag",
-                        json = "flag", schema_path = "value" }),
-    usage = "lmigrate fresh [--strict] [--seed [--random-seed N]] [--schema-path FILE] [--json]"
-      .. " [--force] [options]",
+                        json = "flag", schema_path = "value", drop_types = "flag",
+                        drop_views = "flag" }),
+    usage = "lmigrate fresh [--strict] [--seed [--random-seed N]] [--schema-path FILE]"
+      .. " [--drop-types] [--json] [--force] [options]",
     summary = "drop every table, view and sequence, then migrate" },
   { name = "status", module = "lmigrate.commands.status",
     options = options({ json = "flag" }),

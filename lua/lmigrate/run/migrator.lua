@@ -368,10 +368,12 @@ function Migrator:rollback(opts)
   return #undo
 end
 
--- drops every table, view and sequence, whatever depends on what
-function Migrator:wipe()
+-- drops every table, view and sequence, whatever depends on what, and
+-- with 'types' PostgreSQL's user-defined types (fresh --drop-types)
+function Migrator:wipe(types)
   local t0 = core.clock()
   self.schema:drop_all_tables()
+  if types then self.schema:drop_all_types() end
   self.journal_exists, self.backfills_exist = nil, nil   -- asked again (journal_table, backfill)
   self.repo:forget()
   self.found = nil

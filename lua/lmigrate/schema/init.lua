@@ -231,6 +231,24 @@ function Schema:get_views(schema)
   return reader(self, "get_views").views(self.db, schema)
 end
 
+-- PostgreSQL's user-defined types; the other dialects have none and raise,
+-- as Laravel's builder does
+local function types_reader(self, method)
+  if self.grammar:name() ~= "postgres" then
+    error(("lmigrate: schema:%s: user-defined types are only supported by PostgreSQL "
+      .. "(this connection is %s)"):format(method, self.grammar:name()), 3)
+  end
+  return reader(self, method)
+end
+
+-- get_types([schema]) -> { { name, schema, type, category, implicit }, ... }
+-- (Laravel's getTypes): the enums, composites, domains, ranges of the schema
+function Schema:get_types(schema)
+  if schema ~= nil then check_name(schema, "get_types", "a schema name") end
+  local r = types_reader(self, "get_types")
+  return r.types and r.types(self.db, schema) or {}
+end
+
 -- get_table_listing([schema [, schema_qualified = true]]) (Laravel 12's)
 function Schema:get_table_listing(schema, qualified)
   return inspect.listing(self:get_tables(schema), qualified ~= false)
@@ -442,6 +460,23 @@ end
 function Schema:drop_all_views()
   for _, v in ipairs(reader(self, "drop_all_views").views(self.db)) do
     self.db:execute(self.grammar:drop_object("view", v.name))
+  end
+end
+
+-- drop_all_types(): every user-defined type and domain of the connection's
+-- schema, with CASCADE (Laravel's dropAllTypes, fresh --drop-types)
+function Schema:drop_all_types()
+  local r = types_reader(self, "drop_all_types")
+  local g, types, domains = self.grammar, {}, {}
+  for _, t in ipairs(r.types and r.types(self.db) or {}) do
+    if not t.implicit then
+      local list = t.type == "domain" and domains or types
+      list[#list + 1] = g:quote(t.name)
+    end
+  end
+  if #types > 0 then self.db:execute("DROP TYPE IF EXISTS " .. table.concat(types, ", ") .. " CASCADE") end
+  if #domains > 0 then
+    self.db:execute("DROP DOMAIN IF EXISTS " .. table.concat(domains, ", ") .. " CASCADE")
   end
 end
 

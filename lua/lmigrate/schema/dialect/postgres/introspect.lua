@@ -33,6 +33,36 @@ function M.views(db, schema)
   return list
 end
 
+-- the user-defined types (Laravel's getTypes): enums, composites, domains,
+-- ranges and the rest, not those a table or an extension brings; 'implicit'
+-- for the array and multirange types PostgreSQL makes beside each one
+local TYPTYPES = { b = "base", c = "composite", d = "domain", e = "enum", p = "pseudo", r = "range",
+                m = "multirange" }
+local CATEGORIES = { A = "array", B = "boolean", C = "composite", D = "date_time", E = "enum",
+                     G = "geometric", I = "network_address", N = "numeric", P = "pseudo", R = "range",
+                     S = "string", T = "timespan", U = "user_defined", V = "bit_string", X = "unknown",
+                     Z = "internal_use" }
+
+function M.types(db, schema)
+  local list = {}
+  for _, r in ipairs(db:query([[SELECT t.typname AS name, n.nspname AS schema, t.typtype AS type,
+      t.typcategory AS category, ((t.typinput = 'array_in'::regproc AND t.typoutput = 'array_out'::regproc)
+        OR t.typtype = 'm') AS implicit
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    LEFT JOIN pg_class c ON c.oid = t.typrelid
+    LEFT JOIN pg_type el ON el.oid = t.typelem
+    LEFT JOIN pg_class ce ON ce.oid = el.typrelid
+    WHERE ((t.typrelid = 0 AND (ce.relkind = 'c' OR ce.relkind IS NULL)) OR c.relkind = 'c')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid IN (t.oid, t.typelem) AND d.deptype = 'e')
+      AND n.nspname = COALESCE(?, current_schema())
+    ORDER BY t.typname]], schema_arg(schema))) do
+    list[#list + 1] = { name = r.name, schema = r.schema, type = TYPTYPES[r.type] or r.type,
+                        category = CATEGORIES[r.category] or r.category,
+                        implicit = r.implicit == true or r.implicit == "t" }
+  end
+  return list
+end
+
 local GENERATED = { s = "stored", v = "virtual" }
 
 function M.columns(db, t)
