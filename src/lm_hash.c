@@ -40,11 +40,21 @@ static void load (lua_State *L) {
   }
 }
 
-/* the password at 1: bcrypt stops at a NUL byte, so one is refused (as PHP's password_hash) */
+/* bcrypt reads at most this many bytes of a password */
+#define BCRYPT_MAXKEY  72
+
+/*
+** The password at 1: bcrypt stops at a NUL byte, so one is refused (as
+** PHP's password_hash). One longer than bcrypt reads is cut to what it
+** reads, as PHP's is: libcrypt refuses a passphrase past 512 bytes.
+*/
 static const char *checkphrase (lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   if (strlen(s) != len) luaL_argerror(L, 1, "a password with a NUL byte cannot be hashed by bcrypt");
+  if (len <= BCRYPT_MAXKEY) return s;
+  s = lua_pushlstring(L, s, BCRYPT_MAXKEY);
+  lua_replace(L, 1);
   return s;
 }
 
