@@ -1864,6 +1864,11 @@ function DB:pretending() end
 --- `self.db:begin_transaction()`
 function DB:begin_transaction() end
 
+--- Laravel's DB::rollBack: rollback
+---
+--- `self.db:roll_back()`
+function DB:roll_back() end
+
 --- fn in a savepoint: a database error rolls back to it -> false, err
 ---
 --- `local ok, err = self.db:try(function() ... end)`

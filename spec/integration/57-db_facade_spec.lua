@@ -40,6 +40,17 @@ return {
     local driver = ({ sqlite = 1, pgsql = 2, mysql = 3 })[self.schema:get_connection():get_driver_name()]
     db:insert("INSERT INTO tags (y) VALUES (?)", { driver })
     db:transaction(function() db:statement("UPDATE notes SET x = x") end, 3)
+    -- DB::beginTransaction() ... DB::rollBack(): a savepoint inside the migration's
+    local before = db:scalar("SELECT count(*) AS n FROM notes")
+    db:begin_transaction()
+    db:insert("INSERT INTO notes (x, body) VALUES (?, ?)", { 50, "undone" })
+    db:roll_back()
+    assert(db:scalar("SELECT count(*) AS n FROM notes") == before, "roll_back")
+    db:begin_transaction()
+    db:insert("INSERT INTO notes (x, body) VALUES (?, ?)", { 51, "kept" })
+    db:commit()
+    assert(db:scalar("SELECT count(*) AS n FROM notes") == before + 1, "commit")
+    db:statement("DELETE FROM notes WHERE x = 51")
     -- DB::getQueryGrammar()->wrapTable()/wrap(): the dialect's quotes around each part
     local grammar = db:get_query_grammar()
     local q = db:get_driver_name() == "mysql" and "`" or '"'

@@ -284,7 +284,8 @@ lazy("lmigrate.db.query", { "table", "query_builder" }, function(q) q.install(DB
 -- Laravel's DB::select, DB::statement, DB::unprepared, ... (db/statements.lua)
 M.statement_names = { "select", "select_from_write_connection", "select_one", "scalar", "cursor",
   "statement", "affecting_statement", "update", "delete", "unprepared", "raw", "get_driver_name",
-  "get_database_name", "get_table_prefix", "get_query_grammar", "pretending", "begin_transaction" }
+  "get_database_name", "get_table_prefix", "get_query_grammar", "pretending", "begin_transaction",
+  "roll_back" }
 lazy("lmigrate.db.statements", M.statement_names, function(s) s.install(DB) end)
 
 -- db:begin([ahead]): ahead, the BEGIN goes with the next statement (db:ahead)

@@ -213,6 +213,11 @@ function D:begin_transaction()
   return self:begin()
 end
 
+-- roll_back(): Laravel's DB::rollBack, rollback
+function D:roll_back()
+  return self:rollback()
+end
+
 -- install(class): the methods on it (db/init.lua lists their names for
 -- its stand-ins, which load this module at the first call of one)
 function M.install(class)
