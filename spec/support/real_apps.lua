@@ -20,14 +20,34 @@ function M.fixture_names(app)
   return names
 end
 
--- copies the app's migrations into the project; keep(name) picks some
-function M.copy_fixture(project, app, keep)
+-- copies the app's migrations into the project; keep(name) picks some;
+-- edit(name, text) -> the text written (a scratch copy's one-call change)
+function M.copy_fixture(project, app, keep, edit)
   local dir = FIXTURES .. "/" .. app .. "/migrations"
   for _, name in ipairs(M.fixture_names(app)) do
     if not keep or keep(name) then
-      project:write(name, assert(helpers.read_file(dir .. "/" .. name .. ".lua")))
+      local text = assert(helpers.read_file(dir .. "/" .. name .. ".lua"))
+      project:write(name, edit and edit(name, text) or text)
     end
   end
+end
+
+-- copies the app's ported seeders (spec/fixtures/<app>/seeds) into the
+-- project's databases/seeds, where `lmigrate seed` loads them
+function M.copy_seeds(project, app)
+  local dir = FIXTURES .. "/" .. app .. "/seeds"
+  local to = project:path("databases/seeds")
+  assert(os.execute("mkdir -p " .. helpers.quote(to)))
+  local p = assert(io.popen("ls " .. helpers.quote(dir)))
+  local n = 0
+  for file in p:lines() do
+    if file:match("%.lua$") then
+      helpers.write_file(to .. "/" .. file, assert(helpers.read_file(dir .. "/" .. file)))
+      n = n + 1
+    end
+  end
+  p:close()
+  assert(n > 0, "no seeders in " .. dir)
 end
 
 function M.sorted(list)

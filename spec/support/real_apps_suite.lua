@@ -14,6 +14,7 @@ local describe, pending, assert = busted.describe, busted.pending, busted.assert
 local after_each, teardown = busted.after_each, busted.teardown
 
 local fixture_names, copy_fixture, sorted = apps.fixture_names, apps.copy_fixture, apps.sorted
+local copy_seeds = apps.copy_seeds
 
 return function(app_name)
   local app = require("spec.support.apps." .. app_name)
@@ -277,6 +278,39 @@ return function(app_name)
         p:ok("migrate")
         p:with_db(app.staged)
       end)
+
+      -- app.seeds: the app's DatabaseSeeder and factories, ported (spec/fixtures/<app>/seeds):
+      -- seed --random-seed 42 makes the rows app.seeds.check promises, and fresh --seed with
+      -- the same seed the same rows (app.seeds.rows: the columns no hash, clock or server
+      -- random fills). app.seeds.edit(name, text): the one-call change of a scratch copy of
+      -- the migrations the seeders need (why: app.seeds.edit_why); without it seed fails
+      -- with app.seeds.unedited_error, under Laravel too
+      if app.seeds then
+        local S = app.seeds
+        if S.edit then
+          it("seed fails on the migrations as ported: " .. S.edit_why, function()
+            local p = own()
+            copy_fixture(p, app.name)
+            copy_seeds(p, app.name)
+            p:ok("migrate")
+            local r = p:run("seed", "--random-seed", "42")
+            helpers.assert_status(1, r)
+            assert.truthy(r.stderr:find(S.unedited_error, 1, true), r.stderr)
+          end)
+        end
+        it("seed runs its DatabaseSeeder; fresh --seed with the same seed gives the same rows", function()
+          local p = own()
+          copy_fixture(p, app.name, nil, S.edit)
+          copy_seeds(p, app.name)
+          p:ok("migrate")
+          p:ok("seed", "--random-seed", "42")
+          p:with_db(S.check)
+          local first = p:with_db(S.rows)
+          p:ok("fresh", "--seed", "--random-seed", "42")
+          p:with_db(S.check)
+          assert.same(first, p:with_db(S.rows))
+        end)
+      end
 
       it("keeps the rows of the tables a partial rollback alters; migrate puts the columns back", function()
         local p = migrated()

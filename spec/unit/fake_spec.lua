@@ -228,7 +228,27 @@ describe("lmigrate.fake's Faker names", function()
     end
     assert.equal(3, #f.sentences(3))
     assert.equal("string", type(f.sentences(3, true)))
-    assert.matches("^%l+%-%l+%-%l+$", f.slug(3))
+    assert.matches("^%l+%-%l+%-%l+$", f.slug(3, false))
+  end)
+
+  -- Faker's slug($nbWords = 6, $variableNbWords = true): the count varied to
+  -- (int)(n * mt_rand(60, 140) / 100) + 1 words unless told not to; Laravel.io's
+  -- factories call it bare (spec/fixtures/laravelio/seeds)
+  it("slug varies its count of words as Faker's, unless variable_nb_words is false", function()
+    local f = fake.new(11)
+    local seen = {}
+    for _ = 1, 300 do
+      local _, dashes = f.slug():gsub("%-", "")
+      assert.truthy(dashes + 1 >= 4 and dashes + 1 <= 9, "slug() words: " .. dashes + 1)
+      seen[dashes + 1] = true
+      local _, three = f.slug(3):gsub("%-", "")
+      assert.truthy(three + 1 >= 2 and three + 1 <= 5, "slug(3) words: " .. three + 1)
+      local _, six = f.slug(6, false):gsub("%-", "")
+      assert.equal(6, six + 1)
+    end
+    assert.truthy(seen[4] and seen[9], "slug() gives from 4 to 9 words")
+    assert.equal("", f.slug(0))
+    assert.equal(fake.new(3).slug(), fake.new(3).slug(), "the seeded stream")
   end)
 
   it("take strtotime's relative dates and the date forms fake.date takes", function()

@@ -164,7 +164,16 @@ return function(G, P)
     for i = 1, n or 3 do t[i] = G.paragraph() end
     return as_text and table.concat(t, "\n\n") or t
   end
-  function G.slug(n) return (G.words(n or 6):gsub(" ", "-")) end
+  -- slug(nb_words = 6, variable_nb_words = true): as Faker's, the count of words
+  -- varied to 60..140 % of nb_words, plus one (Faker's randomizeNbElements), unless
+  -- variable_nb_words is false: a factory's bare slug gives 4 to 9 words, as under Faker
+  function G.slug(n, variable)
+    n = n or 6
+    if math.type(n) ~= "integer" then bad("slug", "expects a whole number of words") end
+    if n <= 0 then return "" end
+    if variable ~= false then n = n * integer(60, 140) // 100 + 1 end
+    return (G.words(n):gsub(" ", "-"))
+  end
   function G.title() return pick(L.titles) end
   G.title_male, G.title_female = G.title, G.title
   G.user_name = G.username
