@@ -34,6 +34,20 @@ function M.raise(kind, message, fields)
   error(M.new(kind, message, fields), 0)
 end
 
+-- raise_at_user(msg, part): raises the text msg at the line of the user's
+-- code: the first caller that is Lua and not in a file whose chunk name
+-- holds 'part' (the module raising it: "lmigrate/hash", "lmigrate/db/query")
+function M.raise_at_user(msg, part)
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, "S")
+    if info == nil then level = 1 break end
+    if info.what ~= "C" and not info.source:find(part, 1, true) then break end
+    level = level + 1
+  end
+  error(msg, level)
+end
+
 -- err as the error of the migration entry = { name, file }: an lmigrate
 -- error naming no migration gets this one's name and file; a restart
 -- (schema/foreign_keys.lua) and any other value stay as they are

@@ -4,22 +4,16 @@
 -- a Laravel application's login accepts. The hashing is libcrypt's
 -- (src/lm_hash.c). Laravel's argon2 drivers are not here.
 local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
 
 local M = {}
 
 -- Laravel's config/hashing.php: the rounds of BCRYPT_ROUNDS, else 12
 local DEFAULT_ROUNDS = 12
 
--- raises at the line of the user's code: the first caller outside this file
-local function fail(fn, msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, "S")
-    if info == nil then level = 1 break end
-    if not info.source:find("lmigrate/hash", 1, true) then break end
-    level = level + 1
-  end
-  error("lmigrate.hash." .. fn .. ": " .. msg, level)
+-- raises at the line of the user's code (errors.raise_at_user)
+local function fail(name, msg)
+  errors.raise_at_user("lmigrate.hash." .. name .. ": " .. msg, "lmigrate/hash")
 end
 
 local function check_value(fn, value)

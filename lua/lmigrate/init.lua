@@ -117,28 +117,30 @@ end
 -- data, in lower-case hex (binary: its raw bytes); md5 and sha1 are PHP's md5()
 -- and sha1()
 local DIGESTS = { md5 = true, sha1 = true, sha256 = true }
-function M.digest(algo, data, binary)
-  if not DIGESTS[algo] then
-    error(("lmigrate.digest: the algorithm is md5, sha1 or sha256, not %s"):format(tostring(algo)), 2)
-  end
+
+local function digest(fn, algo, data, binary)
   if type(data) ~= "string" and type(data) ~= "number" then
-    error("lmigrate.digest: expects the data as a string, got " .. type(data), 2)
+    error(("lmigrate.%s: expects the data as a string, got %s"):format(fn, type(data)), 3)
   end
   return core.digest(algo, tostring(data), binary)
 end
 
-function M.md5(data, binary)
-  if type(data) ~= "string" and type(data) ~= "number" then
-    error("lmigrate.md5: expects the data as a string, got " .. type(data), 2)
+function M.digest(algo, data, binary)
+  if not DIGESTS[algo] then
+    error(("lmigrate.digest: the algorithm is md5, sha1 or sha256, not %s"):format(tostring(algo)), 2)
   end
-  return core.digest("md5", tostring(data), binary)
+  local h = digest("digest", algo, data, binary)   -- not a tail call: error's level 3 is the caller
+  return h
+end
+
+function M.md5(data, binary)
+  local h = digest("md5", "md5", data, binary)
+  return h
 end
 
 function M.sha1(data, binary)
-  if type(data) ~= "string" and type(data) ~= "number" then
-    error("lmigrate.sha1: expects the data as a string, got " .. type(data), 2)
-  end
-  return core.digest("sha1", tostring(data), binary)
+  local h = digest("sha1", "sha1", data, binary)
+  return h
 end
 
 -- bcrypt(value, options?): Laravel's bcrypt() helper, lmigrate.hash.make

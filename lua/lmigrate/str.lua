@@ -9,19 +9,13 @@
 -- letters of Latin-1 and Latin Extended-A (é -> e, ß -> ss, Ł -> L) and drop
 -- the other non-ASCII characters.
 local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
 
 local M = {}
 
--- raises at the line of the user's code: the first caller outside this file
-local function fail(fn, msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, "S")
-    if info == nil then level = 1 break end
-    if not info.source:find("lmigrate/str", 1, true) then break end
-    level = level + 1
-  end
-  error("lmigrate.str." .. fn .. ": " .. msg, level)
+-- raises at the line of the user's code (errors.raise_at_user)
+local function fail(name, msg)
+  errors.raise_at_user("lmigrate.str." .. name .. ": " .. msg, "lmigrate/str")
 end
 
 -- the string argument of 'fn' (a number is its text, as PHP's strings)

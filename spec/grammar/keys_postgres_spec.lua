@@ -246,7 +246,7 @@ local ALTER = {
     -- unsigned()'s CHECKs take the new name with the table
     'DO $lmigrate$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS t, conname AS k '
       .. 'FROM pg_constraint WHERE conrelid = \'"people"\'::regclass AND contype = \'c\' AND '
-      .. 'starts_with(conname, \'users_\') AND right(conname, 9) = \'_unsigned\' LOOP EXECUTE '
+      .. 'left(conname, length(\'users_\')) = \'users_\' AND right(conname, 9) = \'_unsigned\' LOOP EXECUTE '
       .. 'format(\'ALTER TABLE %s RENAME CONSTRAINT %I TO %I\', r.t, r.k, \'people_\' || '
       .. 'substr(r.k, length(\'users_\') + 1)); END LOOP; END $lmigrate$' } },
   { function(t) t:engine("InnoDB"); t:charset("utf8mb4"); t:collation("utf8mb4_bin") end, {},

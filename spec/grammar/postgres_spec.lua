@@ -316,7 +316,10 @@ describe("postgres grammar", function()
       local rename, checks = g:rename("users", "people")
       assert.equals('ALTER TABLE "users" RENAME TO "people"', rename)
       -- unsigned()'s CHECKs go with the table: users_<c>_unsigned -> people_<c>_unsigned
-      assert.matches("starts_with%(conname, 'users_'%) AND right%(conname, 9%) = '_unsigned'", checks)
+      assert.matches("left%(conname, length%('users_'%)%) = 'users_' AND right%(conname, 9%) = '_unsigned'",
+        checks)
+      assert.equals('DROP TYPE IF EXISTS "mood" CASCADE', g:drop_object("type", "mood"))
+      assert.equals('DROP DOMAIN IF EXISTS "positive" CASCADE', g:drop_object("domain", "positive"))
       assert.matches("RENAME CONSTRAINT %%I TO %%I', r.t, r.k, 'people_' || substr", checks)
       assert.same({ 'TRUNCATE TABLE "users" RESTART IDENTITY CASCADE' }, g:truncate("users"))
       local ok, out = h.accepts(USERS, { g:truncate("users")[1], rename, checks,

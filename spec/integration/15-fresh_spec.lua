@@ -234,6 +234,22 @@ for _, dialect in helpers.each_dialect() do
           assert.matches("only supported by PostgreSQL", r.stderr)
           assert.same(before, project:tables())
         end)
+
+        it("schema:get_types and drop_all_types raise at the migration's line, nothing kept", function()
+          for _, call in ipairs { "get_types", "drop_all_types" } do
+            project:write("2026_01_01_000009_types_" .. call, helpers.migration {
+              name = "Types",
+              up = "  self.schema:" .. call .. '()\n  self.schema:create("kept_not", function(t) t:id() end)',
+            })
+            local r = assert_exit(1, project:run("migrate"))
+            assert.matches("schema:" .. call .. ": user%-defined types are only supported by PostgreSQL",
+              r.stderr)
+            local file = "databases/migrations/2026_01_01_000009_types_" .. call .. ".lua"
+            assert.truthy(helpers.has_file_line(r.stderr, file, 5), r.stderr)
+            assert.is_false(project:has_table("kept_not"))
+            project:remove("2026_01_01_000009_types_" .. call)
+          end
+        end)
       end
 
       postgres_only("leaves other schemas alone", function()

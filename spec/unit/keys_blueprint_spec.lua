@@ -150,7 +150,8 @@ describe("keys of the blueprint", function()
       'ALTER TABLE "users" RENAME TO "people"',
       'DO $lmigrate$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS t, conname AS k '
         .. 'FROM pg_constraint WHERE conrelid = \'"people"\'::regclass AND contype = \'c\' AND '
-        .. 'starts_with(conname, \'users_\') AND right(conname, 9) = \'_unsigned\' LOOP EXECUTE '
+        .. 'left(conname, length(\'users_\')) = \'users_\' AND right(conname, 9) = \'_unsigned\' '
+        .. 'LOOP EXECUTE '
         .. 'format(\'ALTER TABLE %s RENAME CONSTRAINT %I TO %I\', r.t, r.k, \'people_\' || '
         .. 'substr(r.k, length(\'users_\') + 1)); END LOOP; END $lmigrate$',
     }, sql(function(t)

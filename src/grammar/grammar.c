@@ -763,9 +763,9 @@ static int g_list_objects (lua_State *L) {
 */
 static int g_drop_object (lua_State *L) {
   static const char *const kinds[] = {"table", "view", "sequence", "materialized view",
-                                      "foreign table", NULL};
+                                      "foreign table", "type", "domain", NULL};
   static const char *const words[] = {"TABLE", "VIEW", "SEQUENCE", "MATERIALIZED VIEW",
-                                      "FOREIGN TABLE"};
+                                      "FOREIGN TABLE", "TYPE", "DOMAIN"};
   lm_Ctx c;
   int kind = luaL_checkoption(L, 2, NULL, kinds);
   const char *name = lm_checkname(L, 3);

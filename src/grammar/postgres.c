@@ -395,7 +395,8 @@ static void pg_rename_column (lm_Ctx *c, const lm_Command *cmd) {
 ** schema:rename, t:rename(to): unsigned()'s CHECKs, <from>_<column>_unsigned,
 ** take the new table's name, as a new table's would have (PostgreSQL renames
 ** no constraint with its table), so that change() and drop_column find them
-** after the rename. Laravel's own names (indexes, keys, an enum's
+** after the rename (left(), not starts_with: PostgreSQL before 11 has
+** none). Laravel's own names (indexes, keys, an enum's
 ** <table>_<column>_check) stay as they were, as under Laravel.
 */
 static void pg_rename (lm_Ctx *c, const char *from, const char *to) {
@@ -406,9 +407,9 @@ static void pg_rename (lm_Ctx *c, const char *from, const char *to) {
   pto = lua_pushfstring(c->L, "%s_", to);
   lm_stmt(c, "DO $lmigrate$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS t, "
           "conname AS k FROM pg_constraint WHERE conrelid = %L::regclass AND contype = 'c' AND "
-          "starts_with(conname, %L) AND right(conname, 9) = '_unsigned' LOOP EXECUTE "
+          "left(conname, length(%L)) = %L AND right(conname, 9) = '_unsigned' LOOP EXECUTE "
           "format('ALTER TABLE %%s RENAME CONSTRAINT %%I TO %%I', r.t, r.k, %L || "
-          "substr(r.k, length(%L) + 1)); END LOOP; END $lmigrate$", qto, pfrom, pto, pfrom);
+          "substr(r.k, length(%L) + 1)); END LOOP; END $lmigrate$", qto, pfrom, pfrom, pto, pfrom);
   lua_pop(c->L, 3);
 }
 

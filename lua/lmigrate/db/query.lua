@@ -8,6 +8,7 @@
 -- they run the SQL through db:query and db:execute, so --pretend prints
 -- the writes and the reads still read, as for raw SQL.
 local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
 
 local M = {}
 
@@ -40,14 +41,7 @@ end })
 -- raises 'msg' at the line of the user's code that called the builder:
 -- the first caller outside these files (and C)
 function M.raise(msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, "S")
-    if info == nil then level = 1 break end
-    if info.what ~= "C" and not info.source:find("lmigrate/db/query", 1, true) then break end
-    level = level + 1
-  end
-  error(msg, level)
+  errors.raise_at_user(msg, "lmigrate/db/query")
 end
 
 -- raises "lmigrate: query:<method>: <msg>" at the user's line

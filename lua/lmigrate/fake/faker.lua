@@ -7,6 +7,8 @@
 -- rows). What Faker has and this does not: the locales, regexify, the
 -- person's gender-specific names, payment and barcode data.
 
+local core = require("lmigrate.core")
+
 local L = {
   company_suffixes = { "Inc", "LLC", "Ltd", "Group", "PLC", "and Sons", "Partners", "Co" },
   job_titles = {
@@ -91,7 +93,7 @@ return function(G, P)
     return G.float(lo, hi or lo + 1000000, decimals or 2)
   end
   function G.random_element(list) return pick(list or { "a", "b", "c" }) end
-  G.random_key = function(t)
+  function G.random_key(t)
     local keys = {}
     for k in pairs(t or {}) do keys[#keys + 1] = k end
     table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
@@ -141,9 +143,9 @@ return function(G, P)
     local out = ""
     while true do
       local s = G.sentence()
-      local next = out == "" and s or out .. " " .. s
-      if #next > max then break end
-      out = next
+      local longer = out == "" and s or out .. " " .. s
+      if #longer > max then break end
+      out = longer
     end
     if out == "" then   -- no whole sentence fits: words, then a full stop
       local w = G.words(30):sub(1, max - 1):gsub("%s*%S*$", "")
@@ -252,7 +254,7 @@ return function(G, P)
   -- md5(), sha1(), sha256(): of random bytes, as Faker's
   for _, algo in ipairs { "md5", "sha1", "sha256" } do
     G[algo] = function()
-      return require("lmigrate.core").digest(algo, string.pack("<i8i8", P.bits(), P.bits()))
+      return core.digest(algo, string.pack("<i8i8", P.bits(), P.bits()))
     end
   end
   G.uuid4 = G.uuid

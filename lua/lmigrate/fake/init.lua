@@ -9,6 +9,8 @@
 --
 -- fake.new(seed) makes another generator, its own stream (each seeding
 -- run gets one: self.fake). fake.x() and fake:x() are the same call.
+local core = require("lmigrate.core")
+local errors = require("lmigrate.errors")
 local words = require("lmigrate.fake.words")
 
 local M = {}
@@ -17,11 +19,7 @@ local MAXINT = math.maxinteger
 
 -- a seed from the system when none is given: 0 .. 2^31 - 1
 function M.random_seed()
-  local f = io.open("/dev/urandom", "rb")
-  local bytes = f and f:read(4)
-  if f then f:close() end
-  if bytes and #bytes == 4 then return string.unpack("<I4", bytes) & 0x7fffffff end
-  return (os.time() ~ math.floor(os.clock() * 1e6)) & 0x7fffffff
+  return string.unpack("<I4", core.random_bytes(4)) & 0x7fffffff
 end
 
 -- {======================================================
@@ -51,14 +49,7 @@ end
 
 -- raises 'msg' at the user's line: the first caller outside lmigrate/fake
 local function raise(msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, "S")
-    if info == nil then level = 1 break end
-    if not info.source:find("lmigrate/fake", 1, true) then break end
-    level = level + 1
-  end
-  error(msg, level)
+  errors.raise_at_user(msg, "lmigrate/fake")
 end
 
 -- "YYYY-MM-DD[ HH:MM:SS]" or Unix seconds -> Unix seconds

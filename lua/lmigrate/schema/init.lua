@@ -467,16 +467,10 @@ end
 -- schema, with CASCADE (Laravel's dropAllTypes, fresh --drop-types)
 function Schema:drop_all_types()
   local r = types_reader(self, "drop_all_types")
-  local g, types, domains = self.grammar, {}, {}
   for _, t in ipairs(r.types and r.types(self.db) or {}) do
     if not t.implicit then
-      local list = t.type == "domain" and domains or types
-      list[#list + 1] = g:quote(t.name)
+      self.db:execute(self.grammar:drop_object(t.type == "domain" and "domain" or "type", t.name))
     end
-  end
-  if #types > 0 then self.db:execute("DROP TYPE IF EXISTS " .. table.concat(types, ", ") .. " CASCADE") end
-  if #domains > 0 then
-    self.db:execute("DROP DOMAIN IF EXISTS " .. table.concat(domains, ", ") .. " CASCADE")
   end
 end
 
